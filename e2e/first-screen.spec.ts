@@ -1,0 +1,59 @@
+import { expect, test } from './fixtures/app';
+
+test.describe('first screen', () => {
+  test('shows the title and both CNI panels with an empty topology', async ({ app }) => {
+    await app.goto();
+    await expect(app.page).toHaveTitle('PacketWalk');
+    await expect(app.calicoPanel).toBeVisible();
+    await expect(app.ciliumPanel).toBeVisible();
+    await expect(app.calicoPanel.getByRole('img', { name: 'Calico topology' })).toBeVisible();
+    await expect(app.ciliumPanel.getByText('No scenario loaded yet.')).toBeVisible();
+    // Side by side on a desktop-sized window.
+    const calico = (await app.calicoPanel.boundingBox())!;
+    const cilium = (await app.ciliumPanel.boundingBox())!;
+    expect(cilium.x).toBeGreaterThan(calico.x + calico.width - 1);
+    expect(Math.abs(cilium.y - calico.y)).toBeLessThan(2);
+  });
+
+  test('follows a dark system setting, and the toggle switches and remembers the theme', async ({
+    app,
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.goto();
+    expect(await app.theme()).toBe('dark');
+    const darkBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    await app.themeToggle('System').click();
+    await expect(app.themeToggle('Light')).toBeVisible();
+    expect(await app.theme()).toBe('light');
+    const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(lightBg).not.toBe(darkBg);
+
+    await app.themeToggle('Light').click();
+    expect(await app.theme()).toBe('dark');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await app.theme()).toBe('dark');
+    await page.reload();
+    await expect(app.themeToggle('Dark')).toBeVisible();
+    expect(await app.theme()).toBe('dark');
+  });
+
+  test('follows a light system setting and its changes while on "System"', async ({
+    app,
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await app.goto();
+    expect(await app.theme()).toBe('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => app.theme()).toBe('dark');
+  });
+
+  test('runs the policy engine in a Web Worker', async ({ app, page }) => {
+    await app.goto();
+    await expect(app.engineStatus).toHaveAttribute('data-engine-mode', 'worker');
+    expect(page.workers().length).toBeGreaterThan(0);
+  });
+});

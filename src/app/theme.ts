@@ -1,0 +1,49 @@
+/**
+ * Applies the theme to <html data-theme> and keeps it in step with the store and the system setting.
+ * The preference is remembered in localStorage; a missing or broken entry means "follow the system".
+ */
+import { resolveTheme, THEME_PREFERENCES, type AppStore, type ThemePreference } from '../store';
+
+export const THEME_STORAGE_KEY = 'packetwalk.theme';
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+export function readStoredThemePreference(
+  storage: Pick<Storage, 'getItem'> | undefined,
+): ThemePreference {
+  try {
+    const value = storage?.getItem(THEME_STORAGE_KEY);
+    return THEME_PREFERENCES.includes(value as ThemePreference)
+      ? (value as ThemePreference)
+      : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+/** Starts syncing; returns the function that stops it. */
+export function syncTheme(store: AppStore, win: Window = window): () => void {
+  const media = win.matchMedia(DARK_QUERY);
+  const apply = () => {
+    const { themePreference } = store.getState();
+    const theme = resolveTheme(themePreference, media.matches);
+    const root = win.document.documentElement;
+    root.dataset.theme = theme;
+    root.dataset.themePreference = themePreference;
+    root.style.colorScheme = theme;
+  };
+  apply();
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.themePreference === previous.themePreference) return;
+    try {
+      win.localStorage.setItem(THEME_STORAGE_KEY, state.themePreference);
+    } catch {
+      // Private mode or a full quota: the choice still holds for this session.
+    }
+    apply();
+  });
+  media.addEventListener('change', apply);
+  return () => {
+    unsubscribe();
+    media.removeEventListener('change', apply);
+  };
+}

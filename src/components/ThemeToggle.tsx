@@ -1,0 +1,23 @@
+import { useAppStore } from '../store';
+
+const LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;
+
+/** Cycles the theme: follow the system, light, dark. The label names the current choice. */
+export function ThemeToggle() {
+  const preference = useAppStore((s) => s.themePreference);
+  const cycle = useAppStore((s) => s.cycleThemePreference);
+  return (
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={cycle}
+      aria-label={`Theme: ${LABEL[preference]}`}
+      title="Switch theme (system, light, dark)"
+    >
+      <span aria-hidden="true">
+        {preference === 'dark' ? '☾' : preference === 'light' ? '☀' : '◐'}
+      </span>{' '}
+      Theme: {LABEL[preference]}
+    </button>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * One step of a packet's walk through a node's datapath, the unit the machine steps through and the
+ * visualizer draws. Pure data: serialisable, so it crosses the worker boundary and the URL.
+ */
+
+/** The lifecycle stages of a packet, in the order a packet that crosses nodes meets them. */
+export const STAGES = [
+  'in-pod',
+  'egress-hook',
+  'egress-policy',
+  'service-lb',
+  'routing',
+  'encapsulation',
+  'wire',
+  'ingress-hook',
+  'ingress-policy',
+  'delivered',
+  'dropped',
+] as const;
+
+export type Stage = (typeof STAGES)[number];
+
+/** Stages a walk ends in. */
+export const FINAL_STAGES: readonly Stage[] = ['delivered', 'dropped'];
+
+export const isFinalStage = (stage: Stage): boolean => FINAL_STAGES.includes(stage);
+
+export interface PacketHeader {
+  /** e.g. `IPv4`, `TCP`, `UDP`, `VXLAN`, `IPIP`. */
+  readonly proto: string;
+  readonly src: string;
+  readonly dst: string;
+  readonly sport?: number;
+  readonly dport?: number;
+}
+
+export interface HopCost {
+  /** iptables rules tested at this hop. */
+  readonly rules: number;
+  /** eBPF map lookups made at this hop. */
+  readonly lookups: number;
+}
+
+export interface Hop {
+  readonly stage: Stage;
+  readonly node: string;
+  /** The interface or hook, e.g. `cali1a2b3c4d5e6` or `lxc… tc ingress (cil_from_container)`. */
+  readonly where: string;
+  /** The table consulted: a routing table, an iptables chain, an eBPF map. */
+  readonly table?: string;
+  /** What matched in that table, as the real tool prints it. */
+  readonly match?: string;
+  /** Headers after this hop, outermost first. */
+  readonly headers: readonly PacketHeader[];
+  readonly cost: HopCost;
+  /** Plain-language account of what this hop does and why. */
+  readonly explanation: string;
+}
+
+export const ZERO_COST: HopCost = { rules: 0, lookups: 0 };
+
+/** The running total a panel shows: rules tested and lookups made up to and including hop `index`. */
+export function costUpTo(hops: readonly Hop[], index: number): HopCost {
+  let rules = 0;
+  let lookups = 0;
+  for (let i = 0; i <= index && i < hops.length; i++) {
+    rules += hops[i]!.cost.rules;
+    lookups += hops[i]!.cost.lookups;
+  }
+  return { rules, lookups };
+}

@@ -1,0 +1,156 @@
+/**
+ * Synchronous SHA-1, SHA-224 and SHA-256 over UTF-8 text, and base64url.
+ *
+ * The CNIs derive names from hashes: Calico's veth names (`cali` + SHA-1), its long chain names
+ * (SHA-256) and its selector ipset names (SHA-224); Cilium's veth names (SHA-256). The engine runs
+ * in a worker, in Node and in the browser alike, and WebCrypto's digest is asynchronous, so the few
+ * short hashes the models need are computed here.
+ */
+
+const utf8 = new TextEncoder();
+
+/** Pads a message as SHA-1/SHA-2 require and returns it as big-endian 32-bit words. */
+function toPaddedWords(text: string): Uint32Array {
+  const bytes = utf8.encode(text);
+  const bitLength = bytes.length * 8;
+  const wordCount = (((bytes.length + 8) >> 6) + 1) * 16;
+  const words = new Uint32Array(wordCount);
+  for (let i = 0; i < bytes.length; i++) {
+    words[i >> 2]! |= bytes[i]! << (24 - (i % 4) * 8);
+  }
+  words[bytes.length >> 2]! |= 0x80 << (24 - (bytes.length % 4) * 8);
+  // Messages here are far below 2^32 bits, so the high length word stays 0.
+  words[wordCount - 1] = bitLength >>> 0;
+  return words;
+}
+
+function wordsToBytes(words: ArrayLike<number>, count: number): Uint8Array {
+  const out = new Uint8Array(count * 4);
+  for (let i = 0; i < count; i++) {
+    const w = words[i]!;
+    out[i * 4] = w >>> 24;
+    out[i * 4 + 1] = (w >>> 16) & 0xff;
+    out[i * 4 + 2] = (w >>> 8) & 0xff;
+    out[i * 4 + 3] = w & 0xff;
+  }
+  return out;
+}
+
+const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
+const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
+
+export function sha1(text: string): Uint8Array {
+  const m = toPaddedWords(text);
+  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+  const w = new Uint32Array(80);
+  for (let block = 0; block < m.length; block += 16) {
+    for (let t = 0; t < 16; t++) w[t] = m[block + t]!;
+    for (let t = 16; t < 80; t++) w[t] = rotl(w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!, 1);
+    let [a, b, c, d, e] = h as [number, number, number, number, number];
+    for (let t = 0; t < 80; t++) {
+      let f: number;
+      let k: number;
+      if (t < 20) [f, k] = [(b & c) | (~b & d), 0x5a827999];
+      else if (t < 40) [f, k] = [b ^ c ^ d, 0x6ed9eba1];
+      else if (t < 60) [f, k] = [(b & c) | (b & d) | (c & d), 0x8f1bbcdc];
+      else [f, k] = [b ^ c ^ d, 0xca62c1d6];
+      const temp = (rotl(a, 5) + f + e + k + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = temp;
+    }
+    h[0] = (h[0]! + a) | 0;
+    h[1] = (h[1]! + b) | 0;
+    h[2] = (h[2]! + c) | 0;
+    h[3] = (h[3]! + d) | 0;
+    h[4] = (h[4]! + e) | 0;
+  }
+  return wordsToBytes(h, 5);
+}
+
+const K256 = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+const IV256 = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+const IV224 = [
+  0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4,
+];
+
+function sha2_256(text: string, iv: readonly number[], outWords: number): Uint8Array {
+  const m = toPaddedWords(text);
+  const h = iv.slice();
+  const w = new Uint32Array(64);
+  for (let block = 0; block < m.length; block += 16) {
+    for (let t = 0; t < 16; t++) w[t] = m[block + t]!;
+    for (let t = 16; t < 64; t++) {
+      const x = w[t - 15]!;
+      const y = w[t - 2]!;
+      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
+      const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
+      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) | 0;
+    }
+    let [a, b, c, d, e, f, g, hh] = h as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    for (let t = 0; t < 64; t++) {
+      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (hh + S1 + ch + K256[t]! + w[t]!) | 0;
+      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    const add = [a, b, c, d, e, f, g, hh];
+    for (let i = 0; i < 8; i++) h[i] = (h[i]! + add[i]!) | 0;
+  }
+  return wordsToBytes(h, outWords);
+}
+
+export const sha256 = (text: string): Uint8Array => sha2_256(text, IV256, 8);
+export const sha224 = (text: string): Uint8Array => sha2_256(text, IV224, 7);
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** RFC 4648 base64url without padding, as Go's `base64.RawURLEncoding` prints it. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let j = 0; j < chars; j++) out += B64URL[(n >> (18 - 6 * j)) & 63];
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+import { expose } from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngineApi, type EngineApi } from '../engine/api';
+import { createEngineClient, type WorkerHandle } from './client';
+
+/** A worker stand-in: the real engine behind a MessageChannel, with a switch to crash it. */
+function fakeWorker(api: EngineApi = createEngineApi()) {
+  const { port1, port2 } = new MessageChannel();
+  expose(api, port1);
+  let crash: (message: string) => void = () => {};
+  let terminated = false;
+  const handle: WorkerHandle = {
+    endpoint: port2,
+    onCrash: (cb) => {
+      crash = cb;
+    },
+    terminate: () => {
+      terminated = true;
+      port1.close();
+      port2.close();
+    },
+  };
+  return { handle, crash: (m: string) => crash(m), isTerminated: () => terminated };
+}
+
+const clients: { dispose(): void }[] = [];
+afterEach(() => clients.splice(0).forEach((c) => c.dispose()));
+
+describe('engine client', () => {
+  it('calls the engine in the worker', async () => {
+    const w = fakeWorker();
+    const client = createEngineClient({
+      startWorker: () => w.handle,
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+    });
+    clients.push(client);
+    expect(client.mode()).toBe('worker');
+    const ok = await client.call(
+      'matchLabelSelector',
+      { app: 'web' },
+      { matchLabels: { app: 'web' } },
+    );
+    expect(ok).toBe(true);
+  });
+
+  it('falls back to the main thread when no worker can start', async () => {
+    const client = createEngineClient({
+      startWorker: () => null,
+      loadFallback: async () => createEngineApi(),
+    });
+    clients.push(client);
+    expect(client.mode()).toBe('main-thread');
+    expect((await client.call('hello')).inWorker).toBe(false);
+  });
+
+  it('restarts a crashed worker, replays the last state-setting call and reports the error', async () => {
+    const started: ReturnType<typeof fakeWorker>[] = [];
+    const replayed: unknown[][] = [];
+    const errors: string[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        const api = createEngineApi();
+        const original = api.matchLabelSelector;
+        api.matchLabelSelector = (...args) => {
+          replayed.push(args);
+          return original(...args);
+        };
+        const w = fakeWorker(api);
+        started.push(w);
+        return w.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      statefulMethods: ['matchLabelSelector'],
+      onError: (m) => errors.push(m),
+    });
+    clients.push(client);
+    await client.call('matchLabelSelector', { app: 'db' }, {});
+    started[0]!.crash('out of memory');
+    expect(started[0]!.isTerminated()).toBe(true);
+    expect(started).toHaveLength(2);
+    expect(errors[0]).toMatch(/crashed: out of memory.*Restarted/);
+    expect(client.mode()).toBe('worker');
+    expect(await client.call('hello')).toMatchObject({ version: 1 });
+    // Once in the first worker, once replayed into the second.
+    expect(replayed).toEqual([
+      [{ app: 'db' }, {}],
+      [{ app: 'db' }, {}],
+    ]);
+  });
+
+  it('rejects calls in flight when the worker crashes, and gives up after repeated crashes', async () => {
+    const errors: string[] = [];
+    let last: ReturnType<typeof fakeWorker> | undefined;
+    const client = createEngineClient({
+      startWorker: () => {
+        const api = createEngineApi();
+        api.hello = () => new Promise<never>(() => {}) as never;
+        last = fakeWorker(api);
+        return last.handle;
+      },
+      loadFallback: async () => createEngineApi(),
+      maxRestarts: 1,
+      onError: (m) => errors.push(m),
+    });
+    clients.push(client);
+    const inFlight = client.call('hello');
+    last!.crash('boom');
+    await expect(inFlight).rejects.toThrow(/crashed: boom/);
+    last!.crash('boom again');
+    expect(client.mode()).toBe('main-thread');
+    expect(errors.at(-1)).toMatch(/main thread/);
+    expect((await client.call('hello')).inWorker).toBe(false);
+  });
+});
