@@ -1,0 +1,95 @@
+/**
+ * IPv4 addresses and CIDR prefixes as numbers. Parsing is strict: the engine reports a bad address
+ * to the user instead of guessing what was meant.
+ */
+
+export interface Cidr {
+  /** The network address as an unsigned 32-bit number (host bits cleared). */
+  readonly base: number;
+  readonly prefix: number;
+  /** As written, normalised: `10.0.0.0/8`. */
+  readonly text: string;
+}
+
+const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Parses a dotted quad; returns null when it is not one. */
+export function parseIPv4(text: string): number | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let n = 0;
+  for (const part of parts) {
+    if (!OCTET.test(part)) return null;
+    n = n * 256 + Number(part);
+  }
+  return n >>> 0;
+}
+
+export function formatIPv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+export const isIPv4 = (text: string): boolean => parseIPv4(text) !== null;
+
+const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+
+export type CidrResult = { ok: true; cidr: Cidr } | { ok: false; error: string };
+
+/**
+ * Parses `a.b.c.d/n`. A bare address is a /32. Host bits set (`10.0.0.1/8`) are an error, as the
+ * Kubernetes API server rejects them in an ipBlock; `allowHostBits` masks them instead (Calico's
+ * `nets` accept them and mask).
+ */
+export function parseCidr(text: string, options: { allowHostBits?: boolean } = {}): CidrResult {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf('/');
+  const addrText = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const prefixText = slash < 0 ? '32' : trimmed.slice(slash + 1);
+  if (addrText.includes(':')) {
+    return { ok: false, error: `"${text}" is an IPv6 CIDR: PacketWalk models IPv4 only` };
+  }
+  const addr = parseIPv4(addrText);
+  if (addr === null) return { ok: false, error: `"${text}" is not a valid IPv4 CIDR` };
+  if (!/^\d{1,2}$/.test(prefixText) || Number(prefixText) > 32) {
+    return { ok: false, error: `"${text}" has an invalid prefix length (0-32)` };
+  }
+  const prefix = Number(prefixText);
+  const base = (addr & maskOf(prefix)) >>> 0;
+  if (base !== addr && !options.allowHostBits) {
+    return {
+      ok: false,
+      error: `"${text}" has host bits set: did you mean ${formatIPv4(base)}/${prefix}?`,
+    };
+  }
+  return { ok: true, cidr: { base, prefix, text: `${formatIPv4(base)}/${prefix}` } };
+}
+
+/** Parses a CIDR known to be valid (tests, built-in constants); throws otherwise. */
+export function cidr(text: string): Cidr {
+  const r = parseCidr(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.cidr;
+}
+
+export function cidrContainsIP(c: Cidr, ip: number): boolean {
+  return (ip & maskOf(c.prefix)) >>> 0 === c.base;
+}
+
+export function cidrContains(c: Cidr, ipText: string): boolean {
+  const ip = parseIPv4(ipText);
+  return ip !== null && cidrContainsIP(c, ip);
+}
+
+/** True when every address of `inner` is in `outer`. */
+export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  return outer.prefix <= inner.prefix && cidrContainsIP(outer, inner.base);
+}
+
+export const cidrOverlaps = (a: Cidr, b: Cidr): boolean => cidrCovers(a, b) || cidrCovers(b, a);
+
+/** The `index`-th address of a CIDR (0 = the network address). */
+export function nthAddress(c: Cidr, index: number): string {
+  return formatIPv4((c.base + index) >>> 0);
+}
+
+export const cidrSize = (c: Cidr): number => 2 ** (32 - c.prefix);

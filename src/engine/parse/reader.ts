@@ -1,0 +1,298 @@
+/**
+ * Typed, position-aware access to one manifest object. Every accessor takes a field path, checks the
+ * value's type and shape, and records a diagnostic naming the object, the field and the line:column
+ * when something is wrong, returning `undefined` so the parser carries on and reports every problem.
+ */
+import { parseCidr, type Cidr } from '../cidr';
+import {
+  SELECTOR_OPERATORS,
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  type Labels,
+} from '../labels';
+import { PROTOCOLS, type Diagnostic, type Protocol, type SourcePos } from '../model';
+import { childPath, type YamlDocument } from './yaml';
+
+export type PlainMap = Record<string, unknown>;
+
+export const isPlainMap = (v: unknown): v is PlainMap =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+// Label keys and values as the API server validates them (apimachinery validation).
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function labelKeyProblem(key: string): string | null {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (slash >= 0 && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return `label key "${key}" has an invalid prefix`;
+  }
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    return `label key "${key}" is not valid (1-63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`;
+  }
+  return null;
+}
+
+export function labelValueProblem(value: string): string | null {
+  if (value === '') return null;
+  if (value.length > 63 || !LABEL_NAME.test(value)) {
+    return `label value "${value}" is not valid (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`;
+  }
+  return null;
+}
+
+export class Reader {
+  constructor(
+    readonly doc: YamlDocument,
+    /** `NetworkPolicy shop/allow-frontend`, for messages. */
+    public object: string,
+    private readonly sink: Diagnostic[],
+  ) {}
+
+  posOf(path: string): SourcePos {
+    return this.doc.posOf(path);
+  }
+
+  error(path: string, message: string): void {
+    this.sink.push({
+      severity: 'error',
+      message,
+      pos: this.posOf(path),
+      object: this.object,
+      field: path || undefined,
+    });
+  }
+
+  warn(path: string, message: string, extra: Partial<Diagnostic> = {}): void {
+    this.sink.push({
+      severity: 'warning',
+      message,
+      pos: this.posOf(path),
+      object: this.object,
+      field: path || undefined,
+      ...extra,
+    });
+  }
+
+  /** The raw value at `path`, `undefined` when absent. */
+  get(path: string): unknown {
+    let v: unknown = this.doc.value;
+    for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+      if (m[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
+      else v = isPlainMap(v) ? v[m[1]!] : undefined;
+      if (v === undefined) return undefined;
+    }
+    return v;
+  }
+
+  has(path: string): boolean {
+    const v = this.get(path);
+    return v !== undefined && v !== null;
+  }
+
+  /** Reports every key of the map at `path` that is not in `allowed`. */
+  keys(path: string, allowed: readonly string[]): void {
+    const v = this.get(path);
+    if (!isPlainMap(v)) return;
+    for (const key of Object.keys(v)) {
+      if (!allowed.includes(key)) {
+        this.error(
+          childPath(path, key),
+          `unknown field "${key}" (expected one of: ${allowed.join(', ')})`,
+        );
+      }
+    }
+  }
+
+  map(path: string, opts: { required?: boolean } = {}): PlainMap | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) {
+      if (opts.required) this.error(path, 'is required');
+      return undefined;
+    }
+    if (!isPlainMap(v)) {
+      this.error(path, `must be a map, not ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A list; `null` when the field is absent or null (so callers can tell absent from empty). */
+  list(path: string, opts: { required?: boolean } = {}): unknown[] | null {
+    const v = this.get(path);
+    if (v === undefined || v === null) {
+      if (opts.required) this.error(path, 'is required');
+      return null;
+    }
+    if (!Array.isArray(v)) {
+      this.error(path, `must be a list, not ${describe(v)}`);
+      return null;
+    }
+    return v;
+  }
+
+  string(path: string, opts: { required?: boolean } = {}): string | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) {
+      if (opts.required) this.error(path, 'is required');
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      this.error(path, `must be a string, not ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  int(
+    path: string,
+    opts: { required?: boolean; min?: number; max?: number } = {},
+  ): number | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) {
+      if (opts.required) this.error(path, 'is required');
+      return undefined;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      this.error(path, `must be an integer, not ${describe(v)}`);
+      return undefined;
+    }
+    if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+      this.error(path, `must be between ${opts.min ?? '-∞'} and ${opts.max ?? '∞'}, not ${v}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  bool(path: string): boolean | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') {
+      this.error(path, `must be true or false, not ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A list of strings; `null` when absent. */
+  strings(path: string): string[] | null {
+    const list = this.list(path);
+    if (!list) return null;
+    const out: string[] = [];
+    list.forEach((item, i) => {
+      if (typeof item === 'string') out.push(item);
+      else this.error(childPath(path, i), `must be a string, not ${describe(item)}`);
+    });
+    return out;
+  }
+
+  /** A map of label key to string value, validated as Kubernetes validates labels. */
+  labels(path: string): Labels {
+    const m = this.map(path);
+    if (!m) return {};
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(m)) {
+      const p = childPath(path, key);
+      const keyProblem = labelKeyProblem(key);
+      if (keyProblem) this.error(p, keyProblem);
+      // YAML reads `tier: 1` or `enabled: true` as non-strings; Kubernetes rejects them too.
+      if (typeof value !== 'string') {
+        this.error(p, `label values must be strings: quote ${JSON.stringify(value)}`);
+        continue;
+      }
+      const valueProblem = labelValueProblem(value);
+      if (valueProblem) this.error(p, valueProblem);
+      out[key] = value;
+    }
+    return out;
+  }
+
+  /** A `metav1.LabelSelector`; `undefined` when absent. */
+  labelSelector(
+    path: string,
+    opts: { keyCheck?: (key: string) => string | null } = {},
+  ): LabelSelector | undefined {
+    const m = this.map(path);
+    if (!m) return undefined;
+    this.keys(path, ['matchLabels', 'matchExpressions']);
+    const keyCheck = opts.keyCheck ?? labelKeyProblem;
+    const matchLabels: Record<string, string> = {};
+    const ml = this.map(childPath(path, 'matchLabels'));
+    for (const [key, value] of Object.entries(ml ?? {})) {
+      const p = childPath(childPath(path, 'matchLabels'), key);
+      const problem = keyCheck(key);
+      if (problem) this.error(p, problem);
+      if (typeof value !== 'string') {
+        this.error(p, `label values must be strings: quote ${JSON.stringify(value)}`);
+        continue;
+      }
+      const vp = labelValueProblem(value);
+      if (vp) this.error(p, vp);
+      matchLabels[key] = value;
+    }
+    const matchExpressions: LabelSelectorRequirement[] = [];
+    const mePath = childPath(path, 'matchExpressions');
+    (this.list(mePath) ?? []).forEach((_, i) => {
+      const p = childPath(mePath, i);
+      if (!this.map(p, { required: true })) return;
+      this.keys(p, ['key', 'operator', 'values']);
+      const key = this.string(childPath(p, 'key'), { required: true });
+      const operator = this.string(childPath(p, 'operator'), { required: true });
+      const values = this.strings(childPath(p, 'values'));
+      if (key === undefined || operator === undefined) return;
+      const problem = keyCheck(key);
+      if (problem) this.error(childPath(p, 'key'), problem);
+      if (!(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
+        this.error(
+          childPath(p, 'operator'),
+          `"${operator}" is not a valid operator (In, NotIn, Exists, DoesNotExist)`,
+        );
+        return;
+      }
+      const op = operator as LabelSelectorRequirement['operator'];
+      if ((op === 'In' || op === 'NotIn') && (!values || values.length === 0)) {
+        this.error(childPath(p, 'values'), `must be non-empty when operator is ${op}`);
+        return;
+      }
+      if ((op === 'Exists' || op === 'DoesNotExist') && values && values.length > 0) {
+        this.error(childPath(p, 'values'), `must be empty when operator is ${op}`);
+        return;
+      }
+      matchExpressions.push(
+        values && values.length > 0 ? { key, operator: op, values } : { key, operator: op },
+      );
+    });
+    return { matchLabels, matchExpressions };
+  }
+
+  cidr(path: string, opts: { required?: boolean; allowHostBits?: boolean } = {}): Cidr | undefined {
+    const text = this.string(path, opts);
+    if (text === undefined) return undefined;
+    const r = parseCidr(text, opts);
+    if (!r.ok) {
+      this.error(path, r.error);
+      return undefined;
+    }
+    return r.cidr;
+  }
+
+  /** TCP, UDP or SCTP; `fallback` when absent (TCP in Kubernetes). */
+  protocol(path: string, fallback: Protocol = 'TCP'): Protocol | undefined {
+    const v = this.string(path);
+    if (v === undefined) return this.has(path) ? undefined : fallback;
+    if (!(PROTOCOLS as readonly string[]).includes(v)) {
+      this.error(path, `"${v}" is not a supported protocol (TCP, UDP, SCTP)`);
+      return undefined;
+    }
+    return v as Protocol;
+  }
+}
