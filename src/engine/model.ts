@@ -306,6 +306,8 @@ export interface CalicoPolicy {
   readonly selector: CalicoSelectorSource;
   /** GlobalNetworkPolicy only: selects endpoints by their namespace's labels. */
   readonly namespaceSelector?: CalicoSelectorSource;
+  /** `spec.serviceAccountSelector`: ANDed with `selector`, over the pod's service account labels. */
+  readonly serviceAccountSelector?: CalicoSelectorSource;
   /** After Calico's defaulting (see the parser for the rule). */
   readonly types: readonly Direction[];
   readonly typesInferred: boolean;

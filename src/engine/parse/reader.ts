@@ -72,6 +72,17 @@ export class Reader {
     });
   }
 
+  /** An error at an exact place inside the field at `path` (e.g. a column within a selector). */
+  errorAt(pos: SourcePos, path: string, message: string): void {
+    this.sink.push({
+      severity: 'error',
+      message,
+      pos,
+      object: this.object,
+      field: path || undefined,
+    });
+  }
+
   warn(path: string, message: string, extra: Partial<Diagnostic> = {}): void {
     this.sink.push({
       severity: 'warning',
@@ -171,6 +182,38 @@ export class Reader {
       return undefined;
     }
     return v;
+  }
+
+  /** A number, integer or not (Calico's `order` is a float); `undefined` when absent. */
+  number(path: string, opts: { required?: boolean } = {}): number | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) {
+      if (opts.required) this.error(path, 'is required');
+      return undefined;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.error(path, `must be a number, not ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A string that must be one of `allowed` (case-sensitive, as the APIs compare enums). */
+  oneOf<T extends string>(
+    path: string,
+    allowed: readonly T[],
+    opts: { required?: boolean } = {},
+  ): T | undefined {
+    const v = this.string(path, opts);
+    if (v === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(v)) {
+      this.error(
+        path,
+        `Unsupported value: "${v}": supported values: ${allowed.map((a) => `"${a}"`).join(', ')}`,
+      );
+      return undefined;
+    }
+    return v as T;
   }
 
   bool(path: string): boolean | undefined {

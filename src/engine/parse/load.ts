@@ -1,0 +1,378 @@
+/**
+ * The loader: multi-document Kubernetes YAML files in, a `Cluster` and every problem found out.
+ *
+ * Each document is checked for kind, apiVersion and metadata, dispatched to its kind's parser
+ * (core.ts, k8sPolicy.ts, ciliumPolicy.ts, calicoPolicy.ts), and the results are assembled
+ * (assemble.ts). Nothing throws on bad input: every problem becomes a diagnostic naming the
+ * file:line:column, the object and the field, and loading carries on to report the next one.
+ */
+import {
+  formatRef,
+  type Diagnostic,
+  type LoadResult,
+  type ObjectRef,
+  type SourcePos,
+} from '../model';
+import { assemble } from './assemble';
+import { parseCalicoPolicy, parseNetworkSet, parseTier } from './calicoPolicy';
+import { parseCiliumPolicy } from './ciliumPolicy';
+import {
+  dns1035LabelProblem,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  emptyCollected,
+  mapItems,
+  warnUnknownKeys,
+  type Collected,
+  type ObjectContext,
+} from './common';
+import { parseNamespace, parseNode, parsePod, parseService, parseServiceAccount } from './core';
+import { parseK8sPolicy } from './k8sPolicy';
+import { isPlainMap, Reader } from './reader';
+import { parseYamlFile, type YamlDocument } from './yaml';
+
+export interface ManifestFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+type Enforcer = 'both' | 'cilium' | 'calico' | 'none';
+
+interface KindSpec {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespaced: boolean;
+  /** Top-level fields besides apiVersion, kind, metadata. */
+  readonly fields: readonly string[];
+  /** Policy kinds refuse unknown top-level fields; the others only warn. */
+  readonly strict: boolean;
+  /** Which CNI acts on the object: the other one gets an "ignored by" warning. */
+  readonly enforcedBy: Enforcer;
+  readonly staged?: boolean;
+  /** Names: most kinds are DNS-1123 subdomains; Namespaces are labels, Services DNS-1035 labels. */
+  readonly nameRule?: (name: string) => string | null;
+  readonly parse: (ctx: ObjectContext, out: Collected) => void;
+}
+
+const CALICO = 'projectcalico.org/v3';
+const CILIUM = 'cilium.io/v2';
+
+const KINDS: readonly KindSpec[] = [
+  {
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    namespaced: false,
+    fields: ['spec', 'status'],
+    strict: false,
+    enforcedBy: 'both',
+    nameRule: dns1123LabelProblem,
+    parse: parseNamespace,
+  },
+  {
+    kind: 'Node',
+    apiVersion: 'v1',
+    namespaced: false,
+    fields: ['spec', 'status'],
+    strict: false,
+    enforcedBy: 'both',
+    parse: parseNode,
+  },
+  {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    namespaced: true,
+    fields: ['spec', 'status'],
+    strict: false,
+    enforcedBy: 'both',
+    parse: parsePod,
+  },
+  {
+    kind: 'Service',
+    apiVersion: 'v1',
+    namespaced: true,
+    fields: ['spec', 'status'],
+    strict: false,
+    enforcedBy: 'both',
+    nameRule: dns1035LabelProblem,
+    parse: parseService,
+  },
+  {
+    kind: 'ServiceAccount',
+    apiVersion: 'v1',
+    namespaced: true,
+    fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+    strict: false,
+    enforcedBy: 'both',
+    parse: parseServiceAccount,
+  },
+  {
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    namespaced: true,
+    fields: ['spec', 'status'],
+    strict: true,
+    enforcedBy: 'both',
+    parse: (ctx, out) => parseK8sPolicy(ctx, out, false),
+  },
+  {
+    kind: 'CiliumNetworkPolicy',
+    apiVersion: CILIUM,
+    namespaced: true,
+    fields: ['spec', 'specs', 'status'],
+    strict: true,
+    enforcedBy: 'cilium',
+    parse: (ctx, out) => parseCiliumPolicy(ctx, out, false),
+  },
+  {
+    kind: 'CiliumClusterwideNetworkPolicy',
+    apiVersion: CILIUM,
+    namespaced: false,
+    fields: ['spec', 'specs', 'status'],
+    strict: true,
+    enforcedBy: 'cilium',
+    parse: (ctx, out) => parseCiliumPolicy(ctx, out, true),
+  },
+  {
+    kind: 'NetworkPolicy',
+    apiVersion: CALICO,
+    namespaced: true,
+    fields: ['spec'],
+    strict: true,
+    enforcedBy: 'calico',
+    parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: false, staged: false }),
+  },
+  {
+    kind: 'GlobalNetworkPolicy',
+    apiVersion: CALICO,
+    namespaced: false,
+    fields: ['spec'],
+    strict: true,
+    enforcedBy: 'calico',
+    parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: true, staged: false }),
+  },
+  {
+    kind: 'StagedNetworkPolicy',
+    apiVersion: CALICO,
+    namespaced: true,
+    fields: ['spec', 'status'],
+    strict: true,
+    enforcedBy: 'none',
+    staged: true,
+    parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: false, staged: true }),
+  },
+  {
+    kind: 'StagedGlobalNetworkPolicy',
+    apiVersion: CALICO,
+    namespaced: false,
+    fields: ['spec', 'status'],
+    strict: true,
+    enforcedBy: 'none',
+    staged: true,
+    parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: true, staged: true }),
+  },
+  {
+    kind: 'StagedKubernetesNetworkPolicy',
+    apiVersion: CALICO,
+    namespaced: true,
+    fields: ['spec', 'status'],
+    strict: true,
+    enforcedBy: 'none',
+    staged: true,
+    parse: (ctx, out) => parseK8sPolicy(ctx, out, true),
+  },
+  {
+    kind: 'Tier',
+    apiVersion: CALICO,
+    namespaced: false,
+    fields: ['spec', 'status'],
+    strict: true,
+    enforcedBy: 'calico',
+    parse: parseTier,
+  },
+  {
+    kind: 'NetworkSet',
+    apiVersion: CALICO,
+    namespaced: true,
+    fields: ['spec'],
+    strict: true,
+    enforcedBy: 'calico',
+    parse: (ctx, out) => parseNetworkSet(ctx, out, false),
+  },
+  {
+    kind: 'GlobalNetworkSet',
+    apiVersion: CALICO,
+    namespaced: false,
+    fields: ['spec'],
+    strict: true,
+    enforcedBy: 'calico',
+    parse: (ctx, out) => parseNetworkSet(ctx, out, true),
+  },
+];
+
+/** Every supported kind with its apiVersion(s), for "unknown kind" messages. */
+const SUPPORTED = (() => {
+  const byKind = new Map<string, string[]>();
+  for (const k of KINDS) byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), k.apiVersion]);
+  return [...byKind, ['List', ['v1']] as const]
+    .map(([kind, versions]) => `${kind} (${versions.join(', ')})`)
+    .join(', ');
+})();
+
+const METADATA_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+export function loadManifests(files: readonly ManifestFile[]): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const out = emptyCollected();
+  const seen = new Map<string, SourcePos>();
+  for (const file of files) {
+    const yaml = parseYamlFile(file.text, file.name);
+    diagnostics.push(...yaml.diagnostics);
+    const lines = file.text.split(/\r?\n/);
+    for (const doc of yaml.documents) {
+      loadDocument(doc, `document ${doc.index + 1}`, { lines, out, seen, sink: diagnostics }, true);
+    }
+  }
+  const cluster = assemble(out, diagnostics);
+  return { cluster, diagnostics };
+}
+
+interface LoadState {
+  readonly lines: readonly string[];
+  readonly out: Collected;
+  readonly seen: Map<string, SourcePos>;
+  readonly sink: Diagnostic[];
+}
+
+function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllowed: boolean): void {
+  const r = new Reader(doc, `object (${label})`, st.sink);
+  if (doc.value === null || doc.value === undefined) return;
+  if (!isPlainMap(doc.value)) {
+    r.error('', 'a manifest must be a map with apiVersion, kind and metadata');
+    return;
+  }
+  const kind = r.string('kind', { required: true });
+  const apiVersion = r.string('apiVersion', { required: true });
+  if (kind !== undefined) r.object = `${kind} (${label})`;
+  if (kind === undefined || apiVersion === undefined) return;
+
+  if (kind === 'List') {
+    if (apiVersion !== 'v1') {
+      r.error(
+        'apiVersion',
+        `"${apiVersion}" is not a supported apiVersion for List (supported: v1)`,
+      );
+      return;
+    }
+    if (!listAllowed) {
+      r.error('kind', 'a List inside a List is not supported');
+      return;
+    }
+    warnUnknownKeys(r, '', ['apiVersion', 'kind', 'metadata', 'items'], 'List');
+    for (const item of mapItems(r, 'items', {}) ?? []) {
+      loadDocument(subDocument(doc, item.path), `${label}, ${item.path}`, st, false);
+    }
+    return;
+  }
+
+  const candidates = KINDS.filter((k) => k.kind === kind);
+  if (candidates.length === 0) {
+    r.error('kind', `unknown kind "${kind}": PacketWalk supports ${SUPPORTED}`);
+    return;
+  }
+  const spec = candidates.find((k) => k.apiVersion === apiVersion);
+  if (!spec) {
+    r.error(
+      'apiVersion',
+      `"${apiVersion}" is not a supported apiVersion for ${kind} (supported: ${candidates.map((k) => k.apiVersion).join(', ')})`,
+    );
+    return;
+  }
+
+  if (!r.map('metadata', { required: true })) return;
+  const name = r.string('metadata.name', { required: true });
+  if (name === undefined) return;
+  let namespace: string | undefined;
+  const written = r.string('metadata.namespace');
+  if (spec.namespaced) namespace = written === undefined || written === '' ? 'default' : written;
+  const ref: ObjectRef = {
+    kind,
+    ...(namespace !== undefined ? { namespace } : {}),
+    name,
+    pos: r.posOf(''),
+  };
+  const object = formatRef(ref);
+  r.object = object;
+
+  const nameProblem = (spec.nameRule ?? dns1123SubdomainProblem)(name);
+  if (nameProblem) r.error('metadata.name', `Invalid value: "${name}": ${nameProblem}`);
+  warnUnknownKeys(r, 'metadata', METADATA_FIELDS, 'ObjectMeta');
+  if (namespace !== undefined) {
+    const problem = dns1123LabelProblem(namespace);
+    if (problem) r.error('metadata.namespace', `Invalid value: "${namespace}": ${problem}`);
+  } else if (written !== undefined && written !== '') {
+    r.warn('metadata.namespace', `${kind} is cluster-scoped: the namespace is ignored`);
+  }
+
+  const allowedTop = ['apiVersion', 'kind', 'metadata', ...spec.fields];
+  if (spec.strict) r.keys('', allowedTop);
+  else warnUnknownKeys(r, '', allowedTop, kind);
+
+  const identity = `${spec.apiVersion}/${kind}/${namespace ?? ''}/${name}`;
+  const first = st.seen.get(identity);
+  if (first) {
+    r.error(
+      'metadata.name',
+      `Duplicate object: ${object} is already defined at ${first.file}:${first.line}:${first.column}`,
+    );
+    return;
+  }
+  st.seen.set(identity, ref.pos);
+
+  if (namespace !== undefined) {
+    const nsPath = r.has('metadata.namespace') ? 'metadata.namespace' : 'metadata';
+    st.out.namespaceUses.push({ namespace, object, pos: r.posOf(nsPath) });
+  }
+
+  spec.parse({ r, ref, lines: st.lines }, st.out);
+
+  if (spec.staged) {
+    r.warn('', `staged: shown, never enforced (${kind} previews a policy without applying it)`);
+  }
+  const ignoredBy =
+    spec.enforcedBy === 'cilium' ? 'calico' : spec.apiVersion === CALICO ? 'cilium' : undefined;
+  if (ignoredBy === 'calico') {
+    r.warn('', `Calico does not enforce ${kind}; only the Cilium panel uses it`, { ignoredBy });
+  } else if (ignoredBy === 'cilium') {
+    r.warn('', `Cilium does not use Calico's ${kind}; only the Calico panel uses it`, {
+      ignoredBy,
+    });
+  }
+}
+
+/** A List item as a document of its own: paths and positions relative to the item. */
+function subDocument(doc: YamlDocument, base: string): YamlDocument {
+  const join = (p: string) =>
+    p === '' ? base : p.startsWith('[') ? `${base}${p}` : `${base}.${p}`;
+  let value: unknown = doc.value;
+  for (const m of base.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (m[2] !== undefined) value = Array.isArray(value) ? value[Number(m[2])] : undefined;
+    else value = isPlainMap(value) ? value[m[1]!] : undefined;
+  }
+  return { index: doc.index, value, posOf: (p) => doc.posOf(join(p)) };
+}
