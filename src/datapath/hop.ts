@@ -32,6 +32,14 @@ export interface PacketHeader {
   readonly dst: string;
   readonly sport?: number;
   readonly dport?: number;
+  /** The outer IP header's protocol number for an encapsulation (4 IPIP, 17 UDP, 50 ESP). */
+  readonly ipProtocol?: number;
+  /** Bytes this header adds in front of the inner packet (encapsulations only). */
+  readonly bytes?: number;
+  /** VXLAN/Geneve network identifier (Cilium puts the source security identity here). */
+  readonly vni?: number;
+  /** IPsec security parameter index. */
+  readonly spi?: number;
 }
 
 export interface HopCost {

@@ -3,7 +3,7 @@
  * crash (replaying the calls that set its state, so the last good state survives), and falls back
  * to running the engine on the main thread when workers are unavailable.
  */
-import { wrap, type Endpoint, type Remote } from 'comlink';
+import { proxy, wrap, type Endpoint, type Remote } from 'comlink';
 import type { EngineApi } from '../engine/api';
 
 /** A started worker, as the client needs it; tests pass a MessageChannel-backed fake. */
@@ -113,7 +113,9 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
       return new Promise<Result<K>>((resolve, reject) => {
         const entry: Pending = { reject };
         pending.add(entry);
-        invoke(current, method, args).then(
+        // Callbacks (progress reports) cross into the worker as Comlink proxies.
+        const wired = args.map((a) => (typeof a === 'function' ? proxy(a) : a));
+        invoke(current, method, wired).then(
           (value) => {
             pending.delete(entry);
             crashesInARow = 0;

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CliError, type Io } from './io';
+import { main } from './run';
+
+const EXAMPLES = 'lessons/scenarios';
+
+/** Runs the CLI in memory: files from a map (falling back to disk), output captured. */
+function run(argv: string[], files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readFile: (path) => {
+      if (path in files) return files[path]!;
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        throw new CliError([`${path}: cannot read the file (ENOENT)`]);
+      }
+    },
+  };
+  const code = main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+interface JsonProbe {
+  from: string;
+  to: string;
+  port: number;
+  protocol: string;
+  calico: { allowed: boolean; reason: string; reference: boolean; iptables: boolean };
+  cilium: { allowed: boolean; reason: string; reference: boolean; ebpf: boolean };
+}
+
+describe('cli verdict', () => {
+  it('answers every ordered pod pair and declared port of the seed policies, per CNI', () => {
+    const r = run(['verdict', `${EXAMPLES}/seed-policies.yaml`, '--json']);
+    expect(r.code).toBe(0);
+    const { probes } = JSON.parse(r.out) as { probes: JsonProbe[] };
+    expect(probes.length).toBeGreaterThan(0);
+    for (const p of probes) {
+      expect(p.calico.reference).toBe(p.calico.iptables);
+      expect(p.cilium.reference).toBe(p.cilium.ebpf);
+      expect(p.calico.allowed).toBe(p.calico.reference);
+      expect(typeof p.calico.reason).toBe('string');
+    }
+    expect(new Set(probes.map((p) => `${p.from}>${p.to}:${p.port}/${p.protocol}`)).size).toBe(
+      probes.length,
+    );
+  });
+
+  it('prints a readable matrix without --json', () => {
+    const r = run(['verdict', `${EXAMPLES}/seed-policies.yaml`]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^FROM\s+TO\s+PORT\s+CALICO\s+CILIUM$/);
+  });
+
+  it('evaluates exactly the probes given, including outside addresses and HTTP', () => {
+    const probes = JSON.stringify({
+      probes: [
+        { from: 'ip:8.8.8.8', to: 'shop/api', port: 8080, protocol: 'TCP' },
+        {
+          from: 'shop/frontend',
+          to: 'shop/api',
+          port: 8080,
+          http: { method: 'DELETE', path: '/api/v1/orders' },
+        },
+      ],
+    });
+    const r = run(['verdict', `${EXAMPLES}/seed-policies.yaml`, '--probes', 'p.json', '--json'], {
+      'p.json': probes,
+    });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { probes: JsonProbe[] };
+    expect(out.probes).toHaveLength(2);
+    expect(out.probes[0]).toMatchObject({
+      from: 'ip:8.8.8.8',
+      to: 'shop/api',
+      port: 8080,
+      protocol: 'TCP',
+    });
+  });
+
+  it('exits 2 naming file:line:column, object and field for bad manifests', () => {
+    const bad =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n  namespace: a\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.1/8\n';
+    const r = run(['verdict', 'bad.yaml'], { 'bad.yaml': bad });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^bad\.yaml:11:9: error: NetworkPolicy a\/x: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.cidr: .*host bits/m,
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on YAML syntax errors, unknown kinds and unknown pods in probes', () => {
+    expect(run(['verdict', 'y.yaml'], { 'y.yaml': 'kind: [\n' }).code).toBe(2);
+    const unknownKind = run(['verdict', 'k.yaml'], {
+      'k.yaml': 'apiVersion: v1\nkind: Gizmo\nmetadata:\n  name: g\n',
+    });
+    expect(unknownKind.code).toBe(2);
+    expect(unknownKind.err).toMatch(/^k\.yaml:\d+:\d+: error: .*Gizmo/m);
+    const probes = JSON.stringify({ probes: [{ from: 'shop/nope', to: 'shop/api', port: 80 }] });
+    const r = run(['verdict', `${EXAMPLES}/seed-policies.yaml`, '--probes', 'p.json'], {
+      'p.json': probes,
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^p\.json:1:\d+: error: .*unknown pod "shop\/nope"/m);
+  });
+
+  it('exits 2 on a missing file and on bad options, never with a stack trace', () => {
+    expect(run(['verdict', 'nowhere.yaml']).code).toBe(2);
+    expect(run(['verdict', `${EXAMPLES}/seed-policies.yaml`, '--bogus']).err).toMatch(
+      /unknown option --bogus/,
+    );
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+});
+
+describe('cli selector', () => {
+  it('matches pods with a Calico selector and prints its canonical form', () => {
+    const r = run([
+      'selector',
+      `app == "database" || app == 'api'`,
+      `${EXAMPLES}/seed-policies.yaml`,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { selector: string; canonical: string; matches: string[] };
+    expect(out.matches.sort()).toEqual(['shop/api', 'shop/database']);
+    expect(out.canonical).toContain('app == "api"');
+  });
+
+  it('takes the kubectl -l form with --kind k8s', () => {
+    const r = run([
+      'selector',
+      'app in (api,frontend)',
+      `${EXAMPLES}/seed-policies.yaml`,
+      '--kind',
+      'k8s',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { matches: string[] }).matches.sort()).toEqual([
+      'shop/api',
+      'shop/frontend',
+    ]);
+  });
+
+  it('exits 2 with the column of a selector error', () => {
+    const r = run(['selector', 'app == ', `${EXAMPLES}/seed-policies.yaml`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^<selector>:1:\d+: error: invalid Calico selector/);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * PacketWalk's command line: the engine (and later the datapath) in Node, for authors and tests.
+ *
+ *   npm run --silent cli -- verdict FILE.yaml [--probes PROBES.json] [--json]
+ *   npm run --silent cli -- selector EXPR FILE.yaml [--kind calico|k8s] [--json]
+ *
+ * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
+ * field); 1 an internal error (a bug: reported in one line, never a stack trace unless PACKETWALK_DEBUG).
+ */
+import { runSelector } from './selector';
+import { runVerdict } from './verdict';
+import { runWalk, WALK_USAGE } from './walk';
+import { CliError, type Io } from './io';
+
+const USAGE = `usage:
+  cli verdict FILE.yaml [--probes PROBES.json] [--json]
+  cli selector EXPR FILE.yaml [--kind calico|k8s] [--json]
+  ${WALK_USAGE.replace('usage: ', '')}`;
+
+export function main(argv: readonly string[], io: Io): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'verdict':
+        return runVerdict(rest, io);
+      case 'selector':
+        return runSelector(rest, io);
+      case 'walk':
+        return runWalk(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError([`unknown command "${command}"`, USAGE]);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      for (const line of error.lines) io.err(line);
+      return 2;
+    }
+    if (process.env.PACKETWALK_DEBUG) throw error;
+    io.err(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CliError, type Io } from './io';
+import { main } from './run';
+
+const SEED = 'lessons/scenarios/seed-policies.yaml';
+const BASIC = 'lessons/scenarios/two-node-basic.yaml';
+
+function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readFile: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        throw new CliError([`${path}: cannot read the file (ENOENT)`]);
+      }
+    },
+  };
+  const code = main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cli walk', () => {
+  it('prints the JSON shape of issue 5', () => {
+    const r = run([
+      'walk',
+      BASIC,
+      '--cni',
+      'calico',
+      '--from',
+      'default/pod-a',
+      '--to',
+      'default/pod-c',
+      '--port',
+      '80',
+      '--calico-encap',
+      'ipip',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j).slice(0, 5)).toEqual(['cni', 'config', 'verdict', 'dropReason', 'hops']);
+    expect(j).toMatchObject({
+      cni: 'calico',
+      config: { dataplane: 'iptables', peering: 'full-mesh', encap: 'ipip', wireguard: false },
+      verdict: 'delivered',
+      dropReason: null,
+    });
+    for (const hop of j.hops) {
+      expect(Object.keys(hop).slice(0, 7)).toEqual([
+        'stage',
+        'node',
+        'where',
+        'table',
+        'match',
+        'headers',
+        'cost',
+      ]);
+      expect(Object.keys(hop.cost)).toEqual(['rules', 'lookups']);
+      for (const h of hop.headers)
+        expect(Object.keys(h).slice(0, 5)).toEqual(['proto', 'src', 'dst', 'sport', 'dport']);
+    }
+    const ipip = j.hops.find((h: { stage: string }) => h.stage === 'encapsulation');
+    expect(ipip.headers[0]).toMatchObject({
+      proto: 'IPIP',
+      sport: null,
+      dport: null,
+      ipProtocol: 4,
+      bytes: 20,
+    });
+  });
+
+  it('reports a drop and its reason in Cilium’s words', () => {
+    const r = run([
+      'walk',
+      SEED,
+      '--cni',
+      'cilium',
+      '--from',
+      'shop/debug',
+      '--to',
+      'shop/backend',
+      '--port',
+      '8080',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.verdict).toBe('dropped');
+    expect(j.dropReason).toMatch(/^Policy denied \(133\)/);
+    expect(j.config).toEqual({ routing: 'vxlan', kubeProxyReplacement: false, encryption: 'none' });
+  });
+
+  it('prints a numbered list of hops without --json', () => {
+    const r = run([
+      'walk',
+      SEED,
+      '--cni',
+      'cilium',
+      '--from',
+      'shop/frontend',
+      '--to',
+      'shop/api',
+      '--port',
+      '8080',
+      '--http',
+      'GET:/api/v1/orders',
+      '--cilium-routing',
+      'geneve',
+      '--kube-proxy-replacement',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Cilium geneve tunnel, kube-proxy replacement on, encryption none$/m);
+    expect(r.out).toMatch(/^ 1\. \[in-pod\] node-1: eth0 in shop\/frontend/m);
+    expect(r.out).toMatch(/cilium-envoy: listener cilium-http-ingress/);
+    expect(r.out).toMatch(/^Verdict: delivered/m);
+  });
+
+  it('walks to a Service by name and picks it over a same-named pod when the port says so', () => {
+    const r = run([
+      'walk',
+      SEED,
+      '--cni',
+      'calico',
+      '--from',
+      'shop/frontend',
+      '--to',
+      'shop/backend',
+      '--port',
+      '80',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.hops.some((h: { table: string }) => h.table.startsWith('KUBE-SEP-'))).toBe(true);
+    expect(j.notes.join(' ')).toMatch(/names both a Pod and a Service/);
+  });
+
+  it.each([
+    [['--from', 'shop/frontend', '--to', 'shop/api', '--port', '80'], /--cni is required/],
+    [
+      ['--cni', 'weave', '--from', 'shop/frontend', '--to', 'shop/api', '--port', '80'],
+      /--cni: "weave" is not one of calico, cilium/,
+    ],
+    [
+      ['--cni', 'calico', '--from', 'shop/frontend', '--to', 'shop/api', '--port', '99999'],
+      /--port: "99999"/,
+    ],
+    [
+      ['--cni', 'calico', '--from', 'shop/nope', '--to', 'shop/api', '--port', '80'],
+      /error: from: unknown pod "shop\/nope"/,
+    ],
+    [
+      [
+        '--cni',
+        'calico',
+        '--from',
+        'shop/frontend',
+        '--to',
+        'shop/api',
+        '--port',
+        '80',
+        '--cilium-routing',
+        'native',
+      ],
+      /--cilium-routing applies to --cni cilium only/,
+    ],
+    [
+      [
+        '--cni',
+        'calico',
+        '--from',
+        'shop/frontend',
+        '--to',
+        'shop/api',
+        '--port',
+        '80',
+        '--encryption',
+        'ipsec',
+      ],
+      /Calico encrypts with WireGuard only/,
+    ],
+    [
+      [
+        '--cni',
+        'cilium',
+        '--from',
+        'shop/frontend',
+        '--to',
+        'shop/api',
+        '--port',
+        '80',
+        '--calico-encap',
+        'vxlan',
+      ],
+      /--calico-encap applies to --cni calico only/,
+    ],
+    [
+      [
+        '--cni',
+        'cilium',
+        '--from',
+        'shop/frontend',
+        '--to',
+        'shop/api',
+        '--port',
+        '80',
+        '--http',
+        'GET',
+      ],
+      /--http: "GET" is not METHOD:PATH/,
+    ],
+    [
+      ['--cni', 'cilium', '--from', 'shop/frontend', '--to', 'svc:shop/backend', '--port', '8080'],
+      /Service shop\/backend has no port 8080\/TCP \(its ports: 80\/TCP\)/,
+    ],
+    [
+      ['--cni', 'cilium', '--from', 'shop/frontend', '--to', 'ip:300.1.1.1', '--port', '80'],
+      /"300\.1\.1\.1" is not an IPv4 address/,
+    ],
+    [
+      [
+        '--cni',
+        'cilium',
+        '--from',
+        'shop/frontend',
+        '--to',
+        'shop/api',
+        '--port',
+        '80',
+        '--protocol',
+        'ICMP',
+      ],
+      /--protocol: "ICMP" is not one of TCP, UDP, SCTP/,
+    ],
+  ])('exits 2 on bad input %#', (args, message) => {
+    const r = run(['walk', SEED, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+});

@@ -1,0 +1,976 @@
+/**
+ * A packet's walk under Calico: the iptables dataplane (Felix chains, kube-proxy's nat chains, BIRD
+ * or Felix routes, tunl0 / vxlan.calico / wireguard.cali) or the eBPF dataplane (calico_tc_main on
+ * the cali* veths, cali_v4_* maps, per-endpoint policy programs behind jump maps).
+ *
+ * Sources: datapath-facts.md §1; felix/rules/static.go and endpoints.go (chain walk, conntrack
+ * rules first in each endpoint chain); felix/rules/nat.go (cali-nat-outgoing: MASQUERADE from
+ * cali40masq-ipam-pools to anything outside cali40all-ipam-pools; in BPF mode the same rule keyed
+ * on a mark the BPF program sets); felix/bpf-gpl/tc.c (calico_tc_main, the one tc program,
+ * specialised per hook); felix/bpf/jump/map.go (cali_jump_ing / cali_jump_egr, version 2);
+ * docs.tigera.io FAQ "Why does my container have a route to 169.254.1.1?" (proxy ARP on the veth);
+ * felix/rules/static.go filterInputChain ("Allow IPIP packets from Calico hosts", "Allow IPv4 VXLAN
+ * packets from allowed hosts"); node/pkg/lifecycle/startup/startup.go (the default pool gets
+ * natOutgoing from CALICO_IPV4POOL_NAT_OUTGOING, default true); kubernetes pkg/proxy/iptables/
+ * proxier.go (KUBE-SERVICES, KUBE-SVC-, KUBE-SEP-, the "has no endpoints" REJECT).
+ */
+import type { CalicoDataplane } from '../engine/calico/dataplane';
+import { podKey } from '../engine/cluster';
+import type { Cluster, ClusterNode, Pod } from '../engine/model';
+import { bgpState } from './bgp';
+import {
+  runFilter,
+  describeOutcome,
+  dropWords,
+  bpfPolicyRules,
+  type FilterPart,
+} from './calicoFilter';
+import type { CalicoConfig } from './config';
+import { ENCAPS, outerHeader, type EncapKind } from './encap';
+import { flowHash, portFromHash, reverseTuple, type FiveTuple } from './flow';
+import type { PacketHeader } from './hop';
+import { describeTuple, HopLog, l4Header } from './hops';
+import type { ResolvedPacket } from './packet';
+import { calicoPodMtuFor, calicoRoutes, lookupRoute, type Route } from './routes';
+import { allServicePorts, kubeProxyTrace, serviceId, type ServiceBackend } from './services';
+import { calicoBlocks, calicoTunnelAddress, subnetGateway } from './topology';
+import { crossUnderlay, OUTSIDE } from './wire';
+
+export interface CniWalk {
+  readonly log: HopLog;
+  readonly podMtu: number;
+  readonly notes: string[];
+}
+
+interface Ctx {
+  readonly cluster: Cluster;
+  readonly dp: CalicoDataplane;
+  readonly config: CalicoConfig;
+  readonly p: ResolvedPacket;
+  readonly log: HopLog;
+  readonly notes: string[];
+  readonly ebpf: boolean;
+}
+
+const veth = (ctx: Ctx, pod: Pod): string => ctx.dp.workloads[podKey(pod)]!.iface;
+
+export function walkCalico(
+  cluster: Cluster,
+  dp: CalicoDataplane,
+  config: CalicoConfig,
+  p: ResolvedPacket,
+): CniWalk {
+  const ctx: Ctx = {
+    cluster,
+    dp,
+    config,
+    p,
+    log: new HopLog(),
+    notes: [...p.notes],
+    ebpf: config.dataplane === 'ebpf',
+  };
+  if (p.http)
+    ctx.notes.push(
+      'Calico’s own dataplane does not parse HTTP: the request is judged as a TCP connection (Calico’s HTTP rules need the Istio/Envoy application layer, not modelled).',
+    );
+  if (p.reply) walkReply(ctx);
+  else walkForward(ctx);
+  return { log: ctx.log, podMtu: calicoPodMtuFor(config), notes: ctx.notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward
+// ---------------------------------------------------------------------------------------------
+
+function walkForward(ctx: Ctx): void {
+  const { p, log } = ctx;
+  const client = p.client;
+  const cNode = p.clientNode;
+  let t: FiveTuple = p.flow;
+  podSends(ctx, client, cNode, t);
+
+  // PREROUTING (iptables) or the from-workload tc program (eBPF): the Service lookup.
+  if (ctx.ebpf) {
+    log.add({
+      stage: 'egress-hook',
+      node: cNode.name,
+      where: `${veth(ctx, client)} tc ingress: calico_tc_main (from-workload program)`,
+      table: 'cali_v4_ct4',
+      match: `no entry for ${describeTuple(t)}: a new flow`,
+      headers: [l4Header(t)],
+      cost: { lookups: 1 },
+      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge. Packets never reach iptables' FORWARD chain in this dataplane.`,
+    });
+    if (p.service) {
+      const done = ebpfServiceNat(ctx, t);
+      if (!done) return;
+      t = done;
+    }
+  } else {
+    const dnat = kubeProxy(ctx, t);
+    if (!dnat) return;
+    t = dnat;
+  }
+
+  const target = p.target!;
+  if (target.kind === 'pod' && podKey(target.pod) === podKey(client)) return hairpin(ctx, t);
+  if (target.kind === 'external') return forwardExternal(ctx, t);
+  const dNode = target.node;
+  const sameNode = dNode.name === cNode.name;
+
+  if (target.kind === 'node' && sameNode) {
+    const route: Route = {
+      dst: 'default',
+      type: 'unicast',
+      text: `local ${dNode.internalIP} dev eth0 table local proto kernel scope host src ${dNode.internalIP}`,
+      origin: 'kernel',
+      why: `${dNode.internalIP} is one of this node's own addresses, so the local table delivers it to the host's stack (INPUT), not FORWARD.`,
+    };
+    routeHop(ctx, cNode, t, route);
+    const f = runFilter(ctx.dp, cNode.name, 'INPUT', { inIface: veth(ctx, client) }, t, 'NEW');
+    policyHop(ctx, cNode, t, f.first, 'egress', `INPUT → ${f.first.path.slice(1).join(' → ')}`);
+    if (f.verdict === 'DROP') return dropPolicy(ctx, cNode, t, f.at);
+    log.add({
+      stage: 'delivered',
+      node: cNode.name,
+      where: `host network namespace of ${cNode.name}`,
+      table: 'cali-wl-to-host',
+      match: 'Configured DefaultEndpointToHostAction: ACCEPT',
+      headers: [l4Header(t)],
+      explanation: `After the pod's egress policy, cali-wl-to-host applies DefaultEndpointToHostAction, which the calico.yaml manifests set to ACCEPT (Felix's own default is DROP), and the host's socket receives the packet.`,
+    });
+    return;
+  }
+
+  const routes = calicoRoutes(ctx.cluster, cNode, ctx.config);
+  const dstIP = t.dst;
+  const route = lookupRoute(routes, dstIP)!;
+  const wg =
+    ctx.config.wireguard && !sameNode && route.dst !== 'default' && route.remoteNode !== undefined;
+  // iptables routes in PREROUTING's wake, before FORWARD's policy; calico_tc_main runs the policy
+  // program first and looks the route up once the packet is accepted.
+  if (!ctx.ebpf) routeHop(ctx, cNode, t, route, wg ? route : undefined);
+
+  if (sameNode && target.kind === 'pod') {
+    const dVeth = veth(ctx, target.pod);
+    if (ctx.ebpf) {
+      const f = runFilter(
+        ctx.dp,
+        cNode.name,
+        'FORWARD',
+        { inIface: veth(ctx, client), outIface: dVeth },
+        t,
+        'NEW',
+      );
+      bpfPolicyHop(ctx, cNode, t, f.first, 'egress', veth(ctx, client));
+      if (f.verdict === 'DROP' && !f.second)
+        return dropBpf(ctx, cNode, t, f.first, veth(ctx, client));
+      routeHop(ctx, cNode, t, route);
+      bpfPolicyHop(ctx, cNode, t, f.second!, 'ingress', dVeth);
+      if (f.verdict === 'DROP') return dropBpf(ctx, cNode, t, f.second!, dVeth);
+    } else {
+      const f = runFilter(
+        ctx.dp,
+        cNode.name,
+        'FORWARD',
+        { inIface: veth(ctx, client), outIface: dVeth },
+        t,
+        'NEW',
+      );
+      policyHop(ctx, cNode, t, f.first, 'egress');
+      if (f.verdict === 'DROP' && !f.second) return dropPolicy(ctx, cNode, t, f.at);
+      policyHop(ctx, cNode, t, f.second!, 'ingress');
+      if (f.verdict === 'DROP') return dropPolicy(ctx, cNode, t, f.at);
+    }
+    deliverToPod(ctx, cNode, target.pod, [l4Header(t)]);
+    return;
+  }
+
+  // Across nodes.
+  const outIface = wg ? 'wireguard.cali' : (route.dev ?? 'eth0');
+  const f = runFilter(
+    ctx.dp,
+    cNode.name,
+    'FORWARD',
+    { inIface: veth(ctx, client), outIface },
+    t,
+    'NEW',
+  );
+  const whole: FilterPart = f.second
+    ? {
+        path: f.first.path,
+        trace: [...f.first.trace, ...f.second.trace],
+        rules: f.first.rules + f.second.rules,
+        ...(f.first.outcome ? { outcome: f.first.outcome } : {}),
+      }
+    : f.first;
+  if (ctx.ebpf) bpfPolicyHop(ctx, cNode, t, whole, 'egress', veth(ctx, client));
+  else policyHop(ctx, cNode, t, whole, 'egress');
+  if (f.verdict === 'DROP')
+    return ctx.ebpf
+      ? dropBpf(ctx, cNode, t, whole, veth(ctx, client))
+      : dropPolicy(ctx, cNode, t, f.at);
+  if (ctx.ebpf) routeHop(ctx, cNode, t, route, wg ? route : undefined);
+
+  if (route.strandedAt) {
+    log.drop(
+      {
+        node: `router ${route.strandedAt}`,
+        where: `eth0 (${cNode.name}) → router ${route.strandedAt}`,
+        table: `routing table of ${route.strandedAt}`,
+        match: `no route to ${t.dst}`,
+        headers: [l4Header(t)],
+        explanation: `The un-encapsulated pod packet reaches the subnet's router ${route.strandedAt}, which never peered with Calico and so has no route to the pod range (it would need ToR peering, or an overlay: IPIP or VXLAN, CrossSubnet being enough). It is dropped there (or sent off along a default route, never to arrive).`,
+      },
+      `no route to ${t.dst} at router ${route.strandedAt}: without encapsulation, pod routes must be known to the fabric`,
+    );
+    return;
+  }
+
+  const dstNode = dNode;
+  const stack = encapsulate(ctx, cNode, dstNode, t, route, wg);
+  crossUnderlay(
+    log,
+    ctx.cluster,
+    cNode,
+    dstNode,
+    stack.headers,
+    ctx.config.peering === 'tor' && bgpState(ctx.cluster, ctx.config).enabled,
+  );
+  arrive(ctx, cNode, dstNode, t, stack.kind);
+
+  if (target.kind === 'node') {
+    const fi = runFilter(
+      ctx.dp,
+      dstNode.name,
+      'INPUT',
+      { inIface: stack.kind ? ENCAPS[stack.kind].device : 'eth0' },
+      t,
+      'NEW',
+    );
+    log.add({
+      stage: 'ingress-policy',
+      node: dstNode.name,
+      where: `INPUT → ${fi.first.path.slice(1).join(' → ') || 'cali-INPUT'}`,
+      table: 'cali-INPUT',
+      match: fi.at ? `${fi.at.chain} rule ${fi.at.number}` : 'no host endpoint: nothing to enforce',
+      headers: [l4Header(t)],
+      cost: { rules: fi.first.rules },
+      explanation: `Addressed to ${dstNode.name} itself, the packet goes up INPUT, where Calico would apply host endpoint policy; no HostEndpoint exists, so the chain lets it through.`,
+    });
+    log.add({
+      stage: 'delivered',
+      node: dstNode.name,
+      where: `host network namespace of ${dstNode.name}`,
+      table: 'socket lookup',
+      match: `${t.protocol} ${t.dst}:${t.dport}`,
+      headers: [l4Header(t)],
+      explanation: `The node's own stack receives the packet.`,
+    });
+    return;
+  }
+
+  const dVeth = veth(ctx, target.pod);
+  const localRoute = lookupRoute(calicoRoutes(ctx.cluster, dstNode, ctx.config), t.dst)!;
+  routeHop(ctx, dstNode, t, localRoute);
+  const inIface = stack.kind ? ENCAPS[stack.kind].device : 'eth0';
+  const fi = runFilter(ctx.dp, dstNode.name, 'FORWARD', { inIface, outIface: dVeth }, t, 'NEW');
+  if (ctx.ebpf) {
+    bpfPolicyHop(ctx, dstNode, t, fi.first, 'ingress', dVeth);
+    if (fi.verdict === 'DROP') return dropBpf(ctx, dstNode, t, fi.first, dVeth);
+  } else {
+    policyHop(ctx, dstNode, t, fi.first, 'ingress');
+    if (fi.verdict === 'DROP') return dropPolicy(ctx, dstNode, t, fi.at);
+  }
+  deliverToPod(ctx, dstNode, target.pod, [l4Header(t)]);
+}
+
+function forwardExternal(ctx: Ctx, t: FiveTuple): void {
+  const { log, p } = ctx;
+  const node = p.clientNode;
+  const route = lookupRoute(calicoRoutes(ctx.cluster, node, ctx.config), t.dst)!;
+  if (!ctx.ebpf) routeHop(ctx, node, t, route);
+  const f = runFilter(
+    ctx.dp,
+    node.name,
+    'FORWARD',
+    { inIface: veth(ctx, p.client), outIface: 'eth0' },
+    t,
+    'NEW',
+  );
+  const whole: FilterPart = f.second
+    ? {
+        path: f.first.path,
+        trace: [...f.first.trace, ...f.second.trace],
+        rules: f.first.rules + f.second.rules,
+        ...(f.first.outcome ? { outcome: f.first.outcome } : {}),
+      }
+    : f.first;
+  if (ctx.ebpf) bpfPolicyHop(ctx, node, t, whole, 'egress', veth(ctx, p.client));
+  else policyHop(ctx, node, t, whole, 'egress');
+  if (f.verdict === 'DROP')
+    return ctx.ebpf
+      ? dropBpf(ctx, node, t, whole, veth(ctx, p.client))
+      : dropPolicy(ctx, node, t, f.at);
+  if (ctx.ebpf) routeHop(ctx, node, t, route);
+  const masq: FiveTuple = { ...t, src: node.internalIP };
+  log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    where: 'nat POSTROUTING → cali-POSTROUTING → cali-nat-outgoing',
+    table: 'cali-nat-outgoing',
+    match: ctx.ebpf
+      ? '-m mark --mark <SeenNATOutgoing>/<mask> -j MASQUERADE'
+      : '-m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE',
+    headers: [l4Header(masq)],
+    cost: { rules: 1 },
+    explanation: `The default IP pool has natOutgoing on (CALICO_IPV4POOL_NAT_OUTGOING defaults to true), and ${t.dst} is outside every Calico pool, so Felix's cali-nat-outgoing rule masquerades the packet: its source becomes the node's address ${node.internalIP}, and conntrack remembers the mapping for the replies.${ctx.ebpf ? ' In the eBPF dataplane the BPF program marks such packets and this iptables rule matches the mark.' : ''}`,
+  });
+  const gw = subnetGateway(ctx.cluster, node);
+  log.add({
+    stage: 'wire',
+    node: node.name,
+    where: `eth0 (${node.name}) → ${gw}`,
+    table: `ip route (${node.name})`,
+    match: route.text,
+    headers: [l4Header(masq)],
+    explanation: `Out of eth0 to the default gateway ${gw}, towards ${t.dst}.`,
+  });
+  log.add({
+    stage: 'delivered',
+    node: OUTSIDE,
+    where: `${t.dst} (outside the cluster)`,
+    table: '',
+    match: '',
+    headers: [l4Header(masq)],
+    explanation: `The packet has left the cluster with the node's address as its source; PacketWalk follows it no further.`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reply
+// ---------------------------------------------------------------------------------------------
+
+function walkReply(ctx: Ctx): void {
+  const { p, log } = ctx;
+  const client = p.client;
+  const cNode = p.clientNode;
+  const target = p.target!;
+  // The reply of the connection the forward walk opened: server back to client, after DNAT.
+  const forward: FiveTuple = { ...p.flow, dst: p.dstIP, dport: p.dport };
+  let t = reverseTuple(forward);
+  const cVeth = veth(ctx, client);
+
+  if (target.kind === 'external') {
+    const masq: FiveTuple = { ...t, dst: cNode.internalIP };
+    log.add({
+      stage: 'wire',
+      node: OUTSIDE,
+      where: `${t.src} → eth0 (${cNode.name})`,
+      table: '',
+      match: '',
+      headers: [l4Header(masq)],
+      explanation: `The outside host answers the node's address ${cNode.internalIP}, because the request left masqueraded.`,
+    });
+    log.add({
+      stage: 'ingress-hook',
+      node: cNode.name,
+      where: 'eth0: netfilter PREROUTING (conntrack)',
+      table: 'conntrack',
+      match: `reply of ${describeTuple(forward)} [MASQUERADE]: destination ${cNode.internalIP} → ${client.ip}`,
+      headers: [l4Header(t)],
+      explanation: `Conntrack recognises the reply of the masqueraded connection and rewrites the destination back to the pod before routing.`,
+    });
+    const route = lookupRoute(calicoRoutes(ctx.cluster, cNode, ctx.config), t.dst)!;
+    routeHop(ctx, cNode, t, route);
+    replyFilterHop(ctx, cNode, t, { inIface: 'eth0', outIface: cVeth }, 'ingress', cVeth);
+    deliverToPod(ctx, cNode, client, [l4Header(t)]);
+    return;
+  }
+
+  if (target.kind === 'pod' && podKey(target.pod) === podKey(client)) return hairpin(ctx, forward);
+  const sNode = target.node;
+  if (target.kind === 'pod') {
+    podSends(ctx, target.pod, sNode, t, true);
+  } else {
+    log.add({
+      stage: 'in-pod',
+      node: sNode.name,
+      where: `host network namespace of ${sNode.name}: OUTPUT`,
+      table: 'conntrack',
+      match: `reply of ${describeTuple(forward)}`,
+      headers: [l4Header(t)],
+      explanation: `${sNode.name}'s own stack answers.`,
+    });
+  }
+  const sameNode = sNode.name === cNode.name;
+  const route = lookupRoute(calicoRoutes(ctx.cluster, sNode, ctx.config), t.dst)!;
+  const wg = ctx.config.wireguard && !sameNode && route.remoteNode !== undefined;
+  if (!ctx.ebpf && target.kind === 'pod') {
+    log.add({
+      stage: 'egress-hook',
+      node: sNode.name,
+      where: `${veth(ctx, target.pod)} (host side of the veth): netfilter PREROUTING`,
+      table: 'conntrack',
+      match: `ESTABLISHED: reply direction of ${describeTuple(forward)}`,
+      headers: [l4Header(t)],
+      explanation: `Conntrack matches the packet to the connection the request opened. The nat table only ever sees a connection's first packet, so kube-proxy's KUBE-SERVICES chain is not traversed for this one.`,
+    });
+  }
+  if (ctx.ebpf) {
+    log.add({
+      stage: 'egress-hook',
+      node: sNode.name,
+      where:
+        target.kind === 'pod'
+          ? `${veth(ctx, target.pod)} tc ingress: calico_tc_main (from-workload program)`
+          : 'OUTPUT',
+      table: 'cali_v4_ct4',
+      match: `hit: reply direction of ${describeTuple(forward)}, established`,
+      headers: [l4Header(t)],
+      cost: { lookups: 1 },
+      explanation: `The BPF conntrack map already holds this connection, so calico_tc_main skips the policy program entirely: established flows never pay for policy again.`,
+    });
+  }
+  routeHop(ctx, sNode, t, route, wg ? route : undefined);
+  if (!ctx.ebpf && target.kind === 'pod') {
+    const outIface = sameNode ? cVeth : wg ? 'wireguard.cali' : (route.dev ?? 'eth0');
+    replyFilterHop(
+      ctx,
+      sNode,
+      t,
+      { inIface: veth(ctx, target.pod), outIface },
+      'egress',
+      veth(ctx, target.pod),
+    );
+  }
+  if (!sameNode) {
+    const stack = encapsulate(ctx, sNode, cNode, t, route, wg);
+    crossUnderlay(
+      log,
+      ctx.cluster,
+      sNode,
+      cNode,
+      stack.headers,
+      ctx.config.peering === 'tor' && bgpState(ctx.cluster, ctx.config).enabled,
+    );
+    arrive(ctx, sNode, cNode, t, stack.kind);
+    routeHop(ctx, cNode, t, lookupRoute(calicoRoutes(ctx.cluster, cNode, ctx.config), t.dst)!);
+    if (ctx.ebpf) ebpfReplyIn(ctx, cNode, t, cVeth);
+    else
+      replyFilterHop(
+        ctx,
+        cNode,
+        t,
+        { inIface: stack.kind ? ENCAPS[stack.kind].device : 'eth0', outIface: cVeth },
+        'ingress',
+        cVeth,
+      );
+  } else if (ctx.ebpf) {
+    ebpfReplyIn(ctx, cNode, t, cVeth);
+  }
+  if (p.service) {
+    const vip: FiveTuple = { ...t, src: p.flow.dst, sport: p.flow.dport };
+    log.add({
+      stage: 'service-lb',
+      node: cNode.name,
+      where: ctx.ebpf
+        ? `${cVeth}: calico_tc_main`
+        : 'netfilter POSTROUTING (conntrack reverse NAT)',
+      table: ctx.ebpf ? 'cali_v4_ct4' : 'conntrack',
+      match: `reverse of the Service DNAT: source ${t.src}:${t.sport} → ${vip.src}:${vip.sport}`,
+      headers: [l4Header(vip)],
+      explanation: ctx.ebpf
+        ? `The conntrack entry created with the NAT remembers the Service address, so the reply's source is rewritten back to ${vip.src}:${vip.sport}: the client only ever sees the virtual IP.`
+        : `kube-proxy's DNAT was done by conntrack on this node when the request left; conntrack undoes it on the reply (in POSTROUTING, after the filter table), so the client sees the answer come from ${vip.src}:${vip.sport}, the address it connected to.`,
+    });
+    t = vip;
+  }
+  deliverToPod(ctx, cNode, client, [l4Header(t)]);
+}
+
+function replyFilterHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  ifaces: { inIface: string; outIface: string },
+  direction: 'egress' | 'ingress',
+  iface: string,
+): void {
+  const f = runFilter(ctx.dp, node.name, 'FORWARD', ifaces, t, 'ESTABLISHED');
+  const part: FilterPart = f.second
+    ? {
+        path: [...f.first.path, ...f.second.path],
+        trace: [...f.first.trace, ...f.second.trace],
+        rules: f.first.rules + f.second.rules,
+      }
+    : f.first;
+  ctx.log.add({
+    stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
+    node: node.name,
+    where: part.path.join(' → '),
+    table: f.at?.chain ?? `cali-${direction === 'egress' ? 'fw' : 'tw'}-${iface}`,
+    match: f.at
+      ? `${f.at.chain} rule ${f.at.number}: -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`
+      : 'ACCEPT',
+    headers: [l4Header(t)],
+    cost: { rules: part.rules },
+    explanation: `This packet belongs to an established connection, so the first rule of ${f.at?.chain ?? 'the endpoint chain'} accepts it on conntrack state alone: no policy is evaluated for replies, whatever the policies say about traffic in this direction.${direction === 'egress' ? ' ACCEPT ends the FORWARD traversal at once, so no cali-tw- chain is consulted on this node either.' : ''}`,
+  });
+}
+
+function ebpfReplyIn(ctx: Ctx, node: ClusterNode, t: FiveTuple, iface: string): void {
+  ctx.log.add({
+    stage: 'ingress-policy',
+    node: node.name,
+    where: `${iface} tc egress: calico_tc_main (to-workload program)`,
+    table: 'cali_v4_ct4',
+    match: 'hit: established, policy program skipped',
+    headers: [l4Header(t)],
+    cost: { lookups: 1 },
+    explanation: `The to-workload program finds the connection in conntrack and lets the reply through without a policy lookup.`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pieces
+// ---------------------------------------------------------------------------------------------
+
+function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = false): void {
+  ctx.log.add({
+    stage: 'in-pod',
+    node: node.name,
+    where: `eth0 in ${podKey(pod)} (network namespace)`,
+    table: `ip route (${podKey(pod)})`,
+    match: 'default via 169.254.1.1 dev eth0',
+    headers: [l4Header(t)],
+    explanation: `${podKey(pod)} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}${reply ? ' (the reply of the connection)' : ''}. Calico gives every pod a default route to the link-local address 169.254.1.1, which nothing owns: the host side of the veth (${veth(ctx, pod)}) answers its ARP by proxy ARP, so every packet leaves the pod into the host.`,
+  });
+}
+
+/** kube-proxy in iptables mode: the nat table's Service lookup. Returns the tuple after DNAT, or null on a drop. */
+function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
+  const { p, log } = ctx;
+  const node = p.clientNode;
+  const cVeth = veth(ctx, p.client);
+  const servicePorts = allServicePorts(ctx.cluster).length;
+  if (!p.service) {
+    log.add({
+      stage: 'egress-hook',
+      node: node.name,
+      where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
+      table: 'nat PREROUTING → KUBE-SERVICES',
+      match: `no rule matches ${t.dst}:${t.dport} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
+      headers: [l4Header(t)],
+      cost: { rules: servicePorts + 1 },
+      explanation: `The packet enters the host on ${cVeth} and conntrack records a new connection. kube-proxy (iptables mode, running beside Calico's iptables dataplane) jumps every new packet from nat PREROUTING into KUBE-SERVICES, a linear list with one rule per Service port; ${t.dst} is no Service address, so every rule is tested and none matches.`,
+    });
+    return t;
+  }
+  const hit = p.service;
+  const svc = hit.service;
+  const proto = hit.port.protocol.toLowerCase();
+  if (hit.chosen < 0) {
+    const name = `${svc.namespace}/${svc.name}${hit.port.name ? `:${hit.port.name}` : ''}`;
+    log.add({
+      stage: 'egress-hook',
+      node: node.name,
+      where: `${cVeth} (host side of the veth): netfilter FORWARD → KUBE-SERVICES (filter)`,
+      table: 'filter KUBE-SERVICES',
+      match: `-A KUBE-SERVICES -d ${svc.clusterIP}/32 -p ${proto} -m comment --comment "${name} has no endpoints" -m ${proto} --dport ${hit.port.port} -j REJECT --reject-with icmp-port-unreachable`,
+      headers: [l4Header(t)],
+      cost: { rules: 1 },
+      explanation: `${svc.namespace}/${svc.name} selects no pod with the target port, so kube-proxy writes no nat chains for it, only a REJECT in the filter table: the client gets an ICMP port unreachable.`,
+    });
+    log.drop(
+      {
+        node: node.name,
+        where: 'filter KUBE-SERVICES',
+        table: 'filter KUBE-SERVICES',
+        match: 'REJECT --reject-with icmp-port-unreachable',
+        headers: [l4Header(t)],
+        explanation: 'Rejected: the Service has no endpoints.',
+      },
+      `"${name} has no endpoints" (kube-proxy REJECT, ICMP port unreachable)`,
+    );
+    return null;
+  }
+  const backend = hit.backends[hit.chosen]!;
+  const kp = kubeProxyTrace(ctx.cluster, svc, hit.port, hit.backends, hit.chosen);
+  log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
+    table: 'nat PREROUTING → KUBE-SERVICES',
+    match: kp.servicesRule,
+    headers: [l4Header(t)],
+    cost: { rules: kp.servicesRulesTested },
+    explanation: `The packet enters the host on ${cVeth}; conntrack sees a new connection, and kube-proxy's nat PREROUTING rule sends it to KUBE-SERVICES, which tests one rule per Service port in order until rule ${kp.servicesRulesTested} matches the ClusterIP ${svc.clusterIP}:${hit.port.port}. The chain name's suffix is the first 16 characters of base32(SHA-256("${svc.namespace}/${svc.name}${hit.port.name ? `:${hit.port.name}` : ''}${proto}")).`,
+  });
+  log.add({
+    stage: 'service-lb',
+    node: node.name,
+    where: `nat ${kp.svcChain}`,
+    table: kp.svcChain,
+    match: kp.svcRules[kp.svcRules.length - 1]!,
+    headers: [l4Header(t)],
+    cost: { rules: kp.svcRules.length },
+    explanation: `The Service has ${hit.backends.length} endpoint${hit.backends.length === 1 ? '' : 's'}. Rule i of n matches with probability 1/(n−i) (the last unconditionally), which makes every backend equally likely; this flow takes endpoint ${hit.chosen + 1}, ${podKey(backend.pod)} (PacketWalk draws the "random" choice from a hash of the flow, so the same flow always lands on the same backend).`,
+  });
+  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
+  log.add({
+    stage: 'service-lb',
+    node: node.name,
+    where: `nat ${kp.sepChain}`,
+    table: kp.sepChain,
+    match: kp.sepRules[1]!,
+    headers: [l4Header(after)],
+    cost: { rules: 2 },
+    explanation: `The endpoint chain first marks the packet for masquerading only if the pod is talking to itself through the Service (hairpin, -s ${backend.ip}), then DNATs it: the destination becomes ${backend.ip}:${backend.port}. Conntrack stores the translation, so later packets of the connection skip these chains and replies are translated back. Everything after this, Calico's policy included, sees the pod address, not the Service.`,
+  });
+  return after;
+}
+
+function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
+  const { p, log } = ctx;
+  const hit = p.service!;
+  const node = p.clientNode;
+  const id = serviceId(ctx.cluster, hit.service, hit.port);
+  if (hit.chosen < 0) {
+    log.drop(
+      {
+        node: node.name,
+        where: `${veth(ctx, p.client)} tc ingress: calico_tc_main`,
+        table: 'cali_v4_nat_fe3',
+        match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
+        headers: [l4Header(t)],
+        cost: { lookups: 1 },
+        explanation: `The Service has no endpoints: its NAT frontend lists zero backends, so the packet has nowhere to go.`,
+      },
+      `Service ${hit.service.namespace}/${hit.service.name} has no endpoints`,
+    );
+    return null;
+  }
+  const backend: ServiceBackend = hit.backends[hit.chosen]!;
+  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
+  log.add({
+    stage: 'service-lb',
+    node: node.name,
+    where: `${veth(ctx, p.client)} tc ingress: calico_tc_main (NAT)`,
+    table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
+    match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count ${hit.backends.length}}; {id ${id}, ordinal ${hit.chosen}} → ${backend.ip}:${backend.port}`,
+    headers: [l4Header(after)],
+    cost: { lookups: 2 },
+    explanation: `Calico's eBPF dataplane replaces kube-proxy: the frontend map gives the Service's ID and backend count, the backend map the chosen backend (${podKey(backend.pod)}), and the program rewrites the destination in place; a conntrack entry remembers it for the reply. With connect-time load balancing (BPFConnectTimeLoadBalancing) the same lookup happens once at connect() on the cgroup hook instead, and the packet leaves the pod already addressed to the backend.`,
+  });
+  return after;
+}
+
+function routeHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  route: Route,
+  wireguardVia?: Route,
+): void {
+  if (ctx.ebpf) {
+    ctx.log.add({
+      stage: 'routing',
+      node: node.name,
+      where: `calico_tc_main: route lookup + bpf_fib_lookup (${node.name})`,
+      table: `cali_v4_routes, then the kernel FIB (ip route)`,
+      match: wireguardVia
+        ? `${wireguardVia.dst === 'default' ? 'default' : wireguardVia.dst.text} dev wireguard.cali`
+        : route.text,
+      headers: [l4Header(t)],
+      cost: { lookups: 1 },
+      explanation: `The program looks ${t.dst} up in Calico's BPF route map (which node owns it, local workload or not), then asks the kernel FIB for the next hop. The FIB holds the same routes as in iptables mode: ${route.why}`,
+    });
+    return;
+  }
+  if (wireguardVia) {
+    const block = wireguardVia.dst === 'default' ? 'default' : wireguardVia.dst.text;
+    ctx.log.add({
+      stage: 'routing',
+      node: node.name,
+      where: `routing decision (${node.name})`,
+      table: 'ip rule 99 → Felix’s WireGuard routing table',
+      match: `${block} dev wireguard.cali`,
+      headers: [l4Header(t)],
+      explanation: `WireGuard is on: Felix adds a routing rule at priority 99 (WireguardRoutingRulePriority) that sends packets not yet encrypted to its own routing table, where every remote block routes into wireguard.cali. The main-table route (${wireguardVia.text}) is not used for this packet.`,
+    });
+    return;
+  }
+  ctx.log.add({
+    stage: 'routing',
+    node: node.name,
+    where: `routing decision (${node.name})`,
+    table: `ip route (${node.name})`,
+    match: route.text,
+    headers: [l4Header(t)],
+    explanation: route.why,
+  });
+}
+
+function policyHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  part: FilterPart,
+  direction: 'egress' | 'ingress',
+  where?: string,
+): void {
+  const o = part.outcome;
+  const chain =
+    part.path.find((c) => c.startsWith(direction === 'egress' ? 'cali-fw-' : 'cali-tw-')) ??
+    part.path[part.path.length - 1] ??
+    'FORWARD';
+  ctx.log.add({
+    stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
+    node: node.name,
+    where: where ?? part.path.join(' → '),
+    table: chain,
+    match: describeOutcome(o),
+    headers: [l4Header(t)],
+    cost: { rules: part.rules },
+    explanation: `${direction === 'egress' ? `The sender's egress policy is judged on its own node, in ${chain}` : `The receiver's ingress policy is judged on its node, in ${chain}`}: Felix dispatches on the interface name to the endpoint chain, which tests conntrack first, then each tier's policies in order, then the namespace profile. ${o ? (o.allowed ? 'A rule set the accept mark (0x10000) and the chain returned.' : 'No rule accepted the packet.') : ''} ${part.rules} rules were tested on this pass, one after another, which is how iptables pays for policy: linearly.`,
+  });
+}
+
+function bpfPolicyHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  part: FilterPart,
+  direction: 'egress' | 'ingress',
+  iface: string,
+): void {
+  const jumpMap = direction === 'egress' ? 'cali_jump_ing2' : 'cali_jump_egr2';
+  const hook = direction === 'egress' ? 'tc ingress' : 'tc egress';
+  ctx.log.add({
+    stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
+    node: node.name,
+    where: `${iface} ${hook}: calico_tc_main → tail call into ${iface}'s ${direction} policy program (${jumpMap})`,
+    table: `policy program of ${iface} (${direction})`,
+    match: describeOutcome(part.outcome),
+    headers: [l4Header(t)],
+    cost: { rules: bpfPolicyRules(part), lookups: 1 },
+    explanation: `Felix compiles the endpoint's ${direction} policy (the same tiers, policies and rules as the cali-${direction === 'egress' ? 'fw' : 'tw'}- chain of the iptables dataplane) into a BPF program, stored in the jump map for the ${hook} hook and reached by a tail call. The program still tests rules in order (${bpfPolicyRules(part)} here); what the eBPF dataplane saves is the netfilter plumbing around them, and every later packet of the flow, which conntrack lets through without the program.`,
+  });
+}
+
+function dropPolicy(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  at: Parameters<typeof dropWords>[0],
+): void {
+  const words = dropWords(at);
+  ctx.log.drop(
+    {
+      node: node.name,
+      where: at ? at.chain : 'FORWARD',
+      table: at?.chain ?? 'FORWARD',
+      match: words,
+      headers: [l4Header(t)],
+      explanation: `The packet is dropped by ${words}. iptables drops silently: the client sees its connection attempt time out.`,
+    },
+    words,
+  );
+}
+
+function dropBpf(ctx: Ctx, node: ClusterNode, t: FiveTuple, part: FilterPart, iface: string): void {
+  const ref = part.outcome?.decidedBy;
+  const words = `denied by the policy program of ${iface}${ref ? ` (${dropWords(ref)})` : ''}`;
+  ctx.log.drop(
+    {
+      node: node.name,
+      where: `${iface}: calico_tc_main`,
+      table: `policy program of ${iface}`,
+      match: words,
+      headers: [l4Header(t)],
+      explanation: `The policy program returns deny and calico_tc_main drops the packet (TC_ACT_SHOT) before it goes anywhere.`,
+    },
+    words,
+  );
+}
+
+interface Encapsulated {
+  readonly kind: EncapKind | null;
+  readonly headers: readonly PacketHeader[];
+}
+
+function encapsulate(
+  ctx: Ctx,
+  from: ClusterNode,
+  to: ClusterNode,
+  t: FiveTuple,
+  route: Route,
+  wg: boolean,
+): Encapsulated {
+  const inner = l4Header(t);
+  const mtu = calicoPodMtuFor(ctx.config);
+  if (wg) {
+    const headers = [
+      outerHeader('calico-wireguard', { src: from.internalIP, dst: to.internalIP }),
+      inner,
+    ];
+    ctx.log.add({
+      stage: 'encapsulation',
+      node: from.name,
+      where: 'wireguard.cali',
+      table: 'wg show wireguard.cali (peers)',
+      match: `peer ${to.name}: endpoint ${to.internalIP}:51820, allowed ips ${calicoBlocks(
+        ctx.cluster,
+        to,
+      )
+        .map((b) => b.text)
+        .join(', ')}`,
+      headers,
+      explanation: `wireguard.cali picks the peer whose allowed IPs hold ${t.dst} (${to.name}), encrypts the whole pod packet and sends it inside UDP from port 51820 to ${to.internalIP}:51820: ${ENCAPS['calico-wireguard'].anatomy}. With WireGuard, Calico does not also use IPIP or VXLAN for this traffic; the pod MTU is ${mtu} (host MTU minus the largest enabled overhead).`,
+    });
+    return { kind: 'calico-wireguard', headers };
+  }
+  if (route.tunnel === 'ipip') {
+    const headers = [outerHeader('ipip', { src: from.internalIP, dst: to.internalIP }), inner];
+    ctx.log.add({
+      stage: 'encapsulation',
+      node: from.name,
+      where: 'tunl0 (ipip)',
+      table: `ip route (${from.name})`,
+      match: route.text,
+      headers,
+      explanation: `The route sends the packet into tunl0, which prepends ${ENCAPS.ipip.anatomy}: source ${from.internalIP}, destination ${to.internalIP} (the route's next hop). The pod MTU is ${mtu} to leave room for it. On the way out, cali-nat-outgoing leaves it alone: the destination is inside a Calico pool.`,
+    });
+    return { kind: 'ipip', headers };
+  }
+  if (route.tunnel === 'calico-vxlan') {
+    const sport = portFromHash(flowHash(t, 'vxlan-sport'));
+    const headers = [
+      outerHeader('calico-vxlan', { src: from.internalIP, dst: to.internalIP, sport, vni: 4096 }),
+      inner,
+    ];
+    ctx.log.add({
+      stage: 'encapsulation',
+      node: from.name,
+      where: 'vxlan.calico (VNI 4096, dstport 4789)',
+      table: 'ip neigh / bridge fdb (vxlan.calico)',
+      match: `${calicoTunnelAddress(ctx.cluster, to)} → ${to.name}'s VTEP MAC; fdb: that MAC dst ${to.internalIP}`,
+      headers,
+      explanation: `The route's next hop is ${to.name}'s VTEP address; Felix programmed the neighbour and FDB entries that map it to ${to.name}'s real address, so vxlan.calico wraps the frame: ${ENCAPS['calico-vxlan'].anatomy}. The outer UDP source port (${sport}) is a hash of the inner flow, so the underlay can spread flows; the destination port is 4789, the IANA port (Cilium uses 8472). Pod MTU ${mtu}.`,
+    });
+    return { kind: 'calico-vxlan', headers };
+  }
+  return { kind: null, headers: [inner] };
+}
+
+function arrive(
+  ctx: Ctx,
+  from: ClusterNode,
+  node: ClusterNode,
+  t: FiveTuple,
+  kind: EncapKind | null,
+): void {
+  const inner = [l4Header(t)];
+  const prefix = ctx.ebpf
+    ? 'eth0 tc ingress: calico_tc_main (from-host-endpoint program), then '
+    : 'eth0, then ';
+  if (kind === 'ipip') {
+    ctx.log.add({
+      stage: 'ingress-hook',
+      node: node.name,
+      where: `${prefix}tunl0 (decapsulation)`,
+      table: 'cali-INPUT',
+      match:
+        '-A cali-INPUT -p ipencap -m comment --comment "Allow IPIP packets from Calico hosts" -m set --match-set cali40all-hosts-net src -m addrtype --dst-type LOCAL -j ACCEPT',
+      headers: inner,
+      cost: { rules: 1 },
+      explanation: `An IP protocol 4 packet addressed to this node goes up INPUT, where Felix accepts IPIP only from other Calico hosts (the cali40all-hosts-net set; the next rule drops the rest: "Drop IPIP packets from non-Calico hosts"), then the ipip module strips the 20-byte outer header and the inner pod packet appears on tunl0.`,
+    });
+  } else if (kind === 'calico-vxlan') {
+    ctx.log.add({
+      stage: 'ingress-hook',
+      node: node.name,
+      where: `${prefix}vxlan.calico (decapsulation)`,
+      table: 'cali-INPUT',
+      match:
+        '-A cali-INPUT -p udp -m comment --comment "Allow IPv4 VXLAN packets from allowed hosts" -m multiport --dports 4789 -m set --match-set cali40all-vxlan-net src -m addrtype --dst-type LOCAL -j ACCEPT',
+      headers: inner,
+      cost: { rules: 1 },
+      explanation: `UDP to port 4789 from another Calico node's VTEP (the cali40all-vxlan-net set): the vxlan.calico device takes it, checks VNI 4096, strips the 50 bytes and hands the inner frame to the stack as if it arrived on vxlan.calico.`,
+    });
+  } else if (kind === 'calico-wireguard') {
+    ctx.log.add({
+      stage: 'ingress-hook',
+      node: node.name,
+      where: `${prefix}wireguard.cali (decryption)`,
+      table: 'wg show wireguard.cali (peers)',
+      match: `peer ${from.name}: endpoint ${from.internalIP}:51820, allowed ips ${calicoBlocks(
+        ctx.cluster,
+        from,
+      )
+        .map((b) => b.text)
+        .join(', ')}`,
+      headers: inner,
+      explanation: `UDP 51820 reaches wireguard.cali, which authenticates and decrypts it with the sending node's key and checks the inner source against that peer's allowed IPs.`,
+    });
+  } else {
+    ctx.log.add({
+      stage: 'ingress-hook',
+      node: node.name,
+      where: ctx.ebpf ? 'eth0 tc ingress: calico_tc_main (from-host-endpoint program)' : 'eth0',
+      table: ctx.ebpf ? 'cali_v4_ct4' : 'netfilter PREROUTING',
+      match: ctx.ebpf ? 'no entry: new flow' : 'conntrack: NEW',
+      headers: inner,
+      ...(ctx.ebpf ? { cost: { lookups: 1 } } : {}),
+      explanation: `The plain pod packet arrives on ${node.name}'s eth0: nothing to unwrap.`,
+    });
+  }
+}
+
+function deliverToPod(
+  ctx: Ctx,
+  node: ClusterNode,
+  pod: Pod,
+  headers: readonly PacketHeader[],
+): void {
+  const established = ctx.p.reply;
+  ctx.log.add({
+    stage: 'delivered',
+    node: node.name,
+    where: `${veth(ctx, pod)} → eth0 in ${podKey(pod)}`,
+    table: ctx.ebpf ? '' : established ? 'conntrack' : 'filter FORWARD',
+    match: ctx.ebpf
+      ? 'redirected to the workload'
+      : established
+        ? 'accepted on ctstate RELATED,ESTABLISHED'
+        : '-m mark --mark 0x10000/0x10000 -j ACCEPT "Policy explicitly accepted packet."',
+    headers,
+    explanation: ctx.ebpf
+      ? `The to-workload program lets the packet out of ${veth(ctx, pod)} into ${podKey(pod)}.`
+      : established
+        ? `Accepted on its conntrack state, the reply crosses ${veth(ctx, pod)} into ${podKey(pod)}'s eth0.`
+        : `Back in FORWARD, the accept mark set by the endpoint chains is honoured ("Policy explicitly accepted packet."); POSTROUTING's cali-nat-outgoing leaves pod-to-pod traffic alone, and the packet crosses ${veth(ctx, pod)} into ${podKey(pod)}'s eth0.`,
+  });
+}
+
+/** A pod reaching itself through a Service: the backend chosen is the client. */
+function hairpin(ctx: Ctx, t: FiveTuple): void {
+  const pod = ctx.p.client;
+  ctx.notes.push(
+    'Hairpin: the Service sent the connection back to the pod that opened it. The NetworkPolicy spec lets a pod reach itself, and PacketWalk does not walk hairpin traffic through policy.',
+  );
+  ctx.log.add({
+    stage: 'delivered',
+    node: ctx.p.clientNode.name,
+    where: `${veth(ctx, pod)} → eth0 in ${podKey(pod)} (hairpin)`,
+    table: ctx.ebpf ? 'cali_v4_nat_be' : 'KUBE-SEP (hairpin)',
+    match: ctx.ebpf
+      ? `backend ${t.dst}:${t.dport} is the client itself`
+      : `-s ${t.dst}/32 -j KUBE-MARK-MASQ`,
+    headers: [l4Header(t)],
+    explanation: ctx.ebpf
+      ? `The chosen backend is ${podKey(pod)} itself, so the packet is sent straight back into the pod it came from.`
+      : `The chosen backend is ${podKey(pod)} itself. The endpoint chain's first rule (-s ${t.dst}) marks such hairpin traffic for masquerading (0x4000), so KUBE-POSTROUTING rewrites its source to a node address before it goes back into the pod: otherwise the pod would answer itself directly and the connection would break.`,
+  });
+}
