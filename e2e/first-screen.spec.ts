@@ -1,13 +1,17 @@
 import { expect, test } from './fixtures/app';
 
 test.describe('first screen', () => {
-  test('shows the title and both CNI panels with an empty topology', async ({ app }) => {
+  test('shows the title and both CNI panels with the loaded cluster’s nodes', async ({ app }) => {
     await app.goto();
     await expect(app.page).toHaveTitle('PacketWalk');
     await expect(app.calicoPanel).toBeVisible();
     await expect(app.ciliumPanel).toBeVisible();
     await expect(app.calicoPanel.getByRole('img', { name: 'Calico topology' })).toBeVisible();
-    await expect(app.ciliumPanel.getByText('No scenario loaded yet.')).toBeVisible();
+    // The default scenario has three nodes; each panel draws them with their addresses.
+    await expect(app.ciliumPanel.locator('g.node')).toHaveCount(3);
+    await expect(app.calicoPanel.locator('text.node-address').first()).toContainText(
+      'pods 10.244.',
+    );
     // Side by side on a desktop-sized window.
     const calico = (await app.calicoPanel.boundingBox())!;
     const cilium = (await app.ciliumPanel.boundingBox())!;
@@ -51,9 +55,19 @@ test.describe('first screen', () => {
     await expect.poll(() => app.theme()).toBe('dark');
   });
 
-  test('runs the policy engine in a Web Worker', async ({ app, page }) => {
+  test('runs the policy engine in a Web Worker and loads the default scenario there', async ({
+    app,
+    page,
+  }) => {
     await app.goto();
     await expect(app.engineStatus).toHaveAttribute('data-engine-mode', 'worker');
-    expect(page.workers().length).toBeGreaterThan(0);
+    // The engine itself reports that it ran the load inside a worker global scope.
+    await expect(app.engineStatus).toHaveAttribute('data-engine-in-worker', 'true');
+    await expect(app.engineStatus).toContainText(
+      'scenario seed-policies: 5 pods, 3 policies loaded',
+    );
+    const workers = page.workers();
+    expect(workers.length).toBe(1);
+    expect(workers[0]!.url()).toMatch(/policy\.worker/);
   });
 });

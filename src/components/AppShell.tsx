@@ -1,3 +1,4 @@
+import { selectLoadedScenario, useAppStore } from '../store';
 import type { TopologyNode } from '../viz/topology';
 import { CniPanel } from './CniPanel';
 import { EngineStatus } from './EngineStatus';
@@ -7,6 +8,7 @@ const NO_NODES: readonly TopologyNode[] = [];
 
 /** The first screen: the title, the two CNI panels side by side, the engine's status. */
 export function AppShell() {
+  const nodes = useAppStore(selectLoadedScenario)?.nodes ?? NO_NODES;
   return (
     <div className="app-shell">
       <header className="app-header">
@@ -19,8 +21,8 @@ export function AppShell() {
         <ThemeToggle />
       </header>
       <main className="panels">
-        <CniPanel cni="calico" nodes={NO_NODES} />
-        <CniPanel cni="cilium" nodes={NO_NODES} />
+        <CniPanel cni="calico" nodes={nodes} />
+        <CniPanel cni="cilium" nodes={nodes} />
       </main>
       <footer className="app-footer">
         <EngineStatus />

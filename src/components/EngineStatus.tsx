@@ -1,4 +1,4 @@
-import { selectEngineError, selectEngineMode, useAppStore } from '../store';
+import { selectEngineError, selectEngineMode, selectLoadedScenario, useAppStore } from '../store';
 
 const TEXT = {
   starting: 'Policy engine: starting…',
@@ -9,9 +9,20 @@ const TEXT = {
 export function EngineStatus() {
   const mode = useAppStore(selectEngineMode);
   const error = useAppStore(selectEngineError);
+  const scenario = useAppStore(selectLoadedScenario);
   return (
-    <p className="engine-status" data-engine-mode={mode}>
+    <p
+      className="engine-status"
+      data-engine-mode={mode}
+      data-engine-in-worker={scenario ? String(scenario.inWorker) : undefined}
+    >
       {TEXT[mode]}
+      {scenario && (
+        <span className="engine-scenario">
+          {' '}
+          · scenario {scenario.id}: {scenario.pods} pods, {scenario.policies} policies loaded
+        </span>
+      )}
       {error && (
         <span role="status" className="engine-error">
           {' '}

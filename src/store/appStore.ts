@@ -8,11 +8,28 @@ export type ThemePreference = 'system' | 'light' | 'dark';
 export type Theme = 'light' | 'dark';
 export type EngineMode = 'starting' | 'worker' | 'main-thread';
 
+/** What the engine holds now, as the footer reports it. */
+export interface LoadedScenario {
+  readonly id: string;
+  readonly pods: number;
+  readonly policies: number;
+  readonly warnings: number;
+  /** The engine's own word on where it ran the load (true inside a Web Worker). */
+  readonly inWorker: boolean;
+  /** The nodes to draw: name, InternalIP, pod CIDR. */
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly address: string;
+    readonly podCIDR: string;
+  }[];
+}
+
 export interface AppViewState {
   readonly themePreference: ThemePreference;
   readonly engineMode: EngineMode;
   /** The last error the engine reported, shown to the user until the next one. */
   readonly engineError: string | null;
+  readonly loadedScenario: LoadedScenario | null;
 }
 
 export interface AppActions {
@@ -21,6 +38,7 @@ export interface AppActions {
   cycleThemePreference(): void;
   setEngineMode(mode: EngineMode): void;
   setEngineError(message: string | null): void;
+  setLoadedScenario(scenario: LoadedScenario | null): void;
 }
 
 export type AppState = AppViewState & AppActions;
@@ -41,6 +59,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   themePreference: 'system',
   engineMode: 'starting',
   engineError: null,
+  loadedScenario: null,
 };
 
 export function createAppStore(initial: Partial<AppViewState> = {}) {
@@ -52,6 +71,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       set((s) => ({ themePreference: nextThemePreference(s.themePreference) })),
     setEngineMode: (engineMode) => set({ engineMode }),
     setEngineError: (engineError) => set({ engineError }),
+    setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
   }));
 }
 
@@ -61,3 +81,4 @@ export type AppStore = ReturnType<typeof createAppStore>;
 export const selectThemePreference = (s: AppState): ThemePreference => s.themePreference;
 export const selectEngineMode = (s: AppState): EngineMode => s.engineMode;
 export const selectEngineError = (s: AppState): string | null => s.engineError;
+export const selectLoadedScenario = (s: AppState): LoadedScenario | null => s.loadedScenario;

@@ -5,6 +5,7 @@ export {
   resolveTheme,
   selectEngineError,
   selectEngineMode,
+  selectLoadedScenario,
   selectThemePreference,
   THEME_PREFERENCES,
 } from './appStore';
@@ -13,6 +14,7 @@ export type {
   AppStore,
   AppViewState,
   EngineMode,
+  LoadedScenario,
   Theme,
   ThemePreference,
 } from './appStore';

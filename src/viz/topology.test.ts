@@ -23,9 +23,8 @@ describe('createTopology', () => {
       size,
     );
     expect(el.querySelectorAll('g.node')).toHaveLength(2);
-    expect(el.querySelector('g.node text.node-address')?.textContent).toBe(
-      '192.168.1.10 · pods 10.244.0.0/24',
-    );
+    expect(el.querySelector('g.node text.node-address')?.textContent).toBe('192.168.1.10');
+    expect(el.querySelector('g.node text.node-cidr')?.textContent).toBe('pods 10.244.0.0/24');
     topo.update([{ name: 'node-2', address: '192.168.1.11', podCIDR: '10.244.1.0/24' }], size);
     expect([...el.querySelectorAll('text.node-name')].map((t) => t.textContent)).toEqual([
       'node-2',

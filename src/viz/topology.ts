@@ -35,6 +35,7 @@ export function createTopology({ svg }: TopologyOptions): Topology {
           g.append('rect').attr('rx', 8);
           g.append('text').attr('class', 'node-name').attr('dy', '1.2em');
           g.append('text').attr('class', 'node-address').attr('dy', '2.6em');
+          g.append('text').attr('class', 'node-cidr').attr('dy', '3.9em');
           return g;
         });
       groups.attr('transform', (_, i) => `translate(${boxes[i]!.x},${boxes[i]!.y})`);
@@ -49,7 +50,11 @@ export function createTopology({ svg }: TopologyOptions): Topology {
       groups
         .select('text.node-address')
         .attr('x', 10)
-        .text((d) => `${d.address} · pods ${d.podCIDR}`);
+        .text((d) => d.address);
+      groups
+        .select('text.node-cidr')
+        .attr('x', 10)
+        .text((d) => `pods ${d.podCIDR}`);
     },
     destroy() {
       root.remove();

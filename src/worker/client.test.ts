@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineApi, type EngineApi } from '../engine/api';
@@ -110,5 +111,39 @@ describe('engine client', () => {
     expect(client.mode()).toBe('main-thread');
     expect(errors.at(-1)).toMatch(/main thread/);
     expect((await client.call('hello')).inWorker).toBe(false);
+  });
+
+  it('loads a scenario, keeps the last good one after a bad load and a crash, and reports matrix progress', async () => {
+    const started: ReturnType<typeof fakeWorker>[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        started.push(fakeWorker());
+        return started.at(-1)!.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      statefulMethods: ['load'],
+      isGoodState: (method, result) =>
+        method !== 'load' || (result as { applied: boolean }).applied,
+    });
+    clients.push(client);
+    const text = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
+    const good = await client.call('load', [{ name: 'seed-policies.yaml', text }]);
+    expect(good).toMatchObject({ applied: true, counts: { pods: 5, policies: 3 } });
+    const bad = await client.call('load', [{ name: 'broken.yaml', text: 'kind: [\n' }]);
+    expect(bad.applied).toBe(false);
+    expect(bad.diagnostics[0]).toMatchObject({ severity: 'error', pos: { file: 'broken.yaml' } });
+    // The last good scenario is still the one answering.
+    expect(bad.counts.pods).toBe(5);
+    // A restarted worker is given the last good scenario, not the bad one.
+    started[0]!.crash('killed');
+    expect(started).toHaveLength(2);
+    const progress: [number, number][] = [];
+    const matrix = await client.call('matrix', {}, (done: number, total: number) => {
+      progress.push([done, total]);
+    });
+    expect(matrix.verdicts).toHaveLength(16);
+    expect(matrix.verdicts.every((v) => v.calico.agree && v.cilium.agree)).toBe(true);
+    // Callbacks cross the channel asynchronously; the final report names the whole matrix.
+    await expect.poll(() => progress.at(-1)).toEqual([16, 16]);
   });
 });

@@ -25,6 +25,11 @@ export interface EngineClientOptions {
   readonly loadFallback: () => Promise<EngineApi>;
   /** Methods whose last call sets the engine's state; replayed into a restarted worker. */
   readonly statefulMethods?: readonly EngineMethod[];
+  /**
+   * Whether a stateful call's result is a good state to keep (e.g. a load without errors). Only good
+   * states are replayed, so a bad input can neither wipe the last good one nor crash a restart.
+   */
+  readonly isGoodState?: (method: EngineMethod, result: unknown) => boolean;
   /** Called with a readable message when the worker crashes or cannot start. */
   readonly onError?: (message: string) => void;
   /** Crashes in a row after which the client gives up on workers and runs on the main thread. */
@@ -50,7 +55,14 @@ interface Pending {
 }
 
 export function createEngineClient(options: EngineClientOptions): EngineClient {
-  const { startWorker, loadFallback, statefulMethods = [], onError, maxRestarts = 3 } = options;
+  const {
+    startWorker,
+    loadFallback,
+    statefulMethods = [],
+    isGoodState = () => true,
+    onError,
+    maxRestarts = 3,
+  } = options;
   const lastState = new Map<EngineMethod, unknown[]>();
   const pending = new Set<Pending>();
   let worker: WorkerHandle | null = null;
@@ -98,8 +110,17 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   }
 
   async function viaFallback<K extends EngineMethod>(method: K, args: Args<K>): Promise<Result<K>> {
-    fallback ??= loadFallback();
+    // The first fallback call gets the last good state the worker held.
+    fallback ??= loadFallback().then(async (api) => {
+      for (const [m, a] of lastState) await invoke(api, m, a).catch(() => {});
+      return api;
+    });
     return (await invoke(await fallback, method, args)) as Result<K>;
+  }
+
+  function remember<K extends EngineMethod>(method: K, args: Args<K>, result: Result<K>): void {
+    if (statefulMethods.includes(method) && isGoodState(method, result))
+      lastState.set(method, args);
   }
 
   boot();
@@ -107,8 +128,11 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   return {
     async call<K extends EngineMethod>(method: K, ...args: Args<K>): Promise<Result<K>> {
       if (disposed) throw new Error('The engine client was disposed.');
-      if (statefulMethods.includes(method)) lastState.set(method, args);
-      if (!remote) return viaFallback(method, args);
+      if (!remote) {
+        const result = await viaFallback(method, args);
+        remember(method, args, result);
+        return result;
+      }
       const current = remote;
       return new Promise<Result<K>>((resolve, reject) => {
         const entry: Pending = { reject };
@@ -119,6 +143,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
           (value) => {
             pending.delete(entry);
             crashesInARow = 0;
+            remember(method, args, value as Result<K>);
             resolve(value as Result<K>);
           },
           (error: unknown) => {
