@@ -9,8 +9,9 @@ test.describe('first screen', () => {
     await expect(app.calicoPanel.getByRole('img', { name: 'Calico topology' })).toBeVisible();
     // The default scenario has three nodes; each panel draws them with their addresses.
     await expect(app.ciliumPanel.locator('g.node')).toHaveCount(3);
-    await expect(app.calicoPanel.locator('text.node-address').first()).toContainText(
-      'pods 10.244.',
+    await expect(app.calicoPanel.locator('text.node-address').first()).toHaveText('192.168.1.5');
+    await expect(app.calicoPanel.locator('text.node-cidr').first()).toHaveText(
+      'pods 10.244.0.0/24',
     );
     // Side by side on a desktop-sized window.
     const calico = (await app.calicoPanel.boundingBox())!;
