@@ -154,3 +154,63 @@ describe('cli selector', () => {
     expect(r.err).toMatch(/^<selector>:1:\d+: error: invalid Calico selector/);
   });
 });
+
+interface Side {
+  allowed: boolean;
+  reason: string;
+  notes?: string[];
+}
+
+describe('cli verdict on the shapes that surprise', () => {
+  const r = run(['verdict', 'src/test/fixtures/surprises.yaml', '--json']);
+  const probes = (JSON.parse(r.out) as { probes: (JsonProbe & { calico: Side; cilium: Side })[] })
+    .probes;
+  const probe = (ns: string) =>
+    probes.find((p) => p.from === `${ns}/client` && p.to === `${ns}/server`)!;
+
+  it('explains that a Cilium rule with no peers isolates the pod', () => {
+    const p = probe('empty-rule');
+    expect(p.calico.allowed).toBe(true);
+    expect(p.cilium.allowed).toBe(false);
+    expect(p.cilium.notes?.join(' ')).toMatch(/empty rule \{\}.*default deny/);
+  });
+
+  it('explains that a deny-only Cilium policy isolates the pod', () => {
+    const p = probe('deny-only');
+    expect(p.cilium.allowed).toBe(false);
+    expect(p.cilium.notes?.join(' ')).toMatch(/only ingressDeny rules.*default deny/);
+  });
+
+  it('explains the end-of-tier drop in Calico', () => {
+    const p = probe('tiers');
+    expect(p.calico.allowed).toBe(false);
+    expect(p.calico.reason).toMatch(/Tier security .* end-of-tier drop/);
+    expect(p.cilium.allowed).toBe(true);
+  });
+});
+
+describe('cli iptables-save and bpf-maps', () => {
+  it('prints the Felix rules of one node in iptables-save form', () => {
+    const r = run(['iptables-save', `${EXAMPLES}/seed-policies.yaml`, '--node', 'node-3']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\*filter$/m);
+    expect(r.out).toMatch(/^:cali-FORWARD - \[0:0\]$/m);
+    expect(r.out).toMatch(/^-A cali-tw-cali[0-9a-f]{11} /m);
+    expect(r.out).toMatch(/^COMMIT$/m);
+  });
+
+  it('prints the eBPF maps of one endpoint', () => {
+    const r = run(['bpf-maps', `${EXAMPLES}/seed-policies.yaml`, '--endpoint', 'shop/api']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/cilium_policy_v2_\d{5}/);
+    expect(r.out).toMatch(/^\$ cilium bpf ipcache list/m);
+    expect(r.out).toMatch(/^Allow +Ingress +k8s:app=frontend +8080\/TCP +\d+/m);
+  });
+
+  it('exits 2 on an unknown node or endpoint', () => {
+    expect(run(['iptables-save', `${EXAMPLES}/seed-policies.yaml`, '--node', 'nope']).code).toBe(2);
+    expect(
+      run(['bpf-maps', `${EXAMPLES}/seed-policies.yaml`, '--endpoint', 'shop/nope']).err,
+    ).toMatch(/unknown pod/);
+  });
+});

@@ -1,12 +1,16 @@
 /**
- * PacketWalk's command line: the engine (and later the datapath) in Node, for authors and tests.
+ * PacketWalk's command line: the engine and the datapath models in Node, for authors and tests.
  *
  *   npm run --silent cli -- verdict FILE.yaml [--probes PROBES.json] [--json]
  *   npm run --silent cli -- selector EXPR FILE.yaml [--kind calico|k8s] [--json]
+ *   npm run --silent cli -- walk FILE.yaml --cni calico|cilium --from NS/POD --to … --port N […]
+ *   npm run --silent cli -- iptables-save FILE.yaml [--node NODE] [--ipsets]
+ *   npm run --silent cli -- bpf-maps FILE.yaml [--endpoint NS/POD]
  *
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
  * field); 1 an internal error (a bug: reported in one line, never a stack trace unless PACKETWALK_DEBUG).
  */
+import { runBpfMaps, runIptablesSave } from './dump';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
 import { runWalk, WALK_USAGE } from './walk';
@@ -15,7 +19,9 @@ import { CliError, type Io } from './io';
 const USAGE = `usage:
   cli verdict FILE.yaml [--probes PROBES.json] [--json]
   cli selector EXPR FILE.yaml [--kind calico|k8s] [--json]
-  ${WALK_USAGE.replace('usage: ', '')}`;
+  ${WALK_USAGE.replace('usage: ', '')}
+  cli iptables-save FILE.yaml [--node NODE] [--ipsets]
+  cli bpf-maps FILE.yaml [--endpoint NS/POD]`;
 
 export function main(argv: readonly string[], io: Io): number {
   const [command, ...rest] = argv;
@@ -27,6 +33,10 @@ export function main(argv: readonly string[], io: Io): number {
         return runSelector(rest, io);
       case 'walk':
         return runWalk(rest, io);
+      case 'iptables-save':
+        return runIptablesSave(rest, io);
+      case 'bpf-maps':
+        return runBpfMaps(rest, io);
       case undefined:
       case '-h':
       case '--help':
