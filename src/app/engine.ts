@@ -9,7 +9,7 @@ import { DEFAULT_SCENARIO } from './scenarios';
 export function startEngine(store: AppStore): EngineClient {
   const client = createEngineClient({
     startWorker: startBrowserWorker,
-    loadFallback: () => import('../engine/api').then((m) => m.createEngineApi()),
+    loadFallback: () => import('../worker/api').then((m) => m.createWorkerApi()),
     statefulMethods: ['load'],
     isGoodState: (method, result) =>
       method !== 'load' || (result as { applied?: boolean }).applied === true,

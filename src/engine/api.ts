@@ -45,7 +45,11 @@ export type ProgressCallback = (done: number, total: number) => void;
 
 const PROGRESS_EVERY = 250;
 
-export function createEngineApi() {
+/**
+ * The engine's state and its API. `engine()` is for code in the same thread (the worker's own API
+ * adds the datapath walk on top); only `api` crosses the worker boundary.
+ */
+export function createEngineSession() {
   let engine: Engine | null = null;
 
   const requireEngine = (): Engine => {
@@ -61,7 +65,7 @@ export function createEngineApi() {
     policies: c ? c.k8sPolicies.length + c.ciliumPolicies.length + c.calicoPolicies.length : 0,
   });
 
-  return {
+  const api = {
     /** Says where the engine runs; the UI shows it and an e2e test checks it. */
     hello(): { version: number; inWorker: boolean } {
       // A dedicated worker's global scope has `importScripts`; a window does not.
@@ -118,6 +122,9 @@ export function createEngineApi() {
       return matchesLabelSelector(labels, selector);
     },
   };
+  return { engine: () => engine, api };
 }
+
+export const createEngineApi = () => createEngineSession().api;
 
 export type EngineApi = ReturnType<typeof createEngineApi>;

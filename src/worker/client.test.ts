@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expose } from 'comlink';
+import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngineApi, type EngineApi } from '../engine/api';
+import { createWorkerApi as createEngineApi, type WorkerApi as EngineApi } from './api';
 import { createEngineClient, type WorkerHandle } from './client';
 
 /** A worker stand-in: the real engine behind a MessageChannel, with a switch to crash it. */
@@ -129,11 +130,14 @@ describe('engine client', () => {
     const text = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
     const good = await client.call('load', [{ name: 'seed-policies.yaml', text }]);
     expect(good).toMatchObject({ applied: true, counts: { pods: 5, policies: 3 } });
-    const bad = await client.call('load', [{ name: 'broken.yaml', text: 'kind: [\n' }]);
-    expect(bad.applied).toBe(false);
-    expect(bad.diagnostics[0]).toMatchObject({ severity: 'error', pos: { file: 'broken.yaml' } });
+    const badLoad = await client.call('load', [{ name: 'broken.yaml', text: 'kind: [\n' }]);
+    expect(badLoad.applied).toBe(false);
+    expect(badLoad.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      pos: { file: 'broken.yaml' },
+    });
     // The last good scenario is still the one answering.
-    expect(bad.counts.pods).toBe(5);
+    expect(badLoad.counts.pods).toBe(5);
     // A restarted worker is given the last good scenario, not the bad one.
     started[0]!.crash('killed');
     expect(started).toHaveLength(2);
@@ -143,6 +147,24 @@ describe('engine client', () => {
     });
     expect(matrix.verdicts).toHaveLength(16);
     expect(matrix.verdicts.every((v) => v.calico.agree && v.cilium.agree)).toBe(true);
+    // The datapath walk runs in the worker over the same scenario, for both CNIs at once.
+    const [calico, cilium] = await client.call(
+      'walk',
+      [
+        { cni: 'calico', calico: DEFAULT_CALICO_CONFIG },
+        { cni: 'cilium', cilium: DEFAULT_CILIUM_CONFIG },
+      ],
+      { from: 'shop/frontend', to: 'shop/backend', port: 8080, protocol: 'TCP' },
+    );
+    expect(calico).toMatchObject({ ok: true, result: { cni: 'calico', verdict: 'delivered' } });
+    expect(cilium).toMatchObject({ ok: true, result: { cni: 'cilium', verdict: 'delivered' } });
+    const bad = await client.call('walk', [{ cni: 'calico', calico: DEFAULT_CALICO_CONFIG }], {
+      from: 'shop/nobody',
+      to: 'shop/backend',
+      port: 8080,
+      protocol: 'TCP',
+    });
+    expect(bad[0]).toMatchObject({ ok: false, error: expect.stringContaining('unknown pod') });
     // Callbacks cross the channel asynchronously; the final report names the whole matrix.
     await expect.poll(() => progress.at(-1)).toEqual([16, 16]);
   });

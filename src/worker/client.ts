@@ -4,7 +4,7 @@
  * to running the engine on the main thread when workers are unavailable.
  */
 import { proxy, wrap, type Endpoint, type Remote } from 'comlink';
-import type { EngineApi } from '../engine/api';
+import type { WorkerApi as EngineApi } from './api';
 
 /** A started worker, as the client needs it; tests pass a MessageChannel-backed fake. */
 export interface WorkerHandle {

@@ -4,6 +4,6 @@
  * restart after a crash, the main-thread fallback) lives in the client.
  */
 import { expose } from 'comlink';
-import { createEngineApi } from '../engine/api';
+import { createWorkerApi } from './api';
 
-expose(createEngineApi());
+expose(createWorkerApi());

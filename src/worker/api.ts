@@ -1,0 +1,32 @@
+/**
+ * What the worker exposes: the engine's API plus the datapath walk over the engine's loaded
+ * scenario. Lives here, not in engine/, because engine/ may not import datapath/.
+ */
+import type { WalkConfig } from '../datapath/config';
+import { WalkInputError, type PacketSpec } from '../datapath/packet';
+import { walk, type WalkResult } from '../datapath/walk';
+import { createEngineSession } from '../engine/api';
+
+export type WalkAnswer = { ok: true; result: WalkResult } | { ok: false; error: string };
+
+export function createWorkerApi() {
+  const session = createEngineSession();
+  return {
+    ...session.api,
+    /** The hops of one packet under each configuration asked for (e.g. Calico and Cilium). */
+    walk(configs: readonly WalkConfig[], packet: PacketSpec): WalkAnswer[] {
+      const engine = session.engine();
+      if (!engine) throw new Error('No scenario is loaded yet.');
+      return configs.map((config) => {
+        try {
+          return { ok: true, result: walk(engine, config, packet) };
+        } catch (error) {
+          if (error instanceof WalkInputError) return { ok: false, error: error.message };
+          throw error;
+        }
+      });
+    },
+  };
+}
+
+export type WorkerApi = ReturnType<typeof createWorkerApi>;
