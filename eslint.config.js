@@ -67,7 +67,10 @@ export const layers = {
   datapath: { packages: [], layers: ['engine'] },
   machines: { packages: ['xstate'], layers: ['engine', 'datapath'] },
   worker: { packages: ['comlink'], layers: ['engine', 'datapath'] },
-  store: { packages: ['zustand', 'react'], layers: ['engine', 'datapath', 'machines', 'worker'] },
+  store: {
+    packages: ['zustand', 'react', 'lz-string'],
+    layers: ['engine', 'datapath', 'machines', 'worker'],
+  },
   viz: { packages: ['d3', 'd3-*'], layers: [], typeOnlyLayers: ['engine', 'datapath'] },
   // Components never import the worker or a raw store module: they use the hooks of store/index.ts.
   components: {

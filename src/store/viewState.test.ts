@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VIEW, decodeView, encodeView, type ViewState } from './viewState';
+
+const KNOWN = ['seed-policies', 'two-node-basic', 'multi-rack'];
+
+const full: ViewState = {
+  scenarioId: 'multi-rack',
+  scenarioText: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ünïcode-ok\n',
+  calico: { dataplane: 'ebpf', peering: 'tor', encap: 'vxlan-crosssubnet', wireguard: true },
+  cilium: { routing: 'native', kubeProxyReplacement: true, encryption: 'ipsec' },
+  packet: {
+    from: 'demo/web-1',
+    to: 'ip:8.8.8.8',
+    port: 443,
+    protocol: 'TCP',
+    http: { method: 'GET', path: '/a:b?c=d' },
+    reply: true,
+  },
+  step: 7,
+  layout: 'cilium',
+  panels: ['policies', 'matrix'],
+  matrixPort: 8080,
+};
+
+describe('view state in the URL', () => {
+  it('round-trips every field, including an edited scenario', () => {
+    const decoded = decodeView(encodeView(full), KNOWN);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.view).toEqual(full);
+  });
+
+  it('round-trips the default view and an empty query decodes to it', () => {
+    expect(decodeView(encodeView(DEFAULT_VIEW), KNOWN)).toEqual({
+      view: DEFAULT_VIEW,
+      problems: [],
+    });
+    expect(decodeView('', KNOWN)).toEqual({ view: DEFAULT_VIEW, problems: [] });
+  });
+
+  it('keeps an edited scenario compact', () => {
+    const big = { ...full, scenarioText: 'kind: Pod\n'.repeat(500) };
+    expect(encodeView(big).length).toBeLessThan(big.scenarioText.length / 4);
+  });
+
+  it.each([
+    ['scenario=nope', /unknown scenario "nope"/],
+    ['calico=iptables.full-mesh.gre.plain', /unknown Calico encapsulation "gre"/],
+    ['cilium=vxlan.kpr.rot13', /unknown Cilium encryption "rot13"/],
+    ['from=a/b&to=c/d&port=99999', /incomplete packet/],
+    ['step=-2', /not a hop number/],
+    ['panels=inspector,bogus', /unknown panel "bogus"/],
+    ['yaml=%%%not-lz', /could not be decompressed/],
+  ])('opens the default view and says why for %s', (query, why) => {
+    const decoded = decodeView(query, KNOWN);
+    expect(decoded.view).toEqual(DEFAULT_VIEW);
+    expect(decoded.problems.join('; ')).toMatch(why);
+  });
+});

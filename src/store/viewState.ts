@@ -1,0 +1,234 @@
+/**
+ * The visualizer's view state: plain, serialisable data that round-trips through the URL, so any
+ * view (scenario, modes, packet, step, panels) is a link. Decoding never throws: a value that does
+ * not decode falls back to its default and is reported, so the app can say so to the user.
+ */
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import {
+  CALICO_DATAPLANES,
+  CALICO_ENCAPS,
+  CALICO_PEERINGS,
+  CILIUM_ENCRYPTIONS,
+  CILIUM_ROUTINGS,
+  DEFAULT_CALICO_CONFIG,
+  DEFAULT_CILIUM_CONFIG,
+  type CalicoConfig,
+  type CiliumConfig,
+} from '../datapath/config';
+import type { Protocol } from '../engine/model';
+
+export type Layout = 'compare' | 'calico' | 'cilium';
+export const LAYOUTS: readonly Layout[] = ['compare', 'calico', 'cilium'];
+export type PanelId = 'inspector' | 'policies' | 'matrix';
+export const PANELS: readonly PanelId[] = ['inspector', 'policies', 'matrix'];
+
+export interface PacketChoice {
+  /** `ns/pod`. */
+  readonly from: string;
+  /** `ns/pod`, `ns/service` or `ip:a.b.c.d`. */
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** An HTTP request, for Cilium's L7 rules. */
+  readonly http?: { readonly method: string; readonly path: string };
+  readonly reply?: boolean;
+}
+
+export interface ViewState {
+  /** A built-in scenario's id. */
+  readonly scenarioId: string;
+  /** Edited manifests that replace the scenario's text; null when unedited. */
+  readonly scenarioText: string | null;
+  readonly calico: CalicoConfig;
+  readonly cilium: CiliumConfig;
+  /** Null until a scenario gives a sensible default packet. */
+  readonly packet: PacketChoice | null;
+  /** The hop both panels stand at (each clamps it to its own walk). */
+  readonly step: number;
+  readonly layout: Layout;
+  readonly panels: readonly PanelId[];
+  /** The port the connectivity matrix shows; null = every declared port. */
+  readonly matrixPort: number | null;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  scenarioId: 'seed-policies',
+  scenarioText: null,
+  calico: DEFAULT_CALICO_CONFIG,
+  cilium: DEFAULT_CILIUM_CONFIG,
+  packet: null,
+  step: 0,
+  layout: 'compare',
+  panels: ['inspector'],
+  matrixPort: null,
+};
+
+const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/** The view as URL query parameters (for the part of the URL after `#/walk?`). */
+export function encodeView(view: ViewState): string {
+  const p = new URLSearchParams();
+  p.set('scenario', view.scenarioId);
+  const c = view.calico;
+  p.set('calico', [c.dataplane, c.peering, c.encap, c.wireguard ? 'wireguard' : 'plain'].join('.'));
+  const ci = view.cilium;
+  p.set(
+    'cilium',
+    [ci.routing, ci.kubeProxyReplacement ? 'kpr' : 'kube-proxy', ci.encryption].join('.'),
+  );
+  if (view.packet) {
+    p.set('from', view.packet.from);
+    p.set('to', view.packet.to);
+    p.set('port', String(view.packet.port));
+    p.set('proto', view.packet.protocol);
+    if (view.packet.http) p.set('http', `${view.packet.http.method}:${view.packet.http.path}`);
+    if (view.packet.reply) p.set('reply', '1');
+  }
+  p.set('step', String(view.step));
+  p.set('layout', view.layout);
+  p.set('panels', view.panels.join(','));
+  if (view.matrixPort !== null) p.set('mport', String(view.matrixPort));
+  if (view.scenarioText !== null) p.set('yaml', compressToEncodedURIComponent(view.scenarioText));
+  return p.toString();
+}
+
+export interface DecodedView {
+  readonly view: ViewState;
+  /** What could not be decoded, one plain phrase each; empty when the link was fine. */
+  readonly problems: readonly string[];
+}
+
+function pick<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  what: string,
+  problems: string[],
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(`unknown ${what} "${value}"`);
+  return fallback;
+}
+
+/** Decodes query parameters; `knownScenarios` are the ids that exist. */
+export function decodeView(query: string, knownScenarios: readonly string[]): DecodedView {
+  const p = new URLSearchParams(query);
+  const problems: string[] = [];
+  const get = (k: string) => p.get(k) ?? undefined;
+
+  let scenarioId = DEFAULT_VIEW.scenarioId;
+  const sid = get('scenario');
+  if (sid !== undefined) {
+    if (knownScenarios.includes(sid)) scenarioId = sid;
+    else problems.push(`unknown scenario "${sid}"`);
+  }
+
+  let calico = DEFAULT_VIEW.calico;
+  const cal = get('calico');
+  if (cal !== undefined) {
+    const [dataplane, peering, encap, wg] = cal.split('.');
+    calico = {
+      dataplane: pick(dataplane, CALICO_DATAPLANES, calico.dataplane, 'Calico dataplane', problems),
+      peering: pick(peering, CALICO_PEERINGS, calico.peering, 'Calico peering', problems),
+      encap: pick(encap, CALICO_ENCAPS, calico.encap, 'Calico encapsulation', problems),
+      wireguard:
+        pick(
+          wg,
+          ['wireguard', 'plain'] as const,
+          calico.wireguard ? 'wireguard' : 'plain',
+          'Calico encryption',
+          problems,
+        ) === 'wireguard',
+    };
+  }
+
+  let cilium = DEFAULT_VIEW.cilium;
+  const cil = get('cilium');
+  if (cil !== undefined) {
+    const [routing, kpr, encryption] = cil.split('.');
+    cilium = {
+      routing: pick(routing, CILIUM_ROUTINGS, cilium.routing, 'Cilium routing', problems),
+      kubeProxyReplacement:
+        pick(
+          kpr,
+          ['kpr', 'kube-proxy'] as const,
+          cilium.kubeProxyReplacement ? 'kpr' : 'kube-proxy',
+          'Cilium kube-proxy mode',
+          problems,
+        ) === 'kpr',
+      encryption: pick(
+        encryption,
+        CILIUM_ENCRYPTIONS,
+        cilium.encryption,
+        'Cilium encryption',
+        problems,
+      ),
+    };
+  }
+
+  let packet: PacketChoice | null = null;
+  const from = get('from');
+  const to = get('to');
+  if (from !== undefined || to !== undefined) {
+    const port = Number(get('port'));
+    const protocol = pick(get('proto'), PROTOCOLS, 'TCP', 'protocol', problems);
+    const httpText = get('http');
+    const colon = httpText?.indexOf(':') ?? -1;
+    if (!from || !to || !Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push('an incomplete packet (from, to and port 1-65535 are needed)');
+    } else {
+      packet = {
+        from,
+        to,
+        port,
+        protocol,
+        ...(httpText && colon > 0
+          ? { http: { method: httpText.slice(0, colon), path: httpText.slice(colon + 1) } }
+          : {}),
+        ...(get('reply') === '1' ? { reply: true } : {}),
+      };
+    }
+  }
+
+  const stepText = get('step');
+  let step = 0;
+  if (stepText !== undefined) {
+    const n = Number(stepText);
+    if (Number.isInteger(n) && n >= 0) step = n;
+    else problems.push(`step "${stepText}" is not a hop number`);
+  }
+
+  const layout = pick(get('layout'), LAYOUTS, DEFAULT_VIEW.layout, 'layout', problems);
+  let panels = DEFAULT_VIEW.panels;
+  const panelText = get('panels');
+  if (panelText !== undefined) {
+    const list = panelText === '' ? [] : panelText.split(',');
+    const bad = list.filter((x) => !(PANELS as readonly string[]).includes(x));
+    if (bad.length > 0) problems.push(`unknown panel ${bad.map((b) => `"${b}"`).join(', ')}`);
+    panels = list.filter((x): x is PanelId => (PANELS as readonly string[]).includes(x));
+  }
+
+  let matrixPort: number | null = null;
+  const mport = get('mport');
+  if (mport !== undefined) {
+    const n = Number(mport);
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) matrixPort = n;
+    else problems.push(`matrix port "${mport}" is not a port`);
+  }
+
+  let scenarioText: string | null = null;
+  const yaml = get('yaml');
+  if (yaml !== undefined) {
+    const text = decompressFromEncodedURIComponent(yaml);
+    if (text) scenarioText = text;
+    else problems.push('the edited scenario in the link could not be decompressed');
+  }
+
+  // A link that fails to decode opens the default view, with the notice, rather than half of it.
+  if (problems.length > 0) return { view: DEFAULT_VIEW, problems };
+  return {
+    view: { scenarioId, scenarioText, calico, cilium, packet, step, layout, panels, matrixPort },
+    problems,
+  };
+}
