@@ -29,7 +29,7 @@ export function syncTheme(store: AppStore, win: Window = window): () => void {
     const root = win.document.documentElement;
     root.dataset.theme = theme;
     root.dataset.themePreference = themePreference;
-    root.style.colorScheme = theme;
+    root.style.colorScheme = theme === 'light' ? 'light' : 'dark';
   };
   apply();
   const unsubscribe = store.subscribe((state, previous) => {

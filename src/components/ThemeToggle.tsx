@@ -1,6 +1,7 @@
 import { useAppStore } from '../store';
 
-const LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;
+const LABEL = { system: 'System', light: 'Light', dark: 'Dark', projector: 'Projector' } as const;
+const ICON = { system: '◐', light: '☀', dark: '☾', projector: '▣' } as const;
 
 /** Cycles the theme: follow the system, light, dark. The label names the current choice. */
 export function ThemeToggle() {
@@ -12,12 +13,9 @@ export function ThemeToggle() {
       className="theme-toggle"
       onClick={cycle}
       aria-label={`Theme: ${LABEL[preference]}`}
-      title="Switch theme (system, light, dark)"
+      title="Switch theme (system, light, dark, projector)"
     >
-      <span aria-hidden="true">
-        {preference === 'dark' ? '☾' : preference === 'light' ? '☀' : '◐'}
-      </span>{' '}
-      Theme: {LABEL[preference]}
+      <span aria-hidden="true">{ICON[preference]}</span> Theme: {LABEL[preference]}
     </button>
   );
 }

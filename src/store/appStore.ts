@@ -3,9 +3,20 @@
  * gets a fresh one. State is plain serialisable data; actions are the only way to change it.
  */
 import { createStore } from 'zustand/vanilla';
+import type { CalicoConfig, CiliumConfig } from '../datapath/config';
+import type { WalkResult } from '../datapath/walk';
+import type { Cluster, Diagnostic } from '../engine/model';
+import type { ProbeVerdict } from '../engine/verdict';
+import {
+  DEFAULT_VIEW,
+  type Layout,
+  type PacketChoice,
+  type PanelId,
+  type ViewState,
+} from './viewState';
 
-export type ThemePreference = 'system' | 'light' | 'dark';
-export type Theme = 'light' | 'dark';
+export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
+export type Theme = 'light' | 'dark' | 'projector';
 export type EngineMode = 'starting' | 'worker' | 'main-thread';
 
 /** What the engine holds now, as the footer reports it. */
@@ -30,7 +41,24 @@ export interface AppViewState {
   /** The last error the engine reported, shown to the user until the next one. */
   readonly engineError: string | null;
   readonly loadedScenario: LoadedScenario | null;
+  /** The URL-backed view: scenario, modes, packet, step, layout, panels. */
+  readonly view: ViewState;
+  /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
+  readonly notice: string | null;
+  readonly playing: boolean;
+  /** Playback speed, hops per 1.2 s (the machine's MIN_SPEED..MAX_SPEED). */
+  readonly speed: number;
+  /** Data the engine computed for the view (not in the URL: it is derived). */
+  readonly cluster: Cluster | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly walks: Readonly<Partial<Record<'calico' | 'cilium', WalkOutcome>>>;
+  readonly matrix: readonly ProbeVerdict[] | null;
 }
+
+/** A walk, or why there is none (the packet does not make sense for the scenario). */
+export type WalkOutcome =
+  | { readonly ok: true; readonly result: WalkResult }
+  | { readonly ok: false; readonly error: string };
 
 export interface AppActions {
   setThemePreference(preference: ThemePreference): void;
@@ -39,11 +67,33 @@ export interface AppActions {
   setEngineMode(mode: EngineMode): void;
   setEngineError(message: string | null): void;
   setLoadedScenario(scenario: LoadedScenario | null): void;
+  setView(view: ViewState): void;
+  setScenario(id: string): void;
+  /** Edited manifests for the current scenario; null returns to the built-in text. */
+  setScenarioText(text: string | null): void;
+  setCalico(config: CalicoConfig): void;
+  setCilium(config: CiliumConfig): void;
+  setPacket(packet: PacketChoice | null): void;
+  setStep(step: number): void;
+  setLayout(layout: Layout): void;
+  togglePanel(panel: PanelId): void;
+  setMatrixPort(port: number | null): void;
+  setNotice(notice: string | null): void;
+  setPlaying(playing: boolean): void;
+  setSpeed(speed: number): void;
+  setEngineData(
+    data: Partial<Pick<AppViewState, 'cluster' | 'diagnostics' | 'walks' | 'matrix'>>,
+  ): void;
 }
 
 export type AppState = AppViewState & AppActions;
 
-export const THEME_PREFERENCES: readonly ThemePreference[] = ['system', 'light', 'dark'];
+export const THEME_PREFERENCES: readonly ThemePreference[] = [
+  'system',
+  'light',
+  'dark',
+  'projector',
+];
 
 export function nextThemePreference(current: ThemePreference): ThemePreference {
   const i = THEME_PREFERENCES.indexOf(current);
@@ -60,6 +110,14 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   engineMode: 'starting',
   engineError: null,
   loadedScenario: null,
+  view: DEFAULT_VIEW,
+  notice: null,
+  playing: false,
+  speed: 1,
+  cluster: null,
+  diagnostics: [],
+  walks: {},
+  matrix: null,
 };
 
 export function createAppStore(initial: Partial<AppViewState> = {}) {
@@ -72,6 +130,29 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
     setEngineMode: (engineMode) => set({ engineMode }),
     setEngineError: (engineError) => set({ engineError }),
     setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
+    setView: (view) => set({ view }),
+    setScenario: (scenarioId) =>
+      set((s) => ({ view: { ...s.view, scenarioId, scenarioText: null, packet: null, step: 0 } })),
+    setScenarioText: (scenarioText) => set((s) => ({ view: { ...s.view, scenarioText } })),
+    setCalico: (calico) => set((s) => ({ view: { ...s.view, calico } })),
+    setCilium: (cilium) => set((s) => ({ view: { ...s.view, cilium } })),
+    setPacket: (packet) => set((s) => ({ view: { ...s.view, packet, step: 0 }, playing: false })),
+    setStep: (step) => set((s) => ({ view: { ...s.view, step: Math.max(0, Math.trunc(step)) } })),
+    setLayout: (layout) => set((s) => ({ view: { ...s.view, layout } })),
+    togglePanel: (panel) =>
+      set((s) => ({
+        view: {
+          ...s.view,
+          panels: s.view.panels.includes(panel)
+            ? s.view.panels.filter((p) => p !== panel)
+            : [...s.view.panels, panel],
+        },
+      })),
+    setMatrixPort: (matrixPort) => set((s) => ({ view: { ...s.view, matrixPort } })),
+    setNotice: (notice) => set({ notice }),
+    setPlaying: (playing) => set({ playing }),
+    setSpeed: (speed) => set({ speed }),
+    setEngineData: (data) => set(data),
   }));
 }
 
@@ -82,3 +163,4 @@ export const selectThemePreference = (s: AppState): ThemePreference => s.themePr
 export const selectEngineMode = (s: AppState): EngineMode => s.engineMode;
 export const selectEngineError = (s: AppState): string | null => s.engineError;
 export const selectLoadedScenario = (s: AppState): LoadedScenario | null => s.loadedScenario;
+export const selectView = (s: AppState): ViewState => s.view;

@@ -6,6 +6,7 @@ export {
   selectEngineError,
   selectEngineMode,
   selectLoadedScenario,
+  selectView,
   selectThemePreference,
   THEME_PREFERENCES,
 } from './appStore';
@@ -15,7 +16,10 @@ export type {
   AppViewState,
   EngineMode,
   LoadedScenario,
+  WalkOutcome,
   Theme,
   ThemePreference,
 } from './appStore';
 export { StoreProvider, useAppStore, useAppStoreApi } from './context';
+export { DEFAULT_VIEW, LAYOUTS, PANELS, decodeView, encodeView } from './viewState';
+export type { DecodedView, Layout, PacketChoice, PanelId, ViewState } from './viewState';
