@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { AppShell } from '../components/AppShell';
 import { createAppStore, StoreProvider } from '../store';
+import { startController } from './controller';
 import { startEngine } from './engine';
+import { BUILT_IN_SCENARIOS } from './scenarios';
 import { readStoredThemePreference, syncTheme } from './theme';
 
-/** The only place that wires store, engine and views together. */
+/** The only place that wires store, engine, URL and views together. */
 export function App() {
   const [store] = useState(() =>
     createAppStore({ themePreference: readStoredThemePreference(safeLocalStorage()) }),
@@ -14,12 +16,20 @@ export function App() {
 
   useEffect(() => {
     const client = startEngine(store);
-    return () => client.dispose();
+    const stop = startController(store, client, {
+      location: window.location,
+      history: window.history,
+      storage: safeLocalStorage(),
+    });
+    return () => {
+      stop();
+      client.dispose();
+    };
   }, [store]);
 
   return (
     <StoreProvider store={store}>
-      <AppShell />
+      <AppShell scenarios={BUILT_IN_SCENARIOS} />
     </StoreProvider>
   );
 }

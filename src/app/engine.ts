@@ -1,10 +1,9 @@
 /**
- * Starts the engine client for the app, loads the default scenario into it and reports where the
- * engine runs and what it holds into the store.
+ * Starts the engine client for the app and reports where the engine runs into the store. What the
+ * engine holds is the controller's business (controller.ts).
  */
 import type { AppStore } from '../store';
 import { createEngineClient, startBrowserWorker, type EngineClient } from '../worker/client';
-import { DEFAULT_SCENARIO } from './scenarios';
 
 export function startEngine(store: AppStore): EngineClient {
   const client = createEngineClient({
@@ -18,28 +17,9 @@ export function startEngine(store: AppStore): EngineClient {
       store.getState().setEngineMode(client.mode());
     },
   });
-  void (async () => {
-    try {
-      const hello = await client.call('hello');
-      store.getState().setEngineMode(client.mode());
-      const summary = await client.call('load', [
-        { name: DEFAULT_SCENARIO.file, text: DEFAULT_SCENARIO.text },
-      ]);
-      store.getState().setLoadedScenario({
-        id: DEFAULT_SCENARIO.id,
-        pods: summary.counts.pods,
-        policies: summary.counts.policies,
-        warnings: summary.diagnostics.filter((d) => d.severity === 'warning').length,
-        inWorker: hello.inWorker,
-        nodes: (summary.cluster?.nodes ?? []).map((n) => ({
-          name: n.name,
-          address: n.internalIP,
-          podCIDR: n.podCIDR.text,
-        })),
-      });
-    } catch (error) {
-      store.getState().setEngineError(error instanceof Error ? error.message : String(error));
-    }
-  })();
+  client.call('hello').then(
+    () => store.getState().setEngineMode(client.mode()),
+    (error: unknown) => store.getState().setEngineError(String(error)),
+  );
   return client;
 }

@@ -1,44 +1,72 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore, StoreProvider } from '../store';
 import { AppShell } from './AppShell';
 
-afterEach(cleanup);
+const SCENARIOS = [
+  { id: 'seed-policies', title: 'Shop', text: 'kind: Namespace' },
+  { id: 'multi-rack', title: 'Racks', text: 'kind: Namespace' },
+];
+
+beforeEach(() => {
+  vi.stubGlobal('matchMedia', () => ({
+    matches: false,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  }));
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 function renderShell(store = createAppStore()) {
   render(
     <StoreProvider store={store}>
-      <AppShell />
+      <AppShell scenarios={SCENARIOS} />
     </StoreProvider>,
   );
   return store;
 }
 
 describe('AppShell', () => {
-  it('shows the title and a Calico and a Cilium panel, each with an empty topology', () => {
+  it('shows the title, a Calico and a Cilium panel, and the controls by their names', () => {
     renderShell();
     expect(screen.getByRole('heading', { level: 1, name: 'PacketWalk' })).toBeTruthy();
     expect(screen.getByRole('region', { name: 'Calico' })).toBeTruthy();
     expect(screen.getByRole('region', { name: 'Cilium' })).toBeTruthy();
-    expect(screen.getByRole('img', { name: 'Calico topology' })).toBeTruthy();
-    expect(screen.getAllByText('No scenario loaded yet.')).toHaveLength(2);
+    for (const name of ['Play', 'Step forward', 'Step back', 'Reset']) {
+      expect(screen.getByRole('button', { name })).toBeTruthy();
+    }
+    for (const name of ['Speed', 'Calico routing', 'Calico dataplane', 'Cilium routing']) {
+      expect(screen.getByLabelText(name)).toBeTruthy();
+    }
   });
 
   it('cycles the theme preference from the toggle', () => {
     const store = renderShell();
     fireEvent.click(screen.getByRole('button', { name: 'Theme: System' }));
     expect(store.getState().themePreference).toBe('light');
-    expect(screen.getByRole('button', { name: 'Theme: Light' })).toBeTruthy();
   });
 
-  it('shows where the engine runs and its last error', () => {
+  it('shows one panel in single mode and changes modes through the selects', () => {
+    const store = renderShell();
+    fireEvent.click(screen.getByRole('button', { name: 'Cilium only' }));
+    expect(screen.queryByRole('region', { name: 'Calico' })).toBeNull();
+    fireEvent.change(screen.getByLabelText('Calico routing'), { target: { value: 'vxlan' } });
+    expect(store.getState().view.calico.encap).toBe('vxlan');
+    fireEvent.change(screen.getByLabelText('Cilium routing'), { target: { value: 'native' } });
+    expect(store.getState().view.cilium.routing).toBe('native');
+  });
+
+  it('shows a notice and where the engine runs', () => {
     const store = renderShell();
     act(() => {
+      store.getState().setNotice('This link could not be opened');
       store.getState().setEngineMode('worker');
-      store.getState().setEngineError('The policy worker crashed: boom');
     });
+    expect(screen.getByRole('alert').textContent).toContain('This link could not be opened');
     expect(screen.getByText(/running in a Web Worker/)).toBeTruthy();
-    expect(screen.getByRole('status').textContent).toContain('crashed: boom');
   });
 });

@@ -1,14 +1,88 @@
-import { selectLoadedScenario, useAppStore } from '../store';
-import type { TopologyNode } from '../viz/topology';
-import { CniPanel } from './CniPanel';
+import { useEffect } from 'react';
+import { useAppStore, useAppStoreApi, type Layout } from '../store';
+import { CniPanel, stageWords, type Cni } from './CniPanel';
+import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
+import { ErrorBoundary } from './ErrorBoundary';
+import { MatrixPanel } from './MatrixPanel';
+import { ModeSelects } from './ModeSelects';
+import { PacketComposer } from './PacketComposer';
+import { PoliciesPanel } from './PoliciesPanel';
 import { ThemeToggle } from './ThemeToggle';
+import { usePanelActor, usePlaybackClock } from './usePlayback';
 
-const NO_NODES: readonly TopologyNode[] = [];
+export interface ScenarioChoice {
+  readonly id: string;
+  readonly title: string;
+  readonly text: string;
+}
 
-/** The first screen: the title, the two CNI panels side by side, the engine's status. */
-export function AppShell() {
-  const nodes = useAppStore(selectLoadedScenario)?.nodes ?? NO_NODES;
+const LAYOUT_LABEL: Record<Layout, string> = {
+  compare: 'Compare',
+  calico: 'Calico only',
+  cilium: 'Cilium only',
+};
+
+/** The visualizer: header, controls, the CNI panels side by side, the side panels, the status line. */
+export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }) {
+  const store = useAppStoreApi();
+  const view = useAppStore((s) => s.view);
+  const notice = useAppStore((s) => s.notice);
+  const walks = useAppStore((s) => s.walks);
+  const setScenario = useAppStore((s) => s.setScenario);
+  const setLayout = useAppStore((s) => s.setLayout);
+  const togglePanel = useAppStore((s) => s.togglePanel);
+  const setNotice = useAppStore((s) => s.setNotice);
+
+  const calicoHops = walks.calico?.ok ? walks.calico.result.hops : undefined;
+  const ciliumHops = walks.cilium?.ok ? walks.cilium.result.hops : undefined;
+  const calico = usePanelActor(calicoHops, view.step);
+  const cilium = usePanelActor(ciliumHops, view.step);
+  const shown: Cni[] = view.layout === 'compare' ? ['calico', 'cilium'] : [view.layout];
+  const longest = Math.max(
+    0,
+    ...shown.map((c) => (c === 'calico' ? calicoHops : ciliumHops)?.length ?? 0),
+  );
+  usePlaybackClock(longest);
+
+  // Keyboard: Space plays or pauses, arrows step, R resets; never while typing in a field or editor.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, select, textarea, button, [contenteditable="true"], .cm-editor'))
+        return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const s = store.getState();
+      if (e.key === ' ') {
+        e.preventDefault();
+        s.setPlaying(!s.playing && s.view.step < longest - 1);
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        s.setStep(Math.min(s.view.step + 1, Math.max(0, longest - 1)));
+      } else if (e.key === 'ArrowLeft') {
+        e.preventDefault();
+        s.setStep(s.view.step - 1);
+      } else if (e.key === 'r' || e.key === 'R') {
+        s.setPlaying(false);
+        s.setStep(0);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, longest]);
+
+  const builtIn = scenarios.find((s) => s.id === view.scenarioId) ?? scenarios[0];
+  const announce = shown
+    .map((c) => {
+      const hops = c === 'calico' ? calicoHops : ciliumHops;
+      const p = c === 'calico' ? calico : cilium;
+      const hop = hops?.[p.index];
+      return hop
+        ? `${c === 'calico' ? 'Calico' : 'Cilium'} hop ${p.index + 1} of ${hops.length}: ${stageWords(hop.stage)} at ${hop.node}, ${hop.where}.`
+        : '';
+    })
+    .join(' ');
+
   return (
     <div className="app-shell">
       <header className="app-header">
@@ -18,12 +92,88 @@ export function AppShell() {
             See the same packet walk through Calico and Cilium, hook by hook.
           </p>
         </div>
-        <ThemeToggle />
+        <div className="header-tools">
+          <label>
+            Scenario
+            <select value={view.scenarioId} onChange={(e) => setScenario(e.target.value)}>
+              {scenarios.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="segmented" role="group" aria-label="Layout">
+            {(['compare', 'calico', 'cilium'] as const).map((l) => (
+              <button
+                key={l}
+                type="button"
+                aria-pressed={view.layout === l}
+                onClick={() => setLayout(l)}
+              >
+                {LAYOUT_LABEL[l]}
+              </button>
+            ))}
+          </div>
+          <div className="segmented" role="group" aria-label="Panels">
+            {(['inspector', 'policies', 'matrix'] as const).map((p) => (
+              <button
+                key={p}
+                type="button"
+                aria-pressed={view.panels.includes(p)}
+                onClick={() => togglePanel(p)}
+              >
+                {p === 'inspector' ? 'Inspector' : p === 'policies' ? 'Policies' : 'Matrix'}
+              </button>
+            ))}
+          </div>
+          <ThemeToggle />
+        </div>
       </header>
-      <main className="panels">
-        <CniPanel cni="calico" nodes={nodes} />
-        <CniPanel cni="cilium" nodes={nodes} />
-      </main>
+      {notice && (
+        <div className="notice" role="alert">
+          <p>{notice}</p>
+          <button type="button" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div className="toolbar">
+        <Controls longest={longest} />
+        <PacketComposer />
+        <ModeSelects />
+      </div>
+      <div className={`workspace layout-${view.layout}`}>
+        <main className="panels">
+          {shown.map((c) => (
+            <ErrorBoundary key={c} name={c === 'calico' ? 'Calico' : 'Cilium'}>
+              <CniPanel cni={c} playback={c === 'calico' ? calico : cilium} />
+            </ErrorBoundary>
+          ))}
+        </main>
+        {(view.panels.includes('policies') || view.panels.includes('matrix')) && (
+          <aside className="side-panels">
+            {view.panels.includes('policies') && builtIn && (
+              <ErrorBoundary name="Policies">
+                <PoliciesPanel builtInText={builtIn.text} />
+              </ErrorBoundary>
+            )}
+            {view.panels.includes('matrix') && (
+              <ErrorBoundary name="Matrix">
+                <section className="side-panel" aria-labelledby="matrix-title">
+                  <h2 id="matrix-title">Connectivity matrix</h2>
+                  {shown.map((c, i) => (
+                    <MatrixPanel key={c} cni={c} showPortSelect={i === 0} />
+                  ))}
+                </section>
+              </ErrorBoundary>
+            )}
+          </aside>
+        )}
+      </div>
+      <p className="visually-hidden" aria-live="polite" data-testid="hop-announcer">
+        {announce}
+      </p>
       <footer className="app-footer">
         <EngineStatus />
       </footer>

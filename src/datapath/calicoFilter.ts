@@ -9,6 +9,7 @@ import type { CalicoDataplane } from '../engine/calico/dataplane';
 import { formatRule } from '../engine/calico/iptablesSave';
 import { walkHop, type EndpointOutcome, type RuleRef } from '../engine/calico/walk';
 import type { FiveTuple } from './flow';
+import type { HopRow } from './hop';
 
 export interface FilterPart {
   /** Chains in the order the packet entered them. */
@@ -109,10 +110,63 @@ export function dropWords(ref: RuleRef | undefined): string {
   return formatRuleRef(ref);
 }
 
+/** Trace lines of the endpoint, policy and profile chains a BPF policy program runs. */
+export const isBpfPolicyLine = (l: string): boolean =>
+  /^cali-(fw|tw|pi|po|pri|pro|gi|go)-/.test(l.split(' ')[1] ?? '') && !l.includes('ctstate');
+
 /** Rules a BPF policy program runs: the endpoint, policy and profile chains, no plumbing. */
 export function bpfPolicyRules(part: FilterPart): number {
-  return part.trace.filter((l) => {
-    const c = l.split(' ')[1] ?? '';
-    return /^cali-(fw|tw|pi|po|pri|pro|gi|go)-/.test(c) && !l.includes('ctstate');
-  }).length;
+  return part.trace.filter(isBpfPolicyLine).length;
+}
+
+const TRACE_RULE = /^(\S+) (\S+) #(\d+) (.*): (match|no match)$/;
+const TRACE_END = /^(\S+) (\S+): end of chain, policy (\w+)$/;
+
+/**
+ * The rules a pass tested, in order, as iptables-save prints them (`-A chain …`), with the rule
+ * that decided marked: `deciding` (the rule that set the accept mark or dropped), or, without one,
+ * a built-in chain's policy when the pass ended there. `keep` filters trace lines (the BPF policy
+ * program runs only the endpoint, policy and profile chains).
+ */
+export function filterRows(
+  part: FilterPart,
+  deciding?: RuleRef,
+  keep: (line: string) => boolean = () => true,
+): HopRow[] {
+  const lines = part.trace.filter(keep);
+  let decidingLine = -1;
+  lines.forEach((line, i) => {
+    const m = TRACE_RULE.exec(line);
+    if (
+      deciding &&
+      m &&
+      m[5] === 'match' &&
+      m[1] === deciding.node &&
+      m[2] === deciding.chain &&
+      Number(m[3]) === deciding.number
+    )
+      decidingLine = i;
+  });
+  if (!deciding && lines.length > 0 && TRACE_END.test(lines[lines.length - 1]!))
+    decidingLine = lines.length - 1;
+  return lines.map((line, i): HopRow => {
+    const state = i === decidingLine ? 'matched' : 'tested';
+    const m = TRACE_RULE.exec(line);
+    if (m) {
+      const rule = m[4] ? ` ${m[4]}` : '';
+      return {
+        text: `-A ${m[2]}${rule}`,
+        state,
+        outcome: `${m[2]} rule ${m[3]}: ${m[5]}${state === 'matched' ? ', decided' : ''}`,
+      };
+    }
+    const end = TRACE_END.exec(line);
+    if (end)
+      return {
+        text: `${end[2]}: end of chain`,
+        state,
+        outcome: `the built-in chain's policy ${end[3]}${state === 'matched' ? ' decided' : ''}`,
+      };
+    return { text: line, state };
+  });
 }

@@ -18,21 +18,31 @@ import type { CalicoDataplane } from '../engine/calico/dataplane';
 import { podKey } from '../engine/cluster';
 import type { Cluster, ClusterNode, Pod } from '../engine/model';
 import { bgpState } from './bgp';
+import type { RuleRef } from '../engine/calico/walk';
 import {
   runFilter,
   describeOutcome,
   dropWords,
   bpfPolicyRules,
+  filterRows,
+  isBpfPolicyLine,
   type FilterPart,
 } from './calicoFilter';
 import type { CalicoConfig } from './config';
 import { ENCAPS, outerHeader, type EncapKind } from './encap';
 import { flowHash, portFromHash, reverseTuple, type FiveTuple } from './flow';
-import type { PacketHeader } from './hop';
-import { describeTuple, HopLog, l4Header } from './hops';
+import type { HopRow, PacketHeader } from './hop';
+import { describeTuple, HopLog, l4Header, routeRows } from './hops';
 import type { ResolvedPacket } from './packet';
 import { calicoPodMtuFor, calicoRoutes, lookupRoute, type Route } from './routes';
-import { allServicePorts, kubeProxyTrace, serviceId, type ServiceBackend } from './services';
+import {
+  allServicePorts,
+  kubeProxyTrace,
+  kubeSvcChain,
+  serviceId,
+  servicePortName,
+  type ServiceBackend,
+} from './services';
 import { calicoBlocks, calicoTunnelAddress, subnetGateway } from './topology';
 import { crossUnderlay, OUTSIDE } from './wire';
 
@@ -128,7 +138,15 @@ function walkForward(ctx: Ctx): void {
     };
     routeHop(ctx, cNode, t, route);
     const f = runFilter(ctx.dp, cNode.name, 'INPUT', { inIface: veth(ctx, client) }, t, 'NEW');
-    policyHop(ctx, cNode, t, f.first, 'egress', `INPUT → ${f.first.path.slice(1).join(' → ')}`);
+    policyHop(
+      ctx,
+      cNode,
+      t,
+      f.first,
+      'egress',
+      f.at,
+      `INPUT → ${f.first.path.slice(1).join(' → ')}`,
+    );
     if (f.verdict === 'DROP') return dropPolicy(ctx, cNode, t, f.at);
     log.add({
       stage: 'delivered',
@@ -177,9 +195,9 @@ function walkForward(ctx: Ctx): void {
         t,
         'NEW',
       );
-      policyHop(ctx, cNode, t, f.first, 'egress');
+      policyHop(ctx, cNode, t, f.first, 'egress', f.at);
       if (f.verdict === 'DROP' && !f.second) return dropPolicy(ctx, cNode, t, f.at);
-      policyHop(ctx, cNode, t, f.second!, 'ingress');
+      policyHop(ctx, cNode, t, f.second!, 'ingress', f.at);
       if (f.verdict === 'DROP') return dropPolicy(ctx, cNode, t, f.at);
     }
     deliverToPod(ctx, cNode, target.pod, [l4Header(t)]);
@@ -205,7 +223,7 @@ function walkForward(ctx: Ctx): void {
       }
     : f.first;
   if (ctx.ebpf) bpfPolicyHop(ctx, cNode, t, whole, 'egress', veth(ctx, client));
-  else policyHop(ctx, cNode, t, whole, 'egress');
+  else policyHop(ctx, cNode, t, whole, 'egress', f.at);
   if (f.verdict === 'DROP')
     return ctx.ebpf
       ? dropBpf(ctx, cNode, t, whole, veth(ctx, client))
@@ -254,6 +272,7 @@ function walkForward(ctx: Ctx): void {
       where: `INPUT → ${fi.first.path.slice(1).join(' → ') || 'cali-INPUT'}`,
       table: 'cali-INPUT',
       match: fi.at ? `${fi.at.chain} rule ${fi.at.number}` : 'no host endpoint: nothing to enforce',
+      rows: filterRows(fi.first, fi.at),
       headers: [l4Header(t)],
       cost: { rules: fi.first.rules },
       explanation: `Addressed to ${dstNode.name} itself, the packet goes up INPUT, where Calico would apply host endpoint policy; no HostEndpoint exists, so the chain lets it through.`,
@@ -279,7 +298,7 @@ function walkForward(ctx: Ctx): void {
     bpfPolicyHop(ctx, dstNode, t, fi.first, 'ingress', dVeth);
     if (fi.verdict === 'DROP') return dropBpf(ctx, dstNode, t, fi.first, dVeth);
   } else {
-    policyHop(ctx, dstNode, t, fi.first, 'ingress');
+    policyHop(ctx, dstNode, t, fi.first, 'ingress', fi.at);
     if (fi.verdict === 'DROP') return dropPolicy(ctx, dstNode, t, fi.at);
   }
   deliverToPod(ctx, dstNode, target.pod, [l4Header(t)]);
@@ -307,7 +326,7 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
       }
     : f.first;
   if (ctx.ebpf) bpfPolicyHop(ctx, node, t, whole, 'egress', veth(ctx, p.client));
-  else policyHop(ctx, node, t, whole, 'egress');
+  else policyHop(ctx, node, t, whole, 'egress', f.at);
   if (f.verdict === 'DROP')
     return ctx.ebpf
       ? dropBpf(ctx, node, t, whole, veth(ctx, p.client))
@@ -333,6 +352,7 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     where: `eth0 (${node.name}) → ${gw}`,
     table: `ip route (${node.name})`,
     match: route.text,
+    rows: routeRows(calicoRoutes(ctx.cluster, node, ctx.config), route, t.dst),
     headers: [l4Header(masq)],
     explanation: `Out of eth0 to the default gateway ${gw}, towards ${t.dst}.`,
   });
@@ -513,6 +533,7 @@ function replyFilterHop(
     match: f.at
       ? `${f.at.chain} rule ${f.at.number}: -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`
       : 'ACCEPT',
+    rows: filterRows(part, f.at),
     headers: [l4Header(t)],
     cost: { rules: part.rules },
     explanation: `This packet belongs to an established connection, so the first rule of ${f.at?.chain ?? 'the endpoint chain'} accepts it on conntrack state alone: no policy is evaluated for replies, whatever the policies say about traffic in this direction.${direction === 'egress' ? ' ACCEPT ends the FORWARD traversal at once, so no cali-tw- chain is consulted on this node either.' : ''}`,
@@ -561,6 +582,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
       where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
       table: 'nat PREROUTING → KUBE-SERVICES',
       match: `no rule matches ${t.dst}:${t.dport} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
+      rows: kubeServicesRows(ctx, t, -1),
       headers: [l4Header(t)],
       cost: { rules: servicePorts + 1 },
       explanation: `The packet enters the host on ${cVeth} and conntrack records a new connection. kube-proxy (iptables mode, running beside Calico's iptables dataplane) jumps every new packet from nat PREROUTING into KUBE-SERVICES, a linear list with one rule per Service port; ${t.dst} is no Service address, so every rule is tested and none matches.`,
@@ -603,6 +625,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
     table: 'nat PREROUTING → KUBE-SERVICES',
     match: kp.servicesRule,
+    rows: kubeServicesRows(ctx, t, kp.servicesRulesTested - 1, kp.servicesRule),
     headers: [l4Header(t)],
     cost: { rules: kp.servicesRulesTested },
     explanation: `The packet enters the host on ${cVeth}; conntrack sees a new connection, and kube-proxy's nat PREROUTING rule sends it to KUBE-SERVICES, which tests one rule per Service port in order until rule ${kp.servicesRulesTested} matches the ClusterIP ${svc.clusterIP}:${hit.port.port}. The chain name's suffix is the first 16 characters of base32(SHA-256("${svc.namespace}/${svc.name}${hit.port.name ? `:${hit.port.name}` : ''}${proto}")).`,
@@ -613,6 +636,23 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     where: `nat ${kp.svcChain}`,
     table: kp.svcChain,
     match: kp.svcRules[kp.svcRules.length - 1]!,
+    rows: kubeProxyTrace(
+      ctx.cluster,
+      svc,
+      hit.port,
+      hit.backends,
+      hit.backends.length - 1,
+    ).svcRules.map((text, i): HopRow =>
+      i < hit.chosen
+        ? { text, state: 'tested', outcome: 'no match: the random draw did not pick this endpoint' }
+        : i === hit.chosen
+          ? {
+              text,
+              state: 'matched',
+              outcome: `decided: endpoint ${i + 1} of ${hit.backends.length}`,
+            }
+          : { text, state: 'not-reached' },
+    ),
     headers: [l4Header(t)],
     cost: { rules: kp.svcRules.length },
     explanation: `The Service has ${hit.backends.length} endpoint${hit.backends.length === 1 ? '' : 's'}. Rule i of n matches with probability 1/(n−i) (the last unconditionally), which makes every backend equally likely; this flow takes endpoint ${hit.chosen + 1}, ${podKey(backend.pod)} (PacketWalk draws the "random" choice from a hash of the flow, so the same flow always lands on the same backend).`,
@@ -624,11 +664,55 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     where: `nat ${kp.sepChain}`,
     table: kp.sepChain,
     match: kp.sepRules[1]!,
+    rows: [
+      {
+        text: kp.sepRules[0]!,
+        state: 'tested',
+        outcome:
+          t.src === backend.ip
+            ? 'match: hairpin, marked for masquerading (0x4000); evaluation goes on'
+            : 'no match: the source is not the backend itself',
+      },
+      { text: kp.sepRules[1]!, state: 'matched', outcome: 'decided: DNAT' },
+    ],
     headers: [l4Header(after)],
     cost: { rules: 2 },
     explanation: `The endpoint chain first marks the packet for masquerading only if the pod is talking to itself through the Service (hairpin, -s ${backend.ip}), then DNATs it: the destination becomes ${backend.ip}:${backend.port}. Conntrack stores the translation, so later packets of the connection skip these chains and replies are translated back. Everything after this, Calico's policy included, sees the pod address, not the Service.`,
   });
   return after;
+}
+
+/**
+ * KUBE-SERVICES as kube-proxy writes it: one rule per Service port (PacketWalk keeps manifest
+ * order), then the jump to KUBE-NODEPORTS, whose comment is kube-proxy's own (kubernetes
+ * pkg/proxy/iptables/proxier.go). `matched` is the index of the rule that matched, or -1.
+ */
+function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?: string): HopRow[] {
+  const rows = allServicePorts(ctx.cluster).map(({ svc, port }, i): HopRow => {
+    const proto = port.protocol.toLowerCase();
+    const text =
+      i === matched && matchedText
+        ? matchedText
+        : `-A KUBE-SERVICES -d ${svc.clusterIP}/32 -p ${proto} -m comment --comment "${servicePortName(svc, port)} cluster IP" -m ${proto} --dport ${port.port} -j ${kubeSvcChain(svc, port)}`;
+    if (matched < 0 || i < matched)
+      return { text, state: 'tested', outcome: `no match: not ${svc.clusterIP}:${port.port}` };
+    return i === matched
+      ? { text, state: 'matched', outcome: 'decided: the packet is for this Service port' }
+      : { text, state: 'not-reached' };
+  });
+  const local = t.dst === ctx.p.clientNode.internalIP;
+  rows.push({
+    text: '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+    ...(matched >= 0
+      ? { state: 'not-reached' as const }
+      : {
+          state: 'tested' as const,
+          outcome: local
+            ? 'match: a local address, so KUBE-NODEPORTS is tried'
+            : `no match: ${t.dst} is not an address of this node`,
+        }),
+  });
+  return rows;
 }
 
 function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
@@ -659,6 +743,18 @@ function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     where: `${veth(ctx, p.client)} tc ingress: calico_tc_main (NAT)`,
     table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
     match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count ${hit.backends.length}}; {id ${id}, ordinal ${hit.chosen}} → ${backend.ip}:${backend.port}`,
+    rows: [
+      {
+        text: `cali_v4_nat_fe3 {${t.dst}:${t.dport} ${t.protocol}} -> {id ${id}, count ${hit.backends.length}}`,
+        state: 'tested',
+        outcome: 'the Service: its ID and backend count',
+      },
+      {
+        text: `cali_v4_nat_be {id ${id}, ordinal ${hit.chosen}} -> ${backend.ip}:${backend.port}`,
+        state: 'matched',
+        outcome: 'decided: the backend',
+      },
+    ],
     headers: [l4Header(after)],
     cost: { lookups: 2 },
     explanation: `Calico's eBPF dataplane replaces kube-proxy: the frontend map gives the Service's ID and backend count, the backend map the chosen backend (${podKey(backend.pod)}), and the program rewrites the destination in place; a conntrack entry remembers it for the reply. With connect-time load balancing (BPFConnectTimeLoadBalancing) the same lookup happens once at connect() on the cgroup hook instead, and the packet leaves the pod already addressed to the backend.`,
@@ -682,6 +778,7 @@ function routeHop(
       match: wireguardVia
         ? `${wireguardVia.dst === 'default' ? 'default' : wireguardVia.dst.text} dev wireguard.cali`
         : route.text,
+      ...(wireguardVia ? {} : { rows: mainTableRows(ctx, node, route, t.dst) }),
       headers: [l4Header(t)],
       cost: { lookups: 1 },
       explanation: `The program looks ${t.dst} up in Calico's BPF route map (which node owns it, local workload or not), then asks the kernel FIB for the next hop. The FIB holds the same routes as in iptables mode: ${route.why}`,
@@ -707,17 +804,23 @@ function routeHop(
     where: `routing decision (${node.name})`,
     table: `ip route (${node.name})`,
     match: route.text,
+    rows: mainTableRows(ctx, node, route, t.dst),
     headers: [l4Header(t)],
     explanation: route.why,
   });
 }
 
+const mainTableRows = (ctx: Ctx, node: ClusterNode, route: Route, dst: string): HopRow[] =>
+  routeRows(calicoRoutes(ctx.cluster, node, ctx.config), route, dst);
+
+/** `at` is the rule that ended the whole pass: it decides this part when no endpoint rule did. */
 function policyHop(
   ctx: Ctx,
   node: ClusterNode,
   t: FiveTuple,
   part: FilterPart,
   direction: 'egress' | 'ingress',
+  at: RuleRef | undefined,
   where?: string,
 ): void {
   const o = part.outcome;
@@ -731,6 +834,7 @@ function policyHop(
     where: where ?? part.path.join(' → '),
     table: chain,
     match: describeOutcome(o),
+    rows: filterRows(part, o?.decidedBy ?? at),
     headers: [l4Header(t)],
     cost: { rules: part.rules },
     explanation: `${direction === 'egress' ? `The sender's egress policy is judged on its own node, in ${chain}` : `The receiver's ingress policy is judged on its node, in ${chain}`}: Felix dispatches on the interface name to the endpoint chain, which tests conntrack first, then each tier's policies in order, then the namespace profile. ${o ? (o.allowed ? 'A rule set the accept mark (0x10000) and the chain returned.' : 'No rule accepted the packet.') : ''} ${part.rules} rules were tested on this pass, one after another, which is how iptables pays for policy: linearly.`,
@@ -753,6 +857,7 @@ function bpfPolicyHop(
     where: `${iface} ${hook}: calico_tc_main → tail call into ${iface}'s ${direction} policy program (${jumpMap})`,
     table: `policy program of ${iface} (${direction})`,
     match: describeOutcome(part.outcome),
+    rows: filterRows(part, part.outcome?.decidedBy, isBpfPolicyLine),
     headers: [l4Header(t)],
     cost: { rules: bpfPolicyRules(part), lookups: 1 },
     explanation: `Felix compiles the endpoint's ${direction} policy (the same tiers, policies and rules as the cali-${direction === 'egress' ? 'fw' : 'tw'}- chain of the iptables dataplane) into a BPF program, stored in the jump map for the ${hook} hook and reached by a tail call. The program still tests rules in order (${bpfPolicyRules(part)} here); what the eBPF dataplane saves is the netfilter plumbing around them, and every later packet of the flow, which conntrack lets through without the program.`,

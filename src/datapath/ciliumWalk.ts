@@ -24,7 +24,7 @@ import type { CiliumConfig } from './config';
 import { ciliumPodMtu, ENCAPS, outerHeader, type EncapKind } from './encap';
 import { flowHash, portFromHash, reverseTuple, type FiveTuple } from './flow';
 import type { PacketHeader } from './hop';
-import { describeTuple, HopLog, l4Header } from './hops';
+import { describeTuple, HopLog, l4Header, lookupRows, routeRows } from './hops';
 import { ciliumVethName } from './naming';
 import { probeOf, type ResolvedPacket } from './packet';
 import { ciliumRoutes, lookupRoute } from './routes';
@@ -214,6 +214,14 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       where: 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh',
       table: `cilium_lxc, then the kernel FIB (ip route on ${from.name})`,
       match: `${t.dst} not local; ${route.text}`,
+      rows: [
+        {
+          text: `cilium_lxc {${t.dst}} -> no entry`,
+          state: 'tested',
+          outcome: 'not a local endpoint',
+        },
+        ...routeRows(routes, route, t.dst),
+      ],
       headers: [inner],
       cost: { lookups: 1 },
       explanation: `Not a local endpoint (cilium_lxc miss). Native routing: the program asks the kernel FIB for the next hop and redirects the packet straight out of eth0 with bpf_redirect_neigh (eBPF host routing), skipping the host's netfilter. ${route.why}`,
@@ -240,6 +248,18 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       where: 'cil_from_container: tunnel lookup',
       table: 'cilium_lxc, cilium_ipcache_v2',
       match: `${t.dst} not local; ipcache ${t.dst}/32 → {identity ${ctx.dp.index.podAddresses.get(t.dst)?.identity ?? '?'}, tunnel_endpoint ${to.internalIP}}`,
+      rows: [
+        {
+          text: `cilium_lxc {${t.dst}} -> no entry`,
+          state: 'tested',
+          outcome: 'not a local endpoint',
+        },
+        {
+          text: `cilium_ipcache_v2 ${t.dst}/32 -> {identity ${ctx.dp.index.podAddresses.get(t.dst)?.identity ?? '?'}, tunnel_endpoint ${to.internalIP}}`,
+          state: 'matched',
+          outcome: 'decided: the tunnel endpoint (the entry the policy lookup already read)',
+        },
+      ],
       headers: [inner],
       cost: { lookups: 1 },
       explanation: `Not a local endpoint (cilium_lxc miss). In tunnel mode the ipcache entry the policy lookup already read also names the node that hosts ${t.dst}: its tunnel endpoint ${to.internalIP} (the old cilium_tunnel_map is gone since 1.18; the ipcache carries it). The kernel routing table (${route.text}) is not consulted for this packet.`,
@@ -351,13 +371,15 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
 /** To an address outside the pod network: the host stack, masquerading, eth0. */
 function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNode | null): void {
   const { log } = ctx;
-  const route = lookupRoute(ciliumRoutes(ctx.cluster, node, ctx.config), t.dst)!;
+  const routes = ciliumRoutes(ctx.cluster, node, ctx.config);
+  const route = lookupRoute(routes, t.dst)!;
   log.add({
     stage: 'routing',
     node: node.name,
     where: 'cil_from_container → host stack (Hubble: to-stack)',
     table: `ip route (${node.name})`,
     match: route.text,
+    rows: routeRows(routes, route, t.dst),
     headers: [l4Header(t)],
     explanation: `${t.dst} is no endpoint, so the program hands the packet to the host's stack, which routes it: ${route.why}`,
   });
@@ -409,6 +431,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     where: `eth0 (${node.name}) → ${gw}`,
     table: `ip route (${node.name})`,
     match: route.text,
+    rows: routeRows(routes, route, t.dst),
     headers: [l4Header(out)],
     explanation: `Out of eth0 to the default gateway ${gw}.`,
   });
@@ -617,6 +640,11 @@ function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): FiveTuple 
     where,
     table: 'cilium_lb4_services_v2 → cilium_lb4_backends_v3',
     match: `${key0} → {count ${hit.backends.length}, rev_nat_index ${id}}; slot ${hit.chosen + 1} → backend_id ${bid}; backend ${bid} → ${backend.ip}:${backend.port}/${t.protocol}`,
+    rows: lookupRows([
+      `cilium_lb4_services_v2 ${key0} -> {count ${hit.backends.length}, rev_nat_index ${id}}`,
+      `cilium_lb4_services_v2 {${t.dst}:${t.dport}/${t.protocol}, slot ${hit.chosen + 1}} -> {backend_id ${bid}}`,
+      `cilium_lb4_backends_v3 {backend_id ${bid}} -> {${backend.ip}:${backend.port}/${t.protocol}}`,
+    ]),
     headers: [l4Header(after)],
     cost: { lookups: 3 },
     explanation:
@@ -646,6 +674,7 @@ function policyHop(
       : `tail call cilium_call_policy[${side.endpoint.id}] → cil_lxc_policy (ingress of endpoint ${side.endpoint.id})`,
     table: `${fromTunnel ? '' : 'cilium_ipcache_v2, '}${side.endpoint.mapName}`,
     match: lookupText(side.decidingLine),
+    rows: lookupRows(lookups.map(lookupText), lookups.lastIndexOf(side.decidingLine)),
     headers: [l4Header(t)],
     cost: { lookups: lookups.length },
     explanation: `${egress ? `The sender's egress policy is judged in cil_from_container on ${node.name}` : `The receiver's ingress policy runs in ${podKey(pod)}'s own policy program, reached by a tail call through cilium_call_policy`}. ${fromTunnel ? `The remote identity came with the tunnel key (VNI), so no ipcache lookup is needed. ` : identityNote ? `The ipcache gives the ${egress ? 'destination' : 'source'}'s identity (${identityNote}). ` : ''}The policy map is keyed by {remote identity, direction, protocol, port}, not by addresses: one lookup with the exact identity, then (unless a deny decided) one with identity 0 (ANY) for L4-only rules. ${side.reason} ${lookups.length} map lookups, however many policies exist: that is the eBPF model's cost.`,

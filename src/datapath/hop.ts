@@ -49,6 +49,22 @@ export interface HopCost {
   readonly lookups: number;
 }
 
+/**
+ * One row of the table a hop consulted, for the inspector: a route of `ip route`, an iptables rule
+ * the packet was tested against, an eBPF map lookup (key -> value).
+ */
+export interface HopRow {
+  /** The row as the real tool prints it. */
+  readonly text: string;
+  /**
+   * `matched`: the row that decided this hop (exactly one per table that decided something);
+   * `tested`: looked at on the way; `not-reached`: in the table but never looked at.
+   */
+  readonly state: 'matched' | 'tested' | 'not-reached';
+  /** What testing this row gave, in words: `no match`, `match: jump taken`, `no entry`… */
+  readonly outcome?: string;
+}
+
 export interface Hop {
   readonly stage: Stage;
   readonly node: string;
@@ -58,6 +74,11 @@ export interface Hop {
   readonly table?: string;
   /** What matched in that table, as the real tool prints it. */
   readonly match?: string;
+  /**
+   * The table's rows in the order they were consulted (the whole table for a routing decision),
+   * when the hop consulted more than the one row `match` names.
+   */
+  readonly rows?: readonly HopRow[];
   /** Headers after this hop, outermost first. */
   readonly headers: readonly PacketHeader[];
   readonly cost: HopCost;

@@ -1,9 +1,11 @@
 /**
  * Small helpers the CNI walkers share to build hops and header stacks.
  */
+import { cidrContains } from '../engine/cidr';
 import type { Protocol } from '../engine/model';
 import type { FiveTuple } from './flow';
-import type { Hop, HopCost, PacketHeader, Stage } from './hop';
+import type { Hop, HopCost, HopRow, PacketHeader, Stage } from './hop';
+import type { Route } from './routes';
 
 export interface HopInput {
   readonly stage: Stage;
@@ -11,6 +13,7 @@ export interface HopInput {
   readonly where: string;
   readonly table: string;
   readonly match: string;
+  readonly rows?: readonly HopRow[];
   readonly headers: readonly PacketHeader[];
   readonly cost?: Partial<HopCost>;
   readonly explanation: string;
@@ -22,6 +25,7 @@ export const makeHop = (h: HopInput): Hop => ({
   where: h.where,
   table: h.table,
   match: h.match,
+  ...(h.rows ? { rows: h.rows } : {}),
   headers: h.headers,
   cost: { rules: h.cost?.rules ?? 0, lookups: h.cost?.lookups ?? 0 },
   explanation: h.explanation,
@@ -66,4 +70,65 @@ export class HopLog {
   get dropped(): boolean {
     return this.dropReason !== undefined;
   }
+}
+
+/**
+ * A routing table as `ip route` prints it, with the route the kernel chose marked: the longest
+ * prefix that covers the destination. A route the main table does not hold (the local table's
+ * `local …` entry) is shown alone.
+ */
+export function routeRows(routes: readonly Route[], chosen: Route, dst: string): HopRow[] {
+  const isChosen = (r: Route) => r === chosen || r.text === chosen.text;
+  if (!routes.some(isChosen)) return [{ text: chosen.text, state: 'matched', outcome: 'chosen' }];
+  const table = routes;
+  const prefix = (r: Route) => (r.dst === 'default' ? 0 : r.dst.prefix);
+  let marked = false;
+  return table.map((r): HopRow => {
+    if (!marked && isChosen(r)) {
+      marked = true;
+      return {
+        text: r.text,
+        state: 'matched',
+        outcome:
+          r.dst === 'default'
+            ? `chosen: no more specific route covers ${dst}`
+            : `chosen: the longest prefix covering ${dst}`,
+      };
+    }
+    const covers = r.dst === 'default' || cidrContains(r.dst, dst);
+    return {
+      text: r.text,
+      state: 'tested',
+      outcome: covers
+        ? `covers ${dst} too, but /${prefix(r)} is shorter than /${prefix(chosen)}`
+        : `does not cover ${dst}`,
+    };
+  });
+}
+
+/**
+ * eBPF map lookups in the order made, as `map {key} -> value`, with the one that decided marked.
+ * `decidingIndex` defaults to the last lookup.
+ */
+export function lookupRows(lines: readonly string[], decidingIndex = lines.length - 1): HopRow[] {
+  const noEntry = (text: string) => / -> no entry$/.test(text);
+  return lines.map((text, i): HopRow =>
+    i === decidingIndex
+      ? {
+          text,
+          state: 'matched',
+          outcome: noEntry(text)
+            ? 'decided: no entry allows it, so the packet is dropped'
+            : 'decided',
+        }
+      : {
+          text,
+          state: 'tested',
+          outcome: noEntry(text)
+            ? 'no entry'
+            : text.startsWith('cilium_ipcache')
+              ? 'gave the identity'
+              : 'looked up',
+        },
+  );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { layoutNodes } from './layout';
+import type { Scene } from '../datapath/scene';
+import { layoutNodes, layoutScene, type Box } from './layout';
+import { sceneIds, syntheticScene } from './testScene';
 
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -27,5 +29,106 @@ describe('layoutNodes', () => {
   it('wraps onto a second row when the boxes would get too narrow', () => {
     const boxes = layoutNodes(6, { width: 600, height: 500 });
     expect(new Set(boxes.map((b) => b.y)).size).toBe(2);
+  });
+});
+
+describe('layoutScene', () => {
+  interface Size {
+    width: number;
+    height: number;
+  }
+  const boxOverlap = (a: Box, b: Box) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const inside = (inner: Box, outer: Box) =>
+    inner.x >= outer.x - 1e-6 &&
+    inner.y >= outer.y - 1e-6 &&
+    inner.x + inner.width <= outer.x + outer.width + 1e-6 &&
+    inner.y + inner.height <= outer.y + outer.height + 1e-6;
+
+  function check(scene: Scene, size: Size) {
+    const layout = layoutScene(scene, size);
+    const view: Box = { x: 0, y: 0, width: layout.width, height: layout.height };
+    const top = [
+      ...layout.nodes.map((n) => n.box),
+      ...layout.gateways.map((g) => g.box),
+      ...layout.spines.map((s) => s.box),
+      layout.outside.box,
+    ];
+    for (const b of top) expect(inside(b, view)).toBe(true);
+    for (let i = 0; i < top.length; i++)
+      for (let j = i + 1; j < top.length; j++) expect(boxOverlap(top[i]!, top[j]!)).toBe(false);
+    for (const n of layout.nodes) {
+      const parts = [...n.pods.map((p) => p.box), ...n.layers.map((l) => l.box)];
+      for (const p of parts) expect(inside(p, n.box)).toBe(true);
+      for (let i = 0; i < parts.length; i++)
+        for (let j = i + 1; j < parts.length; j++)
+          expect(boxOverlap(parts[i]!, parts[j]!)).toBe(false);
+      if (n.badge) expect(inside(n.badge.box, n.box)).toBe(true);
+    }
+    for (const seg of layout.segments)
+      for (const [a, b] of seg.lines)
+        for (const p of [a, b]) {
+          expect(p.x).toBeGreaterThanOrEqual(0);
+          expect(p.x).toBeLessThanOrEqual(layout.width);
+          expect(p.y).toBeLessThanOrEqual(layout.height);
+        }
+    // Every element of the scene has a place for the packet, inside the drawing.
+    for (const id of sceneIds(scene)) {
+      const a = layout.anchors[id];
+      expect(a, id).toBeDefined();
+      expect(a!.x).toBeGreaterThanOrEqual(0);
+      expect(a!.y).toBeGreaterThanOrEqual(0);
+      expect(a!.x).toBeLessThanOrEqual(layout.width);
+      expect(a!.y).toBeLessThanOrEqual(layout.height);
+    }
+    return layout;
+  }
+
+  it.each([2, 3, 4, 5, 6])('lays out %i nodes with 5 pods each without overlap', (n) => {
+    const scene = syntheticScene({ nodes: n, podsPerNode: 5, subnets: 1 });
+    for (const size of [
+      { width: 640, height: 360 },
+      { width: 1200, height: 500 },
+      { width: 420, height: 700 },
+    ])
+      check(scene, size);
+  });
+
+  it('handles ~30 pods, two subnets, BGP arcs, a ToR fabric and a tunnel', () => {
+    check(syntheticScene({ nodes: 6, podsPerNode: 5, subnets: 2, fabric: true }), {
+      width: 900,
+      height: 500,
+    });
+    check(syntheticScene({ nodes: 6, podsPerNode: 5, subnets: 2, mesh: true, tunnel: true }), {
+      width: 640,
+      height: 360,
+    });
+    check(syntheticScene({ nodes: 2, podsPerNode: 12, subnets: 1, tunnel: true }), {
+      width: 640,
+      height: 360,
+    });
+  });
+
+  it('puts more nodes on a row when the panel is wide', () => {
+    const scene = syntheticScene({ nodes: 4, podsPerNode: 2, subnets: 1 });
+    const rows = (size: Size) => new Set(layoutScene(scene, size).nodes.map((n) => n.box.y)).size;
+    expect(rows({ width: 2000, height: 300 })).toBe(1);
+    expect(rows({ width: 300, height: 2000 })).toBeGreaterThan(1);
+  });
+
+  it('stacks the layers in scene order, eth0 at the bottom, and hangs each node on its segment', () => {
+    const layout = layoutScene(syntheticScene({ nodes: 2, podsPerNode: 3, subnets: 1 }), {
+      width: 800,
+      height: 400,
+    });
+    const n = layout.nodes[0]!;
+    const ys = n.layers.map((l) => l.box.y);
+    expect([...ys].sort((a, b) => a - b)).toEqual(ys);
+    expect(n.layers[n.layers.length - 1]!.kind).toBe('eth0');
+    expect(Math.max(...n.pods.map((p) => p.box.y + p.box.height))).toBeLessThanOrEqual(ys[0]!);
+    expect(n.drop.y).toBe(layout.segments[0]!.anchor.y);
+    expect(n.drop.x).toBe(n.exit.x);
+    expect(layout.owner[n.layers[0]!.id]).toBe(n.id);
+    expect(layout.owner[n.pods[0]!.id]).toBe(n.id);
   });
 });

@@ -1,11 +1,73 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest';
-import { createTopology } from './topology';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Hop, PacketHeader } from '../datapath/hop';
+import type { Scene } from '../datapath/scene';
+import { layoutScene } from './layout';
+import { createTopology, fitText, outerLabel, type PlaceHop } from './topology';
+import { sceneIds, syntheticScene } from './testScene';
 
 function svg(): SVGSVGElement {
   const el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   document.body.append(el);
   return el;
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+  vi.unstubAllGlobals();
+});
+
+const SIZE = { width: 800, height: 400 };
+const tcp: PacketHeader = {
+  proto: 'TCP',
+  src: '10.244.0.2',
+  dst: '10.244.1.2',
+  sport: 40000,
+  dport: 80,
+};
+const ipip: PacketHeader = {
+  proto: 'IPIP',
+  src: '192.168.1.10',
+  dst: '192.168.1.11',
+  ipProtocol: 4,
+  bytes: 20,
+};
+const hop = (over: Partial<Hop> & Pick<Hop, 'where'>): Hop => ({
+  stage: 'routing',
+  node: 'node-1',
+  headers: [tcp],
+  cost: { rules: 0, lookups: 0 },
+  explanation: '',
+  ...over,
+});
+// A stand-in for datapath's placeHop: the hop's `where` names the element id.
+const placeHop: PlaceHop = (_scene, h) => ({ id: h.where, via: [] });
+const HOPS: Hop[] = [
+  hop({ stage: 'in-pod', where: 'pod:ns/pod-1-1' }),
+  hop({ where: 'layer:node-1:routing' }),
+  hop({ stage: 'encapsulation', where: 'layer:node-1:tunnel', headers: [ipip, tcp] }),
+  hop({ stage: 'wire', where: 'segment:192.168.1.0/24', headers: [ipip, tcp] }),
+  hop({
+    stage: 'dropped',
+    node: 'node-2',
+    where: 'layer:node-2:iptables',
+    match: 'cali-tw-x rule 7',
+  }),
+];
+
+function setup(
+  scene: Scene = syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1, tunnel: true }),
+) {
+  const el = svg();
+  const onSelectPod = vi.fn();
+  const topo = createTopology({ svg: el, placeHop, onSelectPod });
+  topo.update(scene, SIZE);
+  const byId = (id: string) =>
+    [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;
+  const markerAt = () => el.querySelector('g.packet')!.getAttribute('transform');
+  const layout = layoutScene(scene, SIZE);
+  const at = (id: string) => `translate(${layout.anchors[id]!.x},${layout.anchors[id]!.y})`;
+  return { el, topo, byId, markerAt, at, onSelectPod, scene };
 }
 
 describe('createTopology', () => {
@@ -14,23 +76,133 @@ describe('createTopology', () => {
     const keep = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
     el.append(keep);
     const topo = createTopology({ svg: el });
-    const size = { width: 800, height: 400 };
-    topo.update(
-      [
-        { name: 'node-1', address: '192.168.1.10', podCIDR: '10.244.0.0/24' },
-        { name: 'node-2', address: '192.168.1.11', podCIDR: '10.244.1.0/24' },
-      ],
-      size,
-    );
+    topo.update(syntheticScene({ nodes: 3, podsPerNode: 2, subnets: 1 }), SIZE);
+    expect(el.querySelectorAll('g.node')).toHaveLength(3);
+    topo.update(syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1 }), SIZE);
     expect(el.querySelectorAll('g.node')).toHaveLength(2);
-    expect(el.querySelector('g.node text.node-address')?.textContent).toBe('192.168.1.10');
-    expect(el.querySelector('g.node text.node-cidr')?.textContent).toBe('pods 10.244.0.0/24');
-    topo.update([{ name: 'node-2', address: '192.168.1.11', podCIDR: '10.244.1.0/24' }], size);
-    expect([...el.querySelectorAll('text.node-name')].map((t) => t.textContent)).toEqual([
-      'node-2',
-    ]);
+    topo.update(null, SIZE);
+    expect(el.querySelectorAll('g.node')).toHaveLength(0);
     topo.destroy();
     expect(el.querySelector('g.topology')).toBeNull();
     expect(el.contains(keep)).toBe(true);
+  });
+
+  it('draws every element of a scene under its id: pods with veths, layers, the network', () => {
+    const scene = syntheticScene({
+      nodes: 4,
+      podsPerNode: 3,
+      subnets: 2,
+      fabric: true,
+      tunnel: true,
+    });
+    const { byId } = setup(scene);
+    for (const id of sceneIds(scene)) expect(byId(id), id).not.toBeNull();
+    expect(byId('veth:ns/pod-1-1')?.textContent).toBe('cali00000000000');
+    expect(byId('layer:node-1:tunnel')?.textContent).toContain('tunnel');
+    expect(byId('tor:tor-rack-1')?.textContent).toContain('tor-rack-1');
+    expect(byId('bgp:node:node-1~tor:tor-rack-1')?.querySelector('title')?.textContent).toBe(
+      'node:node-1 ↔ tor:tor-rack-1',
+    );
+  });
+
+  it('reports a click on a pod', () => {
+    const { byId, onSelectPod } = setup();
+    byId('pod:ns/pod-2-1')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(onSelectPod).toHaveBeenCalledWith('ns/pod-2-1');
+  });
+
+  it('jumps the packet hop by hop with reduced motion, highlighting where it is', () => {
+    const { el, topo, byId, markerAt, at } = setup();
+    const opts = { reducedMotion: true, durationMs: 500 };
+    topo.showPacket(HOPS, 0, opts);
+    expect(markerAt()).toBe(at('pod:ns/pod-1-1'));
+    expect(byId('pod:ns/pod-1-1')!.classList.contains('is-current')).toBe(true);
+    expect(el.querySelector('g.packet')!.classList.contains('is-encapsulated')).toBe(false);
+
+    topo.showPacket(HOPS, 2, opts);
+    expect(markerAt()).toBe(at('layer:node-1:tunnel'));
+    expect(byId('pod:ns/pod-1-1')!.classList.contains('is-current')).toBe(false);
+    expect(el.querySelectorAll('.is-current')).toHaveLength(1);
+    // Encapsulated: a ring per outer header and the outer header named.
+    expect(el.querySelector('g.packet')!.classList.contains('is-encapsulated')).toBe(true);
+    expect(el.querySelectorAll('circle.packet-ring')).toHaveLength(1);
+    expect(el.querySelector('text.packet-label')?.textContent).toBe('IPIP');
+
+    topo.showPacket(HOPS, 4, { ...opts, dropReason: 'cali-tw-x: end of tier default' });
+    const drop = el.querySelector('g.drop-marker')!;
+    expect(drop.getAttribute('display')).toBeNull();
+    expect(drop.getAttribute('transform')).toBe(at('layer:node-2:iptables'));
+    expect(drop.querySelector('title')?.textContent).toBe(
+      'Dropped at layer:node-2:iptables: cali-tw-x: end of tier default',
+    );
+    expect(drop.textContent).toContain('dropped');
+
+    topo.showPacket(HOPS, 3, opts);
+    expect(drop.getAttribute('display')).toBe('none');
+  });
+
+  it('moves the packet along the way with requestAnimationFrame, and retraces it backwards', () => {
+    let now = 0;
+    const queue: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => queue.push(cb));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    const flush = (ms: number) => {
+      now += ms;
+      const cbs = queue.splice(0);
+      cbs.forEach((cb) => cb(now));
+    };
+    const { topo, markerAt, at } = setup();
+    const opts = { reducedMotion: false, durationMs: 400 };
+    topo.showPacket(HOPS, 2, opts); // first show: no previous place, so it appears there
+    expect(markerAt()).toBe(at('layer:node-1:tunnel'));
+    topo.showPacket(HOPS, 3, opts);
+    flush(0);
+    flush(200);
+    const midway = markerAt();
+    expect(midway).not.toBe(at('layer:node-1:tunnel'));
+    expect(midway).not.toBe(at('segment:192.168.1.0/24'));
+    flush(300);
+    expect(markerAt()).toBe(at('segment:192.168.1.0/24'));
+    expect(queue).toHaveLength(0);
+    topo.showPacket(HOPS, 2, opts);
+    flush(0);
+    flush(1000);
+    expect(markerAt()).toBe(at('layer:node-1:tunnel'));
+  });
+
+  it('keeps the packet in place across a redraw, zooms, and cleans up', () => {
+    const { el, topo, markerAt, at, scene } = setup();
+    topo.showPacket(HOPS, 1, { reducedMotion: true, durationMs: 0 });
+    topo.update(scene, { width: 900, height: 500 });
+    const layout = layoutScene(scene, { width: 900, height: 500 });
+    const p = layout.anchors['layer:node-1:routing']!;
+    expect(markerAt()).toBe(`translate(${p.x},${p.y})`);
+    expect(at('layer:node-1:routing')).toBeTruthy();
+    const viewport = el.querySelector('g.viewport')!;
+    const before = viewport.getAttribute('transform');
+    topo.zoomBy(2);
+    expect(viewport.getAttribute('transform')).not.toBe(before);
+    topo.resetZoom();
+    expect(viewport.getAttribute('transform')).toBe(before);
+    topo.update(null, SIZE);
+    expect(el.querySelectorAll('g.node')).toHaveLength(0);
+    expect(el.querySelector('g.packet')!.getAttribute('display')).toBe('none');
+    topo.destroy();
+    expect(el.querySelector('g.topology')).toBeNull();
+  });
+});
+
+describe('labels', () => {
+  it('shortens what does not fit and names the outer headers', () => {
+    expect(fitText('frontend', 100, 10)).toBe('frontend');
+    expect(fitText('a-very-long-pod-name-indeed', 60, 10)).toBe('a-very-lo…');
+    expect(outerLabel([tcp])).toBe('');
+    expect(
+      outerLabel([
+        { proto: 'WireGuard', src: 'a', dst: 'b', sport: 51871, dport: 51871 },
+        { proto: 'VXLAN', src: 'a', dst: 'b', sport: 1, dport: 8472 },
+        tcp,
+      ]),
+    ).toBe('WireGuard 51871 + VXLAN 8472');
   });
 });

@@ -1,0 +1,68 @@
+import { useMemo } from 'react';
+import { podKey } from '../engine/cluster';
+import { useAppStore } from '../store';
+import { ConnectivityMatrix, type MatrixCell } from './ConnectivityMatrix';
+
+/** Pods × pods for a port, per CNI; a click sends that packet into the walk. */
+export function MatrixPanel({
+  cni,
+  showPortSelect = true,
+}: {
+  cni: 'calico' | 'cilium';
+  showPortSelect?: boolean;
+}) {
+  const cluster = useAppStore((s) => s.cluster);
+  const matrix = useAppStore((s) => s.matrix);
+  const port = useAppStore((s) => s.view.matrixPort);
+  const setMatrixPort = useAppStore((s) => s.setMatrixPort);
+  const setPacket = useAppStore((s) => s.setPacket);
+  const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
+  const ports = useMemo(() => {
+    const seen = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
+    for (const p of cluster?.pods ?? [])
+      for (const c of p.ports) seen.set(`${c.port}/${c.protocol}`, c);
+    return [...seen.values()].sort((a, b) => a.port - b.port);
+  }, [cluster]);
+  const cells: MatrixCell[] = useMemo(
+    () =>
+      (matrix ?? []).map((v) => {
+        const c = v[cni];
+        return {
+          from: 'pod' in v.probe.from ? v.probe.from.pod : v.probe.from.ip,
+          to: 'pod' in v.probe.to ? v.probe.to.pod : v.probe.to.ip,
+          port: v.probe.port,
+          protocol: v.probe.protocol,
+          allowed: c.allowed,
+          l7: c.reference.l7?.redirected ?? false,
+          reason: c.reason,
+          ...policyOf(c.reference),
+        };
+      }),
+    [matrix, cni],
+  );
+  if (!matrix) return <p className="matrix-loading">Computing the matrix in the policy worker…</p>;
+  return (
+    <ConnectivityMatrix
+      cni={cni}
+      pods={pods}
+      cells={cells}
+      port={port}
+      ports={ports}
+      onPortChange={setMatrixPort}
+      showPortSelect={showPortSelect}
+      onSelect={(cell) =>
+        setPacket({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
+      }
+    />
+  );
+}
+
+/** The policy that decided, preferring the direction that denied. */
+function policyOf(d: {
+  allowed: boolean;
+  ingress?: { allowed: boolean; policy?: string };
+  egress?: { allowed: boolean; policy?: string };
+}): { policy?: string } {
+  const deciding = [d.egress, d.ingress].find((x) => x && x.allowed === d.allowed && x.policy);
+  return deciding?.policy ? { policy: deciding.policy } : {};
+}

@@ -1,0 +1,141 @@
+import { useMemo } from 'react';
+import { podKey } from '../engine/cluster';
+import type { Protocol } from '../engine/model';
+import { useAppStore, type PacketChoice } from '../store';
+
+const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'];
+const OUTSIDE = ['ip:8.8.8.8', 'ip:1.1.1.1'];
+
+/** Compose the packet: source pod, destination (pod, Service or outside address), port, protocol, HTTP. */
+export function PacketComposer() {
+  const cluster = useAppStore((s) => s.cluster);
+  const packet = useAppStore((s) => s.view.packet);
+  const setPacket = useAppStore((s) => s.setPacket);
+
+  const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
+  const services = useMemo(
+    () => (cluster ? cluster.services.map((s) => `svc:${s.namespace}/${s.name}`) : []),
+    [cluster],
+  );
+  const ports = useMemo(() => {
+    if (!cluster || !packet) return [];
+    const key = packet.to.replace(/^(pod|svc):/, '');
+    const pod = cluster.pods.find((p) => podKey(p) === key);
+    const svc = cluster.services.find((s) => `${s.namespace}/${s.name}` === key);
+    const list = [
+      ...(pod?.ports ?? []).map((p) => p.port),
+      ...(svc?.ports ?? []).map((p) => p.port),
+    ];
+    return [...new Set([...list, packet.port])].sort((a, b) => a - b);
+  }, [cluster, packet]);
+
+  if (!cluster || !packet) {
+    return (
+      <p className="composer-empty">No packet yet: the scenario has no pod with a declared port.</p>
+    );
+  }
+  const update = (patch: Partial<PacketChoice>) => setPacket({ ...packet, ...patch });
+  return (
+    <div className="packet-composer" role="group" aria-label="Packet">
+      <label>
+        Source
+        <select value={packet.from} onChange={(e) => update({ from: e.target.value })}>
+          {pods.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Destination
+        <select
+          value={packet.to}
+          onChange={(e) => {
+            const to = e.target.value;
+            const pod = cluster.pods.find((p) => podKey(p) === to);
+            const first = pod?.ports[0];
+            update(first ? { to, port: first.port, protocol: first.protocol } : { to });
+          }}
+        >
+          <optgroup label="Pods">
+            {pods.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </optgroup>
+          {services.length > 0 && (
+            <optgroup label="Services">
+              {services.map((s) => (
+                <option key={s} value={s}>
+                  {s.slice(4)} (Service)
+                </option>
+              ))}
+            </optgroup>
+          )}
+          <optgroup label="Outside the cluster">
+            {OUTSIDE.map((ip) => (
+              <option key={ip} value={ip}>
+                {ip.slice(3)}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <label>
+        Port
+        <select value={packet.port} onChange={(e) => update({ port: Number(e.target.value) })}>
+          {ports.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Protocol
+        <select
+          value={packet.protocol}
+          onChange={(e) => {
+            const protocol = e.target.value as Protocol;
+            // HTTP rides on TCP only.
+            update(protocol === 'TCP' ? { protocol } : { protocol, http: undefined });
+          }}
+        >
+          {PROTOCOLS.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Method
+        <select
+          value={packet.http?.method ?? ''}
+          disabled={packet.protocol !== 'TCP'}
+          onChange={(e) =>
+            update({
+              http: e.target.value
+                ? { method: e.target.value, path: packet.http?.path ?? '/' }
+                : undefined,
+            })
+          }
+        >
+          <option value="">No HTTP</option>
+          {METHODS.map((m) => (
+            <option key={m}>{m}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Path
+        <input
+          type="text"
+          value={packet.http?.path ?? ''}
+          disabled={!packet.http}
+          placeholder="/"
+          onChange={(e) =>
+            packet.http && update({ http: { ...packet.http, path: e.target.value } })
+          }
+        />
+      </label>
+    </div>
+  );
+}

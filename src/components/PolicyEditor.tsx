@@ -1,0 +1,253 @@
+/**
+ * The YAML editor of the Policies panel: CodeMirror 6 holding the scenario's manifests, with the
+ * engine's errors and warnings as lint markers and as a plain list of problems below it.
+ *
+ * CodeMirror owns its DOM; React owns the wrapper and the problems list. The view is created once
+ * and props reach it through transactions: a new `value` replaces the document (tagged so it is not
+ * echoed back through `onChange`), new `diagnostics` replace the markers via `setDiagnostics` (no
+ * linter of our own: the engine in the worker is the only judge).
+ *
+ * Keyboard: Tab is not bound (no `indentWithTab`), so Tab and Shift+Tab leave the editor as they
+ * leave any field; Ctrl/Cmd+] and Ctrl/Cmd+[ indent and dedent, F8 goes to the next problem.
+ */
+import './PolicyEditor.css';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { yaml } from '@codemirror/lang-yaml';
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import {
+  forEachDiagnostic,
+  lintGutter,
+  lintKeymap,
+  setDiagnostics,
+  type Diagnostic as LintDiagnostic,
+} from '@codemirror/lint';
+import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import { useEffect, useId, useLayoutEffect, useRef } from 'react';
+import type { Diagnostic } from '../engine/model';
+import {
+  diagnosticText,
+  reportedPosition,
+  resolvePosition,
+  toEditorDiagnostics,
+} from './diagnosticRanges';
+
+export interface PolicyEditorProps {
+  /** The manifests. A change from outside (scenario switch, reset) replaces the document. */
+  readonly value: string;
+  /** The engine's diagnostics for `value`, shown as markers and listed below the editor. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Called with the whole text on every edit by the user (never for a `value` change). */
+  readonly onChange: (text: string) => void;
+  /** The editor's accessible name. */
+  readonly label: string;
+  readonly readOnly?: boolean;
+}
+
+/** Marks the transactions that apply the `value` prop, so they are not reported as user edits. */
+const fromProps = Annotation.define<boolean>();
+
+/** YAML token colours come from PolicyEditor.css, so they follow the app's light/dark themes. */
+const yamlHighlight = HighlightStyle.define([
+  { tag: tags.propertyName, class: 'pe-tok-key' },
+  { tag: [tags.string, tags.special(tags.string)], class: 'pe-tok-string' },
+  { tag: tags.lineComment, class: 'pe-tok-comment' },
+  { tag: [tags.meta, tags.keyword, tags.typeName, tags.labelName], class: 'pe-tok-meta' },
+  { tag: [tags.separator, tags.punctuation], class: 'pe-tok-punct' },
+]);
+
+/** Editor chrome drawn with the app's CSS variables (light, dark and projector alike). */
+const chrome = EditorView.theme({
+  '&': { color: 'var(--text)', backgroundColor: 'var(--surface)' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--bg)',
+    color: 'var(--muted)',
+    borderRight: '1px solid var(--border)',
+  },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--surface)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+  },
+  '.cm-panels': { backgroundColor: 'var(--surface)', color: 'var(--text)' },
+});
+
+function accessibility(label: string, describedBy: string): Extension {
+  // An explicit tabindex makes the editable content a keyboard stop that axe recognises, so the
+  // scrolling region around it counts as reachable (axe rule scrollable-region-focusable).
+  return EditorView.contentAttributes.of({
+    'aria-label': label,
+    'aria-describedby': describedBy,
+    tabindex: '0',
+  });
+}
+
+function editability(readOnly: boolean): Extension {
+  return [
+    EditorState.readOnly.of(readOnly),
+    EditorView.editable.of(!readOnly),
+    EditorView.contentAttributes.of({ 'aria-readonly': String(readOnly) }),
+  ];
+}
+
+export function PolicyEditor({
+  value,
+  diagnostics,
+  onChange,
+  label,
+  readOnly = false,
+}: PolicyEditorProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  // The latest props, read by the editor's listeners and by the effect that creates the view once.
+  const latest = useRef({ value, diagnostics, onChange, label, readOnly });
+  // The markers last handed to CodeMirror, in the order of `diagnostics` (for the problems list).
+  const markers = useRef<readonly LintDiagnostic[]>([]);
+  const compartments = useRef<{ access: Compartment; editable: Compartment } | null>(null);
+  const hintId = useId();
+  const summaryId = useId();
+
+  useLayoutEffect(() => {
+    latest.current = { value, diagnostics, onChange, label, readOnly };
+  });
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const props = latest.current;
+    const access = new Compartment();
+    const editable = new Compartment();
+    compartments.current = { access, editable };
+    const view = new EditorView({
+      parent: host,
+      state: EditorState.create({
+        doc: props.value,
+        extensions: [
+          lineNumbers(),
+          history(),
+          keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
+          yaml(),
+          syntaxHighlighting(yamlHighlight),
+          bracketMatching(),
+          lintGutter(),
+          chrome,
+          access.of(accessibility(props.label, hintId)),
+          editable.of(editability(props.readOnly)),
+          EditorView.updateListener.of((update) => {
+            if (!update.docChanged) return;
+            if (update.transactions.some((tr) => tr.annotation(fromProps))) return;
+            latest.current.onChange(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    applyDiagnostics(view, props.diagnostics, markers);
+    return () => {
+      view.destroy();
+      viewRef.current = null;
+      compartments.current = null;
+    };
+  }, [hintId]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view || view.state.doc.toString() === value) return;
+    view.dispatch({
+      changes: { from: 0, to: view.state.doc.length, insert: value },
+      annotations: fromProps.of(true),
+    });
+    // The old markers were mapped onto text that is gone: place the current ones on the new text.
+    applyDiagnostics(view, latest.current.diagnostics, markers);
+  }, [value]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (view) applyDiagnostics(view, diagnostics, markers);
+  }, [diagnostics]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    const c = compartments.current;
+    if (!view || !c) return;
+    view.dispatch({
+      effects: [
+        c.access.reconfigure(accessibility(label, hintId)),
+        c.editable.reconfigure(editability(readOnly)),
+      ],
+    });
+  }, [label, readOnly, hintId]);
+
+  const goTo = (index: number) => {
+    const view = viewRef.current;
+    const d = diagnostics[index];
+    if (!view || !d) return;
+    // Where the marker is now (CodeMirror maps it through edits), else the engine's position.
+    const marker = markers.current[index];
+    let offset: number | undefined;
+    if (marker) {
+      forEachDiagnostic(view.state, (found, from) => {
+        if (found === marker) offset = from;
+      });
+    }
+    if (offset === undefined) {
+      const { line, column } = reportedPosition(d);
+      offset = resolvePosition(view.state.doc, line, column).offset;
+    }
+    view.dispatch({ selection: { anchor: offset }, scrollIntoView: true });
+    view.focus();
+  };
+
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+
+  return (
+    <div className="policy-editor" data-testid="policy-editor">
+      <div className="policy-editor-host" ref={hostRef} />
+      <p id={hintId} className="policy-editor-hint">
+        Tab moves to the next control; Ctrl+] and Ctrl+[ (Cmd on a Mac) indent and dedent; F8 jumps
+        to the next problem.
+      </p>
+      <p id={summaryId} className="policy-editor-summary" aria-live="polite">
+        {diagnostics.length === 0
+          ? 'No problems.'
+          : `Problems: ${count(errors, 'error')}, ${count(warnings, 'warning')}.`}
+      </p>
+      {diagnostics.length > 0 && (
+        <ul role="list" className="policy-editor-problems" aria-labelledby={summaryId}>
+          {diagnostics.map((d, i) => {
+            const { line, column } = reportedPosition(d);
+            return (
+              <li
+                key={`${i}:${line}:${column}:${d.message}`}
+                className={`policy-editor-problem pe-${d.severity}`}
+                data-severity={d.severity}
+              >
+                <button type="button" onClick={() => goTo(i)}>
+                  line {line}:{column} — {diagnosticText(d)}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function applyDiagnostics(
+  view: EditorView,
+  diagnostics: readonly Diagnostic[],
+  markers: { current: readonly LintDiagnostic[] },
+): void {
+  const placed: LintDiagnostic[] = toEditorDiagnostics(view.state.doc, diagnostics);
+  markers.current = placed;
+  view.dispatch(setDiagnostics(view.state, placed));
+}

@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { createRef } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CALICO_CONFIG, type WalkConfig } from '../datapath/config';
+import { buildScene, hopAnchor } from '../datapath/scene';
+import { walk } from '../datapath/walk';
+import { loadManifests } from '../engine/parse/load';
+import { createEngine } from '../engine/verdict';
+import { TopologyView, moveDuration, type TopologyViewHandle } from './TopologyView';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const file = 'lessons/scenarios/two-node-basic.yaml';
+const { cluster } = loadManifests([{ name: file, text: readFileSync(file, 'utf8') }]);
+const engine = createEngine(cluster);
+const config: WalkConfig = { cni: 'calico', calico: DEFAULT_CALICO_CONFIG };
+const scene = buildScene(cluster, config);
+const result = walk(engine, config, {
+  from: 'default/pod-a',
+  to: 'default/pod-c',
+  port: 80,
+  protocol: 'TCP',
+});
+
+function reducedMotion(matches: boolean) {
+  vi.stubGlobal('matchMedia', (query: string) => ({
+    matches: matches && query.includes('reduce'),
+    media: query,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  }));
+}
+
+const currentId = (svg: Element) => svg.querySelector('.is-current')?.getAttribute('data-id');
+
+describe('TopologyView', () => {
+  it('draws the scene in an accessible svg, and says so when there is none', () => {
+    const { rerender } = render(
+      <TopologyView label="Calico topology" scene={null} hops={[]} index={0} />,
+    );
+    expect(screen.getByRole('img', { name: 'Calico topology' })).toBeTruthy();
+    expect(screen.getByText('No scenario loaded yet.')).toBeTruthy();
+    rerender(<TopologyView label="Calico topology" scene={scene} hops={[]} index={0} />);
+    expect(screen.queryByText('No scenario loaded yet.')).toBeNull();
+    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    expect([...svg.querySelectorAll('text.node-name')].map((t) => t.textContent)).toEqual([
+      'node-1',
+      'node-2',
+    ]);
+    const veths = [...svg.querySelectorAll('text.veth')].map((t) => t.textContent);
+    expect(veths).toHaveLength(cluster.pods.length);
+    expect(veths.every((v) => /^cali[0-9a-f]{11}$/.test(v ?? ''))).toBe(true);
+    // No walk yet: no packet.
+    expect(svg.querySelector('g.packet')?.getAttribute('display')).toBe('none');
+  });
+
+  it('moves the packet to the hop at the index (in steps with reduced motion)', () => {
+    reducedMotion(true);
+    const { rerender } = render(
+      <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
+    );
+    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    expect(currentId(svg)).toBe(hopAnchor(scene, result.hops[0]!));
+    expect(currentId(svg)).toBe('pod:default/pod-a');
+    const wire = result.hops.findIndex((h) => h.stage === 'wire');
+    rerender(
+      <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={wire} />,
+    );
+    expect(currentId(svg)).toBe(hopAnchor(scene, result.hops[wire]!));
+    // IPIP on the wire: the marker wears the outer header.
+    expect(svg.querySelector('text.packet-label')?.textContent).toBe('IPIP');
+    const last = result.hops.length - 1;
+    rerender(
+      <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={last} />,
+    );
+    expect(currentId(svg)).toBe('pod:default/pod-c');
+    expect(svg.querySelector('g.delivered-marker')?.getAttribute('display')).toBeNull();
+  });
+
+  it('animates with requestAnimationFrame when motion is allowed', () => {
+    reducedMotion(false);
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    const { rerender } = render(
+      <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
+    );
+    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    const start = svg.querySelector('g.packet')!.getAttribute('transform');
+    rerender(<TopologyView label="Calico topology" scene={scene} hops={result.hops} index={1} />);
+    expect(frames.length).toBeGreaterThan(0);
+    act(() => {
+      frames.splice(0).forEach((cb) => cb(0));
+      frames.splice(0).forEach((cb) => cb(moveDuration(1) / 2));
+    });
+    const midway = svg.querySelector('g.packet')!.getAttribute('transform');
+    expect(midway).not.toBe(start);
+    act(() => frames.splice(0).forEach((cb) => cb(10_000)));
+    expect(frames).toHaveLength(0);
+    expect(svg.querySelector('g.packet')!.getAttribute('transform')).not.toBe(midway);
+  });
+
+  it('zooms from its buttons and its handle, and cleans up on unmount', () => {
+    const ref = createRef<TopologyViewHandle>();
+    const { unmount } = render(
+      <TopologyView label="Cilium topology" scene={scene} hops={result.hops} index={2} ref={ref} />,
+    );
+    const svg = screen.getByRole('img', { name: 'Cilium topology' });
+    const viewport = svg.querySelector('g.viewport')!;
+    const fitted = viewport.getAttribute('transform');
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in on the Cilium topology' }));
+    expect(viewport.getAttribute('transform')).not.toBe(fitted);
+    fireEvent.click(screen.getByRole('button', { name: 'Fit the Cilium topology' }));
+    expect(viewport.getAttribute('transform')).toBe(fitted);
+    act(() => ref.current!.zoomBy(0.5));
+    expect(viewport.getAttribute('transform')).not.toBe(fitted);
+    act(() => ref.current!.resetZoom());
+    expect(viewport.getAttribute('transform')).toBe(fitted);
+    unmount();
+    expect(svg.querySelector('g.topology')).toBeNull();
+  });
+});

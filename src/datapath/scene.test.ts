@@ -1,0 +1,356 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../engine/parse/load';
+import { createEngine, type Engine } from '../engine/verdict';
+import {
+  CALICO_DATAPLANES,
+  CALICO_ENCAPS,
+  CALICO_PEERINGS,
+  CILIUM_ENCRYPTIONS,
+  CILIUM_ROUTINGS,
+  DEFAULT_CALICO_CONFIG,
+  DEFAULT_CILIUM_CONFIG,
+  type CalicoConfig,
+  type CiliumConfig,
+  type WalkConfig,
+} from './config';
+import type { Hop } from './hop';
+import type { PacketSpec } from './packet';
+import { buildScene, hopAnchor, placeHop, sceneElementIds, type Scene } from './scene';
+import { walk } from './walk';
+
+const SCENARIOS = 'lessons/scenarios';
+const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
+
+const engines = new Map<string, Engine>();
+function engineFor(file: string): Engine {
+  let e = engines.get(file);
+  if (!e) {
+    const { cluster, diagnostics } = loadManifests([
+      { name: file, text: readFileSync(join(SCENARIOS, file), 'utf8') },
+    ]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    e = createEngine(cluster);
+    engines.set(file, e);
+  }
+  return e;
+}
+
+const calico = (over: Partial<CalicoConfig> = {}): WalkConfig => ({
+  cni: 'calico',
+  calico: { ...DEFAULT_CALICO_CONFIG, ...over },
+});
+const cilium = (over: Partial<CiliumConfig> = {}): WalkConfig => ({
+  cni: 'cilium',
+  cilium: { ...DEFAULT_CILIUM_CONFIG, ...over },
+});
+
+const CONFIGS: WalkConfig[] = [
+  ...CALICO_DATAPLANES.flatMap((dataplane) =>
+    CALICO_PEERINGS.flatMap((peering) =>
+      CALICO_ENCAPS.flatMap((encap) =>
+        [false, true].map((wireguard) => calico({ dataplane, peering, encap, wireguard })),
+      ),
+    ),
+  ),
+  ...CILIUM_ROUTINGS.flatMap((routing) =>
+    [false, true].flatMap((kubeProxyReplacement) =>
+      CILIUM_ENCRYPTIONS.map((encryption) => cilium({ routing, kubeProxyReplacement, encryption })),
+    ),
+  ),
+];
+
+const layerKind = (scene: Scene, id: string) =>
+  scene.nodes.flatMap((n) => n.layers).find((l) => l.id === id)?.kind;
+const isNetwork = (scene: Scene, id: string) =>
+  id === scene.outside.id ||
+  scene.segments.some((s) => s.id === id) ||
+  scene.gateways.some((g) => g.id === id);
+
+/** Hops whose place is the host itself rather than one of its layers. */
+const HOST_ITSELF = /host network namespace|^conntrack$|^OUTPUT$/;
+
+describe('buildScene', () => {
+  it('draws each node with its address, pod CIDR and pods, with the veth names of the walks', () => {
+    const engine = engineFor('two-node-basic.yaml');
+    const scene = buildScene(engine.cluster, calico());
+    expect(scene.nodes.map((n) => [n.name, n.internalIP, n.podCIDR])).toEqual(
+      engine.cluster.nodes.map((n) => [n.name, n.internalIP, n.podCIDR.text]),
+    );
+    const workloads = engine.calico().workloads;
+    for (const pod of scene.nodes.flatMap((n) => n.pods)) {
+      expect(pod.veth).toBe(workloads[pod.key]!.iface);
+      expect(pod.veth).toMatch(/^cali[0-9a-f]{11}$/);
+    }
+    const ciliumScene = buildScene(engine.cluster, cilium());
+    for (const pod of ciliumScene.nodes.flatMap((n) => n.pods))
+      expect(pod.veth).toMatch(/^lxc[0-9a-f]{12}$/);
+  });
+
+  it('stacks the layers each CNI and mode puts between the pod and the wire', () => {
+    const cluster = engineFor('two-node-basic.yaml').cluster;
+    const labels = (c: WalkConfig) => buildScene(cluster, c).nodes[0]!.layers.map((l) => l.label);
+    expect(labels(calico())).toEqual(['routing table', 'iptables', 'tunl0', 'eth0']);
+    expect(labels(calico({ encap: 'vxlan', wireguard: true }))).toEqual([
+      'routing table',
+      'iptables',
+      'vxlan.calico',
+      'wireguard.cali',
+      'eth0',
+    ]);
+    expect(labels(calico({ dataplane: 'ebpf', encap: 'none' }))).toEqual([
+      'tc eBPF',
+      'routing table',
+      'eth0',
+    ]);
+    expect(labels(cilium())).toEqual(['lxc… tc eBPF', 'cilium_host', 'cilium_vxlan', 'eth0']);
+    expect(labels(cilium({ routing: 'geneve', encryption: 'wireguard' }))).toEqual([
+      'lxc… tc eBPF',
+      'cilium_host',
+      'cilium_geneve',
+      'cilium_wg0',
+      'eth0',
+    ]);
+    expect(labels(cilium({ routing: 'native', encryption: 'ipsec' }))).toEqual([
+      'lxc… tc eBPF',
+      'cilium_host',
+      'xfrm (IPsec)',
+      'eth0',
+    ]);
+    // The seed scenario has HTTP rules, so Envoy is on the road.
+    const seed = engineFor('seed-policies.yaml').cluster;
+    expect(buildScene(seed, cilium()).nodes[0]!.layers.map((l) => l.kind)).toContain('proxy');
+  });
+
+  it('draws the network of each peering mode', () => {
+    const cluster = engineFor('multi-rack.yaml').cluster;
+    const mesh = buildScene(cluster, calico({ encap: 'none' }));
+    expect(mesh.segments.map((s) => [s.subnet, s.nodes.length])).toEqual([
+      ['192.168.1.0/24', 3],
+      ['192.168.2.0/24', 3],
+    ]);
+    expect(mesh.gateways.map((g) => g.kind)).toEqual(['router', 'router']);
+    expect(mesh.sessions).toHaveLength(15);
+    expect(mesh.tunnel).toBeNull();
+
+    const rr = buildScene(cluster, calico({ peering: 'route-reflector' }));
+    expect(rr.nodes.filter((n) => n.routeReflectorId).map((n) => n.name)).toEqual([
+      'node-1',
+      'node-4',
+    ]);
+    expect(rr.sessions.every((s) => s.kind === 'route-reflector')).toBe(true);
+    expect(rr.tunnel?.device).toBe('tunl0');
+
+    const tor = buildScene(cluster, calico({ peering: 'tor', encap: 'none' }));
+    expect(tor.gateways.map((g) => [g.kind, g.name])).toEqual([
+      ['tor', 'tor-rack-1'],
+      ['tor', 'tor-rack-2'],
+    ]);
+    expect(tor.spines.map((s) => s.name)).toEqual(['spine-1', 'spine-2']);
+    expect(tor.sessions.filter((s) => s.kind === 'spine')).toHaveLength(4);
+    expect(tor.segments.map((s) => s.gatewayId)).toEqual(['tor:tor-rack-1', 'tor:tor-rack-2']);
+
+    // VXLAN: Felix programs the routes, no BGP, so no fabric either.
+    const vxlan = buildScene(cluster, calico({ peering: 'tor', encap: 'vxlan-crosssubnet' }));
+    expect(vxlan.sessions).toEqual([]);
+    expect(vxlan.spines).toEqual([]);
+    expect(vxlan.tunnel).toMatchObject({
+      device: 'vxlan.calico',
+      port: 4789,
+      crossSubnetOnly: true,
+    });
+    expect(buildScene(cluster, cilium()).tunnel).toMatchObject({
+      device: 'cilium_vxlan',
+      port: 8472,
+    });
+  });
+
+  it('gives every element a unique, stable id', () => {
+    for (const file of FILES) {
+      const cluster = engineFor(file).cluster;
+      for (const config of CONFIGS) {
+        const scene = buildScene(cluster, config);
+        const ids = [
+          scene.outside.id,
+          ...scene.nodes.flatMap((n) => [
+            n.id,
+            ...(n.routeReflectorId ? [n.routeReflectorId] : []),
+            ...n.pods.flatMap((p) => [p.id, p.vethId]),
+            ...n.layers.map((l) => l.id),
+          ]),
+          ...[...scene.segments, ...scene.gateways, ...scene.spines, ...scene.links].map(
+            (x) => x.id,
+          ),
+          ...scene.sessions.map((s) => s.id),
+          ...(scene.tunnel ? [scene.tunnel.id] : []),
+        ];
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(sceneElementIds(scene)).toEqual(new Set(ids));
+        expect(buildScene(cluster, config)).toEqual(scene);
+        const all = sceneElementIds(scene);
+        for (const x of [...scene.links, ...scene.sessions]) {
+          expect(all.has(x.a)).toBe(true);
+          expect(all.has(x.b)).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('hopAnchor', () => {
+  /**
+   * From the first pod: to a pod on its node, on another node of its subnet, in another subnet;
+   * back; to the outside, to a node, to each Service, and an HTTP request. Every mode, both ways.
+   */
+  function packets(engine: Engine): PacketSpec[] {
+    const { cluster } = engine;
+    const key = (p: (typeof cluster.pods)[number]) => `${p.namespace}/${p.name}`;
+    const first = cluster.pods[0]!;
+    const home = cluster.nodes.find((n) => n.name === first.nodeName)!;
+    const subnet = (ip: string) => ip.split('.').slice(0, 3).join('.');
+    const nodeIp = (p: (typeof cluster.pods)[number]) =>
+      cluster.nodes.find((n) => n.name === p.nodeName)!.internalIP;
+    const others = cluster.pods.filter((p) => p !== first);
+    const picks = [
+      others.find((p) => p.nodeName === first.nodeName),
+      others.find(
+        (p) => p.nodeName !== first.nodeName && subnet(nodeIp(p)) === subnet(home.internalIP),
+      ),
+      others.find((p) => subnet(nodeIp(p)) !== subnet(home.internalIP)),
+    ].filter((p) => p !== undefined);
+    const out: PacketSpec[] = [];
+    const tcp = (from: string, to: string, port: number, extra: Partial<PacketSpec> = {}) =>
+      out.push({ from, to, port, protocol: 'TCP', ...extra });
+    for (const p of picks) tcp(key(first), key(p), 80);
+    tcp(key(cluster.pods[cluster.pods.length - 1]!), key(first), 80);
+    tcp(key(first), 'ip:203.0.113.7', 443);
+    for (const n of cluster.nodes.slice(0, 2)) tcp(key(first), `ip:${n.internalIP}`, 10250);
+    for (const s of cluster.services)
+      tcp(key(first), `svc:${s.namespace}/${s.name}`, s.ports[0]!.port);
+    if (cluster.pods.some((p) => key(p) === 'shop/api'))
+      for (const p of cluster.pods)
+        tcp(key(p), 'shop/api', 8080, { http: { method: 'GET', path: '/api/v1/items' } });
+    return out;
+  }
+
+  it.each(FILES)(
+    'anchors every hop of every walk of %s to an element that exists',
+    (file) => {
+      const engine = engineFor(file);
+      const specs = packets(engine);
+      let walked = 0;
+      for (const config of CONFIGS) {
+        const scene = buildScene(engine.cluster, config);
+        const ids = sceneElementIds(scene);
+        const veths = new Set(scene.nodes.flatMap((n) => n.pods.map((p) => p.veth)));
+        const check = (hop: Hop) => {
+          const place = placeHop(scene, hop);
+          const context = `${file} ${scene.title}: ${hop.stage} on ${hop.node} at "${hop.where}" → ${place.id}`;
+          expect(ids.has(place.id), context).toBe(true);
+          for (const v of place.via) expect(ids.has(v), context).toBe(true);
+          expect(hopAnchor(scene, hop)).toBe(place.id);
+          // The veths the hops name are the ones drawn.
+          for (const name of hop.where.match(/\b(?:cali[0-9a-f]{11}|lxc[0-9a-f]{12})\b/g) ?? [])
+            expect(veths.has(name), context).toBe(true);
+          // Falling back to the node box is only for hops on the host itself.
+          if (place.id.startsWith('node:')) expect(hop.where, context).toMatch(HOST_ITSELF);
+          if (hop.stage === 'in-pod' && !HOST_ITSELF.test(hop.where))
+            expect(place.id, context).toMatch(/^pod:/);
+          if (hop.stage === 'delivered' && hop.where.includes('eth0 in '))
+            expect(place.id, context).toMatch(/^pod:/);
+          if (hop.stage === 'encapsulation')
+            expect(['tunnel', 'wireguard', 'xfrm'], context).toContain(layerKind(scene, place.id));
+          if (hop.stage === 'wire') expect(isNetwork(scene, place.id), context).toBe(true);
+          if (hop.stage === 'routing') expect(layerKind(scene, place.id), context).toBeDefined();
+        };
+        for (const spec of specs) {
+          for (const reply of [false, true]) {
+            walk(engine, config, { ...spec, reply }).hops.forEach(check);
+            walked++;
+          }
+        }
+      }
+      expect(walked).toBeGreaterThan(CONFIGS.length * 10);
+    },
+    60_000,
+  );
+
+  it('follows a cross-node Calico IPIP walk layer by layer', () => {
+    const engine = engineFor('two-node-basic.yaml');
+    const config = calico();
+    const scene = buildScene(engine.cluster, config);
+    const r = walk(engine, config, {
+      from: 'default/pod-a',
+      to: 'default/pod-c',
+      port: 80,
+      protocol: 'TCP',
+    });
+    expect(r.hops.map((h) => hopAnchor(scene, h))).toEqual([
+      'pod:default/pod-a',
+      'layer:node-1:iptables',
+      'layer:node-1:routing',
+      'layer:node-1:iptables',
+      'layer:node-1:tunnel',
+      'segment:192.168.1.0/24',
+      'layer:node-2:tunnel',
+      'layer:node-2:routing',
+      'layer:node-2:iptables',
+      'pod:default/pod-c',
+    ]);
+  });
+
+  it('follows a Cilium VXLAN walk through cil_from_container, the tunnel and the policy tail call', () => {
+    const engine = engineFor('two-node-basic.yaml');
+    const config = cilium();
+    const scene = buildScene(engine.cluster, config);
+    const r = walk(engine, config, {
+      from: 'default/pod-a',
+      to: 'default/pod-c',
+      port: 80,
+      protocol: 'TCP',
+    });
+    const anchors = r.hops.map((h) => hopAnchor(scene, h));
+    expect(anchors[0]).toBe('pod:default/pod-a');
+    expect(anchors[1]).toBe('layer:node-1:lxc-ebpf');
+    expect(anchors).toContain('layer:node-1:tunnel');
+    expect(anchors).toContain('segment:192.168.1.0/24');
+    expect(anchors).toContain('layer:node-2:tunnel');
+    expect(anchors[anchors.length - 1]).toBe('pod:default/pod-c');
+  });
+
+  it('passes a spine between two ToRs, and stops at the router that strands a packet', () => {
+    const engine = engineFor('multi-rack.yaml');
+    const pods = engine.cluster.pods;
+    const a = pods.find((p) => p.nodeName === 'node-1')!;
+    const b = pods.find((p) => p.nodeName === 'node-4')!;
+    const spec: PacketSpec = {
+      from: `${a.namespace}/${a.name}`,
+      to: `${b.namespace}/${b.name}`,
+      port: 80,
+      protocol: 'TCP',
+    };
+    const torConfig = calico({ peering: 'tor', encap: 'none' });
+    const tor = buildScene(engine.cluster, torConfig);
+    const places = walk(engine, torConfig, spec)
+      .hops.filter((h) => h.stage === 'wire')
+      .map((h) => placeHop(tor, h));
+    expect(places[0]).toEqual({ id: 'tor:tor-rack-1', via: [] });
+    expect(places[1]!.id).toBe('tor:tor-rack-2');
+    expect(places[1]!.via[0]).toMatch(/^spine:spine-[12]$/);
+
+    const meshConfig = calico({ encap: 'none' });
+    const mesh = buildScene(engine.cluster, meshConfig);
+    const stranded = walk(engine, meshConfig, spec);
+    expect(stranded.verdict).toBe('dropped');
+    expect(hopAnchor(mesh, stranded.hops[stranded.hops.length - 1]!)).toBe('router:192.168.1.1');
+
+    const ipipConfig = calico();
+    const ipip = buildScene(engine.cluster, ipipConfig);
+    const routed = walk(engine, ipipConfig, spec).hops.find((h) => h.stage === 'wire')!;
+    expect(placeHop(ipip, routed)).toEqual({
+      id: 'router:192.168.2.1',
+      via: ['router:192.168.1.1'],
+    });
+  });
+});

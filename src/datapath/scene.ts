@@ -1,0 +1,531 @@
+/**
+ * What a CNI panel draws for a cluster under one configuration: the nodes with their pods and the
+ * host stack a packet crosses (the layers differ per CNI and mode), and the network between nodes
+ * (L2 segments, routers or a ToR/spine fabric, BGP sessions, the overlay tunnel). Pure data with a
+ * stable id on every drawable element, so the renderer can key its joins on ids and `hopAnchor`
+ * can say where a hop of a walk happens.
+ *
+ * Every name shown comes from the datapath model itself: veth names from naming.ts (the same
+ * functions the walks use), devices from encap.ts, sessions from bgp.ts, subnets, gateways and
+ * racks from topology.ts.
+ */
+import { podKey } from '../engine/cluster';
+import type { Cluster, ClusterNode } from '../engine/model';
+import { bgpState, type BgpPeerKind, type BgpSpeaker } from './bgp';
+import {
+  calicoTunnel,
+  describeWalkConfig,
+  isCalicoCrossSubnet,
+  type CalicoConfig,
+  type CiliumConfig,
+  type WalkConfig,
+} from './config';
+import { ENCAPS, type EncapKind } from './encap';
+import type { Hop } from './hop';
+import { calicoVethName, ciliumVethName } from './naming';
+import {
+  calicoTunnelAddress,
+  ciliumHostAddress,
+  nodeSubnet,
+  rackOf,
+  subnetGateway,
+} from './topology';
+import { OUTSIDE } from './wire';
+
+/** The layers of a node's host stack, as the packet meets them. */
+export type LayerKind =
+  | 'routing'
+  | 'iptables'
+  | 'tc-ebpf'
+  | 'lxc-ebpf'
+  | 'proxy'
+  | 'cilium-host'
+  | 'xfrm'
+  | 'tunnel'
+  | 'wireguard'
+  | 'eth0';
+
+export interface SceneLayer {
+  readonly id: string;
+  readonly kind: LayerKind;
+  /** The device or hook as the tools name it: `tunl0`, `iptables`, `cilium_host`. */
+  readonly label: string;
+  /** One short line: what runs there. */
+  readonly detail: string;
+}
+
+export interface ScenePod {
+  readonly id: string;
+  /** The element that draws the host side of the pod's veth. */
+  readonly vethId: string;
+  /** `ns/pod`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly ip: string;
+  /** Host-side veth name (`cali…` / `lxc…`), as the walk's hops name it. */
+  readonly veth: string;
+}
+
+export interface SceneNode {
+  readonly id: string;
+  readonly name: string;
+  readonly internalIP: string;
+  readonly podCIDR: string;
+  /** The node's subnet (PacketWalk assumes a /24 per InternalIP). */
+  readonly subnet: string;
+  readonly rack: string;
+  /** Set in route-reflector mode on the nodes picked as reflectors: the id of their badge. */
+  readonly routeReflectorId?: string;
+  /** The BGP AS the node speaks in, when BGP runs. */
+  readonly as?: number;
+  readonly pods: readonly ScenePod[];
+  /** Top (pod side) to bottom (eth0). */
+  readonly layers: readonly SceneLayer[];
+}
+
+/** An L2 segment: the nodes of one subnet and the gateway they reach other subnets through. */
+export interface SceneSegment {
+  readonly id: string;
+  readonly subnet: string;
+  readonly nodes: readonly string[];
+  /** The element id of the segment's router or ToR switch. */
+  readonly gatewayId: string;
+}
+
+/** A subnet's router, or a rack's top-of-rack switch in the ToR model. */
+export interface SceneGateway {
+  readonly id: string;
+  readonly kind: 'router' | 'tor';
+  /** `router 192.168.1.1`, or the ToR's name `tor-rack-1`. */
+  readonly name: string;
+  readonly ip: string;
+  readonly as?: number;
+}
+
+export interface SceneSpine {
+  readonly id: string;
+  readonly name: string;
+  readonly as: number;
+}
+
+/** A physical link between two network elements (routers, switches, the outside). */
+export interface SceneLink {
+  readonly id: string;
+  readonly a: string;
+  readonly b: string;
+}
+
+export interface SceneSession {
+  readonly id: string;
+  /** Element ids of the two speakers (a node, a ToR or a spine). */
+  readonly a: string;
+  readonly b: string;
+  readonly kind: BgpPeerKind;
+  readonly ibgp: boolean;
+  /** One line for a tooltip: who peers with whom, under which BIRD names, in which AS. */
+  readonly title: string;
+}
+
+export interface SceneTunnel {
+  readonly id: string;
+  /** `IPIP`, `VXLAN`, `Geneve`. */
+  readonly proto: string;
+  /** The device on every node: `tunl0`, `vxlan.calico`, `cilium_vxlan`, `cilium_geneve`. */
+  readonly device: string;
+  readonly port?: number;
+  /** CrossSubnet modes: only traffic between subnets goes through the tunnel. */
+  readonly crossSubnetOnly: boolean;
+  readonly label: string;
+}
+
+export interface Scene {
+  readonly cni: 'calico' | 'cilium';
+  /** The configuration in one line (describeWalkConfig). */
+  readonly title: string;
+  readonly nodes: readonly SceneNode[];
+  readonly segments: readonly SceneSegment[];
+  readonly gateways: readonly SceneGateway[];
+  readonly spines: readonly SceneSpine[];
+  readonly links: readonly SceneLink[];
+  readonly sessions: readonly SceneSession[];
+  /** How BGP is shaped, or why it is off; absent for Cilium (no BGP in these modes). */
+  readonly bgpSummary?: string;
+  readonly tunnel: SceneTunnel | null;
+  readonly outside: { readonly id: string; readonly label: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------------------------
+
+export const nodeId = (name: string): string => `node:${name}`;
+export const podId = (key: string): string => `pod:${key}`;
+export const vethId = (key: string): string => `veth:${key}`;
+export const layerId = (node: string, kind: LayerKind): string => `layer:${node}:${kind}`;
+export const segmentId = (subnet: string): string => `segment:${subnet}`;
+export const routerId = (ip: string): string => `router:${ip}`;
+export const torId = (name: string): string => `tor:${name}`;
+export const spineId = (name: string): string => `spine:${name}`;
+export const OUTSIDE_ID = 'outside';
+export const TUNNEL_ID = 'tunnel';
+
+// ---------------------------------------------------------------------------------------------
+// Building
+// ---------------------------------------------------------------------------------------------
+
+const layer = (node: string, kind: LayerKind, label: string, detail: string): SceneLayer => ({
+  id: layerId(node, kind),
+  kind,
+  label,
+  detail,
+});
+
+function encapLayer(node: string, kind: EncapKind, extra = ''): SceneLayer {
+  const spec = ENCAPS[kind];
+  const what =
+    spec.port !== undefined
+      ? `${spec.proto}, UDP ${spec.port}`
+      : `${spec.proto}, IP proto ${spec.ipProtocol}`;
+  const layerKind: LayerKind =
+    kind === 'calico-wireguard' || kind === 'cilium-wireguard'
+      ? 'wireguard'
+      : kind === 'ipsec'
+        ? 'xfrm'
+        : 'tunnel';
+  return layer(
+    node,
+    layerKind,
+    kind === 'ipsec' ? 'xfrm (IPsec)' : spec.device,
+    `${what}, ${spec.overhead} B${extra}`,
+  );
+}
+
+function calicoLayers(cluster: Cluster, node: ClusterNode, config: CalicoConfig): SceneLayer[] {
+  const n = node.name;
+  const layers: SceneLayer[] = [];
+  if (config.dataplane === 'ebpf') {
+    layers.push(layer(n, 'tc-ebpf', 'tc eBPF', 'calico_tc_main on the cali* veths'));
+    layers.push(layer(n, 'routing', 'routing table', 'cali_v4_routes, then the kernel FIB'));
+  } else {
+    layers.push(layer(n, 'routing', 'routing table', 'ip route'));
+    layers.push(layer(n, 'iptables', 'iptables', 'Felix cali-* chains, kube-proxy KUBE-*'));
+  }
+  const tunnel = calicoTunnel(config.encap);
+  if (tunnel === 'ipip')
+    layers.push(encapLayer(n, 'ipip', `, ${calicoTunnelAddress(cluster, node)}`));
+  if (tunnel === 'vxlan')
+    layers.push(encapLayer(n, 'calico-vxlan', `, VTEP ${calicoTunnelAddress(cluster, node)}`));
+  if (config.wireguard) layers.push(encapLayer(n, 'calico-wireguard'));
+  layers.push(layer(n, 'eth0', 'eth0', node.internalIP));
+  return layers;
+}
+
+function hasL7Policy(cluster: Cluster): boolean {
+  return cluster.ciliumPolicies.some((p) =>
+    [...(p.ingress ?? []), ...(p.egress ?? [])].some((r) =>
+      (r.toPorts ?? []).some((tp) => tp.http !== null),
+    ),
+  );
+}
+
+function ciliumLayers(cluster: Cluster, node: ClusterNode, config: CiliumConfig): SceneLayer[] {
+  const n = node.name;
+  const layers: SceneLayer[] = [
+    layer(n, 'lxc-ebpf', 'lxc… tc eBPF', 'cil_from_container, cil_lxc_policy'),
+  ];
+  if (hasL7Policy(cluster)) layers.push(layer(n, 'proxy', 'cilium-envoy', 'L7 proxy (HTTP rules)'));
+  layers.push(
+    layer(n, 'cilium-host', 'cilium_host', `${ciliumHostAddress(cluster, node)} (router IP)`),
+  );
+  if (config.encryption === 'ipsec') layers.push(encapLayer(n, 'ipsec'));
+  if (config.routing === 'vxlan') layers.push(encapLayer(n, 'cilium-vxlan'));
+  if (config.routing === 'geneve') layers.push(encapLayer(n, 'geneve'));
+  if (config.encryption === 'wireguard') layers.push(encapLayer(n, 'cilium-wireguard'));
+  layers.push(layer(n, 'eth0', 'eth0', node.internalIP));
+  return layers;
+}
+
+function tunnelOf(config: WalkConfig): SceneTunnel | null {
+  if (config.cni === 'calico') {
+    const t = calicoTunnel(config.calico.encap);
+    if (!t) return null;
+    const spec = ENCAPS[t === 'ipip' ? 'ipip' : 'calico-vxlan'];
+    const cross = isCalicoCrossSubnet(config.calico.encap);
+    return {
+      id: TUNNEL_ID,
+      proto: spec.proto,
+      device: spec.device,
+      ...(spec.port !== undefined ? { port: spec.port } : {}),
+      crossSubnetOnly: cross,
+      label: `${spec.proto} tunnel${spec.port !== undefined ? ` (UDP ${spec.port})` : ' (IP proto 4)'}${cross ? ', between subnets only' : ''}`,
+    };
+  }
+  const routing = config.cilium.routing;
+  if (routing === 'native') return null;
+  const spec = ENCAPS[routing === 'geneve' ? 'geneve' : 'cilium-vxlan'];
+  return {
+    id: TUNNEL_ID,
+    proto: spec.proto,
+    device: spec.device,
+    ...(spec.port !== undefined ? { port: spec.port } : {}),
+    crossSubnetOnly: false,
+    label: `${spec.proto} tunnel (UDP ${spec.port ?? ''}), VNI = source identity`,
+  };
+}
+
+export function buildScene(cluster: Cluster, config: WalkConfig): Scene {
+  const calico = config.cni === 'calico' ? config.calico : null;
+  const bgp = calico ? bgpState(cluster, calico) : null;
+  const fabric = calico?.peering === 'tor' && bgp?.enabled === true;
+  const reflectors = new Set(bgp?.routeReflectors ?? []);
+
+  const nodes: SceneNode[] = cluster.nodes.map((node) => {
+    const pods = cluster.pods
+      .filter((p) => p.nodeName === node.name)
+      .map((p): ScenePod => {
+        const key = podKey(p);
+        return {
+          id: podId(key),
+          vethId: vethId(key),
+          key,
+          namespace: p.namespace,
+          name: p.name,
+          ip: p.ip,
+          // The names the walks use: calicoWalk reads Felix's workload iface (calicoVethName's
+          // formula), ciliumWalk calls ciliumVethName(podKey(pod)).
+          veth: calico ? calicoVethName(p.namespace, p.name) : ciliumVethName(key),
+        };
+      });
+    const as = bgp?.enabled ? bgp.nodeAs[node.name] : undefined;
+    return {
+      id: nodeId(node.name),
+      name: node.name,
+      internalIP: node.internalIP,
+      podCIDR: node.podCIDR.text,
+      subnet: nodeSubnet(node).text,
+      rack: rackOf(node),
+      ...(reflectors.has(node.name) ? { routeReflectorId: `rr:${node.name}` } : {}),
+      ...(as !== undefined ? { as } : {}),
+      pods,
+      layers:
+        config.cni === 'calico'
+          ? calicoLayers(cluster, node, config.calico)
+          : ciliumLayers(cluster, node, config.cilium),
+    };
+  });
+
+  // Gateways: one per subnet (its .1, or .254), which in the ToR model is the rack's switch.
+  const gateways: SceneGateway[] = [];
+  const gatewayByIp = new Map<string, SceneGateway>();
+  if (fabric && bgp) {
+    for (const s of bgp.speakers) {
+      if (!s.name.startsWith('tor-')) continue;
+      const g: SceneGateway = { id: torId(s.name), kind: 'tor', name: s.name, ip: s.ip, as: s.as };
+      gateways.push(g);
+      gatewayByIp.set(s.ip, g);
+    }
+  }
+  const segments: SceneSegment[] = [];
+  for (const node of cluster.nodes) {
+    const subnet = nodeSubnet(node).text;
+    const seg = segments.find((s) => s.subnet === subnet);
+    if (seg) {
+      (seg.nodes as string[]).push(node.name);
+      continue;
+    }
+    const ip = subnetGateway(cluster, node);
+    let gw = gatewayByIp.get(ip);
+    if (!gw) {
+      gw = { id: routerId(ip), kind: 'router', name: `router ${ip}`, ip };
+      gateways.push(gw);
+      gatewayByIp.set(ip, gw);
+    }
+    segments.push({ id: segmentId(subnet), subnet, nodes: [node.name], gatewayId: gw.id });
+  }
+
+  const spines: SceneSpine[] = fabric
+    ? (bgp?.speakers ?? [])
+        .filter((s) => s.name.startsWith('spine-'))
+        .map((s) => ({ id: spineId(s.name), name: s.name, as: s.as }))
+    : [];
+
+  // Physical links: ToRs to every spine, spines (or the first router) to the outside, and the
+  // routers between subnets chained (PacketWalk only assumes they route node addresses).
+  const links: SceneLink[] = [];
+  const link = (a: string, b: string) => links.push({ id: `link:${a}~${b}`, a, b });
+  if (spines.length > 0) {
+    for (const g of gateways) if (g.kind === 'tor') for (const s of spines) link(g.id, s.id);
+    for (const g of gateways) if (g.kind === 'router') link(g.id, spines[0]!.id);
+    link(spines[0]!.id, OUTSIDE_ID);
+  } else {
+    for (let i = 1; i < gateways.length; i++) link(gateways[i - 1]!.id, gateways[i]!.id);
+    if (gateways[0]) link(gateways[0].id, OUTSIDE_ID);
+  }
+
+  const speakerId = (s: BgpSpeaker): string =>
+    s.name.startsWith('spine-') && fabric
+      ? spineId(s.name)
+      : s.name.startsWith('tor-') && fabric
+        ? torId(s.name)
+        : nodeId(s.name);
+  const sessions: SceneSession[] = (bgp?.sessions ?? []).map((s) => {
+    const a = speakerId(s.a);
+    const b = speakerId(s.b);
+    const names = [s.birdNameOnA, s.birdNameOnB].filter(Boolean).join(' / ');
+    return {
+      id: `bgp:${a}~${b}`,
+      a,
+      b,
+      kind: s.kind,
+      ibgp: s.ibgp,
+      title: `${s.ibgp ? 'iBGP' : 'eBGP'} ${s.a.name} (AS ${s.a.as}) ↔ ${s.b.name} (AS ${s.b.as}), TCP 179${names ? `; BIRD: ${names}` : ''}`,
+    };
+  });
+
+  return {
+    cni: config.cni,
+    title: describeWalkConfig(config),
+    nodes,
+    segments,
+    gateways,
+    spines,
+    links,
+    sessions,
+    ...(bgp ? { bgpSummary: bgp.summary } : {}),
+    tunnel: tunnelOf(config),
+    outside: { id: OUTSIDE_ID, label: 'outside the cluster' },
+  };
+}
+
+/** Every drawable element's id. */
+export function sceneElementIds(scene: Scene): Set<string> {
+  const ids = new Set<string>([scene.outside.id]);
+  for (const n of scene.nodes) {
+    ids.add(n.id);
+    if (n.routeReflectorId) ids.add(n.routeReflectorId);
+    for (const p of n.pods) ids.add(p.id).add(p.vethId);
+    for (const l of n.layers) ids.add(l.id);
+  }
+  for (const x of [
+    ...scene.segments,
+    ...scene.gateways,
+    ...scene.spines,
+    ...scene.links,
+    ...scene.sessions,
+  ])
+    ids.add(x.id);
+  if (scene.tunnel) ids.add(scene.tunnel.id);
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a hop happens
+// ---------------------------------------------------------------------------------------------
+
+export interface HopPlace {
+  /** The element where the packet is after this hop. */
+  readonly id: string;
+  /** Elements the packet passes on its way there (a spine between two ToRs). */
+  readonly via: readonly string[];
+}
+
+const POD_IN = /eth0 in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
+const POD_SOCKET = /^([a-z0-9.-]+\/[a-z0-9.-]+) socket:/;
+const NODE_IN_PARENS = /\(([^()]+)\)/g;
+const SPINE_FIRST = /^(spine-\d+) → /;
+const NETFILTER =
+  /netfilter|PREROUTING|POSTROUTING|FORWARD|INPUT|OUTPUT|KUBE-|cali-|^nat |^filter /;
+
+function layerOf(node: SceneNode, ...kinds: LayerKind[]): string | undefined {
+  for (const k of kinds) {
+    const l = node.layers.find((x) => x.kind === k);
+    if (l) return l.id;
+  }
+  return undefined;
+}
+
+function networkOf(scene: Scene, nodeName: string): string {
+  const seg = scene.segments.find((s) => s.nodes.includes(nodeName));
+  return seg?.id ?? scene.outside.id;
+}
+
+function gatewayByIp(scene: Scene, ip: string): string | undefined {
+  return scene.gateways.find((g) => g.ip === ip)?.id;
+}
+
+/**
+ * Where the packet is at a hop, from the hop's node, stage and `where` (the interface or hook the
+ * walks name: `eth0 in ns/pod`, `cali… tc ingress: calico_tc_main`, `tunl0 (ipip)`, `eth0 (a) →
+ * eth0 (b)`, `router 192.168.1.1`, `tor-rack-1`…). Never fails: an unknown place falls back to the
+ * node, then to the outside.
+ */
+export function placeHop(scene: Scene, hop: Hop): HopPlace {
+  const at = (id: string, via: string[] = []): HopPlace => ({ id, via });
+  const w = hop.where;
+
+  if (hop.node === OUTSIDE) return at(scene.outside.id);
+  if (hop.node.startsWith('router ')) {
+    const ip = hop.node.slice('router '.length);
+    const from = gatewayByIp(scene, ip);
+    // `eth0 (a) → gwA → gwB → eth0 (b)`: the packet ends up at the far router.
+    const hopsIps = w.split(' → ').filter((part) => scene.gateways.some((g) => g.ip === part));
+    const last = hopsIps.length > 0 ? gatewayByIp(scene, hopsIps[hopsIps.length - 1]!) : undefined;
+    if (last && from && last !== from) return at(last, [from]);
+    return at(from ?? scene.outside.id);
+  }
+  const tor = scene.gateways.find((g) => g.kind === 'tor' && g.name === hop.node);
+  if (tor) {
+    const spine = SPINE_FIRST.exec(w)?.[1];
+    const via = spine ? scene.spines.find((s) => s.name === spine)?.id : undefined;
+    return at(tor.id, via ? [via] : []);
+  }
+  const node = scene.nodes.find((n) => n.name === hop.node);
+  if (!node) return at(scene.outside.id);
+
+  const podKeyIn = POD_IN.exec(w)?.[1] ?? POD_SOCKET.exec(w)?.[1];
+  if (podKeyIn) {
+    const pod = scene.nodes.flatMap((n) => n.pods).find((p) => p.key === podKeyIn);
+    if (pod) return at(pod.id);
+  }
+
+  if (hop.stage === 'wire') {
+    // `eth0 (n) → 192.168.1.1`: out to the subnet's gateway.
+    const target = w.split(' → ').pop() ?? '';
+    const gw = gatewayByIp(scene, target.trim());
+    if (gw) return at(gw);
+    // `eth0 (a) → eth0 (b)` on one segment, or a reply arriving `x → eth0 (b)`.
+    const named = [...w.matchAll(NODE_IN_PARENS)].map((m) => m[1]!);
+    const peer = named.find((n) => n !== node.name && scene.nodes.some((x) => x.name === n));
+    const seg = scene.segments.find(
+      (s) => s.nodes.includes(node.name) && (!peer || s.nodes.includes(peer)),
+    );
+    return at(seg?.id ?? networkOf(scene, node.name));
+  }
+
+  if (w.startsWith('cilium_host')) return at(layerOf(node, 'cilium-host') ?? node.id);
+  if (w.includes('host network namespace') || w === 'conntrack' || w === 'OUTPUT')
+    return at(node.id);
+  if (w.startsWith('cilium-envoy')) return at(layerOf(node, 'proxy', 'lxc-ebpf') ?? node.id);
+  if (w.startsWith('xfrm')) return at(layerOf(node, 'xfrm') ?? node.id);
+  if (/wireguard\.cali|cilium_wg0/.test(w)) return at(layerOf(node, 'wireguard') ?? node.id);
+  if (/tunl0|vxlan\.calico|cilium_vxlan|cilium_geneve/.test(w))
+    return at(layerOf(node, 'tunnel') ?? node.id);
+
+  if (hop.stage === 'routing') {
+    if (w.includes('host stack')) return at(layerOf(node, 'cilium-host') ?? node.id);
+    return at(layerOf(node, 'routing', 'lxc-ebpf') ?? node.id);
+  }
+  if (w.startsWith('eth0')) return at(layerOf(node, 'eth0') ?? node.id);
+  if (/calico_tc_main|cil_|cilium_call_policy|^lxc/.test(w))
+    return at(layerOf(node, 'tc-ebpf', 'lxc-ebpf') ?? node.id);
+  if (NETFILTER.test(w)) {
+    // No iptables layer (Calico eBPF, Cilium): what is left of netfilter there is nat
+    // POSTROUTING's masquerade, the last thing before eth0.
+    return at(layerOf(node, 'iptables', 'eth0') ?? node.id);
+  }
+  return at(node.id);
+}
+
+/** The id of the element where the packet is at `hop`. */
+export const hopAnchor = (scene: Scene, hop: Hop): string => placeHop(scene, hop).id;
