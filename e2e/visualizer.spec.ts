@@ -141,3 +141,18 @@ test.describe('visualizer', () => {
     }
   });
 });
+
+test('the topology keeps its size (no resize feedback loop) in every theme', async ({
+  app,
+  page,
+}) => {
+  await app.goto();
+  await app.ready();
+  const view = page.locator('.topology-view').first();
+  for (let i = 0; i < 4; i++) {
+    const before = (await view.boundingBox())!.height;
+    await page.waitForTimeout(700);
+    expect((await view.boundingBox())!.height).toBe(before);
+    await page.getByRole('button', { name: /^Theme: / }).click();
+  }
+});
