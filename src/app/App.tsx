@@ -20,6 +20,10 @@ export function App() {
       location: window.location,
       history: window.history,
       storage: safeLocalStorage(),
+      onHashChange: (listener) => {
+        window.addEventListener('hashchange', listener);
+        return () => window.removeEventListener('hashchange', listener);
+      },
     });
     return () => {
       stop();

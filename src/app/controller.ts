@@ -18,6 +18,8 @@ export interface ControllerEnv {
   readonly location: Pick<Location, 'hash'>;
   readonly history: Pick<History, 'replaceState'>;
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  /** Subscribes to the user changing the URL's hash in place (a pasted link); returns the unsubscribe. */
+  readonly onHashChange?: (listener: () => void) => () => void;
 }
 
 export function scenarioText(view: ViewState): string {
@@ -44,22 +46,24 @@ export function startController(
   const get = store.getState;
 
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.
-  const query = env.location.hash.startsWith(`${ROUTE}?`)
-    ? env.location.hash.slice(ROUTE.length + 1)
-    : '';
-  const decoded = decodeView(query, known);
-  let view = decoded.view;
-  if (decoded.problems.length > 0) {
+  function openLink(): void {
+    const hash = env.location.hash;
+    const query = hash.startsWith(`${ROUTE}?`) ? hash.slice(ROUTE.length + 1) : '';
+    const decoded = decodeView(query, known);
+    let view = decoded.view;
     get().setNotice(
-      `This link could not be opened as written (${decoded.problems.join('; ')}), so the default view is shown.`,
+      decoded.problems.length > 0
+        ? `This link could not be opened as written (${decoded.problems.join('; ')}), so the default view is shown.`
+        : null,
     );
+    // Edits kept in the browser come back, unless the link carries its own.
+    if (view.scenarioText === null) {
+      const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
+      if (saved !== null) view = { ...view, scenarioText: saved };
+    }
+    get().setView(view);
   }
-  // Edits kept in the browser come back, unless the link carries its own.
-  if (view.scenarioText === null) {
-    const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
-    if (saved !== null) view = { ...view, scenarioText: saved };
-  }
-  get().setView(view);
+  openLink();
 
   let generation = 0;
   let loadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,6 +141,7 @@ export function startController(
   }
 
   scheduleLoad(true);
+  const stopHash = env.onHashChange?.(openLink);
 
   const unsubscribe = store.subscribe((state, previous) => {
     const v = state.view;
@@ -169,6 +174,7 @@ export function startController(
   });
 
   return () => {
+    stopHash?.();
     unsubscribe();
     clearTimeout(loadTimer);
     generation++;

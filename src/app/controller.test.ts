@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppStore, encodeView, DEFAULT_VIEW } from '../store';
+import { createWorkerApi } from '../worker/api';
+import { createEngineClient } from '../worker/client';
+import { EDITS_KEY_PREFIX, startController, type ControllerEnv } from './controller';
+
+/** A browser stand-in: a hash, a history that records, a Map for localStorage. */
+function fakeEnv(hash = '') {
+  const saved = new Map<string, string>();
+  const urls: string[] = [];
+  let listener: (() => void) | undefined;
+  const env: ControllerEnv & { location: { hash: string } } = {
+    location: { hash },
+    history: {
+      replaceState: (_d: unknown, _t: string, url?: string | URL | null) =>
+        void urls.push(String(url)),
+    },
+    storage: {
+      getItem: (k) => saved.get(k) ?? null,
+      setItem: (k, v) => void saved.set(k, v),
+      removeItem: (k) => void saved.delete(k),
+    },
+    onHashChange: (l) => {
+      listener = l;
+      return () => (listener = undefined);
+    },
+  };
+  return { env, saved, urls, navigate: (h: string) => ((env.location.hash = h), listener?.()) };
+}
+
+const stops: (() => void)[] = [];
+afterEach(() => stops.splice(0).forEach((s) => s()));
+
+function start(hash = '') {
+  const store = createAppStore();
+  const client = createEngineClient({
+    startWorker: () => null,
+    loadFallback: async () => createWorkerApi(),
+  });
+  const browser = fakeEnv(hash);
+  stops.push(startController(store, client, browser.env), () => client.dispose());
+  const settled = () =>
+    expect
+      .poll(() => store.getState().walks.calico?.ok && store.getState().walks.cilium?.ok, {
+        timeout: 5000,
+      })
+      .toBe(true);
+  return { store, browser, settled };
+}
+
+describe('controller', () => {
+  it('loads the default scenario, picks a cross-node packet and walks it in both CNIs', async () => {
+    const { store, settled, browser } = start();
+    await settled();
+    const s = store.getState();
+    expect(s.cluster?.pods).toHaveLength(5);
+    expect(s.view.packet).toEqual({
+      from: 'shop/frontend',
+      to: 'shop/backend',
+      port: 8080,
+      protocol: 'TCP',
+    });
+    expect(browser.urls.at(-1)).toMatch(/^#\/walk\?scenario=seed-policies/);
+  });
+
+  it('opens a deep link at its step and keeps it', async () => {
+    const view = {
+      ...DEFAULT_VIEW,
+      packet: { from: 'shop/api', to: 'shop/database', port: 5432, protocol: 'TCP' as const },
+      step: 4,
+    };
+    const { store, settled } = start(`#/walk?${encodeView(view)}`);
+    await settled();
+    expect(store.getState().view).toMatchObject({ step: 4, packet: view.packet });
+  });
+
+  it('says when a link does not decode and opens the default', async () => {
+    const { store, settled } = start('#/walk?layout=sideways');
+    await settled();
+    expect(store.getState().notice).toMatch(/unknown layout "sideways"/);
+    expect(store.getState().view.layout).toBe('compare');
+  });
+
+  it('keeps edits in the browser, applies valid ones and keeps the last good state on errors', async () => {
+    const { store, settled, browser } = start();
+    await settled();
+    const text = (await import('./scenarios')).BUILT_IN_SCENARIOS[0]!.text;
+    store
+      .getState()
+      .setScenarioText(
+        `${text}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: extra, namespace: shop}\nspec: {nodeName: node-1, containers: [{name: c, image: x}]}\n`,
+      );
+    expect(browser.saved.get(`${EDITS_KEY_PREFIX}seed-policies`)).toContain('name: extra');
+    await expect.poll(() => store.getState().cluster?.pods.length, { timeout: 5000 }).toBe(6);
+    store.getState().setScenarioText('kind: [broken');
+    await expect
+      .poll(() => store.getState().diagnostics.some((d) => d.severity === 'error'), {
+        timeout: 5000,
+      })
+      .toBe(true);
+    expect(store.getState().cluster?.pods.length).toBe(6);
+    store.getState().setScenarioText(null);
+    expect(browser.saved.has(`${EDITS_KEY_PREFIX}seed-policies`)).toBe(false);
+    await expect.poll(() => store.getState().cluster?.pods.length, { timeout: 5000 }).toBe(5);
+  });
+
+  it('follows a link pasted into the same tab', async () => {
+    const { store, settled, browser } = start();
+    await settled();
+    browser.navigate(`#/walk?${encodeView({ ...DEFAULT_VIEW, scenarioId: 'multi-rack' })}`);
+    await expect.poll(() => store.getState().cluster?.nodes.length, { timeout: 5000 }).toBe(6);
+  });
+});
