@@ -42,6 +42,8 @@ const VIEWS: {
 ];
 
 async function shoot(page: Page, view: (typeof VIEWS)[number]) {
+  // A fresh load per view, so each starts from its own link.
+  await page.goto('about:blank');
   await page.goto(`${BASE}/${view.hash}`);
   await page.getByTestId('calico-hop').or(page.getByTestId('cilium-hop')).first().waitFor();
   await page.waitForFunction(() => /\d+ of \d+/.test(document.body.innerText));
