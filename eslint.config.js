@@ -16,6 +16,7 @@ const LAYERS = [
   'components',
   'app',
   'cli',
+  'lessons',
   'test',
 ];
 
@@ -83,6 +84,8 @@ export const layers = {
       },
     ],
   },
+  // Lesson format, checker and replay: pure over engine/ and datapath/ (load.ts reads files in Node).
+  lessons: { packages: ['node:*'], layers: ['engine', 'datapath'] },
   // Command-line entry points run in Node over the pure layers.
   cli: { packages: ['node:*'], layers: ['engine', 'datapath'] },
 };

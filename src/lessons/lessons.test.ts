@@ -1,0 +1,63 @@
+/**
+ * Every lesson in lessons/ parses against the schema and every claim of every step holds when the
+ * step is replayed through the engine and the datapath (checkpoint answers included).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkLessons } from './load';
+import { parseLesson } from './parse';
+
+describe('lessons', () => {
+  const { lessons, problems } = checkLessons('lessons');
+
+  it('all parse and all their claims hold', () => {
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)).toEqual([]);
+  });
+
+  it('are numbered in order without repeats, each with 5 to 15 steps', () => {
+    const numbers = lessons.map((l) => l.number);
+    expect(numbers).toEqual([...new Set(numbers)].sort((a, b) => a - b));
+    expect(lessons.length).toBeGreaterThan(0);
+    for (const l of lessons) expect(l.steps.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('lesson checker', () => {
+  const md = '---\ntitle: T\nsummary: S\nduration: 10\n---\nProse.\n';
+  const step = (extra = '') =>
+    `  - id: s\n    title: S\n    text: t\n    view:\n      scenario: two-node-basic\n${extra}`;
+
+  it('reports schema problems with file and line', () => {
+    const { problems } = parseLesson({
+      id: '01-x',
+      path: 'lessons/01-x',
+      files: { 'lesson.md': md, 'steps.yaml': `steps:\n${step('      bogus: 1\n')}` },
+    });
+    expect(problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^lessons\/01-x\/steps\.yaml:1: steps: a lesson has 5 to 15 steps, not 1$/,
+        ),
+        expect.stringMatching(
+          /^lessons\/01-x\/steps\.yaml:7: steps\[0\]\.view\.bogus: unknown field/,
+        ),
+      ]),
+    );
+  });
+
+  it('rejects a checkpoint whose answer is not among its choices', () => {
+    const cp =
+      '    checkpoint:\n      kind: deciding-table\n      cni: calico\n      question: q\n      choices: [a, b]\n      answer: c\n      explanation: e\n';
+    const steps = Array.from(
+      { length: 5 },
+      (_, i) => step().replace('id: s', `id: s${i}`) + (i === 0 ? cp : ''),
+    ).join('');
+    const { problems } = parseLesson({
+      id: '01-x',
+      path: 'lessons/01-x',
+      files: { 'lesson.md': md, 'steps.yaml': `steps:\n${steps}` },
+    });
+    expect(problems.map((p) => p.message)).toContain(
+      'steps[0].checkpoint.answer: the answer "c" is not one of the choices',
+    );
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * Parses and validates one lesson folder (its files given as text), reporting every problem with
+ * file:line:column. Pure: the CLI reads the files, the app bundles them, tests pass them in.
+ */
+import {
+  CALICO_DATAPLANES,
+  CALICO_ENCAPS,
+  CALICO_PEERINGS,
+  CILIUM_ENCRYPTIONS,
+  CILIUM_ROUTINGS,
+} from '../datapath/config';
+import { STAGES, type Stage } from '../datapath/hop';
+import type { Diagnostic } from '../engine/model';
+import { Reader } from '../engine/parse/reader';
+import { parseYamlFile } from '../engine/parse/yaml';
+import type { Checkpoint, Lesson, LessonProblem, LessonStep, StepClaims, StepView } from './types';
+
+export const LESSON_DIR = /^(\d{2})-[a-z0-9-]+$/;
+
+const problemOf = (d: Diagnostic): LessonProblem => ({
+  file: d.pos.file,
+  line: d.pos.line,
+  column: d.pos.column,
+  message: `${d.field ? `${d.field}: ` : ''}${d.message}`,
+});
+
+export interface LessonFiles {
+  /** Folder name, e.g. `03-across-nodes`. */
+  readonly id: string;
+  /** Path prefix for messages, e.g. `lessons/03-across-nodes`. */
+  readonly path: string;
+  /** File name -> text, for the files of the folder. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export function parseLesson(input: LessonFiles): {
+  lesson: Lesson | null;
+  problems: LessonProblem[];
+} {
+  const problems: LessonProblem[] = [];
+  const file = (name: string) => `${input.path}/${name}`;
+  const m = LESSON_DIR.exec(input.id);
+  if (!m)
+    problems.push({
+      file: input.path,
+      line: 1,
+      column: 1,
+      message: 'a lesson folder is named NN-slug (two digits, then lowercase words)',
+    });
+
+  // lesson.md: front matter between two `---` lines, then the prose.
+  const md = input.files['lesson.md'];
+  let front: Record<string, unknown> = {};
+  let body = '';
+  const sink: Diagnostic[] = [];
+  if (md === undefined) {
+    problems.push({ file: file('lesson.md'), line: 1, column: 1, message: 'missing lesson.md' });
+  } else {
+    const fm = /^---\n([\s\S]*?)\n---\n?/.exec(md);
+    if (!fm) {
+      problems.push({
+        file: file('lesson.md'),
+        line: 1,
+        column: 1,
+        message: 'lesson.md must start with front matter between --- lines',
+      });
+    } else {
+      // Front matter starts on line 2 of the file; the YAML positions are shifted accordingly.
+      const parsed = parseYamlFile(fm[1]!, file('lesson.md'));
+      parsed.diagnostics.forEach((d) => problems.push({ ...problemOf(d), line: d.pos.line + 1 }));
+      const doc = parsed.documents[0];
+      if (doc) {
+        const r = new Reader(
+          {
+            ...doc,
+            posOf: (p) => {
+              const pos = doc.posOf(p);
+              return { ...pos, line: pos.line + 1 };
+            },
+          },
+          'front matter',
+          sink,
+        );
+        r.keys('', ['title', 'summary', 'duration', 'prerequisites']);
+        front = {
+          title: r.string('title', { required: true }),
+          summary: r.string('summary', { required: true }),
+          duration: r.int('duration', { required: true, min: 1, max: 240 }),
+          prerequisites: r.strings('prerequisites') ?? [],
+        };
+      }
+      body = md.slice(fm[0].length).trim();
+      if (body.length === 0)
+        problems.push({
+          file: file('lesson.md'),
+          line: 1,
+          column: 1,
+          message: 'lesson.md has no prose after the front matter',
+        });
+    }
+  }
+
+  const stepsText = input.files['steps.yaml'];
+  const steps: LessonStep[] = [];
+  if (stepsText === undefined) {
+    problems.push({ file: file('steps.yaml'), line: 1, column: 1, message: 'missing steps.yaml' });
+  } else {
+    const parsed = parseYamlFile(stepsText, file('steps.yaml'));
+    parsed.diagnostics
+      .filter((d) => d.severity === 'error')
+      .forEach((d) => problems.push(problemOf(d)));
+    const doc = parsed.documents[0];
+    if (doc) {
+      const r = new Reader(doc, 'steps', sink);
+      r.keys('', ['steps']);
+      const list = r.list('steps', { required: true }) ?? [];
+      if (list.length < 5 || list.length > 15)
+        r.error('steps', `a lesson has 5 to 15 steps, not ${list.length}`);
+      const ids = new Set<string>();
+      list.forEach((_, i) => {
+        const step = readStep(r, `steps[${i}]`, input.files);
+        if (!step) return;
+        if (ids.has(step.id)) r.error(`steps[${i}].id`, `duplicate step id "${step.id}"`);
+        ids.add(step.id);
+        steps.push(step);
+      });
+    }
+  }
+  sink.filter((d) => d.severity === 'error').forEach((d) => problems.push(problemOf(d)));
+  if (problems.length > 0 || !m) return { lesson: null, problems };
+  const scenarios: Record<string, string> = {};
+  for (const [name, text] of Object.entries(input.files)) {
+    if (name.endsWith('.yaml') && name !== 'steps.yaml') scenarios[`./${name}`] = text;
+  }
+  return {
+    lesson: {
+      id: input.id,
+      number: Number(m[1]),
+      title: front.title as string,
+      summary: front.summary as string,
+      duration: front.duration as number,
+      prerequisites: front.prerequisites as string[],
+      body,
+      steps,
+      scenarios,
+    },
+    problems,
+  };
+}
+
+function readStep(
+  r: Reader,
+  path: string,
+  files: Readonly<Record<string, string>>,
+): LessonStep | null {
+  if (!r.map(path, { required: true })) return null;
+  r.keys(path, ['id', 'title', 'text', 'notes', 'view', 'claims', 'checkpoint']);
+  const id = r.string(`${path}.id`, { required: true });
+  const title = r.string(`${path}.title`, { required: true });
+  const text = r.string(`${path}.text`, { required: true });
+  const notes = r.string(`${path}.notes`);
+  const view = readView(r, `${path}.view`, files);
+  const claims = readClaims(r, `${path}.claims`);
+  const checkpoint = readCheckpoint(r, `${path}.checkpoint`);
+  if (id !== undefined && !/^[a-z0-9-]+$/.test(id))
+    r.error(`${path}.id`, 'step ids are lowercase words joined by -');
+  if (id === undefined || title === undefined || text === undefined || !view) return null;
+  return {
+    id,
+    title,
+    text,
+    ...(notes !== undefined ? { notes } : {}),
+    view,
+    ...(claims ? { claims } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
+    line: r.posOf(path).line,
+  };
+}
+
+function readView(
+  r: Reader,
+  path: string,
+  files: Readonly<Record<string, string>>,
+): StepView | undefined {
+  if (!r.map(path, { required: true })) return undefined;
+  r.keys(path, ['scenario', 'calico', 'cilium', 'packet', 'hop', 'layout', 'panels', 'highlight']);
+  const scenario = r.string(`${path}.scenario`, { required: true });
+  if (scenario?.startsWith('./') && files[scenario.slice(2)] === undefined) {
+    r.error(`${path}.scenario`, `the lesson has no file ${scenario.slice(2)}`);
+  }
+  const view: Record<string, unknown> = { scenario };
+  if (r.map(`${path}.calico`)) {
+    r.keys(`${path}.calico`, ['dataplane', 'peering', 'encap', 'wireguard']);
+    view.calico = clean({
+      dataplane: r.oneOf(`${path}.calico.dataplane`, CALICO_DATAPLANES),
+      peering: r.oneOf(`${path}.calico.peering`, CALICO_PEERINGS),
+      encap: r.oneOf(`${path}.calico.encap`, CALICO_ENCAPS),
+      wireguard: r.bool(`${path}.calico.wireguard`),
+    });
+  }
+  if (r.map(`${path}.cilium`)) {
+    r.keys(`${path}.cilium`, ['routing', 'kubeProxyReplacement', 'encryption']);
+    view.cilium = clean({
+      routing: r.oneOf(`${path}.cilium.routing`, CILIUM_ROUTINGS),
+      kubeProxyReplacement: r.bool(`${path}.cilium.kubeProxyReplacement`),
+      encryption: r.oneOf(`${path}.cilium.encryption`, CILIUM_ENCRYPTIONS),
+    });
+  }
+  if (r.map(`${path}.packet`)) {
+    const p = `${path}.packet`;
+    r.keys(p, ['from', 'to', 'port', 'protocol', 'http', 'reply']);
+    const http = r.map(`${p}.http`)
+      ? {
+          method: r.string(`${p}.http.method`, { required: true }),
+          path: r.string(`${p}.http.path`, { required: true }),
+        }
+      : undefined;
+    view.packet = clean({
+      from: r.string(`${p}.from`, { required: true }),
+      to: r.string(`${p}.to`, { required: true }),
+      port: r.int(`${p}.port`, { required: true, min: 1, max: 65535 }),
+      protocol: r.protocol(`${p}.protocol`),
+      http,
+      reply: r.bool(`${p}.reply`),
+    });
+  }
+  const hop = r.get(`${path}.hop`);
+  if (typeof hop === 'number') view.hop = r.int(`${path}.hop`, { min: 0 });
+  else if (hop !== undefined) {
+    r.keys(`${path}.hop`, ['stage', 'where']);
+    view.hop = clean({
+      stage: r.oneOf(`${path}.hop.stage`, STAGES, { required: true }) as Stage,
+      where: r.string(`${path}.hop.where`),
+    });
+  }
+  const layout = r.oneOf(`${path}.layout`, ['compare', 'calico', 'cilium'] as const);
+  if (layout) view.layout = layout;
+  const panels = r.strings(`${path}.panels`);
+  if (panels) {
+    panels.forEach((p, i) => {
+      if (!['inspector', 'policies', 'matrix'].includes(p))
+        r.error(`${path}.panels[${i}]`, `unknown panel "${p}" (inspector, policies, matrix)`);
+    });
+    view.panels = panels;
+  }
+  const highlight = r.strings(`${path}.highlight`);
+  if (highlight) view.highlight = highlight;
+  return clean(view) as unknown as StepView;
+}
+
+function readClaims(r: Reader, path: string): StepClaims | undefined {
+  if (!r.map(path)) return undefined;
+  r.keys(path, ['verdict', 'hopMentions', 'hopNotMentions']);
+  const perCni = <T>(p: string, read: (q: string) => T | undefined) => {
+    if (!r.map(p)) return undefined;
+    r.keys(p, ['calico', 'cilium']);
+    return clean({ calico: read(`${p}.calico`), cilium: read(`${p}.cilium`) });
+  };
+  return clean({
+    verdict: perCni(`${path}.verdict`, (q) => r.oneOf(q, ['delivered', 'dropped'] as const)),
+    hopMentions: perCni(`${path}.hopMentions`, (q) => r.strings(q) ?? undefined),
+    hopNotMentions: perCni(`${path}.hopNotMentions`, (q) => r.strings(q) ?? undefined),
+  });
+}
+
+function readCheckpoint(r: Reader, path: string): Checkpoint | undefined {
+  if (!r.map(path)) return undefined;
+  r.keys(path, ['kind', 'cni', 'question', 'choices', 'answer', 'explanation']);
+  const kind = r.oneOf(
+    `${path}.kind`,
+    ['predict-verdict', 'next-hook', 'deciding-table'] as const,
+    { required: true },
+  );
+  const cni = r.oneOf(`${path}.cni`, ['calico', 'cilium'] as const, { required: true });
+  const question = r.string(`${path}.question`, { required: true });
+  const explanation = r.string(`${path}.explanation`, { required: true });
+  const answer = r.string(`${path}.answer`, { required: true });
+  if (!kind || !cni || question === undefined || explanation === undefined || answer === undefined)
+    return undefined;
+  if (kind === 'predict-verdict') {
+    if (answer !== 'delivered' && answer !== 'dropped') {
+      r.error(`${path}.answer`, 'a predict-verdict answer is delivered or dropped');
+      return undefined;
+    }
+    return { kind, cni, question, answer, explanation };
+  }
+  const choices = r.strings(`${path}.choices`);
+  if (!choices || choices.length < 2) {
+    r.error(`${path}.choices`, 'a checkpoint offers at least two choices');
+    return undefined;
+  }
+  if (!choices.includes(answer)) {
+    r.error(`${path}.answer`, `the answer "${answer}" is not one of the choices`);
+    return undefined;
+  }
+  if (kind === 'next-hook') {
+    const bad = choices.filter((c) => !(STAGES as readonly string[]).includes(c));
+    if (bad.length > 0) {
+      r.error(
+        `${path}.choices`,
+        `next-hook choices are stages (${STAGES.join(', ')}), not ${bad.join(', ')}`,
+      );
+      return undefined;
+    }
+    return {
+      kind,
+      cni,
+      question,
+      choices: choices as Stage[],
+      answer: answer as Stage,
+      explanation,
+    };
+  }
+  return { kind, cni, question, choices, answer, explanation };
+}
+
+function clean<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

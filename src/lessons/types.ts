@@ -1,0 +1,109 @@
+/**
+ * The lesson format: what lessons/NN-slug/ folders hold once parsed. Plain data.
+ *
+ * lessons/NN-slug/lesson.md    front matter (title, summary, duration, prerequisites) + prose
+ * lessons/NN-slug/steps.yaml   the steps: each sets a view and may make claims and ask a checkpoint
+ * lessons/NN-slug/*.yaml       optional scenario manifests of the lesson's own
+ */
+import type { CalicoConfig, CiliumConfig } from '../datapath/config';
+import type { Stage } from '../datapath/hop';
+import type { Protocol } from '../engine/model';
+
+export type Cni = 'calico' | 'cilium';
+
+export interface LessonPacket {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly http?: { readonly method: string; readonly path: string };
+  readonly reply?: boolean;
+}
+
+/** What a step shows: partial modes are merged over the defaults. */
+export interface StepView {
+  /** A shared scenario id (lessons/scenarios/<id>.yaml) or a file of the lesson (`./x.yaml`). */
+  readonly scenario: string;
+  readonly calico?: Partial<CalicoConfig>;
+  readonly cilium?: Partial<CiliumConfig>;
+  readonly packet?: LessonPacket;
+  /** The hop to stop at: an index, or the first hop at a stage (optionally whose `where` contains text). */
+  readonly hop?: number | { readonly stage: Stage; readonly where?: string };
+  readonly layout?: 'compare' | 'calico' | 'cilium';
+  readonly panels?: readonly ('inspector' | 'policies' | 'matrix')[];
+  /** Words to highlight in the inspector (a chain, a map, a route). */
+  readonly highlight?: readonly string[];
+}
+
+/** Claims the replay test checks against the engine and the datapath. */
+export interface StepClaims {
+  readonly verdict?: Partial<Record<Cni, 'delivered' | 'dropped'>>;
+  /** Text that must appear in some hop (`where`, `table` or `match`) of that CNI's walk. */
+  readonly hopMentions?: Partial<Record<Cni, readonly string[]>>;
+  /** Text that must appear in no hop of that CNI's walk. */
+  readonly hopNotMentions?: Partial<Record<Cni, readonly string[]>>;
+}
+
+export type Checkpoint =
+  | {
+      readonly kind: 'predict-verdict';
+      readonly cni: Cni;
+      readonly question: string;
+      readonly answer: 'delivered' | 'dropped';
+      readonly explanation: string;
+    }
+  | {
+      readonly kind: 'next-hook';
+      readonly cni: Cni;
+      readonly question: string;
+      /** Choices are stages; the answer is the stage of the hop after the step's hop. */
+      readonly choices: readonly Stage[];
+      readonly answer: Stage;
+      readonly explanation: string;
+    }
+  | {
+      readonly kind: 'deciding-table';
+      readonly cni: Cni;
+      readonly question: string;
+      /** Choices are table names (a chain or a map); the answer must name where the verdict was decided. */
+      readonly choices: readonly string[];
+      readonly answer: string;
+      readonly explanation: string;
+    };
+
+export interface LessonStep {
+  readonly id: string;
+  readonly title: string;
+  /** Markdown. */
+  readonly text: string;
+  /** What the presenter says; shown in the speaker view. */
+  readonly notes?: string;
+  readonly view: StepView;
+  readonly claims?: StepClaims;
+  readonly checkpoint?: Checkpoint;
+  /** Where the step is written, for error messages. */
+  readonly line: number;
+}
+
+export interface Lesson {
+  /** The folder name, e.g. `03-across-nodes`. */
+  readonly id: string;
+  readonly number: number;
+  readonly title: string;
+  readonly summary: string;
+  /** Minutes. */
+  readonly duration: number;
+  readonly prerequisites: readonly string[];
+  /** The prose of lesson.md (Markdown, front matter removed). */
+  readonly body: string;
+  readonly steps: readonly LessonStep[];
+  /** Scenario files of the lesson's own: name -> text. */
+  readonly scenarios: Readonly<Record<string, string>>;
+}
+
+export interface LessonProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
