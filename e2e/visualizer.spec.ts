@@ -124,6 +124,8 @@ test.describe('visualizer', () => {
   });
 
   test('axe finds no serious or critical violations in the main views', async ({ app, page }) => {
+    // Three full-page axe runs over the editor and two matrices take a while on a 2-core machine.
+    test.setTimeout(120_000);
     await app.goto();
     await app.ready();
     await app.button('Policies').click();
