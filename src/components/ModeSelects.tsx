@@ -4,25 +4,50 @@ import {
   CALICO_PEERINGS,
   CILIUM_ENCRYPTIONS,
   CILIUM_ROUTINGS,
-  type CalicoEncap,
 } from '../datapath/config';
 import { useAppStore } from '../store';
 
-const ENCAP_LABEL: Record<CalicoEncap, string> = {
+const ENCAP_LABEL = {
   none: 'BGP, no encapsulation',
   ipip: 'IPIP',
   vxlan: 'VXLAN',
   'ipip-crosssubnet': 'IPIP CrossSubnet',
   'vxlan-crosssubnet': 'VXLAN CrossSubnet',
-};
+} as const;
 const PEERING_LABEL = {
   'full-mesh': 'Full mesh',
   'route-reflector': 'Route reflectors',
   tor: 'Top-of-rack',
-};
-const DATAPLANE_LABEL = { iptables: 'iptables', ebpf: 'eBPF' };
-const ROUTING_LABEL = { vxlan: 'VXLAN tunnel', geneve: 'Geneve tunnel', native: 'Native routing' };
-const ENCRYPTION_LABEL = { none: 'None', wireguard: 'WireGuard', ipsec: 'IPsec' };
+} as const;
+const DATAPLANE_LABEL = { iptables: 'iptables', ebpf: 'eBPF' } as const;
+const ROUTING_LABEL = {
+  vxlan: 'VXLAN tunnel',
+  geneve: 'Geneve tunnel',
+  native: 'Native routing',
+} as const;
+const ENCRYPTION_LABEL = { none: 'None', wireguard: 'WireGuard', ipsec: 'IPsec' } as const;
+
+/** A labelled select over a fixed set of values. */
+function Choice<T extends string>(props: {
+  label: string;
+  value: T;
+  values: readonly T[];
+  names: Readonly<Record<T, string>>;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+        {props.values.map((v) => (
+          <option key={v} value={v}>
+            {props.names[v]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The CNI configuration: changing any of them re-walks the packet at once. */
 export function ModeSelects() {
@@ -34,49 +59,27 @@ export function ModeSelects() {
     <div className="mode-selects">
       <fieldset className="calico-modes">
         <legend>Calico</legend>
-        <label>
-          Calico routing
-          <select
-            value={calico.encap}
-            onChange={(e) => setCalico({ ...calico, encap: e.target.value as CalicoEncap })}
-          >
-            {CALICO_ENCAPS.map((v) => (
-              <option key={v} value={v}>
-                {ENCAP_LABEL[v]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Calico BGP peering
-          <select
-            value={calico.peering}
-            onChange={(e) =>
-              setCalico({ ...calico, peering: e.target.value as typeof calico.peering })
-            }
-          >
-            {CALICO_PEERINGS.map((v) => (
-              <option key={v} value={v}>
-                {PEERING_LABEL[v]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Calico dataplane
-          <select
-            value={calico.dataplane}
-            onChange={(e) =>
-              setCalico({ ...calico, dataplane: e.target.value as typeof calico.dataplane })
-            }
-          >
-            {CALICO_DATAPLANES.map((v) => (
-              <option key={v} value={v}>
-                {DATAPLANE_LABEL[v]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Calico routing"
+          value={calico.encap}
+          values={CALICO_ENCAPS}
+          names={ENCAP_LABEL}
+          onChange={(encap) => setCalico({ ...calico, encap })}
+        />
+        <Choice
+          label="Calico BGP peering"
+          value={calico.peering}
+          values={CALICO_PEERINGS}
+          names={PEERING_LABEL}
+          onChange={(peering) => setCalico({ ...calico, peering })}
+        />
+        <Choice
+          label="Calico dataplane"
+          value={calico.dataplane}
+          values={CALICO_DATAPLANES}
+          names={DATAPLANE_LABEL}
+          onChange={(dataplane) => setCalico({ ...calico, dataplane })}
+        />
         <label className="check">
           <input
             type="checkbox"
@@ -88,36 +91,20 @@ export function ModeSelects() {
       </fieldset>
       <fieldset className="cilium-modes">
         <legend>Cilium</legend>
-        <label>
-          Cilium routing
-          <select
-            value={cilium.routing}
-            onChange={(e) =>
-              setCilium({ ...cilium, routing: e.target.value as typeof cilium.routing })
-            }
-          >
-            {CILIUM_ROUTINGS.map((v) => (
-              <option key={v} value={v}>
-                {ROUTING_LABEL[v]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Cilium encryption
-          <select
-            value={cilium.encryption}
-            onChange={(e) =>
-              setCilium({ ...cilium, encryption: e.target.value as typeof cilium.encryption })
-            }
-          >
-            {CILIUM_ENCRYPTIONS.map((v) => (
-              <option key={v} value={v}>
-                {ENCRYPTION_LABEL[v]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Cilium routing"
+          value={cilium.routing}
+          values={CILIUM_ROUTINGS}
+          names={ROUTING_LABEL}
+          onChange={(routing) => setCilium({ ...cilium, routing })}
+        />
+        <Choice
+          label="Cilium encryption"
+          value={cilium.encryption}
+          values={CILIUM_ENCRYPTIONS}
+          names={ENCRYPTION_LABEL}
+          onChange={(encryption) => setCilium({ ...cilium, encryption })}
+        />
         <label className="check">
           <input
             type="checkbox"
