@@ -13,11 +13,13 @@ describe('lessons', () => {
     expect(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)).toEqual([]);
   });
 
-  it('are numbered in order without repeats, each with 5 to 15 steps', () => {
-    const numbers = lessons.map((l) => l.number);
-    expect(numbers).toEqual([...new Set(numbers)].sort((a, b) => a - b));
-    expect(lessons.length).toBeGreaterThan(0);
-    for (const l of lessons) expect(l.steps.length).toBeGreaterThanOrEqual(5);
+  it('are the 14 lessons of issue 7, numbered 1 to 14, each with 5 to 15 steps and a checkpoint', () => {
+    expect(lessons.map((l) => l.number)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    for (const l of lessons) {
+      expect(l.steps.length).toBeGreaterThanOrEqual(5);
+      expect(l.steps.length).toBeLessThanOrEqual(15);
+      expect(l.steps.some((s) => s.checkpoint)).toBe(true);
+    }
   });
 });
 

@@ -44,6 +44,19 @@ export function checkLessons(root: string): { lessons: Lesson[]; problems: Lesso
       problems.push(...replayer.replay(parsed.lesson, path));
     }
   }
+  const ids = new Set(lessons.map((l) => l.id));
+  for (const l of lessons) {
+    for (const pre of l.prerequisites) {
+      if (!ids.has(pre)) {
+        problems.push({
+          file: join(root, l.id, 'lesson.md'),
+          line: 1,
+          column: 1,
+          message: `prerequisite "${pre}" is not a lesson folder`,
+        });
+      }
+    }
+  }
   const numbers = lessons.map((l) => l.number);
   numbers.forEach((n, i) => {
     if (numbers.indexOf(n) !== i)
