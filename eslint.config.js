@@ -75,8 +75,16 @@ export const layers = {
   viz: { packages: ['d3', 'd3-*'], layers: [], typeOnlyLayers: ['engine', 'datapath'] },
   // Components never import the worker or a raw store module: they use the hooks of store/index.ts.
   components: {
-    packages: ['react', 'react-dom', '@xstate/react', '@codemirror/*', 'codemirror', '@lezer/*'],
-    layers: ['engine', 'datapath', 'machines', 'viz', 'store'],
+    packages: [
+      'react',
+      'react-dom',
+      '@xstate/react',
+      '@codemirror/*',
+      'codemirror',
+      '@lezer/*',
+      'marked',
+    ],
+    layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons'],
     extra: [
       {
         regex: '(^|/)\\.\\./(.*/)?store/.+',

@@ -1,9 +1,18 @@
 import { useEffect, useState } from 'react';
-import { AppShell } from '../components/AppShell';
+import { AppShell, type LessonSupport } from '../components/AppShell';
 import { createAppStore, StoreProvider } from '../store';
 import { startController } from './controller';
 import { startEngine } from './engine';
+import { LESSONS } from './lessons';
+import { lessonStepView, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
+
+const LESSON_SUPPORT: LessonSupport = {
+  lessons: LESSONS,
+  stepView: lessonStepView,
+  hopIndex: stepHopIndex,
+  status: () => '',
+};
 import { readStoredThemePreference, syncTheme } from './theme';
 
 /** The only place that wires store, engine, URL and views together. */
@@ -33,7 +42,7 @@ export function App() {
 
   return (
     <StoreProvider store={store}>
-      <AppShell scenarios={BUILT_IN_SCENARIOS} />
+      <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={LESSON_SUPPORT} />
     </StoreProvider>
   );
 }

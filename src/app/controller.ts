@@ -8,6 +8,8 @@ import { podKey } from '../engine/cluster';
 import type { Cluster } from '../engine/model';
 import { decodeView, encodeView, type AppStore, type PacketChoice, type ViewState } from '../store';
 import type { EngineClient } from '../worker/client';
+import { LESSONS } from './lessons';
+import { lessonStepView, parseLessonHash, routeHash } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
 export const EDITS_KEY_PREFIX = 'packetwalk.edits.';
@@ -23,7 +25,7 @@ export interface ControllerEnv {
 }
 
 export function scenarioText(view: ViewState): string {
-  return view.scenarioText ?? BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)!.text;
+  return view.scenarioText ?? BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ?? '';
 }
 
 /** A first packet worth walking: the first pod to a pod on another node that declares a port. */
@@ -48,6 +50,17 @@ export function startController(
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.
   function openLink(): void {
     const hash = env.location.hash;
+    const lessonRoute = parseLessonHash(hash, LESSONS);
+    if (lessonRoute) {
+      get().setNotice(null);
+      get().setRoute(lessonRoute);
+      if (lessonRoute.page === 'lesson') {
+        const lesson = LESSONS.find((l) => l.id === lessonRoute.lessonId)!;
+        get().setView(lessonStepView(lesson, lessonRoute.step));
+      }
+      return;
+    }
+    get().setRoute({ page: 'walk' });
     const query = hash.startsWith(`${ROUTE}?`) ? hash.slice(ROUTE.length + 1) : '';
     const decoded = decodeView(query, known);
     let view = decoded.view;
@@ -144,11 +157,28 @@ export function startController(
   const stopHash = env.onHashChange?.(openLink);
 
   const unsubscribe = store.subscribe((state, previous) => {
+    const route = state.route;
+    if (route !== previous.route) {
+      const hash = routeHash(route);
+      env.history.replaceState(null, '', hash ?? `${ROUTE}?${encodeView(state.view)}`);
+      const before = previous.route;
+      const moved =
+        route.page === 'lesson' &&
+        (before.page !== 'lesson' ||
+          before.lessonId !== route.lessonId ||
+          before.step !== route.step);
+      if (moved) {
+        const lesson = LESSONS.find((l) => l.id === route.lessonId);
+        if (lesson) state.setView(lessonStepView(lesson, route.step));
+        return;
+      }
+    }
+    const inWalk = route.page === 'walk';
     const v = state.view;
     const p = previous.view;
     if (v === p) return;
-    env.history.replaceState(null, '', `${ROUTE}?${encodeView(v)}`);
-    if (v.scenarioId !== p.scenarioId && v.scenarioText === null) {
+    if (inWalk) env.history.replaceState(null, '', `${ROUTE}?${encodeView(v)}`);
+    if (inWalk && v.scenarioId !== p.scenarioId && v.scenarioText === null) {
       // Switching scenarios brings back what was edited in that scenario before.
       const saved = env.storage?.getItem(EDITS_KEY_PREFIX + v.scenarioId) ?? null;
       if (saved !== null) {
@@ -157,7 +187,7 @@ export function startController(
       }
     }
     if (v.scenarioId !== p.scenarioId || v.scenarioText !== p.scenarioText) {
-      if (v.scenarioId === p.scenarioId && env.storage) {
+      if (inWalk && v.scenarioId === p.scenarioId && env.storage) {
         if (v.scenarioText === null) env.storage.removeItem(EDITS_KEY_PREFIX + v.scenarioId);
         else env.storage.setItem(EDITS_KEY_PREFIX + v.scenarioId, v.scenarioText);
       }

@@ -1,8 +1,12 @@
 import { useEffect } from 'react';
-import { useAppStore, useAppStoreApi, type Layout } from '../store';
+import type { Hop } from '../datapath/hop';
+import type { Lesson, LessonStep } from '../lessons/types';
+import { useAppStore, useAppStoreApi, type Layout, type ViewState } from '../store';
 import { CniPanel, stageWords, type Cni } from './CniPanel';
 import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
+import { LessonList } from './LessonList';
+import { LessonPlayer } from './LessonPlayer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { MatrixPanel } from './MatrixPanel';
 import { ModeSelects } from './ModeSelects';
@@ -23,9 +27,38 @@ const LAYOUT_LABEL: Record<Layout, string> = {
   cilium: 'Cilium only',
 };
 
+export interface LessonSupport {
+  readonly lessons: readonly Lesson[];
+  readonly stepView: (lesson: Lesson, step: number) => ViewState;
+  readonly hopIndex: (step: LessonStep, hops: readonly Hop[]) => number;
+  readonly status: (lessonId: string) => string;
+  readonly onAnswer?: (lessonId: string, stepId: string, answer: string, correct: boolean) => void;
+}
+
+const NO_LESSONS: LessonSupport = {
+  lessons: [],
+  stepView: () => {
+    throw new Error('no lessons');
+  },
+  hopIndex: () => 0,
+  status: () => '',
+};
+
 /** The visualizer: header, controls, the CNI panels side by side, the side panels, the status line. */
-export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }) {
+export function AppShell({
+  scenarios,
+  lessonSupport = NO_LESSONS,
+}: {
+  scenarios: readonly ScenarioChoice[];
+  lessonSupport?: LessonSupport;
+}) {
   const store = useAppStoreApi();
+  const route = useAppStore((s) => s.route);
+  const setRoute = useAppStore((s) => s.setRoute);
+  const lesson =
+    route.page === 'lesson'
+      ? lessonSupport.lessons.find((l) => l.id === route.lessonId)
+      : undefined;
   const view = useAppStore((s) => s.view);
   const notice = useAppStore((s) => s.notice);
   const walks = useAppStore((s) => s.walks);
@@ -53,6 +86,17 @@ export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }
         return;
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       const s = store.getState();
+      const r = s.route;
+      if (
+        r.page === 'lesson' &&
+        (e.key === 'PageDown' || e.key === 'n' || e.key === 'PageUp' || e.key === 'p')
+      ) {
+        e.preventDefault();
+        const next = e.key === 'PageDown' || e.key === 'n' ? r.step + 1 : r.step - 1;
+        const count = lessonSupport.lessons.find((l) => l.id === r.lessonId)?.steps.length ?? 0;
+        if (next >= 0 && next < count) s.setRoute({ ...r, step: next });
+        return;
+      }
       if (e.key === ' ') {
         e.preventDefault();
         s.setPlaying(!s.playing && s.view.step < longest - 1);
@@ -69,7 +113,7 @@ export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, longest]);
+  }, [store, longest, lessonSupport]);
 
   const builtIn = scenarios.find((s) => s.id === view.scenarioId) ?? scenarios[0];
   const announce = shown
@@ -92,6 +136,22 @@ export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }
             See the same packet walk through Calico and Cilium, hook by hook.
           </p>
         </div>
+        <nav className="segmented" aria-label="Pages">
+          <button
+            type="button"
+            aria-pressed={route.page === 'walk'}
+            onClick={() => setRoute({ page: 'walk' })}
+          >
+            Visualizer
+          </button>
+          <button
+            type="button"
+            aria-pressed={route.page !== 'walk'}
+            onClick={() => setRoute({ page: 'lessons' })}
+          >
+            Lessons
+          </button>
+        </nav>
         <div className="header-tools">
           <label>
             Scenario
@@ -101,6 +161,9 @@ export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }
                   {s.title}
                 </option>
               ))}
+              {!scenarios.some((s) => s.id === view.scenarioId) && (
+                <option value={view.scenarioId}>This lesson’s scenario</option>
+              )}
             </select>
           </label>
           <div className="segmented" role="group" aria-label="Layout">
@@ -138,39 +201,58 @@ export function AppShell({ scenarios }: { scenarios: readonly ScenarioChoice[] }
           </button>
         </div>
       )}
-      <div className="toolbar">
-        <Controls longest={longest} />
-        <PacketComposer />
-        <ModeSelects />
-      </div>
-      <div className={`workspace layout-${view.layout}`}>
-        <main className="panels">
-          {shown.map((c) => (
-            <ErrorBoundary key={c} name={c === 'calico' ? 'Calico' : 'Cilium'}>
-              <CniPanel cni={c} playback={c === 'calico' ? calico : cilium} />
-            </ErrorBoundary>
-          ))}
-        </main>
-        {(view.panels.includes('policies') || view.panels.includes('matrix')) && (
-          <aside className="side-panels">
-            {view.panels.includes('policies') && builtIn && (
-              <ErrorBoundary name="Policies">
-                <PoliciesPanel builtInText={builtIn.text} />
-              </ErrorBoundary>
-            )}
-            {view.panels.includes('matrix') && (
-              <ErrorBoundary name="Matrix">
-                <section className="side-panel" aria-labelledby="matrix-title">
-                  <h2 id="matrix-title">Connectivity matrix</h2>
-                  {shown.map((c, i) => (
-                    <MatrixPanel key={c} cni={c} showPortSelect={i === 0} />
-                  ))}
-                </section>
-              </ErrorBoundary>
-            )}
-          </aside>
-        )}
-      </div>
+      {route.page === 'lessons' ? (
+        <LessonList lessons={lessonSupport.lessons} status={lessonSupport.status} />
+      ) : (
+        <div className={lesson ? 'with-lesson' : 'without-lesson'}>
+          {lesson && route.page === 'lesson' && (
+            <LessonPlayer
+              lesson={lesson}
+              step={route.step}
+              stepView={lessonSupport.stepView(lesson, route.step)}
+              hopIndex={(hops) => lessonSupport.hopIndex(lesson.steps[route.step]!, hops)}
+              onAnswer={(stepId, answer, correct) =>
+                lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
+              }
+            />
+          )}
+          <div className="visualizer">
+            <div className="toolbar">
+              <Controls longest={longest} />
+              <PacketComposer />
+              <ModeSelects />
+            </div>
+            <div className={`workspace layout-${view.layout}`}>
+              <main className="panels">
+                {shown.map((c) => (
+                  <ErrorBoundary key={c} name={c === 'calico' ? 'Calico' : 'Cilium'}>
+                    <CniPanel cni={c} playback={c === 'calico' ? calico : cilium} />
+                  </ErrorBoundary>
+                ))}
+              </main>
+              {(view.panels.includes('policies') || view.panels.includes('matrix')) && (
+                <aside className="side-panels">
+                  {view.panels.includes('policies') && builtIn && (
+                    <ErrorBoundary name="Policies">
+                      <PoliciesPanel builtInText={builtIn.text} />
+                    </ErrorBoundary>
+                  )}
+                  {view.panels.includes('matrix') && (
+                    <ErrorBoundary name="Matrix">
+                      <section className="side-panel" aria-labelledby="matrix-title">
+                        <h2 id="matrix-title">Connectivity matrix</h2>
+                        {shown.map((c, i) => (
+                          <MatrixPanel key={c} cni={c} showPortSelect={i === 0} />
+                        ))}
+                      </section>
+                    </ErrorBoundary>
+                  )}
+                </aside>
+              )}
+            </div>
+          </div>
+        </div>
+      )}
       <p className="visually-hidden" aria-live="polite" data-testid="hop-announcer">
         {announce}
       </p>

@@ -15,6 +15,12 @@ import {
   type ViewState,
 } from './viewState';
 
+/** Which page is open: the free visualizer, the lesson list, or a step of a lesson (0-based). */
+export type Route =
+  | { readonly page: 'walk' }
+  | { readonly page: 'lessons' }
+  | { readonly page: 'lesson'; readonly lessonId: string; readonly step: number };
+
 export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
 export type Theme = 'light' | 'dark' | 'projector';
 export type EngineMode = 'starting' | 'worker' | 'main-thread';
@@ -41,6 +47,7 @@ export interface AppViewState {
   /** The last error the engine reported, shown to the user until the next one. */
   readonly engineError: string | null;
   readonly loadedScenario: LoadedScenario | null;
+  readonly route: Route;
   /** The URL-backed view: scenario, modes, packet, step, layout, panels. */
   readonly view: ViewState;
   /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
@@ -68,6 +75,7 @@ export interface AppActions {
   setEngineError(message: string | null): void;
   setLoadedScenario(scenario: LoadedScenario | null): void;
   setView(view: ViewState): void;
+  setRoute(route: Route): void;
   setScenario(id: string): void;
   /** Edited manifests for the current scenario; null returns to the built-in text. */
   setScenarioText(text: string | null): void;
@@ -110,6 +118,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   engineMode: 'starting',
   engineError: null,
   loadedScenario: null,
+  route: { page: 'walk' },
   view: DEFAULT_VIEW,
   notice: null,
   playing: false,
@@ -131,6 +140,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
     setEngineError: (engineError) => set({ engineError }),
     setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
     setView: (view) => set({ view }),
+    setRoute: (route) => set({ route }),
     setScenario: (scenarioId) =>
       set((s) => ({ view: { ...s.view, scenarioId, scenarioText: null, packet: null, step: 0 } })),
     setScenarioText: (scenarioText) => set((s) => ({ view: { ...s.view, scenarioText } })),

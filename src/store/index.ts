@@ -16,6 +16,7 @@ export type {
   AppViewState,
   EngineMode,
   LoadedScenario,
+  Route,
   WalkOutcome,
   Theme,
   ThemePreference,

@@ -1,0 +1,72 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures/app';
+
+test.describe('lessons', () => {
+  test('lists the 14 lessons and opens one at its first step', async ({ app, page }) => {
+    await app.goto('/#/lessons');
+    const items = page.locator('.lesson-list li');
+    await expect(items).toHaveCount(14);
+    await page.getByRole('button', { name: /^3\. / }).click();
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 11');
+    expect(page.url()).toMatch(/#\/lessons\/03-across-nodes\/1$/);
+    await app.ready();
+  });
+
+  test('keyboard steps through lesson 3, a checkpoint is answered wrong then right, and a reload resumes', async ({
+    app,
+    page,
+  }) => {
+    await app.goto('/#/lessons/03-across-nodes/1');
+    await app.ready();
+    await page.locator('body').press('n');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
+    await page.locator('body').press('n');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
+    // Step 3 asks which hook comes next after the bare packet left node-1.
+    const checkpoint = page.getByRole('region', { name: /next/i }).or(page.locator('.checkpoint'));
+    await expect(checkpoint).toBeVisible();
+    await page.getByLabel('delivered').check();
+    await page.getByRole('button', { name: 'Check answer' }).click();
+    await expect(page.locator('.checkpoint-feedback')).toContainText('Not quite');
+    await page.getByLabel('ingress hook').check();
+    await page.getByRole('button', { name: 'Check answer' }).click();
+    await expect(page.locator('.checkpoint-feedback')).toContainText('Right.');
+    await page.reload();
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
+    await page.locator('body').press('p');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
+  });
+
+  test('the visualizer stays live in a lesson, and "Back to the lesson view" restores the step', async ({
+    app,
+    page,
+  }) => {
+    await app.goto('/#/lessons/03-across-nodes/1');
+    await app.ready();
+    await page.getByLabel('Cilium routing').selectOption('geneve');
+    await page.getByRole('button', { name: 'Back to the lesson view' }).click();
+    await expect(page.getByLabel('Cilium routing')).not.toHaveValue('geneve');
+    await expect(page.getByRole('button', { name: 'Back to the lesson view' })).toHaveCount(0);
+  });
+
+  test('axe finds no serious or critical violations in the lesson list and player', async ({
+    app,
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    for (const path of ['/#/lessons', '/#/lessons/09-l7-policy/2']) {
+      await app.goto(path);
+      if (path.includes('09')) {
+        await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 9');
+        await expect(page.getByText(/^\d+ of \d+$/).first()).toBeVisible();
+      }
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations.filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      );
+      expect(
+        bad.map((v) => `${path}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+    }
+  });
+});

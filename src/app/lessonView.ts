@@ -1,0 +1,56 @@
+/**
+ * A lesson step as a view of the visualizer, and lesson routes in the URL hash.
+ */
+import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
+import type { Hop } from '../datapath/hop';
+import type { Lesson, LessonStep } from '../lessons/types';
+import { DEFAULT_VIEW, type Route, type ViewState } from '../store';
+
+export function lessonStepView(lesson: Lesson, index: number): ViewState {
+  const step = lesson.steps[Math.max(0, Math.min(index, lesson.steps.length - 1))]!;
+  const v = step.view;
+  const own = v.scenario.startsWith('./');
+  return {
+    scenarioId: own ? `${lesson.id}/${v.scenario.slice(2)}` : v.scenario,
+    scenarioText: own ? (lesson.scenarios[v.scenario] ?? '') : null,
+    calico: { ...DEFAULT_CALICO_CONFIG, ...v.calico },
+    cilium: { ...DEFAULT_CILIUM_CONFIG, ...v.cilium },
+    packet: v.packet ?? null,
+    step: typeof v.hop === 'number' ? v.hop : 0,
+    layout: v.layout ?? 'compare',
+    panels: v.panels ?? DEFAULT_VIEW.panels,
+    matrixPort: null,
+  };
+}
+
+/** The hop a step stops at in a walk: its index, or the first hop at its stage (and place). */
+export function stepHopIndex(step: LessonStep, hops: readonly Hop[]): number {
+  const target = step.view.hop;
+  if (target === undefined) return 0;
+  if (typeof target === 'number') return Math.min(target, Math.max(0, hops.length - 1));
+  const i = hops.findIndex(
+    (h) => h.stage === target.stage && (!target.where || h.where.includes(target.where)),
+  );
+  return Math.max(0, i);
+}
+
+export function routeHash(route: Route): string | null {
+  if (route.page === 'lessons') return '#/lessons';
+  if (route.page === 'lesson') return `#/lessons/${route.lessonId}/${route.step + 1}`;
+  return null;
+}
+
+/** `#/lessons` or `#/lessons/<id>/<n>` (n 1-based); null for anything else (the visualizer). */
+export function parseLessonHash(hash: string, lessons: readonly Lesson[]): Route | null {
+  if (hash === '#/lessons' || hash === '#/lessons/') return { page: 'lessons' };
+  const m = /^#\/lessons\/([^/]+)(?:\/(\d+))?$/.exec(hash);
+  if (!m) return null;
+  const lesson = lessons.find((l) => l.id === m[1]);
+  if (!lesson) return { page: 'lessons' };
+  const n = m[2] ? Number(m[2]) : 1;
+  return {
+    page: 'lesson',
+    lessonId: lesson.id,
+    step: Math.max(0, Math.min(n, lesson.steps.length) - 1),
+  };
+}

@@ -1,0 +1,87 @@
+import { useEffect, useRef } from 'react';
+import type { Hop } from '../datapath/hop';
+import type { Lesson } from '../lessons/types';
+import { useAppStore, type ViewState } from '../store';
+import { Checkpoint } from './Checkpoint';
+import { Markdown } from './Markdown';
+
+export interface LessonPlayerProps {
+  readonly lesson: Lesson;
+  readonly step: number;
+  /** The visualizer view the step sets (computed by the app). */
+  readonly stepView: ViewState;
+  /** The hop the step stops at in a walk. */
+  readonly hopIndex: (hops: readonly Hop[]) => number;
+  readonly onAnswer?: (stepId: string, answer: string, correct: boolean) => void;
+}
+
+const sameView = (a: ViewState, b: ViewState): boolean =>
+  JSON.stringify({ ...a, step: 0 }) === JSON.stringify({ ...b, step: 0 });
+
+/** One step of a lesson beside the live visualizer. */
+export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: LessonPlayerProps) {
+  const view = useAppStore((s) => s.view);
+  const walks = useAppStore((s) => s.walks);
+  const setRoute = useAppStore((s) => s.setRoute);
+  const setView = useAppStore((s) => s.setView);
+  const setStep = useAppStore((s) => s.setStep);
+  const current = lesson.steps[step]!;
+  const settled = useRef<string | null>(null);
+
+  // Once the step's walks arrive, stop at the hop the step names (once: then the learner drives).
+  const walk = view.layout === 'cilium' ? walks.cilium : walks.calico;
+  useEffect(() => {
+    const key = `${lesson.id}/${step}`;
+    if (settled.current === key || !walk?.ok || !sameView(view, stepView)) return;
+    settled.current = key;
+    if (typeof current.view.hop === 'object') setStep(hopIndex(walk.result.hops));
+  }, [walk, lesson.id, step, current, view, stepView, hopIndex, setStep]);
+
+  const go = (to: number) => setRoute({ page: 'lesson', lessonId: lesson.id, step: to });
+  return (
+    <aside className="lesson-pane" aria-labelledby="lesson-title">
+      <p className="lesson-crumb">
+        <button type="button" className="link" onClick={() => setRoute({ page: 'lessons' })}>
+          Lessons
+        </button>{' '}
+        › Lesson {lesson.number}
+      </p>
+      <h2 id="lesson-title">{lesson.title}</h2>
+      <p className="lesson-progress" data-testid="lesson-step">
+        Step {step + 1} of {lesson.steps.length}
+      </p>
+      <h3 className="step-title">{current.title}</h3>
+      <Markdown text={current.text} />
+      {!sameView(view, stepView) && (
+        <button type="button" onClick={() => setView(stepView)}>
+          Back to the lesson view
+        </button>
+      )}
+      {current.checkpoint && (
+        <Checkpoint
+          key={`${lesson.id}/${current.id}`}
+          checkpoint={current.checkpoint}
+          onAnswer={(answer, correct) => onAnswer?.(current.id, answer, correct)}
+        />
+      )}
+      <nav className="lesson-nav" aria-label="Lesson steps">
+        <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>
+          Previous step
+        </button>
+        <button
+          type="button"
+          onClick={() => go(step + 1)}
+          disabled={step >= lesson.steps.length - 1}
+        >
+          Next step
+        </button>
+      </nav>
+      {step === 0 && (
+        <details className="lesson-intro" open>
+          <summary>About this lesson</summary>
+          <Markdown text={lesson.body} />
+        </details>
+      )}
+    </aside>
+  );
+}
