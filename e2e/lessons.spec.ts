@@ -33,6 +33,15 @@ test.describe('lessons', () => {
     await expect(page.locator('.checkpoint-feedback')).toContainText('Right.');
     await page.reload();
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
+    // Progress is kept in the browser: the list says where the learner is and resumes there.
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('button', { name: 'Lessons' })
+      .click();
+    const lesson3 = page.locator('.lesson-list li').nth(2);
+    await expect(lesson3).toContainText('in progress');
+    await lesson3.getByRole('button').click();
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
     await page.locator('body').press('p');
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
   });

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useStore } from 'zustand';
+import { lessonStatus, resumeStep } from '../lessons/progress';
 import { AppShell, type LessonSupport } from '../components/AppShell';
 import { createAppStore, StoreProvider } from '../store';
 import { startController } from './controller';
@@ -7,13 +9,13 @@ import { LESSONS } from './lessons';
 import { lessonStepView, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
-const LESSON_SUPPORT: LessonSupport = {
-  lessons: LESSONS,
-  stepView: lessonStepView,
-  hopIndex: stepHopIndex,
-  status: () => '',
-};
+const STATUS_WORDS = {
+  'not-started': 'not started',
+  'in-progress': 'in progress',
+  done: 'done',
+} as const;
 import { readStoredThemePreference, syncTheme } from './theme';
+import { useProgress } from './useProgress';
 
 /** The only place that wires store, engine, URL and views together. */
 export function App() {
@@ -22,6 +24,30 @@ export function App() {
   );
 
   useEffect(() => syncTheme(store), [store]);
+
+  // Progress: every lesson step opened is remembered, so the list can resume where the learner was.
+  const progress = useProgress();
+  const route = useStore(store, (s) => s.route);
+  const { visit } = progress;
+  useEffect(() => {
+    if (route.page !== 'lesson') return;
+    const lesson = LESSONS.find((l) => l.id === route.lessonId);
+    if (lesson) visit(lesson.id, route.step, lesson.steps.length);
+  }, [route, visit]);
+  const lessonSupport: LessonSupport = useMemo(
+    () => ({
+      lessons: LESSONS,
+      stepView: lessonStepView,
+      hopIndex: stepHopIndex,
+      status: (id) => STATUS_WORDS[lessonStatus(progress.progress, id)],
+      resume: (id) =>
+        resumeStep(progress.progress, id, LESSONS.find((l) => l.id === id)?.steps.length),
+      onAnswer: progress.answer,
+      exportText: progress.exportText,
+      importText: progress.importText,
+    }),
+    [progress],
+  );
 
   useEffect(() => {
     const client = startEngine(store);
@@ -42,7 +68,7 @@ export function App() {
 
   return (
     <StoreProvider store={store}>
-      <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={LESSON_SUPPORT} />
+      <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} />
     </StoreProvider>
   );
 }

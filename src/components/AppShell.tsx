@@ -32,7 +32,12 @@ export interface LessonSupport {
   readonly stepView: (lesson: Lesson, step: number) => ViewState;
   readonly hopIndex: (step: LessonStep, hops: readonly Hop[]) => number;
   readonly status: (lessonId: string) => string;
+  /** The step (0-based) to reopen a lesson at. */
+  readonly resume?: (lessonId: string) => number;
   readonly onAnswer?: (lessonId: string, stepId: string, answer: string, correct: boolean) => void;
+  readonly exportText?: () => string;
+  /** Merges an exported progress file; returns an error message, or null when it was merged. */
+  readonly importText?: (text: string) => string | null;
 }
 
 const NO_LESSONS: LessonSupport = {
@@ -202,7 +207,7 @@ export function AppShell({
         </div>
       )}
       {route.page === 'lessons' ? (
-        <LessonList lessons={lessonSupport.lessons} status={lessonSupport.status} />
+        <LessonList support={lessonSupport} />
       ) : (
         <div className={lesson ? 'with-lesson' : 'without-lesson'}>
           {lesson && route.page === 'lesson' && (

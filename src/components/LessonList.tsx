@@ -1,36 +1,70 @@
-import type { Lesson } from '../lessons/types';
+import { useState } from 'react';
 import { useAppStore } from '../store';
+import type { LessonSupport } from './AppShell';
 
-/** The lessons, in order, each opening at its first step. */
-export function LessonList({
-  lessons,
-  status,
-}: {
-  lessons: readonly Lesson[];
-  status: (id: string) => string;
-}) {
+/** The lessons, in order, each reopening where the learner left it; progress export and import. */
+export function LessonList({ support }: { support: LessonSupport }) {
   const setRoute = useAppStore((s) => s.setRoute);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const exportProgress = () => {
+    if (!support.exportText) return;
+    const url = URL.createObjectURL(new Blob([support.exportText()], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'packetwalk-progress.json';
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
   return (
     <main className="lesson-list">
       <h2>Lessons</h2>
+      <div className="progress-tools">
+        <button type="button" onClick={exportProgress}>
+          Export progress
+        </button>
+        <label className="import">
+          Import progress
+          <input
+            type="file"
+            accept="application/json,.json"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file || !support.importText) return;
+              const error = support.importText(await file.text());
+              setMessage(
+                error ? `That file is not PacketWalk progress: ${error}` : 'Progress imported.',
+              );
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <p role="status">{message}</p>
+      </div>
       <ol>
-        {lessons.map((l) => (
-          <li key={l.id}>
-            <button
-              type="button"
-              className="lesson-link"
-              onClick={() => setRoute({ page: 'lesson', lessonId: l.id, step: 0 })}
-            >
-              <span className="lesson-title">
-                {l.number}. {l.title}
-              </span>
-              <span className="lesson-meta">
-                {l.duration} min · {l.steps.length} steps · {status(l.id)}
-              </span>
-            </button>
-            <p>{l.summary}</p>
-          </li>
-        ))}
+        {support.lessons.map((l) => {
+          const status = support.status(l.id);
+          return (
+            <li key={l.id} data-status={status}>
+              <button
+                type="button"
+                className="lesson-link"
+                onClick={() =>
+                  setRoute({ page: 'lesson', lessonId: l.id, step: support.resume?.(l.id) ?? 0 })
+                }
+              >
+                <span className="lesson-title">
+                  {l.number}. {l.title}
+                </span>
+                <span className="lesson-meta">
+                  {l.duration} min · {l.steps.length} steps{status ? ` · ${status}` : ''}
+                </span>
+              </button>
+              <p>{l.summary}</p>
+            </li>
+          );
+        })}
       </ol>
     </main>
   );
