@@ -36,21 +36,26 @@ export function stepHopIndex(step: LessonStep, hops: readonly Hop[]): number {
 
 export function routeHash(route: Route): string | null {
   if (route.page === 'lessons') return '#/lessons';
-  if (route.page === 'lesson') return `#/lessons/${route.lessonId}/${route.step + 1}`;
+  if (route.page === 'lesson') {
+    const base =
+      route.mode === 'present' ? 'present' : route.mode === 'speaker' ? 'speaker' : 'lessons';
+    return `#/${base}/${route.lessonId}/${route.step + 1}`;
+  }
   return null;
 }
 
-/** `#/lessons` or `#/lessons/<id>/<n>` (n 1-based); null for anything else (the visualizer). */
+/**
+ * `#/lessons`, or `#/lessons|present|speaker/<id>/<n>` (n 1-based); null for anything else (the
+ * visualizer).
+ */
 export function parseLessonHash(hash: string, lessons: readonly Lesson[]): Route | null {
   if (hash === '#/lessons' || hash === '#/lessons/') return { page: 'lessons' };
-  const m = /^#\/lessons\/([^/]+)(?:\/(\d+))?$/.exec(hash);
+  const m = /^#\/(lessons|present|speaker)\/([^/]+)(?:\/(\d+))?$/.exec(hash);
   if (!m) return null;
-  const lesson = lessons.find((l) => l.id === m[1]);
+  const lesson = lessons.find((l) => l.id === m[2]);
   if (!lesson) return { page: 'lessons' };
-  const n = m[2] ? Number(m[2]) : 1;
-  return {
-    page: 'lesson',
-    lessonId: lesson.id,
-    step: Math.max(0, Math.min(n, lesson.steps.length) - 1),
-  };
+  const n = m[3] ? Number(m[3]) : 1;
+  const step = Math.max(0, Math.min(n, lesson.steps.length) - 1);
+  const mode = m[1] === 'present' ? 'present' : m[1] === 'speaker' ? 'speaker' : undefined;
+  return { page: 'lesson', lessonId: lesson.id, step, ...(mode ? { mode } : {}) };
 }

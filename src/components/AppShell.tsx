@@ -12,6 +12,7 @@ import { MatrixPanel } from './MatrixPanel';
 import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';
 import { PoliciesPanel } from './PoliciesPanel';
+import { PresenterOverlay, SpeakerView } from './Presenter';
 import { ThemeToggle } from './ThemeToggle';
 import { usePanelActor, usePlaybackClock } from './usePlayback';
 
@@ -92,6 +93,8 @@ export function AppShell({
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       const s = store.getState();
       const r = s.route;
+      // Presenter mode and the speaker view have keys of their own.
+      if (r.page === 'lesson' && r.mode) return;
       if (
         r.page === 'lesson' &&
         (e.key === 'PageDown' || e.key === 'n' || e.key === 'PageUp' || e.key === 'p')
@@ -132,8 +135,14 @@ export function AppShell({
     })
     .join(' ');
 
+  if (route.page === 'lesson' && route.mode === 'speaker' && lesson) {
+    return <SpeakerView lesson={lesson} route={route} />;
+  }
+  const presenting = route.page === 'lesson' && route.mode === 'present';
+
   return (
-    <div className="app-shell">
+    <div className={`app-shell${presenting ? ' presenting' : ''}`}>
+      {presenting && lesson && <PresenterOverlay lesson={lesson} route={route} />}
       <header className="app-header">
         <div>
           <h1>PacketWalk</h1>

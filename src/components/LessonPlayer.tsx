@@ -37,7 +37,9 @@ export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: Les
     if (typeof current.view.hop === 'object') setStep(hopIndex(walk.result.hops));
   }, [walk, lesson.id, step, current, view, stepView, hopIndex, setStep]);
 
-  const go = (to: number) => setRoute({ page: 'lesson', lessonId: lesson.id, step: to });
+  const mode = useAppStore((s) => (s.route.page === 'lesson' ? s.route.mode : undefined));
+  const go = (to: number) =>
+    setRoute({ page: 'lesson', lessonId: lesson.id, step: to, ...(mode ? { mode } : {}) });
   return (
     <aside className="lesson-pane" aria-labelledby="lesson-title">
       <p className="lesson-crumb">
@@ -64,6 +66,15 @@ export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: Les
           onAnswer={(answer, correct) => onAnswer?.(current.id, answer, correct)}
         />
       )}
+      <p>
+        <button
+          type="button"
+          className="link"
+          onClick={() => setRoute({ page: 'lesson', lessonId: lesson.id, step, mode: 'present' })}
+        >
+          Present this lesson
+        </button>
+      </p>
       <nav className="lesson-nav" aria-label="Lesson steps">
         <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>
           Previous step

@@ -19,7 +19,13 @@ import {
 export type Route =
   | { readonly page: 'walk' }
   | { readonly page: 'lessons' }
-  | { readonly page: 'lesson'; readonly lessonId: string; readonly step: number };
+  | {
+      readonly page: 'lesson';
+      readonly lessonId: string;
+      readonly step: number;
+      /** Presenter mode (full screen, projector) or its speaker view (notes, next step, timer). */
+      readonly mode?: 'present' | 'speaker';
+    };
 
 export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
 export type Theme = 'light' | 'dark' | 'projector';

@@ -1,0 +1,226 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Lesson } from '../lessons/types';
+import { useAppStore } from '../store';
+import { Markdown } from './Markdown';
+import { usePresenterSync } from './usePresenterSync';
+
+interface LessonRoute {
+  page: 'lesson';
+  lessonId: string;
+  step: number;
+  mode?: 'present' | 'speaker';
+}
+
+/**
+ * Keeps this window's lesson step and the other presenter windows' in step (BroadcastChannel), either
+ * window driving. Returns the blank-screen state and its setter.
+ */
+function useSyncedStep(route: LessonRoute): { blank: boolean; setBlank: (on: boolean) => void } {
+  const setRoute = useAppStore((s) => s.setRoute);
+  const sync = usePresenterSync();
+  const [blank, setBlankLocal] = useState(false);
+  const { announce, remote } = sync;
+  useEffect(() => {
+    announce(route.lessonId, route.step);
+  }, [announce, route.lessonId, route.step]);
+  useEffect(() => {
+    if (!remote) return;
+    setBlankLocal(remote.blank);
+    if (remote.lessonId !== route.lessonId || remote.step !== route.step) {
+      setRoute({ ...route, lessonId: remote.lessonId, step: remote.step });
+    }
+    // Only a new remote state moves this window.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [remote]);
+  return {
+    blank,
+    setBlank: (on) => {
+      setBlankLocal(on);
+      sync.setBlank(on);
+    },
+  };
+}
+
+function useStepKeys(route: LessonRoute, count: number, extra: (e: KeyboardEvent) => boolean) {
+  const setRoute = useAppStore((s) => s.setRoute);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, select, textarea, [contenteditable="true"]')) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (extra(e)) return;
+      const next = ['ArrowRight', 'ArrowDown', ' ', 'PageDown'].includes(e.key);
+      const prev = ['ArrowLeft', 'ArrowUp', 'PageUp'].includes(e.key);
+      if (!next && !prev) return;
+      e.preventDefault();
+      const step = route.step + (next ? 1 : -1);
+      if (step >= 0 && step < count) setRoute({ ...route, step });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [route, count, extra, setRoute]);
+}
+
+/** Presenter mode's keys and overlays: F full screen, B blank, G go to step, O overview, S speaker view. */
+export function PresenterOverlay({ lesson, route }: { lesson: Lesson; route: LessonRoute }) {
+  const setRoute = useAppStore((s) => s.setRoute);
+  const { blank, setBlank } = useSyncedStep(route);
+  const [overview, setOverview] = useState(false);
+  const [goto, setGoto] = useState(false);
+  const gotoInput = useRef<HTMLInputElement>(null);
+
+  // The projector theme for as long as the room is watching.
+  useEffect(() => {
+    const root = document.documentElement;
+    const before = root.dataset.theme;
+    root.dataset.theme = 'projector';
+    return () => {
+      if (before) root.dataset.theme = before;
+    };
+  }, []);
+
+  useStepKeys(route, lesson.steps.length, (e) => {
+    const key = e.key.toLowerCase();
+    if (e.key === 'Escape') {
+      setOverview(false);
+      setGoto(false);
+      return false;
+    }
+    if (key === 'f') {
+      if (document.fullscreenElement) void document.exitFullscreen();
+      else void document.documentElement.requestFullscreen?.().catch(() => {});
+    } else if (key === 'b') setBlank(!blank);
+    else if (key === 'o') setOverview((o) => !o);
+    else if (key === 'g') {
+      e.preventDefault();
+      setGoto(true);
+    } else if (key === 's') {
+      window.open(
+        `#/speaker/${lesson.id}/${route.step + 1}`,
+        'packetwalk-speaker',
+        'popup,width=900,height=700',
+      );
+    } else return false;
+    return true;
+  });
+
+  useEffect(() => {
+    if (goto) gotoInput.current?.focus();
+  }, [goto]);
+
+  return (
+    <>
+      <p className="presenter-hint">
+        Presenting: ← → steps · F full screen · B blank · G go to · O overview · S speaker view ·{' '}
+        <button
+          type="button"
+          className="link"
+          onClick={() => setRoute({ page: 'lesson', lessonId: lesson.id, step: route.step })}
+        >
+          Stop presenting
+        </button>
+      </p>
+      {blank && (
+        <div
+          className="blank-screen"
+          data-testid="blank-screen"
+          aria-label="Screen blanked"
+          role="img"
+        />
+      )}
+      {overview && (
+        <div className="overlay" role="dialog" aria-label="Lesson overview">
+          <ol>
+            {lesson.steps.map((s, i) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  aria-current={i === route.step ? 'step' : undefined}
+                  onClick={() => {
+                    setRoute({ ...route, step: i });
+                    setOverview(false);
+                  }}
+                >
+                  {i + 1}. {s.title}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {goto && (
+        <form
+          className="overlay"
+          role="dialog"
+          aria-label="Go to step"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const n = Number(gotoInput.current?.value);
+            if (Number.isInteger(n) && n >= 1 && n <= lesson.steps.length)
+              setRoute({ ...route, step: n - 1 });
+            setGoto(false);
+          }}
+        >
+          <label>
+            Go to step (1–{lesson.steps.length})
+            <input
+              ref={gotoInput}
+              type="number"
+              min={1}
+              max={lesson.steps.length}
+              defaultValue={route.step + 1}
+            />
+          </label>
+          <button type="submit">Go</button>
+        </form>
+      )}
+    </>
+  );
+}
+
+/** The speaker view: this step's notes, the next step, a timer; drives the main window and follows it. */
+export function SpeakerView({ lesson, route }: { lesson: Lesson; route: LessonRoute }) {
+  const setRoute = useAppStore((s) => s.setRoute);
+  useSyncedStep(route);
+  useStepKeys(route, lesson.steps.length, () => false);
+  const [started, setStarted] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.floor((now - started) / 1000));
+  const current = lesson.steps[route.step]!;
+  const next = lesson.steps[route.step + 1];
+  const go = (step: number) => setRoute({ ...route, step });
+  return (
+    <main className="speaker-view" aria-labelledby="speaker-title">
+      <h1 id="speaker-title">Speaker view · {lesson.title}</h1>
+      <p className="speaker-step" data-testid="speaker-step">
+        Step {route.step + 1} of {lesson.steps.length}: {current.title}
+      </p>
+      <p className="speaker-timer" aria-label="Elapsed time">
+        {String(Math.floor(seconds / 60)).padStart(2, '0')}:{String(seconds % 60).padStart(2, '0')}{' '}
+        <button type="button" onClick={() => setStarted(Date.now())}>
+          Reset timer
+        </button>
+      </p>
+      <section aria-labelledby="notes-title">
+        <h2 id="notes-title">Notes</h2>
+        <Markdown text={current.notes ?? '_No notes for this step._'} />
+      </section>
+      <section aria-labelledby="next-title">
+        <h2 id="next-title">Next</h2>
+        <p>{next ? next.title : 'This is the last step.'}</p>
+      </section>
+      <nav className="lesson-nav" aria-label="Lesson steps">
+        <button type="button" onClick={() => go(route.step - 1)} disabled={route.step === 0}>
+          Previous step
+        </button>
+        <button type="button" onClick={() => go(route.step + 1)} disabled={!next}>
+          Next step
+        </button>
+      </nav>
+    </main>
+  );
+}
