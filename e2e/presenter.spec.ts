@@ -3,7 +3,6 @@ import { expect, test } from './fixtures/app';
 
 test.describe('presenter mode', () => {
   test('keys drive the steps, B blanks, O and G navigate, and the speaker view follows and drives', async ({
-    app,
     page,
   }) => {
     await page.goto('/#/present/03-across-nodes/1');
