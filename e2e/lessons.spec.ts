@@ -87,3 +87,20 @@ test.describe('lessons', () => {
     }
   });
 });
+
+test('lesson 13 ends with a questionnaire that recommends and explains', async ({ app, page }) => {
+  await app.goto('/#/lessons/13-choosing/8');
+  const q = page.getByRole('region', { name: 'Which CNI fits your cluster?' });
+  await expect(q).toBeVisible();
+  await q
+    .getByRole('group', { name: /Windows nodes/ })
+    .getByLabel('Yes')
+    .check();
+  await expect(page.getByTestId('recommendation')).toContainText('Leaning Calico');
+  await expect(page.getByTestId('recommendation')).toContainText('Windows');
+  await q
+    .getByRole('group', { name: /HTTP-level rules/ })
+    .getByLabel('Yes')
+    .check();
+  await expect(page.getByTestId('recommendation')).toContainText('It depends');
+});

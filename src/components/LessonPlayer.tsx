@@ -4,6 +4,7 @@ import type { Lesson } from '../lessons/types';
 import { useAppStore, type ViewState } from '../store';
 import { Checkpoint } from './Checkpoint';
 import { Markdown } from './Markdown';
+import { Questionnaire } from './Questionnaire';
 
 export interface LessonPlayerProps {
   readonly lesson: Lesson;
@@ -75,6 +76,9 @@ export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: Les
           Present this lesson
         </button>
       </p>
+      {lesson.questionnaire && step === lesson.steps.length - 1 && (
+        <Questionnaire data={lesson.questionnaire} />
+      )}
       <nav className="lesson-nav" aria-label="Lesson steps">
         <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>
           Previous step

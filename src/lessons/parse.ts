@@ -13,7 +13,16 @@ import { STAGES, type Stage } from '../datapath/hop';
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
-import type { Checkpoint, Lesson, LessonProblem, LessonStep, StepClaims, StepView } from './types';
+import type {
+  Checkpoint,
+  Lesson,
+  LessonProblem,
+  LessonStep,
+  Question,
+  Questionnaire,
+  StepClaims,
+  StepView,
+} from './types';
 
 export const LESSON_DIR = /^(\d{2})-[a-z0-9-]+$/;
 
@@ -126,11 +135,23 @@ export function parseLesson(input: LessonFiles): {
       });
     }
   }
+  const questionnaireText = input.files['questionnaire.yaml'];
+  let questionnaire: Questionnaire | undefined;
+  if (questionnaireText !== undefined) {
+    const parsed = parseYamlFile(questionnaireText, file('questionnaire.yaml'));
+    parsed.diagnostics
+      .filter((d) => d.severity === 'error')
+      .forEach((d) => problems.push(problemOf(d)));
+    const doc = parsed.documents[0];
+    if (doc) questionnaire = readQuestionnaire(new Reader(doc, 'questionnaire', sink));
+  }
   sink.filter((d) => d.severity === 'error').forEach((d) => problems.push(problemOf(d)));
   if (problems.length > 0 || !m) return { lesson: null, problems };
   const scenarios: Record<string, string> = {};
   for (const [name, text] of Object.entries(input.files)) {
-    if (name.endsWith('.yaml') && name !== 'steps.yaml') scenarios[`./${name}`] = text;
+    if (name.endsWith('.yaml') && name !== 'steps.yaml' && name !== 'questionnaire.yaml') {
+      scenarios[`./${name}`] = text;
+    }
   }
   return {
     lesson: {
@@ -142,6 +163,7 @@ export function parseLesson(input: LessonFiles): {
       prerequisites: front.prerequisites as string[],
       body,
       steps,
+      ...(questionnaire ? { questionnaire } : {}),
       scenarios,
     },
     problems,
@@ -312,6 +334,34 @@ function readCheckpoint(r: Reader, path: string): Checkpoint | undefined {
     };
   }
   return { kind, cni, question, choices, answer, explanation };
+}
+
+function readQuestionnaire(r: Reader): Questionnaire | undefined {
+  r.keys('', ['title', 'questions']);
+  const title = r.string('title', { required: true });
+  const questions: Question[] = [];
+  (r.list('questions', { required: true }) ?? []).forEach((_, i) => {
+    const q = `questions[${i}]`;
+    r.keys(q, ['id', 'question', 'options']);
+    const id = r.string(`${q}.id`, { required: true });
+    const question = r.string(`${q}.question`, { required: true });
+    const options = (r.list(`${q}.options`, { required: true }) ?? []).map((__, j) => {
+      const o = `${q}.options[${j}]`;
+      r.keys(o, ['label', 'points', 'why']);
+      r.keys(`${o}.points`, ['calico', 'cilium']);
+      return {
+        label: r.string(`${o}.label`, { required: true }) ?? '',
+        points: {
+          calico: r.int(`${o}.points.calico`, { required: true, min: 0, max: 5 }) ?? 0,
+          cilium: r.int(`${o}.points.cilium`, { required: true, min: 0, max: 5 }) ?? 0,
+        },
+        why: r.string(`${o}.why`, { required: true }) ?? '',
+      };
+    });
+    if (options.length < 2) r.error(`${q}.options`, 'a question offers at least two options');
+    if (id !== undefined && question !== undefined) questions.push({ id, question, options });
+  });
+  return title === undefined ? undefined : { title, questions };
 }
 
 function clean<T extends Record<string, unknown>>(o: T): T {

@@ -85,6 +85,24 @@ export interface LessonStep {
   readonly line: number;
 }
 
+/** A questionnaire that recommends a CNI and explains why (lesson 13's decision matrix). */
+export interface QuestionOption {
+  readonly label: string;
+  readonly points: Readonly<Record<Cni, number>>;
+  readonly why: string;
+}
+
+export interface Question {
+  readonly id: string;
+  readonly question: string;
+  readonly options: readonly QuestionOption[];
+}
+
+export interface Questionnaire {
+  readonly title: string;
+  readonly questions: readonly Question[];
+}
+
 export interface Lesson {
   /** The folder name, e.g. `03-across-nodes`. */
   readonly id: string;
@@ -97,6 +115,8 @@ export interface Lesson {
   /** The prose of lesson.md (Markdown, front matter removed). */
   readonly body: string;
   readonly steps: readonly LessonStep[];
+  /** `questionnaire.yaml`, when the lesson has one. */
+  readonly questionnaire?: Questionnaire;
   /** Scenario files of the lesson's own: name -> text. */
   readonly scenarios: Readonly<Record<string, string>>;
 }
