@@ -104,3 +104,17 @@ test('lesson 13 ends with a questionnaire that recommends and explains', async (
     .check();
   await expect(page.getByTestId('recommendation')).toContainText('It depends');
 });
+
+test('a step marks the words it asks the inspector to highlight', async ({ app, page }) => {
+  await app.goto('/#/lessons/02-same-node/4');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 4 of 7');
+  const marks = app.inspector('calico').locator('mark');
+  await expect(marks.first()).toBeVisible();
+  expect(await marks.allTextContents()).toContain('cali-fw-');
+  // Outside a lesson nothing is marked.
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('button', { name: 'Visualizer' })
+    .click();
+  await expect(page.locator('mark')).toHaveCount(0);
+});

@@ -10,6 +10,7 @@ import type { PanelPlayback } from './usePlayback';
 export type Cni = 'calico' | 'cilium';
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
+const NO_WORDS: readonly string[] = [];
 const STAGE_WORDS: Record<string, string> = {
   'in-pod': 'in the source pod',
   'egress-hook': 'egress hook',
@@ -30,6 +31,7 @@ export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback 
   const cluster = useAppStore((s) => s.cluster);
   const view = useAppStore((s) => s.view);
   const outcome = useAppStore((s) => s.walks[cni]);
+  const highlight = useAppStore((s) => (s.route.page === 'lesson' ? s.highlight : NO_WORDS));
   const config: WalkConfig =
     cni === 'calico' ? { cni, calico: view.calico } : { cni, cilium: view.cilium };
   const scene = useMemo(
@@ -93,6 +95,7 @@ export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback 
           total={hops.length}
           verdict={playback.final ? result?.verdict : undefined}
           dropReason={result?.dropReason}
+          highlight={highlight}
         />
       )}
     </section>

@@ -7,7 +7,13 @@ import type { Hop } from '../datapath/hop';
 import { walk } from '../datapath/walk';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
-import { describeHeaderChange, formatHeader, Inspector, type InspectorProps } from './Inspector';
+import {
+  describeHeaderChange,
+  formatHeader,
+  Highlighted,
+  Inspector,
+  type InspectorProps,
+} from './Inspector';
 
 afterEach(cleanup);
 
@@ -190,5 +196,24 @@ describe('header helpers', () => {
     expect(describeHeaderChange([{ proto: 'IPIP', src: 'a', dst: 'b' }, tcp], [tcp])).toBe(
       'Decapsulated: IPIP outer header removed.',
     );
+  });
+});
+
+describe('Highlighted', () => {
+  it('marks every occurrence of the words, taking them literally', () => {
+    const { container } = render(
+      <p>
+        <Highlighted
+          text="cali-fw-x then cali-tw-y (a.b) cali-fw-z"
+          words={['cali-fw-', '(a.b)']}
+        />
+      </p>,
+    );
+    expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual([
+      'cali-fw-',
+      '(a.b)',
+      'cali-fw-',
+    ]);
+    expect(container.textContent).toBe('cali-fw-x then cali-tw-y (a.b) cali-fw-z');
   });
 });

@@ -18,9 +18,25 @@ export interface InspectorProps {
   total: number;
   verdict: 'delivered' | 'dropped' | undefined;
   dropReason?: string;
+  /** Words to mark wherever they appear in the hop's place and table rows (set by a lesson step). */
+  highlight?: readonly string[];
+}
+
+/** Text with every occurrence of the highlight words wrapped in <mark>. */
+export function Highlighted({ text, words }: { text: string; words: readonly string[] }) {
+  const useful = words.filter((w) => w.length > 0);
+  if (useful.length === 0) return <>{text}</>;
+  const pattern = new RegExp(
+    `(${useful.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
+    'g',
+  );
+  return (
+    <>{text.split(pattern).map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</>
+  );
 }
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
+const NO_WORDS: readonly string[] = [];
 
 /** Each lifecycle stage in words: its name and what happens to a packet there. */
 const STAGES: Record<Stage, { name: string; gloss: string }> = {
@@ -118,7 +134,15 @@ function rowsOf(hop: Hop): readonly HopRow[] {
   return [];
 }
 
-function TableRows({ hop, label }: { hop: Hop; label: string }) {
+function TableRows({
+  hop,
+  label,
+  highlight,
+}: {
+  hop: Hop;
+  label: string;
+  highlight: readonly string[];
+}) {
   const rows = rowsOf(hop);
   const scroller = useRef<HTMLDivElement>(null);
   const current = useRef<HTMLTableRowElement>(null);
@@ -160,7 +184,9 @@ function TableRows({ hop, label }: { hop: Hop; label: string }) {
               >
                 <td className="inspector-row-number">{i + 1}</td>
                 <td>
-                  <code>{row.text}</code>
+                  <code>
+                    <Highlighted text={row.text} words={highlight} />
+                  </code>
                 </td>
                 <td className="inspector-row-result">
                   <span className="inspector-row-state">
@@ -185,6 +211,7 @@ export function Inspector({
   total,
   verdict,
   dropReason,
+  highlight = NO_WORDS,
 }: InspectorProps) {
   const id = useId();
   const title = `${TITLE[cni]} inspector`;
@@ -210,7 +237,9 @@ export function Inspector({
             <div>
               <dt>Interface / hook</dt>
               <dd>
-                <code>{hop.where}</code>
+                <code>
+                  <Highlighted text={hop.where} words={highlight} />
+                </code>
               </dd>
             </div>
             <div>
@@ -226,7 +255,7 @@ export function Inspector({
               <h4>
                 Table consulted: <code>{hop.table}</code>
               </h4>
-              <TableRows hop={hop} label={`Rows of ${hop.table}`} />
+              <TableRows hop={hop} label={`Rows of ${hop.table}`} highlight={highlight} />
             </>
           ) : null}
 

@@ -28,6 +28,11 @@ export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: Les
   const setStep = useAppStore((s) => s.setStep);
   const current = lesson.steps[step]!;
   const settled = useRef<string | null>(null);
+  const setHighlight = useAppStore((s) => s.setHighlight);
+  const words = current.view.highlight;
+  useEffect(() => {
+    setHighlight(words ?? []);
+  }, [words, setHighlight]);
 
   // Once the step's walks arrive, stop at the hop the step names (once: then the learner drives).
   const walk = view.layout === 'cilium' ? walks.cilium : walks.calico;

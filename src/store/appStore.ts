@@ -54,6 +54,8 @@ export interface AppViewState {
   readonly engineError: string | null;
   readonly loadedScenario: LoadedScenario | null;
   readonly route: Route;
+  /** Words a lesson step asks the inspector to highlight (a chain, a map, a route). */
+  readonly highlight: readonly string[];
   /** The URL-backed view: scenario, modes, packet, step, layout, panels. */
   readonly view: ViewState;
   /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
@@ -82,6 +84,7 @@ export interface AppActions {
   setLoadedScenario(scenario: LoadedScenario | null): void;
   setView(view: ViewState): void;
   setRoute(route: Route): void;
+  setHighlight(words: readonly string[]): void;
   setScenario(id: string): void;
   /** Edited manifests for the current scenario; null returns to the built-in text. */
   setScenarioText(text: string | null): void;
@@ -125,6 +128,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   engineError: null,
   loadedScenario: null,
   route: { page: 'walk' },
+  highlight: [],
   view: DEFAULT_VIEW,
   notice: null,
   playing: false,
@@ -147,6 +151,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
     setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
     setView: (view) => set({ view }),
     setRoute: (route) => set({ route }),
+    setHighlight: (highlight) => set({ highlight }),
     setScenario: (scenarioId) =>
       set((s) => ({ view: { ...s.view, scenarioId, scenarioText: null, packet: null, step: 0 } })),
     setScenarioText: (scenarioText) => set((s) => ({ view: { ...s.view, scenarioText } })),
