@@ -1,50 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../engine/parse/load';
-import { createEngine, type Engine } from '../engine/verdict';
 import {
   CALICO_DATAPLANES,
   CALICO_ENCAPS,
   CALICO_PEERINGS,
   CILIUM_ENCRYPTIONS,
   CILIUM_ROUTINGS,
-  DEFAULT_CALICO_CONFIG,
-  DEFAULT_CILIUM_CONFIG,
-  type CalicoConfig,
-  type CiliumConfig,
   type WalkConfig,
 } from './config';
 import type { Hop } from './hop';
 import type { PacketSpec } from './packet';
 import { buildScene, hopAnchor, placeHop, sceneElementIds, type Scene } from './scene';
+import type { Engine } from '../engine/verdict';
 import { walk } from './walk';
+import { calico, cilium, engineFor, SCENARIOS } from '../test/scenarios';
 
-const SCENARIOS = 'lessons/scenarios';
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
-
-const engines = new Map<string, Engine>();
-function engineFor(file: string): Engine {
-  let e = engines.get(file);
-  if (!e) {
-    const { cluster, diagnostics } = loadManifests([
-      { name: file, text: readFileSync(join(SCENARIOS, file), 'utf8') },
-    ]);
-    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    e = createEngine(cluster);
-    engines.set(file, e);
-  }
-  return e;
-}
-
-const calico = (over: Partial<CalicoConfig> = {}): WalkConfig => ({
-  cni: 'calico',
-  calico: { ...DEFAULT_CALICO_CONFIG, ...over },
-});
-const cilium = (over: Partial<CiliumConfig> = {}): WalkConfig => ({
-  cni: 'cilium',
-  cilium: { ...DEFAULT_CILIUM_CONFIG, ...over },
-});
 
 const CONFIGS: WalkConfig[] = [
   ...CALICO_DATAPLANES.flatMap((dataplane) =>

@@ -2,47 +2,21 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../engine/parse/load';
-import { createEngine, type Engine } from '../engine/verdict';
+import { createEngine } from '../engine/verdict';
 import {
   CALICO_DATAPLANES,
   CALICO_ENCAPS,
   CALICO_PEERINGS,
   CILIUM_ENCRYPTIONS,
   CILIUM_ROUTINGS,
-  DEFAULT_CALICO_CONFIG,
-  DEFAULT_CILIUM_CONFIG,
-  type CalicoConfig,
-  type CiliumConfig,
   type WalkConfig,
 } from './config';
 import type { Hop } from './hop';
 import { calicoVethName } from './naming';
 import type { PacketSpec } from './packet';
 import { walk, type WalkResult } from './walk';
+import { calico, cilium, engineFor, SCENARIOS } from '../test/scenarios';
 
-const SCENARIOS = 'lessons/scenarios';
-const engines = new Map<string, Engine>();
-function engineFor(file: string): Engine {
-  let e = engines.get(file);
-  if (!e) {
-    const { cluster, diagnostics } = loadManifests([
-      { name: file, text: readFileSync(join(SCENARIOS, file), 'utf8') },
-    ]);
-    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    e = createEngine(cluster);
-    engines.set(file, e);
-  }
-  return e;
-}
-
-const calico = (over: Partial<CalicoConfig> = {}): WalkConfig => ({
-  cni: 'calico',
-  calico: { ...DEFAULT_CALICO_CONFIG, ...over },
-});
-const cilium = (over: Partial<CiliumConfig> = {}): WalkConfig => ({
-  cni: 'cilium',
-  cilium: { ...DEFAULT_CILIUM_CONFIG, ...over },
-});
 const tcp = (
   from: string,
   to: string,
