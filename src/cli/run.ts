@@ -10,6 +10,7 @@
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
  * field); 1 an internal error (a bug: reported in one line, never a stack trace unless PACKETWALK_DEBUG).
  */
+import { BASELINE_LINE, BASELINE_NOTE } from '../engine/baseline';
 import { runBpfMaps, runIptablesSave } from './dump';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
@@ -21,7 +22,10 @@ const USAGE = `usage:
   cli selector EXPR FILE.yaml [--kind calico|k8s] [--json]
   ${WALK_USAGE.replace('usage: ', '')}
   cli iptables-save FILE.yaml [--node NODE] [--ipsets]
-  cli bpf-maps FILE.yaml [--endpoint NS/POD]`;
+  cli bpf-maps FILE.yaml [--endpoint NS/POD]
+
+${BASELINE_LINE}.
+${BASELINE_NOTE}`;
 
 export function main(argv: readonly string[], io: Io): number {
   const [command, ...rest] = argv;
