@@ -44,6 +44,12 @@ describe('AppShell', () => {
     }
   });
 
+  it('says in the footer which releases the model follows', () => {
+    renderShell();
+    const footer = screen.getByRole('contentinfo');
+    expect(footer.textContent).toContain('Models Calico v3.32, Cilium 1.18, Kubernetes 1.33');
+  });
+
   it('cycles the theme preference from the toggle', () => {
     const store = renderShell();
     fireEvent.click(screen.getByRole('button', { name: 'Theme: System' }));

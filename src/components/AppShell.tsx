@@ -4,6 +4,7 @@ import type { Lesson, LessonStep } from '../lessons/types';
 import { useAppStore, useAppStoreApi, type Layout, type ViewState } from '../store';
 import { CniPanel, stageWords, type Cni } from './CniPanel';
 import { Controls } from './Controls';
+import { AboutModel } from './AboutModel';
 import { EngineStatus } from './EngineStatus';
 import { LessonList } from './LessonList';
 import { LessonPlayer } from './LessonPlayer';
@@ -272,6 +273,7 @@ export function AppShell({
       </p>
       <footer className="app-footer">
         <EngineStatus />
+        <AboutModel />
       </footer>
     </div>
   );
