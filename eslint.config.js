@@ -18,6 +18,7 @@ const LAYERS = [
   'cli',
   'lessons',
   'test',
+  'registry',
 ];
 
 /** A pattern for a relative import that reaches into a sibling layer, e.g. `../datapath/walk`. */
@@ -65,12 +66,15 @@ function escape(s) {
 export const layers = {
   // Pure TypeScript: runs unchanged in the worker, in Node and in unit tests.
   engine: { packages: ['yaml'], layers: [] },
+  // Registries' data parts (panel ids and labels): pure data that the UI, the URL codec, the lesson
+  // parser and the e2e page objects all read. No React here; the component maps live in components/.
+  registry: { packages: [], layers: [] },
   datapath: { packages: [], layers: ['engine'] },
   machines: { packages: ['xstate'], layers: ['engine', 'datapath'] },
   worker: { packages: ['comlink'], layers: ['engine', 'datapath'] },
   store: {
     packages: ['zustand', 'react', 'lz-string'],
-    layers: ['engine', 'datapath', 'machines', 'worker'],
+    layers: ['engine', 'datapath', 'machines', 'worker', 'registry'],
   },
   viz: { packages: ['d3', 'd3-*'], layers: [], typeOnlyLayers: ['engine', 'datapath'] },
   // Components never import the worker or a raw store module: they use the hooks of store/index.ts.
@@ -84,7 +88,7 @@ export const layers = {
       '@lezer/*',
       'marked',
     ],
-    layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons'],
+    layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons', 'registry'],
     extra: [
       {
         regex: '(^|/)\\.\\./(.*/)?store/.+',
@@ -93,7 +97,7 @@ export const layers = {
     ],
   },
   // Lesson format, checker and replay: pure over engine/ and datapath/ (load.ts reads files in Node).
-  lessons: { packages: ['node:*'], layers: ['engine', 'datapath'] },
+  lessons: { packages: ['node:*'], layers: ['engine', 'datapath', 'registry'] },
   // Command-line entry points run in Node over the pure layers.
   cli: { packages: ['node:*'], layers: ['engine', 'datapath'] },
 };

@@ -13,6 +13,7 @@ import { STAGES, type Stage } from '../datapath/hop';
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
+import { isPanelId, PANELS } from '../registry/panels';
 import type {
   Checkpoint,
   Lesson,
@@ -260,8 +261,8 @@ function readView(
   const panels = r.strings(`${path}.panels`);
   if (panels) {
     panels.forEach((p, i) => {
-      if (!['inspector', 'policies', 'matrix'].includes(p))
-        r.error(`${path}.panels[${i}]`, `unknown panel "${p}" (inspector, policies, matrix)`);
+      if (!isPanelId(p))
+        r.error(`${path}.panels[${i}]`, `unknown panel "${p}" (${PANELS.join(', ')})`);
     });
     view.panels = panels;
   }

@@ -8,6 +8,7 @@
 import type { CalicoConfig, CiliumConfig } from '../datapath/config';
 import type { Stage } from '../datapath/hop';
 import type { Protocol } from '../engine/model';
+import type { PanelId } from '../registry/panels';
 
 export type Cni = 'calico' | 'cilium';
 
@@ -30,7 +31,7 @@ export interface StepView {
   /** The hop to stop at: an index, or the first hop at a stage (optionally whose `where` contains text). */
   readonly hop?: number | { readonly stage: Stage; readonly where?: string };
   readonly layout?: 'compare' | 'calico' | 'cilium';
-  readonly panels?: readonly ('inspector' | 'policies' | 'matrix')[];
+  readonly panels?: readonly PanelId[];
   /** Words to highlight in the inspector (a chain, a map, a route). */
   readonly highlight?: readonly string[];
 }

@@ -16,11 +16,12 @@ import {
   type CiliumConfig,
 } from '../datapath/config';
 import type { Protocol } from '../engine/model';
+import { isPanelId, type PanelId } from '../registry/panels';
 
 export type Layout = 'compare' | 'calico' | 'cilium';
 export const LAYOUTS: readonly Layout[] = ['compare', 'calico', 'cilium'];
-export type PanelId = 'inspector' | 'policies' | 'matrix';
-export const PANELS: readonly PanelId[] = ['inspector', 'policies', 'matrix'];
+// The panel ids come from the panels registry: a link may name exactly the registry's panels.
+export { PANELS, type PanelId } from '../registry/panels';
 
 export interface PacketChoice {
   /** `ns/pod`. */
@@ -204,9 +205,9 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   const panelText = get('panels');
   if (panelText !== undefined) {
     const list = panelText === '' ? [] : panelText.split(',');
-    const bad = list.filter((x) => !(PANELS as readonly string[]).includes(x));
+    const bad = list.filter((x) => !isPanelId(x));
     if (bad.length > 0) problems.push(`unknown panel ${bad.map((b) => `"${b}"`).join(', ')}`);
-    panels = list.filter((x): x is PanelId => (PANELS as readonly string[]).includes(x));
+    panels = list.filter(isPanelId);
   }
 
   let matrixPort: number | null = null;

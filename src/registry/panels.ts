@@ -1,0 +1,35 @@
+/**
+ * The panels registry, data part: every panel the visualizer can open, once. The URL codec
+ * (store/viewState.ts), the lesson parser (lessons/parse.ts), the shell's panel toggles and the e2e
+ * page object all derive from this list; the components that draw each panel are mapped to these ids
+ * in components/panels.tsx. Pure data, no React, so Node (lesson checker, CLI) can import it.
+ *
+ * Adding a panel: one entry here, one entry in components/panels.tsx, and the panel's own files.
+ */
+
+/** Where a panel opens: inside each CNI panel (one per CNI), or in the side column beside them. */
+export type PanelPlace = 'cni' | 'side';
+
+export interface PanelSpec {
+  /** The id in URLs (`panels=inspector,matrix`) and in lesson steps (`panels: [matrix]`). */
+  readonly id: string;
+  /** The toggle's name in the header (what tests and screen-reader users find it by). */
+  readonly label: string;
+  readonly place: PanelPlace;
+}
+
+export const PANEL_SPECS = [
+  { id: 'inspector', label: 'Inspector', place: 'cni' },
+  { id: 'policies', label: 'Policies', place: 'side' },
+  { id: 'matrix', label: 'Matrix', place: 'side' },
+] as const satisfies readonly PanelSpec[];
+
+export type PanelId = (typeof PANEL_SPECS)[number]['id'];
+
+/** Every panel id, in the order the toggles show them. */
+export const PANELS: readonly PanelId[] = PANEL_SPECS.map((p) => p.id);
+
+export const isPanelId = (value: string): value is PanelId =>
+  (PANELS as readonly string[]).includes(value);
+
+export const panelSpec = (id: PanelId): PanelSpec => PANEL_SPECS.find((p) => p.id === id)!;
