@@ -23,7 +23,7 @@
  */
 import { cidrContainsIP, parseIPv4, type Cidr } from '../cidr';
 import { indexCluster, podKey } from '../cluster';
-import type { Cluster, Direction, Pod, Protocol } from '../model';
+import type { Cluster, Direction, Pod } from '../model';
 import {
   felixPolicies,
   felixSelector,
@@ -40,6 +40,7 @@ import type {
   IptChain,
   IptMatch,
   IptRule,
+  NamedPortProtocol,
   RuleOrigin,
 } from './dataplane';
 import {
@@ -144,9 +145,11 @@ class IpSetRegistry {
 
   /**
    * A named port's set over a selector's endpoints: `ip,proto:port` for every matching endpoint
-   * that declares a port with that name and protocol (network sets have no ports).
+   * that declares a port with that name and protocol (network sets have no ports). With `any`
+   * (a rule without a protocol), every port of that name joins with its own protocol
+   * (labelindex/named_port_index.go, ipsetmember `MatchesModelProtocol`).
    */
-  namedPort(selectorText: string, protocol: Protocol, port: string): string {
+  namedPort(selectorText: string, protocol: NamedPortProtocol, port: string): string {
     const sel = felixSelector(selectorText);
     const name = namedPortIpSetName(sel.canonical, protocol, port);
     if (!this.sets.has(name)) {
@@ -154,8 +157,8 @@ class IpSetRegistry {
       for (const w of this.source.workloads) {
         if (!sel.match(w.labels)) continue;
         for (const p of w.pod.ports) {
-          if (p.name === port && p.protocol === protocol) {
-            members.push(`${w.pod.ip},${protocol.toLowerCase()}:${p.port}`);
+          if (p.name === port && (protocol === 'any' || p.protocol === protocol)) {
+            members.push(`${w.pod.ip},${p.protocol.toLowerCase()}:${p.port}`);
           }
         }
       }
@@ -216,7 +219,7 @@ interface SideSets {
   notNets: readonly Cidr[];
 }
 
-function sideSets(e: FelixEntity, namedProto: Protocol, sets: IpSetRegistry): SideSets {
+function sideSets(e: FelixEntity, namedProto: NamedPortProtocol, sets: IpSetRegistry): SideSets {
   // combineMatchesIfPossible: with a positive selector, the notSelector filters it instead of
   // getting a set of its own ("(%s) && (!(%s))").
   const positive =
@@ -245,10 +248,13 @@ function sideSets(e: FelixEntity, namedProto: Protocol, sets: IpSetRegistry): Si
   return out;
 }
 
-function namedPortProtocol(r: FelixRule): Protocol {
-  // rule_scanner.go: named ports are TCP unless the rule says UDP or SCTP.
-  if (r.protocol?.number === 17) return 'UDP';
-  if (r.protocol?.number === 132) return 'SCTP';
+function namedPortProtocol(r: FelixRule): NamedPortProtocol {
+  // rule_scanner.go: a rule without a protocol looks its named ports up with ProtocolAny (each
+  // endpoint port matches with its own protocol); otherwise ipsetmember `ProtocolFrom`: UDP or
+  // SCTP as written, TCP for anything else.
+  if (r.protocol === undefined) return 'any';
+  if (r.protocol.number === 17) return 'UDP';
+  if (r.protocol.number === 132) return 'SCTP';
   return 'TCP';
 }
 
@@ -359,6 +365,7 @@ function renderPolicyRule(r: FelixRule, origin: RuleOrigin, sets: IpSetRegistry)
       });
     for (const set of dst.namedSets) m.push({ kind: 'set', dir: 'dst', set, ipPort: true });
   }
+  if (r.icmp) m.push({ kind: 'icmp', ...r.icmp });
   if (r.notProtocol) m.push({ kind: 'proto', number: r.notProtocol.number, negate: true });
   if (notSrcNets[0]) m.push({ kind: 'net', dir: 'src', cidr: notSrcNets[0], negate: true });
   if (src.notSelectorSet)
@@ -374,6 +381,7 @@ function renderPolicyRule(r: FelixRule, origin: RuleOrigin, sets: IpSetRegistry)
     m.push({ kind: 'ports', dir: 'dst', ranges: split, negate: true });
   for (const set of dst.notNamedSets)
     m.push({ kind: 'set', dir: 'dst', set, ipPort: true, negate: true });
+  if (r.notICMP) m.push({ kind: 'icmp', ...r.notICMP, negate: true });
   if (usingBlocks) m.push(markSet(allBlocks));
 
   // CombineMatchAndActionsForProtoRule (flow logs off, so no NFLOG rules).

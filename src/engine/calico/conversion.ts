@@ -20,6 +20,7 @@ import {
   type CalicoEntityRule,
   type CalicoPolicy,
   type CalicoPort,
+  type CalicoIcmpMatch,
   type CalicoRule,
   type Cluster,
   type Direction,
@@ -29,6 +30,7 @@ import {
   type PortSpec,
 } from '../model';
 import { protocolHasPorts, protocolNumber } from './felixConfig';
+import { felixIcmpMatch, type FelixIcmpMatch } from './icmp';
 import {
   LABEL_NAMESPACE,
   LABEL_ORCHESTRATOR,
@@ -74,6 +76,9 @@ export interface FelixRule {
   readonly action: FelixAction;
   readonly protocol?: FelixProtocol;
   readonly notProtocol?: FelixProtocol;
+  /** rule_convert.go: only a given type becomes a match (`icmp: {}` matches nothing more). */
+  readonly icmp?: FelixIcmpMatch;
+  readonly notICMP?: FelixIcmpMatch;
   readonly source: FelixEntity;
   readonly destination: FelixEntity;
   /** The user's rule this one came from. */
@@ -207,6 +212,8 @@ interface V3Rule {
   readonly action: CalicoAction;
   readonly protocol?: string;
   readonly notProtocol?: string;
+  readonly icmp?: CalicoIcmpMatch;
+  readonly notICMP?: CalicoIcmpMatch;
   readonly source: V3Entity;
   readonly destination: V3Entity;
   readonly rule: string;
@@ -227,23 +234,34 @@ function toFelixEntity(e: V3Entity, namespace: string | undefined): FelixEntity 
   };
 }
 
+function icmpFields(r: V3Rule): Pick<FelixRule, 'icmp' | 'notICMP'> {
+  const icmp = felixIcmpMatch(r.icmp);
+  const notICMP = felixIcmpMatch(r.notICMP);
+  return { ...(icmp ? { icmp } : {}), ...(notICMP ? { notICMP } : {}) };
+}
+
 /** rules.go `RuleAPIV2ToBackend`, plus the validator's verdict on ports. */
 function toFelixRule(r: V3Rule, namespace: string | undefined): FelixRule {
   const protocol = protocolOf(r.protocol);
   const notProtocol = protocolOf(r.notProtocol);
-  const hasPorts =
-    r.source.ports.length + r.source.notPorts.length + r.destination.ports.length > 0 ||
-    r.destination.notPorts.length > 0;
-  // libcalico-go/lib/validator/v3/validator.go `validateRule`: ports need a protocol that has
-  // ports (numorstring `SupportsPorts`: TCP, UDP, SCTP).
+  const sides = [r.source, r.destination];
+  const allPorts = sides.flatMap((e) => [...e.ports, ...e.notPorts]);
+  // libcalico-go/lib/validator/v3/validator.go `validateRule`: without a protocol, every port must
+  // be named (numorstring `AllPortsAreNamed`: each named port carries its own protocol); with a
+  // protocol, ports need one that has them (`SupportsPorts`: TCP, UDP, SCTP).
   const rejected =
-    hasPorts && !protocolHasPorts(protocol?.number ?? null)
-      ? 'ports need protocol TCP, UDP or SCTP (Calico rejects the rule)'
-      : undefined;
+    protocol === undefined
+      ? allPorts.some((p) => p.kind !== 'named')
+        ? 'numeric ports and ranges need protocol TCP, UDP or SCTP (Calico rejects the rule)'
+        : undefined
+      : allPorts.length > 0 && !protocolHasPorts(protocol.number)
+        ? 'ports need protocol TCP, UDP or SCTP (Calico rejects the rule)'
+        : undefined;
   return {
     action: ACTIONS[r.action],
     ...(protocol ? { protocol } : {}),
     ...(notProtocol ? { notProtocol } : {}),
+    ...icmpFields(r),
     source: toFelixEntity(r.source, namespace),
     destination: toFelixEntity(r.destination, namespace),
     rule: r.rule,
@@ -281,6 +299,8 @@ function calicoRule(r: CalicoRule, direction: Direction): V3Rule {
     action: r.action,
     ...(r.protocol !== undefined ? { protocol: r.protocol } : {}),
     ...(r.notProtocol !== undefined ? { notProtocol: r.notProtocol } : {}),
+    ...(r.icmp ? { icmp: r.icmp } : {}),
+    ...(r.notICMP ? { notICMP: r.notICMP } : {}),
     source: calicoEntity(r.source),
     destination: calicoEntity(r.destination),
     rule: `spec.${direction}[${r.index}]`,

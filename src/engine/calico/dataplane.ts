@@ -36,6 +36,13 @@ export type IptMatch =
       readonly ipPort: boolean;
       readonly negate?: boolean;
     }
+  /** `-m icmp [!] --icmp-type T[/C]` (match_builder.go `ICMPType`, `NotICMPTypeAndCode`…). */
+  | {
+      readonly kind: 'icmp';
+      readonly type: number;
+      readonly code?: number;
+      readonly negate?: boolean;
+    }
   /** `-m multiport --sports|--dports a,b:c`. */
   | {
       readonly kind: 'ports';
@@ -110,8 +117,12 @@ export interface CalicoIpSet {
   readonly members: readonly string[];
   /** The Felix selector (after Calico's rewriting) whose endpoints and network sets fill the set. */
   readonly selector: string;
-  readonly namedPort?: { readonly name: string; readonly protocol: Protocol };
+  /** `any` for a rule without a protocol: each port of that name joins with its own protocol. */
+  readonly namedPort?: { readonly name: string; readonly protocol: NamedPortProtocol };
 }
+
+/** The protocol a named port set is looked up with (felix ipsetmember.Protocol; `any` = ProtocolAny). */
+export type NamedPortProtocol = Protocol | 'any';
 
 export interface CalicoWorkload {
   /** `ns/pod`. */

@@ -505,6 +505,58 @@ describe('named ports carry their protocol', () => {
     expect(check(c, 'shop/db', 'shop/web', 80).allowed).toBe(true);
   });
 
+  describe('a rule without a protocol may list only named ports', () => {
+    // validator.go `validateRule` (numorstring.AllPortsAreNamed) accepts it; Felix looks the
+    // names up with ProtocolAny, so each port matches with its own protocol (felix FV
+    // named_ports_test.go "policy with nil protocol and named ports only").
+    const noProto = (destination: { ports?: (number | string)[]; notPorts?: string[] }) =>
+      calicoPolicy('shop/api-named', {
+        selector: "app == 'api'",
+        ingress: [{ action: 'Allow', destination }],
+      });
+
+    it('each named port matches with the protocol the pod gives it', () => {
+      const c = world({ calicoPolicies: [noProto({ ports: ['http', 'dns'] })] });
+      expect(check(c, 'shop/web', 'shop/api', 8080, 'TCP').allowed).toBe(true);
+      expect(check(c, 'shop/web', 'shop/api', 53, 'UDP').allowed).toBe(true);
+      // The port number alone is not enough: dns is UDP, http is TCP.
+      expect(check(c, 'shop/web', 'shop/api', 53, 'TCP').allowed).toBe(false);
+      expect(check(c, 'shop/web', 'shop/api', 8080, 'UDP').allowed).toBe(false);
+      expect(check(c, 'shop/web', 'shop/api', 5432, 'TCP').allowed).toBe(false);
+    });
+
+    it('Felix renders no -p match and a named-port set whose members carry their own protocol', () => {
+      const c = world({ calicoPolicies: [noProto({ ports: ['http', 'dns'] })] });
+      const dp = compileCalico(c);
+      const sets = Object.values(dp.ipsets).filter((s) => s.namedPort);
+      const dns = sets.find((s) => s.namedPort!.name === 'dns')!;
+      const http = sets.find((s) => s.namedPort!.name === 'http')!;
+      expect(dns.namedPort!.protocol).toBe('any');
+      expect(dns.members).toEqual(['10.244.1.6,udp:53']);
+      // No selector in the rule: the set spans every endpoint with a port named http (all()).
+      expect([...http.members].sort()).toEqual(['10.244.1.5,tcp:80', '10.244.1.6,tcp:8080']);
+      const save = iptablesSave(dp);
+      const line = save
+        .split('\n')
+        .find((l) => l.includes(dns.name) && l.startsWith('-A cali-pi-'));
+      expect(line).toBeDefined();
+      expect(line).not.toMatch(/ -p /);
+    });
+
+    it('a named notPort without a protocol excludes that port with its protocol', () => {
+      const c = world({ calicoPolicies: [noProto({ notPorts: ['dns'] })] });
+      expect(check(c, 'shop/web', 'shop/api', 53, 'UDP').allowed).toBe(false);
+      expect(check(c, 'shop/web', 'shop/api', 53, 'TCP').allowed).toBe(true);
+      expect(check(c, 'shop/web', 'shop/api', 8080, 'TCP').allowed).toBe(true);
+    });
+
+    it('a numeric port without a protocol is refused by the validator: the rule never matches', () => {
+      const c = world({ calicoPolicies: [noProto({ ports: ['http', 8080] })] });
+      expect(check(c, 'shop/web', 'shop/api', 8080, 'TCP').allowed).toBe(false);
+      expect(iptablesSave(compileCalico(c))).not.toMatch(/cali-pi-.*--match-set cali40n:/);
+    });
+  });
+
   it('a named port in a Kubernetes NetworkPolicy', () => {
     const knp = k8sPolicy('shop/api-http', {
       podSelector: { matchLabels: { app: 'api' } },

@@ -45,10 +45,11 @@ import {
   type K8sNetworkPolicy,
   type Peer,
   type Pod,
+  type ProbeProtocol,
   type Protocol,
   type ResolvedProbe,
 } from '../model';
-import { peerName } from '../probe';
+import { peerName, probeWhat } from '../probe';
 import { k8sRuleAllowing, k8sRuleName } from '../reference/k8s';
 import {
   DEFAULT_ENDPOINT_TO_HOST_ACTION,
@@ -58,6 +59,7 @@ import {
   protocolHasPorts,
   protocolNumber,
 } from './felixConfig';
+import { calicoIcmpFieldsMatch } from './icmp';
 import {
   calicoEndpointLabels,
   calicoNamespaceLabels,
@@ -280,7 +282,7 @@ interface Side {
 interface RuleContext {
   readonly cluster: Cluster;
   readonly policy: CalicoPolicy;
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
 }
 
 /**
@@ -347,11 +349,14 @@ function entityMatches(
   const portMatches = (p: CalicoPort): boolean => {
     if (typeof p.port === 'number')
       return side.port >= p.port && side.port <= (p.endPort ?? p.port);
-    if (side.peer.kind !== 'pod' || ruleProtocol === undefined) return false;
+    if (side.peer.kind !== 'pod') return false;
     const pod = side.peer.pod;
     if (hasPositive && !positive({ kind: 'pod', pod, namespace: pod.namespace })) return false;
+    // The port must carry the rule's protocol; a rule without one takes each port of that name
+    // with its own protocol, which must then be the packet's (Felix: ProtocolAny IP sets).
+    const wanted = ruleProtocol ?? ctx.protocol;
     return pod.ports.some(
-      (cp) => cp.name === p.port && cp.protocol === ruleProtocol && cp.port === side.port,
+      (cp) => cp.name === p.port && cp.protocol === wanted && cp.port === side.port,
     );
   };
   if (e.ports && e.ports.length > 0 && !e.ports.some(portMatches)) return false;
@@ -360,22 +365,29 @@ function entityMatches(
 }
 
 const PROTOCOL_OF: Record<number, Protocol> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
-const PROBE_PROTOCOL_NUMBER: Record<Protocol, number> = { TCP: 6, UDP: 17, SCTP: 132 };
+const PROBE_PROTOCOL_NUMBER: Record<ProbeProtocol, number> = {
+  TCP: 6,
+  UDP: 17,
+  SCTP: 132,
+  ICMP: 1,
+};
 
-function ruleHasPorts(r: CalicoRule): boolean {
-  return [r.source, r.destination].some(
-    (e) => (e.ports?.length ?? 0) + (e.notPorts?.length ?? 0) > 0,
-  );
-}
+const rulePorts = (r: CalicoRule): CalicoPort[] =>
+  [r.source, r.destination].flatMap((e) => [...(e.ports ?? []), ...(e.notPorts ?? [])]);
 
 /** Whether a Calico rule matches the probe. */
 function calicoRuleMatches(ctx: RuleContext, r: CalicoRule, probe: ResolvedProbe): boolean {
   const protocol = r.protocol !== undefined ? protocolNumber(r.protocol) : null;
-  // Calico's validation refuses ports without a protocol that has ports (TCP, UDP, SCTP).
-  if (ruleHasPorts(r) && !protocolHasPorts(protocol)) return false;
+  // Calico's validator (validator.go `validateRule`) refuses numeric ports and ranges without a
+  // protocol, and any port with a protocol that has none; a rule with only named ports may omit
+  // the protocol. The loader reports refused rules; this keeps the evaluator from matching them.
+  const ports = rulePorts(r);
+  if (r.protocol === undefined && ports.some((p) => typeof p.port === 'number')) return false;
+  if (r.protocol !== undefined && ports.length > 0 && !protocolHasPorts(protocol)) return false;
   const probeProtocol = PROBE_PROTOCOL_NUMBER[ctx.protocol];
   if (r.protocol !== undefined && protocol !== probeProtocol) return false;
   if (r.notProtocol !== undefined && protocolNumber(r.notProtocol) === probeProtocol) return false;
+  if (!calicoIcmpFieldsMatch(r, probe.icmp)) return false;
   // A named port carries its protocol: the rule's protocol picks which named ports count.
   const ruleProtocol = protocol !== null ? PROTOCOL_OF[protocol] : undefined;
   return (
@@ -411,7 +423,7 @@ function judge(cluster: Cluster, probe: ResolvedProbe, direction: Direction, pod
   const endpoint = podKey(pod);
   const base = { direction, endpoint };
   const other = peerName(direction === 'ingress' ? probe.src : probe.dst);
-  const what = `${probe.protocol} ${probe.port} ${fromTo(direction)} ${other}`;
+  const what = `${probeWhat(probe)} ${fromTo(direction)} ${other}`;
 
   if (direction === 'egress' && probe.protocol === 'UDP' && probe.port === VXLAN_PORT) {
     return {

@@ -828,12 +828,13 @@ export function selectorIpSetName(canonical: string, ipVersion: 4 | 6 = 4): stri
 /**
  * The IP set of a named port over a selector's endpoints (felix/calc/rule_scanner.go
  * `IPSetData.UniqueID`): ID `MakeUniqueID("n", selectorID + "," + protocol + "," + portName)`
- * with the protocol lower-case (labelindex `IPSetPortProtocol.String()`), named `cali40n:…`.
+ * with the protocol lower-case (ipsetmember `Protocol.String()`: `tcp`, `udp`, `sctp`, or `any`
+ * for a rule without a protocol), named `cali40n:…`.
  * A named port in a rule without a selector uses `all()` as the selector.
  */
 export function namedPortIpSetName(
   canonical: string,
-  protocol: 'TCP' | 'UDP' | 'SCTP',
+  protocol: 'TCP' | 'UDP' | 'SCTP' | 'any',
   portName: string,
   ipVersion: 4 | 6 = 4,
 ): string {

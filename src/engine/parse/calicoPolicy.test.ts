@@ -141,19 +141,35 @@ describe('rules', () => {
     expect(deny).toMatchObject({ protocol: 'UDP', notProtocol: 'UDP' });
   });
 
-  it('refuses ports without a protocol that has ports, as the validator does', () => {
+  it('refuses numeric ports without a protocol, and any port with a protocol that has none', () => {
     const r = calico(`
       ingress:
       - action: Allow
-        destination: {ports: [80]}
+        destination: {ports: [http, 80, "8000:8080"]}
       - action: Allow
         protocol: ICMP
         source: {notPorts: [http]}
     `);
     expect(fieldErrors(r)).toEqual([
-      'spec.ingress[0].destination.ports: rules that specify ports must set protocol to TCP or UDP or SCTP',
+      'spec.ingress[0].destination.ports[1]: rules with numeric port or port range must set protocol to TCP or UDP or SCTP (a rule without a protocol may list only named ports)',
+      'spec.ingress[0].destination.ports[2]: rules with numeric port or port range must set protocol to TCP or UDP or SCTP (a rule without a protocol may list only named ports)',
       'spec.ingress[1].source.notPorts: rules that specify ports must set protocol to TCP or UDP or SCTP',
     ]);
+  });
+
+  it('loads a rule without a protocol that lists only named ports (current validator)', () => {
+    const r = calico(`
+      ingress:
+      - action: Allow
+        destination: {ports: [http, dns]}
+        source: {notPorts: [metrics]}
+    `);
+    expect(errorsOf(r)).toEqual([]);
+    expect(warningsOf(r).filter((d) => d.field?.startsWith('spec'))).toEqual([]);
+    const rule = first(r).ingress[0]!;
+    expect(rule.protocol).toBeUndefined();
+    expect(rule.destination.ports).toEqual([{ port: 'http' }, { port: 'dns' }]);
+    expect(rule.source.notPorts).toEqual([{ port: 'metrics' }]);
   });
 
   it('validates actions, protocol names, port values and nets', () => {

@@ -9,9 +9,13 @@
  *   [Ingress] when there are no egress rules (even with no ingress rules), [Egress] when there are
  *   egress rules but no ingress rules, and both when both are present.
  * - libcalico-go/lib/validator/v3/validator.go: actions Allow|Deny|Log|Pass; protocol names
- *   `^(TCP|UDP|ICMP|ICMPv6|SCTP|UDPLite)$` or 1–255; "rules that specify ports must set protocol to
- *   TCP or UDP or SCTP"; "rules that specify ICMP fields must set protocol to ICMP"; ICMP code needs
- *   a type; `nets` strictly masked; "rule contains both IPv4 and IPv6 CIDRs"; HTTP match only on
+ *   `^(TCP|UDP|ICMP|ICMPv6|SCTP|UDPLite)$` or 1–255; "rules with numeric port or port range must
+ *   set protocol to TCP or UDP or SCTP" (a rule without a protocol may list only named ports: each
+ *   carries its own protocol, `numorstring.AllPortsAreNamed`; Felix FV named_ports_test.go "policy
+ *   with nil protocol and named ports only"); with a protocol, "rules that specify ports must set
+ *   protocol to TCP or UDP or SCTP"; "rules that specify ICMP fields must set protocol to ICMP";
+ *   ICMP code needs a type; rule `nets` strictly masked (the `net` validator, unlike NetworkSet
+ *   `nets`, which use `cidr`: see parseEntity); "rule contains both IPv4 and IPv6 CIDRs"; HTTP match only on
  *   Allow ingress rules with protocol TCP or none; `global()` "can only be used in an EntityRule
  *   namespaceSelector" and "cannot be combined with other selectors"; types without repeats;
  *   NetworkSet labels may not use `projectcalico.org/namespace`.
@@ -28,6 +32,7 @@ import { parseCidr, type Cidr } from '../cidr';
 import { parseCalicoSelector } from '../calico/selector';
 import type {
   CalicoAction,
+  CalicoIcmpMatch,
   CalicoEntityRule,
   CalicoNetworkSet,
   CalicoPolicy,
@@ -319,8 +324,17 @@ function parseRule(
   const protocol = protocolAt(ctx, childPath(path, 'protocol'));
   const notProtocol = protocolAt(ctx, childPath(path, 'notProtocol'));
   if (protocol === null || notProtocol === null) ok = false;
-  const portsAllowed = protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP';
+  // validator.go `validateRule`: with a protocol, ports need TCP, UDP or SCTP; without one, only
+  // named ports are allowed (each carries its own protocol), numeric ports and ranges are not.
+  const portsAllowed: PortsAllowed =
+    protocol === undefined
+      ? 'named'
+      : protocol === 'TCP' || protocol === 'UDP' || protocol === 'SCTP'
+        ? 'all'
+        : 'none';
 
+  // ICMP fields: see ../calico/icmp.ts for the sources and how each verdict path matches them.
+  const icmpFields: { icmp?: CalicoIcmpMatch; notICMP?: CalicoIcmpMatch } = {};
   for (const f of ['icmp', 'notICMP'] as const) {
     const p = childPath(path, f);
     if (!r.map(p)) continue;
@@ -335,7 +349,16 @@ function parseRule(
       r.error(p, 'rules that specify ICMP fields must set protocol to ICMP');
       ok = false;
     }
-    r.warn(p, `${f} type/code matching is not modelled (probes are TCP, UDP or SCTP)`);
+    if (f === 'notICMP' && type !== undefined && protocol !== 'ICMP' && protocol !== 'ICMPv6') {
+      r.warn(
+        p,
+        'notICMP without protocol: ICMP: Felix writes `-m icmp ! --icmp-type …` with no `-p icmp`, a match the kernel accepts only for protocol 1; PacketWalk lets the rule match ICMP packets only',
+      );
+    }
+    icmpFields[f] = {
+      ...(type !== undefined ? { type } : {}),
+      ...(code !== undefined ? { code } : {}),
+    };
   }
 
   const httpPath = childPath(path, 'http');
@@ -382,6 +405,7 @@ function parseRule(
     action,
     ...(protocol ? { protocol } : {}),
     ...(notProtocol ? { notProtocol } : {}),
+    ...icmpFields,
     source: source.rule,
     destination: destination.rule,
     index,
@@ -422,10 +446,13 @@ interface ParsedEntity {
   ipv6: boolean;
 }
 
+/** Which ports a rule's protocol allows: all (TCP, UDP, SCTP), named only (no protocol), none. */
+type PortsAllowed = 'all' | 'named' | 'none';
+
 function parseEntity(
   ctx: ObjectContext,
   path: string,
-  portsAllowed: boolean,
+  portsAllowed: PortsAllowed,
 ): ParsedEntity | undefined {
   const { r } = ctx;
   const result: ParsedEntity = { rule: {}, ipv4: false, ipv6: false };
@@ -466,7 +493,7 @@ function parseEntity(
     const p = childPath(path, f);
     const list = r.list(p);
     if (!list || list.length === 0) continue;
-    if (!portsAllowed) {
+    if (portsAllowed === 'none') {
       r.error(p, 'rules that specify ports must set protocol to TCP or UDP or SCTP');
       ok = false;
       continue;
@@ -474,8 +501,14 @@ function parseEntity(
     const ports: CalicoPort[] = [];
     list.forEach((raw, i) => {
       const port = calicoPort(ctx, childPath(p, i), raw);
-      if (port) ports.push(port);
-      else ok = false;
+      if (!port) ok = false;
+      else if (portsAllowed === 'named' && typeof port.port === 'number') {
+        r.error(
+          childPath(p, i),
+          'rules with numeric port or port range must set protocol to TCP or UDP or SCTP (a rule without a protocol may list only named ports)',
+        );
+        ok = false;
+      } else ports.push(port);
     });
     rule[f] = ports;
   }
