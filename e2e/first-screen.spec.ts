@@ -10,8 +10,12 @@ test.describe('first screen', () => {
     // The default scenario has three nodes; each panel draws them with their addresses.
     await expect(app.ciliumPanel.locator('g.node')).toHaveCount(3);
     await expect(app.calicoPanel.locator('text.node-address').first()).toHaveText('192.168.1.5');
+    // Calico names the IPAM blocks its routes use, Cilium the node's pod CIDR.
     await expect(app.calicoPanel.locator('text.node-cidr').first()).toHaveText(
-      'pods 10.244.0.0/24',
+      'IPAM blocks 10.244.0.0/26',
+    );
+    await expect(app.ciliumPanel.locator('text.node-cidr').first()).toHaveText(
+      'podCIDR 10.244.0.0/24',
     );
     // Side by side on a desktop-sized window.
     const calico = (await app.calicoPanel.boundingBox())!;

@@ -7,6 +7,14 @@
  * BGPPeer with a nodeSelector); docs.tigera.io/calico/latest/reference/architecture/design/
  * l3-interconnect-fabric ("AS per rack": a rack's nodes share their ToR's AS and peer with it over
  * iBGP; ToRs talk eBGP to the spine).
+ *
+ * VXLAN pools (Always and CrossSubnet) run without BGP: the VXLAN manifest sets `calico_backend:
+ * "vxlan"` (manifests/calico-vxlan.yaml), and calico-node then enables neither BIRD nor confd
+ * ("CALICO_NETWORKING_BACKEND is vxlan - no need to run a BGP daemon", node/filesystem/etc/rc.local).
+ * Felix programs the routes from the IPAM blocks (felix/dataplane/linux/vxlan_mgr.go). Where BIRD
+ * runs anyway (calico_backend "bird", e.g. to peer with a ToR), confd's kernel filter rejects the
+ * VXLAN pools' routes ("VXLAN routes are handled by Felix.", confd/pkg/backends/calico/
+ * bgp_processor.go, poolUsesVXLAN), so BGP still does not carry them into the nodes' tables.
  */
 import type { Cluster, ClusterNode } from '../engine/model';
 import { calicoUsesBgp, type CalicoConfig } from './config';
@@ -68,13 +76,16 @@ export function torName(rack: string): string {
   return `tor-${rack.replace(/[^a-zA-Z0-9-]+/g, '-')}`;
 }
 
+/** Why no BGP session is drawn in the VXLAN modes (one sentence, sources above). */
+export const VXLAN_NO_BGP =
+  'No BGP: with calico_backend "vxlan" calico-node runs neither BIRD nor confd, and Felix programs every pod route itself from the IPAM blocks (even where BIRD runs for other peers, confd leaves VXLAN routes to Felix).';
+
 export function bgpState(cluster: Cluster, config: CalicoConfig): BgpState {
   const nodes = cluster.nodes;
   if (!calicoUsesBgp(config)) {
     return {
       enabled: false,
-      summary:
-        'No BGP: in VXLAN mode Felix programs every pod route itself from the IPAM blocks, and BIRD does not run.',
+      summary: VXLAN_NO_BGP,
       speakers: [],
       sessions: [],
       routeReflectors: [],

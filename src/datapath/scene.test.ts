@@ -13,6 +13,8 @@ import type { PacketSpec } from './packet';
 import { buildScene, hopAnchor, placeHop, sceneElementIds, type Scene } from './scene';
 import type { Engine } from '../engine/verdict';
 import { walk } from './walk';
+import { calicoRoutes } from './routes';
+import { cidr, cidrContains } from '../engine/cidr';
 import { calico, cilium, engineFor, SCENARIOS } from '../test/scenarios';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
@@ -57,6 +59,48 @@ describe('buildScene', () => {
     const ciliumScene = buildScene(engine.cluster, cilium());
     for (const pod of ciliumScene.nodes.flatMap((n) => n.pods))
       expect(pod.veth).toMatch(/^lxc[0-9a-f]{12}$/);
+  });
+
+  it('names the pod ranges each CNI allocates from: Calico the /26 blocks its routes use, Cilium the pod CIDR', () => {
+    for (const file of FILES) {
+      const cluster = engineFor(file).cluster;
+      for (const config of [calico(), calico({ encap: 'vxlan' }), calico({ encap: 'none' })]) {
+        if (config.cni !== 'calico') continue;
+        const scene = buildScene(cluster, config);
+        for (const node of scene.nodes) {
+          expect(node.podRanges.caption).toBe('IPAM blocks');
+          const own = calicoRoutes(
+            cluster,
+            cluster.nodes.find((n) => n.name === node.name)!,
+            config.calico,
+          )
+            .filter((r) => r.type === 'blackhole')
+            .map((r) => (r.dst === 'default' ? 'default' : r.dst.text));
+          // The blocks the node box names are the ones the node blackholes and the others route to.
+          expect(node.podRanges.cidrs).toEqual(own);
+          for (const other of cluster.nodes.filter((n) => n.name !== node.name)) {
+            const toIt = calicoRoutes(cluster, other, config.calico)
+              .filter((r) => r.remoteNode === node.name)
+              .map((r) => (r.dst === 'default' ? 'default' : r.dst.text));
+            expect(toIt).toEqual(node.podRanges.cidrs);
+          }
+          for (const c of node.podRanges.cidrs) expect(c).toMatch(/\/26$/);
+          for (const p of node.pods)
+            expect(node.podRanges.cidrs.some((c) => cidrContains(cidr(c), p.ip))).toBe(true);
+          expect(node.podRanges.title).toContain('blockSize 26');
+          expect(node.podRanges.title).toContain(node.podCIDR);
+        }
+      }
+      for (const node of buildScene(cluster, cilium()).nodes) {
+        expect(node.podRanges).toMatchObject({ caption: 'podCIDR', cidrs: [node.podCIDR] });
+        expect(node.podRanges.title).toMatch(/CiliumNode's spec\.ipam\.podCIDRs/);
+        for (const p of node.pods) expect(cidrContains(cidr(node.podCIDR), p.ip)).toBe(true);
+      }
+    }
+    // The seed's first node: a /24 pod CIDR for Cilium, its first /26 block for Calico.
+    const seed = engineFor('seed-policies.yaml').cluster;
+    expect(buildScene(seed, calico()).nodes[0]!.podRanges.cidrs).toEqual(['10.244.0.0/26']);
+    expect(buildScene(seed, cilium()).nodes[0]!.podRanges.cidrs).toEqual(['10.244.0.0/24']);
   });
 
   it('stacks the layers each CNI and mode puts between the pod and the wire', () => {
@@ -126,6 +170,20 @@ describe('buildScene', () => {
     const vxlan = buildScene(cluster, calico({ peering: 'tor', encap: 'vxlan-crosssubnet' }));
     expect(vxlan.sessions).toEqual([]);
     expect(vxlan.spines).toEqual([]);
+    expect(vxlan.nodes.every((n) => n.as === undefined && !n.routeReflectorId)).toBe(true);
+    expect(vxlan.note?.label).toMatch(/^BIRD off \(calico_backend: vxlan\)/);
+    expect(vxlan.note?.title).toBe(vxlan.bgpSummary);
+    expect(vxlan.bgpSummary).toMatch(/runs neither BIRD nor confd/);
+    // Whichever peering is chosen, VXLAN draws no session and says why; BGP modes draw no note.
+    for (const peering of CALICO_PEERINGS) {
+      for (const encap of CALICO_ENCAPS) {
+        const scene = buildScene(cluster, calico({ peering, encap }));
+        const vx = encap.startsWith('vxlan');
+        expect(scene.sessions.length === 0, `${peering} ${encap}`).toBe(vx);
+        expect(scene.note !== undefined, `${peering} ${encap}`).toBe(vx);
+      }
+    }
+    expect(buildScene(cluster, cilium()).note).toBeUndefined();
     expect(vxlan.tunnel).toMatchObject({
       device: 'vxlan.calico',
       port: 4789,
@@ -155,6 +213,7 @@ describe('buildScene', () => {
           ),
           ...scene.sessions.map((s) => s.id),
           ...(scene.tunnel ? [scene.tunnel.id] : []),
+          ...(scene.note ? [scene.note.id] : []),
         ];
         expect(new Set(ids).size).toBe(ids.length);
         expect(sceneElementIds(scene)).toEqual(new Set(ids));

@@ -24,6 +24,8 @@ import { ENCAPS, type EncapKind } from './encap';
 import type { Hop } from './hop';
 import { calicoVethName, ciliumVethName } from './naming';
 import {
+  CALICO_BLOCK_SIZE,
+  calicoBlocks,
   calicoTunnelAddress,
   ciliumHostAddress,
   nodeSubnet,
@@ -67,11 +69,26 @@ export interface ScenePod {
   readonly veth: string;
 }
 
+/**
+ * The address ranges a node's pods take their IPs from, as this CNI's IPAM hands them out: what
+ * the node box says under its address, so it names the same prefixes the routes do.
+ */
+export interface ScenePodRanges {
+  /** `IPAM blocks` (Calico: the /26 blocks affine to the node) or `podCIDR` (Cilium). */
+  readonly caption: string;
+  readonly cidrs: readonly string[];
+  /** One or two sentences for a tooltip: where the ranges come from. */
+  readonly title: string;
+}
+
 export interface SceneNode {
   readonly id: string;
   readonly name: string;
   readonly internalIP: string;
+  /** The Node's `spec.podCIDR` as the manifest gives it. */
   readonly podCIDR: string;
+  /** The ranges this CNI's IPAM allocates the node's pods from (Calico blocks, Cilium pod CIDR). */
+  readonly podRanges: ScenePodRanges;
   /** The node's subnet (PacketWalk assumes a /24 per InternalIP). */
   readonly subnet: string;
   readonly rack: string;
@@ -151,6 +168,11 @@ export interface Scene {
   readonly sessions: readonly SceneSession[];
   /** How BGP is shaped, or why it is off; absent for Cilium (no BGP in these modes). */
   readonly bgpSummary?: string;
+  /**
+   * A note drawn under the network when the drawing alone would mislead: Calico's VXLAN modes run
+   * no BIRD, so no session is drawn and the note says who programs the routes instead.
+   */
+  readonly note?: { readonly id: string; readonly label: string; readonly title: string };
   readonly tunnel: SceneTunnel | null;
   readonly outside: { readonly id: string; readonly label: string };
 }
@@ -168,6 +190,7 @@ export const routerId = (ip: string): string => `router:${ip}`;
 export const torId = (name: string): string => `tor:${name}`;
 export const spineId = (name: string): string => `spine:${name}`;
 export const OUTSIDE_ID = 'outside';
+export const NOTE_ID = 'note';
 export const TUNNEL_ID = 'tunnel';
 
 // ---------------------------------------------------------------------------------------------
@@ -219,6 +242,34 @@ function calicoLayers(cluster: Cluster, node: ClusterNode, config: CalicoConfig)
   if (config.wireguard) layers.push(encapLayer(n, 'calico-wireguard'));
   layers.push(layer(n, 'eth0', 'eth0', node.internalIP));
   return layers;
+}
+
+/**
+ * Calico: the IPAM blocks affine to the node (IPPool blockSize 26, libcalico-go's ipam; the /26s the
+ * routes name: a `blackhole` on the node, `via` it on the others), from topology.ts's calicoBlocks.
+ * Cilium: the node's pod CIDR: in cluster-pool IPAM (the default) the operator writes it to the
+ * CiliumNode's spec.ipam.podCIDRs, with `ipam: kubernetes` it is the Node's spec.podCIDR
+ * (cilium Documentation/network/concepts/ipam/cluster-pool.rst and kubernetes.rst); PacketWalk
+ * takes the manifest's podCIDR for both.
+ */
+function podRangesOf(
+  cluster: Cluster,
+  node: ClusterNode,
+  cni: 'calico' | 'cilium',
+): ScenePodRanges {
+  if (cni === 'calico') {
+    const blocks = calicoBlocks(cluster, node).map((b) => b.text);
+    return {
+      caption: 'IPAM blocks',
+      cidrs: blocks,
+      title: `Calico IPAM blocks affine to ${node.name}: ${blocks.join(', ')} (IPPool blockSize ${CALICO_BLOCK_SIZE}). Pods get their addresses from these blocks, and routes to ${node.name}'s pods name them. calico-ipam does not use the Node's spec.podCIDR (${node.podCIDR.text}); PacketWalk carves the blocks out of it.`,
+    };
+  }
+  return {
+    caption: 'podCIDR',
+    cidrs: [node.podCIDR.text],
+    title: `${node.name}'s pod CIDR ${node.podCIDR.text}: in cluster-pool IPAM (Cilium's default) the operator assigns it in the CiliumNode's spec.ipam.podCIDRs; with ipam: kubernetes it is the Node's spec.podCIDR. Pods and cilium_host take their addresses from it.`,
+  };
 }
 
 function hasL7Policy(cluster: Cluster): boolean {
@@ -303,6 +354,7 @@ export function buildScene(cluster: Cluster, config: WalkConfig): Scene {
       name: node.name,
       internalIP: node.internalIP,
       podCIDR: node.podCIDR.text,
+      podRanges: podRangesOf(cluster, node, config.cni),
       subnet: nodeSubnet(node).text,
       rack: rackOf(node),
       ...(reflectors.has(node.name) ? { routeReflectorId: `rr:${node.name}` } : {}),
@@ -393,6 +445,15 @@ export function buildScene(cluster: Cluster, config: WalkConfig): Scene {
     links,
     sessions,
     ...(bgp ? { bgpSummary: bgp.summary } : {}),
+    ...(bgp && !bgp.enabled
+      ? {
+          note: {
+            id: NOTE_ID,
+            label: 'BIRD off (calico_backend: vxlan): Felix programs the pod routes, no BGP',
+            title: bgp.summary,
+          },
+        }
+      : {}),
     tunnel: tunnelOf(config),
     outside: { id: OUTSIDE_ID, label: 'outside the cluster' },
   };
@@ -416,6 +477,7 @@ export function sceneElementIds(scene: Scene): Set<string> {
   ])
     ids.add(x.id);
   if (scene.tunnel) ids.add(scene.tunnel.id);
+  if (scene.note) ids.add(scene.note.id);
   return ids;
 }
 
@@ -432,6 +494,8 @@ export interface HopPlace {
 
 const POD_IN = /eth0 in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
 const POD_SOCKET = /^([a-z0-9.-]+\/[a-z0-9.-]+) socket:/;
+/** Connect-time load balancing runs in the pod's socket call: `connect() in ns/pod: cgroup/…`. */
+const POD_CONNECT = /^connect\(\) in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
 const NODE_IN_PARENS = /\(([^()]+)\)/g;
 const SPINE_FIRST = /^(spine-\d+) → /;
 const NETFILTER =
@@ -483,7 +547,7 @@ export function placeHop(scene: Scene, hop: Hop): HopPlace {
   const node = scene.nodes.find((n) => n.name === hop.node);
   if (!node) return at(scene.outside.id);
 
-  const podKeyIn = POD_IN.exec(w)?.[1] ?? POD_SOCKET.exec(w)?.[1];
+  const podKeyIn = POD_IN.exec(w)?.[1] ?? POD_SOCKET.exec(w)?.[1] ?? POD_CONNECT.exec(w)?.[1];
   if (podKeyIn) {
     const pod = scene.nodes.flatMap((n) => n.pods).find((p) => p.key === podKeyIn);
     if (pod) return at(pod.id);

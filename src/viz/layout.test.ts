@@ -109,6 +109,37 @@ describe('layoutScene', () => {
     });
   });
 
+  it('puts the scene note under the network, clear of nodes, segment and tunnel labels', () => {
+    const label = 'BIRD off (calico_backend: vxlan): Felix programs the pod routes, no BGP';
+    for (const subnets of [1, 2]) {
+      const scene = syntheticScene({
+        nodes: 3,
+        podsPerNode: 2,
+        subnets,
+        tunnel: true,
+        note: label,
+      });
+      const layout = check(scene, { width: 800, height: 400 });
+      const note = layout.note!;
+      expect(note.id).toBe('note');
+      expect(note.box.width).toBeCloseTo(label.length * 6, 5);
+      const lowestLine = Math.max(
+        ...layout.segments.flatMap((s) => s.lines.flat().map((p) => p.y)),
+      );
+      // Below the lowest segment's label (13 px under its line) and the tunnel's (22 px).
+      expect(note.box.y).toBeGreaterThan(lowestLine + 22);
+      for (const n of layout.nodes) expect(boxOverlap(note.box, n.box)).toBe(false);
+      expect(note.box.x + note.box.width).toBeLessThanOrEqual(layout.width);
+      expect(note.box.y + note.box.height).toBeLessThanOrEqual(layout.height);
+    }
+    expect(
+      layoutScene(syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1 }), {
+        width: 800,
+        height: 400,
+      }).note,
+    ).toBeNull();
+  });
+
   it('puts more nodes on a row when the panel is wide', () => {
     const scene = syntheticScene({ nodes: 4, podsPerNode: 2, subnets: 1 });
     const rows = (size: Size) => new Set(layoutScene(scene, size).nodes.map((n) => n.box.y)).size;

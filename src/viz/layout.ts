@@ -96,6 +96,8 @@ export interface SceneLayout {
   readonly links: readonly LaidEdge[];
   readonly sessions: readonly LaidEdge[];
   readonly tunnel: LaidLine | null;
+  /** The scene's note (datapath Scene.note), one line under the lowest segment. */
+  readonly note: LaidOut | null;
   /** Where the packet sits when it is at an element, for every element id. */
   readonly anchors: Readonly<Record<string, Point>>;
   /** For elements inside a node (pods, veths, layers, badges, the node itself): the node's id. */
@@ -125,6 +127,10 @@ export const SIZES = {
   outsideW: 144,
   outsideH: 36,
   columnGap: 36,
+  /** The note's line: its height, its gap below the last segment's label, its font size. */
+  noteH: 14,
+  noteGap: 14,
+  noteFont: 10,
 } as const;
 
 const center = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
@@ -373,6 +379,19 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
     anchors[scene.tunnel.id] = anchor;
   }
 
+  // The note: a line of text at the left, below the last segment's label (and the tunnel's).
+  let note: LaidOut | null = null;
+  if (scene.note) {
+    const box: Box = {
+      x: left,
+      y: y + S.noteGap,
+      width: scene.note.label.length * S.noteFont * 0.6,
+      height: S.noteH,
+    };
+    note = { id: scene.note.id, box };
+    anchors[note.id] = center(box);
+  }
+
   // The drawing's extent: everything placed, plus the margin.
   let width = 0;
   let height = 0;
@@ -382,6 +401,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
   };
   for (const n of nodes) grow(n.box);
   for (const x of [...gateways, ...spines, outside]) grow(x.box);
+  if (note) grow(note.box);
   for (const seg of segments)
     for (const [a, b] of seg.lines)
       grow({
@@ -401,6 +421,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
     links,
     sessions,
     tunnel,
+    note,
     anchors,
     owner,
   };

@@ -13,6 +13,8 @@ export interface SyntheticOptions {
   readonly fabric?: boolean;
   readonly tunnel?: boolean;
   readonly cni?: 'calico' | 'cilium';
+  /** A scene note (Calico VXLAN's "BIRD off") of this text. */
+  readonly note?: string;
 }
 
 const LAYERS: readonly LayerKind[] = ['routing', 'iptables', 'tunnel', 'eth0'];
@@ -26,6 +28,10 @@ export function syntheticScene(o: SyntheticOptions): Scene {
       name,
       internalIP: `192.168.${(i % o.subnets) + 1}.${10 + i}`,
       podCIDR: `10.244.${i}.0/24`,
+      podRanges:
+        o.cni === 'cilium'
+          ? { caption: 'podCIDR', cidrs: [`10.244.${i}.0/24`], title: `pod CIDR of ${name}` }
+          : { caption: 'IPAM blocks', cidrs: [`10.244.${i}.0/26`], title: `blocks of ${name}` },
       subnet: subnetOf(i),
       rack: `rack-${(i % o.subnets) + 1}`,
       pods: Array.from({ length: o.podsPerNode }, (_, j) => {
@@ -122,6 +128,7 @@ export function syntheticScene(o: SyntheticOptions): Scene {
         }
       : null,
     outside: { id: 'outside', label: 'outside the cluster' },
+    ...(o.note ? { note: { id: 'note', label: o.note, title: `why: ${o.note}` } } : {}),
   };
 }
 
@@ -138,5 +145,6 @@ export function sceneIds(scene: Scene): string[] {
     ...[...scene.segments, ...scene.gateways, ...scene.spines, ...scene.links].map((x) => x.id),
     ...scene.sessions.map((s) => s.id),
     ...(scene.tunnel ? [scene.tunnel.id] : []),
+    ...(scene.note ? [scene.note.id] : []),
   ];
 }

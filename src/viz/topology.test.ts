@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hop, PacketHeader } from '../datapath/hop';
 import type { Scene } from '../datapath/scene';
 import { layoutScene } from './layout';
-import { createTopology, fitText, outerLabel, type PlaceHop } from './topology';
+import { createTopology, fitText, outerLabel, podRangesText, type PlaceHop } from './topology';
 import { sceneIds, syntheticScene } from './testScene';
 
 function svg(): SVGSVGElement {
@@ -189,6 +189,56 @@ describe('createTopology', () => {
     expect(el.querySelector('g.packet')!.getAttribute('display')).toBe('none');
     topo.destroy();
     expect(el.querySelector('g.topology')).toBeNull();
+  });
+});
+
+describe('pod ranges in the node box', () => {
+  it('draws each node’s ranges as its CNI names them, with the explanation as a tooltip', () => {
+    for (const cni of ['calico', 'cilium'] as const) {
+      const { el } = setup(syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1, cni }));
+      const texts = [...el.querySelectorAll('g.node-pod-ranges')].map((g) => [
+        g.querySelector('text.node-cidr')!.textContent,
+        g.querySelector('title')!.textContent,
+      ]);
+      expect(texts).toEqual(
+        cni === 'calico'
+          ? [
+              ['IPAM blocks 10.244.0.0/26', 'blocks of node-1'],
+              ['IPAM blocks 10.244.1.0/26', 'blocks of node-2'],
+            ]
+          : [
+              ['podCIDR 10.244.0.0/24', 'pod CIDR of node-1'],
+              ['podCIDR 10.244.1.0/24', 'pod CIDR of node-2'],
+            ],
+      );
+      document.body.innerHTML = '';
+    }
+  });
+
+  it('lists every range that fits, else the first and how many more', () => {
+    const two = { caption: 'IPAM blocks', cidrs: ['10.244.1.0/26', '10.244.1.64/26'] };
+    expect(podRangesText(two, 400, 10)).toBe('IPAM blocks 10.244.1.0/26, 10.244.1.64/26');
+    expect(podRangesText(two, 180, 10)).toBe('IPAM blocks 10.244.1.0/26 +1');
+    expect(podRangesText({ caption: 'podCIDR', cidrs: ['10.244.1.0/24'] }, 180, 10)).toBe(
+      'podCIDR 10.244.1.0/24',
+    );
+    // Too narrow even for one range: shortened like any label, never wider than the box.
+    expect(podRangesText(two, 60, 10).length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('scene note', () => {
+  it('draws the note with its reason as a tooltip, and nothing without one', () => {
+    const { el, byId } = setup(
+      syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1, note: 'BIRD off' }),
+    );
+    const note = byId('note')!;
+    expect(note.querySelector('text')!.textContent).toBe('BIRD off');
+    expect(note.querySelector('title')!.textContent).toBe('why: BIRD off');
+    expect(el.querySelectorAll('g.bgp-sessions')).toHaveLength(0);
+    document.body.innerHTML = '';
+    const plain = setup(syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1 }));
+    expect(plain.el.querySelector('g.scene-note')).toBeNull();
   });
 });
 

@@ -51,6 +51,26 @@ export function fitText(text: string, width: number, fontSize: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
+/**
+ * A node's pod ranges in one line that fits `width`: `IPAM blocks 10.244.1.0/26, 10.244.1.64/26`,
+ * or the first range and how many more (`IPAM blocks 10.244.1.0/26 +2`) when they do not all fit;
+ * the tooltip lists them all.
+ */
+export function podRangesText(
+  ranges: { readonly caption: string; readonly cidrs: readonly string[] },
+  width: number,
+  fontSize: number,
+): string {
+  const all = `${ranges.caption} ${ranges.cidrs.join(', ')}`;
+  const max = Math.max(1, Math.floor(width / (fontSize * 0.6)));
+  if (all.length <= max || ranges.cidrs.length <= 1) return fitText(all, width, fontSize);
+  return fitText(
+    `${ranges.caption} ${ranges.cidrs[0]} +${ranges.cidrs.length - 1}`,
+    width,
+    fontSize,
+  );
+}
+
 /** The outer headers' names as the marker's label: `VXLAN 8472`, `WireGuard 51871 + VXLAN 8472`. */
 export function outerLabel(headers: readonly PacketHeader[]): string {
   return headers
@@ -161,6 +181,18 @@ export function createTopology({
         .attr('text-anchor', 'middle')
         .text(`⊂ ${s.tunnel.label} ⊃`);
       g.append('title').text(`${s.tunnel.label}: device ${s.tunnel.device} on every node`);
+    }
+
+    // The scene's note (Calico VXLAN: no BIRD, Felix programs the routes), with its reason.
+    if (s.note && l.note) {
+      const g = network.append('g').attr('class', 'scene-note');
+      register(s.note.id, g.node());
+      g.append('text')
+        .attr('class', 'scene-note-label')
+        .attr('x', l.note.box.x)
+        .attr('y', l.note.box.y + l.note.box.height - 4)
+        .text(s.note.label);
+      g.append('title').text(s.note.title);
     }
 
     // Physical links between routers, switches and the outside.
@@ -311,11 +343,15 @@ export function createTopology({
         .attr('x', b.x + 10)
         .attr('y', b.y + 30)
         .text(node.internalIP);
-      g.append('text')
+      // The ranges with their explanation as a sibling title, so the text is only the ranges.
+      const ranges = g.append('g').attr('class', 'node-pod-ranges');
+      ranges
+        .append('text')
         .attr('class', 'node-cidr')
         .attr('x', b.x + 10)
         .attr('y', b.y + 43)
-        .text(`pods ${node.podCIDR}`);
+        .text(podRangesText(node.podRanges, b.width - 20, 10));
+      ranges.append('title').text(node.podRanges.title);
       if (node.as !== undefined)
         g.append('text')
           .attr('class', 'node-as')
