@@ -4,7 +4,9 @@ import {
   CALICO_PEERINGS,
   CILIUM_ENCRYPTIONS,
   CILIUM_ROUTINGS,
+  calicoUsesBgp,
 } from '../datapath/config';
+import { useId } from 'react';
 import { useAppStore } from '../store';
 
 const ENCAP_LABEL = {
@@ -27,18 +29,41 @@ const ROUTING_LABEL = {
 } as const;
 const ENCRYPTION_LABEL = { none: 'None', wireguard: 'WireGuard', ipsec: 'IPsec' } as const;
 
-/** A labelled select over a fixed set of values. */
+/** Why a select does not apply in the current mode: a short visible line, the reason in full. */
+interface Unused {
+  readonly short: string;
+  readonly why: string;
+}
+
+/**
+ * The peering select in the VXLAN modes: the VXLAN manifest sets calico_backend "vxlan", so
+ * calico-node starts no BIRD (node/filesystem/etc/rc.local) and Felix programs the routes
+ * (datapath/bgp.ts has the sources). The value is kept for when a BGP mode comes back.
+ */
+export const PEERING_UNUSED_IN_VXLAN: Unused = {
+  short: 'not used in VXLAN mode',
+  why: 'With VXLAN, Calico runs with calico_backend "vxlan": calico-node starts no BIRD, so there are no BGP sessions, and Felix programs the routes to the other nodes’ blocks itself. Your peering choice is kept for the BGP modes.',
+};
+
+/** A labelled select over a fixed set of values; disabled, with the reason, when `unused`. */
 function Choice<T extends string>(props: {
   label: string;
   value: T;
   values: readonly T[];
   names: Readonly<Record<T, string>>;
   onChange: (value: T) => void;
+  unused?: Unused | undefined;
 }) {
-  return (
+  const hintId = useId();
+  const select = (
     <label>
       {props.label}
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+      <select
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value as T)}
+        disabled={props.unused !== undefined}
+        {...(props.unused ? { 'aria-describedby': hintId, title: props.unused.why } : {})}
+      >
         {props.values.map((v) => (
           <option key={v} value={v}>
             {props.names[v]}
@@ -46,6 +71,16 @@ function Choice<T extends string>(props: {
         ))}
       </select>
     </label>
+  );
+  if (!props.unused) return select;
+  return (
+    <span className="choice-unused">
+      {select}
+      <small id={hintId} className="select-hint" title={props.unused.why}>
+        {props.unused.short}
+        <span className="visually-hidden">: {props.unused.why}</span>
+      </small>
+    </span>
   );
 }
 
@@ -72,6 +107,7 @@ export function ModeSelects() {
           values={CALICO_PEERINGS}
           names={PEERING_LABEL}
           onChange={(peering) => setCalico({ ...calico, peering })}
+          unused={calicoUsesBgp(calico) ? undefined : PEERING_UNUSED_IN_VXLAN}
         />
         <Choice
           label="Calico dataplane"
