@@ -215,17 +215,21 @@ describe('rules', () => {
     });
   });
 
-  it('refuses a misspelt rule field, listing the allowed ones, at its place', () => {
+  it('loads a misspelt rule field as the API server stores it (dropped), warning at its place', () => {
     const r = calico(`
       ingress:
       - action: Allow
         destinaton: {ports: [80]}
     `);
-    const e = only(errorsOf(r), 'spec.ingress[0].destinaton');
-    expect(e.pos).toEqual({ file: 't.yaml', line: 7, column: 5 });
-    expect(e.message).toBe(
-      'unknown field "destinaton" (expected one of: action, ipVersion, protocol, icmp, notProtocol, notICMP, source, destination, http, metadata)',
+    expect(errorsOf(r)).toEqual([]);
+    const w = only(warningsOf(r), 'spec.ingress[0].destinaton');
+    expect(w.pos).toEqual({ file: 't.yaml', line: 7, column: 5 });
+    expect(w.object).toBe('NetworkPolicy shop/p');
+    expect(w.message).toBe(
+      'unknown field "destinaton" is ignored: the API server drops fields its schema does not know. Did you mean `destination`? Everything under "destinaton" is dropped with it.',
     );
+    // Without its destination the rule allows every source and port.
+    expect(first(r).ingress[0]!.destination).toEqual({});
   });
 
   it('accepts ICMP fields with a warning, and refuses them without protocol ICMP', () => {
@@ -287,10 +291,13 @@ describe('GlobalNetworkPolicy and staged kinds', () => {
     expect(first(r).namespace).toBeUndefined();
   });
 
-  it('refuses namespaceSelector on a namespaced NetworkPolicy', () => {
-    expect(fieldErrors(calico('namespaceSelector: all()'))[0]).toMatch(
-      /^spec\.namespaceSelector: unknown field "namespaceSelector"/,
+  it('drops namespaceSelector from a namespaced NetworkPolicy (a GlobalNetworkPolicy field)', () => {
+    const r = calico('namespaceSelector: all()');
+    expect(errorsOf(r)).toEqual([]);
+    expect(only(warningsOf(r), 'spec.namespaceSelector').message).toMatch(
+      /^unknown field "namespaceSelector" is ignored/,
     );
+    expect(first(r).namespaceSelector).toBeUndefined();
   });
 
   it('skips doNotTrack and preDNAT policies, which apply to host endpoints only', () => {

@@ -87,13 +87,14 @@ describe('spec and specs', () => {
     ]);
   });
 
-  it('reads enableDefaultDeny and refuses unknown fields in it', () => {
+  it('reads enableDefaultDeny and drops unknown fields in it, with a warning', () => {
     const r = cnp(
       'endpointSelector: {}\ningress: [{}]\nenableDefaultDeny: {ingress: false, egres: true}',
     );
-    expect(fieldErrors(r)).toEqual([
-      'spec.enableDefaultDeny.egres: unknown field "egres" (expected one of: ingress, egress)',
-    ]);
+    expect(fieldErrors(r)).toEqual([]);
+    expect(only(warningsOf(r), 'spec.enableDefaultDeny.egres').message).toContain(
+      'Did you mean `egress`?',
+    );
     expect(first(r).enableDefaultDeny).toEqual({ ingress: false });
   });
 });
@@ -329,7 +330,7 @@ describe('toPorts', () => {
     ]);
   });
 
-  it('refuses L7 rules in deny rules: a PortDenyRule has only ports', () => {
+  it('drops L7 rules from deny rules (a PortDenyRule has only ports): the deny covers the port', () => {
     const r = cnp(`
       endpointSelector: {}
       ingressDeny:
@@ -337,11 +338,14 @@ describe('toPorts', () => {
         - ports: [{port: "80", protocol: TCP}]
           rules: {http: [{method: GET}]}
     `);
-    const e = only(errorsOf(r), 'spec.ingressDeny[0].toPorts[0].rules');
-    expect(e.pos).toEqual({ file: 't.yaml', line: 9, column: 7 });
-    expect(e.message).toBe(
-      "deny rules cannot carry L7 rules: Cilium's PortDenyRule has only `ports`",
-    );
+    expect(errorsOf(r)).toEqual([]);
+    const w = only(warningsOf(r), 'spec.ingressDeny[0].toPorts[0].rules');
+    expect(w.pos).toEqual({ file: 't.yaml', line: 9, column: 7 });
+    expect(w.message).toContain("Cilium's PortDenyRule has only `ports`");
+    expect(w.message).toContain('applies to every request on these ports');
+    expect(first(r).ingressDeny![0]!.toPorts).toEqual([
+      { ports: [{ port: 80, protocol: 'TCP' }], http: null },
+    ]);
   });
 
   it('checks HTTP regular expressions compile, refusing what RE2 does not support', () => {
@@ -386,11 +390,41 @@ describe('toPorts', () => {
     ]);
   });
 
-  it('refuses misspelt rule fields instead of ignoring them', () => {
+  it('warns about misspelt rule fields, naming the field meant, and drops them', () => {
     const r = cnp('endpointSelector: {}\ningress: [{fromEndpoint: [{}]}]');
-    expect(fieldErrors(r)).toEqual([
-      'spec.ingress[0].fromEndpoint: unknown field "fromEndpoint" (expected one of: fromEndpoints, fromCIDR, fromCIDRSet, fromEntities, fromNodes, fromGroups, fromRequires, toPorts, icmps, authentication)',
-    ]);
+    expect(fieldErrors(r)).toEqual([]);
+    expect(only(warningsOf(r), 'spec.ingress[0].fromEndpoint').message).toBe(
+      'unknown field "fromEndpoint" is ignored: the API server drops fields its schema does not know. Did you mean `fromEndpoints`? Everything under "fromEndpoint" is dropped with it.',
+    );
+    // What is left is `ingress: [{}]`: a rule with no peer, which selects nothing in Cilium.
+    expect(first(r).ingress).toMatchObject([{ endpoints: null, cidrs: null, entities: null }]);
+  });
+
+  it('loads a CNP with a top-level description (old docs), saying where it lives now', () => {
+    const r = load(`
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      description: "L3-L4 policy to restrict deathstar access to empire ships only"
+      metadata: {name: rule1, namespace: default}
+      spec:
+        endpointSelector: {matchLabels: {org: empire}}
+        ingress: [{fromEndpoints: [{matchLabels: {org: empire}}]}]
+    `);
+    expect(errorsOf(r)).toEqual([]);
+    const w = only(warningsOf(r), 'description');
+    expect(w).toMatchObject({
+      severity: 'warning',
+      object: 'CiliumNetworkPolicy default/rule1',
+      pos: { file: 't.yaml', line: 3, column: 1 },
+    });
+    expect(w.message).toContain('spec.description');
+    expect(r.cluster.ciliumPolicies).toHaveLength(1);
+  });
+
+  it('warns about a misspelt section (ingres) and, with no section left, reports the empty rule', () => {
+    const r = cnp('endpointSelector: {}\ningres: [{}]');
+    expect(only(warningsOf(r), 'spec.ingres').message).toContain('Did you mean `ingress`?');
+    expect(fieldErrors(r)[0]).toMatch(/^spec: rule must have at least one of ingress/);
   });
 });
 

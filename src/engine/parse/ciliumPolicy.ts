@@ -18,7 +18,11 @@
  *   IANA service names (lower-cased) or numbers parsed with strconv.ParseUint(s, 0, 16).
  * - pkg/k8s/apis/cilium.io/v2/cnp_types.go: a namespaced CNP "rule cannot have NodeSelector".
  * - l4.go: PortDenyRule has only `ports` ("lacks the L7Rules since it's not supported in deny
- *   policies"), so a deny rule with `rules` is refused as an unknown field, with that reason.
+ *   policies"), so the API server prunes a deny rule's `rules`: it loads with a warning that the
+ *   deny covers the whole port.
+ * - Unknown fields anywhere (a top-level `description` from old docs, a typo such as `ingres`)
+ *   are pruned by the CRD's structural schema: the policy loads without them, with a warning
+ *   (reader.ts `unknownFieldMessage`).
  * - CRD: `port` is a string (a YAML number is refused), endPort 0–65535, protocol enum.
  *
  * Absent and empty lists stay distinct (`null` vs `[]`): Cilium treats an empty non-nil L3 list as
@@ -451,14 +455,12 @@ function parsePortRule(
   const { r } = ctx;
   let ok = true;
   if (opts.deny) {
-    if (r.has(childPath(path, 'rules'))) {
-      r.error(
-        childPath(path, 'rules'),
-        "deny rules cannot carry L7 rules: Cilium's PortDenyRule has only `ports`",
-      );
-      ok = false;
-    }
-    r.keys(path, ['ports', 'rules']);
+    // PortDenyRule has only `ports`: the CRD schema prunes `rules`, so the deny covers the whole
+    // port, whatever the L7 rules said.
+    r.keys(path, ['ports'], {
+      rules:
+        "Deny rules cannot carry L7 rules (Cilium's PortDenyRule has only `ports`), so this deny applies to every request on these ports.",
+    });
   } else {
     r.keys(path, PORT_RULE_FIELDS);
   }

@@ -17,7 +17,7 @@ import type {
   ServicePort,
   SourcePos,
 } from '../model';
-import { isPlainMap, type Reader } from './reader';
+import { isPlainMap, unknownFieldMessage, type Reader } from './reader';
 import { childPath } from './yaml';
 
 /** One manifest object being parsed. */
@@ -182,7 +182,10 @@ export function checkPortName(r: Reader, path: string, name: string): boolean {
 // Helpers on top of the Reader
 // ---------------------------------------------------------------------------------------------
 
-/** Warns (not errors) about keys outside `allowed`: for the parts of objects PacketWalk skims. */
+/**
+ * Warns about keys outside `allowed` in the parts of objects PacketWalk skims (`what` names the
+ * API type, e.g. PodSpec), with the same message and "did you mean" as `Reader.keys`.
+ */
 export function warnUnknownKeys(
   r: Reader,
   path: string,
@@ -193,7 +196,7 @@ export function warnUnknownKeys(
   if (!isPlainMap(v)) return;
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) {
-      r.warn(childPath(path, key), `"${key}" is not a ${what} field PacketWalk knows; ignored`);
+      r.warn(childPath(path, key), `${what}: ${unknownFieldMessage(key, allowed)}`);
     }
   }
 }

@@ -1,10 +1,10 @@
 /**
  * Core v1 kinds: Namespace, Node, Pod, Service, ServiceAccount. Only the fields the engine uses are
- * read; the parts of those that hold structure (container ports, Service ports, Node addresses)
- * reject unknown fields, because a typo there changes a verdict. The rest of each object (images,
- * resources, probes, annotations, status…) is valid Kubernetes that PacketWalk simply ignores; the
- * spec's own top-level fields are checked against the API's field list with a warning only, so a
- * field newer than PacketWalk is never refused.
+ * read. Unknown fields in the parts that hold structure (container ports, Service ports, Node
+ * addresses) and in the spec's own top level get a warning with "did you mean", and are dropped as
+ * the API server drops them (reader.ts `unknownFieldMessage`): a typo there changes a verdict, so
+ * the student must see it, but a valid manifest is never refused. The rest of each object (images,
+ * resources, probes, annotations, status…) is valid Kubernetes that PacketWalk simply ignores.
  *
  * Field lists: Kubernetes API reference, core/v1 PodSpec, Container, ContainerPort, ServiceSpec,
  * ServicePort, NodeSpec, NodeAddress (kubernetes.io/docs/reference/kubernetes-api/).

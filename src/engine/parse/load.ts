@@ -44,8 +44,8 @@ interface KindSpec {
   readonly namespaced: boolean;
   /** Top-level fields besides apiVersion, kind, metadata. */
   readonly fields: readonly string[];
-  /** Policy kinds refuse unknown top-level fields; the others only warn. */
-  readonly strict: boolean;
+  /** Top-level fields that moved, with where they live now (for the unknown-field warning). */
+  readonly moved?: Readonly<Record<string, string>>;
   /** Which CNI acts on the object: the other one gets an "ignored by" warning. */
   readonly enforcedBy: Enforcer;
   readonly staged?: boolean;
@@ -57,13 +57,28 @@ interface KindSpec {
 const CALICO = 'projectcalico.org/v3';
 const CILIUM = 'cilium.io/v2';
 
+/*
+ * Unknown fields load with a warning and are dropped (reader.ts `unknownFieldMessage`), for every
+ * kind. Stricter clients refuse them instead: kubectl's default `--validate=strict`, and calicoctl,
+ * which decodes with `yaml.UnmarshalStrict` (calicoctl/calicoctl/resourcemgr/resourcemgr.go).
+ */
+
+/**
+ * Old Cilium docs and examples put `description` next to `spec`; the CRDs' schema has it in the
+ * rule (pkg/policy/api/rule.go `Rule.Description`, json `description`), so the API server prunes
+ * the top-level one.
+ */
+const CILIUM_MOVED = {
+  description:
+    'A policy description lives in the rule now: write it as spec.description (or specs[].description).',
+};
+
 const KINDS: readonly KindSpec[] = [
   {
     kind: 'Namespace',
     apiVersion: 'v1',
     namespaced: false,
     fields: ['spec', 'status'],
-    strict: false,
     enforcedBy: 'both',
     nameRule: dns1123LabelProblem,
     parse: parseNamespace,
@@ -73,7 +88,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: 'v1',
     namespaced: false,
     fields: ['spec', 'status'],
-    strict: false,
     enforcedBy: 'both',
     parse: parseNode,
   },
@@ -82,7 +96,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: 'v1',
     namespaced: true,
     fields: ['spec', 'status'],
-    strict: false,
     enforcedBy: 'both',
     parse: parsePod,
   },
@@ -91,7 +104,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: 'v1',
     namespaced: true,
     fields: ['spec', 'status'],
-    strict: false,
     enforcedBy: 'both',
     nameRule: dns1035LabelProblem,
     parse: parseService,
@@ -101,7 +113,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: 'v1',
     namespaced: true,
     fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-    strict: false,
     enforcedBy: 'both',
     parse: parseServiceAccount,
   },
@@ -110,7 +121,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: 'networking.k8s.io/v1',
     namespaced: true,
     fields: ['spec', 'status'],
-    strict: true,
     enforcedBy: 'both',
     parse: (ctx, out) => parseK8sPolicy(ctx, out, false),
   },
@@ -119,7 +129,7 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CILIUM,
     namespaced: true,
     fields: ['spec', 'specs', 'status'],
-    strict: true,
+    moved: CILIUM_MOVED,
     enforcedBy: 'cilium',
     parse: (ctx, out) => parseCiliumPolicy(ctx, out, false),
   },
@@ -128,7 +138,7 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CILIUM,
     namespaced: false,
     fields: ['spec', 'specs', 'status'],
-    strict: true,
+    moved: CILIUM_MOVED,
     enforcedBy: 'cilium',
     parse: (ctx, out) => parseCiliumPolicy(ctx, out, true),
   },
@@ -137,7 +147,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: true,
     fields: ['spec'],
-    strict: true,
     enforcedBy: 'calico',
     parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: false, staged: false }),
   },
@@ -146,7 +155,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: false,
     fields: ['spec'],
-    strict: true,
     enforcedBy: 'calico',
     parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: true, staged: false }),
   },
@@ -155,7 +163,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: true,
     fields: ['spec', 'status'],
-    strict: true,
     enforcedBy: 'none',
     staged: true,
     parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: false, staged: true }),
@@ -165,7 +172,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: false,
     fields: ['spec', 'status'],
-    strict: true,
     enforcedBy: 'none',
     staged: true,
     parse: (ctx, out) => parseCalicoPolicy(ctx, out, { global: true, staged: true }),
@@ -175,7 +181,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: true,
     fields: ['spec', 'status'],
-    strict: true,
     enforcedBy: 'none',
     staged: true,
     parse: (ctx, out) => parseK8sPolicy(ctx, out, true),
@@ -185,7 +190,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: false,
     fields: ['spec', 'status'],
-    strict: true,
     enforcedBy: 'calico',
     parse: parseTier,
   },
@@ -194,7 +198,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: true,
     fields: ['spec'],
-    strict: true,
     enforcedBy: 'calico',
     parse: (ctx, out) => parseNetworkSet(ctx, out, false),
   },
@@ -203,7 +206,6 @@ const KINDS: readonly KindSpec[] = [
     apiVersion: CALICO,
     namespaced: false,
     fields: ['spec'],
-    strict: true,
     enforcedBy: 'calico',
     parse: (ctx, out) => parseNetworkSet(ctx, out, true),
   },
@@ -329,9 +331,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
     r.warn('metadata.namespace', `${kind} is cluster-scoped: the namespace is ignored`);
   }
 
-  const allowedTop = ['apiVersion', 'kind', 'metadata', ...spec.fields];
-  if (spec.strict) r.keys('', allowedTop);
-  else warnUnknownKeys(r, '', allowedTop, kind);
+  r.keys('', ['apiVersion', 'kind', 'metadata', ...spec.fields], spec.moved);
 
   const identity = `${spec.apiVersion}/${kind}/${namespace ?? ''}/${name}`;
   const first = st.seen.get(identity);

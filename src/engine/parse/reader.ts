@@ -50,6 +50,69 @@ export function labelValueProblem(value: string): string | null {
   return null;
 }
 
+/**
+ * The message for a field the schema does not know. What the API server does with one: a built-in
+ * kind's decoder drops it, and a CRD's structural schema prunes it (CRDs with `x-kubernetes-
+ * preserve-unknown-fields` aside); server-side field validation (KEP-2885, GA in Kubernetes 1.27)
+ * then refuses the request when the client asks for `Strict` (kubectl's default `--validate=strict`),
+ * warns with `Warn` (`kubectl --validate=warn`, and the server's default for other clients) and
+ * says nothing with `Ignore`. Built-in kinds and CRDs behave alike. PacketWalk follows `Warn`: the
+ * object loads without the field and the warning says so, with the nearest known field when the
+ * key looks like a typo, because a misspelt `ingress` silently drops every rule under it.
+ */
+export function unknownFieldMessage(
+  key: string,
+  allowed: readonly string[],
+  hint?: string,
+): string {
+  const near = nearestField(key, allowed);
+  const tail = hint
+    ? ` ${hint}`
+    : near !== undefined
+      ? ` Did you mean \`${near}\`? Everything under "${key}" is dropped with it.`
+      : allowed.length > 0 && allowed.length <= 12
+        ? ` (known fields here: ${allowed.join(', ')})`
+        : '';
+  return `unknown field "${key}" is ignored: the API server drops fields its schema does not know.${tail}`;
+}
+
+/** The allowed field closest to `key` when it looks like a typo of it (case or a few letters off). */
+export function nearestField(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d =
+      candidate.toLowerCase() === key.toLowerCase()
+        ? 0.5
+        : editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // One edit for short names, up to a third of the name for longer ones.
+  const limit = Math.max(1, Math.floor(Math.min(key.length, best?.length ?? 0) / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 export class Reader {
   constructor(
     readonly doc: YamlDocument,
@@ -110,16 +173,21 @@ export class Reader {
     return v !== undefined && v !== null;
   }
 
-  /** Reports every key of the map at `path` that is not in `allowed`. */
-  keys(path: string, allowed: readonly string[]): void {
+  /**
+   * Warns about every key of the map at `path` that is not in `allowed`; the parsers never read
+   * such keys, so the object loads as the API server stores it, without them. `hints` adds a
+   * sentence for known cases (a field that moved). See `unknownFieldMessage`.
+   */
+  keys(
+    path: string,
+    allowed: readonly string[],
+    hints: Readonly<Record<string, string>> = {},
+  ): void {
     const v = this.get(path);
     if (!isPlainMap(v)) return;
     for (const key of Object.keys(v)) {
       if (!allowed.includes(key)) {
-        this.error(
-          childPath(path, key),
-          `unknown field "${key}" (expected one of: ${allowed.join(', ')})`,
-        );
+        this.warn(childPath(path, key), unknownFieldMessage(key, allowed, hints[key]));
       }
     }
   }
