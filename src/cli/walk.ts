@@ -2,7 +2,8 @@
  * `cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N
  *  [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [--calico-dataplane iptables|ebpf]
  *  [--calico-peering full-mesh|route-reflector|tor] [--calico-encap none|ipip|vxlan|ipip-crosssubnet|
- *  vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native] [--kube-proxy-replacement]
+ *  vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native|eni] [--kube-proxy-replacement]
+ *  [--bpf-masquerade]
  *  [--encryption none|wireguard|ipsec] [--json]`: the hops of one packet (issue 5).
  */
 import { PROTOCOLS, type HttpRequest, type Protocol } from '../engine/model';
@@ -30,10 +31,10 @@ export const WALK_USAGE =
   'usage: cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N ' +
   '[--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [--calico-dataplane iptables|ebpf] ' +
   '[--calico-peering full-mesh|route-reflector|tor] ' +
-  '[--calico-encap none|ipip|vxlan|ipip-crosssubnet|vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native] ' +
-  '[--kube-proxy-replacement] [--encryption none|wireguard|ipsec] [--json]';
+  '[--calico-encap none|ipip|vxlan|ipip-crosssubnet|vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native|eni] ' +
+  '[--kube-proxy-replacement] [--bpf-masquerade] [--encryption none|wireguard|ipsec] [--json]';
 
-const FLAGS = ['json', 'reply', 'kube-proxy-replacement'] as const;
+const FLAGS = ['json', 'reply', 'kube-proxy-replacement', 'bpf-masquerade'] as const;
 const OPTIONS = [
   'cni',
   'from',
@@ -106,6 +107,8 @@ export function parseWalkArgs(args: readonly string[]): {
       problems.push(
         '--kube-proxy-replacement applies to --cni cilium only (Calico’s eBPF dataplane replaces kube-proxy by itself: --calico-dataplane ebpf)',
       );
+    if (flags.has('bpf-masquerade'))
+      problems.push('--bpf-masquerade applies to --cni cilium only (Cilium’s bpf.masquerade)');
     if (encryptionText !== undefined && !['none', 'wireguard'].includes(encryptionText))
       problems.push(
         `--encryption: Calico encrypts with WireGuard only ("none" or "wireguard"), not "${encryptionText}"`,
@@ -141,6 +144,7 @@ export function parseWalkArgs(args: readonly string[]): {
         problems,
       ),
       kubeProxyReplacement: flags.has('kube-proxy-replacement'),
+      bpfMasquerade: flags.has('bpf-masquerade'),
       encryption: oneOf(
         options,
         'encryption',

@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { describeWalkConfig, type WalkConfig } from '../datapath/config';
+import { ciliumHostRoutingReason, describeWalkConfig, type WalkConfig } from '../datapath/config';
 import { costUpTo } from '../datapath/hop';
 import { buildScene } from '../datapath/scene';
 import { useAppStore } from '../store';
-import { Inspector } from './Inspector';
+import { openCniPanels } from './panels';
 import { TopologyView } from './TopologyView';
 import type { PanelPlayback } from './usePlayback';
 
@@ -51,6 +51,11 @@ export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback 
       <header className="cni-panel-header">
         <h2 id={headingId}>{title}</h2>
         <p className="cni-mode">{describeWalkConfig(config)}</p>
+        {config.cni === 'cilium' && (
+          <p className="cni-host-routing" data-testid="cilium-host-routing">
+            {ciliumHostRoutingReason(config.cilium)}
+          </p>
+        )}
       </header>
       {outcome && !outcome.ok && (
         <p className="walk-error" role="alert">
@@ -86,18 +91,17 @@ export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback 
         index={index}
         {...(result?.dropReason ? { dropReason: result.dropReason } : {})}
       />
-      {view.panels.includes('inspector') && (
-        <Inspector
+      {openCniPanels(view.panels).map(({ spec, View }) => (
+        <View
+          key={spec.id}
           cni={cni}
-          hop={hops[index]}
-          previous={index > 0 ? hops[index - 1] : undefined}
+          hops={hops}
           index={index}
-          total={hops.length}
           verdict={playback.final ? result?.verdict : undefined}
           dropReason={result?.dropReason}
           highlight={highlight}
         />
-      )}
+      ))}
     </section>
   );
 }

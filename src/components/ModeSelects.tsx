@@ -26,6 +26,7 @@ const ROUTING_LABEL = {
   vxlan: 'VXLAN tunnel',
   geneve: 'Geneve tunnel',
   native: 'Native routing',
+  eni: 'Cloud native routing (AWS ENI)',
 } as const;
 const ENCRYPTION_LABEL = { none: 'None', wireguard: 'WireGuard', ipsec: 'IPsec' } as const;
 
@@ -148,6 +149,14 @@ export function ModeSelects() {
             onChange={(e) => setCilium({ ...cilium, kubeProxyReplacement: e.target.checked })}
           />
           kube-proxy replacement
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={cilium.bpfMasquerade}
+            onChange={(e) => setCilium({ ...cilium, bpfMasquerade: e.target.checked })}
+          />
+          BPF masquerade
         </label>
       </fieldset>
     </div>

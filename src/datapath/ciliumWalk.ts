@@ -13,14 +13,26 @@
  * pkg/monitor/api/drop.go (133 "Policy denied", 181 "Policy denied by denylist", 158 "Service
  * backend not found"); pkg/datapath/iptables/iptables.go (CILIUM_POST_nat rules).
  */
-import { cidr as parseCidrText, type Cidr } from '../engine/cidr';
+import {
+  cidr as parseCidrText,
+  cidrContains,
+  formatIPv4,
+  parseIPv4,
+  type Cidr,
+} from '../engine/cidr';
 import { podKey } from '../engine/cluster';
 import type { CiliumDataplane } from '../engine/cilium/ebpf';
 import type { Cluster, ClusterNode, Pod } from '../engine/model';
 import type { Engine } from '../engine/verdict';
 import type { CniWalk } from './calicoWalk';
 import { ciliumPolicy, lookupText, type CiliumPolicyView, type CiliumSide } from './ciliumPolicy';
-import type { CiliumConfig } from './config';
+import {
+  ciliumHostRouting,
+  ciliumHostRoutingReason,
+  ciliumIsNative,
+  type CiliumConfig,
+  type CiliumHostRouting,
+} from './config';
 import { ciliumPodMtu, ENCAPS, outerHeader, type EncapKind } from './encap';
 import { flowHash, portFromHash, reverseTuple, type FiveTuple } from './flow';
 import type { PacketHeader } from './hop';
@@ -29,13 +41,14 @@ import { ciliumVethName } from './naming';
 import { probeOf, type ResolvedPacket } from './packet';
 import { ciliumRoutes, lookupRoute } from './routes';
 import { backendId, serviceId } from './services';
-import { ciliumHostAddress, subnetGateway } from './topology';
+import { ciliumHostAddress, subnetGateway, vpcRouterAddress } from './topology';
 import { crossUnderlay, OUTSIDE } from './wire';
 
 interface Ctx {
   readonly cluster: Cluster;
   readonly dp: CiliumDataplane;
   readonly config: CiliumConfig;
+  readonly hostRouting: CiliumHostRouting;
   readonly p: ResolvedPacket;
   readonly log: HopLog;
   readonly notes: string[];
@@ -48,6 +61,7 @@ const ctMap = (protocol: string): string =>
 
 function encapKinds(config: CiliumConfig): EncapKind[] {
   const kinds: EncapKind[] = [];
+  // AWS ENI ('eni') is native routing: no tunnel overhead.
   if (config.routing === 'vxlan') kinds.push('cilium-vxlan');
   if (config.routing === 'geneve') kinds.push('geneve');
   if (config.encryption === 'wireguard') kinds.push('cilium-wireguard');
@@ -60,6 +74,7 @@ export function walkCilium(engine: Engine, config: CiliumConfig, p: ResolvedPack
     cluster: engine.cluster,
     dp: engine.cilium(),
     config,
+    hostRouting: ciliumHostRouting(config),
     p,
     log: new HopLog(),
     notes: [...p.notes],
@@ -133,7 +148,7 @@ function walkForward(ctx: Ctx): void {
       headers: [l4Header(t)],
       cost: { lookups: 1 },
       explanation:
-        `The destination is this node itself (identity 1, host). ${policy?.decision.reason ?? ''} ${policy?.decision.notes.join(' ') ?? ''}`.trim(),
+        `The destination is this node itself (identity 1, host; identities 1–11 are reserved, 11 being encrypted-overlay, and 0 means unknown). ${policy?.decision.reason ?? ''} ${policy?.decision.notes.join(' ') ?? ''}`.trim(),
     });
     log.add({
       stage: 'delivered',
@@ -176,20 +191,21 @@ function walkForward(ctx: Ctx): void {
   } else {
     const sent = sendAcross(ctx, t, cNode, dNode);
     if (!sent) return;
-    log.add({
-      stage: 'routing',
-      node: dNode.name,
-      where: `local endpoint lookup (${dNode.name})`,
-      table: 'cilium_lxc',
-      match: `${dst.ip} → {lxc_id ${dEp.id}, ifindex of ${lxc(dst)}, sec_id ${dEp.identity}}`,
-      headers: [l4Header(t)],
-      cost: { lookups: 1 },
-      explanation: `${dst.ip} is a local endpoint of ${dNode.name}: ${podKey(dst)}, endpoint ${dEp.id}.`,
-    });
+    if (!endpointRoutes(ctx))
+      log.add({
+        stage: 'routing',
+        node: dNode.name,
+        where: `local endpoint lookup (${dNode.name})`,
+        table: 'cilium_lxc',
+        match: `${dst.ip} → {lxc_id ${dEp.id}, ifindex of ${lxc(dst)}, sec_id ${dEp.identity}}`,
+        headers: [l4Header(t)],
+        cost: { lookups: 1 },
+        explanation: `${dst.ip} is a local endpoint of ${dNode.name}: ${podKey(dst)}, endpoint ${dEp.id}.${ctx.hostRouting === 'BPF' ? '' : ' The program jumps to the endpoint’s policy program and then delivers with a plain redirect.'}`,
+      });
   }
   const ingress = policy?.ingress;
   if (ingress) {
-    const fromTunnel = dNode.name !== cNode.name && ctx.config.routing !== 'native';
+    const fromTunnel = dNode.name !== cNode.name && !ciliumIsNative(ctx.config.routing);
     policyHop(ctx, dNode, t, ingress, dst, fromTunnel);
     if (!ingress.allowed) return policyDrop(ctx, dNode, t, ingress, policy);
     if (ingress.proxyPort) {
@@ -204,27 +220,35 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
   const { log, config } = ctx;
   const inner = l4Header(t);
   const srcId = ctx.dp.index.podAddresses.get(t.src)?.identity ?? 2;
-  const native = config.routing === 'native';
+  const native = ciliumIsNative(config.routing);
+  const eni = config.routing === 'eni';
+  const bpfHost = ctx.hostRouting === 'BPF';
   const routes = ciliumRoutes(ctx.cluster, from, config);
   const route = lookupRoute(routes, t.dst)!;
-  if (native) {
+  const lxcMiss = {
+    text: `cilium_lxc {${t.dst}} -> no entry`,
+    state: 'tested' as const,
+    outcome: 'not a local endpoint',
+  };
+  if (eni) {
+    eniEgress(ctx, t, from);
+  } else if (native) {
     log.add({
       stage: 'routing',
       node: from.name,
-      where: 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh',
-      table: `cilium_lxc, then the kernel FIB (ip route on ${from.name})`,
+      where: bpfHost
+        ? 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh'
+        : 'cil_from_container → host stack (Hubble: to-stack)',
+      table: bpfHost
+        ? `cilium_lxc, then the kernel FIB (ip route on ${from.name})`
+        : `cilium_lxc, then ip route (${from.name})`,
       match: `${t.dst} not local; ${route.text}`,
-      rows: [
-        {
-          text: `cilium_lxc {${t.dst}} -> no entry`,
-          state: 'tested',
-          outcome: 'not a local endpoint',
-        },
-        ...routeRows(routes, route, t.dst),
-      ],
+      rows: [lxcMiss, ...routeRows(routes, route, t.dst)],
       headers: [inner],
       cost: { lookups: 1 },
-      explanation: `Not a local endpoint (cilium_lxc miss). Native routing: the program asks the kernel FIB for the next hop and redirects the packet straight out of eth0 with bpf_redirect_neigh (eBPF host routing), skipping the host's netfilter. ${route.why}`,
+      explanation: bpfHost
+        ? `Not a local endpoint (cilium_lxc miss). Native routing with eBPF host routing (kube-proxy replacement and BPF masquerade are on): the program asks the kernel FIB for the next hop and redirects the packet straight out of eth0 with bpf_redirect_neigh (bpf/lib/fib.h), skipping the host's netfilter. ${route.why}`
+        : `Not a local endpoint (cilium_lxc miss). Native routing with legacy host routing (${ciliumHostRoutingReason(config)}): the program returns the packet to the kernel, which routes it with the main table like any forwarded packet, so netfilter's FORWARD and POSTROUTING chains see it. ${route.why}`,
     });
     if (route.dst === 'default') {
       const gw = subnetGateway(ctx.cluster, from);
@@ -241,6 +265,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       );
       return false;
     }
+    if (!bpfHost) legacyNetfilterOut(ctx, t, from);
   } else {
     log.add({
       stage: 'routing',
@@ -249,11 +274,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       table: 'cilium_lxc, cilium_ipcache_v2',
       match: `${t.dst} not local; ipcache ${t.dst}/32 → {identity ${ctx.dp.index.podAddresses.get(t.dst)?.identity ?? '?'}, tunnel_endpoint ${to.internalIP}}`,
       rows: [
-        {
-          text: `cilium_lxc {${t.dst}} -> no entry`,
-          state: 'tested',
-          outcome: 'not a local endpoint',
-        },
+        lxcMiss,
         {
           text: `cilium_ipcache_v2 ${t.dst}/32 -> {identity ${ctx.dp.index.podAddresses.get(t.dst)?.identity ?? '?'}, tunnel_endpoint ${to.internalIP}}`,
           state: 'matched',
@@ -262,25 +283,11 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       ],
       headers: [inner],
       cost: { lookups: 1 },
-      explanation: `Not a local endpoint (cilium_lxc miss). In tunnel mode the ipcache entry the policy lookup already read also names the node that hosts ${t.dst}: its tunnel endpoint ${to.internalIP} (the old cilium_tunnel_map is gone since 1.18; the ipcache carries it). The kernel routing table (${route.text}) is not consulted for this packet.`,
+      explanation: `Not a local endpoint (cilium_lxc miss). In tunnel mode the ipcache entry the policy lookup already read also names the node that hosts ${t.dst}: its tunnel endpoint ${to.internalIP} (the old cilium_tunnel_map is gone since 1.18; the ipcache carries it). The kernel routing table (${route.text}) is not consulted for this packet. Encapsulation does not depend on the host routing mode.`,
     });
   }
 
   let stack: PacketHeader[] = [inner];
-  const fromHost = ciliumHostAddress(ctx.cluster, from);
-  const toHost = ciliumHostAddress(ctx.cluster, to);
-  if (config.encryption === 'ipsec') {
-    stack = [outerHeader('ipsec', { src: fromHost, dst: toHost, spi: 3 }), ...stack];
-    log.add({
-      stage: 'encapsulation',
-      node: from.name,
-      where: 'xfrm (kernel IPsec), marked for encryption by the BPF program',
-      table: 'ip xfrm state / ip xfrm policy',
-      match: `ESP ${fromHost} → ${toHost}, SPI 3 (the key ID)`,
-      headers: stack,
-      explanation: `With IPsec the program marks the packet for encryption and lets the kernel's XFRM layer wrap it in ESP between the two nodes' CiliumInternalIPs (the cilium_host addresses ${fromHost} → ${toHost}); the SPI is the key ID of the cilium-ipsec-keys secret (3 in Cilium's example). ${ENCAPS.ipsec.anatomy}.${native ? '' : ' The encrypted packet is then encapsulated like any other (ESP-on-VXLAN).'}`,
-    });
-  }
   if (!native) {
     const kind: EncapKind = config.routing === 'geneve' ? 'geneve' : 'cilium-vxlan';
     const spec = ENCAPS[kind];
@@ -299,6 +306,23 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       explanation: `The program sets a tunnel key and redirects the packet to ${spec.device}, a collect-metadata device: ${spec.anatomy}. The VNI carries the sender's identity ${srcId}, so the receiving node knows who sent it without an ipcache lookup. The destination port is ${spec.port}${kind === 'cilium-vxlan' ? ' (Cilium keeps the Linux default 8472; Calico uses IANA’s 4789)' : ''}; the outer source port ${sport} hashes the inner flow. Pod MTU ${ctx.mtu}.`,
     });
   }
+  const esp = ipsecEnds(ctx, from, to);
+  if (config.encryption === 'ipsec') {
+    stack = [outerHeader('ipsec', { src: esp.src, dst: esp.dst, spi: 3 }), ...stack];
+    log.add({
+      stage: 'encapsulation',
+      node: from.name,
+      where: 'xfrm (kernel IPsec), marked for encryption by the BPF datapath',
+      table: 'ip xfrm state / ip xfrm policy',
+      match: `ESP ${esp.src} → ${esp.dst}, SPI 3 (the key ID)`,
+      headers: stack,
+      explanation: `With IPsec the BPF datapath marks the packet for encryption and the kernel's XFRM layer wraps it in ESP (tunnel mode) ${esp.what}; the SPI is the key ID of the cilium-ipsec-keys secret (3 in Cilium's example). ${ENCAPS.ipsec.anatomy}. ${
+        native
+          ? ''
+          : `Since Cilium 1.18 ESP wraps the whole VXLAN packet ("VXLAN-in-ESP", PR #37723), so the VNI with the source identity is encrypted too; before 1.18 ESP ran between the cilium_host addresses inside the tunnel. `
+      }The overheads still add up (pkg/mtu/mtu.go): ${native ? '' : `tunnel ${ENCAPS['cilium-vxlan'].overhead} + `}ESP ${ENCAPS.ipsec.overhead}, pod MTU ${ctx.mtu}.`,
+    });
+  }
   if (config.encryption === 'wireguard') {
     stack = [
       outerHeader('cilium-wireguard', { src: from.internalIP, dst: to.internalIP }),
@@ -311,22 +335,62 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       table: 'wg show cilium_wg0 (peers)',
       match: `peer ${to.name}: endpoint ${to.internalIP}:51871, allowed ips ${to.podCIDR.text}, ${to.internalIP}/32`,
       headers: stack,
-      explanation: `Transparent encryption with WireGuard: the packet${native ? '' : ', tunnel headers and all,'} is redirected to cilium_wg0, which encrypts it for ${to.name}'s key and sends it over UDP 51871. Cilium budgets ${ENCAPS['cilium-wireguard'].overhead} bytes for it${native ? '' : ' on top of the tunnel’s 50'}, so the pod MTU is ${ctx.mtu}.`,
+      explanation: `Transparent encryption with WireGuard: the packet${native ? '' : ', tunnel headers and all,'} is redirected to cilium_wg0 (cil_to_netdev's wg_maybe_redirect_to_encrypt), which encrypts it for ${to.name}'s key and sends it over UDP 51871. Cilium budgets ${ENCAPS['cilium-wireguard'].overhead} bytes for it${native ? '' : ' on top of the tunnel’s 50'}, so the pod MTU is ${ctx.mtu}. Calico budgets ${ENCAPS['calico-wireguard'].overhead} for the same header over IPv4: Cilium's WireguardOverhead (pkg/mtu/mtu.go) reserves an outer header the size of IPv6's (40 bytes, not IPv4's 20) whatever the underlay, so one figure fits both families.`,
     });
   }
 
-  crossUnderlay(log, ctx.cluster, from, to, stack, false);
+  if (eni) eniWire(ctx, from, to, stack);
+  else crossUnderlay(log, ctx.cluster, from, to, stack, false);
 
+  const nic = eni ? 'eth1' : 'eth0';
+  if (config.encryption !== 'none') {
+    const outer = stack[0]!;
+    log.add({
+      stage: 'ingress-hook',
+      node: to.name,
+      where: `${nic} tc ingress: cil_from_netdev`,
+      table: '',
+      match:
+        config.encryption === 'wireguard'
+          ? `UDP ${outer.src}:51871 → ${outer.dst}:51871: WireGuard, marked for decryption, passed to the stack`
+          : `ESP ${outer.src} → ${outer.dst}, SPI 3: marked for decryption, passed to the stack`,
+      headers: stack,
+      explanation: `The encrypted packet arrives on ${nic} first, where cil_from_netdev (bpf_host.c) sees ${
+        config.encryption === 'wireguard'
+          ? 'UDP to the WireGuard port 51871, marks it for decryption (bpf/lib/wireguard.h wg_do_decrypt) and passes it up the stack to the kernel’s WireGuard socket'
+          : 'an ESP packet, marks it for decryption and passes it up the stack to the kernel’s XFRM layer'
+      }; nothing inside can be read yet.`,
+    });
+  }
   if (config.encryption === 'wireguard') {
     stack = stack.slice(1);
     log.add({
       stage: 'ingress-hook',
       node: to.name,
-      where: 'cilium_wg0 (decryption)',
-      table: 'wg show cilium_wg0 (peers)',
-      match: `peer ${from.name}: endpoint ${from.internalIP}:51871`,
+      where: 'cilium_wg0 (decryption) → tc ingress: cil_from_wireguard',
+      table: native ? 'cilium_ipcache_v2' : 'wg show cilium_wg0 (peers)',
+      match: native
+        ? `peer ${from.name} (${from.internalIP}:51871); ${t.src} → identity ${srcId}`
+        : `peer ${from.name}: endpoint ${from.internalIP}:51871`,
       headers: stack,
-      explanation: `UDP 51871 reaches cilium_wg0, which authenticates and decrypts the packet with ${from.name}'s key.`,
+      ...(native ? { cost: { lookups: 1 } } : {}),
+      explanation: `The kernel's WireGuard device cilium_wg0 authenticates and decrypts the packet with ${from.name}'s key; the plain packet then enters cilium_wg0, where cil_from_wireguard (bpf_wireguard.c) runs at tc ingress${
+        native
+          ? ` and looks the source identity up in the ipcache`
+          : ` and passes the decrypted VXLAN packet on to the kernel's VXLAN socket`
+      }.`,
+    });
+  }
+  if (config.encryption === 'ipsec') {
+    stack = stack.slice(1);
+    log.add({
+      stage: 'ingress-hook',
+      node: to.name,
+      where: 'xfrm (kernel IPsec decryption)',
+      table: 'ip xfrm state',
+      match: `ESP ${esp.src} → ${esp.dst}, SPI 3`,
+      headers: stack,
+      explanation: `The XFRM state for SPI 3 decrypts the packet${native ? '' : ', which turns back into the VXLAN packet between the node addresses'}, and the kernel hands it back to Cilium marked as decrypted.`,
     });
   }
   if (!native) {
@@ -339,33 +403,213 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       table: 'tunnel key (bpf_skb_get_tunnel_key)',
       match: `VNI ${srcId} → source identity ${srcId}`,
       headers: stack,
-      explanation: `The kernel strips the outer headers; cil_from_overlay (bpf_overlay.c) reads the tunnel key and takes the source identity from the VNI.`,
+      explanation: `The kernel's ${ENCAPS[kind].device} device strips the outer headers; cil_from_overlay (bpf_overlay.c) then runs at tc ingress, reads the tunnel key and takes the source identity from the VNI.`,
     });
-  } else {
+  } else if (config.encryption === 'none') {
     log.add({
       stage: 'ingress-hook',
       node: to.name,
-      where: 'eth0 tc ingress: cil_from_netdev',
+      where: `${nic} tc ingress: cil_from_netdev`,
       table: 'cilium_ipcache_v2',
       match: `${t.src} → identity ${srcId}`,
       headers: stack,
       cost: { lookups: 1 },
-      explanation: `The plain pod packet arrives on eth0, where cil_from_netdev (bpf_host.c) finds the source identity in the ipcache.`,
+      explanation: `The plain pod packet arrives on ${nic}, where cil_from_netdev (bpf_host.c) finds the source identity in the ipcache.${
+        bpfHost
+          ? ''
+          : ' With legacy host routing it then passes the packet to the kernel (bpf_host.c returns it to the stack when BPF host routing is off, so that conntrack sees both directions of the connection).'
+      }`,
     });
   }
-  if (config.encryption === 'ipsec') {
-    stack = stack.slice(1);
-    log.add({
-      stage: 'ingress-hook',
-      node: to.name,
-      where: 'xfrm (kernel IPsec decryption)',
-      table: 'ip xfrm state',
-      match: `ESP ${fromHost} → ${toHost}, SPI 3`,
-      headers: stack,
-      explanation: `The ESP packet is decrypted by the XFRM state for SPI 3 and comes back to Cilium marked as decrypted.`,
-    });
-  }
+  if (native && !bpfHost) legacyNetfilterIn(ctx, t, to);
   return true;
+}
+
+/** ESP's outer addresses: see pkg/datapath/linux/ipsec.go enableIPSecIPv4Do. */
+function ipsecEnds(
+  ctx: Ctx,
+  from: ClusterNode,
+  to: ClusterNode,
+): { src: string; dst: string; what: string } {
+  const routing = ctx.config.routing;
+  if (routing === 'native') {
+    const src = ciliumHostAddress(ctx.cluster, from, routing);
+    const dst = ciliumHostAddress(ctx.cluster, to, routing);
+    return {
+      src,
+      dst,
+      what: `between the two nodes' CiliumInternalIPs (the cilium_host addresses ${src} → ${dst}), the XFRM states the agent writes for a node's pod CIDR in native routing`,
+    };
+  }
+  if (routing === 'eni')
+    return {
+      src: from.internalIP,
+      dst: to.internalIP,
+      what: `between the node addresses ${from.internalIP} → ${to.internalIP}: ENI mode encrypts by pod subnet, and the agent uses the NodeInternalIPs as ESP endpoints unless use-cilium-internal-ip-for-ipsec is set`,
+    };
+  return {
+    src: from.internalIP,
+    dst: to.internalIP,
+    what: `around the VXLAN packet, node address to node address (${from.internalIP} → ${to.internalIP}), with the XFRM states the agent writes for the overlay`,
+  };
+}
+
+/** Legacy host routing, sending: the forwarded packet meets FORWARD and POSTROUTING. */
+function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
+  ctx.log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    where: 'filter FORWARD → CILIUM_FORWARD',
+    table: 'CILIUM_FORWARD',
+    match:
+      '-A CILIUM_FORWARD -i lxc+ -m comment --comment "cilium: cluster->any on lxc+ forward accept" -j ACCEPT',
+    headers: [l4Header(t)],
+    cost: { rules: 1 },
+    explanation: `The packet came in on ${lxc(podAt(ctx, t.src) ?? ctx.p.client)} and is forwarded, so netfilter's FORWARD chain sees it; Cilium's CILIUM_FORWARD chain accepts traffic from pod veths (pkg/datapath/iptables/iptables.go).`,
+  });
+  if (ctx.config.routing === 'eni') return;
+  const exclusion = nativeRoutingCidr(ctx.cluster);
+  ctx.log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    where: 'nat POSTROUTING → CILIUM_POST_nat',
+    table: 'CILIUM_POST_nat',
+    match: ctx.config.bpfMasquerade
+      ? 'no iptables masquerade rule (bpf.masquerade=true: cil_to_netdev masquerades)'
+      : `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE: no match`,
+    headers: [l4Header(t)],
+    cost: { rules: ctx.config.bpfMasquerade ? 0 : 1 },
+    explanation: ctx.config.bpfMasquerade
+      ? `With bpf.masquerade=true Cilium installs no iptables masquerade rule; cil_to_netdev on eth0 masquerades in BPF, and only traffic leaving ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}). ${t.dst} is inside it, so the pod address stays.`
+      : `nat POSTROUTING runs Cilium's masquerade rule; ${t.dst} is inside ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR), so the rule does not match and the packet keeps the pod's address.`,
+  });
+}
+
+/** Legacy host routing, receiving: the kernel routes the packet to the pod. */
+function legacyNetfilterIn(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
+  const pod = podAt(ctx, t.dst);
+  if (ctx.config.routing === 'eni') {
+    const dev = pod ? lxc(pod) : 'lxc…';
+    ctx.log.add({
+      stage: 'routing',
+      node: node.name,
+      where: 'host stack: ip rule, then ip route → endpoint route',
+      table: `ip rule / ip route (${node.name})`,
+      match: `20: from all to ${t.dst} lookup main; ${t.dst} dev ${dev} scope link`,
+      rows: lookupRows([
+        `0: from all lookup local -> no local address`,
+        `20: from all to ${t.dst} lookup main`,
+        `main: ${t.dst} dev ${dev} scope link`,
+      ]),
+      headers: [l4Header(t)],
+      explanation: `With legacy host routing the kernel routes the packet: the agent's ingress rule (priority 20, "to ${t.dst} lookup main") sends it to the main table, whose endpoint route (enable-endpoint-routes) points at ${dev}; CILIUM_FORWARD accepts it ("any->cluster on lxc+ forward accept") and it leaves through ${dev}, where the endpoint's ingress policy runs (routing.rst "AWS ENI", Ingress).`,
+    });
+    return;
+  }
+  const routes = ciliumRoutes(ctx.cluster, node, ctx.config);
+  const route = lookupRoute(routes, t.dst)!;
+  ctx.log.add({
+    stage: 'routing',
+    node: node.name,
+    where: 'host stack: ip route → cilium_host (tc egress: cil_from_host)',
+    table: `ip route (${node.name})`,
+    match: route.text,
+    rows: routeRows(routes, route, t.dst),
+    headers: [l4Header(t)],
+    explanation: `With legacy host routing the kernel routes the packet by the main table to cilium_host, through netfilter FORWARD (CILIUM_FORWARD: "any->cluster on cilium_host forward accept"); cil_from_host (bpf_host.c) on cilium_host's egress then looks the endpoint up and delivers it. ${route.why}`,
+  });
+}
+
+/** AWS ENI, sending: the per-ENI ip rule and table (pkg/datapath/linux/routing/routing.go). */
+function eniEgress(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
+  const bpfHost = ctx.hostRouting === 'BPF';
+  const table = ENI_TABLE;
+  const gw = vpcRouterAddress(node);
+  const vpc = vpcCidrs(ctx.cluster);
+  const hit = vpc.find((c) => cidrContains(c, t.dst)) ?? vpc[vpc.length - 1]!;
+  const rows = [
+    {
+      text: `cilium_lxc {${t.dst}} -> no entry`,
+      state: 'tested' as const,
+      outcome: 'not a local endpoint',
+    },
+    {
+      text: '0: from all lookup local',
+      state: 'tested' as const,
+      outcome: `${t.dst} is no local address`,
+    },
+    {
+      text: `20: from all to <each local pod IP> lookup main`,
+      state: 'tested' as const,
+      outcome: `${t.dst} is not a pod of ${node.name}`,
+    },
+    ...vpc.map((c) => ({
+      text: `111: from ${t.src} to ${c.text} lookup ${table}`,
+      state: c === hit ? ('matched' as const) : ('tested' as const),
+      outcome:
+        c === hit
+          ? `table ${table}, the table of eth1 (ENI index 1)`
+          : `${t.dst} is not in ${c.text}`,
+    })),
+    {
+      text: `table ${table}: default via ${gw} dev eth1`,
+      state: 'matched' as const,
+      outcome: `to the VPC router ${gw}`,
+    },
+  ];
+  ctx.log.add({
+    stage: 'routing',
+    node: node.name,
+    where: bpfHost
+      ? 'cil_from_container: bpf_fib_lookup (ip rules) → bpf_redirect_neigh'
+      : 'cil_from_container → host stack (Hubble: to-stack): ip rule',
+    table: `cilium_lxc, ip rule, ip route show table ${table} (${node.name})`,
+    match: `111: from ${t.src} to ${hit.text} lookup ${table}; default via ${gw} dev eth1`,
+    rows,
+    headers: [l4Header(t)],
+    cost: { lookups: 1 },
+    explanation: `Not a local endpoint (cilium_lxc miss). AWS ENI mode: ${t.src} is a secondary address of this node's ENI eth1, and the agent installed an ip rule for it (priority 111, one per VPC CIDR while masquerading is on) that selects eth1's own table ${table} (10 + the ENI's interface number), whose default route goes to the VPC router ${gw} out of eth1. ${
+      bpfHost
+        ? 'With eBPF host routing, bpf_fib_lookup asks the kernel FIB, rules included, and bpf_redirect_neigh sends the packet out of eth1 directly.'
+        : `With legacy host routing (${ciliumHostRoutingReason(ctx.config)}) the kernel does this lookup for the forwarded packet.`
+    } No tunnel and no BGP: the VPC itself knows where every secondary address lives.`,
+  });
+  if (!bpfHost) legacyNetfilterOut(ctx, t, node);
+}
+
+/** AWS ENI: the VPC routes the secondary address to the ENI that holds it. */
+function eniWire(ctx: Ctx, from: ClusterNode, to: ClusterNode, headers: PacketHeader[]): void {
+  const outer = headers[0]!;
+  ctx.log.add({
+    stage: 'wire',
+    node: `VPC router ${vpcRouterAddress(from)}`,
+    where: `eth1 (${from.name}) → VPC router → eth1 (${to.name})`,
+    table: 'VPC route table (local route)',
+    match: `${outer.dst} is a secondary IP of ${to.name}'s ENI eth1 → delivered to that ENI`,
+    headers,
+    explanation: `The VPC fabric routes every address it assigned to the ENI that holds it (the VPC's "local" route covers all its CIDRs), so ${outer.dst} reaches ${to.name}'s eth1 without any route for pod ranges on the nodes or in BGP. The operator, not the agent, talks to the EC2 API: it creates and attaches the ENIs and assigns their secondary IPs (pkg/ipam/eni, pkg/aws/eni); the agent only allocates pod addresses from them and installs the ip rules and routes on the node.`,
+  });
+}
+
+/** AWS ENI: the per-ENI route table of eth1 (RouteTableInterfacesOffset 10 + interface number 1). */
+const ENI_TABLE = 11;
+
+/**
+ * The VPC's CIDRs in the ENI walk: a primary CIDR covering the node subnets and a secondary CIDR
+ * covering the pod addresses (PacketWalk keeps the scenario's pod ranges and treats each node's as
+ * the subnet of its pod ENI eth1).
+ */
+function vpcCidrs(cluster: Cluster): Cidr[] {
+  const nodes = coveringCidr(
+    cluster.nodes.map((n) => parseIPv4(n.internalIP) ?? 0),
+    32,
+  );
+  const pods = nativeRoutingCidr(cluster);
+  return [nodes, pods];
+}
+
+function podAt(ctx: Ctx, ip: string): Pod | undefined {
+  return ctx.cluster.pods.find((p) => p.ip === ip);
 }
 
 /** To an address outside the pod network: the host stack, masquerading, eth0. */
@@ -373,18 +617,41 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
   const { log } = ctx;
   const routes = ciliumRoutes(ctx.cluster, node, ctx.config);
   const route = lookupRoute(routes, t.dst)!;
+  const bpfHost = ctx.hostRouting === 'BPF';
   log.add({
     stage: 'routing',
     node: node.name,
-    where: 'cil_from_container → host stack (Hubble: to-stack)',
+    where: bpfHost
+      ? 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh'
+      : 'cil_from_container → host stack (Hubble: to-stack)',
     table: `ip route (${node.name})`,
     match: route.text,
     rows: routeRows(routes, route, t.dst),
     headers: [l4Header(t)],
-    explanation: `${t.dst} is no endpoint, so the program hands the packet to the host's stack, which routes it: ${route.why}`,
+    explanation: bpfHost
+      ? `${t.dst} is no endpoint; with eBPF host routing the program asks the kernel FIB for the next hop and redirects the packet out of eth0 with bpf_redirect_neigh, past netfilter: ${route.why}`
+      : `${t.dst} is no endpoint, so the program hands the packet to the host's stack, which routes it: ${route.why}`,
   });
   let out = t;
-  if (toNode) {
+  if (ctx.config.bpfMasquerade) {
+    if (!toNode) {
+      out = { ...t, src: node.internalIP };
+      log.add({
+        stage: 'egress-hook',
+        node: node.name,
+        where: 'eth0 tc egress: cil_to_netdev (BPF masquerade)',
+        table: 'cilium_snat_v4_external',
+        match: `${t.src}:${t.sport} → ${node.internalIP}:${t.sport}`,
+        headers: [l4Header(out)],
+        cost: { lookups: 1 },
+        explanation: `With bpf.masquerade=true Cilium installs no iptables masquerade rule: cil_to_netdev on eth0 rewrites the source of traffic leaving the cluster to the node address ${node.internalIP} and records the mapping in cilium_snat_v4_external (PacketWalk keeps the source port; the real program picks a free one when it must).`,
+      });
+    } else {
+      ctx.notes.push(
+        'With BPF masquerade, PacketWalk does not model how cil_to_netdev treats traffic to another node’s address; it shows the pod address kept, as the iptables rule it replaces would.',
+      );
+    }
+  } else if (toNode) {
     log.add({
       stage: 'egress-hook',
       node: node.name,
@@ -398,8 +665,9 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     });
   } else {
     out = { ...t, src: node.internalIP };
-    const exclusion: Cidr =
-      ctx.config.routing === 'native' ? nativeRoutingCidr(ctx.cluster) : node.podCIDR;
+    const exclusion: Cidr = ciliumIsNative(ctx.config.routing)
+      ? nativeRoutingCidr(ctx.cluster)
+      : node.podCIDR;
     log.add({
       stage: 'egress-hook',
       node: node.name,
@@ -408,7 +676,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
       match: `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
       headers: [l4Header(out)],
       cost: { rules: 1 },
-      explanation: `Cilium masquerades traffic leaving the cluster (enable-ipv4-masquerade, on by default). With the default bpf.masquerade=false it does so with this iptables rule${ctx.config.routing === 'native' ? `, which spares destinations in ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR)` : ''}: the source becomes ${node.internalIP}. (With bpf.masquerade=true, cil_to_netdev on eth0 would do it with the cilium_snat_v4_external map.)`,
+      explanation: `Cilium masquerades traffic leaving the cluster (enable-ipv4-masquerade, on by default). With the default bpf.masquerade=false it does so with this iptables rule${ciliumIsNative(ctx.config.routing) ? `, which spares destinations in ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR)` : ''}: the source becomes ${node.internalIP}. (With bpf.masquerade=true, cil_to_netdev on eth0 would do it with the cilium_snat_v4_external map.)`,
     });
   }
   if (toNode && toNode.name !== node.name) {
@@ -448,20 +716,23 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
 }
 
 function nativeRoutingCidr(cluster: Cluster): Cidr {
-  let prefix = 32;
-  const bases = cluster.nodes.map((n) => n.podCIDR.base);
+  return coveringCidr(
+    cluster.nodes.map((n) => n.podCIDR.base),
+    Math.min(32, ...cluster.nodes.map((n) => n.podCIDR.prefix)),
+  );
+}
+
+/** The smallest prefix (at most `longest` bits) that covers every base address. */
+function coveringCidr(bases: readonly number[], longest: number): Cidr {
   const first = bases[0] ?? 0;
-  for (const n of cluster.nodes) prefix = Math.min(prefix, n.podCIDR.prefix);
   const mask = (p: number) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
+  let prefix = longest;
   while (
     prefix > 0 &&
     !bases.every((b) => (b & mask(prefix)) >>> 0 === (first & mask(prefix)) >>> 0)
   )
     prefix--;
-  const base = (first & mask(prefix)) >>> 0;
-  return parseCidrText(
-    `${[base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.')}/${prefix}`,
-  );
+  return parseCidrText(`${formatIPv4((first & mask(prefix)) >>> 0)}/${prefix}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,7 +865,7 @@ function replyArrives(
 // ---------------------------------------------------------------------------------------------
 
 function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = false): void {
-  const router = ciliumHostAddress(ctx.cluster, node);
+  const router = ciliumHostAddress(ctx.cluster, node, ctx.config.routing);
   ctx.log.add({
     stage: 'in-pod',
     node: node.name,
@@ -602,7 +873,7 @@ function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = f
     table: `ip route (${podKey(pod)})`,
     match: `default via ${router} dev eth0 mtu ${ctx.mtu}`,
     headers: [l4Header(t)],
-    explanation: `${podKey(pod)} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}. Cilium gives the pod a default route via the node's cilium_host address ${router} with the pod MTU (${ctx.mtu}), so everything leaves through the veth to the host side ${lxc(pod)}.`,
+    explanation: `${podKey(pod)} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}. Cilium gives the pod a default route via the node's cilium_host address ${router} with the pod MTU (${ctx.mtu}), so everything leaves through the veth to the host side ${lxc(pod)}.${ctx.config.routing === 'eni' ? ` AWS ENI mode: ${pod.ip} is a secondary IP that the operator assigned to ${node.name}'s ENI eth1 through the EC2 API; PacketWalk keeps the scenario's pod addresses and treats ${node.podCIDR.text} as the VPC subnet of that ENI (the router IP is an ENI address too).` : ''}`,
   });
 }
 
@@ -671,13 +942,15 @@ function policyHop(
     node: node.name,
     where: egress
       ? `${lxc(pod)}: cil_from_container → policy lookup (egress of endpoint ${side.endpoint.id})`
-      : `tail call cilium_call_policy[${side.endpoint.id}] → cil_lxc_policy (ingress of endpoint ${side.endpoint.id})`,
+      : endpointRoutes(ctx)
+        ? `${lxc(pod)} tc egress: cil_to_container (ingress of endpoint ${side.endpoint.id})`
+        : `tail call cilium_call_policy[${side.endpoint.id}] → cil_lxc_policy (ingress of endpoint ${side.endpoint.id})`,
     table: `${fromTunnel ? '' : 'cilium_ipcache_v2, '}${side.endpoint.mapName}`,
     match: lookupText(side.decidingLine),
     rows: lookupRows(lookups.map(lookupText), lookups.lastIndexOf(side.decidingLine)),
     headers: [l4Header(t)],
     cost: { lookups: lookups.length },
-    explanation: `${egress ? `The sender's egress policy is judged in cil_from_container on ${node.name}` : `The receiver's ingress policy runs in ${podKey(pod)}'s own policy program, reached by a tail call through cilium_call_policy`}. ${fromTunnel ? `The remote identity came with the tunnel key (VNI), so no ipcache lookup is needed. ` : identityNote ? `The ipcache gives the ${egress ? 'destination' : 'source'}'s identity (${identityNote}). ` : ''}The policy map is keyed by {remote identity, direction, protocol, port}, not by addresses: one lookup with the exact identity, then (unless a deny decided) one with identity 0 (ANY) for L4-only rules. ${side.reason} ${lookups.length} map lookups, however many policies exist: that is the eBPF model's cost.`,
+    explanation: `${egress ? `The sender's egress policy is judged in cil_from_container on ${node.name}` : endpointRoutes(ctx) ? `The receiver's ingress policy runs in cil_to_container on ${lxc(pod)}'s tc egress: with endpoint routes and no BPF host routing the packet reaches the veth through the kernel, and the policy is enforced there (bpf/lib/local_delivery.h)` : `The receiver's ingress policy runs in ${podKey(pod)}'s own policy program, reached by a tail call through cilium_call_policy`}. The map is ${side.endpoint.mapName} in Cilium 1.18 (cilium_policy_v3_<EPID> from 1.20). ${fromTunnel ? `The remote identity came with the tunnel key (VNI), so no ipcache lookup is needed. ` : identityNote ? `The ipcache gives the ${egress ? 'destination' : 'source'}'s identity (${identityNote}). ` : ''}The policy map is keyed by {remote identity, direction, protocol, port}, not by addresses: one lookup with the exact identity, then (unless a deny decided) one with identity 0 (ANY) for L4-only rules. ${side.reason} ${lookups.length} map lookups, however many policies exist: that is the eBPF model's cost.`,
   });
 }
 
@@ -748,11 +1021,11 @@ function proxyHop(
         node: node.name,
         where,
         table: `HTTP rules for endpoint ${side.endpoint.id}`,
-        match: `HTTP/1.1 403 ${'Access denied'}`,
+        match: 'HTTP/1.1 403 Forbidden (body "Access denied")',
         headers: [l4Header(reverseTuple(t))],
-        explanation: `Envoy answers the request itself with 403 "Access denied" and never forwards it: the TCP connection succeeded, the request did not. Hubble shows an L7 flow with verdict DROPPED for ${http.method} ${http.path}.`,
+        explanation: `Envoy answers the request itself and never forwards it: status line HTTP/1.1 403 Forbidden (server: envoy), and the body "Access denied" (content-length: 15). The TCP connection succeeded, the request did not. Hubble shows an L7 flow with verdict DROPPED for ${http.method} ${http.path}.`,
       },
-      `Access denied: HTTP 403 from Envoy (${listener}, proxy port ${side.proxyPort}): ${http.method} ${http.path} matches no HTTP rule`,
+      `HTTP/1.1 403 Forbidden from Envoy (${listener}, proxy port ${side.proxyPort}), body "Access denied": ${http.method} ${http.path} matches no HTTP rule`,
     );
     return false;
   }
@@ -763,14 +1036,27 @@ function podOf(ctx: Ctx, key: string): Pod {
   return ctx.cluster.pods.find((p) => podKey(p) === key)!;
 }
 
+/** AWS ENI runs with enable-endpoint-routes; without BPF host routing cil_to_container enforces. */
+const endpointRoutes = (ctx: Ctx): boolean =>
+  ctx.config.routing === 'eni' && ctx.hostRouting === 'legacy';
+
 function deliver(ctx: Ctx, node: ClusterNode, pod: Pod, t: FiveTuple): void {
+  const bpfHost = ctx.hostRouting === 'BPF';
   ctx.log.add({
     stage: 'delivered',
     node: node.name,
-    where: `bpf_redirect_peer → eth0 in ${podKey(pod)}`,
+    where: bpfHost
+      ? `bpf_redirect_peer → eth0 in ${podKey(pod)}`
+      : endpointRoutes(ctx)
+        ? `${lxc(pod)} → eth0 in ${podKey(pod)}`
+        : `redirect → ${lxc(pod)} → eth0 in ${podKey(pod)}`,
     table: '',
     match: 'Hubble: to-endpoint FORWARDED',
     headers: [l4Header(t)],
-    explanation: `With eBPF host routing the program hands the packet straight to the pod's side of the veth with bpf_redirect_peer, skipping the host's stack and ${lxc(pod)}'s own egress path.`,
+    explanation: bpfHost
+      ? `With eBPF host routing the program hands the packet straight to the pod's side of the veth with bpf_redirect_peer, skipping the host's stack and ${lxc(pod)}'s own egress path.`
+      : endpointRoutes(ctx)
+        ? `The packet leaves ${lxc(pod)} and crosses the veth into the pod.`
+        : `With legacy host routing the program delivers with a plain redirect to ${lxc(pod)}, which passes the packet across the veth into the pod (bpf/lib/local_delivery.h: "only do a redirect_peer() if BPF Host Routing is enabled"). ${ciliumHostRoutingReason(ctx.config)}`,
   });
 }

@@ -14,13 +14,42 @@ export interface CalicoConfig {
   readonly wireguard: boolean;
 }
 
-export type CiliumRouting = 'vxlan' | 'geneve' | 'native';
+/**
+ * `eni`: cloud native routing as in AWS ENI mode (`ipam: eni`, `routing-mode: native`,
+ * `enable-endpoint-routes: true`, no tunnel, no BGP): pods hold VPC secondary addresses of the
+ * node's ENIs and the VPC routes them (Documentation/network/concepts/routing.rst "AWS ENI").
+ */
+export type CiliumRouting = 'vxlan' | 'geneve' | 'native' | 'eni';
 export type CiliumEncryption = 'none' | 'wireguard' | 'ipsec';
 
 export interface CiliumConfig {
   readonly routing: CiliumRouting;
   readonly kubeProxyReplacement: boolean;
+  /** `bpf.masquerade` (Helm default false): masquerade in cil_to_netdev instead of iptables. */
+  readonly bpfMasquerade: boolean;
   readonly encryption: CiliumEncryption;
+}
+
+/** eBPF host routing (bpf_redirect_peer / bpf_redirect_neigh) or the legacy path up the stack. */
+export type CiliumHostRouting = 'BPF' | 'legacy';
+
+/**
+ * eBPF host routing needs kube-proxy replacement and BPF masquerade (and a kernel >= 5.10, which
+ * Cilium 1.18 requires anyway); otherwise the agent logs "Falling back to legacy host routing"
+ * (daemon/cmd/kube_proxy_replacement.go; datapath-facts.md §2 "Host routing").
+ */
+export const ciliumHostRouting = (c: CiliumConfig): CiliumHostRouting =>
+  c.kubeProxyReplacement && c.bpfMasquerade ? 'BPF' : 'legacy';
+
+/** Why the host routing is what it is, one sentence. */
+export function ciliumHostRoutingReason(c: CiliumConfig): string {
+  if (ciliumHostRouting(c) === 'BPF')
+    return 'eBPF host routing: kube-proxy replacement and BPF masquerade are both on (kernel ≥ 5.10).';
+  const missing = [
+    c.kubeProxyReplacement ? '' : 'kube-proxy replacement',
+    c.bpfMasquerade ? '' : 'BPF masquerade',
+  ].filter(Boolean);
+  return `Legacy host routing: eBPF host routing needs kube-proxy replacement and BPF masquerade, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} off.`;
 }
 
 export type WalkConfig =
@@ -36,7 +65,7 @@ export const CALICO_ENCAPS: readonly CalicoEncap[] = [
   'ipip-crosssubnet',
   'vxlan-crosssubnet',
 ];
-export const CILIUM_ROUTINGS: readonly CiliumRouting[] = ['vxlan', 'geneve', 'native'];
+export const CILIUM_ROUTINGS: readonly CiliumRouting[] = ['vxlan', 'geneve', 'native', 'eni'];
 export const CILIUM_ENCRYPTIONS: readonly CiliumEncryption[] = ['none', 'wireguard', 'ipsec'];
 
 /**
@@ -55,13 +84,18 @@ export const DEFAULT_CALICO_CONFIG: CalicoConfig = {
 
 /**
  * Cilium's Helm defaults: routingMode tunnel with tunnelProtocol vxlan, kubeProxyReplacement
- * false, encryption off (install/kubernetes/cilium/values.yaml).
+ * false, bpf.masquerade false, encryption off (install/kubernetes/cilium/values.yaml).
  */
 export const DEFAULT_CILIUM_CONFIG: CiliumConfig = {
   routing: 'vxlan',
   kubeProxyReplacement: false,
+  bpfMasquerade: false,
   encryption: 'none',
 };
+
+/** Native routing without a tunnel: `native`, or AWS ENI (also `routing-mode: native`). */
+export const ciliumIsNative = (routing: CiliumRouting): boolean =>
+  routing === 'native' || routing === 'eni';
 
 export const isCalicoCrossSubnet = (encap: CalicoEncap): boolean => encap.endsWith('-crosssubnet');
 
@@ -86,7 +120,13 @@ export function describeWalkConfig(config: WalkConfig): string {
     }, encapsulation ${c.encap}${c.wireguard ? ', WireGuard' : ''}`;
   }
   const c = config.cilium;
-  return `Cilium ${c.routing === 'native' ? 'native routing' : `${c.routing} tunnel`}, kube-proxy replacement ${
-    c.kubeProxyReplacement ? 'on' : 'off'
-  }, encryption ${c.encryption}`;
+  const routing =
+    c.routing === 'native'
+      ? 'native routing'
+      : c.routing === 'eni'
+        ? 'cloud native routing (AWS ENI)'
+        : `${c.routing} tunnel`;
+  return `Cilium ${routing}, kube-proxy replacement ${c.kubeProxyReplacement ? 'on' : 'off'}, BPF masquerade ${
+    c.bpfMasquerade ? 'on' : 'off'
+  }, host routing ${ciliumHostRouting(c)}, encryption ${c.encryption}`;
 }

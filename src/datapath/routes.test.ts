@@ -151,6 +151,7 @@ describe('Cilium routes', () => {
       ciliumRoutes(c, c.nodes[0]!, {
         routing: 'vxlan',
         kubeProxyReplacement: false,
+        bpfMasquerade: false,
         encryption: 'none',
       }),
       '10.244.2.70',
@@ -163,6 +164,7 @@ describe('Cilium routes', () => {
     const routes = ciliumRoutes(c, c.nodes[0]!, {
       routing: 'native',
       kubeProxyReplacement: false,
+      bpfMasquerade: false,
       encryption: 'none',
     });
     expect(lookupRoute(routes, '10.244.1.10')!.text).toBe(

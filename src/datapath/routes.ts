@@ -16,6 +16,7 @@ import { bgpState, CALICO_DEFAULT_AS, torName } from './bgp';
 import {
   calicoTunnel,
   calicoUsesBgp,
+  ciliumIsNative,
   isCalicoCrossSubnet,
   type CalicoConfig,
   type CiliumConfig,
@@ -211,13 +212,31 @@ function calicoRemoteRoute(
 
 export function ciliumRoutes(cluster: Cluster, node: ClusterNode, config: CiliumConfig): Route[] {
   const routes = hostRoutes(cluster, node);
-  const hostIP = ciliumHostAddress(cluster, node);
+  const hostIP = ciliumHostAddress(cluster, node, config.routing);
   const encaps: EncapKind[] = [];
-  if (config.routing !== 'native')
+  if (!ciliumIsNative(config.routing))
     encaps.push(config.routing === 'geneve' ? 'geneve' : 'cilium-vxlan');
   if (config.encryption === 'wireguard') encaps.push('cilium-wireguard');
   if (config.encryption === 'ipsec') encaps.push('ipsec');
   const mtu = ciliumPodMtu(encaps);
+  if (config.routing === 'eni') {
+    // AWS ENI: enable-endpoint-routes, so one route per local endpoint straight to its lxc device
+    // and no route for the node's pod range (routing.rst "AWS ENI", Ingress step 3); the per-ENI
+    // tables that egress uses are ip rules into table 10+N (pkg/datapath/linux/routing/routing.go).
+    for (const pod of cluster.pods) {
+      if (pod.nodeName !== node.name) continue;
+      const dev = ciliumVethName(`${pod.namespace}/${pod.name}`);
+      routes.push({
+        dst: cidr(`${pod.ip}/32`),
+        type: 'unicast',
+        dev,
+        text: `${pod.ip} dev ${dev} scope link`,
+        origin: 'cilium-agent',
+        why: `ENI mode runs with enable-endpoint-routes: the agent routes each local pod address to its own lxc device, and an ip rule (priority 20, "to ${pod.ip} lookup main") makes sure traffic to it consults this table.`,
+      });
+    }
+    return routes;
+  }
   routes.push({
     dst: node.podCIDR,
     type: 'unicast',

@@ -29,7 +29,11 @@ const CONFIGS: WalkConfig[] = [
   ),
   ...CILIUM_ROUTINGS.flatMap((routing) =>
     [false, true].flatMap((kubeProxyReplacement) =>
-      CILIUM_ENCRYPTIONS.map((encryption) => cilium({ routing, kubeProxyReplacement, encryption })),
+      [false, true].flatMap((bpfMasquerade) =>
+        CILIUM_ENCRYPTIONS.map((encryption) =>
+          cilium({ routing, kubeProxyReplacement, bpfMasquerade, encryption }),
+        ),
+      ),
     ),
   ),
 ];

@@ -287,13 +287,28 @@ function ciliumLayers(cluster: Cluster, node: ClusterNode, config: CiliumConfig)
   ];
   if (hasL7Policy(cluster)) layers.push(layer(n, 'proxy', 'cilium-envoy', 'L7 proxy (HTTP rules)'));
   layers.push(
-    layer(n, 'cilium-host', 'cilium_host', `${ciliumHostAddress(cluster, node)} (router IP)`),
+    layer(
+      n,
+      'cilium-host',
+      'cilium_host',
+      `${ciliumHostAddress(cluster, node, config.routing)} (router IP)`,
+    ),
   );
-  if (config.encryption === 'ipsec') layers.push(encapLayer(n, 'ipsec'));
   if (config.routing === 'vxlan') layers.push(encapLayer(n, 'cilium-vxlan'));
   if (config.routing === 'geneve') layers.push(encapLayer(n, 'geneve'));
+  // Since Cilium 1.18 ESP wraps the VXLAN packet, so xfrm comes after the tunnel device.
+  if (config.encryption === 'ipsec') layers.push(encapLayer(n, 'ipsec'));
   if (config.encryption === 'wireguard') layers.push(encapLayer(n, 'cilium-wireguard'));
-  layers.push(layer(n, 'eth0', 'eth0', node.internalIP));
+  layers.push(
+    layer(
+      n,
+      'eth0',
+      'eth0',
+      config.routing === 'eni'
+        ? `${node.internalIP}; ENI eth1: pods ${node.podCIDR.text}`
+        : node.internalIP,
+    ),
+  );
   return layers;
 }
 
@@ -313,7 +328,7 @@ function tunnelOf(config: WalkConfig): SceneTunnel | null {
     };
   }
   const routing = config.cilium.routing;
-  if (routing === 'native') return null;
+  if (routing === 'native' || routing === 'eni') return null;
   const spec = ENCAPS[routing === 'geneve' ? 'geneve' : 'cilium-vxlan'];
   return {
     id: TUNNEL_ID,
@@ -580,7 +595,8 @@ export function placeHop(scene: Scene, hop: Hop): HopPlace {
     if (w.includes('host stack')) return at(layerOf(node, 'cilium-host') ?? node.id);
     return at(layerOf(node, 'routing', 'lxc-ebpf') ?? node.id);
   }
-  if (w.startsWith('eth0')) return at(layerOf(node, 'eth0') ?? node.id);
+  // eth1: the pod ENI in AWS ENI mode, drawn as the node's NIC layer.
+  if (/^eth\d/.test(w)) return at(layerOf(node, 'eth0') ?? node.id);
   if (/calico_tc_main|cil_|cilium_call_policy|^lxc/.test(w))
     return at(layerOf(node, 'tc-ebpf', 'lxc-ebpf') ?? node.id);
   if (NETFILTER.test(w)) {

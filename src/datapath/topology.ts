@@ -96,10 +96,14 @@ export const calicoTunnelAddress = (cluster: Cluster, node: ClusterNode): string
 /**
  * cilium_host's address (Cilium's "router IP", the CiliumInternalIP), allocated from the node's pod
  * CIDR. Which address Cilium picks varies; PacketWalk shows the first free one after the network
- * address.
+ * address. In AWS ENI mode the router IP is an ENI address too (routing.rst "AWS ENI"), and AWS
+ * reserves the first four addresses of every subnet (.1 is the VPC router), so it starts at .4.
  */
-export const ciliumHostAddress = (cluster: Cluster, node: ClusterNode): string =>
-  firstFree(cluster, node.podCIDR, 1);
+export const ciliumHostAddress = (cluster: Cluster, node: ClusterNode, routing?: string): string =>
+  firstFree(cluster, node.podCIDR, routing === 'eni' ? 4 : 1);
+
+/** AWS ENI mode: the VPC router of the subnet that holds a node's pod addresses (its .1). */
+export const vpcRouterAddress = (node: ClusterNode): string => nthAddress(node.podCIDR, 1);
 
 /** The node whose pod range (Calico blocks or podCIDR) holds `ip`, if any. */
 export function nodeForPodIP(cluster: Cluster, ip: string): ClusterNode | undefined {

@@ -222,10 +222,11 @@ function readView(
     });
   }
   if (r.map(`${path}.cilium`)) {
-    r.keys(`${path}.cilium`, ['routing', 'kubeProxyReplacement', 'encryption']);
+    r.keys(`${path}.cilium`, ['routing', 'kubeProxyReplacement', 'bpfMasquerade', 'encryption']);
     view.cilium = clean({
       routing: r.oneOf(`${path}.cilium.routing`, CILIUM_ROUTINGS),
       kubeProxyReplacement: r.bool(`${path}.cilium.kubeProxyReplacement`),
+      bpfMasquerade: r.bool(`${path}.cilium.bpfMasquerade`),
       encryption: r.oneOf(`${path}.cilium.encryption`, CILIUM_ENCRYPTIONS),
     });
   }

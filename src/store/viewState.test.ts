@@ -7,7 +7,12 @@ const full: ViewState = {
   scenarioId: 'multi-rack',
   scenarioText: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ünïcode-ok\n',
   calico: { dataplane: 'ebpf', peering: 'tor', encap: 'vxlan-crosssubnet', wireguard: true },
-  cilium: { routing: 'native', kubeProxyReplacement: true, encryption: 'ipsec' },
+  cilium: {
+    routing: 'native',
+    kubeProxyReplacement: true,
+    bpfMasquerade: true,
+    encryption: 'ipsec',
+  },
   packet: {
     from: 'demo/web-1',
     to: 'ip:8.8.8.8',

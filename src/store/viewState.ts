@@ -73,9 +73,15 @@ export function encodeView(view: ViewState): string {
   const c = view.calico;
   p.set('calico', [c.dataplane, c.peering, c.encap, c.wireguard ? 'wireguard' : 'plain'].join('.'));
   const ci = view.cilium;
+  // The fourth token (BPF masquerade) came later: links without it decode as bpf.masquerade off.
   p.set(
     'cilium',
-    [ci.routing, ci.kubeProxyReplacement ? 'kpr' : 'kube-proxy', ci.encryption].join('.'),
+    [
+      ci.routing,
+      ci.kubeProxyReplacement ? 'kpr' : 'kube-proxy',
+      ci.encryption,
+      ci.bpfMasquerade ? 'bpf-masq' : 'iptables-masq',
+    ].join('.'),
   );
   if (view.packet) {
     p.set('from', view.packet.from);
@@ -147,7 +153,7 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   let cilium = DEFAULT_VIEW.cilium;
   const cil = get('cilium');
   if (cil !== undefined) {
-    const [routing, kpr, encryption] = cil.split('.');
+    const [routing, kpr, encryption, masq] = cil.split('.');
     cilium = {
       routing: pick(routing, CILIUM_ROUTINGS, cilium.routing, 'Cilium routing', problems),
       kubeProxyReplacement:
@@ -165,6 +171,14 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
         'Cilium encryption',
         problems,
       ),
+      bpfMasquerade:
+        pick(
+          masq,
+          ['bpf-masq', 'iptables-masq'] as const,
+          cilium.bpfMasquerade ? 'bpf-masq' : 'iptables-masq',
+          'Cilium masquerading',
+          problems,
+        ) === 'bpf-masq',
     };
   }
 
