@@ -5,7 +5,7 @@
  * can show each as its own hop.
  */
 import { parseIPv4 } from '../engine/cidr';
-import type { CalicoDataplane } from '../engine/calico/dataplane';
+import type { CalicoDataplane, IptMatch, IptRule, RuleOrigin } from '../engine/calico/dataplane';
 import { formatRule } from '../engine/calico/iptablesSave';
 import { walkHop, type EndpointOutcome, type RuleRef } from '../engine/calico/walk';
 import type { FiveTuple } from './flow';
@@ -110,13 +110,192 @@ export function dropWords(ref: RuleRef | undefined): string {
   return formatRuleRef(ref);
 }
 
-/** Trace lines of the endpoint, policy and profile chains a BPF policy program runs. */
-export const isBpfPolicyLine = (l: string): boolean =>
-  /^cali-(fw|tw|pi|po|pri|pro|gi|go)-/.test(l.split(' ')[1] ?? '') && !l.includes('ctstate');
+// ---------------------------------------------------------------------------------------------
+// The same policy as a BPF policy program (Calico's eBPF dataplane)
+// ---------------------------------------------------------------------------------------------
+//
+// In BPF mode Felix renders no cali-tw-/cali-fw-/cali-pi- chains and sets no policy marks: it
+// compiles each endpoint's tiers, policies and profiles into a BPF program per hook
+// (felix/bpf/polprog/pol_prog_builder.go: "Start of tier X", "Start of rule <policy> <rule>",
+// "End of tier X: deny", then the profiles and a final deny) and stores it in the jump maps
+// cali_jump_ing2 / cali_jump_egr2 (felix/bpf/jump/map.go, version 2). PacketWalk derives the
+// program's rules from the engine's compiled chains: each policy rule's match (its first iptables
+// rule, the one that would set the mark) becomes one program rule with the rule's own action.
 
-/** Rules a BPF policy program runs: the endpoint, policy and profile chains, no plumbing. */
-export function bpfPolicyRules(part: FilterPart): number {
-  return part.trace.filter(isBpfPolicyLine).length;
+/** One rule of a BPF policy program, traced: where it came from and whether it matched. */
+export interface BpfProgramStep {
+  readonly origin: RuleOrigin;
+  readonly rule: IptRule;
+  readonly matched: boolean;
+  /** The trace line it came from (for finding the deciding rule). */
+  readonly ref: { readonly node: string; readonly chain: string; readonly number: number };
+}
+
+const ruleAt = (dp: CalicoDataplane, node: string, chain: string, n: number): IptRule | undefined =>
+  (dp.nodes[node]?.chains[chain] ?? dp.chains[chain])?.rules[n - 1];
+
+/** The steps a policy program runs for the trace of a pass (tiers, policy rules, profiles). */
+export function bpfProgramSteps(dp: CalicoDataplane, part: FilterPart): BpfProgramStep[] {
+  const steps: BpfProgramStep[] = [];
+  for (const line of part.trace) {
+    const m = TRACE_RULE.exec(line);
+    if (!m) continue;
+    const rule = ruleAt(dp, m[1]!, m[2]!, Number(m[3]));
+    const origin = rule?.origin;
+    if (!rule || !origin) continue;
+    // An Allow/Deny/Pass rule is two iptables rules (set the mark, then act on it); the program
+    // has one: keep the rule that carries the match.
+    if (origin.kind === 'policy-rule' || origin.kind === 'profile') {
+      if (rule.action.kind !== 'mark' && rule.action.kind !== 'log') continue;
+    } else if (
+      origin.kind !== 'start-of-tier' &&
+      origin.kind !== 'end-of-tier' &&
+      origin.kind !== 'no-profile-matched'
+    )
+      continue;
+    steps.push({
+      origin,
+      rule,
+      matched: m[5] === 'match',
+      ref: { node: m[1]!, chain: m[2]!, number: Number(m[3]) },
+    });
+  }
+  return steps;
+}
+
+const ACTION_WORD: Record<string, string> = {
+  Allow: 'allow',
+  Deny: 'deny',
+  Pass: 'pass (skip to the end of the tier)',
+  Log: 'log (and go on)',
+};
+
+/** A rule's match in the words of the program dump's "Match:" line (proto=, src=, dports=…). */
+export function bpfMatchSummary(matches: readonly IptMatch[]): string {
+  const parts: string[] = [];
+  const neg = (n: boolean | undefined): string => (n ? '!' : '');
+  for (const m of matches) {
+    switch (m.kind) {
+      case 'proto':
+        parts.push(`${neg(m.negate)}proto=${PROTO_NAMES[m.number] ?? m.number}`);
+        break;
+      case 'net':
+        parts.push(`${neg(m.negate)}${m.dir}={${m.cidr.text}}`);
+        break;
+      case 'set':
+        parts.push(
+          `${neg(m.negate)}${m.ipPort ? `${m.dir === 'src' ? 'sports' : 'dports'}=named(${m.set})` : `${m.dir}={ipset ${m.set}}`}`,
+        );
+        break;
+      case 'ports':
+        parts.push(
+          `${neg(m.negate)}${m.dir === 'src' ? 'sports' : 'dports'}={${m.ranges
+            .map(([a, b]) => (a === b ? String(a) : `${a}-${b}`))
+            .join(',')}}`,
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  return parts.length > 0 ? parts.join(' ') : 'any packet';
+}
+
+const PROTO_NAMES: Readonly<Record<number, string>> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  132: 'sctp',
+};
+
+function stepText(step: BpfProgramStep): string {
+  const o = step.origin;
+  switch (o.kind) {
+    case 'start-of-tier':
+      return `Start of tier ${o.tier}`;
+    case 'end-of-tier':
+      return `End of tier ${o.tier}: deny`;
+    case 'no-profile-matched':
+      return 'End of profiles: deny';
+    case 'profile':
+      return `profile ${o.profile}: ${bpfMatchSummary(step.rule.matches)} → allow`;
+    case 'policy-rule':
+      return `rule ${o.policy} ${o.rule}: ${bpfMatchSummary(step.rule.matches)} → ${ACTION_WORD[o.action] ?? o.action.toLowerCase()}`;
+    default:
+      return '';
+  }
+}
+
+/** The step that decided, by the engine's deciding rule (matched on its origin). */
+function decidingStep(steps: readonly BpfProgramStep[], deciding: RuleRef | undefined): number {
+  if (!deciding) return -1;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (!s.matched) continue;
+    if (
+      (s.ref.node === deciding.node &&
+        s.ref.chain === deciding.chain &&
+        s.ref.number === deciding.number) ||
+      (deciding.rule.origin !== undefined && s.origin === deciding.rule.origin)
+    )
+      return i;
+  }
+  return -1;
+}
+
+/** The rows of a policy program's run: its tiers and rules, with the rule that decided marked. */
+export function bpfPolicyRows(dp: CalicoDataplane, part: FilterPart, deciding?: RuleRef): HopRow[] {
+  const steps = bpfProgramSteps(dp, part);
+  const decided = decidingStep(steps, deciding);
+  return steps.map((step, i): HopRow => {
+    const tierMark = step.origin.kind === 'start-of-tier';
+    const state =
+      i === decided ? 'matched' : tierMark || i < decided || decided < 0 ? 'tested' : 'not-reached';
+    const outcome = tierMark
+      ? 'enters the tier'
+      : i === decided
+        ? `match: the program returns ${verdictWord(step)}`
+        : step.matched
+          ? step.origin.kind === 'policy-rule' && step.origin.action === 'Pass'
+            ? 'match: pass, on to the next tier'
+            : 'match'
+          : 'no match: next rule';
+    const section =
+      step.origin.kind === 'policy-rule'
+        ? step.origin.policy
+        : step.origin.kind === 'profile' || step.origin.kind === 'no-profile-matched'
+          ? 'profiles'
+          : `tier ${'tier' in step.origin ? step.origin.tier : ''}`;
+    return { text: stepText(step), state, outcome, chain: section };
+  });
+}
+
+function verdictWord(step: BpfProgramStep): string {
+  const o = step.origin;
+  if (o.kind === 'policy-rule')
+    return o.action === 'Allow' ? 'ALLOW' : o.action === 'Deny' ? 'DENY' : o.action.toUpperCase();
+  if (o.kind === 'profile') return 'ALLOW';
+  return 'DENY';
+}
+
+/** Rules a BPF policy program tests on this pass (tier markers are not rules). */
+export function bpfPolicyRules(dp: CalicoDataplane, part: FilterPart): number {
+  return bpfProgramSteps(dp, part).filter((s) => s.origin.kind !== 'start-of-tier').length;
+}
+
+/** What decided one endpoint's direction in the policy program: the policy rule and the verdict. */
+export function describeBpfOutcome(o: EndpointOutcome | undefined): string {
+  if (!o) return 'no policy program on this path';
+  const verdict = o.allowed ? 'ALLOW' : 'DENY';
+  const origin = o.decidedBy?.rule.origin;
+  if (origin?.kind === 'policy-rule')
+    return `${verdict}: rule ${origin.rule} of ${origin.policy} (action ${origin.action}, tier ${origin.tier})`;
+  if (origin?.kind === 'profile')
+    return `${verdict}: profile ${origin.profile} (no policy selects the pod in this direction)`;
+  if (origin?.kind === 'end-of-tier')
+    return `${verdict}: end of tier ${origin.tier}, no policy allowed or passed the packet`;
+  if (origin?.kind === 'no-profile-matched') return `${verdict}: end of profiles, none matched`;
+  return verdict;
 }
 
 const TRACE_RULE = /^(\S+) (\S+) #(\d+) (.*): (match|no match)$/;
@@ -158,6 +337,7 @@ export function filterRows(
         text: `-A ${m[2]}${rule}`,
         state,
         outcome: `${m[2]} rule ${m[3]}: ${m[5]}${state === 'matched' ? ', decided' : ''}`,
+        chain: m[2]!,
       };
     }
     const end = TRACE_END.exec(line);
@@ -166,6 +346,7 @@ export function filterRows(
         text: `${end[2]}: end of chain`,
         state,
         outcome: `the built-in chain's policy ${end[3]}${state === 'matched' ? ' decided' : ''}`,
+        chain: end[2]!,
       };
     return { text: line, state };
   });

@@ -24,8 +24,9 @@ import {
   describeOutcome,
   dropWords,
   bpfPolicyRules,
+  bpfPolicyRows,
+  describeBpfOutcome,
   filterRows,
-  isBpfPolicyLine,
   type FilterPart,
 } from './calicoFilter';
 import type { CalicoConfig } from './config';
@@ -97,6 +98,14 @@ function walkForward(ctx: Ctx): void {
   const client = p.client;
   const cNode = p.clientNode;
   let t: FiveTuple = p.flow;
+  // eBPF, TCP to a Service: connect-time load balancing rewrites the destination at connect(),
+  // before the first packet exists.
+  const ctlb = ctx.ebpf && p.service !== undefined && ctlbApplies(p.flow);
+  if (ctlb) {
+    const done = ebpfConnectTimeLb(ctx, t);
+    if (!done) return;
+    t = done;
+  }
   podSends(ctx, client, cNode, t);
 
   // PREROUTING (iptables) or the from-workload tc program (eBPF): the Service lookup.
@@ -109,9 +118,9 @@ function walkForward(ctx: Ctx): void {
       match: `no entry for ${describeTuple(t)}: a new flow`,
       headers: [l4Header(t)],
       cost: { lookups: 1 },
-      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge. Packets never reach iptables' FORWARD chain in this dataplane.`,
+      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge.${ctlb ? ` It is already addressed to the backend (the connect hook also recorded the Service address in cali_v4_ct_nats, which lets the programs give policy the pre-NAT destination too).` : ''} ${CT_MAP_VERSION_NOTE} ${BPF_FORWARD_NOTE}`,
     });
-    if (p.service) {
+    if (p.service && !ctlb) {
       const done = ebpfServiceNat(ctx, t);
       if (!done) return;
       t = done;
@@ -331,7 +340,10 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     return ctx.ebpf
       ? dropBpf(ctx, node, t, whole, veth(ctx, p.client))
       : dropPolicy(ctx, node, t, f.at);
-  if (ctx.ebpf) routeHop(ctx, node, t, route);
+  if (ctx.ebpf) {
+    routeHop(ctx, node, t, route, undefined, true);
+    bpfForwardHop(ctx, node, t, veth(ctx, p.client), 'eth0');
+  }
   const masq: FiveTuple = { ...t, src: node.internalIP };
   log.add({
     stage: 'egress-hook',
@@ -339,11 +351,11 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     where: 'nat POSTROUTING → cali-POSTROUTING → cali-nat-outgoing',
     table: 'cali-nat-outgoing',
     match: ctx.ebpf
-      ? '-m mark --mark <SeenNATOutgoing>/<mask> -j MASQUERADE'
+      ? '-m mark --mark 0x1800000/0x1f00000 -j MASQUERADE'
       : '-m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE',
     headers: [l4Header(masq)],
     cost: { rules: 1 },
-    explanation: `The default IP pool has natOutgoing on (CALICO_IPV4POOL_NAT_OUTGOING defaults to true), and ${t.dst} is outside every Calico pool, so Felix's cali-nat-outgoing rule masquerades the packet: its source becomes the node's address ${node.internalIP}, and conntrack remembers the mapping for the replies.${ctx.ebpf ? ' In the eBPF dataplane the BPF program marks such packets and this iptables rule matches the mark.' : ''}`,
+    explanation: `The default IP pool has natOutgoing on (CALICO_IPV4POOL_NAT_OUTGOING defaults to true), and ${t.dst} is outside every Calico pool, so Felix's cali-nat-outgoing rule masquerades the packet: its source becomes the node's address ${node.internalIP}, and conntrack remembers the mapping for the replies.${ctx.ebpf ? ' In the eBPF dataplane the pool test is the BPF program’s: it marks such packets (0x1800000, "seen" plus "NAT outgoing"; felix/bpf/tc/defs/defs.go) and Felix’s BPF-mode rule only matches the mark (felix/rules/nat.go makeNATOutgoingRuleBPF).' : ''}`,
   });
   const gw = subnetGateway(ctx.cluster, node);
   log.add({
@@ -449,7 +461,7 @@ function walkReply(ctx: Ctx): void {
       match: `hit: reply direction of ${describeTuple(forward)}, established`,
       headers: [l4Header(t)],
       cost: { lookups: 1 },
-      explanation: `The BPF conntrack map already holds this connection, so calico_tc_main skips the policy program entirely: established flows never pay for policy again.`,
+      explanation: `The BPF conntrack map already holds this connection, so calico_tc_main skips the policy program entirely: established flows never pay for policy again. ${CT_MAP_VERSION_NOTE}`,
     });
   }
   routeHop(ctx, sNode, t, route, wg ? route : undefined);
@@ -489,7 +501,17 @@ function walkReply(ctx: Ctx): void {
   } else if (ctx.ebpf) {
     ebpfReplyIn(ctx, cNode, t, cVeth);
   }
-  if (p.service) {
+  if (p.service && ctx.ebpf && ctlbApplies(p.flow)) {
+    log.add({
+      stage: 'service-lb',
+      node: cNode.name,
+      where: `socket of ${podKey(client)} (connected at connect() to ${t.src}:${t.sport})`,
+      table: 'cali_v4_ct_nats',
+      match: `no reverse NAT: the reply comes from ${t.src}:${t.sport}, the address the socket is connected to`,
+      headers: [l4Header(t)],
+      explanation: `Connect-time load balancing rewrote the socket's destination once, at connect(), so no packet of this TCP connection ever carried the Service address ${p.flow.dst}:${p.flow.dport}: the reply from ${t.src}:${t.sport} matches the socket as it is, and nothing needs translating back (the cali_v4_ct_nats entry only lets the BPF programs see the pre-NAT destination for policy).`,
+    });
+  } else if (p.service) {
     const vip: FiveTuple = { ...t, src: p.flow.dst, sport: p.flow.dport };
     log.add({
       stage: 'service-lb',
@@ -501,7 +523,7 @@ function walkReply(ctx: Ctx): void {
       match: `reverse of the Service DNAT: source ${t.src}:${t.sport} → ${vip.src}:${vip.sport}`,
       headers: [l4Header(vip)],
       explanation: ctx.ebpf
-        ? `The conntrack entry created with the NAT remembers the Service address, so the reply's source is rewritten back to ${vip.src}:${vip.sport}: the client only ever sees the virtual IP.`
+        ? `The conntrack entry created with the NAT remembers the Service address, so the reply's source is rewritten back to ${vip.src}:${vip.sport}: the client only ever sees the virtual IP. ${CT_MAP_VERSION_NOTE}`
         : `kube-proxy's DNAT was done by conntrack on this node when the request left; conntrack undoes it on the reply (in POSTROUTING, after the filter table), so the client sees the answer come from ${vip.src}:${vip.sport}, the address it connected to.`,
     });
     t = vip;
@@ -549,7 +571,7 @@ function ebpfReplyIn(ctx: Ctx, node: ClusterNode, t: FiveTuple, iface: string): 
     match: 'hit: established, policy program skipped',
     headers: [l4Header(t)],
     cost: { lookups: 1 },
-    explanation: `The to-workload program finds the connection in conntrack and lets the reply through without a policy lookup.`,
+    explanation: `The to-workload program finds the connection in conntrack and lets the reply through without a policy lookup. ${CT_MAP_VERSION_NOTE}`,
   });
 }
 
@@ -715,6 +737,91 @@ function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?:
   return rows;
 }
 
+/**
+ * The conntrack map's name by version: `cali_v4_ct4` from v3.31 (felix/bpf/conntrack/v4/map.go,
+ * Version 4), `cali_v4_ct3` before (felix/bpf/conntrack/v3/map.go).
+ */
+const CT_MAP_VERSION_NOTE =
+  'The map is cali_v4_ct4 in Calico v3.31 and later; before v3.31 it was cali_v4_ct3.';
+
+/**
+ * When netfilter's FORWARD still sees a packet in BPF mode: felix/dataplane/linux/int_dataplane.go
+ * `setUpIptablesBPF` (the FORWARD rules and their comments), felix/bpf-gpl/fib_co_re.h
+ * (`forward_or_drop`: bpf_redirect_neigh / bpf_redirect_peer after the FIB lookup),
+ * felix/bpf-gpl/fib_common.h (`fib_approve`: "send unconfirmed packets via iptables" to a workload
+ * whose programs are not ready), felix/bpf-gpl/tc.c (`update_fib_mark`: natOutgoing traffic keeps
+ * the FIB off and goes to iptables for SNAT).
+ */
+const BPF_FORWARD_NOTE =
+  'Once policy accepts it, calico_tc_main normally redirects the packet itself (bpf_redirect_neigh or bpf_redirect_peer after a FIB lookup), so it never meets netfilter’s FORWARD chain. FORWARD still sees the packets the program does not redirect: traffic that natOutgoing must masquerade (iptables does the SNAT), a destination workload whose BPF programs are not attached yet, a failed FIB lookup or an expiring TTL, flows that pre-date the BPF programs. For those Felix writes a few FORWARD rules of its own ("Pre-approved by BPF programs.", "From workload without BPF seen mark", "To workload, mark has already been verified."), and no cali-fw-/cali-tw- chains.';
+
+/**
+ * Connect-time load balancing: `BPFConnectTimeLoadBalancing` defaults to `TCP`
+ * (felix/config/config_params.go, oneof TCP/Enabled/Disabled); in `TCP` mode the cgroup hook
+ * skips datagram sockets (felix/bpf-gpl/connect.h, CTLB_EXCLUDE_UDP), so UDP is NATed per packet
+ * in calico_tc_main.
+ */
+const ctlbApplies = (t: FiveTuple): boolean => t.protocol === 'TCP';
+
+/**
+ * TCP to a Service in the eBPF dataplane: calico_connect_v4 on the cgroup/connect4 hook
+ * (felix/bpf-gpl/connect_balancer.c) looks the Service up in the NAT maps and rewrites the
+ * socket's destination, recording the translation in cali_v4_ct_nats (felix/bpf-gpl/connect.h);
+ * with no backend it fails the connect() (NAT_NO_BACKEND: the hook returns an error).
+ */
+function ebpfConnectTimeLb(ctx: Ctx, t: FiveTuple): FiveTuple | null {
+  const { p, log } = ctx;
+  const hit = p.service!;
+  const node = p.clientNode;
+  const id = serviceId(ctx.cluster, hit.service, hit.port);
+  const where = `connect() in ${podKey(p.client)}: cgroup/connect4 hook (calico_connect_v4)`;
+  if (hit.chosen < 0) {
+    log.drop(
+      {
+        node: node.name,
+        where,
+        table: 'cali_v4_nat_fe3',
+        match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
+        headers: [l4Header(t)],
+        cost: { lookups: 1 },
+        explanation: `Before any packet exists, Calico's connect-time load balancer (a BPF program on the cgroup connect4 hook, on by default for TCP: BPFConnectTimeLoadBalancing=TCP) looks the Service up. Its frontend lists zero backends, so the hook fails the connect() call itself: the application gets an error at once and no packet leaves the pod.`,
+      },
+      `Service ${hit.service.namespace}/${hit.service.name} has no endpoints: connect() fails in the cgroup hook`,
+    );
+    return null;
+  }
+  const backend: ServiceBackend = hit.backends[hit.chosen]!;
+  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
+  log.add({
+    stage: 'service-lb',
+    node: node.name,
+    where,
+    table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
+    match: `connect(${t.dst}:${t.dport}) → connect(${backend.ip}:${backend.port})`,
+    rows: [
+      {
+        text: `cali_v4_nat_fe3 {${t.dst}:${t.dport} ${t.protocol}} -> {id ${id}, count ${hit.backends.length}}`,
+        state: 'tested',
+        outcome: 'the Service: its ID and backend count',
+      },
+      {
+        text: `cali_v4_nat_be {id ${id}, ordinal ${hit.chosen}} -> ${backend.ip}:${backend.port}`,
+        state: 'matched',
+        outcome: 'decided: the backend; the socket is connected to it',
+      },
+      {
+        text: `cali_v4_ct_nats {socket cookie, ${backend.ip}:${backend.port} ${t.protocol}} <- ${t.dst}:${t.dport}`,
+        state: 'tested',
+        outcome: 'written: the Service address, for pre-DNAT policy',
+      },
+    ],
+    headers: [l4Header(after)],
+    cost: { lookups: 2 },
+    explanation: `Calico's eBPF dataplane balances TCP at connect() time (BPFConnectTimeLoadBalancing defaults to TCP): a BPF program on the cgroup connect4 hook sees ${podKey(p.client)} call connect(${t.dst}:${t.dport}), looks the Service up in the frontend map (its ID and backend count) and the backend map (${podKey(backend.pod)}), and connects the socket to ${backend.ip}:${backend.port} instead. No packet is ever addressed to the Service IP: the first SYN leaves the pod already addressed to the backend, so no per-packet NAT, and no reverse NAT on the replies, is needed. Per-packet NAT in calico_tc_main is what UDP gets (and TCP with BPFConnectTimeLoadBalancing=Disabled).`,
+  });
+  return after;
+}
+
 function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   const { p, log } = ctx;
   const hit = p.service!;
@@ -757,7 +864,7 @@ function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     ],
     headers: [l4Header(after)],
     cost: { lookups: 2 },
-    explanation: `Calico's eBPF dataplane replaces kube-proxy: the frontend map gives the Service's ID and backend count, the backend map the chosen backend (${podKey(backend.pod)}), and the program rewrites the destination in place; a conntrack entry remembers it for the reply. With connect-time load balancing (BPFConnectTimeLoadBalancing) the same lookup happens once at connect() on the cgroup hook instead, and the packet leaves the pod already addressed to the backend.`,
+    explanation: `Calico's eBPF dataplane replaces kube-proxy: the frontend map gives the Service's ID and backend count, the backend map the chosen backend (${podKey(backend.pod)}), and the program rewrites the destination of this ${t.protocol} packet in place; a conntrack entry (cali_v4_ct4; cali_v4_ct3 before v3.31) remembers the translation for the rest of the flow and for the replies. This per-packet NAT is the path for UDP: connect-time load balancing is on by default for TCP only (BPFConnectTimeLoadBalancing=TCP), and TCP takes this path only when it is Disabled.`,
   });
   return after;
 }
@@ -768,8 +875,12 @@ function routeHop(
   t: FiveTuple,
   route: Route,
   wireguardVia?: Route,
+  natOutgoing = false,
 ): void {
   if (ctx.ebpf) {
+    const after = natOutgoing
+      ? ` The destination is outside every Calico pool and the pool has natOutgoing, so the program leaves the FIB lookup off and hands the packet to the kernel with its NAT-outgoing mark: the kernel routes it, and iptables does the masquerading.`
+      : ` The program then hands the packet straight to that device with bpf_redirect_neigh (bpf_redirect_peer into a pod once conntrack knows the flow): netfilter's FORWARD chain never sees it.`;
     ctx.log.add({
       stage: 'routing',
       node: node.name,
@@ -781,7 +892,7 @@ function routeHop(
       ...(wireguardVia ? {} : { rows: mainTableRows(ctx, node, route, t.dst) }),
       headers: [l4Header(t)],
       cost: { lookups: 1 },
-      explanation: `The program looks ${t.dst} up in Calico's BPF route map (which node owns it, local workload or not), then asks the kernel FIB for the next hop. The FIB holds the same routes as in iptables mode: ${route.why}`,
+      explanation: `The program looks ${t.dst} up in Calico's BPF route map (which node owns it, local workload or not), then asks the kernel FIB for the next hop (bpf_fib_lookup). The FIB holds the same routes as in iptables mode: ${route.why}${after}${vxlanRoutesNote(ctx, route)}`,
     });
     return;
   }
@@ -806,8 +917,20 @@ function routeHop(
     match: route.text,
     rows: mainTableRows(ctx, node, route, t.dst),
     headers: [l4Header(t)],
-    explanation: route.why,
+    explanation: `${route.why}${vxlanRoutesNote(ctx, route)}`,
   });
+}
+
+/**
+ * Calico VXLAN routes are Felix's, not BIRD's: felix/dataplane/linux/vxlan_mgr.go programs
+ * `<block> via <VTEP> dev vxlan.calico onlink` and the VTEP's ARP/FDB entries from the
+ * datastore; with `calico_backend: vxlan` BIRD does not run at all, and where BGP runs for other
+ * peers it does not carry these routes (datapath-facts.md "Routes").
+ */
+function vxlanRoutesNote(ctx: Ctx, route: Route): string {
+  if (ctx.config.encap !== 'vxlan' && ctx.config.encap !== 'vxlan-crosssubnet') return '';
+  if (route.origin !== 'felix' || route.remoteNode === undefined) return '';
+  return ' In VXLAN mode this route comes from Felix, which programs it from the IPAM blocks in the datastore, not from BGP: BIRD can be switched off entirely (calico_backend: vxlan), and where BGP runs for other peers it does not carry these routes.';
 }
 
 const mainTableRows = (ctx: Ctx, node: ClusterNode, route: Route, dst: string): HopRow[] =>
@@ -841,6 +964,11 @@ function policyHop(
   });
 }
 
+/**
+ * The endpoint's policy program (felix/bpf/polprog): reached by a tail call through the jump map
+ * of the hook (cali_jump_ing2 at the veth's tc ingress = the pod's egress, cali_jump_egr2 at tc
+ * egress = its ingress; felix/bpf/jump/map.go), it returns allow or deny to calico_tc_main.
+ */
 function bpfPolicyHop(
   ctx: Ctx,
   node: ClusterNode,
@@ -851,16 +979,17 @@ function bpfPolicyHop(
 ): void {
   const jumpMap = direction === 'egress' ? 'cali_jump_ing2' : 'cali_jump_egr2';
   const hook = direction === 'egress' ? 'tc ingress' : 'tc egress';
+  const rules = bpfPolicyRules(ctx.dp, part);
   ctx.log.add({
     stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
     node: node.name,
     where: `${iface} ${hook}: calico_tc_main → tail call into ${iface}'s ${direction} policy program (${jumpMap})`,
-    table: `policy program of ${iface} (${direction})`,
-    match: describeOutcome(part.outcome),
-    rows: filterRows(part, part.outcome?.decidedBy, isBpfPolicyLine),
+    table: `BPF policy program of ${iface} (${direction}, in ${jumpMap})`,
+    match: describeBpfOutcome(part.outcome),
+    rows: bpfPolicyRows(ctx.dp, part, part.outcome?.decidedBy),
     headers: [l4Header(t)],
-    cost: { rules: bpfPolicyRules(part), lookups: 1 },
-    explanation: `Felix compiles the endpoint's ${direction} policy (the same tiers, policies and rules as the cali-${direction === 'egress' ? 'fw' : 'tw'}- chain of the iptables dataplane) into a BPF program, stored in the jump map for the ${hook} hook and reached by a tail call. The program still tests rules in order (${bpfPolicyRules(part)} here); what the eBPF dataplane saves is the netfilter plumbing around them, and every later packet of the flow, which conntrack lets through without the program.`,
+    cost: { rules, lookups: 1 },
+    explanation: `Felix compiles the endpoint's ${direction} policy (tiers in order, each policy's rules, then the namespace and service-account profiles when no policy selects the pod) into BPF bytecode, stores the program in the ${jumpMap} jump map and calico_tc_main reaches it by a tail call. There are no iptables chains and no accept mark here: the program tests its rules in order (${rules} here), IP sets are BPF map lookups (cali_v4_ip_sets), and it returns allow or deny to calico_tc_main. What the eBPF dataplane saves is the netfilter plumbing around the rules, and every later packet of the flow, which conntrack lets through without running the program.`,
   });
 }
 
@@ -885,8 +1014,7 @@ function dropPolicy(
 }
 
 function dropBpf(ctx: Ctx, node: ClusterNode, t: FiveTuple, part: FilterPart, iface: string): void {
-  const ref = part.outcome?.decidedBy;
-  const words = `denied by the policy program of ${iface}${ref ? ` (${dropWords(ref)})` : ''}`;
+  const words = `denied by the policy program of ${iface} (${describeBpfOutcome(part.outcome)})`;
   ctx.log.drop(
     {
       node: node.name,
@@ -962,7 +1090,7 @@ function encapsulate(
       table: 'ip neigh / bridge fdb (vxlan.calico)',
       match: `${calicoTunnelAddress(ctx.cluster, to)} → ${to.name}'s VTEP MAC; fdb: that MAC dst ${to.internalIP}`,
       headers,
-      explanation: `The route's next hop is ${to.name}'s VTEP address; Felix programmed the neighbour and FDB entries that map it to ${to.name}'s real address, so vxlan.calico wraps the frame: ${ENCAPS['calico-vxlan'].anatomy}. The outer UDP source port (${sport}) is a hash of the inner flow, so the underlay can spread flows; the destination port is 4789, the IANA port (Cilium uses 8472). Pod MTU ${mtu}.`,
+      explanation: `The route's next hop is ${to.name}'s VTEP address; Felix programmed the neighbour and FDB entries that map it to ${to.name}'s real address, so vxlan.calico wraps the frame: ${ENCAPS['calico-vxlan'].anatomy}. Routes, neighbour and FDB entries all come from Felix, not from BGP: VXLAN mode needs no BIRD (calico_backend: vxlan). The outer UDP source port (${sport}) is a hash of the inner flow, so the underlay can spread flows; the destination port is 4789, the IANA port (Cilium uses 8472). Pod MTU ${mtu}.`,
     });
     return { kind: 'calico-vxlan', headers };
   }
@@ -980,7 +1108,9 @@ function arrive(
   const prefix = ctx.ebpf
     ? 'eth0 tc ingress: calico_tc_main (from-host-endpoint program), then '
     : 'eth0, then ';
-  if (kind === 'ipip') {
+  if (ctx.ebpf && (kind === 'ipip' || kind === 'calico-vxlan')) {
+    ebpfTunnelArrival(ctx, node, t, kind);
+  } else if (kind === 'ipip') {
     ctx.log.add({
       stage: 'ingress-hook',
       node: node.name,
@@ -1025,12 +1155,140 @@ function arrive(
       node: node.name,
       where: ctx.ebpf ? 'eth0 tc ingress: calico_tc_main (from-host-endpoint program)' : 'eth0',
       table: ctx.ebpf ? 'cali_v4_ct4' : 'netfilter PREROUTING',
-      match: ctx.ebpf ? 'no entry: new flow' : 'conntrack: NEW',
+      match: ctx.ebpf
+        ? ctx.p.reply
+          ? 'hit: established'
+          : 'no entry: new flow'
+        : ctx.p.reply
+          ? 'conntrack: ESTABLISHED'
+          : 'conntrack: NEW',
       headers: inner,
       ...(ctx.ebpf ? { cost: { lookups: 1 } } : {}),
-      explanation: `The plain pod packet arrives on ${node.name}'s eth0: nothing to unwrap.`,
+      explanation: `The plain pod packet arrives on ${node.name}'s eth0: nothing to unwrap.${ctx.ebpf ? ` calico_tc_main ${ctx.p.reply ? 'finds the established connection in its conntrack map: no policy program runs' : "finds no entry for it in its conntrack map, so the destination's policy program must judge it"}. ${CT_MAP_VERSION_NOTE}` : ''}`,
     });
   }
+}
+
+/**
+ * Felix's filter FORWARD rules in BPF mode, IPv4, in the order `setUpIptablesBPF` writes them
+ * (felix/dataplane/linux/int_dataplane.go), with the marks of felix/bpf/tc/defs/defs.go:
+ * MarkSeenBypass 0x3000000, MarkSeen 0x1000000, MarkLinuxConntrackEstablished 0x8000000.
+ * Only packets calico_tc_main did not redirect get here; a packet from a workload carries the
+ * "seen" mark the program set.
+ */
+function bpfForwardHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  inIface: string,
+  outIface: string,
+): void {
+  const fromWl = inIface.startsWith('cali');
+  const toWl = outIface.startsWith('cali');
+  const rules: { text: string; hit: boolean; why: string }[] = [
+    {
+      text: '-A FORWARD -m comment --comment "Pre-approved by BPF programs." -m mark --mark 0x3000000/0x3000000 -j ACCEPT',
+      hit: false,
+      why: 'no match: the bypass mark is set only for flows the programs approved at both ends',
+    },
+    {
+      text: '-A FORWARD -i cali+ -m comment --comment "From workload without BPF seen mark" -m mark ! --mark 0x1000000/0x1000000 -j DROP',
+      hit: false,
+      why: fromWl
+        ? 'no match: calico_tc_main set the seen mark on the way out of the pod'
+        : `no match: not from a workload interface`,
+    },
+    {
+      text: '-A FORWARD -m comment --comment "Mark pre-established flows." -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x8000000/0x8000000',
+      hit: false,
+      why: 'no match: a new connection for Linux conntrack',
+    },
+    {
+      text: '-A FORWARD -o cali+ -m comment --comment "To workload, check workload is known." -j cali-to-wl-dispatch',
+      hit: toWl,
+      why: toWl
+        ? 'match: on to the dispatch chain, which accepts only interfaces whose BPF programs are in place'
+        : `no match: ${outIface} is not a workload interface`,
+    },
+    {
+      text: '-A FORWARD -i cali+ -m comment --comment "To workload, mark has already been verified." -j ACCEPT',
+      hit: fromWl && !toWl,
+      why: fromWl
+        ? 'match: from a workload, already judged by its policy program'
+        : 'no match: not from a workload interface',
+    },
+  ];
+  const decided = rules.findIndex((r) => r.hit);
+  ctx.log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    where: `netfilter FORWARD (${node.name}): Felix's BPF-mode rules`,
+    table: 'filter FORWARD',
+    match: decided >= 0 ? rules[decided]!.text : 'FORWARD: end of chain',
+    rows: rules.map((r, i): HopRow => ({
+      text: r.text,
+      state: i === decided ? 'matched' : decided >= 0 && i > decided ? 'not-reached' : 'tested',
+      outcome: i === decided ? `${r.why}, decided` : r.why,
+      chain: 'FORWARD',
+    })),
+    headers: [l4Header(t)],
+    cost: { rules: decided >= 0 ? decided + 1 : rules.length },
+    explanation: `This packet was not redirected by calico_tc_main (${fromWl ? 'natOutgoing traffic is left to iptables for the masquerade' : 'a new flow the program could not hand straight to the device'}), so it goes through the kernel's FORWARD hook. In BPF mode that chain holds none of the iptables mode's cali-FORWARD, cali-fw-/cali-tw- or policy chains, only a few rules Felix inserts for packets the programs have already judged: ${decided >= 0 ? `rule ${decided + 1} accepts it` : 'none decides, and the chain’s policy applies'}. Policy was enforced by the BPF program, not here.`,
+  });
+}
+
+/**
+ * eBPF dataplane, a tunnelled packet arriving: Felix installs no cali-INPUT chain in BPF mode
+ * (int_dataplane.go `setUpIptablesBPF`, instead of `setUpIptablesNormal`), so no "Allow IPIP
+ * packets from Calico hosts" / "Allow IPv4 VXLAN packets from allowed hosts" rules. On eth0,
+ * calico_tc_main lets IPIP through without policy and without a FIB lookup, and lets "VXLAN
+ * packet from known Calico host" through (felix/bpf-gpl/tc.c); the kernel's tunnel device
+ * decapsulates, and calico_tc_main on that device sees the inner packet.
+ */
+function ebpfTunnelArrival(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  kind: 'ipip' | 'calico-vxlan',
+): void {
+  const dev = ENCAPS[kind].device;
+  const reply = ctx.p.reply;
+  const ct = reply
+    ? `hit: established ${describeTuple(t)}`
+    : `no entry for ${describeTuple(t)}, a new flow`;
+  const outer =
+    kind === 'ipip'
+      ? 'IP protocol 4 (IPIP) to this node: allowed without policy, no FIB lookup'
+      : 'UDP 4789 from a known Calico host: "VXLAN packet from known Calico host, allow."';
+  ctx.log.add({
+    stage: 'ingress-hook',
+    node: node.name,
+    where: `eth0 tc ingress: calico_tc_main (host endpoint program), then ${dev} (kernel decapsulation), then ${dev} tc ingress: calico_tc_main`,
+    table: 'cali_v4_ct4',
+    match: `eth0: ${outer}; ${dev}: ${ct}`,
+    rows: [
+      {
+        text: `eth0 calico_tc_main: ${outer}`,
+        state: 'tested',
+        outcome: 'passed up to the kernel',
+      },
+      {
+        text: `${dev}: ${kind === 'ipip' ? 'the ipip module strips the 20-byte outer header' : 'vxlan.calico checks VNI 4096 and strips the 50 bytes'}`,
+        state: 'tested',
+        outcome: 'the inner pod packet appears on the tunnel device',
+      },
+      {
+        text: `${dev} calico_tc_main: cali_v4_ct4 lookup ${describeTuple(t)}`,
+        state: 'matched',
+        outcome: reply
+          ? 'hit: an established flow, no policy program'
+          : 'no entry: a new flow, policy decides at the pod',
+      },
+    ],
+    headers: [l4Header(t)],
+    cost: { lookups: 1 },
+    explanation: `In the eBPF dataplane Felix installs no cali-INPUT chain, so none of the iptables mode's "Allow ${kind === 'ipip' ? 'IPIP packets from Calico hosts' : 'IPv4 VXLAN packets from allowed hosts'}" rules exist. calico_tc_main on eth0 recognises the ${kind === 'ipip' ? 'IPIP' : 'VXLAN'} packet and passes it up untouched; the outer packet, addressed to this node, is decapsulated by the kernel's ${dev} device (INPUT holds only Felix's BPF-mode rules, which match marked fall-through packets), and calico_tc_main, attached to ${dev} as well, takes the inner packet: ${reply ? 'its conntrack entry says the connection is established, so no policy program runs for it' : "no conntrack entry yet, so the destination's policy program will judge it"}. ${CT_MAP_VERSION_NOTE}`,
+  });
 }
 
 function deliverToPod(

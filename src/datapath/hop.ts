@@ -63,6 +63,11 @@ export interface HopRow {
   readonly state: 'matched' | 'tested' | 'not-reached';
   /** What testing this row gave, in words: `no match`, `match: jump taken`, `no entry`… */
   readonly outcome?: string;
+  /**
+   * The chain (or program section) the row belongs to, when one hop's rows span several:
+   * an iptables hop walks FORWARD, cali-FORWARD, the dispatch, endpoint, policy and profile chains.
+   */
+  readonly chain?: string;
 }
 
 export interface Hop {

@@ -332,9 +332,10 @@ describe('Calico eBPF dataplane', () => {
     expect(r.verdict).toBe('delivered');
     expect(r.hops.filter((h) => h.table === 'cali_v4_ct4').map((h) => h.match)).toEqual([
       expect.stringMatching(/^hit: reply direction/),
+      expect.stringMatching(/; tunl0: hit: established TCP /),
       'hit: established, policy program skipped',
     ]);
-    expect(r.hops.some((h) => h.table?.startsWith('policy program'))).toBe(false);
+    expect(r.hops.some((h) => h.table?.startsWith('BPF policy program'))).toBe(false);
   });
 });
 
