@@ -284,6 +284,17 @@ describe('iptables-save output', () => {
     expect(text.indexOf('node-1')).toBeLessThan(text.indexOf('node-2'));
   });
 
+  it('labels the dump with the exact Calico version whose comments and policy IDs it prints', () => {
+    const text = save(cluster({ pods: [web, db] }), 'node-1');
+    const header = text.split('\n').filter((l) => l.startsWith('#'));
+    expect(header[0]).toBe(
+      '# PacketWalk model of the filter table on node-1 (192.168.1.10): reproduces Calico v3.32 (Felix iptables dataplane, default configuration).',
+    );
+    expect(header.join('\n')).not.toContain('v3.30+');
+    expect(header[1]).toContain('knp/ policy IDs');
+    expect(header[1]).toContain('v3.30 and v3.31 print "Policy <id> ingress"');
+  });
+
   it('declares built-in chains with their policy and Calico chains with "-", sorted', () => {
     const text = save(cluster({ pods: [web, db] }), 'node-1');
     const declared = text.split('\n').filter((l) => l.startsWith(':'));

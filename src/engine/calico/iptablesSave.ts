@@ -9,6 +9,7 @@
  * chain name and the rules before it, felix/generictables `Chain.RuleHashes`); PacketWalk leaves
  * those tags out rather than print hashes that would not match a real node's.
  */
+import { formatIcmpMatch } from './icmp';
 import type {
   CalicoDataplane,
   CalicoIpSet,
@@ -59,6 +60,8 @@ function extensionMatch(m: IptMatch): string | null {
       const flags = m.ipPort ? `${m.dir},${m.dir}` : m.dir;
       return `-m set ${not(m.negate)}--match-set ${m.set} ${flags}`;
     }
+    case 'icmp':
+      return formatIcmpMatch(m, m.negate ?? false);
     case 'ports': {
       const list = m.ranges.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(',');
       return `-m multiport ${not(m.negate)}--${m.dir === 'src' ? 'sports' : 'dports'} ${list}`;
@@ -111,6 +114,17 @@ export function formatRule(rule: IptRule): string {
 export const formatChainRule = (chain: string, rule: IptRule): string =>
   `-A ${chain}${formatRule(rule) === '' ? '' : ' ' + formatRule(rule)}`;
 
+/**
+ * The exact version the dump reproduces. The rule comments (`"<Kind> <ns>/<name> ingress"`) and
+ * the `knp/<ns>/<name>` policy IDs behind the chain names exist only from v3.32; v3.30 and v3.31
+ * render `"Policy <id> ingress"` with another ID, so their chain hashes differ
+ * (felix/rules/policy.go and felix/types/policy_id.go at each tag; datapath-facts.md "Rule
+ * comments and policy IDs by version").
+ */
+export const CALICO_IPTABLES_VERSION = 'v3.32';
+const REPRODUCES = `reproduces Calico ${CALICO_IPTABLES_VERSION} (Felix iptables dataplane, default configuration)`;
+const VERSION_NOTE = `Rule comments and knp/ policy IDs (hence cali-pi-/cali-po- chain names) are ${CALICO_IPTABLES_VERSION}'s; v3.30 and v3.31 print "Policy <id> ingress" with other IDs and hashes.`;
+
 export interface IptablesSaveOptions {
   /** Only this node's tables (all nodes, one after another, when absent). */
   readonly node?: string;
@@ -133,7 +147,8 @@ function nodeSave(dp: CalicoDataplane, node: string, withIpsets: boolean): strin
   if (!tables) return `# No node named "${node}".\n`;
   const out: string[] = [];
   out.push(
-    `# PacketWalk model of the filter table on ${node}${tables.internalIP ? ` (${tables.internalIP})` : ''}: ${dp.felix}.`,
+    `# PacketWalk model of the filter table on ${node}${tables.internalIP ? ` (${tables.internalIP})` : ''}: ${REPRODUCES}.`,
+    `# ${VERSION_NOTE}`,
   );
   out.push(
     '# Felix tags each rule with -m comment --comment "cali:<hash>"; those tags are left out.',
