@@ -463,7 +463,7 @@ describe('Cilium', () => {
       }),
     );
     expect(denied.verdict).toBe('dropped');
-    expect(denied.dropReason).toMatch(/^Access denied: HTTP 403 from Envoy \(cilium-http-ingress/);
+    expect(denied.dropReason).toMatch(/^HTTP\/1\.1 403 Forbidden from Envoy \(cilium-http-ingress/);
     expect(hopsAt(denied, 'ingress-policy')[0]!.match).toMatch(/redirect to proxy port \d+$/);
     const ok = run(
       SEED,

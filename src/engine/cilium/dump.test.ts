@@ -27,7 +27,10 @@ const apiEp = dp.index.endpointByPod.get('shop/api')!;
 describe('cilium identity list', () => {
   it('lists reserved identities with their numbers and one label per line', () => {
     const text = dumpCiliumMaps(dp, { endpoint: 'shop/api' });
-    const list = text.split('\n\n')[0]!.split('\n');
+    const list = text
+      .split('\n\n')
+      .find((b) => b.startsWith('$ cilium identity list'))!
+      .split('\n');
     expect(list[0]).toBe('$ cilium identity list');
     expect(list[1]).toMatch(/^ID\s{3,}LABELS$/);
     expect(list).toContain('1       reserved:host');

@@ -13,9 +13,29 @@
  *   does not fill, so they print as `-` like an unavailable stat.
  * Columns are padded like Go's tabwriter (`tabwriter.NewWriter(os.Stdout, 5, 0, 3, ' ', 0)`).
  */
+import { CILIUM_BASELINE, CILIUM_BASELINE_NAME } from '../baseline';
 import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf';
 
-const PROTO_NAME: Readonly<Record<number, string>> = { 0: 'ANY', 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
+/**
+ * The dump's header: which Cilium it reproduces, the names that differ in other versions, and the
+ * reserved identity numbers (pkg/identity/numericidentity.go: 0 unknown, 1-11 reserved, 11 being
+ * reserved:encrypted-overlay; 9 and 10 exist in dual-stack clusters only).
+ */
+export const CILIUM_DUMP_HEADER: readonly string[] = [
+  `# Cilium maps as ${CILIUM_BASELINE_NAME} names and prints them (PacketWalk's model of them).`,
+  `# Policy maps are cilium_policy_v2_<EPID> in 1.17-1.19 (${CILIUM_BASELINE}); from Cilium 1.20 they are cilium_policy_v3_<EPID>.`,
+  '# Identities: 0 means unknown (never allocated); 1-11 are reserved (1 host, 2 world, 6 remote-node, ...,',
+  '# 9/10 world-ipv4/-ipv6 in dual-stack only, 11 encrypted-overlay); PacketWalk lists those it uses.',
+];
+
+// pkg/u8proto/u8proto.go `protoNames`: protocol 1 prints as ICMP (an `icmps` key: `8/ICMP`).
+const PROTO_NAME: Readonly<Record<number, string>> = {
+  0: 'ANY',
+  1: 'ICMP',
+  6: 'TCP',
+  17: 'UDP',
+  132: 'SCTP',
+};
 
 /** A policy key's protocol/port as `cilium bpf policy get` prints it (pkg/maps/policymap
  * `PortProtoString`): `ANY`, `TCP`, `80/TCP`, or a prefix as `8080-8095/TCP`. */
@@ -124,7 +144,7 @@ export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): 
  * policy map and its node's ipcache; without: every node's ipcache and every policy map.
  */
 export function dumpCiliumMaps(dp: CiliumDataplane, opts: { endpoint?: string } = {}): string {
-  const out: string[] = [];
+  const out: string[] = [...CILIUM_DUMP_HEADER, ''];
   out.push('$ cilium identity list', formatIdentityList(dp), '');
   if (opts.endpoint !== undefined) {
     const ep = dp.index.endpointByPod.get(opts.endpoint);
