@@ -157,6 +157,9 @@ function TableRows({
   }, [hop]);
   if (rows.length === 0) return null;
   const tested = rows.filter((r) => r.state !== 'not-reached').length;
+  // A hop whose rows span several chains (FORWARD → cali-FORWARD → dispatch → endpoint → policy)
+  // labels each row with its chain.
+  const chains = rows.some((r) => r.chain !== undefined);
   return (
     <div className="inspector-rows" ref={scroller} tabIndex={0} role="group" aria-label={label}>
       <table>
@@ -166,6 +169,7 @@ function TableRows({
         <thead>
           <tr>
             <th scope="col">#</th>
+            {chains && <th scope="col">Chain</th>}
             <th scope="col">Row</th>
             <th scope="col">Result</th>
           </tr>
@@ -183,6 +187,11 @@ function TableRows({
                 aria-current={matched ? 'true' : undefined}
               >
                 <td className="inspector-row-number">{i + 1}</td>
+                {chains && (
+                  <td className="inspector-row-chain">
+                    <code>{row.chain ?? ''}</code>
+                  </td>
+                )}
                 <td>
                   <code>
                     <Highlighted text={row.text} words={highlight} />
