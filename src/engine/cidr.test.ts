@@ -22,6 +22,7 @@ describe('cidr', () => {
     expect(parseCidr('10.0.0.0/8')).toEqual({
       ok: true,
       cidr: { base: 0x0a000000, prefix: 8, text: '10.0.0.0/8' },
+      hostBits: false,
     });
     expect(parseCidr('192.168.1.7')).toMatchObject({ ok: true, cidr: { prefix: 32 } });
     expect(parseCidr('10.0.0.0/33')).toMatchObject({
@@ -35,6 +36,7 @@ describe('cidr', () => {
     expect(parseCidr('10.0.0.1/8', { allowHostBits: true })).toMatchObject({
       ok: true,
       cidr: { text: '10.0.0.0/8' },
+      hostBits: true,
     });
     expect(parseCidr('fd00::/8')).toMatchObject({
       ok: false,

@@ -33,12 +33,17 @@ export const isIPv4 = (text: string): boolean => parseIPv4(text) !== null;
 
 const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 
-export type CidrResult = { ok: true; cidr: Cidr } | { ok: false; error: string };
+/** `hostBits`: the address had bits set beyond the prefix, which `cidr` has cleared. */
+export type CidrResult = { ok: true; cidr: Cidr; hostBits: boolean } | { ok: false; error: string };
 
 /**
- * Parses `a.b.c.d/n`. A bare address is a /32. Host bits set (`10.0.0.1/8`) are an error, as the
- * Kubernetes API server rejects them in an ipBlock; `allowHostBits` masks them instead (Calico's
- * `nets` accept them and mask).
+ * Parses `a.b.c.d/n`. A bare address is a /32. Host bits set (`10.0.0.1/8`) are an error unless
+ * `allowHostBits`, which masks them (`hostBits` says it did), as the fields that accept them do:
+ * a Kubernetes ipBlock (legacy CIDR validation, kubernetes staging apimachinery
+ * pkg/api/validation/ips.go `IsValidCIDRForLegacyField`; strict only behind the alpha
+ * StrictIPCIDRValidation gate in 1.33), Cilium's toCIDR/fromCIDR/toCIDRSet (pkg/policy/api/cidr.go:
+ * the CRD accepts any address bits and the agent uses the network `net.ParseCIDR` returns), and
+ * Calico NetworkSet nets (the `cidr` validator). Calico rule `nets` use the strict `net` validator.
  */
 export function parseCidr(text: string, options: { allowHostBits?: boolean } = {}): CidrResult {
   const trimmed = text.trim();
@@ -61,7 +66,11 @@ export function parseCidr(text: string, options: { allowHostBits?: boolean } = {
       error: `"${text}" has host bits set: did you mean ${formatIPv4(base)}/${prefix}?`,
     };
   }
-  return { ok: true, cidr: { base, prefix, text: `${formatIPv4(base)}/${prefix}` } };
+  return {
+    ok: true,
+    cidr: { base, prefix, text: `${formatIPv4(base)}/${prefix}` },
+    hostBits: base !== addr,
+  };
 }
 
 /** Parses a CIDR known to be valid (tests, built-in constants); throws otherwise. */

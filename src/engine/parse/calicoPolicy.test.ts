@@ -194,7 +194,7 @@ describe('rules', () => {
       'spec.ingress[3].destination.ports[1]: minimum port number (90) is greater than maximum port number (80) in port range',
       'spec.ingress[3].destination.ports[2]: Invalid value: "Bad_Name": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
       'spec.ingress[3].destination.ports[3]: port range invalid, port number must be between 1 and 65535',
-      'spec.ingress[4].source.nets[0]: "10.0.0.1/8" has host bits set: did you mean 10.0.0.0/8?',
+      'spec.ingress[4].source.nets[0]: "10.0.0.1/8" has host bits set: did you mean 10.0.0.0/8? Calico\'s validator refuses host bits in rule nets (NetworkSet nets accept them)',
     ]);
   });
 
@@ -418,6 +418,9 @@ describe('network sets', () => {
       spec: {nets: [192.0.2.66]}
     `);
     expect(errorsOf(r)).toEqual([]);
+    expect(only(warningsOf(r), 'spec.nets[1]').message).toMatch(
+      /^"198\.51\.100\.7\/24" means 198\.51\.100\.0\/24: its host bits are set and Calico masks them/,
+    );
     expect(
       r.cluster.calicoNetworkSets.map((s) => [
         s.name,

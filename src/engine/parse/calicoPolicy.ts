@@ -46,6 +46,7 @@ import type {
 import {
   dns1123SubdomainProblem,
   mapItems,
+  noteHostBits,
   portNameProblems,
   valueStart,
   type Collected,
@@ -477,10 +478,16 @@ function parseEntity(
         result.ipv6 = true;
         return;
       }
-      // The `net` validator wants a correctly masked network (or a bare address).
+      // Rule nets use the `net` validator (validateIPNetwork: "strictly masked"), which calicoctl
+      // and the Calico API server run (clientv3 validator.Validate), unlike NetworkSet nets.
       const c = parseCidr(text);
       if (!c.ok) {
-        r.error(childPath(p, i), c.error);
+        r.error(
+          childPath(p, i),
+          /host bits/.test(c.error)
+            ? `${c.error} Calico's validator refuses host bits in rule nets (NetworkSet nets accept them)`
+            : c.error,
+        );
         ok = false;
       } else {
         result.ipv4 = true;
@@ -668,7 +675,10 @@ export function parseNetworkSet(ctx: ObjectContext, out: Collected, global: bool
     // NetworkSetSpec.Nets uses the `cidr` validator: host bits are allowed (and masked).
     const c = parseCidr(text, { allowHostBits: true });
     if (!c.ok) r.error(childPath('spec.nets', i), c.error);
-    else nets.push(c.cidr);
+    else {
+      if (c.hostBits) noteHostBits(r, childPath('spec.nets', i), text, c.cidr, 'Calico');
+      nets.push(c.cidr);
+    }
   });
   if (ipv6) r.warn('spec.nets', 'IPv6 nets are skipped: PacketWalk models IPv4 only');
   const set: CalicoNetworkSet = {

@@ -172,6 +172,10 @@ describe('L3 peers', () => {
     expect(fieldErrors(r)).toEqual([
       'spec.egress[1].toCIDRSet[1].except[0]: allow CIDR prefix 192.168.0.0/16 does not contain exclude CIDR prefix 10.0.0.0/8',
     ]);
+    // Host bits are accepted and masked, with a note at the entry.
+    expect(only(warningsOf(r), 'spec.egress[0].toCIDR[1]').message).toMatch(
+      /^"10\.0\.0\.5\/8" means 10\.0\.0\.0\/8: its host bits are set and Cilium masks them/,
+    );
     expect(
       first(
         load(`

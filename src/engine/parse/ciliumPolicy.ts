@@ -40,7 +40,7 @@ import {
   type CiliumPortRule,
   type CiliumRule,
 } from '../model';
-import { mapItems, type Collected, type ObjectContext } from './common';
+import { mapItems, noteHostBits, type Collected, type ObjectContext } from './common';
 import { labelKeyProblem, type Reader } from './reader';
 import { childPath } from './yaml';
 
@@ -376,7 +376,10 @@ function parseCidrs(
     if (!c.ok) {
       r.error(childPath(listPath, i), `unable to parse CIDR: ${c.error}`);
       ok = false;
-    } else out.push({ cidr: c.cidr, except: [] });
+    } else {
+      if (c.hostBits) noteHostBits(r, childPath(listPath, i), text, c.cidr, 'Cilium');
+      out.push({ cidr: c.cidr, except: [] });
+    }
   });
   for (const item of set ?? []) {
     r.keys(item.path, ['cidr', 'cidrGroupRef', 'cidrGroupSelector', 'except']);
@@ -423,6 +426,7 @@ function parseCidrs(
       ok = false;
       continue;
     }
+    if (c.hostBits) noteHostBits(r, cidrPath, text, c.cidr, 'Cilium');
     const except: Cidr[] = [];
     const exceptPath = childPath(item.path, 'except');
     (r.strings(exceptPath) ?? []).forEach((e, i) => {

@@ -262,21 +262,36 @@ export function valueStart(lines: readonly string[], key: SourcePos): SourcePos 
 }
 
 /**
+ * A note at `path` that a CIDR written with host bits set means its network: `who` (the API or
+ * CNI that accepts it) masks them, so `192.168.242.213/24` matches all of 192.168.242.0/24, not
+ * one address. A warning, never an error: the object loads as stored.
+ */
+export function noteHostBits(r: Reader, path: string, text: string, c: Cidr, who: string): void {
+  const addr = text.trim().split('/')[0];
+  r.warn(
+    path,
+    `"${text}" means ${c.text}: its host bits are set and ${who} masks them (for the single address ${addr}, write ${addr}/32)`,
+  );
+}
+
+/**
  * A CIDR that may be IPv6: PacketWalk models IPv4 only, so callers drop IPv6 entries (with a
  * warning) where the real CNI would only apply them to IPv6 traffic. `undefined` = reported error.
+ * `hostBitsAcceptedBy`: host bits are accepted and masked, with a note naming who masks them.
  */
 export function cidrOrIPv6(
   r: Reader,
   path: string,
-  opts: { required?: boolean; allowHostBits?: boolean } = {},
+  opts: { required?: boolean; hostBitsAcceptedBy?: string } = {},
 ): Cidr | 'ipv6' | undefined {
   const text = r.string(path, opts);
   if (text === undefined) return undefined;
   if (text.includes(':')) return 'ipv6';
-  const parsed = parseCidr(text, opts);
+  const parsed = parseCidr(text, { allowHostBits: opts.hostBitsAcceptedBy !== undefined });
   if (!parsed.ok) {
     r.error(path, parsed.error);
     return undefined;
   }
+  if (parsed.hostBits) noteHostBits(r, path, text, parsed.cidr, opts.hostBitsAcceptedBy!);
   return parsed.cidr;
 }

@@ -141,11 +141,20 @@ describe('peers', () => {
     ]);
   });
 
-  it('refuses a cidr with host bits, suggesting the network', () => {
-    const r = np('podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.0.0.1/8}}]}]');
-    expect(only(errorsOf(r), 'spec.ingress[0].from[0].ipBlock.cidr').message).toBe(
-      '"10.0.0.1/8" has host bits set: did you mean 10.0.0.0/8?',
+  it('accepts a cidr with host bits as the API server does, masked, with a note', () => {
+    const r = np(
+      'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 192.168.242.213/24, except: [192.168.242.77/28]}}]}]',
     );
+    expect(errorsOf(r)).toEqual([]);
+    expect(only(warningsOf(r), 'spec.ingress[0].from[0].ipBlock.cidr').message).toBe(
+      '"192.168.242.213/24" means 192.168.242.0/24: its host bits are set and Kubernetes masks them (for the single address 192.168.242.213, write 192.168.242.213/32)',
+    );
+    expect(only(warningsOf(r), 'spec.ingress[0].from[0].ipBlock.except[0]').message).toMatch(
+      /^"192\.168\.242\.77\/28" means 192\.168\.242\.64\/28/,
+    );
+    const peer = r.cluster.k8sPolicies[0]!.ingress[0]!.peers![0]!;
+    expect(peer.ipBlock!.cidr.text).toBe('192.168.242.0/24');
+    expect(peer.ipBlock!.except.map((e) => e.text)).toEqual(['192.168.242.64/28']);
   });
 
   it('drops a rule whose peers are all IPv6 blocks (it never matches IPv4), with a warning', () => {

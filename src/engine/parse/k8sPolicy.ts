@@ -11,7 +11,7 @@
  * - pkg/apis/networking/validation/validation.go: ValidateNetworkPolicyPeer ("must specify a peer",
  *   "may not specify both ipBlock and another peer"), ValidateNetworkPolicyPort (IsValidPortNum,
  *   IsValidPortName, the three endPort rules), ValidateIPBlock ("must be a strict subset of
- *   `cidr`"), policyTypes ("may not specify more than two policyTypes", NotSupported).
+ *   `cidr`"; host bits allowed, see K8S_MASKS), policyTypes ("may not specify more than two policyTypes", NotSupported).
  */
 import { cidrCovers, type Cidr } from '../cidr';
 import type { Direction, IPBlock, K8sNetworkPolicy, K8sPeer, K8sRule, PortSpec } from '../model';
@@ -26,6 +26,14 @@ import {
 import { childPath } from './yaml';
 
 const SPEC_FIELDS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
+
+/**
+ * ipBlock CIDRs may have host bits set: ValidateIPBlock checks them with
+ * IsValidCIDRForLegacyField (strict only behind the alpha StrictIPCIDRValidation gate in 1.33) and
+ * the API server answers with GetWarningsForCIDR's "is ambiguous in this context" warning; the
+ * network plugins use the network (`net.ParseCIDR`).
+ */
+const K8S_MASKS = 'Kubernetes';
 const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
 const PORT_FIELDS = ['protocol', 'port', 'endPort'];
 
@@ -165,14 +173,14 @@ function parseIPBlock(ctx: ObjectContext, path: string): IPBlock | 'ipv6' | unde
   if (!r.map(path)) return undefined;
   r.keys(path, ['cidr', 'except']);
   const cidrPath = childPath(path, 'cidr');
-  const cidr = cidrOrIPv6(r, cidrPath, { required: true });
+  const cidr = cidrOrIPv6(r, cidrPath, { required: true, hostBitsAcceptedBy: K8S_MASKS });
   if (cidr === undefined) return undefined;
   const except: Cidr[] = [];
   let ok = true;
   const exceptPath = childPath(path, 'except');
   (r.strings(exceptPath) ?? []).forEach((_, i) => {
     const p = childPath(exceptPath, i);
-    const e = cidrOrIPv6(r, p);
+    const e = cidrOrIPv6(r, p, { hostBitsAcceptedBy: K8S_MASKS });
     if (e === undefined) {
       ok = false;
       return;
