@@ -140,6 +140,42 @@ describe('layoutScene', () => {
     ).toBeNull();
   });
 
+  it('labels a tunnel between subnets under the lowest gateway, clear of the nodes and the note', () => {
+    const label = 'BIRD off (calico_backend: vxlan): Felix programs the pod routes, no BGP';
+    const scene = syntheticScene({
+      nodes: 6,
+      podsPerNode: 2,
+      subnets: 2,
+      tunnel: true,
+      crossSubnet: true,
+      note: label,
+    });
+    const layout = check(scene, { width: 900, height: 500 });
+    const at = layout.tunnelLabel!;
+    const lowest = layout.gateways[layout.gateways.length - 1]!.box;
+    expect(at.anchor).toBe('end');
+    expect(at.x).toBe(lowest.x + lowest.width);
+    expect(at.y).toBeGreaterThan(lowest.y + lowest.height + 10);
+    const text = `⊂ ${scene.tunnel!.label} ⊃`;
+    const box = { x: at.x - text.length * 6.6, y: at.y - 10, width: text.length * 6.6, height: 12 };
+    for (const n of layout.nodes) expect(boxOverlap(box, n.box)).toBe(false);
+    expect(boxOverlap(box, layout.note!.box)).toBe(false);
+    expect(at.y).toBeLessThanOrEqual(layout.height);
+    // On one segment the label stays under the pipe's start.
+    const flat = layoutScene(
+      syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1, tunnel: true }),
+      {
+        width: 800,
+        height: 400,
+      },
+    );
+    expect(flat.tunnelLabel).toEqual({
+      x: flat.tunnel!.anchor.x,
+      y: flat.tunnel!.anchor.y + 22,
+      anchor: 'middle',
+    });
+  });
+
   it('puts more nodes on a row when the panel is wide', () => {
     const scene = syntheticScene({ nodes: 4, podsPerNode: 2, subnets: 1 });
     const rows = (size: Size) => new Set(layoutScene(scene, size).nodes.map((n) => n.box.y)).size;

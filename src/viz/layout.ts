@@ -96,6 +96,12 @@ export interface SceneLayout {
   readonly links: readonly LaidEdge[];
   readonly sessions: readonly LaidEdge[];
   readonly tunnel: LaidLine | null;
+  /**
+   * Where the tunnel's label goes (its baseline): under the pipe's start on the segment, or, when
+   * the tunnel runs only between subnets, right-aligned under the lowest gateway, where the
+   * vertical pipe leaves no room beside it.
+   */
+  readonly tunnelLabel: (Point & { readonly anchor: 'middle' | 'end' }) | null;
   /** The scene's note (datapath Scene.note), one line under the lowest segment. */
   readonly note: LaidOut | null;
   /** Where the packet sits when it is at an element, for every element id. */
@@ -362,6 +368,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
   });
 
   let tunnel: LaidLine | null = null;
+  let tunnelLabel: SceneLayout['tunnelLabel'] = null;
   if (scene.tunnel) {
     const between: (readonly [Point, Point])[] = [];
     for (let i = 1; i < gateways.length; i++) {
@@ -377,6 +384,15 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
         : { x: first.x, y: first.y };
     tunnel = { id: scene.tunnel.id, lines, anchor };
     anchors[scene.tunnel.id] = anchor;
+    const lowest = gateways[gateways.length - 1];
+    tunnelLabel =
+      scene.tunnel.crossSubnetOnly && between[0] && lowest
+        ? {
+            x: lowest.box.x + lowest.box.width,
+            y: lowest.box.y + lowest.box.height + 14,
+            anchor: 'end',
+          }
+        : { x: anchor.x, y: anchor.y + 22, anchor: 'middle' };
   }
 
   // The note: a line of text at the left, below the last segment's label (and the tunnel's).
@@ -384,7 +400,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
   if (scene.note) {
     const box: Box = {
       x: left,
-      y: y + S.noteGap,
+      y: Math.max(y + S.noteGap, (tunnelLabel?.y ?? 0) + 6),
       width: scene.note.label.length * S.noteFont * 0.6,
       height: S.noteH,
     };
@@ -402,6 +418,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
   for (const n of nodes) grow(n.box);
   for (const x of [...gateways, ...spines, outside]) grow(x.box);
   if (note) grow(note.box);
+  if (tunnelLabel) height = Math.max(height, tunnelLabel.y + 4);
   for (const seg of segments)
     for (const [a, b] of seg.lines)
       grow({
@@ -421,6 +438,7 @@ function layoutWith(scene: Scene, groups: readonly string[][], perRow: number): 
     links,
     sessions,
     tunnel,
+    tunnelLabel,
     note,
     anchors,
     owner,

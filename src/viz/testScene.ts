@@ -12,6 +12,8 @@ export interface SyntheticOptions {
   readonly mesh?: boolean;
   readonly fabric?: boolean;
   readonly tunnel?: boolean;
+  /** The tunnel only between subnets (CrossSubnet modes). */
+  readonly crossSubnet?: boolean;
   readonly cni?: 'calico' | 'cilium';
   /** A scene note (Calico VXLAN's "BIRD off") of this text. */
   readonly note?: string;
@@ -123,8 +125,8 @@ export function syntheticScene(o: SyntheticOptions): Scene {
           id: 'tunnel',
           proto: 'IPIP',
           device: 'tunl0',
-          crossSubnetOnly: false,
-          label: 'IPIP tunnel',
+          crossSubnetOnly: o.crossSubnet ?? false,
+          label: o.crossSubnet ? 'IPIP tunnel (IP proto 4), between subnets only' : 'IPIP tunnel',
         }
       : null,
     outside: { id: 'outside', label: 'outside the cluster' },

@@ -174,11 +174,16 @@ export function createTopology({
           .attr('y1', a.y)
           .attr('x2', b.x)
           .attr('y2', b.y);
+      const at = l.tunnelLabel ?? {
+        x: l.tunnel.anchor.x,
+        y: l.tunnel.anchor.y + 22,
+        anchor: 'middle',
+      };
       g.append('text')
         .attr('class', 'tunnel-label')
-        .attr('x', l.tunnel.anchor.x)
-        .attr('y', l.tunnel.anchor.y + 22)
-        .attr('text-anchor', 'middle')
+        .attr('x', at.x)
+        .attr('y', at.y)
+        .attr('text-anchor', at.anchor)
         .text(`⊂ ${s.tunnel.label} ⊃`);
       g.append('title').text(`${s.tunnel.label}: device ${s.tunnel.device} on every node`);
     }
