@@ -19,7 +19,9 @@ const hop = (rows: Hop['rows']): Hop => ({
 });
 
 const show = (h: Hop) =>
-  render(<Inspector cni="calico" hop={h} index={0} total={1} verdict={undefined} />);
+  render(
+    <Inspector cni="calico" hop={h} previous={undefined} index={0} total={1} verdict={undefined} />,
+  );
 
 describe('Inspector rows with chains', () => {
   it('shows a Chain column with each row’s chain when the rows carry one', () => {
