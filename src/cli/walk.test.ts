@@ -25,6 +25,33 @@ function run(argv: string[]) {
 }
 
 describe('cli walk', () => {
+  it('walks a TCP Service in Calico eBPF mode through connect-time load balancing', () => {
+    const r = run([
+      'walk',
+      SEED,
+      '--cni',
+      'calico',
+      '--calico-dataplane',
+      'ebpf',
+      '--from',
+      'shop/frontend',
+      '--to',
+      'svc:shop/backend',
+      '--port',
+      '80',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const hops = (JSON.parse(r.out) as { hops: { stage: string; where: string; match: string }[] })
+      .hops;
+    expect(hops[0]).toMatchObject({
+      stage: 'service-lb',
+      where: 'connect() in shop/frontend: cgroup/connect4 hook (calico_connect_v4)',
+      match: 'connect(10.96.0.20:80) → connect(10.244.1.10:8080)',
+    });
+    expect(hops.map((h) => h.match).join('\n')).not.toMatch(/-A cali-INPUT|set-xmark 0x10000/);
+  });
+
   it('prints the JSON shape of issue 5', () => {
     const r = run([
       'walk',
