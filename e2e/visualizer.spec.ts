@@ -47,7 +47,7 @@ test.describe('visualizer', () => {
   }) => {
     await app.goto();
     await app.ready();
-    await app.button('Policies').click();
+    await app.panelToggle('policies').click();
     // The default packet is allowed by allow-frontend: drop that policy and deny all ingress.
     const withoutAllow = SEED.split(/^---$/m)
       .filter((doc) => !doc.includes('name: allow-frontend'))
@@ -91,7 +91,7 @@ test.describe('visualizer', () => {
     await app.goto();
     await app.ready();
     const total = await app.total('calico');
-    await app.button('Policies').click();
+    await app.panelToggle('policies').click();
     await app.replaceScenario(SEED + '\n---\nkind: [broken\n');
     const problems = app.page.getByTestId('policy-editor').getByRole('list');
     await expect(problems).toContainText(/line \d+:\d+/);
@@ -128,8 +128,8 @@ test.describe('visualizer', () => {
     test.setTimeout(120_000);
     await app.goto();
     await app.ready();
-    await app.button('Policies').click();
-    await app.button('Matrix').click();
+    await app.panelToggle('policies').click();
+    await app.panelToggle('matrix').click();
     await expect(page.getByTestId('policy-editor')).toBeVisible();
     for (const theme of ['Light', 'Dark', 'Projector']) {
       const results = await new AxeBuilder({ page }).analyze();

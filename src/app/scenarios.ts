@@ -27,5 +27,3 @@ export const BUILT_IN_SCENARIOS: readonly BuiltInScenario[] = [
   },
   { id: 'multi-rack', title: 'Six nodes in two racks', file: 'multi-rack.yaml', text: multiRack },
 ];
-
-export const DEFAULT_SCENARIO = BUILT_IN_SCENARIOS[0]!;

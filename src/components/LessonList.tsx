@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useAppStore } from '../store';
-import type { LessonSupport } from './AppShell';
+import type { LessonSupport } from './lessonSupport';
 
 /** The lessons, in order, each reopening where the learner left it; progress export and import. */
 export function LessonList({ support }: { support: LessonSupport }) {

@@ -66,3 +66,15 @@ function policyOf(d: {
   const deciding = [d.egress, d.ingress].find((x) => x && x.allowed === d.allowed && x.policy);
   return deciding?.policy ? { policy: deciding.policy } : {};
 }
+
+/** The matrix as a side panel: one matrix per CNI shown, the port choice on the first. */
+export function MatrixSidePanel({ shown }: { shown: readonly ('calico' | 'cilium')[] }) {
+  return (
+    <section className="side-panel" aria-labelledby="matrix-title">
+      <h2 id="matrix-title">Connectivity matrix</h2>
+      {shown.map((c, i) => (
+        <MatrixPanel key={c} cni={c} showPortSelect={i === 0} />
+      ))}
+    </section>
+  );
+}

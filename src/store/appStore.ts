@@ -184,4 +184,3 @@ export const selectThemePreference = (s: AppState): ThemePreference => s.themePr
 export const selectEngineMode = (s: AppState): EngineMode => s.engineMode;
 export const selectEngineError = (s: AppState): string | null => s.engineError;
 export const selectLoadedScenario = (s: AppState): LoadedScenario | null => s.loadedScenario;
-export const selectView = (s: AppState): ViewState => s.view;

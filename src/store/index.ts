@@ -6,7 +6,6 @@ export {
   selectEngineError,
   selectEngineMode,
   selectLoadedScenario,
-  selectView,
   selectThemePreference,
   THEME_PREFERENCES,
 } from './appStore';

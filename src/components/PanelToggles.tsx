@@ -1,0 +1,22 @@
+import { PANEL_SPECS } from '../registry/panels';
+import { useAppStore } from '../store';
+
+/** One toggle per panel of the registry, named by its label. */
+export function PanelToggles() {
+  const panels = useAppStore((s) => s.view.panels);
+  const togglePanel = useAppStore((s) => s.togglePanel);
+  return (
+    <div className="segmented" role="group" aria-label="Panels">
+      {PANEL_SPECS.map((p) => (
+        <button
+          key={p.id}
+          type="button"
+          aria-pressed={panels.includes(p.id)}
+          onClick={() => togglePanel(p.id)}
+        >
+          {p.label}
+        </button>
+      ))}
+    </div>
+  );
+}

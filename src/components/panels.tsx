@@ -1,0 +1,85 @@
+/**
+ * The panels registry, view part: the component that draws each panel of src/registry/panels.ts.
+ * Side panels load on first open (the policy editor brings CodeMirror); a panel placed in each CNI
+ * panel is drawn by CniPanel with that CNI's walk.
+ */
+import { lazy, type ComponentType } from 'react';
+import type { Hop } from '../datapath/hop';
+import { PANEL_SPECS, type PanelId } from '../registry/panels';
+import { Inspector } from './Inspector';
+
+type Cni = 'calico' | 'cilium';
+
+/** What a side panel is given. */
+export interface SidePanelProps {
+  /** The CNIs on screen, in order. */
+  readonly shown: readonly Cni[];
+  /** The built-in scenario's manifests (undefined for a lesson's own scenario). */
+  readonly builtInText: string | undefined;
+}
+
+/** What a panel inside a CNI panel is given: that CNI's walk and where its packet stands. */
+export interface CniSlotProps {
+  readonly cni: Cni;
+  readonly hops: readonly Hop[];
+  readonly index: number;
+  readonly verdict: 'delivered' | 'dropped' | undefined;
+  readonly dropReason: string | undefined;
+  readonly highlight: readonly string[];
+}
+
+type Spec = (typeof PANEL_SPECS)[number];
+type PanelViews = {
+  readonly [S in Spec as S['id']]: S['place'] extends 'cni'
+    ? ComponentType<CniSlotProps>
+    : ComponentType<SidePanelProps>;
+};
+
+const PoliciesSidePanel = lazy(() =>
+  import('./PoliciesPanel').then((m) => ({
+    default: ({ builtInText }: SidePanelProps) =>
+      builtInText === undefined ? null : <m.PoliciesPanel builtInText={builtInText} />,
+  })),
+);
+
+const MatrixSidePanel = lazy(() =>
+  import('./MatrixPanel').then((m) => ({ default: m.MatrixSidePanel })),
+);
+
+function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: CniSlotProps) {
+  return (
+    <Inspector
+      cni={cni}
+      hop={hops[index]}
+      previous={index > 0 ? hops[index - 1] : undefined}
+      index={index}
+      total={hops.length}
+      verdict={verdict}
+      dropReason={dropReason}
+      highlight={highlight}
+    />
+  );
+}
+
+export const PANEL_VIEWS: PanelViews = {
+  inspector: InspectorSlot,
+  policies: PoliciesSidePanel,
+  matrix: MatrixSidePanel,
+};
+
+type CniSpec = Extract<Spec, { place: 'cni' }>;
+type SideSpec = Extract<Spec, { place: 'side' }>;
+const isCni = (s: Spec): s is CniSpec => s.place === 'cni';
+const isSide = (s: Spec): s is SideSpec => s.place === 'side';
+
+/** The open panels drawn inside each CNI panel, in registry order. */
+export const openCniPanels = (open: readonly PanelId[]) =>
+  PANEL_SPECS.filter(isCni)
+    .filter((s) => open.includes(s.id))
+    .map((spec) => ({ spec, View: PANEL_VIEWS[spec.id] }));
+
+/** The open side panels, in registry order. */
+export const openSidePanels = (open: readonly PanelId[]) =>
+  PANEL_SPECS.filter(isSide)
+    .filter((s) => open.includes(s.id))
+    .map((spec) => ({ spec, View: PANEL_VIEWS[spec.id] }));
