@@ -119,7 +119,12 @@ describe('cli walk', () => {
     const j = JSON.parse(r.out);
     expect(j.verdict).toBe('dropped');
     expect(j.dropReason).toMatch(/^Policy denied \(133\)/);
-    expect(j.config).toEqual({ routing: 'vxlan', kubeProxyReplacement: false, encryption: 'none' });
+    expect(j.config).toEqual({
+      routing: 'vxlan',
+      kubeProxyReplacement: false,
+      bpfMasquerade: false,
+      encryption: 'none',
+    });
   });
 
   it('prints a numbered list of hops without --json', () => {
@@ -141,7 +146,9 @@ describe('cli walk', () => {
       '--kube-proxy-replacement',
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Cilium geneve tunnel, kube-proxy replacement on, encryption none$/m);
+    expect(r.out).toMatch(
+      /^Cilium geneve tunnel, kube-proxy replacement on, BPF masquerade off, host routing legacy, encryption none$/m,
+    );
     expect(r.out).toMatch(/^ 1\. \[in-pod\] node-1: eth0 in shop\/frontend/m);
     expect(r.out).toMatch(/cilium-envoy: listener cilium-http-ingress/);
     expect(r.out).toMatch(/^Verdict: delivered/m);

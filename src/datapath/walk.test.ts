@@ -341,7 +341,12 @@ describe('Calico eBPF dataplane', () => {
 
 describe('Cilium', () => {
   it('delivers same-node traffic by cilium_lxc and bpf_redirect_peer, judged in both policy maps', () => {
-    const r = run(BASIC, cilium(), tcp('default/pod-a', 'default/pod-b', 80));
+    // bpf_redirect_peer needs eBPF host routing: kube-proxy replacement and BPF masquerade.
+    const r = run(
+      BASIC,
+      cilium({ kubeProxyReplacement: true, bpfMasquerade: true }),
+      tcp('default/pod-a', 'default/pod-b', 80),
+    );
     expect(r.verdict).toBe('delivered');
     expect(stages(r)).toEqual([
       'in-pod',
@@ -491,8 +496,9 @@ describe('Cilium', () => {
       cilium({ encryption: 'ipsec' }),
       tcp('default/pod-a', 'default/pod-c', 80),
     );
-    expect(hopsAt(ipsec, 'wire')[0]!.headers.map((h) => h.proto)).toEqual(['VXLAN', 'ESP', 'TCP']);
-    expect(hopsAt(ipsec, 'wire')[0]!.headers[1]).toMatchObject({ ipProtocol: 50 });
+    // Since Cilium 1.18 ESP wraps the VXLAN packet (VXLAN-in-ESP).
+    expect(hopsAt(ipsec, 'wire')[0]!.headers.map((h) => h.proto)).toEqual(['ESP', 'VXLAN', 'TCP']);
+    expect(hopsAt(ipsec, 'wire')[0]!.headers[0]).toMatchObject({ ipProtocol: 50 });
     expect(ipsec.podMtu).toBe(1500 - 50 - 77);
   });
 
@@ -516,8 +522,10 @@ describe('every scenario walks in every mode', () => {
     ),
     ...CILIUM_ROUTINGS.flatMap((routing) =>
       [false, true].flatMap((kubeProxyReplacement) =>
-        CILIUM_ENCRYPTIONS.map((encryption) =>
-          cilium({ routing, kubeProxyReplacement, encryption }),
+        [false, true].flatMap((bpfMasquerade) =>
+          CILIUM_ENCRYPTIONS.map((encryption) =>
+            cilium({ routing, kubeProxyReplacement, bpfMasquerade, encryption }),
+          ),
         ),
       ),
     ),
@@ -529,30 +537,35 @@ describe('every scenario walks in every mode', () => {
       .map((f) => join(d, f)),
   );
 
-  it.each(files)('%s', (path) => {
-    const { cluster } = loadManifests([{ name: path, text: readFileSync(path, 'utf8') }]);
-    const engine = createEngine(cluster);
-    const pods = cluster.pods.map((p) => `${p.namespace}/${p.name}`);
-    const pairs: [string, string, number][] = [];
-    // The first pod to a few others (same node and across), to a Service and outside.
-    for (const to of pods.slice(1, 4)) pairs.push([pods[0]!, to, 80]);
-    pairs.push([pods[pods.length - 1]!, pods[0]!, 80], [pods[0]!, 'ip:203.0.113.7', 443]);
-    for (const s of cluster.services)
-      pairs.push([pods[0]!, `svc:${s.namespace}/${s.name}`, s.ports[0]!.port]);
-    for (const config of configs) {
-      for (const [from, to, port] of pairs) {
-        for (const reply of [false, true]) {
-          const r = walk(engine, config, { from, to, port, protocol: 'TCP', reply });
-          expect(r.notes.filter((n) => n.startsWith('PacketWalk bug'))).toEqual([]);
-          // Every walk ends in the stage its verdict names, so the machine reaches a final state.
-          expect(r.hops.length).toBeGreaterThan(0);
-          expect(last(r).stage).toBe(r.verdict);
-          expect(
-            r.hops.slice(0, -1).every((h) => h.stage !== 'delivered' && h.stage !== 'dropped'),
-          ).toBe(true);
-          expect(r.verdict === 'dropped').toBe(r.dropReason !== undefined);
+  it.each(files)(
+    '%s',
+    (path) => {
+      const { cluster } = loadManifests([{ name: path, text: readFileSync(path, 'utf8') }]);
+      const engine = createEngine(cluster);
+      const pods = cluster.pods.map((p) => `${p.namespace}/${p.name}`);
+      const pairs: [string, string, number][] = [];
+      // The first pod to a few others (same node and across), to a Service and outside.
+      for (const to of pods.slice(1, 4)) pairs.push([pods[0]!, to, 80]);
+      pairs.push([pods[pods.length - 1]!, pods[0]!, 80], [pods[0]!, 'ip:203.0.113.7', 443]);
+      for (const s of cluster.services)
+        pairs.push([pods[0]!, `svc:${s.namespace}/${s.name}`, s.ports[0]!.port]);
+      for (const config of configs) {
+        for (const [from, to, port] of pairs) {
+          for (const reply of [false, true]) {
+            const r = walk(engine, config, { from, to, port, protocol: 'TCP', reply });
+            expect(r.notes.filter((n) => n.startsWith('PacketWalk bug'))).toEqual([]);
+            // Every walk ends in the stage its verdict names, so the machine reaches a final state.
+            expect(r.hops.length).toBeGreaterThan(0);
+            expect(last(r).stage).toBe(r.verdict);
+            expect(
+              r.hops.slice(0, -1).every((h) => h.stage !== 'delivered' && h.stage !== 'dropped'),
+            ).toBe(true);
+            expect(r.verdict === 'dropped').toBe(r.dropReason !== undefined);
+          }
         }
       }
-    }
-  });
+      // Every Cilium routing × kube-proxy replacement × BPF masquerade × encryption: many walks.
+    },
+    60_000,
+  );
 });
