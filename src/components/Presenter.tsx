@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Lesson } from '../lessons/types';
 import { useAppStore } from '../store';
+import type { PresenterCommands } from './commands';
 import { Markdown } from './Markdown';
 import { usePresenterSync } from './usePresenterSync';
 
@@ -41,28 +42,20 @@ function useSyncedStep(route: LessonRoute): { blank: boolean; setBlank: (on: boo
   };
 }
 
-function useStepKeys(route: LessonRoute, count: number, extra: (e: KeyboardEvent) => boolean) {
-  const setRoute = useAppStore((s) => s.setRoute);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (t?.closest('input, select, textarea, [contenteditable="true"]')) return;
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      if (extra(e)) return;
-      const next = ['ArrowRight', 'ArrowDown', ' ', 'PageDown'].includes(e.key);
-      const prev = ['ArrowLeft', 'ArrowUp', 'PageUp'].includes(e.key);
-      if (!next && !prev) return;
-      e.preventDefault();
-      const step = route.step + (next ? 1 : -1);
-      if (step >= 0 && step < count) setRoute({ ...route, step });
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [route, count, extra, setRoute]);
-}
-
-/** Presenter mode's keys and overlays: F full screen, B blank, G go to step, O overview, S speaker view. */
-export function PresenterOverlay({ lesson, route }: { lesson: Lesson; route: LessonRoute }) {
+/**
+ * Presenter mode's overlays: blank screen, go to step, overview. Its keys (F, B, G, O, S, arrows) are
+ * entries of the commands table (./commands.ts); this component hands the table its actions while
+ * it is on screen.
+ */
+export function PresenterOverlay({
+  lesson,
+  route,
+  onCommands,
+}: {
+  lesson: Lesson;
+  route: LessonRoute;
+  onCommands: (commands: PresenterCommands | null) => void;
+}) {
   const setRoute = useAppStore((s) => s.setRoute);
   const { blank, setBlank } = useSyncedStep(route);
   const [overview, setOverview] = useState(false);
@@ -79,30 +72,29 @@ export function PresenterOverlay({ lesson, route }: { lesson: Lesson; route: Les
     };
   }, []);
 
-  useStepKeys(route, lesson.steps.length, (e) => {
-    const key = e.key.toLowerCase();
-    if (e.key === 'Escape') {
-      setOverview(false);
-      setGoto(false);
-      return false;
-    }
-    if (key === 'f') {
+  const commands: PresenterCommands = {
+    toggleFullscreen: () => {
       if (document.fullscreenElement) void document.exitFullscreen();
       else void document.documentElement.requestFullscreen?.().catch(() => {});
-    } else if (key === 'b') setBlank(!blank);
-    else if (key === 'o') setOverview((o) => !o);
-    else if (key === 'g') {
-      e.preventDefault();
-      setGoto(true);
-    } else if (key === 's') {
+    },
+    toggleBlank: () => setBlank(!blank),
+    toggleOverview: () => setOverview((o) => !o),
+    openGoTo: () => setGoto(true),
+    openSpeakerView: () => {
       window.open(
         `#/speaker/${lesson.id}/${route.step + 1}`,
         'packetwalk-speaker',
         'popup,width=900,height=700',
       );
-    } else return false;
-    return true;
-  });
+    },
+    closeOverlays: () => {
+      setOverview(false);
+      setGoto(false);
+    },
+  };
+  // The table reads the latest actions at each key press.
+  useEffect(() => onCommands(commands));
+  useEffect(() => () => onCommands(null), [onCommands]);
 
   useEffect(() => {
     if (goto) gotoInput.current?.focus();
@@ -182,7 +174,6 @@ export function PresenterOverlay({ lesson, route }: { lesson: Lesson; route: Les
 export function SpeakerView({ lesson, route }: { lesson: Lesson; route: LessonRoute }) {
   const setRoute = useAppStore((s) => s.setRoute);
   useSyncedStep(route);
-  useStepKeys(route, lesson.steps.length, () => false);
   const [started, setStarted] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
