@@ -15,6 +15,17 @@ import type { LabelSelector, Labels } from './labels';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+/**
+ * What a probe can carry: a port protocol, or ICMP (IPv4), which has no ports but a type and a code.
+ * Manifests' port clauses stay `Protocol`: no port clause of any dialect names ICMP.
+ */
+export type ProbeProtocol = Protocol | 'ICMP';
+export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ['TCP', 'UDP', 'SCTP', 'ICMP'];
+/** An ICMP header's type and code (RFC 792: 8/0 echo request, 0/0 echo reply, 3/x unreachable). */
+export interface IcmpTypeCode {
+  readonly type: number;
+  readonly code: number;
+}
 export type Direction = 'ingress' | 'egress';
 export type Cni = 'calico' | 'cilium';
 
@@ -219,6 +230,12 @@ export interface CiliumRule {
   readonly cidrs: readonly CiliumCidrRule[] | null;
   readonly entities: readonly CiliumEntity[] | null;
   readonly toPorts: readonly CiliumPortRule[] | null;
+  /**
+   * `icmps`: `null` when absent, else the ICMP types the rule allows (IPv4 fields only; IPv6 fields
+   * are dropped with a warning). Like `toPorts` it is ANDed with the L3 fields; a rule may not have
+   * both (pkg/policy/api/rule_validation.go).
+   */
+  readonly icmps?: readonly number[] | null;
   readonly index: number;
   readonly pos: SourcePos;
 }
@@ -281,11 +298,20 @@ export interface CalicoPort {
   readonly endPort?: number;
 }
 
+/** `icmp: {type, code}`; `{}` (neither set) matches every ICMP packet, as Felix writes no match. */
+export interface CalicoIcmpMatch {
+  readonly type?: number;
+  readonly code?: number;
+}
+
 export interface CalicoRule {
   readonly action: CalicoAction;
   /** `protocol`: a name (TCP/UDP/SCTP/ICMP…) or number; absent = any. */
   readonly protocol?: string;
   readonly notProtocol?: string;
+  /** `icmp` / `notICMP`: a type, and optionally a code (a code needs a type). */
+  readonly icmp?: CalicoIcmpMatch;
+  readonly notICMP?: CalicoIcmpMatch;
   readonly source: CalicoEntityRule;
   readonly destination: CalicoEntityRule;
   readonly index: number;
@@ -398,8 +424,11 @@ export type ProbeEndpoint = { readonly pod: string } | { readonly ip: string };
 export interface Probe {
   readonly from: ProbeEndpoint;
   readonly to: ProbeEndpoint;
+  /** The destination port; ignored (and 0 once resolved) for ICMP. */
   readonly port: number;
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
+  /** ICMP only: the type and code (default 8/0, an echo request). */
+  readonly icmp?: IcmpTypeCode;
   readonly http?: HttpRequest;
 }
 
@@ -416,8 +445,11 @@ export interface ResolvedProbe {
   readonly dst: Peer;
   readonly srcIP: string;
   readonly dstIP: string;
+  /** 0 for ICMP. */
   readonly port: number;
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
+  /** Set exactly when `protocol` is ICMP. */
+  readonly icmp?: IcmpTypeCode;
   readonly http?: HttpRequest;
 }
 

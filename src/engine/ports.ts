@@ -1,7 +1,7 @@
 /**
  * Port matching shared by the dialects: numbers, ranges (`endPort`) and named ports.
  */
-import type { ContainerPort, Pod, PortSpec, Protocol } from './model';
+import type { ContainerPort, Pod, PortSpec, ProbeProtocol, Protocol } from './model';
 
 /**
  * The container port of `pod` called `name`. A named port in a policy resolves against the
@@ -17,12 +17,14 @@ export function namedPort(pod: Pod, name: string, protocol?: Protocol): Containe
 /**
  * Whether a Kubernetes NetworkPolicy port clause admits `port`/`protocol` towards `dstPod`. A named
  * port needs a destination pod that declares it; towards an address outside the cluster it matches
- * nothing.
+ * nothing. An ICMP packet never matches a port clause: NetworkPolicyPort's protocol is TCP, UDP or
+ * SCTP (k8s.io/api networking/v1 types.go), so only a rule without `ports` ("matches all ports",
+ * i.e. every protocol) admits ICMP.
  */
 export function k8sPortMatches(
   spec: PortSpec,
   port: number,
-  protocol: Protocol,
+  protocol: ProbeProtocol,
   dstPod: Pod | undefined,
 ): boolean {
   if (spec.protocol !== protocol) return false;

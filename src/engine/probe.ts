@@ -3,7 +3,7 @@
  */
 import { isIPv4 } from './cidr';
 import { indexCluster, podKey } from './cluster';
-import type { Cluster, Peer, Probe, ProbeEndpoint, ResolvedProbe } from './model';
+import type { Cluster, IcmpTypeCode, Peer, Probe, ProbeEndpoint, ResolvedProbe } from './model';
 
 export type ResolveResult = { ok: true; probe: ResolvedProbe } | { ok: false; error: string };
 
@@ -41,22 +41,71 @@ export function resolveProbe(cluster: Cluster, probe: Probe): ResolveResult {
   if (src.kind !== 'pod' && dst.kind !== 'pod') {
     return { ok: false, error: 'a probe needs a pod at one end at least' };
   }
+  const base = { src, dst, srcIP: peerIP(src), dstIP: peerIP(dst) };
+  if (probe.protocol === 'ICMP') {
+    const icmp = probe.icmp ?? ECHO_REQUEST;
+    const bad = icmpTypeCodeError(icmp);
+    if (bad) return { ok: false, error: bad };
+    if (probe.http) return { ok: false, error: 'an ICMP probe cannot carry an HTTP request' };
+    return { ok: true, probe: { ...base, port: 0, protocol: 'ICMP', icmp } };
+  }
+  if (probe.icmp) return { ok: false, error: `icmp is set but the protocol is ${probe.protocol}` };
   if (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535) {
     return { ok: false, error: `port ${probe.port} is not between 1 and 65535` };
   }
   return {
     ok: true,
     probe: {
-      src,
-      dst,
-      srcIP: peerIP(src),
-      dstIP: peerIP(dst),
+      ...base,
       port: probe.port,
       protocol: probe.protocol,
       ...(probe.http ? { http: probe.http } : {}),
     },
   };
 }
+
+/** ICMP echo request (type 8, code 0): what `ping` sends, and the default ICMP probe. */
+export const ECHO_REQUEST: IcmpTypeCode = { type: 8, code: 0 };
+
+/** Why an ICMP type/code cannot be on the wire (both are 8-bit fields of the ICMP header). */
+export function icmpTypeCodeError(icmp: IcmpTypeCode): string | null {
+  for (const [name, v] of [
+    ['type', icmp.type],
+    ['code', icmp.code],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 255)
+      return `ICMP ${name} ${v} is not between 0 and 255`;
+  }
+  return null;
+}
+
+/** ICMP type names (RFC 792 and IANA "ICMP Type Numbers"), for explanations and headers. */
+const ICMP_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'echo-reply',
+  3: 'destination-unreachable',
+  5: 'redirect',
+  8: 'echo-request',
+  9: 'router-advertisement',
+  10: 'router-solicitation',
+  11: 'time-exceeded',
+  12: 'parameter-problem',
+  13: 'timestamp-request',
+  14: 'timestamp-reply',
+};
+
+/** `ICMP echo-request (type 8, code 0)`, or `ICMP type 42 code 0` for a type without a name here. */
+export function formatIcmp(icmp: IcmpTypeCode): string {
+  const name = ICMP_TYPE_NAMES[icmp.type];
+  return name
+    ? `ICMP ${name} (type ${icmp.type}, code ${icmp.code})`
+    : `ICMP type ${icmp.type} code ${icmp.code}`;
+}
+
+/** How verdict sentences name what a probe carries: `TCP 8080`, or `ICMP echo-request (type 8, code 0)`. */
+export const probeWhat = (probe: Pick<ResolvedProbe, 'protocol' | 'port' | 'icmp'>): string =>
+  probe.protocol === 'ICMP'
+    ? formatIcmp(probe.icmp ?? ECHO_REQUEST)
+    : `${probe.protocol} ${probe.port}`;
 
 /** Parses `ns/pod` or `ip:a.b.c.d` as the CLI and the probe files write them. */
 export function parseProbeEndpoint(text: string): ProbeEndpoint | null {

@@ -12,10 +12,11 @@
  */
 import { parseIPv4 } from '../cidr';
 import { podKey } from '../cluster';
-import type { Direction, ResolvedProbe } from '../model';
+import type { Direction, IcmpTypeCode, ResolvedProbe } from '../model';
 import { ipInNetSet, netSetIndex } from './compile';
 import type { CalicoDataplane, IptChain, IptMatch, IptRule, RuleOrigin } from './dataplane';
 import { PROBE_SOURCE_PORT } from './felixConfig';
+import { icmpHeaderMatches } from './icmp';
 import { formatRule } from './iptablesSave';
 
 export interface Packet {
@@ -25,6 +26,8 @@ export interface Packet {
   readonly protoName: string;
   readonly sport: number;
   readonly dport: number;
+  /** ICMP packets only: the header's type and code. */
+  readonly icmp?: IcmpTypeCode;
   readonly ctstate: 'NEW' | 'ESTABLISHED';
 }
 
@@ -186,6 +189,10 @@ export function walkHop(
         }
         return inside !== (m.negate ?? false);
       }
+      case 'icmp':
+        // The icmp match is registered for protocol 1 only: another protocol never matches it.
+        if (pkt.proto !== 1 || !pkt.icmp) return false;
+        return icmpHeaderMatches(m, pkt.icmp) !== (m.negate ?? false);
       case 'ports': {
         const port = m.dir === 'src' ? pkt.sport : pkt.dport;
         // multiport needs a protocol with ports; Felix always pairs it with one.
@@ -362,7 +369,7 @@ const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (3
 const formatIp = (n: number): string =>
   [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
-const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
+const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132, ICMP: 1 };
 
 /** The hooks a probe passes, in order. */
 export function hopsFor(dp: CalicoDataplane, probe: ResolvedProbe): Hop[] {
@@ -415,6 +422,7 @@ export function packetOf(probe: ResolvedProbe, ctstate: 'NEW' | 'ESTABLISHED'): 
     protoName: probe.protocol.toLowerCase(),
     sport: PROBE_SOURCE_PORT,
     dport: probe.port,
+    ...(probe.icmp ? { icmp: probe.icmp } : {}),
     ctstate,
   };
 }

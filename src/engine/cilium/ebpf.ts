@@ -54,7 +54,7 @@ import type {
   CiliumEntity,
 } from '../model';
 import { formatRef } from '../model';
-import { peerName } from '../probe';
+import { peerName, probeWhat } from '../probe';
 import { ACCESS_DENIED_BODY, ACCESS_DENIED_STATUS, formatRequest, httpRulesAllow } from './http';
 import {
   ciliumIdentityPlan,
@@ -82,6 +82,13 @@ import {
 } from './labels';
 
 import { formatPortKey } from './dump';
+import {
+  FRAG_NEEDED_REASON,
+  ICMP_PROTO,
+  icmpPortKey,
+  isFragNeeded,
+  policyLookupPort,
+} from './icmp';
 
 export { dumpCiliumMaps } from './dump';
 
@@ -116,7 +123,13 @@ export const PROTO_NUMBER: Readonly<Record<Protocol | 'ANY', number>> = {
   UDP: 17,
   SCTP: 132,
 };
-const PROTO_NAME: Readonly<Record<number, string>> = { 0: 'ANY', 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
+const PROTO_NAME: Readonly<Record<number, string>> = {
+  0: 'ANY',
+  1: 'ICMP',
+  6: 'TCP',
+  17: 'UDP',
+  132: 'SCTP',
+};
 
 export interface PolicyMapEntry {
   /** Remote identity; 0 = ANY (the L4-only wildcard). */
@@ -639,7 +652,9 @@ class MapState {
 type PortClause =
   | { readonly kind: 'any' }
   | { readonly kind: 'range'; readonly proto: Protocol; readonly from: number; readonly to: number }
-  | { readonly kind: 'named'; readonly ref: NamedPortRef };
+  | { readonly kind: 'named'; readonly ref: NamedPortRef }
+  /** An `icmps` type: proto 1, the type as the port (icmp.ts). */
+  | { readonly kind: 'icmp'; readonly type: number };
 
 interface PortPart {
   readonly clauses: readonly PortClause[];
@@ -666,6 +681,9 @@ interface Compiler {
 }
 
 function ciliumPortParts(rule: CiliumRule): PortPart[] | null {
+  if (rule.icmps) {
+    return [{ clauses: rule.icmps.map((type) => ({ kind: 'icmp', type })), http: null }];
+  }
   if ((rule.toPorts?.length ?? 0) === 0) return null;
   return (rule.toPorts ?? []).map((pr) => ({
     clauses: pr.ports.flatMap((p): PortClause[] => {
@@ -692,7 +710,7 @@ function ciliumPeers(c: Compiler, p: CiliumPolicy, rule: CiliumRule): Selection[
   // pkg/policy/rule.go mergeIngress: toPorts without any L3 field apply to every peer; an L3 field
   // present but empty selects nothing (cilium/cilium#29608).
   const hasL3 = rule.endpoints !== null || rule.cidrs !== null || rule.entities !== null;
-  if (!hasL3 && (rule.toPorts?.length ?? 0) > 0) out.push(WILDCARD);
+  if (!hasL3 && ((rule.toPorts?.length ?? 0) > 0 || rule.icmps)) out.push(WILDCARD);
   return out;
 }
 
@@ -780,6 +798,8 @@ function clauseKeys(
       return [ANY_KEY];
     case 'range':
       return portRangePrefixes(PROTO_NUMBER[clause.proto], clause.from, clause.to);
+    case 'icmp':
+      return [icmpPortKey(clause.type)];
     case 'named': {
       // Ingress: the endpoint's own container ports. Egress: the destination's (identity.ts makes
       // every pod of an identity resolve the name alike).
@@ -1236,22 +1256,35 @@ function judge(
   trace.push(
     `cilium_ipcache_v2 (${endpoint.node}) lookup ${remoteIP} -> ${hit.prefix} identity ${hit.identity}${direction === 'ingress' ? ' (source identity)' : ''}`,
   );
-  const proto = PROTO_NUMBER[probe.protocol];
-  const lpm = dp.index.lpm.get(endpoint.id);
   const map = endpoint.mapName;
+  if (probe.protocol === 'ICMP' && isFragNeeded(probe.icmp)) {
+    trace.push(`${map}: ICMP type 3 code 4 (fragmentation needed) allowed before the lookup`);
+    return {
+      direction,
+      endpoint,
+      remote: hit.identity,
+      allowed: true,
+      decidedAt: `bpf/lib/policy.h allow_icmp_frag_needed (before ${map})`,
+      reason: FRAG_NEEDED_REASON,
+    };
+  }
+  const proto = probe.protocol === 'ICMP' ? ICMP_PROTO : PROTO_NUMBER[probe.protocol];
+  // For ICMP the key's dport is the ICMP type (enable_icmp_rule).
+  const dport = policyLookupPort(probe);
+  const lpm = dp.index.lpm.get(endpoint.id);
 
-  const l3 = lpmLookup(lpm, hit.identity, direction, proto, probe.port);
+  const l3 = lpmLookup(lpm, hit.identity, direction, proto, dport);
   cost.n++;
   trace.push(
-    `${map} lookup ${formatKey(hit.identity, direction, proto, probe.port)} -> ${l3 ? formatEntry(l3) : 'no entry'}`,
+    `${map} lookup ${formatKey(hit.identity, direction, proto, dport)} -> ${l3 ? formatEntry(l3) : 'no entry'}`,
   );
   let chosen = l3;
   let chosenId = hit.identity;
   if (!(l3 && l3.deny)) {
-    const l4 = lpmLookup(lpm, ID_ANY, direction, proto, probe.port);
+    const l4 = lpmLookup(lpm, ID_ANY, direction, proto, dport);
     cost.n++;
     trace.push(
-      `${map} lookup ${formatKey(ID_ANY, direction, proto, probe.port)} -> ${l4 ? formatEntry(l4) : 'no entry'}`,
+      `${map} lookup ${formatKey(ID_ANY, direction, proto, dport)} -> ${l4 ? formatEntry(l4) : 'no entry'}`,
     );
     if (
       l4 &&
@@ -1264,7 +1297,7 @@ function judge(
       chosenId = ID_ANY;
     }
   }
-  const key = formatKey(chosenId, direction, proto, probe.port);
+  const key = formatKey(chosenId, direction, proto, dport);
   const other = peerName(direction === 'ingress' ? probe.src : probe.dst);
   if (!chosen) {
     const by = endpoint.enforcedBy[direction].join(', ');
@@ -1273,8 +1306,8 @@ function judge(
       endpoint,
       remote: hit.identity,
       allowed: false,
-      decidedAt: `${map} ${formatKey(hit.identity, direction, proto, probe.port)} -> no entry (drop 133 Policy denied)`,
-      reason: `${map} has no entry for identity ${hit.identity} or ANY on ${probe.protocol} ${probe.port}: ${endpoint.pod} is in default deny for ${direction}${by ? ` (${by})` : ''}, so the packet ${direction === 'ingress' ? 'from' : 'to'} ${other} is dropped with reason 133 "Policy denied".`,
+      decidedAt: `${map} ${formatKey(hit.identity, direction, proto, dport)} -> no entry (drop 133 Policy denied)`,
+      reason: `${map} has no entry for identity ${hit.identity} or ANY on ${probeWhat(probe)}: ${endpoint.pod} is in default deny for ${direction}${by ? ` (${by})` : ''}, so the packet ${direction === 'ingress' ? 'from' : 'to'} ${other} is dropped with reason 133 "Policy denied".`,
       dropReason: 'Policy denied (133)',
     };
   }
@@ -1298,7 +1331,7 @@ function judge(
     allowed: true,
     entry: chosen,
     decidedAt: `${map} ${key} -> ${chosen.proxyPort ? `allow, redirect to proxy port ${chosen.proxyPort}` : 'allow'}`,
-    reason: `${map} allows identity ${hit.identity} on ${probe.protocol} ${probe.port} (entry ${formatPortKey(chosen.proto, chosen.port, chosen.prefixLen)} for ${chosen.identity === 0 ? 'ANY' : `identity ${chosen.identity}`}, from ${origin}).`,
+    reason: `${map} allows identity ${hit.identity} on ${probeWhat(probe)} (entry ${formatPortKey(chosen.proto, chosen.port, chosen.prefixLen)} for ${chosen.identity === 0 ? 'ANY' : `identity ${chosen.identity}`}, from ${origin}).`,
   };
 }
 
@@ -1311,6 +1344,7 @@ function proxyJudges(
   const rules = (dp.proxyPolicies.get(outcome.endpoint.id) ?? []).filter(
     (r) =>
       r.direction === outcome.direction &&
+      probe.protocol !== 'ICMP' &&
       (r.proto === 0 || r.proto === PROTO_NUMBER[probe.protocol]) &&
       probe.port >= r.fromPort &&
       probe.port <= r.toPort &&

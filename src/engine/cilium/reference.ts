@@ -59,15 +59,16 @@ import type {
   Decision,
   Direction,
   DirectionVerdict,
+  IcmpTypeCode,
   K8sNetworkPolicy,
   L7Verdict,
   Peer,
   Pod,
-  Protocol,
+  ProbeProtocol,
   ResolvedProbe,
 } from '../model';
 import { formatRef } from '../model';
-import { peerName } from '../probe';
+import { peerName, probeWhat } from '../probe';
 import {
   k8sPeerMatches,
   k8sPoliciesSelecting,
@@ -75,6 +76,7 @@ import {
   k8sRuleName,
 } from '../reference/k8s';
 import { ciliumIdentityPlan, resolveNamedPort } from './identity';
+import { FRAG_NEEDED_REASON, isFragNeeded } from './icmp';
 import { ACCESS_DENIED_BODY, ACCESS_DENIED_STATUS, formatRequest, httpRulesAllow } from './http';
 import {
   derivedPodLabels,
@@ -268,7 +270,7 @@ function l3Match(p: CiliumPolicy, rule: CiliumRule, v: PeerView): string | null 
   // An L3 field that is present but empty selects nothing (cilium/cilium#29608, Cilium 1.15); only a
   // rule with no L3 field at all and some toPorts applies to every peer.
   const hasL3 = rule.endpoints !== null || rule.cidrs !== null || rule.entities !== null;
-  if (!hasL3 && (rule.toPorts?.length ?? 0) > 0) return 'everyone';
+  if (!hasL3 && ((rule.toPorts?.length ?? 0) > 0 || rule.icmps)) return 'everyone';
   return null;
 }
 
@@ -276,9 +278,11 @@ function l3Match(p: CiliumPolicy, rule: CiliumRule, v: PeerView): string | null 
 function portCovers(
   port: CiliumPort,
   dport: number,
-  proto: Protocol,
+  proto: ProbeProtocol,
   dstPod: Pod | undefined,
 ): boolean {
+  // ANY means TCP, UDP and SCTP (pkg/policy/l4.go): no toPorts entry covers ICMP.
+  if (proto === 'ICMP') return false;
   if (port.protocol !== 'ANY' && port.protocol !== proto) return false;
   if (typeof port.port === 'string') {
     if (!dstPod) return false;
@@ -305,10 +309,14 @@ function ciliumRuleCovers(
   rule: CiliumRule,
   v: PeerView,
   dport: number,
-  proto: Protocol,
+  proto: ProbeProtocol,
   dstPod: Pod | undefined,
+  icmp: IcmpTypeCode | undefined,
 ): { http: readonly CiliumHttpRule[] | null }[] {
   if (l3Match(p, rule, v) === null) return [];
+  // icmps: the ICMP types the rule allows, by type alone (icmp.ts).
+  if (rule.icmps)
+    return proto === 'ICMP' && rule.icmps.includes(icmp!.type) ? [{ http: null }] : [];
   if ((rule.toPorts?.length ?? 0) === 0) return [{ http: null }];
   const out: { http: readonly CiliumHttpRule[] | null }[] = [];
   for (const pr of rule.toPorts ?? []) {
@@ -345,7 +353,7 @@ function judgeDirection(
   const v = viewPeer(cluster, pod, otherPeer, direction === 'ingress' ? probe.srcIP : probe.dstIP);
   const dstPod = probe.dst.kind === 'pod' ? probe.dst.pod : undefined;
   const other = peerName(otherPeer);
-  const towards = `${probe.protocol} ${probe.port} ${direction === 'ingress' ? 'from' : 'to'} ${other}`;
+  const towards = `${probeWhat(probe)} ${direction === 'ingress' ? 'from' : 'to'} ${other}`;
   const base = { direction, endpoint };
   const notes: string[] = [];
 
@@ -376,11 +384,20 @@ function judgeDirection(
   const defaultDeny =
     knps.length > 0 || enforcing.some((p) => p.enableDefaultDeny?.[direction] !== false);
 
+  if (probe.protocol === 'ICMP' && isFragNeeded(probe.icmp)) {
+    return {
+      verdict: { ...base, allowed: true, reason: FRAG_NEEDED_REASON },
+      allowing: [{ what: 'frag-needed', http: null }],
+      notes,
+    };
+  }
+
   // Deny rules first: they win over every allow.
   for (const p of enforcing) {
     const denies = ruleList(p, direction, true) ?? [];
     for (const rule of denies) {
-      if (ciliumRuleCovers(p, rule, v, probe.port, probe.protocol, dstPod).length === 0) continue;
+      if (ciliumRuleCovers(p, rule, v, probe.port, probe.protocol, dstPod, probe.icmp).length === 0)
+        continue;
       const ruleName = ciliumRuleName(p, direction, true, rule.index);
       return {
         verdict: {
@@ -411,7 +428,15 @@ function judgeDirection(
   const allowing: Allowing[] = [];
   for (const p of enforcing) {
     for (const rule of ruleList(p, direction, false) ?? []) {
-      for (const part of ciliumRuleCovers(p, rule, v, probe.port, probe.protocol, dstPod)) {
+      for (const part of ciliumRuleCovers(
+        p,
+        rule,
+        v,
+        probe.port,
+        probe.protocol,
+        dstPod,
+        probe.icmp,
+      )) {
         allowing.push({
           policy: formatRef(p.ref),
           rule: ciliumRuleName(p, direction, false, rule.index),
@@ -577,7 +602,7 @@ function judgeL7(
     return {
       verdict: {
         redirected: true,
-        reason: `An HTTP rule covers ${probe.protocol} ${probe.port}, so the connection is redirected to Envoy (${where.join(' and ')}), which judges each request.`,
+        reason: `An HTTP rule covers ${probeWhat(probe)}, so the connection is redirected to Envoy (${where.join(' and ')}), which judges each request.`,
       },
       notes: [],
     };

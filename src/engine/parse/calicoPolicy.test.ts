@@ -232,10 +232,28 @@ describe('rules', () => {
     expect(first(r).ingress[0]!.destination).toEqual({});
   });
 
-  it('accepts ICMP fields with a warning, and refuses them without protocol ICMP', () => {
-    const ok = calico('ingress: [{action: Allow, protocol: ICMP, icmp: {type: 8, code: 0}}]');
+  it('keeps ICMP fields, and refuses them without protocol ICMP', () => {
+    const ok = calico(
+      'ingress: [{action: Allow, protocol: ICMP, icmp: {type: 8, code: 0}, notICMP: {type: 3}}]',
+    );
     expect(errorsOf(ok)).toEqual([]);
-    expect(only(warningsOf(ok), 'spec.ingress[0].icmp').message).toContain('not modelled');
+    expect(warningsOf(ok).filter((d) => d.field?.startsWith('spec'))).toEqual([]);
+    const rule = ok.cluster.calicoPolicies[0]!.ingress[0]!;
+    expect(rule.icmp).toEqual({ type: 8, code: 0 });
+    expect(rule.notICMP).toEqual({ type: 3 });
+    // validator: type 0-254 (255 is iptables' "any"), code 0-255.
+    expect(
+      errorsOf(calico('ingress: [{action: Allow, protocol: ICMP, icmp: {type: 255}}]')),
+    ).toHaveLength(1);
+    expect(
+      errorsOf(calico('ingress: [{action: Allow, protocol: ICMP, icmp: {type: 3, code: 256}}]')),
+    ).toHaveLength(1);
+    // notICMP needs no protocol (only icmp does), but Felix's `-m icmp` then has no `-p icmp`.
+    const bare = calico('ingress: [{action: Allow, notICMP: {type: 8}}]');
+    expect(errorsOf(bare)).toEqual([]);
+    expect(only(warningsOf(bare), 'spec.ingress[0].notICMP').message).toContain(
+      'ICMP packets only',
+    );
     expect(fieldErrors(calico('ingress: [{action: Allow, icmp: {code: 0}}]'))).toEqual([
       'spec.ingress[0].icmp.code: ICMP code specified without an ICMP type',
       'spec.ingress[0].icmp: rules that specify ICMP fields must set protocol to ICMP',

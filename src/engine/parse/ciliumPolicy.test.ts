@@ -235,7 +235,7 @@ describe('L3 peers', () => {
     expect(only(warningsOf(r), 'spec.egress[0].toFQDNs').message).toContain('DNS names (toFQDNs)');
   });
 
-  it('refuses ICMP rules mixed with toPorts, and treats ICMP-only rules as matching no probe', () => {
+  it('refuses ICMP rules mixed with toPorts, and keeps the IPv4 types of ICMP rules', () => {
     const mixed = cnp(`
       endpointSelector: {}
       ingress:
@@ -248,7 +248,31 @@ describe('L3 peers', () => {
     const alone = cnp(
       'endpointSelector: {}\ningress: [{fromEndpoints: [{}], icmps: [{fields: [{type: 8}]}]}]',
     );
-    expect(first(alone).ingress![0]!.endpoints).toEqual([]);
+    expect(first(alone).ingress![0]!.endpoints).toEqual([
+      { matchLabels: {}, matchExpressions: [] },
+    ]);
+    expect(first(alone).ingress![0]!.icmps).toEqual([8]);
+    // pkg/policy/api/icmp.go: names per family; IPv6 fields are dropped (IPv4 only).
+    const named = cnp(`
+      endpointSelector: {}
+      ingress:
+      - icmps:
+        - fields: [{type: EchoRequest}, {type: "0", family: IPv4}, {type: EchoRequest, family: IPv6}]
+    `);
+    expect(errorsOf(named)).toEqual([]);
+    expect(first(named).ingress![0]!.icmps).toEqual([8, 0]);
+    expect(
+      warningsOf(named)
+        .map((d) => d.field)
+        .filter((f) => f?.startsWith('spec')),
+    ).toEqual(['spec.ingress[0].icmps[0].fields[2]']);
+    expect(
+      fieldErrors(
+        cnp('endpointSelector: {}\ningress: [{icmps: [{fields: [{type: PacketTooBig}]}]}]'),
+      ),
+    ).toEqual([
+      'spec.ingress[0].icmps[0].fields[0].type: ICMP type PacketTooBig not found in IPv4 (0-255 or one of EchoReply, DestinationUnreachable, Redirect, Echo, EchoRequest, RouterAdvertisement, RouterSelection, TimeExceeded, ParameterProblem, Timestamp, TimestampReply, Photuris, ExtendedEchoRequest, ExtendedEchoReply)',
+    ]);
   });
 });
 

@@ -43,6 +43,7 @@ import {
 import { mapItems, noteHostBits, type Collected, type ObjectContext } from './common';
 import { labelKeyProblem, type Reader } from './reader';
 import { childPath } from './yaml';
+import { ICMPV4_TYPE_NAMES } from '../cilium/icmp';
 
 const RULE_FIELDS = [
   'endpointSelector',
@@ -312,13 +313,10 @@ function parseRule(
       'the ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts',
     );
     ok = false;
-  } else if (hasIcmps) {
-    r.warn(
-      icmpsPath,
-      'an ICMP-only rule never matches a TCP, UDP or SCTP probe, so PacketWalk treats it as selecting nothing',
-    );
-    matchesNothing = true;
   }
+  // pkg/policy/api/icmp.go (see ../cilium/icmp.ts): `len(ICMPs) > 0` decides, like toPorts.
+  const icmps = hasIcmps ? parseIcmps(ctx, icmpsPath) : null;
+  if (icmps === undefined) ok = false;
   if (r.has(childPath(path, 'authentication'))) {
     r.warn(
       childPath(path, 'authentication'),
@@ -346,9 +344,60 @@ function parseRule(
     cidrs: matchesNothing ? null : cidrs!,
     entities: matchesNothing ? null : entities,
     toPorts,
+    ...(icmps ? { icmps } : {}),
     index,
     pos: r.posOf(path),
   };
+}
+
+/**
+ * `icmps: [{fields: [{type, family}]}]`: the IPv4 ICMP types, merged. A type is 0-255 or a name
+ * from `icmpIpv4TypeNameToCode`; IPv6 fields never match an IPv4 packet and are dropped with a
+ * warning. `undefined` after an error.
+ */
+function parseIcmps(ctx: ObjectContext, path: string): number[] | undefined {
+  const { r } = ctx;
+  const types: number[] = [];
+  let ok = true;
+  for (const item of mapItems(r, path) ?? []) {
+    r.keys(item.path, ['fields']);
+    for (const field of mapItems(r, childPath(item.path, 'fields')) ?? []) {
+      r.keys(field.path, ['family', 'type']);
+      const familyPath = childPath(field.path, 'family');
+      const family = r.string(familyPath) ?? 'IPv4';
+      if (family !== 'IPv4' && family !== 'IPv6') {
+        r.error(familyPath, `Unsupported value: "${family}": supported values: "IPv4", "IPv6"`);
+        ok = false;
+        continue;
+      }
+      const typePath = childPath(field.path, 'type');
+      const raw = r.get(typePath);
+      if (family === 'IPv6') {
+        r.warn(
+          field.path,
+          'an IPv6 ICMP type never matches IPv4 traffic; PacketWalk models IPv4 only',
+        );
+        continue;
+      }
+      let type: number | undefined;
+      if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 255) type = raw;
+      else if (typeof raw === 'string' && /^\d+$/.test(raw) && Number(raw) <= 255)
+        type = Number(raw);
+      else if (typeof raw === 'string' && raw in ICMPV4_TYPE_NAMES) type = ICMPV4_TYPE_NAMES[raw];
+      if (type === undefined) {
+        r.error(
+          typePath,
+          raw === undefined || raw === null
+            ? 'Required value: an ICMP type (0-255 or a name such as EchoRequest)'
+            : `ICMP type ${String(raw)} not found in IPv4 (0-255 or one of ${Object.keys(ICMPV4_TYPE_NAMES).join(', ')})`,
+        );
+        ok = false;
+        continue;
+      }
+      if (!types.includes(type)) types.push(type);
+    }
+  }
+  return ok ? types : undefined;
 }
 
 /** fromCIDR + fromCIDRSet (toCIDR + toCIDRSet) merged; `null` when both are absent. */

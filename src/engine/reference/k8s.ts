@@ -34,7 +34,7 @@ import type {
 } from '../model';
 import { formatRef } from '../model';
 import { k8sPortMatches } from '../ports';
-import { peerName } from '../probe';
+import { peerName, probeWhat } from '../probe';
 
 /** The policies (not staged) that select `pod` for `direction`, sorted by name for stable output. */
 export function k8sPoliciesSelecting(
@@ -165,7 +165,7 @@ export function k8sDirectionVerdict(
   return {
     ...base,
     allowed: false,
-    reason: `${endpoint} is isolated for ${direction} by ${names}, and no rule allows ${probe.protocol} ${probe.port} ${direction === 'ingress' ? 'from' : 'to'} ${other}.`,
+    reason: `${endpoint} is isolated for ${direction} by ${names}, and no rule allows ${probeWhat(probe)} ${direction === 'ingress' ? 'from' : 'to'} ${other}.`,
     policy: formatRef(policies[0]!.ref),
   };
 }
