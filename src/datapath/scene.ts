@@ -509,8 +509,11 @@ export interface HopPlace {
 
 const POD_IN = /eth0 in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
 const POD_SOCKET = /^([a-z0-9.-]+\/[a-z0-9.-]+) socket:/;
-/** Connect-time load balancing runs in the pod's socket call: `connect() in ns/pod: cgroup/…`. */
-const POD_CONNECT = /^connect\(\) in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
+/**
+ * Connect-time load balancing runs in the pod's socket call: `connect() in ns/pod: cgroup/…`, or
+ * `socket of ns/pod (connected at connect() to …)`.
+ */
+const POD_CONNECT = /^(?:connect\(\) in|socket of) ([a-z0-9.-]+\/[a-z0-9.-]+)/;
 const NODE_IN_PARENS = /\(([^()]+)\)/g;
 const SPINE_FIRST = /^(spine-\d+) → /;
 const NETFILTER =
