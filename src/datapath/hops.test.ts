@@ -125,8 +125,13 @@ describe('rows of the tables a hop consulted', () => {
         expect(r.verdict).toBe('dropped');
         const ingress = hopsWhere(r, (h) => h.stage === 'ingress-policy')[0]!;
         const m = expectOneMatched(ingress);
-        expect(m.text).toMatch(/End of tier default.* -j DROP$/);
-        if (dataplane === 'ebpf') expect(ingress.rows).toHaveLength(ingress.cost.rules);
+        if (dataplane === 'iptables') expect(m.text).toMatch(/End of tier default.* -j DROP$/);
+        else {
+          // The policy program's own end-of-tier deny, not an iptables DROP rule.
+          expect(m.text).toBe('End of tier default: deny');
+          const rules = ingress.rows!.filter((x) => !x.text.startsWith('Start of tier'));
+          expect(rules).toHaveLength(ingress.cost.rules);
+        }
       }
     });
 
