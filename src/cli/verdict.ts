@@ -4,13 +4,19 @@
  */
 import { parseYamlFile } from '../engine/parse/yaml';
 import {
-  PROTOCOLS,
+  PROBE_PROTOCOLS,
   formatDiagnostic,
   type HttpRequest,
+  type IcmpTypeCode,
   type Probe,
-  type Protocol,
+  type ProbeProtocol,
 } from '../engine/model';
-import { formatProbeEndpoint, parseProbeEndpoint } from '../engine/probe';
+import {
+  ECHO_REQUEST,
+  formatProbeEndpoint,
+  icmpTypeCodeError,
+  parseProbeEndpoint,
+} from '../engine/probe';
 import {
   createEngine,
   defaultProbes,
@@ -66,13 +72,20 @@ function toJson(v: ProbeVerdict) {
   return {
     from: formatProbeEndpoint(v.probe.from),
     to: formatProbeEndpoint(v.probe.to),
-    port: v.probe.port,
+    ...(v.probe.protocol === 'ICMP' ? {} : { port: v.probe.port }),
     protocol: v.probe.protocol,
+    ...(v.probe.icmp ? { icmp: v.probe.icmp } : {}),
     ...(v.probe.http ? { http: v.probe.http } : {}),
     calico: side(v.calico, 'iptables'),
     cilium: side(v.cilium, 'ebpf'),
   };
 }
+
+/** `8080/TCP`, or `ICMP 8/0` (type/code) for an ICMP probe. */
+const portLabel = (p: Probe): string =>
+  p.protocol === 'ICMP'
+    ? `ICMP ${(p.icmp ?? ECHO_REQUEST).type}/${(p.icmp ?? ECHO_REQUEST).code}`
+    : `${p.port}/${p.protocol}`;
 
 const mark = (c: CniVerdict): string =>
   (c.allowed ? 'allow' : 'DENY') + (c.agree ? '' : ' (model disagrees!)');
@@ -85,7 +98,7 @@ function printMatrix(verdicts: readonly ProbeVerdict[], io: Io): void {
   const rows = verdicts.map((v) => [
     formatProbeEndpoint(v.probe.from),
     formatProbeEndpoint(v.probe.to),
-    `${v.probe.port}/${v.probe.protocol}${v.probe.http ? ` ${v.probe.http.method} ${v.probe.http.path}` : ''}`,
+    `${portLabel(v.probe)}${v.probe.http ? ` ${v.probe.http.method} ${v.probe.http.path}` : ''}`,
     mark(v.calico),
     mark(v.cilium),
   ]);
@@ -104,7 +117,7 @@ function printMatrix(verdicts: readonly ProbeVerdict[], io: Io): void {
     io.out('Why denied:');
     for (const v of denied) {
       io.out(
-        `  ${formatProbeEndpoint(v.probe.from)} -> ${formatProbeEndpoint(v.probe.to)} ${v.probe.port}/${v.probe.protocol}`,
+        `  ${formatProbeEndpoint(v.probe.from)} -> ${formatProbeEndpoint(v.probe.to)} ${portLabel(v.probe)}`,
       );
       for (const c of [v.calico, v.cilium]) {
         if (!c.allowed) io.out(`    ${c.cni}: ${c.reason} [${c.model.decidedAt}]`);
@@ -117,7 +130,7 @@ function printMatrix(verdicts: readonly ProbeVerdict[], io: Io): void {
     io.out('Redirected to the L7 proxy (Cilium):');
     for (const v of l7)
       io.out(
-        `  ${formatProbeEndpoint(v.probe.from)} -> ${formatProbeEndpoint(v.probe.to)} ${v.probe.port}/${v.probe.protocol}: ${v.cilium.reference.l7!.reason}`,
+        `  ${formatProbeEndpoint(v.probe.from)} -> ${formatProbeEndpoint(v.probe.to)} ${portLabel(v.probe)}: ${v.cilium.reference.l7!.reason}`,
       );
   }
 }
@@ -152,20 +165,39 @@ function readProbes(path: string, io: Io): LocatedProbe[] {
       return void problems.push(`${at(base)}: error: ${base}: must be an object`);
     const p = raw as Record<string, unknown>;
     for (const key of Object.keys(p)) {
-      if (!['from', 'to', 'port', 'protocol', 'http'].includes(key))
-        bad(key, `unknown field (expected from, to, port, protocol, http)`);
+      if (!['from', 'to', 'port', 'protocol', 'icmp', 'http'].includes(key))
+        bad(key, `unknown field (expected from, to, port, protocol, icmp, http)`);
     }
     const from = typeof p.from === 'string' ? parseProbeEndpoint(p.from) : null;
     const to = typeof p.to === 'string' ? parseProbeEndpoint(p.to) : null;
     if (!from)
       bad('from', `must be "namespace/pod" or "ip:a.b.c.d", not ${JSON.stringify(p.from)}`);
     if (!to) bad('to', `must be "namespace/pod" or "ip:a.b.c.d", not ${JSON.stringify(p.to)}`);
-    const port = p.port;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
-      bad('port', `must be an integer 1-65535, not ${JSON.stringify(port)}`);
     const protocol = p.protocol ?? 'TCP';
-    if (!PROTOCOLS.includes(protocol as Protocol))
-      bad('protocol', `must be TCP, UDP or SCTP, not ${JSON.stringify(protocol)}`);
+    if (!PROBE_PROTOCOLS.includes(protocol as ProbeProtocol))
+      bad('protocol', `must be TCP, UDP, SCTP or ICMP, not ${JSON.stringify(protocol)}`);
+    // ICMP has no ports: a type and a code instead (default 8/0, an echo request).
+    const isIcmp = protocol === 'ICMP';
+    const port = isIcmp ? (p.port ?? 0) : p.port;
+    if (isIcmp && p.port !== undefined)
+      bad('port', 'an ICMP probe has no port (give icmp: {type, code})');
+    else if (
+      !isIcmp &&
+      (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    )
+      bad('port', `must be an integer 1-65535, not ${JSON.stringify(port)}`);
+    let icmp: IcmpTypeCode | undefined;
+    if (p.icmp !== undefined) {
+      const ic = p.icmp as Record<string, unknown>;
+      if (!isIcmp) bad('icmp', 'needs protocol ICMP');
+      else if (typeof ic !== 'object' || ic === null || typeof ic.type !== 'number') {
+        bad('icmp', 'must be {"type": 0-255, "code": 0-255} (code defaults to 0)');
+      } else {
+        icmp = { type: ic.type, code: typeof ic.code === 'number' ? ic.code : 0 };
+        const problem = icmpTypeCodeError(icmp);
+        if (problem) bad('icmp', problem);
+      }
+    } else if (isIcmp) icmp = ECHO_REQUEST;
     let http: HttpRequest | undefined;
     if (p.http !== undefined) {
       const h = p.http as Record<string, unknown>;
@@ -190,7 +222,14 @@ function readProbes(path: string, io: Io): LocatedProbe[] {
     }
     if (from && to && typeof port === 'number') {
       out.push({
-        probe: { from, to, port, protocol: protocol as Protocol, ...(http ? { http } : {}) },
+        probe: {
+          from,
+          to,
+          port,
+          protocol: protocol as ProbeProtocol,
+          ...(icmp ? { icmp } : {}),
+          ...(http ? { http } : {}),
+        },
         where: at(base),
       });
     }
