@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cilium } from '../test/scenarios';
 import { CliError, type Io } from './io';
 import { main } from './run';
+import { parseWalkArgs } from './walk';
 
 const SEED = 'lessons/scenarios/seed-policies.yaml';
 const BASIC = 'lessons/scenarios/two-node-basic.yaml';
@@ -276,5 +278,18 @@ describe('cli walk', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
+  });
+});
+
+describe('cli walk: Cilium BPF masquerade and AWS ENI routing', () => {
+  const base = ['f.yaml', '--cni', 'cilium', '--from', 'a/b', '--to', 'c/d', '--port', '80'];
+  it('the CLI takes --cilium-routing eni and --bpf-masquerade, and refuses it for Calico', () => {
+    const { config } = parseWalkArgs([...base, '--cilium-routing', 'eni', '--bpf-masquerade']);
+    expect(config).toEqual(
+      cilium({ routing: 'eni', bpfMasquerade: true, kubeProxyReplacement: false }),
+    );
+    expect(() =>
+      parseWalkArgs([...base.slice(0, 2), 'calico', ...base.slice(3), '--bpf-masquerade']),
+    ).toThrow(/--bpf-masquerade applies to --cni cilium only/);
   });
 });

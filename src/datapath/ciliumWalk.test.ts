@@ -5,11 +5,8 @@
  * identities and version names, and cloud native routing in AWS ENI mode.
  */
 import { describe, expect, it } from 'vitest';
-import { parseWalkArgs } from '../cli/walk';
 import { compileCilium } from '../engine/cilium/ebpf';
 import { CILIUM_DUMP_HEADER, dumpCiliumMaps } from '../engine/cilium/dump';
-import { parseLesson } from '../lessons/parse';
-import { decodeView, DEFAULT_VIEW, encodeView } from '../store/viewState';
 import { cilium, engineFor } from '../test/scenarios';
 import {
   ciliumHostRouting,
@@ -182,54 +179,5 @@ describe('cloud native routing (AWS ENI)', () => {
   it('gives the router IP an address AWS does not reserve (the VPC router is the .1)', () => {
     const r = run({ routing: 'eni' });
     expect(r.hops[0]!.match).toMatch(/^default via 10\.244\.0\.(?:[4-9]|\d\d+) dev eth0/);
-  });
-});
-
-describe('the new options at every entry point', () => {
-  const base = ['f.yaml', '--cni', 'cilium', '--from', 'a/b', '--to', 'c/d', '--port', '80'];
-
-  it('the CLI takes --cilium-routing eni and --bpf-masquerade, and refuses it for Calico', () => {
-    const { config } = parseWalkArgs([...base, '--cilium-routing', 'eni', '--bpf-masquerade']);
-    expect(config).toEqual(
-      cilium({ routing: 'eni', bpfMasquerade: true, kubeProxyReplacement: false }),
-    );
-    expect(() =>
-      parseWalkArgs([...base.slice(0, 2), 'calico', ...base.slice(3), '--bpf-masquerade']),
-    ).toThrow(/--bpf-masquerade applies to --cni cilium only/);
-  });
-
-  it('the URL round-trips both, and an old link without the masquerade token decodes as before', () => {
-    const view = {
-      ...DEFAULT_VIEW,
-      cilium: { ...DEFAULT_CILIUM_CONFIG, routing: 'eni' as const, bpfMasquerade: true },
-    };
-    expect(decodeView(encodeView(view), ['seed-policies'])).toEqual({ view, problems: [] });
-    const old = decodeView('cilium=native.kpr.wireguard', ['seed-policies']);
-    expect(old.problems).toEqual([]);
-    expect(old.view.cilium).toEqual({
-      routing: 'native',
-      kubeProxyReplacement: true,
-      bpfMasquerade: false,
-      encryption: 'wireguard',
-    });
-    expect(decodeView('cilium=vxlan.kpr.none.nat66', []).problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/unknown Cilium masquerading "nat66"/)]),
-    );
-  });
-
-  it('a lesson view accepts cilium.routing eni and cilium.bpfMasquerade', () => {
-    const md = '---\ntitle: T\nsummary: S\nduration: 10\n---\nProse.\n';
-    const step = (i: number) =>
-      `  - id: s${i}\n    title: S\n    text: t\n    view:\n      scenario: two-node-basic\n      cilium:\n        routing: eni\n        bpfMasquerade: true\n`;
-    const { lesson, problems } = parseLesson({
-      id: '01-x',
-      path: 'lessons/01-x',
-      files: {
-        'lesson.md': md,
-        'steps.yaml': `steps:\n${[0, 1, 2, 3, 4].map(step).join('')}`,
-      },
-    });
-    expect(problems.filter((p) => /cilium/.test(p.message))).toEqual([]);
-    expect(lesson?.steps[0]!.view.cilium).toEqual({ routing: 'eni', bpfMasquerade: true });
   });
 });

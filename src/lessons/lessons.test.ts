@@ -63,3 +63,21 @@ describe('lesson checker', () => {
     );
   });
 });
+
+describe('lesson views: Cilium BPF masquerade and AWS ENI routing', () => {
+  it('a lesson view accepts cilium.routing eni and cilium.bpfMasquerade', () => {
+    const md = '---\ntitle: T\nsummary: S\nduration: 10\n---\nProse.\n';
+    const step = (i: number) =>
+      `  - id: s${i}\n    title: S\n    text: t\n    view:\n      scenario: two-node-basic\n      cilium:\n        routing: eni\n        bpfMasquerade: true\n`;
+    const { lesson, problems } = parseLesson({
+      id: '01-x',
+      path: 'lessons/01-x',
+      files: {
+        'lesson.md': md,
+        'steps.yaml': `steps:\n${[0, 1, 2, 3, 4].map(step).join('')}`,
+      },
+    });
+    expect(problems.filter((p) => /cilium/.test(p.message))).toEqual([]);
+    expect(lesson?.steps[0]!.view.cilium).toEqual({ routing: 'eni', bpfMasquerade: true });
+  });
+});

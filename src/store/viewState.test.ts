@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import { DEFAULT_VIEW, decodeView, encodeView, type ViewState } from './viewState';
 
 const KNOWN = ['seed-policies', 'two-node-basic', 'multi-rack'];
@@ -59,5 +60,26 @@ describe('view state in the URL', () => {
     const decoded = decodeView(query, KNOWN);
     expect(decoded.view).toEqual(DEFAULT_VIEW);
     expect(decoded.problems.join('; ')).toMatch(why);
+  });
+});
+
+describe('view state: Cilium BPF masquerade and AWS ENI routing', () => {
+  it('the URL round-trips both, and an old link without the masquerade token decodes as before', () => {
+    const view = {
+      ...DEFAULT_VIEW,
+      cilium: { ...DEFAULT_CILIUM_CONFIG, routing: 'eni' as const, bpfMasquerade: true },
+    };
+    expect(decodeView(encodeView(view), ['seed-policies'])).toEqual({ view, problems: [] });
+    const old = decodeView('cilium=native.kpr.wireguard', ['seed-policies']);
+    expect(old.problems).toEqual([]);
+    expect(old.view.cilium).toEqual({
+      routing: 'native',
+      kubeProxyReplacement: true,
+      bpfMasquerade: false,
+      encryption: 'wireguard',
+    });
+    expect(decodeView('cilium=vxlan.kpr.none.nat66', []).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/unknown Cilium masquerading "nat66"/)]),
+    );
   });
 });
