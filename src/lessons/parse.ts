@@ -90,6 +90,7 @@ export function parseLesson(input: LessonFiles): {
           },
           'front matter',
           sink,
+          'error',
         );
         r.keys('', ['title', 'summary', 'duration', 'prerequisites']);
         front = {
@@ -121,7 +122,7 @@ export function parseLesson(input: LessonFiles): {
       .forEach((d) => problems.push(problemOf(d)));
     const doc = parsed.documents[0];
     if (doc) {
-      const r = new Reader(doc, 'steps', sink);
+      const r = new Reader(doc, 'steps', sink, 'error');
       r.keys('', ['steps']);
       const list = r.list('steps', { required: true }) ?? [];
       if (list.length < 5 || list.length > 15)
@@ -144,7 +145,7 @@ export function parseLesson(input: LessonFiles): {
       .filter((d) => d.severity === 'error')
       .forEach((d) => problems.push(problemOf(d)));
     const doc = parsed.documents[0];
-    if (doc) questionnaire = readQuestionnaire(new Reader(doc, 'questionnaire', sink));
+    if (doc) questionnaire = readQuestionnaire(new Reader(doc, 'questionnaire', sink, 'error'));
   }
   sink.filter((d) => d.severity === 'error').forEach((d) => problems.push(problemOf(d)));
   if (problems.length > 0 || !m) return { lesson: null, problems };

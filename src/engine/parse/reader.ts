@@ -119,6 +119,11 @@ export class Reader {
     /** `NetworkPolicy shop/allow-frontend`, for messages. */
     public object: string,
     private readonly sink: Diagnostic[],
+    /**
+     * `error` for PacketWalk's own content files (lessons), where an unknown key is a mistake to fix,
+     * not an API server's pruning to warn about.
+     */
+    private readonly unknownFields: 'warn' | 'error' = 'warn',
   ) {}
 
   posOf(path: string): SourcePos {
@@ -186,7 +191,14 @@ export class Reader {
     const v = this.get(path);
     if (!isPlainMap(v)) return;
     for (const key of Object.keys(v)) {
-      if (!allowed.includes(key)) {
+      if (allowed.includes(key)) continue;
+      if (this.unknownFields === 'error') {
+        const near = nearestField(key, allowed);
+        this.error(
+          childPath(path, key),
+          `unknown field "${key}"${near !== undefined ? ` (did you mean "${near}"?)` : ''}; expected one of: ${allowed.join(', ')}`,
+        );
+      } else {
         this.warn(childPath(path, key), unknownFieldMessage(key, allowed, hints[key]));
       }
     }
