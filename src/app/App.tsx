@@ -1,13 +1,16 @@
+import { useActorRef } from '@xstate/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { lessonStatus, resumeStep } from '../lessons/progress';
 import { AppShell, type LessonSupport } from '../components/AppShell';
-import { createAppStore, StoreProvider } from '../store';
+import { timelineMachine } from '../machines/timeline';
+import { createAppStore, StoreProvider, TimelineProvider } from '../store';
 import { startController } from './controller';
 import { startEngine } from './engine';
 import { LESSONS } from './lessons';
 import { lessonStepView, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
+import { bindTimeline } from './timeline';
 
 const STATUS_WORDS = {
   'not-started': 'not started',
@@ -24,6 +27,10 @@ export function App() {
   );
 
   useEffect(() => syncTheme(store), [store]);
+
+  // The one clock of the visualizer, kept in step with the URL-backed view.
+  const timeline = useActorRef(timelineMachine, { input: {} });
+  useEffect(() => bindTimeline(store, timeline), [store, timeline]);
 
   // Progress: every lesson step opened is remembered, so the list can resume where the learner was.
   const progress = useProgress();
@@ -68,7 +75,9 @@ export function App() {
 
   return (
     <StoreProvider store={store}>
-      <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} />
+      <TimelineProvider actor={timeline}>
+        <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} />
+      </TimelineProvider>
     </StoreProvider>
   );
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppStore, encodeView, DEFAULT_VIEW } from '../store';
 import { createWorkerApi } from '../worker/api';
-import { createEngineClient } from '../worker/client';
+import { createEngineClient, type EngineClient, type EngineMethod } from '../worker/client';
 import { EDITS_KEY_PREFIX, startController, type ControllerEnv } from './controller';
 
 /** A browser stand-in: a hash, a history that records, a Map for localStorage. */
@@ -109,5 +109,84 @@ describe('controller', () => {
     await settled();
     browser.navigate(`#/walk?${encodeView({ ...DEFAULT_VIEW, scenarioId: 'multi-rack' })}`);
     await expect.poll(() => store.getState().cluster?.nodes.length, { timeout: 5000 }).toBe(6);
+  });
+});
+
+/**
+ * An engine whose answers to `held` methods wait until the test releases them, in any order; every
+ * other call goes straight to a real engine.
+ */
+function slowEngine(held: readonly EngineMethod[]) {
+  const real = createEngineClient({
+    startWorker: () => null,
+    loadFallback: async () => createWorkerApi(),
+  });
+  const waiting: { method: EngineMethod; args: unknown[]; release: () => Promise<void> }[] = [];
+  const client: EngineClient = {
+    call: (method, ...args) => {
+      if (!held.includes(method)) return real.call(method, ...args);
+      return new Promise((resolve, reject) => {
+        waiting.push({
+          method,
+          args,
+          // Resolves once the answer has been handed over and everything it set off has run.
+          release: () =>
+            real
+              .call(method, ...args)
+              .then(resolve, reject)
+              .then(() => new Promise<void>((done) => setTimeout(done, 0))),
+        });
+      });
+    },
+    mode: () => real.mode(),
+    dispose: () => real.dispose(),
+  };
+  return { client, waiting };
+}
+
+function startSlow(held: readonly EngineMethod[]) {
+  const store = createAppStore();
+  const { client, waiting } = slowEngine(held);
+  stops.push(startController(store, client, fakeEnv().env), () => client.dispose());
+  return { store, waiting };
+}
+
+describe('engine queries: a slow reply for old inputs never overwrites a newer one', () => {
+  it('drops the matrix for the old port when it arrives after the matrix for the new port', async () => {
+    const { store, waiting } = startSlow(['matrix']);
+    await expect.poll(() => store.getState().cluster, { timeout: 5000 }).not.toBeNull();
+    store.getState().togglePanel('matrix');
+    store.getState().setMatrixPort(5432);
+    expect(waiting.map((w) => w.args)).toEqual([[{}], [{ port: 5432 }]]);
+    const [old, fresh] = waiting;
+    await fresh!.release();
+    const forNewPort = store.getState().matrix;
+    expect(forNewPort?.length).toBeGreaterThan(0);
+    expect(forNewPort!.every((v) => v.probe.port === 5432)).toBe(true);
+    await old!.release();
+    expect(store.getState().matrix).toBe(forNewPort);
+  });
+
+  it('drops the walk of the old packet when it arrives after the walk of the new one', async () => {
+    const { store, waiting } = startSlow(['walk']);
+    await expect.poll(() => waiting.length, { timeout: 5000 }).toBe(1);
+    const first = store.getState().view.packet!;
+    const other = { from: 'shop/api', to: 'shop/database', port: 5432, protocol: 'TCP' as const };
+    store.getState().setPacket(other);
+    expect(waiting).toHaveLength(2);
+    await waiting[1]!.release();
+    const walked = () => {
+      const outcome = store.getState().walks.calico;
+      return outcome?.ok ? outcome.result.title : outcome?.error;
+    };
+    expect(walked()).toMatch(/database/);
+    await waiting[0]!.release();
+    expect(walked()).toMatch(/database/);
+    // The answer for the current packet still arrives when it is the slow one.
+    store.getState().setPacket(first);
+    store.getState().setPacket(other);
+    await waiting[3]!.release();
+    await waiting[2]!.release();
+    expect(walked()).toMatch(/database/);
   });
 });

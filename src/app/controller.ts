@@ -1,20 +1,20 @@
 /**
- * The app's controller: keeps the URL, the browser's saved edits, the engine (in its worker) and the
- * store in step. Components only read the store and call its actions; this is the one place that
- * talks to the engine client.
+ * The app's controller: keeps the URL, the browser's saved edits and the store in step, and starts
+ * the table of engine queries (queries.ts) that keeps the engine's answers in the store. Components
+ * only read the store and call its actions; this module and queries.ts are the only ones that talk
+ * to the engine client.
  */
-import type { WalkConfig } from '../datapath/config';
-import { podKey } from '../engine/cluster';
-import type { Cluster } from '../engine/model';
-import { decodeView, encodeView, type AppStore, type PacketChoice, type ViewState } from '../store';
+import { decodeView, encodeView, type AppStore } from '../store';
 import type { EngineClient } from '../worker/client';
 import { LESSONS } from './lessons';
 import { lessonStepView, parseLessonHash, routeHash } from './lessonView';
+import { startQueries } from './queries';
 import { BUILT_IN_SCENARIOS } from './scenarios';
+
+export { defaultPacket, scenarioText } from './queries';
 
 export const EDITS_KEY_PREFIX = 'packetwalk.edits.';
 const ROUTE = '#/walk';
-const LOAD_DEBOUNCE_MS = 250;
 
 export interface ControllerEnv {
   readonly location: Pick<Location, 'hash'>;
@@ -22,21 +22,6 @@ export interface ControllerEnv {
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /** Subscribes to the user changing the URL's hash in place (a pasted link); returns the unsubscribe. */
   readonly onHashChange?: (listener: () => void) => () => void;
-}
-
-export function scenarioText(view: ViewState): string {
-  return view.scenarioText ?? BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ?? '';
-}
-
-/** A first packet worth walking: the first pod to a pod on another node that declares a port. */
-export function defaultPacket(cluster: Cluster): PacketChoice | null {
-  const [first] = cluster.pods;
-  if (!first) return null;
-  const others = cluster.pods.filter((p) => p !== first && p.ports.length > 0);
-  const target = others.find((p) => p.nodeName !== first.nodeName) ?? others[0];
-  if (!target) return null;
-  const port = target.ports[0]!;
-  return { from: podKey(first), to: podKey(target), port: port.port, protocol: port.protocol };
 }
 
 export function startController(
@@ -78,82 +63,6 @@ export function startController(
   }
   openLink();
 
-  let generation = 0;
-  let loadTimer: ReturnType<typeof setTimeout> | undefined;
-  let loadedText: string | null = null;
-
-  async function walkNow(): Promise<void> {
-    const { view: v, cluster } = get();
-    if (!cluster || !v.packet) {
-      get().setEngineData({ walks: {} });
-      return;
-    }
-    const gen = ++generation;
-    const configs: WalkConfig[] = [
-      { cni: 'calico', calico: v.calico },
-      { cni: 'cilium', cilium: v.cilium },
-    ];
-    try {
-      const [calico, cilium] = await client.call('walk', configs, v.packet);
-      if (gen !== generation) return;
-      get().setEngineData({ walks: { calico: calico!, cilium: cilium! } });
-    } catch (error) {
-      if (gen === generation) get().setEngineError(messageOf(error));
-    }
-  }
-
-  async function matrixNow(): Promise<void> {
-    const { view: v, cluster } = get();
-    if (!cluster || !v.panels.includes('matrix')) return;
-    try {
-      const m = await client.call('matrix', v.matrixPort === null ? {} : { port: v.matrixPort });
-      get().setEngineData({ matrix: m.verdicts });
-    } catch (error) {
-      get().setEngineError(messageOf(error));
-    }
-  }
-
-  async function loadNow(text: string): Promise<void> {
-    loadedText = text;
-    const summary = await client.call('load', [{ name: `${get().view.scenarioId}.yaml`, text }]);
-    if (loadedText !== text) return;
-    get().setEngineData({ diagnostics: summary.diagnostics });
-    // A load with errors keeps the last good scenario running: the walk and matrix stay as they were.
-    if (!summary.applied || !summary.cluster) return;
-    const cluster = summary.cluster;
-    get().setEngineData({ cluster, matrix: null });
-    get().setLoadedScenario({
-      id: get().view.scenarioId,
-      pods: summary.counts.pods,
-      policies: summary.counts.policies,
-      warnings: summary.diagnostics.filter((d) => d.severity === 'warning').length,
-      inWorker: (await client.call('hello')).inWorker,
-      nodes: cluster.nodes.map((n) => ({
-        name: n.name,
-        address: n.internalIP,
-        podCIDR: n.podCIDR.text,
-      })),
-    });
-    const packet = get().view.packet;
-    const stillValid = packet && cluster.pods.some((p) => podKey(p) === packet.from);
-    if (!stillValid) {
-      const step = get().view.step;
-      get().setPacket(defaultPacket(cluster));
-      if (packet === null) get().setStep(step); // a deep link's step survives the first packet
-    }
-    await Promise.all([walkNow(), matrixNow()]);
-  }
-
-  function scheduleLoad(immediate = false): void {
-    clearTimeout(loadTimer);
-    const text = scenarioText(get().view);
-    if (text === loadedText) return;
-    const run = () => void loadNow(text).catch((e: unknown) => get().setEngineError(messageOf(e)));
-    if (immediate) run();
-    else loadTimer = setTimeout(run, LOAD_DEBOUNCE_MS);
-  }
-
-  scheduleLoad(true);
   const stopHash = env.onHashChange?.(openLink);
 
   const unsubscribe = store.subscribe((state, previous) => {
@@ -186,29 +95,23 @@ export function startController(
         return;
       }
     }
-    if (v.scenarioId !== p.scenarioId || v.scenarioText !== p.scenarioText) {
-      if (inWalk && v.scenarioId === p.scenarioId && env.storage) {
-        if (v.scenarioText === null) env.storage.removeItem(EDITS_KEY_PREFIX + v.scenarioId);
-        else env.storage.setItem(EDITS_KEY_PREFIX + v.scenarioId, v.scenarioText);
-      }
-      scheduleLoad(v.scenarioId !== p.scenarioId);
-      return;
-    }
-    if (v.packet !== p.packet || v.calico !== p.calico || v.cilium !== p.cilium) void walkNow();
+    // Edits are kept in the browser per scenario (loading them is the load query's business).
     if (
-      v.matrixPort !== p.matrixPort ||
-      (v.panels.includes('matrix') && !p.panels.includes('matrix'))
+      inWalk &&
+      v.scenarioId === p.scenarioId &&
+      v.scenarioText !== p.scenarioText &&
+      env.storage
     ) {
-      void matrixNow();
+      if (v.scenarioText === null) env.storage.removeItem(EDITS_KEY_PREFIX + v.scenarioId);
+      else env.storage.setItem(EDITS_KEY_PREFIX + v.scenarioId, v.scenarioText);
     }
   });
+  // After the URL's subscriber, so a restored edit is in the store before the load query reads it.
+  const stopQueries = startQueries(store, client);
 
   return () => {
     stopHash?.();
     unsubscribe();
-    clearTimeout(loadTimer);
-    generation++;
+    stopQueries();
   };
 }
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAppStore, StoreProvider } from '../store';
+import { createAppStore, StoreProvider, TimelineProvider } from '../store';
 import { AppShell } from './AppShell';
 
 const SCENARIOS = [
@@ -24,7 +24,9 @@ afterEach(() => {
 function renderShell(store = createAppStore()) {
   render(
     <StoreProvider store={store}>
-      <AppShell scenarios={SCENARIOS} />
+      <TimelineProvider>
+        <AppShell scenarios={SCENARIOS} />
+      </TimelineProvider>
     </StoreProvider>,
   );
   return store;

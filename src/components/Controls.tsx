@@ -1,44 +1,37 @@
-import { MAX_SPEED, MIN_SPEED } from '../machines/packetMachine';
-import { useAppStore } from '../store';
+import { isPlaying, MAX_SPEED, MIN_SPEED } from '../machines/timeline';
+import { useTimeline, useTimelineSelector } from '../store';
 
-/** Play, pause, step both ways, reset, speed. Names are the ones tests and keyboard users rely on. */
+/**
+ * Play, pause, step both ways, reset, speed: buttons of the timeline actor, enabled when it would
+ * take the event. Names are the ones tests and keyboard users rely on.
+ */
 export function Controls({ longest }: { longest: number }) {
-  const playing = useAppStore((s) => s.playing);
-  const speed = useAppStore((s) => s.speed);
-  const step = useAppStore((s) => s.view.step);
-  const setPlaying = useAppStore((s) => s.setPlaying);
-  const setStep = useAppStore((s) => s.setStep);
-  const setSpeed = useAppStore((s) => s.setSpeed);
-  const atEnd = step >= longest - 1;
+  const timeline = useTimeline();
+  const playing = useTimelineSelector(isPlaying);
+  const speed = useTimelineSelector((s) => s.context.speed);
+  const step = useTimelineSelector((s) => s.context.step);
+  const canPlay = useTimelineSelector((s) => s.can({ type: 'PLAY' }));
+  const canStep = useTimelineSelector((s) => s.can({ type: 'STEP' }));
+  const canBack = useTimelineSelector((s) => s.can({ type: 'BACK' }));
   const shown = longest === 0 ? 0 : Math.min(step, longest - 1) + 1;
   return (
     <div className="controls" role="group" aria-label="Playback">
       {playing ? (
-        <button type="button" onClick={() => setPlaying(false)}>
+        <button type="button" onClick={() => timeline.send({ type: 'PAUSE' })}>
           Pause
         </button>
       ) : (
-        <button type="button" onClick={() => setPlaying(true)} disabled={atEnd || longest === 0}>
+        <button type="button" onClick={() => timeline.send({ type: 'PLAY' })} disabled={!canPlay}>
           Play
         </button>
       )}
-      <button type="button" onClick={() => setStep(step - 1)} disabled={step === 0}>
+      <button type="button" onClick={() => timeline.send({ type: 'BACK' })} disabled={!canBack}>
         Step back
       </button>
-      <button
-        type="button"
-        onClick={() => setStep(Math.min(step + 1, longest - 1))}
-        disabled={atEnd}
-      >
+      <button type="button" onClick={() => timeline.send({ type: 'STEP' })} disabled={!canStep}>
         Step forward
       </button>
-      <button
-        type="button"
-        onClick={() => {
-          setPlaying(false);
-          setStep(0);
-        }}
-      >
+      <button type="button" onClick={() => timeline.send({ type: 'RESET' })}>
         Reset
       </button>
       <label className="speed">
@@ -49,7 +42,7 @@ export function Controls({ longest }: { longest: number }) {
           max={MAX_SPEED}
           step={0.25}
           value={speed}
-          onChange={(e) => setSpeed(Number(e.target.value))}
+          onChange={(e) => timeline.send({ type: 'SET_SPEED', speed: Number(e.target.value) })}
           aria-valuetext={`${speed}×`}
         />
       </label>

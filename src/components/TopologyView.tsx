@@ -6,7 +6,8 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref, type RefObject } from 'react';
 import type { Hop } from '../datapath/hop';
 import { placeHop, type Scene } from '../datapath/scene';
-import { BASE_STEP_MS } from '../machines/packetMachine';
+import { hopDuration } from '../machines/timeline';
+import { usePlaybackPace } from '../store';
 import { createTopology, type Size, type Topology } from '../viz/topology';
 import './TopologyView.css';
 
@@ -20,8 +21,6 @@ export interface TopologyViewProps {
   readonly scene: Scene | null;
   readonly hops: readonly Hop[];
   readonly index: number;
-  readonly playing?: boolean;
-  readonly speed?: number;
   /** The walk's drop reason, shown on the drop marker. */
   readonly dropReason?: string;
   readonly onSelectPod?: (podKey: string) => void;
@@ -32,9 +31,9 @@ export interface TopologyViewProps {
 export const DEFAULT_SIZE: Size = { width: 640, height: 360 };
 const ZOOM_STEP = 1.25;
 
-/** How long the packet takes to reach the next hop: well inside one playback tick. */
+/** How long the packet takes to reach the next hop: well inside one hop of the timeline's clock. */
 export function moveDuration(speed = 1, playing = false): number {
-  const tick = BASE_STEP_MS / Math.max(0.1, speed);
+  const tick = hopDuration(speed);
   return Math.round(playing ? tick * 0.6 : Math.min(700, tick * 0.5));
 }
 
@@ -79,8 +78,6 @@ export function TopologyView({
   scene,
   hops,
   index,
-  playing = false,
-  speed = 1,
   dropReason,
   onSelectPod,
   ref,
@@ -91,6 +88,8 @@ export function TopologyView({
   const selectRef = useRef(onSelectPod);
   const size = useSize(boxRef);
   const reducedMotion = useReducedMotion();
+  // The timeline's speed, so a faster clock moves the packet faster too.
+  const { speed, playing } = usePlaybackPace();
 
   useEffect(() => {
     selectRef.current = onSelectPod;

@@ -1,19 +1,19 @@
 /**
- * The packet-lifecycle machine: one packet, one CNI. Its `stage` region has a state per lifecycle
- * stage, so a snapshot says where the packet is; its `playback` region plays or pauses. Context holds
- * the hops of the walk (computed by datapath/) and the index of the current one.
+ * The packet-lifecycle machine: one packet, one CNI. It has a state per lifecycle stage, so a
+ * snapshot says where the packet is. Context holds the hops of the walk (computed by datapath/) and
+ * the index of the current one. The clock that moves the visualizer lives in ./timeline.ts; the
+ * panels read their stage with `positionAt` (./stage.ts), which this machine's states agree with.
  *
  * `delivered` and `dropped` are the walk's ends (tag `final`) but not xstate `type: 'final'` states:
  * a final state would stop the actor, and a student must still be able to step back from the end.
  */
-import { assign, raise, setup } from 'xstate';
-import { STAGES, type Hop, type Stage } from '../datapath/hop';
+import { assign, setup } from 'xstate';
+import { isFinalStage, STAGES, type Hop, type Stage } from '../datapath/hop';
+import { hopIndexAt, stageAt } from './stage';
 
 export interface PacketContext {
   readonly hops: readonly Hop[];
   readonly index: number;
-  /** Playback speed, hops per second at 1 = one hop per `BASE_STEP_MS`. */
-  readonly speed: number;
 }
 
 export type PacketEvent =
@@ -21,33 +21,15 @@ export type PacketEvent =
   | { type: 'BACK' }
   | { type: 'RESET' }
   | { type: 'JUMP'; index: number }
-  | { type: 'PLAY' }
-  | { type: 'PAUSE' }
-  | { type: 'SET_SPEED'; speed: number }
   | { type: 'LOAD'; hops: readonly Hop[] };
 
 export interface PacketInput {
   readonly hops: readonly Hop[];
   readonly index?: number;
-  readonly speed?: number;
 }
 
-export const BASE_STEP_MS = 1200;
-export const MIN_SPEED = 0.25;
-export const MAX_SPEED = 4;
-
-const clampIndex = (hops: readonly Hop[], index: number): number =>
-  Math.max(0, Math.min(hops.length - 1, Math.trunc(index)));
-const clampSpeed = (speed: number): number =>
-  Number.isFinite(speed) ? Math.max(MIN_SPEED, Math.min(MAX_SPEED, speed)) : 1;
-
-/** The stage of the current hop; an empty walk sits in the pod. */
-export const currentStage = (ctx: PacketContext): Stage => ctx.hops[ctx.index]?.stage ?? 'in-pod';
-export const atEnd = (ctx: PacketContext): boolean => ctx.index >= ctx.hops.length - 1;
-
-const FINAL: readonly Stage[] = ['delivered', 'dropped'];
 const STAGE_STATES = Object.fromEntries(
-  STAGES.map((stage) => [stage, FINAL.includes(stage) ? { tags: ['final'] } : {}]),
+  STAGES.map((stage) => [stage, isFinalStage(stage) ? { tags: ['final'] } : {}]),
 ) as Record<Stage, { tags?: string[] }>;
 
 export const packetMachine = setup({
@@ -57,10 +39,10 @@ export const packetMachine = setup({
     input: {} as PacketInput,
   },
   guards: {
-    atStage: ({ context }, params: { stage: Stage }) => currentStage(context) === params.stage,
-    canStepForward: ({ context }) => !atEnd(context),
+    atStage: ({ context }, params: { stage: Stage }) =>
+      stageAt(context.hops, context.index) === params.stage,
+    canStepForward: ({ context }) => context.index < context.hops.length - 1,
     canStepBack: ({ context }) => context.index > 0,
-    atEnd: ({ context }) => atEnd(context),
   },
   actions: {
     stepForward: assign({ index: ({ context }) => context.index + 1 }),
@@ -68,66 +50,37 @@ export const packetMachine = setup({
     reset: assign({ index: 0 }),
     jump: assign({
       index: ({ context, event }) =>
-        event.type === 'JUMP' ? clampIndex(context.hops, event.index) : context.index,
-    }),
-    setSpeed: assign({
-      speed: ({ context, event }) =>
-        event.type === 'SET_SPEED' ? clampSpeed(event.speed) : context.speed,
+        event.type === 'JUMP' ? hopIndexAt(context.hops, event.index) : context.index,
     }),
     // A new walk (another mode, another policy) keeps the position when it still exists.
     load: assign(({ context, event }) =>
       event.type === 'LOAD'
-        ? { hops: event.hops, index: clampIndex(event.hops, context.index) }
+        ? { hops: event.hops, index: hopIndexAt(event.hops, context.index) }
         : {},
     ),
   },
-  delays: {
-    tick: ({ context }) => BASE_STEP_MS / context.speed,
-  },
 }).createMachine({
   id: 'packet',
-  type: 'parallel',
   context: ({ input }) => ({
     hops: input.hops,
-    index: clampIndex(input.hops, input.index ?? 0),
-    speed: clampSpeed(input.speed ?? 1),
+    index: hopIndexAt(input.hops, input.index ?? 0),
   }),
+  initial: 'sync',
+  on: {
+    STEP: { guard: 'canStepForward', actions: 'stepForward', target: '.sync' },
+    BACK: { guard: 'canStepBack', actions: 'stepBack', target: '.sync' },
+    RESET: { actions: 'reset', target: '.sync' },
+    JUMP: { actions: 'jump', target: '.sync' },
+    LOAD: { actions: 'load', target: '.sync' },
+  },
   states: {
-    stage: {
-      initial: 'sync',
-      on: {
-        STEP: { guard: 'canStepForward', actions: 'stepForward', target: '.sync' },
-        BACK: { guard: 'canStepBack', actions: 'stepBack', target: '.sync' },
-        RESET: { actions: 'reset', target: '.sync' },
-        JUMP: { actions: 'jump', target: '.sync' },
-        LOAD: { actions: 'load', target: '.sync' },
-      },
-      states: {
-        // Transient: settles in the state named by the current hop's stage.
-        sync: {
-          always: STAGES.map((stage) => ({
-            guard: { type: 'atStage' as const, params: { stage } },
-            target: stage,
-          })),
-        },
-        ...STAGE_STATES,
-      },
+    // Transient: settles in the state named by the current hop's stage.
+    sync: {
+      always: STAGES.map((stage) => ({
+        guard: { type: 'atStage' as const, params: { stage } },
+        target: stage,
+      })),
     },
-    playback: {
-      initial: 'paused',
-      on: { SET_SPEED: { actions: 'setSpeed' } },
-      states: {
-        paused: {
-          on: { PLAY: { guard: 'canStepForward', target: 'playing' } },
-        },
-        playing: {
-          always: { guard: 'atEnd', target: 'paused' },
-          on: { PAUSE: 'paused', RESET: 'paused' },
-          after: {
-            tick: { actions: raise({ type: 'STEP' }), target: 'playing', reenter: true },
-          },
-        },
-      },
-    },
+    ...STAGE_STATES,
   },
 });

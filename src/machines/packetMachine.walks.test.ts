@@ -44,7 +44,7 @@ const CONFIGS: WalkConfig[] = [
   ),
 ];
 
-describe.each(SCENARIOS)('packet machine over the walks of %s', (name) => {
+describe.each(SCENARIOS)('packet machine over the walks of %s', { timeout: 30_000 }, (name) => {
   const text = readFileSync(`lessons/scenarios/${name}.yaml`, 'utf8');
   const engine = createEngine(loadManifests([{ name, text }]).cluster);
   const pods = engine.cluster.pods;

@@ -60,9 +60,6 @@ export interface AppViewState {
   readonly view: ViewState;
   /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
   readonly notice: string | null;
-  readonly playing: boolean;
-  /** Playback speed, hops per 1.2 s (the machine's MIN_SPEED..MAX_SPEED). */
-  readonly speed: number;
   /** Data the engine computed for the view (not in the URL: it is derived). */
   readonly cluster: Cluster | null;
   readonly diagnostics: readonly Diagnostic[];
@@ -96,8 +93,6 @@ export interface AppActions {
   togglePanel(panel: PanelId): void;
   setMatrixPort(port: number | null): void;
   setNotice(notice: string | null): void;
-  setPlaying(playing: boolean): void;
-  setSpeed(speed: number): void;
   setEngineData(
     data: Partial<Pick<AppViewState, 'cluster' | 'diagnostics' | 'walks' | 'matrix'>>,
   ): void;
@@ -131,8 +126,6 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   highlight: [],
   view: DEFAULT_VIEW,
   notice: null,
-  playing: false,
-  speed: 1,
   cluster: null,
   diagnostics: [],
   walks: {},
@@ -157,7 +150,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
     setScenarioText: (scenarioText) => set((s) => ({ view: { ...s.view, scenarioText } })),
     setCalico: (calico) => set((s) => ({ view: { ...s.view, calico } })),
     setCilium: (cilium) => set((s) => ({ view: { ...s.view, cilium } })),
-    setPacket: (packet) => set((s) => ({ view: { ...s.view, packet, step: 0 }, playing: false })),
+    setPacket: (packet) => set((s) => ({ view: { ...s.view, packet, step: 0 } })),
     setStep: (step) => set((s) => ({ view: { ...s.view, step: Math.max(0, Math.trunc(step)) } })),
     setLayout: (layout) => set((s) => ({ view: { ...s.view, layout } })),
     togglePanel: (panel) =>
@@ -171,8 +164,6 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       })),
     setMatrixPort: (matrixPort) => set((s) => ({ view: { ...s.view, matrixPort } })),
     setNotice: (notice) => set({ notice }),
-    setPlaying: (playing) => set({ playing }),
-    setSpeed: (speed) => set({ speed }),
     setEngineData: (data) => set(data),
   }));
 }

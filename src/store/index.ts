@@ -21,5 +21,6 @@ export type {
   ThemePreference,
 } from './appStore';
 export { StoreProvider, useAppStore, useAppStoreApi } from './context';
+export { TimelineProvider, usePlaybackPace, useTimeline, useTimelineSelector } from './timeline';
 export { DEFAULT_VIEW, LAYOUTS, PANELS, decodeView, encodeView } from './viewState';
 export type { DecodedView, Layout, PacketChoice, PanelId, ViewState } from './viewState';

@@ -1,0 +1,202 @@
+/**
+ * What the app asks the engine, as a table: each query names its inputs (`dependencies`, read from
+ * the store), the engine call that answers them (`run`) and where the answer goes (`write`). One
+ * runner watches the store and runs a query again when one of its inputs changes (by identity).
+ *
+ * The staleness guard is the same for every query, a sequence number: an answer is written only if
+ * no newer question has been asked since. A slow reply for old inputs (a matrix for the previous
+ * port, a walk for the previous packet) is dropped instead of overwriting the newer one. (While a
+ * debounced question waits, the answer in flight is still the newest and is written.)
+ */
+import type { WalkConfig } from '../datapath/config';
+import { podKey } from '../engine/cluster';
+import type { Cluster } from '../engine/model';
+import type { AppState, AppStore, PacketChoice } from '../store';
+import type { WorkerApi } from '../worker/api';
+import type { EngineClient } from '../worker/client';
+import { BUILT_IN_SCENARIOS } from './scenarios';
+
+export interface EngineQuery<Deps extends readonly unknown[], Result> {
+  readonly key: string;
+  /** The inputs, read from the state; compared element by element with `Object.is`. */
+  readonly dependencies: (state: AppState) => Deps;
+  /** How long to wait before asking for new inputs (a debounce); 0 or absent asks at once. */
+  readonly delayMs?: (next: Deps, previous: Deps | undefined) => number;
+  readonly run: (client: EngineClient, deps: Deps) => Promise<Result>;
+  readonly write: (store: AppStore, result: Result, deps: Deps) => void;
+}
+
+// The table holds queries of different shapes; the runner only passes each its own values back.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyQuery = EngineQuery<any, any>;
+
+const LOAD_DEBOUNCE_MS = 250;
+
+export const sameDeps = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
+export function scenarioText(view: AppState['view']): string {
+  return view.scenarioText ?? BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ?? '';
+}
+
+/** A first packet worth walking: the first pod to a pod on another node that declares a port. */
+export function defaultPacket(cluster: Cluster): PacketChoice | null {
+  const [first] = cluster.pods;
+  if (!first) return null;
+  const others = cluster.pods.filter((p) => p !== first && p.ports.length > 0);
+  const target = others.find((p) => p.nodeName !== first.nodeName) ?? others[0];
+  if (!target) return null;
+  const port = target.ports[0]!;
+  return { from: podKey(first), to: podKey(target), port: port.port, protocol: port.protocol };
+}
+
+type LoadSummary = Awaited<ReturnType<WorkerApi['load']>>;
+
+/** The scenario's manifests into the engine; edits wait for a pause in typing, a new scenario does not. */
+export const loadQuery: EngineQuery<
+  readonly [scenarioId: string, text: string],
+  { summary: LoadSummary; inWorker: boolean }
+> = {
+  key: 'load',
+  dependencies: (s) => [s.view.scenarioId, scenarioText(s.view)],
+  delayMs: ([id], previous) =>
+    previous === undefined || previous[0] !== id ? 0 : LOAD_DEBOUNCE_MS,
+  run: async (client, [id, text]) => {
+    const summary = await client.call('load', [{ name: `${id}.yaml`, text }]);
+    const inWorker = summary.applied ? (await client.call('hello')).inWorker : false;
+    return { summary, inWorker };
+  },
+  write: (store, { summary, inWorker }, [id]) => {
+    const get = store.getState;
+    get().setEngineData({ diagnostics: summary.diagnostics });
+    // A load with errors keeps the last good scenario running: the walk and matrix stay as they were.
+    if (!summary.applied || !summary.cluster) return;
+    const cluster = summary.cluster;
+    get().setEngineData({ cluster, matrix: null });
+    get().setLoadedScenario({
+      id,
+      pods: summary.counts.pods,
+      policies: summary.counts.policies,
+      warnings: summary.diagnostics.filter((d) => d.severity === 'warning').length,
+      inWorker,
+      nodes: cluster.nodes.map((n) => ({
+        name: n.name,
+        address: n.internalIP,
+        podCIDR: n.podCIDR.text,
+      })),
+    });
+    const packet = get().view.packet;
+    const stillValid = packet && cluster.pods.some((p) => podKey(p) === packet.from);
+    if (!stillValid) {
+      const step = get().view.step;
+      get().setPacket(defaultPacket(cluster));
+      if (packet === null) get().setStep(step); // a deep link's step survives the first packet
+    }
+  },
+};
+
+type WalkDeps = readonly [
+  cluster: Cluster | null,
+  packet: PacketChoice | null,
+  calico: AppState['view']['calico'],
+  cilium: AppState['view']['cilium'],
+];
+
+/** The packet's hops through both CNIs in the view's modes. */
+export const walkQuery: EngineQuery<WalkDeps, AppState['walks'] | null> = {
+  key: 'walk',
+  dependencies: (s) => [s.cluster, s.view.packet, s.view.calico, s.view.cilium],
+  run: async (client, [cluster, packet, calico, cilium]) => {
+    if (!cluster || !packet) return null;
+    const configs: WalkConfig[] = [
+      { cni: 'calico', calico },
+      { cni: 'cilium', cilium },
+    ];
+    const [calicoWalk, ciliumWalk] = await client.call('walk', configs, packet);
+    return { calico: calicoWalk!, cilium: ciliumWalk! };
+  },
+  write: (store, walks) => store.getState().setEngineData({ walks: walks ?? {} }),
+};
+
+/** The connectivity matrix, while its panel is open. */
+export const matrixQuery: EngineQuery<
+  readonly [cluster: Cluster | null, port: number | null, open: boolean],
+  AppState['matrix']
+> = {
+  key: 'matrix',
+  dependencies: (s) => [s.cluster, s.view.matrixPort, s.view.panels.includes('matrix')],
+  run: async (client, [cluster, port, open]) => {
+    if (!cluster || !open) return null;
+    return (await client.call('matrix', port === null ? {} : { port })).verdicts;
+  },
+  write: (store, matrix) => {
+    if (matrix) store.getState().setEngineData({ matrix });
+  },
+};
+
+export const ENGINE_QUERIES: readonly AnyQuery[] = [loadQuery, walkQuery, matrixQuery];
+
+/**
+ * Runs the table against the store until the returned stop is called. Every store change re-reads
+ * each query's inputs; a write's own store changes are read once, after the write.
+ */
+export function startQueries(
+  store: AppStore,
+  client: EngineClient,
+  queries: readonly AnyQuery[] = ENGINE_QUERIES,
+): () => void {
+  const slots = queries.map((query) => ({
+    query,
+    deps: undefined as readonly unknown[] | undefined,
+    /** The number of the newest question asked; only its answer is written. */
+    seq: 0,
+    timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  }));
+  let stopped = false;
+  let writing = false;
+
+  function ask(slot: (typeof slots)[number], deps: readonly unknown[]): void {
+    const seq = ++slot.seq;
+    const current = () => !stopped && seq === slot.seq;
+    slot.query.run(client, deps).then(
+      (result) => {
+        if (!current()) return; // a newer question was asked: its answer wins
+        writing = true;
+        try {
+          slot.query.write(store, result, deps);
+        } finally {
+          writing = false;
+        }
+        check();
+      },
+      (error: unknown) => {
+        if (current()) store.getState().setEngineError(messageOf(error));
+      },
+    );
+  }
+
+  function check(): void {
+    if (stopped || writing) return;
+    const state = store.getState();
+    for (const slot of slots) {
+      const deps = slot.query.dependencies(state);
+      if (slot.deps !== undefined && sameDeps(deps, slot.deps)) continue;
+      const previous = slot.deps;
+      slot.deps = deps;
+      clearTimeout(slot.timer);
+      const delay = slot.query.delayMs?.(deps, previous) ?? 0;
+      if (delay > 0) slot.timer = setTimeout(() => ask(slot, deps), delay);
+      else ask(slot, deps);
+    }
+  }
+
+  const unsubscribe = store.subscribe(check);
+  check();
+  return () => {
+    stopped = true;
+    unsubscribe();
+    for (const slot of slots) clearTimeout(slot.timer);
+  };
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
