@@ -40,6 +40,9 @@ const EXCEPTS: Record<string, string[]> = {
   '10.0.0.0/8': ['10.244.0.0/16'],
   '192.168.1.0/24': ['192.168.1.10/32'],
   '10.244.1.0/24': [],
+  // Host bits set: Kubernetes and Cilium accept and mask it (192.168.1.0/24); not for Calico
+  // rule nets, whose validator refuses it, so it is kept out of CIDRS.
+  '192.168.1.77/24': ['192.168.1.10/32'],
 };
 
 type Doc = Record<string, unknown>;
@@ -71,7 +74,7 @@ const nsSelector = fc.oneof(
     .map((n) => ({ matchLabels: { 'kubernetes.io/metadata.name': n } })),
 );
 const cidrWithExcept = fc
-  .constantFrom(...CIDRS)
+  .constantFrom(...CIDRS, '192.168.1.77/24')
   .chain((c) =>
     fc
       .subarray(EXCEPTS[c] ?? [])
@@ -197,7 +200,7 @@ const ciliumRule = (dir: 'from' | 'to', deny: boolean) =>
           .array(ciliumSelector, { minLength: 1, maxLength: 2 })
           .map((v) => ({ [`${dir}Endpoints`]: v })),
         fc
-          .array(fc.constantFrom('8.8.8.0/24', '10.0.0.0/8', '0.0.0.0/0'), {
+          .array(fc.constantFrom('8.8.8.0/24', '8.8.8.77/24', '10.0.0.0/8', '0.0.0.0/0'), {
             minLength: 1,
             maxLength: 2,
           })
@@ -213,10 +216,20 @@ const ciliumRule = (dir: 'from' | 'to', deny: boolean) =>
           .map((v) => ({ [`${dir}Entities`]: v })),
       ),
       toPorts: opt(fc.array(ciliumPorts, { minLength: 1, maxLength: 1 })),
+      // ICMP types by number or IPv4 name (pkg/policy/api/icmp.go); only without toPorts.
+      icmps: opt(
+        fc
+          .subarray([8, 0, 'EchoReply', 'DestinationUnreachable', 13], {
+            minLength: 1,
+            maxLength: 2,
+          })
+          .map((types) => [{ fields: types.map((type) => ({ type })) }]),
+      ),
     })
     .map((r) =>
       clean({
         ...r.l3,
+        icmps: r.toPorts ? undefined : r.icmps,
         toPorts: r.toPorts?.map((p) =>
           deny || !p.rules
             ? { ports: p.ports.map(clean) }
@@ -296,17 +309,27 @@ const calicoEntity = fc
 const calicoRule = fc
   .record({
     action: fc.constantFrom('Allow', 'Deny', 'Pass', 'Log'),
-    protocol: opt(fc.constantFrom('TCP', 'UDP')),
+    protocol: opt(fc.constantFrom('TCP', 'UDP', 'ICMP')),
     notProtocol: opt(fc.constantFrom('SCTP')),
+    // ICMP fields (type 0-254, a code only with a type); `icmp` only with protocol ICMP.
+    icmp: opt(fc.constantFrom({ type: 8 }, { type: 8, code: 0 }, { type: 3, code: 4 }, {})),
+    notICMP: opt(fc.constantFrom({ type: 0 }, { type: 3, code: 3 })),
     source: opt(calicoEntity),
     destination: opt(calicoEntity),
   })
   .map((r) => {
     // Calico only accepts ports with a protocol that has ports.
-    const portless = r.protocol === undefined;
+    const portless = r.protocol === undefined || r.protocol === 'ICMP';
     const strip = (e: Doc | undefined) =>
       e && portless ? clean({ ...e, ports: undefined, notPorts: undefined }) : e;
-    return clean({ ...r, source: strip(r.source), destination: strip(r.destination) });
+    const icmp = r.protocol === 'ICMP';
+    return clean({
+      ...r,
+      icmp: icmp ? r.icmp : undefined,
+      notICMP: icmp ? r.notICMP : undefined,
+      source: strip(r.source),
+      destination: strip(r.destination),
+    });
   });
 const calicoPolicy = (i: number) =>
   fc
@@ -379,7 +402,8 @@ const calicoExtras = fc
             apiVersion: 'projectcalico.org/v3',
             kind: 'GlobalNetworkSet',
             metadata: { name: 'corp', labels: { role: 'external' } },
-            spec: { nets: ['10.0.0.0/8'] },
+            // Host bits set: the `cidr` validator accepts it, Calico masks it to 10.0.0.0/8.
+            spec: { nets: ['10.1.2.3/8'] },
           },
         ]
       : []),
