@@ -85,11 +85,11 @@ describe('cli verdict', () => {
 
   it('exits 2 naming file:line:column, object and field for bad manifests', () => {
     const bad =
-      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n  namespace: a\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.1/8\n';
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n  namespace: a\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/33\n';
     const r = run(['verdict', 'bad.yaml'], { 'bad.yaml': bad });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
-      /^bad\.yaml:11:9: error: NetworkPolicy a\/x: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.cidr: .*host bits/m,
+      /^bad\.yaml:11:9: error: NetworkPolicy a\/x: spec\.ingress\[0\]\.from\[0\]\.ipBlock\.cidr: .*invalid prefix length/m,
     );
     expect(r.err).not.toMatch(/\n\s+at /);
   });
