@@ -83,6 +83,46 @@ describe('cli verdict', () => {
     });
   });
 
+  it('takes ICMP probes with a type and code, prints them as ICMP T/C and refuses a port', () => {
+    const files = {
+      'icmp.yaml': `${readFileSync(`${EXAMPLES}/seed-policies.yaml`, 'utf8')}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: ping, namespace: shop}
+spec:
+  selector: app == 'api'
+  types: [Ingress]
+  ingress: [{action: Allow, protocol: ICMP, icmp: {type: 8}}]
+`,
+      'p.json': JSON.stringify({
+        probes: [
+          { from: 'shop/frontend', to: 'shop/api', protocol: 'ICMP', icmp: { type: 8, code: 0 } },
+          { from: 'shop/frontend', to: 'shop/api', protocol: 'ICMP', icmp: { type: 13 } },
+        ],
+      }),
+    };
+    const r = run(['verdict', 'icmp.yaml', '--probes', 'p.json', '--json'], files);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as {
+      probes: (JsonProbe & { icmp?: unknown; calico: { allowed: boolean } })[];
+    };
+    expect(out.probes[0]).toMatchObject({ protocol: 'ICMP', icmp: { type: 8, code: 0 } });
+    expect(out.probes[0]).not.toHaveProperty('port');
+    expect(out.probes.map((p) => p.calico.allowed)).toEqual([true, false]);
+    const text = run(['verdict', 'icmp.yaml', '--probes', 'p.json'], files);
+    expect(text.out).toMatch(/shop\/frontend\s+shop\/api\s+ICMP 8\/0\s+allow/);
+    expect(text.out).toContain('ICMP timestamp-request (type 13, code 0)');
+    const bad = run(['verdict', 'icmp.yaml', '--probes', 'b.json'], {
+      ...files,
+      'b.json': JSON.stringify({
+        probes: [{ from: 'shop/frontend', to: 'shop/api', protocol: 'ICMP', port: 80 }],
+      }),
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/probes\[0\]\.port: an ICMP probe has no port/);
+  });
+
   it('exits 2 naming file:line:column, object and field for bad manifests', () => {
     const bad =
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n  namespace: a\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/33\n';
