@@ -25,7 +25,9 @@ export function MatrixPanel({
   }, [cluster]);
   const cells: MatrixCell[] = useMemo(
     () =>
-      (matrix ?? []).map((v) => {
+      // The matrix is per declared port; ICMP probes (no port) have no column in it.
+      (matrix ?? []).flatMap((v) => {
+        if (v.probe.protocol === 'ICMP') return [];
         const c = v[cni];
         return {
           from: 'pod' in v.probe.from ? v.probe.from.pod : v.probe.from.ip,
