@@ -60,6 +60,8 @@ export function startController(
       if (saved !== null) view = { ...view, scenarioText: saved };
     }
     get().setView(view);
+    // A link in an older form (positional CNI tokens) is replaced by today's form of the same view.
+    if (decoded.rewritten) env.history.replaceState(null, '', `${ROUTE}?${encodeView(view)}`);
   }
   openLink();
 

@@ -50,7 +50,7 @@ describe('view state in the URL', () => {
 
   it.each([
     ['scenario=nope', /unknown scenario "nope"/],
-    ['calico=iptables.full-mesh.gre.plain', /unknown Calico encapsulation "gre"/],
+    ['calico=iptables.full-mesh.gre.plain', /unknown Calico routing "gre"/],
     ['cilium=vxlan.kpr.rot13', /unknown Cilium encryption "rot13"/],
     ['from=a/b&to=c/d&port=99999', /incomplete packet/],
     ['step=-2', /not a hop number/],
@@ -72,6 +72,7 @@ describe('view state: Cilium BPF masquerade and AWS ENI routing', () => {
     expect(decodeView(encodeView(view), ['seed-policies'])).toEqual({ view, problems: [] });
     const old = decodeView('cilium=native.kpr.wireguard', ['seed-policies']);
     expect(old.problems).toEqual([]);
+    expect(old.rewritten).toBe(true);
     expect(old.view.cilium).toEqual({
       routing: 'native',
       kubeProxyReplacement: true,
@@ -81,5 +82,38 @@ describe('view state: Cilium BPF masquerade and AWS ENI routing', () => {
     expect(decodeView('cilium=vxlan.kpr.none.nat66', []).problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/unknown Cilium masquerading "nat66"/)]),
     );
+  });
+});
+
+describe('view state: CNI options as named tokens', () => {
+  it('writes every option of the registry by name, readable in the link', () => {
+    const query = encodeView(full);
+    expect(query).toContain(
+      'calico=dataplane:ebpf,encap:vxlan-crosssubnet,peering:tor,enc:wireguard',
+    );
+    expect(query).toContain('cilium=routing:native,kpr:on,masq:bpf,enc:ipsec');
+    expect(query).toContain('panels=policies,matrix');
+    expect(decodeView(query, KNOWN).rewritten).toBeUndefined();
+  });
+
+  it('reads tokens in any order, and an option a link leaves out keeps its default', () => {
+    const decoded = decodeView('cilium=enc:wireguard,routing:geneve', KNOWN);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.view.cilium).toEqual({
+      ...DEFAULT_CILIUM_CONFIG,
+      routing: 'geneve',
+      encryption: 'wireguard',
+    });
+  });
+
+  it.each([
+    ['cilium=routing:ipvlan', /unknown Cilium routing "ipvlan"/],
+    ['cilium=warp:on', /unknown Cilium option "warp:on"/],
+    ['calico=routing:ipip', /unknown Calico option "routing:ipip"/],
+    ['calico=enc:ipsec', /unknown Calico WireGuard "ipsec"/],
+  ])('opens the default view and says why for %s', (query, why) => {
+    const decoded = decodeView(query, KNOWN);
+    expect(decoded.view).toEqual(DEFAULT_VIEW);
+    expect(decoded.problems.join('; ')).toMatch(why);
   });
 });

@@ -5,35 +5,25 @@
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import {
-  CALICO_DATAPLANES,
-  CALICO_ENCAPS,
-  CALICO_PEERINGS,
-  CILIUM_ENCRYPTIONS,
-  CILIUM_ROUTINGS,
   DEFAULT_CALICO_CONFIG,
   DEFAULT_CILIUM_CONFIG,
   type CalicoConfig,
   type CiliumConfig,
 } from '../datapath/config';
-import type { Protocol } from '../engine/model';
+import { CALICO_OPTIONS, CILIUM_OPTIONS, decodeOptions, encodeOptions } from '../datapath/options';
+import type { PacketSpec } from '../datapath/packet';
+import { PROTOCOLS, type Cni } from '../engine/model';
 import { isPanelId, type PanelId } from '../registry/panels';
+import { decodeLegacyCalico, decodeLegacyCilium, isLegacyModes } from './legacyLinks';
 
-export type Layout = 'compare' | 'calico' | 'cilium';
+/** Both CNIs side by side, or one alone. */
+export type Layout = 'compare' | Cni;
 export const LAYOUTS: readonly Layout[] = ['compare', 'calico', 'cilium'];
 // The panel ids come from the panels registry: a link may name exactly the registry's panels.
 export { PANELS, type PanelId } from '../registry/panels';
 
-export interface PacketChoice {
-  /** `ns/pod`. */
-  readonly from: string;
-  /** `ns/pod`, `ns/service` or `ip:a.b.c.d`. */
-  readonly to: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-  /** An HTTP request, for Cilium's L7 rules. */
-  readonly http?: { readonly method: string; readonly path: string };
-  readonly reply?: boolean;
-}
+/** The packet a view shows: the walk's own packet type (datapath/packet.ts). */
+export type PacketChoice = PacketSpec;
 
 export interface ViewState {
   /** A built-in scenario's id. */
@@ -64,25 +54,13 @@ export const DEFAULT_VIEW: ViewState = {
   matrixPort: null,
 };
 
-const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
 /** The view as URL query parameters (for the part of the URL after `#/walk?`). */
 export function encodeView(view: ViewState): string {
   const p = new URLSearchParams();
   p.set('scenario', view.scenarioId);
-  const c = view.calico;
-  p.set('calico', [c.dataplane, c.peering, c.encap, c.wireguard ? 'wireguard' : 'plain'].join('.'));
-  const ci = view.cilium;
-  // The fourth token (BPF masquerade) came later: links without it decode as bpf.masquerade off.
-  p.set(
-    'cilium',
-    [
-      ci.routing,
-      ci.kubeProxyReplacement ? 'kpr' : 'kube-proxy',
-      ci.encryption,
-      ci.bpfMasquerade ? 'bpf-masq' : 'iptables-masq',
-    ].join('.'),
-  );
+  // Named tokens from the options registry: `cilium=routing:native,kpr:on,masq:bpf,enc:none`.
+  p.set('calico', encodeOptions(CALICO_OPTIONS, view.calico));
+  p.set('cilium', encodeOptions(CILIUM_OPTIONS, view.cilium));
   if (view.packet) {
     p.set('from', view.packet.from);
     p.set('to', view.packet.to);
@@ -96,13 +74,16 @@ export function encodeView(view: ViewState): string {
   p.set('panels', view.panels.join(','));
   if (view.matrixPort !== null) p.set('mport', String(view.matrixPort));
   if (view.scenarioText !== null) p.set('yaml', compressToEncodedURIComponent(view.scenarioText));
-  return p.toString();
+  // `:` and `,` may stand unescaped in a query (RFC 3986 pchar, sub-delims): links stay readable.
+  return p.toString().replace(/%3A/g, ':').replace(/%2C/g, ',');
 }
 
 export interface DecodedView {
   readonly view: ViewState;
   /** What could not be decoded, one plain phrase each; empty when the link was fine. */
   readonly problems: readonly string[];
+  /** The link was in an older form: the app replaces it with the current one (same view). */
+  readonly rewritten?: boolean;
 }
 
 function pick<T extends string>(
@@ -131,55 +112,24 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
     else problems.push(`unknown scenario "${sid}"`);
   }
 
+  // Today's named tokens, or the positional form of older links (read, then rewritten).
+  let rewritten = false;
   let calico = DEFAULT_VIEW.calico;
   const cal = get('calico');
   if (cal !== undefined) {
-    const [dataplane, peering, encap, wg] = cal.split('.');
-    calico = {
-      dataplane: pick(dataplane, CALICO_DATAPLANES, calico.dataplane, 'Calico dataplane', problems),
-      peering: pick(peering, CALICO_PEERINGS, calico.peering, 'Calico peering', problems),
-      encap: pick(encap, CALICO_ENCAPS, calico.encap, 'Calico encapsulation', problems),
-      wireguard:
-        pick(
-          wg,
-          ['wireguard', 'plain'] as const,
-          calico.wireguard ? 'wireguard' : 'plain',
-          'Calico encryption',
-          problems,
-        ) === 'wireguard',
-    };
+    rewritten ||= isLegacyModes(cal);
+    calico = isLegacyModes(cal)
+      ? decodeLegacyCalico(cal, problems)
+      : decodeOptions(CALICO_OPTIONS, cal, problems);
   }
 
   let cilium = DEFAULT_VIEW.cilium;
   const cil = get('cilium');
   if (cil !== undefined) {
-    const [routing, kpr, encryption, masq] = cil.split('.');
-    cilium = {
-      routing: pick(routing, CILIUM_ROUTINGS, cilium.routing, 'Cilium routing', problems),
-      kubeProxyReplacement:
-        pick(
-          kpr,
-          ['kpr', 'kube-proxy'] as const,
-          cilium.kubeProxyReplacement ? 'kpr' : 'kube-proxy',
-          'Cilium kube-proxy mode',
-          problems,
-        ) === 'kpr',
-      encryption: pick(
-        encryption,
-        CILIUM_ENCRYPTIONS,
-        cilium.encryption,
-        'Cilium encryption',
-        problems,
-      ),
-      bpfMasquerade:
-        pick(
-          masq,
-          ['bpf-masq', 'iptables-masq'] as const,
-          cilium.bpfMasquerade ? 'bpf-masq' : 'iptables-masq',
-          'Cilium masquerading',
-          problems,
-        ) === 'bpf-masq',
-    };
+    rewritten ||= isLegacyModes(cil);
+    cilium = isLegacyModes(cil)
+      ? decodeLegacyCilium(cil, problems)
+      : decodeOptions(CILIUM_OPTIONS, cil, problems);
   }
 
   let packet: PacketChoice | null = null;
@@ -245,5 +195,6 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   return {
     view: { scenarioId, scenarioText, calico, cilium, packet, step, layout, panels, matrixPort },
     problems,
+    ...(rewritten ? { rewritten } : {}),
   };
 }
