@@ -8,12 +8,22 @@ import { EDITS_KEY_PREFIX, startController, type ControllerEnv } from './control
 function fakeEnv(hash = '') {
   const saved = new Map<string, string>();
   const urls: string[] = [];
+  /** The entries Back walks through: pushState adds one, replaceState rewrites the last. */
+  const entries: string[] = [hash];
   let listener: (() => void) | undefined;
   const env: ControllerEnv & { location: { hash: string } } = {
     location: { hash },
     history: {
-      replaceState: (_d: unknown, _t: string, url?: string | URL | null) =>
-        void urls.push(String(url)),
+      replaceState: (_d: unknown, _t: string, url?: string | URL | null) => {
+        urls.push(String(url));
+        entries[entries.length - 1] = String(url);
+        env.location.hash = String(url);
+      },
+      pushState: (_d: unknown, _t: string, url?: string | URL | null) => {
+        urls.push(String(url));
+        entries.push(String(url));
+        env.location.hash = String(url);
+      },
     },
     storage: {
       getItem: (k) => saved.get(k) ?? null,
@@ -25,7 +35,19 @@ function fakeEnv(hash = '') {
       return () => (listener = undefined);
     },
   };
-  return { env, saved, urls, navigate: (h: string) => ((env.location.hash = h), listener?.()) };
+  return {
+    env,
+    saved,
+    urls,
+    entries,
+    navigate: (h: string) => ((env.location.hash = h), listener?.()),
+    /** The browser's Back button: the previous entry's hash, then hashchange. */
+    back: () => {
+      entries.pop();
+      env.location.hash = entries.at(-1) ?? '';
+      listener?.();
+    },
+  };
 }
 
 const stops: (() => void)[] = [];
@@ -61,6 +83,33 @@ describe('controller', () => {
       protocol: 'TCP',
     });
     expect(browser.urls.at(-1)).toMatch(/^#\/walk\?scenario=seed-policies/);
+  });
+
+  it('pushes a history entry per view and replaces it for a hop; Back returns to the last view', async () => {
+    const { store, settled, browser } = start();
+    await settled();
+    expect(browser.entries).toHaveLength(1);
+    store.getState().setStep(2);
+    expect(browser.entries).toHaveLength(1);
+    expect(browser.entries[0]).toContain('step=2');
+    store.getState().setRoute({ page: 'lessons' });
+    expect(browser.entries).toEqual([expect.stringContaining('step=2'), '#/lessons']);
+    store.getState().setRoute({ page: 'lesson', lessonId: '03-across-nodes', step: 0 });
+    store.getState().setRoute({ page: 'lesson', lessonId: '03-across-nodes', step: 1 });
+    expect(browser.entries.slice(1)).toEqual([
+      '#/lessons',
+      '#/lessons/03-across-nodes/1',
+      '#/lessons/03-across-nodes/2',
+    ]);
+    browser.back();
+    expect(store.getState().route).toMatchObject({ page: 'lesson', step: 0 });
+    browser.back();
+    expect(store.getState().route).toEqual({ page: 'lessons' });
+    // Opening a view from the URL (Back) wrote no entry of its own.
+    expect(browser.entries).toHaveLength(2);
+    browser.back();
+    expect(store.getState().route).toEqual({ page: 'walk' });
+    expect(store.getState().view.step).toBe(2);
   });
 
   it('opens a deep link at its step and keeps it', async () => {

@@ -18,7 +18,8 @@ const ROUTE = '#/walk';
 
 export interface ControllerEnv {
   readonly location: Pick<Location, 'hash'>;
-  readonly history: Pick<History, 'replaceState'>;
+  /** Moving between views pushes an entry (Back returns); a hop or mode change replaces it. */
+  readonly history: Pick<History, 'replaceState' | 'pushState'>;
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /** Subscribes to the user changing the URL's hash in place (a pasted link); returns the unsubscribe. */
   readonly onHashChange?: (listener: () => void) => () => void;
@@ -32,9 +33,19 @@ export function startController(
   const known = BUILT_IN_SCENARIOS.map((s) => s.id);
   const get = store.getState;
 
+  // While the URL itself opens a view (a link, Back, Forward), the view's changes write no entry.
+  let opening = false;
+
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.
   function openLink(): void {
-    const hash = env.location.hash;
+    opening = true;
+    try {
+      openHash(env.location.hash);
+    } finally {
+      opening = false;
+    }
+  }
+  function openHash(hash: string): void {
     const lessonRoute = parseLessonHash(hash, LESSONS);
     if (lessonRoute) {
       get().setNotice(null);
@@ -70,14 +81,16 @@ export function startController(
   const unsubscribe = store.subscribe((state, previous) => {
     const route = state.route;
     if (route !== previous.route) {
-      const hash = routeHash(route);
-      env.history.replaceState(null, '', hash ?? `${ROUTE}?${encodeView(state.view)}`);
-      const before = previous.route;
+      const hash = routeHash(route) ?? `${ROUTE}?${encodeView(state.view)}`;
+      // A new view (walk, lesson list, a lesson, a step, presenter) is a history entry of its own.
+      const before = routeHash(previous.route) ?? `${ROUTE}?${encodeView(previous.view)}`;
+      if (!opening && hash !== before && hash !== env.location.hash)
+        env.history.pushState(null, '', hash);
+      else env.history.replaceState(null, '', hash);
+      const was = previous.route;
       const moved =
         route.page === 'lesson' &&
-        (before.page !== 'lesson' ||
-          before.lessonId !== route.lessonId ||
-          before.step !== route.step);
+        (was.page !== 'lesson' || was.lessonId !== route.lessonId || was.step !== route.step);
       if (moved) {
         const lesson = LESSONS.find((l) => l.id === route.lessonId);
         if (lesson) state.setView(lessonStepView(lesson, route.step));
