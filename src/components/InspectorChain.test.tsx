@@ -2,6 +2,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hop } from '../datapath/hop';
+import { place } from '../datapath/place';
 import { Inspector } from './Inspector';
 
 afterEach(cleanup);
@@ -9,6 +10,7 @@ afterEach(cleanup);
 const hop = (rows: Hop['rows']): Hop => ({
   stage: 'egress-policy',
   node: 'node-1',
+  place: place.layer('node-1', 'iptables', 'netfilter'),
   where: 'FORWARD → cali-FORWARD → cali-fw-cali1',
   table: 'cali-fw-cali1',
   match: '-A cali-fw-cali1 -j ACCEPT',

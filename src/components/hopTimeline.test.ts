@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, Stage } from '../datapath/hop';
+import { place } from '../datapath/place';
 import { alignWalks } from './hopTimeline';
 
 const walk = (...stages: Stage[]): Hop[] =>
   stages.map((stage) => ({
     stage,
     node: 'node-1',
+    place: place.node('node-1'),
     where: stage,
     headers: [],
     cost: { rules: 0, lookups: 0 },

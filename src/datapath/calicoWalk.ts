@@ -45,7 +45,8 @@ import {
   type ServiceBackend,
 } from './services';
 import { calicoBlocks, calicoTunnelAddress, subnetGateway } from './topology';
-import { crossUnderlay, OUTSIDE } from './wire';
+import { place, type HopPlace } from './place';
+import { crossUnderlay, gatewayId, OUTSIDE } from './wire';
 
 export interface CniWalk {
   readonly log: HopLog;
@@ -64,6 +65,20 @@ interface Ctx {
 }
 
 const veth = (ctx: Ctx, pod: Pod): string => ctx.dp.workloads[podKey(pod)]!.iface;
+
+/** calico_tc_main and the policy programs behind it, on the cali* veths (eBPF dataplane). */
+const atTc = (node: ClusterNode): HopPlace => place.layer(node.name, 'tc-ebpf', 'tc');
+
+/**
+ * A netfilter chain: the iptables layer, or in the eBPF dataplane (which draws none) what is left of
+ * netfilter there, just before eth0.
+ */
+const atNetfilter = (ctx: Ctx, node: ClusterNode): HopPlace =>
+  place.layer(node.name, ctx.ebpf ? 'eth0' : 'iptables', 'netfilter');
+
+/** ToR peering with BGP on: the underlay is the leaf-spine fabric the scene draws. */
+const fabric = (ctx: Ctx): boolean =>
+  ctx.config.peering === 'tor' && bgpState(ctx.cluster, ctx.config).enabled;
 
 export function walkCalico(
   cluster: Cluster,
@@ -113,12 +128,13 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'egress-hook',
       node: cNode.name,
+      place: atTc(cNode),
       where: `${veth(ctx, client)} tc ingress: calico_tc_main (from-workload program)`,
       table: 'cali_v4_ct4',
       match: `no entry for ${describeTuple(t)}: a new flow`,
       headers: [l4Header(t)],
       cost: { lookups: 1 },
-      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge.${ctlb ? ` It is already addressed to the backend (the connect hook also recorded the Service address in cali_v4_ct_nats, which lets the programs give policy the pre-NAT destination too).` : ''} ${CT_MAP_VERSION_NOTE} ${BPF_FORWARD_NOTE}`,
+      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge.${ctlb ? ` It is already addressed to the backend (the connect hook also recorded the Service address in cali_v4_ct_nats, keyed by the socket cookie and the backend; calico_tc_main looks that entry up with the packet’s socket cookie and, on a hit, gives the policy program the Service address as the pre-DNAT destination beside the backend, felix/bpf-gpl/tc.c and connect.h).` : ''} ${CT_MAP_VERSION_NOTE} ${BPF_FORWARD_NOTE}`,
     });
     if (p.service && !ctlb) {
       const done = ebpfServiceNat(ctx, t);
@@ -160,6 +176,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'delivered',
       node: cNode.name,
+      place: place.node(cNode.name),
       where: `host network namespace of ${cNode.name}`,
       table: 'cali-wl-to-host',
       match: 'Configured DefaultEndpointToHostAction: ACCEPT',
@@ -243,6 +260,7 @@ function walkForward(ctx: Ctx): void {
     log.drop(
       {
         node: `router ${route.strandedAt}`,
+        place: place.network(gatewayId(ctx.cluster, cNode, fabric(ctx))),
         where: `eth0 (${cNode.name}) → router ${route.strandedAt}`,
         table: `routing table of ${route.strandedAt}`,
         match: `no route to ${t.dst}`,
@@ -256,14 +274,7 @@ function walkForward(ctx: Ctx): void {
 
   const dstNode = dNode;
   const stack = encapsulate(ctx, cNode, dstNode, t, route, wg);
-  crossUnderlay(
-    log,
-    ctx.cluster,
-    cNode,
-    dstNode,
-    stack.headers,
-    ctx.config.peering === 'tor' && bgpState(ctx.cluster, ctx.config).enabled,
-  );
+  crossUnderlay(log, ctx.cluster, cNode, dstNode, stack.headers, fabric(ctx));
   arrive(ctx, cNode, dstNode, t, stack.kind);
 
   if (target.kind === 'node') {
@@ -278,6 +289,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'ingress-policy',
       node: dstNode.name,
+      place: atNetfilter(ctx, dstNode),
       where: `INPUT → ${fi.first.path.slice(1).join(' → ') || 'cali-INPUT'}`,
       table: 'cali-INPUT',
       match: fi.at ? `${fi.at.chain} rule ${fi.at.number}` : 'no host endpoint: nothing to enforce',
@@ -289,6 +301,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'delivered',
       node: dstNode.name,
+      place: place.node(dstNode.name),
       where: `host network namespace of ${dstNode.name}`,
       table: 'socket lookup',
       match: `${t.protocol} ${t.dst}:${t.dport}`,
@@ -342,25 +355,27 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
       : dropPolicy(ctx, node, t, f.at);
   if (ctx.ebpf) {
     routeHop(ctx, node, t, route, undefined, true);
-    bpfForwardHop(ctx, node, t, veth(ctx, p.client), 'eth0');
+    bpfForwardHop(ctx, node, t, veth(ctx, p.client), 'eth0', true);
   }
   const masq: FiveTuple = { ...t, src: node.internalIP };
   log.add({
     stage: 'egress-hook',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: 'nat POSTROUTING → cali-POSTROUTING → cali-nat-outgoing',
     table: 'cali-nat-outgoing',
     match: ctx.ebpf
-      ? '-m mark --mark 0x1800000/0x1f00000 -j MASQUERADE'
+      ? '-m mark --mark 0x3800000/0x3f00000 -j MASQUERADE'
       : '-m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE',
     headers: [l4Header(masq)],
     cost: { rules: 1 },
-    explanation: `The default IP pool has natOutgoing on (CALICO_IPV4POOL_NAT_OUTGOING defaults to true), and ${t.dst} is outside every Calico pool, so Felix's cali-nat-outgoing rule masquerades the packet: its source becomes the node's address ${node.internalIP}, and conntrack remembers the mapping for the replies.${ctx.ebpf ? ' In the eBPF dataplane the pool test is the BPF program’s: it marks such packets (0x1800000, "seen" plus "NAT outgoing"; felix/bpf/tc/defs/defs.go) and Felix’s BPF-mode rule only matches the mark (felix/rules/nat.go makeNATOutgoingRuleBPF).' : ''}`,
+    explanation: `The default IP pool has natOutgoing on (CALICO_IPV4POOL_NAT_OUTGOING defaults to true), and ${t.dst} is outside every Calico pool, so Felix's cali-nat-outgoing rule masquerades the packet: its source becomes the node's address ${node.internalIP}, and conntrack remembers the mapping for the replies.${ctx.ebpf ? ' In the eBPF dataplane the pool test is the BPF program’s: it marks such packets 0x3800000 (MarkSeenNATOutgoing = "seen" 0x1000000 + "bypass" 0x2000000 + "NAT outgoing" 0x800000, matched under the mask 0x3f00000; felix/bpf/tc/defs/defs.go, CALI_SKB_MARK_NAT_OUT in felix/bpf-gpl/bpf.h) and Felix’s BPF-mode rule only matches the mark (felix/rules/nat.go makeNATOutgoingRuleBPF). Felix appends --random-fully to MASQUERADE where iptables supports it.' : ''}`,
   });
   const gw = subnetGateway(ctx.cluster, node);
   log.add({
     stage: 'wire',
     node: node.name,
+    place: place.network(gatewayId(ctx.cluster, node, fabric(ctx))),
     where: `eth0 (${node.name}) → ${gw}`,
     table: `ip route (${node.name})`,
     match: route.text,
@@ -371,6 +386,7 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
   log.add({
     stage: 'delivered',
     node: OUTSIDE,
+    place: place.outside(),
     where: `${t.dst} (outside the cluster)`,
     table: '',
     match: '',
@@ -398,6 +414,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'wire',
       node: OUTSIDE,
+      place: place.outside(),
       where: `${t.src} → eth0 (${cNode.name})`,
       table: '',
       match: '',
@@ -407,6 +424,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'ingress-hook',
       node: cNode.name,
+      place: place.layer(cNode.name, 'eth0', 'netfilter'),
       where: 'eth0: netfilter PREROUTING (conntrack)',
       table: 'conntrack',
       match: `reply of ${describeTuple(forward)} [MASQUERADE]: destination ${cNode.internalIP} → ${client.ip}`,
@@ -428,6 +446,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'in-pod',
       node: sNode.name,
+      place: place.node(sNode.name),
       where: `host network namespace of ${sNode.name}: OUTPUT`,
       table: 'conntrack',
       match: `reply of ${describeTuple(forward)}`,
@@ -442,6 +461,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'egress-hook',
       node: sNode.name,
+      place: atNetfilter(ctx, sNode),
       where: `${veth(ctx, target.pod)} (host side of the veth): netfilter PREROUTING`,
       table: 'conntrack',
       match: `ESTABLISHED: reply direction of ${describeTuple(forward)}`,
@@ -453,6 +473,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'egress-hook',
       node: sNode.name,
+      place: target.kind === 'pod' ? atTc(sNode) : place.node(sNode.name),
       where:
         target.kind === 'pod'
           ? `${veth(ctx, target.pod)} tc ingress: calico_tc_main (from-workload program)`
@@ -478,14 +499,7 @@ function walkReply(ctx: Ctx): void {
   }
   if (!sameNode) {
     const stack = encapsulate(ctx, sNode, cNode, t, route, wg);
-    crossUnderlay(
-      log,
-      ctx.cluster,
-      sNode,
-      cNode,
-      stack.headers,
-      ctx.config.peering === 'tor' && bgpState(ctx.cluster, ctx.config).enabled,
-    );
+    crossUnderlay(log, ctx.cluster, sNode, cNode, stack.headers, fabric(ctx));
     arrive(ctx, sNode, cNode, t, stack.kind);
     routeHop(ctx, cNode, t, lookupRoute(calicoRoutes(ctx.cluster, cNode, ctx.config), t.dst)!);
     if (ctx.ebpf) ebpfReplyIn(ctx, cNode, t, cVeth);
@@ -505,6 +519,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'service-lb',
       node: cNode.name,
+      place: place.pod(cNode.name, podKey(client), 'socket'),
       where: `socket of ${podKey(client)} (connected at connect() to ${t.src}:${t.sport})`,
       table: 'cali_v4_ct_nats',
       match: `no reverse NAT: the reply comes from ${t.src}:${t.sport}, the address the socket is connected to`,
@@ -516,6 +531,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'service-lb',
       node: cNode.name,
+      place: ctx.ebpf ? atTc(cNode) : atNetfilter(ctx, cNode),
       where: ctx.ebpf
         ? `${cVeth}: calico_tc_main`
         : 'netfilter POSTROUTING (conntrack reverse NAT)',
@@ -550,6 +566,7 @@ function replyFilterHop(
   ctx.log.add({
     stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: part.path.join(' → '),
     table: f.at?.chain ?? `cali-${direction === 'egress' ? 'fw' : 'tw'}-${iface}`,
     match: f.at
@@ -566,6 +583,7 @@ function ebpfReplyIn(ctx: Ctx, node: ClusterNode, t: FiveTuple, iface: string): 
   ctx.log.add({
     stage: 'ingress-policy',
     node: node.name,
+    place: atTc(node),
     where: `${iface} tc egress: calico_tc_main (to-workload program)`,
     table: 'cali_v4_ct4',
     match: 'hit: established, policy program skipped',
@@ -583,6 +601,7 @@ function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = f
   ctx.log.add({
     stage: 'in-pod',
     node: node.name,
+    place: place.pod(node.name, podKey(pod)),
     where: `eth0 in ${podKey(pod)} (network namespace)`,
     table: `ip route (${podKey(pod)})`,
     match: 'default via 169.254.1.1 dev eth0',
@@ -601,6 +620,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     log.add({
       stage: 'egress-hook',
       node: node.name,
+      place: atNetfilter(ctx, node),
       where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
       table: 'nat PREROUTING → KUBE-SERVICES',
       match: `no rule matches ${t.dst}:${t.dport} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
@@ -619,6 +639,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     log.add({
       stage: 'egress-hook',
       node: node.name,
+      place: atNetfilter(ctx, node),
       where: `${cVeth} (host side of the veth): netfilter FORWARD → KUBE-SERVICES (filter)`,
       table: 'filter KUBE-SERVICES',
       match: `-A KUBE-SERVICES -d ${svc.clusterIP}/32 -p ${proto} -m comment --comment "${name} has no endpoints" -m ${proto} --dport ${hit.port.port} -j REJECT --reject-with icmp-port-unreachable`,
@@ -629,6 +650,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     log.drop(
       {
         node: node.name,
+        place: atNetfilter(ctx, node),
         where: 'filter KUBE-SERVICES',
         table: 'filter KUBE-SERVICES',
         match: 'REJECT --reject-with icmp-port-unreachable',
@@ -644,6 +666,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   log.add({
     stage: 'egress-hook',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
     table: 'nat PREROUTING → KUBE-SERVICES',
     match: kp.servicesRule,
@@ -655,6 +678,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   log.add({
     stage: 'service-lb',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: `nat ${kp.svcChain}`,
     table: kp.svcChain,
     match: kp.svcRules[kp.svcRules.length - 1]!,
@@ -683,6 +707,7 @@ function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   log.add({
     stage: 'service-lb',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: `nat ${kp.sepChain}`,
     table: kp.sepChain,
     match: kp.sepRules[1]!,
@@ -775,10 +800,13 @@ function ebpfConnectTimeLb(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   const node = p.clientNode;
   const id = serviceId(ctx.cluster, hit.service, hit.port);
   const where = `connect() in ${podKey(p.client)}: cgroup/connect4 hook (calico_connect_v4)`;
+  // The hook runs in the pod's own connect() call, before any packet exists.
+  const at = place.pod(node.name, podKey(p.client), 'socket');
   if (hit.chosen < 0) {
     log.drop(
       {
         node: node.name,
+        place: at,
         where,
         table: 'cali_v4_nat_fe3',
         match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
@@ -795,6 +823,7 @@ function ebpfConnectTimeLb(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   log.add({
     stage: 'service-lb',
     node: node.name,
+    place: at,
     where,
     table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
     match: `connect(${t.dst}:${t.dport}) → connect(${backend.ip}:${backend.port})`,
@@ -831,6 +860,7 @@ function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     log.drop(
       {
         node: node.name,
+        place: atTc(node),
         where: `${veth(ctx, p.client)} tc ingress: calico_tc_main`,
         table: 'cali_v4_nat_fe3',
         match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
@@ -847,6 +877,7 @@ function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   log.add({
     stage: 'service-lb',
     node: node.name,
+    place: atTc(node),
     where: `${veth(ctx, p.client)} tc ingress: calico_tc_main (NAT)`,
     table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
     match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count ${hit.backends.length}}; {id ${id}, ordinal ${hit.chosen}} → ${backend.ip}:${backend.port}`,
@@ -884,6 +915,7 @@ function routeHop(
     ctx.log.add({
       stage: 'routing',
       node: node.name,
+      place: place.layer(node.name, 'routing', 'route'),
       where: `calico_tc_main: route lookup + bpf_fib_lookup (${node.name})`,
       table: `cali_v4_routes, then the kernel FIB (ip route)`,
       match: wireguardVia
@@ -901,6 +933,7 @@ function routeHop(
     ctx.log.add({
       stage: 'routing',
       node: node.name,
+      place: place.layer(node.name, 'routing', 'route'),
       where: `routing decision (${node.name})`,
       table: 'ip rule 99 → Felix’s WireGuard routing table',
       match: `${block} dev wireguard.cali`,
@@ -912,6 +945,7 @@ function routeHop(
   ctx.log.add({
     stage: 'routing',
     node: node.name,
+    place: place.layer(node.name, 'routing', 'route'),
     where: `routing decision (${node.name})`,
     table: `ip route (${node.name})`,
     match: route.text,
@@ -954,6 +988,7 @@ function policyHop(
   ctx.log.add({
     stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: where ?? part.path.join(' → '),
     table: chain,
     match: describeOutcome(o),
@@ -983,6 +1018,7 @@ function bpfPolicyHop(
   ctx.log.add({
     stage: direction === 'egress' ? 'egress-policy' : 'ingress-policy',
     node: node.name,
+    place: atTc(node),
     where: `${iface} ${hook}: calico_tc_main → tail call into ${iface}'s ${direction} policy program (${jumpMap})`,
     table: `BPF policy program of ${iface} (${direction}, in ${jumpMap})`,
     match: describeBpfOutcome(part.outcome),
@@ -1003,6 +1039,7 @@ function dropPolicy(
   ctx.log.drop(
     {
       node: node.name,
+      place: atNetfilter(ctx, node),
       where: at ? at.chain : 'FORWARD',
       table: at?.chain ?? 'FORWARD',
       match: words,
@@ -1018,6 +1055,7 @@ function dropBpf(ctx: Ctx, node: ClusterNode, t: FiveTuple, part: FilterPart, if
   ctx.log.drop(
     {
       node: node.name,
+      place: atTc(node),
       where: `${iface}: calico_tc_main`,
       table: `policy program of ${iface}`,
       match: words,
@@ -1051,6 +1089,7 @@ function encapsulate(
     ctx.log.add({
       stage: 'encapsulation',
       node: from.name,
+      place: place.layer(from.name, 'wireguard', 'device'),
       where: 'wireguard.cali',
       table: 'wg show wireguard.cali (peers)',
       match: `peer ${to.name}: endpoint ${to.internalIP}:51820, allowed ips ${calicoBlocks(
@@ -1069,6 +1108,7 @@ function encapsulate(
     ctx.log.add({
       stage: 'encapsulation',
       node: from.name,
+      place: place.layer(from.name, 'tunnel', 'device'),
       where: 'tunl0 (ipip)',
       table: `ip route (${from.name})`,
       match: route.text,
@@ -1086,6 +1126,7 @@ function encapsulate(
     ctx.log.add({
       stage: 'encapsulation',
       node: from.name,
+      place: place.layer(from.name, 'tunnel', 'device'),
       where: 'vxlan.calico (VNI 4096, dstport 4789)',
       table: 'ip neigh / bridge fdb (vxlan.calico)',
       match: `${calicoTunnelAddress(ctx.cluster, to)} → ${to.name}'s VTEP MAC; fdb: that MAC dst ${to.internalIP}`,
@@ -1114,6 +1155,7 @@ function arrive(
     ctx.log.add({
       stage: 'ingress-hook',
       node: node.name,
+      place: place.layer(node.name, 'tunnel', 'device'),
       where: `${prefix}tunl0 (decapsulation)`,
       table: 'cali-INPUT',
       match:
@@ -1126,6 +1168,7 @@ function arrive(
     ctx.log.add({
       stage: 'ingress-hook',
       node: node.name,
+      place: place.layer(node.name, 'tunnel', 'device'),
       where: `${prefix}vxlan.calico (decapsulation)`,
       table: 'cali-INPUT',
       match:
@@ -1138,6 +1181,7 @@ function arrive(
     ctx.log.add({
       stage: 'ingress-hook',
       node: node.name,
+      place: place.layer(node.name, 'wireguard', 'device'),
       where: `${prefix}wireguard.cali (decryption)`,
       table: 'wg show wireguard.cali (peers)',
       match: `peer ${from.name}: endpoint ${from.internalIP}:51820, allowed ips ${calicoBlocks(
@@ -1153,6 +1197,7 @@ function arrive(
     ctx.log.add({
       stage: 'ingress-hook',
       node: node.name,
+      place: place.layer(node.name, 'eth0', ctx.ebpf ? 'tc' : 'device'),
       where: ctx.ebpf ? 'eth0 tc ingress: calico_tc_main (from-host-endpoint program)' : 'eth0',
       table: ctx.ebpf ? 'cali_v4_ct4' : 'netfilter PREROUTING',
       match: ctx.ebpf
@@ -1171,10 +1216,12 @@ function arrive(
 
 /**
  * Felix's filter FORWARD rules in BPF mode, IPv4, in the order `setUpIptablesBPF` writes them
- * (felix/dataplane/linux/int_dataplane.go), with the marks of felix/bpf/tc/defs/defs.go:
+ * (felix/dataplane/linux/int_dataplane.go, v3.32), with the marks of felix/bpf/tc/defs/defs.go:
  * MarkSeenBypass 0x3000000, MarkSeen 0x1000000, MarkLinuxConntrackEstablished 0x8000000.
  * Only packets calico_tc_main did not redirect get here; a packet from a workload carries the
- * "seen" mark the program set.
+ * "seen" mark the program set. A natOutgoing packet carries MarkSeenNATOutgoing 0x3800000
+ * (update_fib_mark in felix/bpf-gpl/tc.c), which includes the bypass bits, so the first rule
+ * ("Pre-approved by BPF programs.") accepts it.
  */
 function bpfForwardHop(
   ctx: Ctx,
@@ -1182,14 +1229,17 @@ function bpfForwardHop(
   t: FiveTuple,
   inIface: string,
   outIface: string,
+  natOutgoing = false,
 ): void {
   const fromWl = inIface.startsWith('cali');
   const toWl = outIface.startsWith('cali');
   const rules: { text: string; hit: boolean; why: string }[] = [
     {
       text: '-A FORWARD -m comment --comment "Pre-approved by BPF programs." -m mark --mark 0x3000000/0x3000000 -j ACCEPT',
-      hit: false,
-      why: 'no match: the bypass mark is set only for flows the programs approved at both ends',
+      hit: natOutgoing,
+      why: natOutgoing
+        ? 'match: calico_tc_main marked the packet 0x3800000 (MarkSeenNATOutgoing = bypass 0x3000000 + NAT outgoing 0x800000), so iptables accepts it here and leaves the SNAT to nat POSTROUTING'
+        : 'no match: the bypass bits are not set on this packet',
     },
     {
       text: '-A FORWARD -i cali+ -m comment --comment "From workload without BPF seen mark" -m mark ! --mark 0x1000000/0x1000000 -j DROP',
@@ -1217,11 +1267,20 @@ function bpfForwardHop(
         ? 'match: from a workload, already judged by its policy program'
         : 'no match: not from a workload interface',
     },
+    {
+      text: '-A FORWARD -i bpfout.cali -m comment --comment "From bpfout.cali device, mark verified, accept." -j ACCEPT',
+      hit: inIface === 'bpfout.cali',
+      why:
+        inIface === 'bpfout.cali'
+          ? 'match: from Felix’s bpfout.cali device'
+          : `no match: ${inIface} is not bpfout.cali`,
+    },
   ];
   const decided = rules.findIndex((r) => r.hit);
   ctx.log.add({
     stage: 'egress-hook',
     node: node.name,
+    place: atNetfilter(ctx, node),
     where: `netfilter FORWARD (${node.name}): Felix's BPF-mode rules`,
     table: 'filter FORWARD',
     match: decided >= 0 ? rules[decided]!.text : 'FORWARD: end of chain',
@@ -1233,7 +1292,7 @@ function bpfForwardHop(
     })),
     headers: [l4Header(t)],
     cost: { rules: decided >= 0 ? decided + 1 : rules.length },
-    explanation: `This packet was not redirected by calico_tc_main (${fromWl ? 'natOutgoing traffic is left to iptables for the masquerade' : 'a new flow the program could not hand straight to the device'}), so it goes through the kernel's FORWARD hook. In BPF mode that chain holds none of the iptables mode's cali-FORWARD, cali-fw-/cali-tw- or policy chains, only a few rules Felix inserts for packets the programs have already judged: ${decided >= 0 ? `rule ${decided + 1} accepts it` : 'none decides, and the chain’s policy applies'}. Policy was enforced by the BPF program, not here.`,
+    explanation: `This packet was not redirected by calico_tc_main (${fromWl ? 'natOutgoing traffic is left to iptables for the masquerade' : 'a new flow the program could not hand straight to the device'}), so it goes through the kernel's FORWARD hook. In BPF mode that chain holds none of the iptables mode's cali-FORWARD, cali-fw-/cali-tw- or policy chains, only a few rules Felix inserts for packets the programs have already judged: ${decided >= 0 ? `rule ${decided + 1} accepts it` : 'none decides, and the chain’s policy applies'}.${natOutgoing ? ' The NAT-outgoing mark carries the "bypass" bits, so the first rule already accepts it.' : ''} Policy was enforced by the BPF program, not here.`,
   });
 }
 
@@ -1263,6 +1322,7 @@ function ebpfTunnelArrival(
   ctx.log.add({
     stage: 'ingress-hook',
     node: node.name,
+    place: place.layer(node.name, 'tunnel', 'tc'),
     where: `eth0 tc ingress: calico_tc_main (host endpoint program), then ${dev} (kernel decapsulation), then ${dev} tc ingress: calico_tc_main`,
     table: 'cali_v4_ct4',
     match: `eth0: ${outer}; ${dev}: ${ct}`,
@@ -1301,6 +1361,7 @@ function deliverToPod(
   ctx.log.add({
     stage: 'delivered',
     node: node.name,
+    place: place.pod(node.name, podKey(pod)),
     where: `${veth(ctx, pod)} → eth0 in ${podKey(pod)}`,
     table: ctx.ebpf ? '' : established ? 'conntrack' : 'filter FORWARD',
     match: ctx.ebpf
@@ -1326,6 +1387,7 @@ function hairpin(ctx: Ctx, t: FiveTuple): void {
   ctx.log.add({
     stage: 'delivered',
     node: ctx.p.clientNode.name,
+    place: place.pod(ctx.p.clientNode.name, podKey(pod)),
     where: `${veth(ctx, pod)} → eth0 in ${podKey(pod)} (hairpin)`,
     table: ctx.ebpf ? 'cali_v4_nat_be' : 'KUBE-SEP (hairpin)',
     match: ctx.ebpf

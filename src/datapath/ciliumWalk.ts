@@ -41,8 +41,9 @@ import { ciliumVethName } from './naming';
 import { probeOf, type ResolvedPacket } from './packet';
 import { ciliumRoutes, lookupRoute } from './routes';
 import { backendId, serviceId } from './services';
-import { ciliumHostAddress, subnetGateway, vpcRouterAddress } from './topology';
-import { crossUnderlay, OUTSIDE } from './wire';
+import { ciliumHostAddress, nodeSubnet, subnetGateway, vpcRouterAddress } from './topology';
+import { place, type HookKind, type HopPlace } from './place';
+import { crossUnderlay, gatewayId, OUTSIDE, underlayPlace } from './wire';
 
 interface Ctx {
   readonly cluster: Cluster;
@@ -85,6 +86,17 @@ export function walkCilium(engine: Engine, config: CiliumConfig, p: ResolvedPack
   return { log: ctx.log, podMtu: ctx.mtu, notes: ctx.notes };
 }
 
+/** cil_from_container, the endpoint's policy program, cil_to_container: the lxc tc eBPF layer. */
+const atLxc = (node: ClusterNode, hook: HookKind = 'tc'): HopPlace =>
+  place.layer(node.name, 'lxc-ebpf', hook);
+
+/**
+ * Where a packet leaving an endpoint is routed: in the program with eBPF host routing
+ * (bpf_fib_lookup), by the host stack behind cilium_host with legacy host routing.
+ */
+const routedAt = (ctx: Ctx, node: ClusterNode): HopPlace =>
+  ctx.hostRouting === 'BPF' ? atLxc(node, 'route') : place.layer(node.name, 'cilium-host', 'route');
+
 const endpointOf = (ctx: Ctx, pod: Pod) => ctx.dp.index.endpointByPod.get(podKey(pod))!;
 
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +119,7 @@ function walkForward(ctx: Ctx): void {
   log.add({
     stage: 'egress-hook',
     node: cNode.name,
+    place: atLxc(cNode),
     where: `${lxc(client)} tc ingress: cil_from_container`,
     table: ctMap(t.protocol),
     match: `no entry for ${describeTuple(t)}: CT_NEW`,
@@ -128,6 +141,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'delivered',
       node: cNode.name,
+      place: place.pod(cNode.name, podKey(client)),
       where: `eth0 in ${podKey(client)} (hairpin)`,
       table: 'cilium_lb4_backends_v3',
       match: `backend ${t.dst}:${t.dport} is the client itself`,
@@ -142,6 +156,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'egress-policy',
       node: cNode.name,
+      place: atLxc(cNode),
       where: `${lxc(client)}: cil_from_container`,
       table: 'cilium_ipcache_v2',
       match: `${t.dst}/32 → identity 1 (reserved:host)`,
@@ -153,6 +168,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'delivered',
       node: cNode.name,
+      place: place.layer(cNode.name, 'cilium-host', 'host'),
       where: `cilium_host → host network namespace of ${cNode.name}`,
       table: `ip route (${cNode.name})`,
       match: `local ${t.dst} dev eth0 table local`,
@@ -181,6 +197,7 @@ function walkForward(ctx: Ctx): void {
     log.add({
       stage: 'routing',
       node: cNode.name,
+      place: atLxc(cNode, 'route'),
       where: `cil_from_container: local endpoint lookup`,
       table: 'cilium_lxc',
       match: `${dst.ip} → {lxc_id ${dEp.id}, ifindex of ${lxc(dst)}, sec_id ${dEp.identity}}`,
@@ -195,6 +212,7 @@ function walkForward(ctx: Ctx): void {
       log.add({
         stage: 'routing',
         node: dNode.name,
+        place: atLxc(dNode, 'route'),
         where: `local endpoint lookup (${dNode.name})`,
         table: 'cilium_lxc',
         match: `${dst.ip} → {lxc_id ${dEp.id}, ifindex of ${lxc(dst)}, sec_id ${dEp.identity}}`,
@@ -236,6 +254,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'routing',
       node: from.name,
+      place: routedAt(ctx, from),
       where: bpfHost
         ? 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh'
         : 'cil_from_container → host stack (Hubble: to-stack)',
@@ -255,6 +274,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       log.drop(
         {
           node: `router ${gw}`,
+          place: place.network(gatewayId(ctx.cluster, from, false)),
           where: `eth0 (${from.name}) → router ${gw}`,
           table: `routing table of ${gw}`,
           match: `no route to ${t.dst}`,
@@ -270,6 +290,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'routing',
       node: from.name,
+      place: atLxc(from, 'route'),
       where: 'cil_from_container: tunnel lookup',
       table: 'cilium_lxc, cilium_ipcache_v2',
       match: `${t.dst} not local; ipcache ${t.dst}/32 → {identity ${ctx.dp.index.podAddresses.get(t.dst)?.identity ?? '?'}, tunnel_endpoint ${to.internalIP}}`,
@@ -299,6 +320,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'encapsulation',
       node: from.name,
+      place: place.layer(from.name, 'tunnel', 'device'),
       where: `${spec.device} (tc egress: cil_to_overlay)`,
       table: 'tunnel key (bpf_skb_set_tunnel_key)',
       match: `remote ${to.internalIP}, VNI ${srcId} (the source security identity), UDP ${spec.port}`,
@@ -312,11 +334,12 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'encapsulation',
       node: from.name,
-      where: 'xfrm (kernel IPsec), marked for encryption by the BPF datapath',
+      place: place.layer(from.name, 'xfrm', 'device'),
+      where: `${eni ? 'eth1' : 'eth0'} tc egress: cil_to_netdev (mark 0x${(0x0e00 | (3 << 12)).toString(16)}) → cilium_net ingress → xfrm`,
       table: 'ip xfrm state / ip xfrm policy',
       match: `ESP ${esp.src} → ${esp.dst}, SPI 3 (the key ID)`,
       headers: stack,
-      explanation: `With IPsec the BPF datapath marks the packet for encryption and the kernel's XFRM layer wraps it in ESP (tunnel mode) ${esp.what}; the SPI is the key ID of the cilium-ipsec-keys secret (3 in Cilium's example). ${ENCAPS.ipsec.anatomy}. ${
+      explanation: `With IPsec in Cilium 1.18 the encryption decision is taken on the way out of the node: cil_to_netdev (bpf_host.c) at ${eni ? 'eth1' : 'eth0'}'s tc egress sees the ${native ? 'pod packet' : `VXLAN packet (cil_to_overlay left the overlay mark 0x0400 with the source identity on it)`}, sets the skb mark to the SPI in bits 12–15 over MARK_MAGIC_ENCRYPT 0x0E00 (0x3E00 for SPI 3) plus the destination node's ID in the upper 16 bits, and redirects it to the ingress of cilium_net (bpf/lib/encrypt.h ipsec_maybe_redirect_to_encrypt, set_ipsec_encrypt). There the kernel's XFRM policy that matches that mark wraps it in ESP (tunnel mode) ${esp.what}, and the ESP packet is routed out again. The SPI is the key ID of the cilium-ipsec-keys secret (3 in Cilium's example). ${ENCAPS.ipsec.anatomy}. ${
         native
           ? ''
           : `Since Cilium 1.18 ESP wraps the whole VXLAN packet ("VXLAN-in-ESP", PR #37723), so the VNI with the source identity is encrypted too; before 1.18 ESP ran between the cilium_host addresses inside the tunnel. `
@@ -331,6 +354,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'encapsulation',
       node: from.name,
+      place: place.layer(from.name, 'wireguard', 'device'),
       where: 'cilium_wg0',
       table: 'wg show cilium_wg0 (peers)',
       match: `peer ${to.name}: endpoint ${to.internalIP}:51871, allowed ips ${to.podCIDR.text}, ${to.internalIP}/32`,
@@ -348,6 +372,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'ingress-hook',
       node: to.name,
+      place: place.layer(to.name, 'eth0', 'tc'),
       where: `${nic} tc ingress: cil_from_netdev`,
       table: '',
       match:
@@ -367,6 +392,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'ingress-hook',
       node: to.name,
+      place: place.layer(to.name, 'wireguard', 'device'),
       where: 'cilium_wg0 (decryption) → tc ingress: cil_from_wireguard',
       table: native ? 'cilium_ipcache_v2' : 'wg show cilium_wg0 (peers)',
       match: native
@@ -386,6 +412,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'ingress-hook',
       node: to.name,
+      place: place.layer(to.name, 'xfrm', 'device'),
       where: 'xfrm (kernel IPsec decryption)',
       table: 'ip xfrm state',
       match: `ESP ${esp.src} → ${esp.dst}, SPI 3`,
@@ -399,6 +426,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'ingress-hook',
       node: to.name,
+      place: place.layer(to.name, 'tunnel', 'tc'),
       where: `${ENCAPS[kind].device} tc ingress: cil_from_overlay`,
       table: 'tunnel key (bpf_skb_get_tunnel_key)',
       match: `VNI ${srcId} → source identity ${srcId}`,
@@ -409,6 +437,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
     log.add({
       stage: 'ingress-hook',
       node: to.name,
+      place: place.layer(to.name, 'eth0', 'tc'),
       where: `${nic} tc ingress: cil_from_netdev`,
       table: 'cilium_ipcache_v2',
       match: `${t.src} → identity ${srcId}`,
@@ -459,6 +488,7 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
   ctx.log.add({
     stage: 'egress-hook',
     node: node.name,
+    place: place.layer(node.name, 'eth0', 'netfilter'),
     where: 'filter FORWARD → CILIUM_FORWARD',
     table: 'CILIUM_FORWARD',
     match:
@@ -472,6 +502,7 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
   ctx.log.add({
     stage: 'egress-hook',
     node: node.name,
+    place: place.layer(node.name, 'eth0', 'netfilter'),
     where: 'nat POSTROUTING → CILIUM_POST_nat',
     table: 'CILIUM_POST_nat',
     match: ctx.config.bpfMasquerade
@@ -493,6 +524,7 @@ function legacyNetfilterIn(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
     ctx.log.add({
       stage: 'routing',
       node: node.name,
+      place: place.layer(node.name, 'cilium-host', 'route'),
       where: 'host stack: ip rule, then ip route → endpoint route',
       table: `ip rule / ip route (${node.name})`,
       match: `20: from all to ${t.dst} lookup main; ${t.dst} dev ${dev} scope link`,
@@ -511,6 +543,7 @@ function legacyNetfilterIn(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
   ctx.log.add({
     stage: 'routing',
     node: node.name,
+    place: place.layer(node.name, 'cilium-host', 'route'),
     where: 'host stack: ip route → cilium_host (tc egress: cil_from_host)',
     table: `ip route (${node.name})`,
     match: route.text,
@@ -560,6 +593,7 @@ function eniEgress(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
   ctx.log.add({
     stage: 'routing',
     node: node.name,
+    place: routedAt(ctx, node),
     where: bpfHost
       ? 'cil_from_container: bpf_fib_lookup (ip rules) → bpf_redirect_neigh'
       : 'cil_from_container → host stack (Hubble: to-stack): ip rule',
@@ -583,6 +617,7 @@ function eniWire(ctx: Ctx, from: ClusterNode, to: ClusterNode, headers: PacketHe
   ctx.log.add({
     stage: 'wire',
     node: `VPC router ${vpcRouterAddress(from)}`,
+    place: underlayPlace(ctx.cluster, from, to),
     where: `eth1 (${from.name}) → VPC router → eth1 (${to.name})`,
     table: 'VPC route table (local route)',
     match: `${outer.dst} is a secondary IP of ${to.name}'s ENI eth1 → delivered to that ENI`,
@@ -621,6 +656,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
   log.add({
     stage: 'routing',
     node: node.name,
+    place: routedAt(ctx, node),
     where: bpfHost
       ? 'cil_from_container: bpf_fib_lookup → bpf_redirect_neigh'
       : 'cil_from_container → host stack (Hubble: to-stack)',
@@ -639,6 +675,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
       log.add({
         stage: 'egress-hook',
         node: node.name,
+        place: place.layer(node.name, 'eth0', 'tc'),
         where: 'eth0 tc egress: cil_to_netdev (BPF masquerade)',
         table: 'cilium_snat_v4_external',
         match: `${t.src}:${t.sport} → ${node.internalIP}:${t.sport}`,
@@ -655,6 +692,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     log.add({
       stage: 'egress-hook',
       node: node.name,
+      place: place.layer(node.name, 'eth0', 'netfilter'),
       where: 'nat POSTROUTING → CILIUM_POST_nat',
       table: 'CILIUM_POST_nat',
       match:
@@ -671,6 +709,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     log.add({
       stage: 'egress-hook',
       node: node.name,
+      place: place.layer(node.name, 'eth0', 'netfilter'),
       where: 'nat POSTROUTING → CILIUM_POST_nat',
       table: 'CILIUM_POST_nat',
       match: `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
@@ -684,6 +723,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     log.add({
       stage: 'delivered',
       node: toNode.name,
+      place: place.node(toNode.name),
       where: `eth0 → host network namespace of ${toNode.name}`,
       table: 'socket lookup',
       match: `${out.protocol} ${out.dst}:${out.dport}`,
@@ -696,6 +736,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
   log.add({
     stage: 'wire',
     node: node.name,
+    place: place.network(gatewayId(ctx.cluster, node, false)),
     where: `eth0 (${node.name}) → ${gw}`,
     table: `ip route (${node.name})`,
     match: route.text,
@@ -706,6 +747,7 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
   log.add({
     stage: 'delivered',
     node: OUTSIDE,
+    place: place.outside(),
     where: `${t.dst} (outside the cluster)`,
     table: '',
     match: '',
@@ -754,6 +796,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'wire',
       node: from,
+      place: target.kind === 'node' ? place.segment(nodeSubnet(target.node).text) : place.outside(),
       where: `${t.src} → eth0 (${cNode.name})`,
       table: '',
       match: '',
@@ -767,6 +810,7 @@ function walkReply(ctx: Ctx): void {
       log.add({
         stage: 'ingress-hook',
         node: cNode.name,
+        place: place.layer(cNode.name, 'eth0', 'netfilter'),
         where: 'eth0: netfilter PREROUTING (conntrack)',
         table: 'conntrack',
         match: `reply of ${describeTuple(forward)} [MASQUERADE]: destination ${cNode.internalIP} → ${client.ip}`,
@@ -785,6 +829,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'delivered',
       node: cNode.name,
+      place: place.pod(cNode.name, podKey(client)),
       where: `eth0 in ${podKey(client)} (hairpin)`,
       table: ctMap(t.protocol),
       match: 'reply of a hairpin connection',
@@ -797,6 +842,7 @@ function walkReply(ctx: Ctx): void {
   log.add({
     stage: 'egress-hook',
     node: sNode.name,
+    place: atLxc(sNode),
     where: `${lxc(server)} tc ingress: cil_from_container`,
     table: ctMap(t.protocol),
     match: `hit: CT_REPLY for ${describeTuple(forward)}`,
@@ -810,6 +856,7 @@ function walkReply(ctx: Ctx): void {
     log.add({
       stage: 'routing',
       node: sNode.name,
+      place: atLxc(sNode, 'route'),
       where: 'cil_from_container: local endpoint lookup',
       table: 'cilium_lxc',
       match: `${client.ip} → {lxc_id ${endpointOf(ctx, client).id}, ifindex of ${lxc(client)}}`,
@@ -836,6 +883,7 @@ function replyArrives(
   ctx.log.add({
     stage: 'ingress-policy',
     node: node.name,
+    place: atLxc(node),
     where: `tail call cilium_call_policy[${ep.id}] → cil_lxc_policy`,
     table: ctMap(t.protocol),
     match: 'hit: CT_REPLY, policy skipped',
@@ -849,6 +897,7 @@ function replyArrives(
     ctx.log.add({
       stage: 'service-lb',
       node: node.name,
+      place: atLxc(node),
       where: `${lxc(client)}: reverse NAT`,
       table: 'cilium_lb4_reverse_nat',
       match: `rev_nat_index ${serviceId(ctx.cluster, ctx.p.service!.service, ctx.p.service!.port)} → ${vip.dst}:${vip.dport}`,
@@ -869,6 +918,7 @@ function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = f
   ctx.log.add({
     stage: 'in-pod',
     node: node.name,
+    place: place.pod(node.name, podKey(pod)),
     where: `eth0 in ${podKey(pod)} (network namespace)`,
     table: `ip route (${podKey(pod)})`,
     match: `default via ${router} dev eth0 mtu ${ctx.mtu}`,
@@ -882,6 +932,8 @@ function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): FiveTuple 
   const hit = p.service!;
   const node = p.clientNode;
   const id = serviceId(ctx.cluster, hit.service, hit.port);
+  // Connect-time (socket) load balancing happens in the pod's own connect() call.
+  const at = how === 'socket' ? place.pod(node.name, podKey(p.client), 'socket') : atLxc(node);
   const where =
     how === 'socket'
       ? `${podKey(p.client)} socket: ${t.protocol === 'UDP' ? 'sendmsg()/connect()' : 'connect()'} → cgroup hook ${t.protocol === 'UDP' ? 'cil_sock4_sendmsg / cil_sock4_connect' : 'cil_sock4_connect'}`
@@ -891,6 +943,7 @@ function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): FiveTuple 
     log.drop(
       {
         node: node.name,
+        place: at,
         where,
         table: 'cilium_lb4_services_v2',
         match: `${key0} → {count 0, rev_nat_index ${id}}`,
@@ -908,6 +961,7 @@ function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): FiveTuple 
   log.add({
     stage: 'service-lb',
     node: node.name,
+    place: at,
     where,
     table: 'cilium_lb4_services_v2 → cilium_lb4_backends_v3',
     match: `${key0} → {count ${hit.backends.length}, rev_nat_index ${id}}; slot ${hit.chosen + 1} → backend_id ${bid}; backend ${bid} → ${backend.ip}:${backend.port}/${t.protocol}`,
@@ -940,6 +994,7 @@ function policyHop(
   ctx.log.add({
     stage: egress ? 'egress-policy' : 'ingress-policy',
     node: node.name,
+    place: atLxc(node),
     where: egress
       ? `${lxc(pod)}: cil_from_container → policy lookup (egress of endpoint ${side.endpoint.id})`
       : endpointRoutes(ctx)
@@ -969,6 +1024,7 @@ function policyDrop(
   ctx.log.drop(
     {
       node: node.name,
+      place: atLxc(node),
       where: hookWhere,
       table: side.endpoint.mapName,
       match: `Hubble: DROPPED (${code.replace(/ \(\d+\)$/, '')}), ${side.direction === 'egress' ? 'egress' : 'ingress'}`,
@@ -991,10 +1047,12 @@ function proxyHop(
   const stage = side.direction === 'ingress' ? 'ingress-policy' : 'egress-policy';
   const http = ctx.p.http;
   const where = `cilium-envoy: listener ${listener} (proxy port ${side.proxyPort})`;
+  const at = place.layer(node.name, 'proxy', 'proxy');
   if (!http) {
     ctx.log.add({
       stage,
       node: node.name,
+      place: at,
       where,
       table: `L7 policy of endpoint ${side.endpoint.id} (from ${side.endpoint.pod}'s policies)`,
       match: `redirect to proxy port ${side.proxyPort}`,
@@ -1009,6 +1067,7 @@ function proxyHop(
   ctx.log.add({
     stage,
     node: node.name,
+    place: at,
     where,
     table: `HTTP rules for endpoint ${side.endpoint.id} (${side.direction})`,
     match: proxyLine || `${http.method} ${http.path} → ${allowed ? 'allowed' : '403'}`,
@@ -1019,6 +1078,7 @@ function proxyHop(
     ctx.log.drop(
       {
         node: node.name,
+        place: at,
         where,
         table: `HTTP rules for endpoint ${side.endpoint.id}`,
         match: 'HTTP/1.1 403 Forbidden (body "Access denied")',
@@ -1045,6 +1105,7 @@ function deliver(ctx: Ctx, node: ClusterNode, pod: Pod, t: FiveTuple): void {
   ctx.log.add({
     stage: 'delivered',
     node: node.name,
+    place: place.pod(node.name, podKey(pod)),
     where: bpfHost
       ? `bpf_redirect_peer → eth0 in ${podKey(pod)}`
       : endpointRoutes(ctx)

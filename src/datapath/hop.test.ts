@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { costUpTo, isFinalStage, STAGES, type Hop } from './hop';
+import { place } from './place';
 
 const hop = (rules: number, lookups: number): Hop => ({
   stage: 'routing',
   node: 'node-1',
+  place: place.layer('node-1', 'eth0', 'device'),
   where: 'eth0',
   headers: [],
   cost: { rules, lookups },

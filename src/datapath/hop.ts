@@ -2,6 +2,7 @@
  * One step of a packet's walk through a node's datapath, the unit the machine steps through and the
  * visualizer draws. Pure data: serialisable, so it crosses the worker boundary and the URL.
  */
+import type { HopPlace } from './place';
 
 /** The lifecycle stages of a packet, in the order a packet that crosses nodes meets them. */
 export const STAGES = [
@@ -73,6 +74,11 @@ export interface HopRow {
 export interface Hop {
   readonly stage: Stage;
   readonly node: string;
+  /**
+   * Where the hop happens, as data: the drawn element, the elements passed on the way, the layer
+   * and hook. Set by the walks; the scene places the hop by it, never by `where`.
+   */
+  readonly place: HopPlace;
   /** The interface or hook, e.g. `cali1a2b3c4d5e6` or `lxc… tc ingress (cil_from_container)`. */
   readonly where: string;
   /** The table consulted: a routing table, an iptables chain, an eBPF map. */

@@ -5,11 +5,13 @@ import { cidrContains } from '../engine/cidr';
 import type { Protocol } from '../engine/model';
 import type { FiveTuple } from './flow';
 import type { Hop, HopCost, HopRow, PacketHeader, Stage } from './hop';
+import type { HopPlace } from './place';
 import type { Route } from './routes';
 
 export interface HopInput {
   readonly stage: Stage;
   readonly node: string;
+  readonly place: HopPlace;
   readonly where: string;
   readonly table: string;
   readonly match: string;
@@ -22,6 +24,7 @@ export interface HopInput {
 export const makeHop = (h: HopInput): Hop => ({
   stage: h.stage,
   node: h.node,
+  place: h.place,
   where: h.where,
   table: h.table,
   match: h.match,

@@ -12,6 +12,7 @@ import type { CalicoConfig, CiliumConfig, WalkConfig } from './config';
 import { reverseTuple } from './flow';
 import type { Hop } from './hop';
 import { l4Header, makeHop } from './hops';
+import { place } from './place';
 import { probeOf, resolvePacket, targetName, type PacketSpec, type ResolvedPacket } from './packet';
 
 export interface WalkResult {
@@ -70,6 +71,7 @@ export function walk(engine: Engine, config: WalkConfig, packet: PacketSpec): Wa
           makeHop({
             stage: 'dropped',
             node: server,
+            place: place.node(server),
             where: 'conntrack',
             table: 'conntrack',
             match: 'no entry: the request never got through',

@@ -7,9 +7,39 @@ import { torName } from './bgp';
 import { flowHash, type FiveTuple } from './flow';
 import type { PacketHeader } from './hop';
 import type { HopLog } from './hops';
-import { rackOf, sameSubnet, subnetGateway } from './topology';
+import { place, routerId, spineId, torId, type HopPlace } from './place';
+import { nodeSubnet, racks, rackOf, sameSubnet, subnetGateway } from './topology';
 
 export const OUTSIDE = 'outside the cluster';
+
+/**
+ * The element id of the gateway of `node`'s subnet, as the scene draws it: in the ToR fabric
+ * (`fabric`: ToR peering with BGP on) the ToR of the rack whose switch owns that address, otherwise
+ * `router <ip>`.
+ */
+export function gatewayId(cluster: Cluster, node: ClusterNode, fabric: boolean): string {
+  const ip = subnetGateway(cluster, node);
+  if (fabric) {
+    // bgp.ts gives each rack's ToR the gateway of the rack's first node; the scene keys its
+    // gateways by address, so the last rack with this address wins, as there.
+    const rack = racks(cluster)
+      .filter((r) => subnetGateway(cluster, r.nodes[0]!) === ip)
+      .pop();
+    if (rack) return torId(torName(rack.rack));
+  }
+  return routerId(ip);
+}
+
+/**
+ * Where a packet between two nodes is on the drawn underlay: their segment when they share a
+ * subnet, else the far subnet's router, having passed the near one (no ToR fabric).
+ */
+export function underlayPlace(cluster: Cluster, from: ClusterNode, to: ClusterNode): HopPlace {
+  if (sameSubnet(from, to)) return place.segment(nodeSubnet(from).text);
+  const a = routerId(subnetGateway(cluster, from));
+  const b = routerId(subnetGateway(cluster, to));
+  return a === b ? place.network(a) : place.network(b, [a]);
+}
 
 /** The tuple the fabric hashes: the outermost header's (no ports for IPIP or ESP). */
 export function outerTuple(headers: readonly PacketHeader[]): FiveTuple {
@@ -45,6 +75,7 @@ export function crossUnderlay(
     log.add({
       stage: 'wire',
       node: from.name,
+      place: underlayPlace(cluster, from, to),
       where: `eth0 (${from.name}) → eth0 (${to.name})`,
       table: `ip neigh (${from.name})`,
       match: `${to.internalIP} dev eth0 lladdr <${to.name} eth0 MAC> REACHABLE`,
@@ -59,6 +90,7 @@ export function crossUnderlay(
     log.add({
       stage: 'wire',
       node: `router ${gwFrom}`,
+      place: underlayPlace(cluster, from, to),
       where: `eth0 (${from.name}) → ${gwFrom} → ${gwTo} → eth0 (${to.name})`,
       table: `routing table of the underlay routers`,
       match: `${outer.dst} is in ${to.name}'s node subnet, which the underlay routes`,
@@ -73,6 +105,7 @@ export function crossUnderlay(
   log.add({
     stage: 'wire',
     node: torFrom,
+    place: place.network(torId(torFrom)),
     where: `${torFrom} (${gwFrom}) uplinks to spine-1 and spine-2`,
     table: `FIB of ${torFrom} (BGP, ECMP)`,
     match: `${outer.dst} via spine-1 or spine-2 (equal cost): 5-tuple hash → spine-${spine}`,
@@ -82,6 +115,7 @@ export function crossUnderlay(
   log.add({
     stage: 'wire',
     node: torTo,
+    place: place.network(torId(torTo), [spineId(`spine-${spine}`)]),
     where: `spine-${spine} → ${torTo} (${gwTo}) → eth0 (${to.name})`,
     table: `FIB of ${torTo}`,
     match: `${outer.dst} via ${to.internalIP} (learned over iBGP from ${to.name})`,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { Hop, Stage } from '../datapath/hop';
+import { place } from '../datapath/place';
 import { packetMachine } from './packetMachine';
 import { positionAt, stageAt } from './stage';
 
 const hop = (stage: Stage): Hop => ({
   stage,
   node: 'node-1',
+  place: place.node('node-1'),
   where: stage,
   headers: [],
   cost: { rules: 0, lookups: 0 },

@@ -35,6 +35,7 @@ const ipip: PacketHeader = {
 const hop = (over: Partial<Hop> & Pick<Hop, 'where'>): Hop => ({
   stage: 'routing',
   node: 'node-1',
+  place: { id: over.where, via: [], node: 'node-1', hook: 'host' },
   headers: [tcp],
   cost: { rules: 0, lookups: 0 },
   explanation: '',
