@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CALICO_OPTIONS, CILIUM_OPTIONS, optionsOf } from '../datapath/options';
 import { cilium } from '../test/scenarios';
 import { CliError, type Io } from './io';
 import { main } from './run';
@@ -284,12 +285,63 @@ describe('cli walk', () => {
 describe('cli walk: Cilium BPF masquerade and AWS ENI routing', () => {
   const base = ['f.yaml', '--cni', 'cilium', '--from', 'a/b', '--to', 'c/d', '--port', '80'];
   it('the CLI takes --cilium-routing eni and --bpf-masquerade, and refuses it for Calico', () => {
-    const { config } = parseWalkArgs([...base, '--cilium-routing', 'eni', '--bpf-masquerade']);
+    const { config } = parseWalkArgs([
+      ...base,
+      '--cilium-routing',
+      'eni',
+      '--kube-proxy-replacement',
+      '--bpf-masquerade',
+    ]);
     expect(config).toEqual(
-      cilium({ routing: 'eni', bpfMasquerade: true, kubeProxyReplacement: false }),
+      cilium({ routing: 'eni', bpfMasquerade: true, kubeProxyReplacement: true }),
     );
     expect(() =>
       parseWalkArgs([...base.slice(0, 2), 'calico', ...base.slice(3), '--bpf-masquerade']),
     ).toThrow(/--bpf-masquerade applies to --cni cilium only/);
+  });
+
+  it('refuses --bpf-masquerade without --kube-proxy-replacement, as the agent does', () => {
+    expect(() => parseWalkArgs([...base, '--bpf-masquerade'])).toThrow(
+      /--bpf-masquerade: needs kube-proxy replacement: .*"BPF masquerade requires NodePort"/,
+    );
+  });
+});
+
+describe('cli walk: flags from the CNI options registry', () => {
+  const base = ['f.yaml', '--from', 'a/b', '--to', 'c/d', '--port', '80'];
+
+  it('--help lists every option of both tables with its values and help', () => {
+    const r = run(['walk', '--help']);
+    expect(r.code).toBe(0);
+    for (const table of [CALICO_OPTIONS, CILIUM_OPTIONS]) {
+      for (const o of optionsOf(table)) {
+        expect(r.out).toContain(`--${o.flag}`);
+        expect(r.out).toContain(o.help);
+        if (o.cli === 'value')
+          for (const v of o.values)
+            expect(r.out).toMatch(new RegExp(`--${o.flag} [a-z|-]*\\b${v.token}\\b`));
+      }
+    }
+  });
+
+  it('reads every value of every option into the config', () => {
+    for (const table of [CALICO_OPTIONS, CILIUM_OPTIONS]) {
+      for (const o of optionsOf(table)) {
+        for (const v of o.values) {
+          const args =
+            o.cli === 'switch'
+              ? v.value === o.values[1]!.value
+                ? [`--${o.flag}`]
+                : []
+              : [`--${o.flag}`, v.token];
+          // An option that needs another one gets it (BPF masquerade: kube-proxy replacement).
+          const extra =
+            table.cni === 'cilium' && o.key === 'bpfMasquerade' ? ['--kube-proxy-replacement'] : [];
+          const { config } = parseWalkArgs([...base, '--cni', table.cni, ...args, ...extra]);
+          const cniConfig = config.cni === 'calico' ? config.calico : config.cilium;
+          expect((cniConfig as unknown as Record<string, unknown>)[o.key]).toBe(v.value);
+        }
+      }
+    }
   });
 });

@@ -1,40 +1,74 @@
 /**
  * `cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N
- *  [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [--calico-dataplane iptables|ebpf]
- *  [--calico-peering full-mesh|route-reflector|tor] [--calico-encap none|ipip|vxlan|ipip-crosssubnet|
- *  vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native|eni] [--kube-proxy-replacement]
- *  [--bpf-masquerade]
- *  [--encryption none|wireguard|ipsec] [--json]`: the hops of one packet (issue 5).
+ *  [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [CNI options] [--json]`: the hops of one
+ *  packet (issue 5). The CNI options and their flags come from the options registry
+ *  (datapath/options.ts); `cli walk --help` lists them.
  */
-import { PROTOCOLS, type HttpRequest, type Protocol } from '../engine/model';
+import { PROTOCOLS, type Cni, type HttpRequest, type Protocol } from '../engine/model';
 import { createEngine } from '../engine/verdict';
+import type { WalkConfig } from '../datapath/config';
 import {
-  CALICO_DATAPLANES,
-  CALICO_ENCAPS,
-  CALICO_PEERINGS,
-  CILIUM_ENCRYPTIONS,
-  CILIUM_ROUTINGS,
-  DEFAULT_CALICO_CONFIG,
-  DEFAULT_CILIUM_CONFIG,
+  CNI_OPTIONS,
+  CNIS,
   describeWalkConfig,
-  type CalicoConfig,
-  type CiliumConfig,
-  type WalkConfig,
-} from '../datapath/config';
+  optionApplies,
+  optionsOf,
+  unusedReason,
+  valueByToken,
+  valueOf,
+  withValue,
+  type AnyOption,
+  type CniOptionTable,
+} from '../datapath/options';
 import { costUpTo, type PacketHeader } from '../datapath/hop';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { resultConfig, walk, type WalkResult } from '../datapath/walk';
 import { CliError, parseArgs, type Io } from './io';
 import { loadCluster } from './load';
 
+/** Every CNI option with the CNI it belongs to, in table order. */
+const CNI_FLAGS = CNIS.flatMap((cni) =>
+  optionsOf<unknown>(CNI_OPTIONS[cni] as CniOptionTable<unknown>).map((option) => ({
+    cni,
+    option,
+  })),
+);
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+
+/** `--flag` or `--flag a|b|c` (a flag two CNIs share lists the values of both). */
+function flagUsage(flag: string): string {
+  const rows = CNI_FLAGS.filter((r) => r.option.flag === flag);
+  if (rows[0]!.option.cli === 'switch') return `--${flag}`;
+  return `--${flag} ${unique(rows.flatMap((r) => r.option.values.map((v) => v.token))).join('|')}`;
+}
+
+const OPTION_FLAGS = unique(CNI_FLAGS.map((r) => r.option.flag));
+
 export const WALK_USAGE =
   'usage: cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N ' +
-  '[--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [--calico-dataplane iptables|ebpf] ' +
-  '[--calico-peering full-mesh|route-reflector|tor] ' +
-  '[--calico-encap none|ipip|vxlan|ipip-crosssubnet|vxlan-crosssubnet] [--cilium-routing vxlan|geneve|native|eni] ' +
-  '[--kube-proxy-replacement] [--bpf-masquerade] [--encryption none|wireguard|ipsec] [--json]';
+  '[--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] ' +
+  OPTION_FLAGS.map((f) => `[${flagUsage(f)}]`).join(' ') +
+  ' [--json]';
 
-const FLAGS = ['json', 'reply', 'kube-proxy-replacement', 'bpf-masquerade'] as const;
+/** `cli walk --help`: the usage, then one line per CNI option flag with its help. */
+export const WALK_HELP = [
+  WALK_USAGE,
+  '',
+  'CNI options:',
+  ...OPTION_FLAGS.map((flag) => {
+    const rows = CNI_FLAGS.filter((r) => r.option.flag === flag);
+    const cnis = rows.map((r) => r.cni).join(', ');
+    return `  ${flagUsage(flag).padEnd(44)} (${cnis}) ${rows.map((r) => r.option.help).join('; ')}`;
+  }),
+].join('\n');
+
+const FLAGS = [
+  'json',
+  'reply',
+  ...OPTION_FLAGS.filter((f) =>
+    CNI_FLAGS.some((r) => r.option.flag === f && r.option.cli === 'switch'),
+  ),
+];
 const OPTIONS = [
   'cni',
   'from',
@@ -42,28 +76,60 @@ const OPTIONS = [
   'port',
   'protocol',
   'http',
-  'calico-dataplane',
-  'calico-peering',
-  'calico-encap',
-  'cilium-routing',
-  'encryption',
-] as const;
+  ...OPTION_FLAGS.filter((f) =>
+    CNI_FLAGS.some((r) => r.option.flag === f && r.option.cli === 'value'),
+  ),
+];
 
-const CALICO_ONLY = ['calico-dataplane', 'calico-peering', 'calico-encap'];
-const CILIUM_ONLY = ['cilium-routing'];
-
-function oneOf<T extends string>(
+/** The CNI's config from the command line, over its defaults; every problem is reported. */
+function readCniOptions<C>(
+  cni: Cni,
+  table: CniOptionTable<C>,
+  flags: Set<string>,
   options: Map<string, string>,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
   problems: string[],
-): T {
-  const value = options.get(name);
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  problems.push(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
-  return fallback;
+): C {
+  const own = optionsOf(table);
+  // Flags only the other CNI has.
+  for (const { cni: other, option } of CNI_FLAGS) {
+    if (other === cni || own.some((o) => o.flag === option.flag)) continue;
+    if (flags.has(option.flag) || options.has(option.flag))
+      problems.push(
+        `--${option.flag} applies to --cni ${other} only (${option.otherCni ?? option.help})`,
+      );
+  }
+  let config = table.defaults;
+  const given: AnyOption<C>[] = [];
+  for (const o of own) {
+    if (o.cli === 'switch') {
+      if (!flags.has(o.flag)) continue;
+      config = withValue(config, o, o.values[1]!.value);
+    } else {
+      const text = options.get(o.flag);
+      if (text === undefined) continue;
+      const row = valueByToken(o, text);
+      if (!row) {
+        problems.push(
+          `--${o.flag}: "${text}" is not one of ${o.values.map((v) => v.token).join(', ')} (${o.help})`,
+        );
+        continue;
+      }
+      config = withValue(config, o, row.value);
+    }
+    given.push(o);
+  }
+  // An option the walk would override (it has an inactive value) may not be asked for in vain.
+  for (const o of given) {
+    const unused = unusedReason(o, config);
+    if (
+      unused &&
+      o.inactive !== undefined &&
+      !optionApplies(o, config) &&
+      valueOf(o, config) !== o.inactive
+    )
+      problems.push(`--${o.flag}: ${unused.short}: ${unused.why}`);
+  }
+  return config;
 }
 
 /** Reads the walk configuration and the packet from the command line; all problems at once. */
@@ -98,63 +164,11 @@ export function parseWalkArgs(args: readonly string[]): {
     else http = { method: m[1]!.toUpperCase(), path: m[2]! };
     if (protocol !== 'TCP') problems.push('--http needs --protocol TCP');
   }
-  const encryptionText = options.get('encryption');
   let config: WalkConfig | undefined;
-  if (cni === 'calico') {
-    for (const o of CILIUM_ONLY)
-      if (options.has(o)) problems.push(`--${o} applies to --cni cilium only`);
-    if (flags.has('kube-proxy-replacement'))
-      problems.push(
-        '--kube-proxy-replacement applies to --cni cilium only (Calico’s eBPF dataplane replaces kube-proxy by itself: --calico-dataplane ebpf)',
-      );
-    if (flags.has('bpf-masquerade'))
-      problems.push('--bpf-masquerade applies to --cni cilium only (Cilium’s bpf.masquerade)');
-    if (encryptionText !== undefined && !['none', 'wireguard'].includes(encryptionText))
-      problems.push(
-        `--encryption: Calico encrypts with WireGuard only ("none" or "wireguard"), not "${encryptionText}"`,
-      );
-    const calico: CalicoConfig = {
-      dataplane: oneOf(
-        options,
-        'calico-dataplane',
-        CALICO_DATAPLANES,
-        DEFAULT_CALICO_CONFIG.dataplane,
-        problems,
-      ),
-      peering: oneOf(
-        options,
-        'calico-peering',
-        CALICO_PEERINGS,
-        DEFAULT_CALICO_CONFIG.peering,
-        problems,
-      ),
-      encap: oneOf(options, 'calico-encap', CALICO_ENCAPS, DEFAULT_CALICO_CONFIG.encap, problems),
-      wireguard: encryptionText === 'wireguard',
-    };
-    config = { cni: 'calico', calico };
-  } else if (cni === 'cilium') {
-    for (const o of CALICO_ONLY)
-      if (options.has(o)) problems.push(`--${o} applies to --cni calico only`);
-    const cilium: CiliumConfig = {
-      routing: oneOf(
-        options,
-        'cilium-routing',
-        CILIUM_ROUTINGS,
-        DEFAULT_CILIUM_CONFIG.routing,
-        problems,
-      ),
-      kubeProxyReplacement: flags.has('kube-proxy-replacement'),
-      bpfMasquerade: flags.has('bpf-masquerade'),
-      encryption: oneOf(
-        options,
-        'encryption',
-        CILIUM_ENCRYPTIONS,
-        DEFAULT_CILIUM_CONFIG.encryption,
-        problems,
-      ),
-    };
-    config = { cni: 'cilium', cilium };
-  }
+  if (cni === 'calico')
+    config = { cni, calico: readCniOptions(cni, CNI_OPTIONS.calico, flags, options, problems) };
+  else if (cni === 'cilium')
+    config = { cni, cilium: readCniOptions(cni, CNI_OPTIONS.cilium, flags, options, problems) };
   if (problems.length > 0 || !config) throw new CliError([...problems, WALK_USAGE]);
   return {
     file: positional[0]!,
@@ -172,6 +186,10 @@ export function parseWalkArgs(args: readonly string[]): {
 }
 
 export function runWalk(args: readonly string[], io: Io): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(WALK_HELP);
+    return 0;
+  }
   const { file, config, packet, json } = parseWalkArgs(args);
   const { cluster } = loadCluster(file, io, { quietWarnings: json });
   let result: WalkResult;

@@ -54,6 +54,8 @@ export interface CniOption<C, K extends keyof C = keyof C> {
   readonly inactive?: C[K];
   /** The option's phrase in describeWalkConfig ('' for none). */
   readonly describe: (config: C) => string;
+  /** A hint when the flag is given for the other CNI (what that CNI does instead). */
+  readonly otherCni?: string;
 }
 
 /** The table's rows: one CniOption per field, with the field's own value type. */
@@ -91,7 +93,7 @@ export const PEERING_UNUSED_IN_VXLAN: Unused = {
  */
 export const MASQUERADE_NEEDS_KPR: Unused = {
   short: 'needs kube-proxy replacement',
-  why: 'BPF masquerade depends on BPF NodePort, which kube-proxy replacement turns on; without it the Cilium agent does not start ("BPF masquerade requires NodePort"), so masquerading stays in iptables. Your choice is kept for when kube-proxy replacement is on.',
+  why: 'BPF masquerade depends on BPF NodePort, which kube-proxy replacement turns on; without it the Cilium agent does not start ("BPF masquerade requires NodePort"), so masquerading stays in iptables.',
 };
 
 export const CALICO_OPTIONS: CniOptionTable<CalicoConfig> = {
@@ -199,6 +201,7 @@ export const CILIUM_OPTIONS: CniOptionTable<CiliumConfig> = {
       cli: 'switch',
       help: 'kubeProxyReplacement: Services in eBPF instead of kube-proxy’s iptables',
       values: onOff('off', 'on'),
+      otherCni: 'Calico’s eBPF dataplane replaces kube-proxy by itself: --calico-dataplane ebpf',
       describe: (c) => `kube-proxy replacement ${c.kubeProxyReplacement ? 'on' : 'off'}`,
     },
     {
@@ -260,6 +263,7 @@ export interface AnyOption<C> {
   readonly disabledReason?: (config: C) => Unused;
   readonly inactive?: unknown;
   readonly describe: (config: C) => string;
+  readonly otherCni?: string;
 }
 
 export const optionsOf = <C>(table: CniOptionTable<C>): readonly AnyOption<C>[] =>
@@ -397,3 +401,12 @@ export function decodeOptions<C>(table: CniOptionTable<C>, text: string, problem
   }
   return config;
 }
+
+/**
+ * The configuration in one line, from the table: "Cilium native routing, kube-proxy replacement on,
+ * BPF masquerade on, host routing BPF, encryption none".
+ */
+export const describeWalkConfig = (config: WalkConfig): string =>
+  config.cni === 'calico'
+    ? describeOptions(CALICO_OPTIONS, config.calico)
+    : describeOptions(CILIUM_OPTIONS, config.cilium);
