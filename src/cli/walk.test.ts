@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALICO_OPTIONS, CILIUM_OPTIONS, optionsOf } from '../datapath/options';
+import { cniOptions, CNIS } from '../datapath/options';
 import { cilium } from '../test/scenarios';
 import { CliError, type Io } from './io';
 import { main } from './run';
@@ -313,8 +313,8 @@ describe('cli walk: flags from the CNI options registry', () => {
   it('--help lists every option of both tables with its values and help', () => {
     const r = run(['walk', '--help']);
     expect(r.code).toBe(0);
-    for (const table of [CALICO_OPTIONS, CILIUM_OPTIONS]) {
-      for (const o of optionsOf(table)) {
+    for (const cni of CNIS) {
+      for (const o of cniOptions(cni)) {
         expect(r.out).toContain(`--${o.flag}`);
         expect(r.out).toContain(o.help);
         if (o.cli === 'value')
@@ -325,8 +325,8 @@ describe('cli walk: flags from the CNI options registry', () => {
   });
 
   it('reads every value of every option into the config', () => {
-    for (const table of [CALICO_OPTIONS, CILIUM_OPTIONS]) {
-      for (const o of optionsOf(table)) {
+    for (const cni of CNIS) {
+      for (const o of cniOptions(cni)) {
         for (const v of o.values) {
           const args =
             o.cli === 'switch'
@@ -336,8 +336,8 @@ describe('cli walk: flags from the CNI options registry', () => {
               : [`--${o.flag}`, v.token];
           // An option that needs another one gets it (BPF masquerade: kube-proxy replacement).
           const extra =
-            table.cni === 'cilium' && o.key === 'bpfMasquerade' ? ['--kube-proxy-replacement'] : [];
-          const { config } = parseWalkArgs([...base, '--cni', table.cni, ...args, ...extra]);
+            cni === 'cilium' && o.key === 'bpfMasquerade' ? ['--kube-proxy-replacement'] : [];
+          const { config } = parseWalkArgs([...base, '--cni', cni, ...args, ...extra]);
           const cniConfig = config.cni === 'calico' ? config.calico : config.cilium;
           expect((cniConfig as unknown as Record<string, unknown>)[o.key]).toBe(v.value);
         }

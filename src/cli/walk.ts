@@ -10,6 +10,7 @@ import type { WalkConfig } from '../datapath/config';
 import {
   CNI_OPTIONS,
   CNIS,
+  cniOptions,
   describeWalkConfig,
   optionApplies,
   optionsOf,
@@ -28,7 +29,7 @@ import { loadCluster } from './load';
 
 /** Every CNI option with the CNI it belongs to, in table order. */
 const CNI_FLAGS = CNIS.flatMap((cni) =>
-  optionsOf<unknown>(CNI_OPTIONS[cni] as CniOptionTable<unknown>).map((option) => ({
+  cniOptions(cni).map((option) => ({
     cni,
     option,
   })),

@@ -269,6 +269,10 @@ export interface AnyOption<C> {
 export const optionsOf = <C>(table: CniOptionTable<C>): readonly AnyOption<C>[] =>
   table.options as unknown as readonly AnyOption<C>[];
 
+/** A CNI's rows, for code that reads any CNI's options alike (CLI, lesson parser, tests). */
+export const cniOptions = (cni: Cni): readonly AnyOption<unknown>[] =>
+  optionsOf(CNI_OPTIONS[cni] as unknown as CniOptionTable<unknown>);
+
 export const optionApplies = <C>(option: AnyOption<C>, config: C): boolean =>
   option.applies?.(config) ?? true;
 
@@ -368,6 +372,7 @@ export function sampleConfigs<C>(table: CniOptionTable<C>, all: readonly C[], n:
   const stride = all.length / Math.max(1, n - picked.size);
   for (let x = 0; picked.size < Math.min(n, all.length) && x < all.length; x += stride)
     picked.add(Math.floor(x));
+  for (let i = 0; picked.size < Math.min(n, all.length); i++) picked.add(i);
   return [...picked].sort((a, b) => a - b).map((i) => all[i]!);
 }
 

@@ -11,6 +11,7 @@ import { walkCilium } from './ciliumWalk';
 import type { CalicoConfig, CiliumConfig, WalkConfig } from './config';
 import { reverseTuple } from './flow';
 import type { Hop } from './hop';
+import { effectiveWalkConfig } from './options';
 import { l4Header, makeHop } from './hops';
 import { place } from './place';
 import { probeOf, resolvePacket, targetName, type PacketSpec, type ResolvedPacket } from './packet';
@@ -50,7 +51,10 @@ function title(p: ResolvedPacket, spec: PacketSpec): string {
 }
 
 /** Throws WalkInputError when the packet does not make sense for the cluster. */
-export function walk(engine: Engine, config: WalkConfig, packet: PacketSpec): WalkResult {
+export function walk(engine: Engine, chosen: WalkConfig, packet: PacketSpec): WalkResult {
+  // An option that cannot take effect in this configuration walks as the CNI would run it (e.g.
+  // BPF masquerade without kube-proxy replacement: the options registry's `inactive` value).
+  const config = effectiveWalkConfig(chosen);
   const p = resolvePacket(engine.cluster, packet);
   const cni = config.cni;
   const cniConfig = config.cni === 'calico' ? config.calico : config.cilium;

@@ -2,13 +2,7 @@
  * Parses and validates one lesson folder (its files given as text), reporting every problem with
  * file:line:column. Pure: the CLI reads the files, the app bundles them, tests pass them in.
  */
-import {
-  CALICO_DATAPLANES,
-  CALICO_ENCAPS,
-  CALICO_PEERINGS,
-  CILIUM_ENCRYPTIONS,
-  CILIUM_ROUTINGS,
-} from '../datapath/config';
+import { cniOptions, CNIS, type AnyOption } from '../datapath/options';
 import { STAGES, type Stage } from '../datapath/hop';
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
@@ -213,23 +207,18 @@ function readView(
     r.error(`${path}.scenario`, `the lesson has no file ${scenario.slice(2)}`);
   }
   const view: Record<string, unknown> = { scenario };
-  if (r.map(`${path}.calico`)) {
-    r.keys(`${path}.calico`, ['dataplane', 'peering', 'encap', 'wireguard']);
-    view.calico = clean({
-      dataplane: r.oneOf(`${path}.calico.dataplane`, CALICO_DATAPLANES),
-      peering: r.oneOf(`${path}.calico.peering`, CALICO_PEERINGS),
-      encap: r.oneOf(`${path}.calico.encap`, CALICO_ENCAPS),
-      wireguard: r.bool(`${path}.calico.wireguard`),
-    });
-  }
-  if (r.map(`${path}.cilium`)) {
-    r.keys(`${path}.cilium`, ['routing', 'kubeProxyReplacement', 'bpfMasquerade', 'encryption']);
-    view.cilium = clean({
-      routing: r.oneOf(`${path}.cilium.routing`, CILIUM_ROUTINGS),
-      kubeProxyReplacement: r.bool(`${path}.cilium.kubeProxyReplacement`),
-      bpfMasquerade: r.bool(`${path}.cilium.bpfMasquerade`),
-      encryption: r.oneOf(`${path}.cilium.encryption`, CILIUM_ENCRYPTIONS),
-    });
+  // The modes: each CNI's keys and values come from the options registry (datapath/options.ts).
+  for (const cni of CNIS) {
+    const p = `${path}.${cni}`;
+    if (!r.map(p)) continue;
+    const options = cniOptions(cni);
+    r.keys(
+      p,
+      options.map((o) => o.key),
+    );
+    view[cni] = clean(
+      Object.fromEntries(options.map((o) => [o.key, readOption(r, `${p}.${o.key}`, o)])),
+    );
   }
   if (r.map(`${path}.packet`)) {
     const p = `${path}.packet`;
@@ -271,6 +260,15 @@ function readView(
   const highlight = r.strings(`${path}.highlight`);
   if (highlight) view.highlight = highlight;
   return clean(view) as unknown as StepView;
+}
+
+/** One mode option: a boolean, or one of the option's values. */
+function readOption(r: Reader, path: string, option: AnyOption<unknown>): unknown {
+  if (option.values.every((v) => typeof v.value === 'boolean')) return r.bool(path);
+  return r.oneOf(
+    path,
+    option.values.map((v) => String(v.value)),
+  );
 }
 
 function readClaims(r: Reader, path: string): StepClaims | undefined {

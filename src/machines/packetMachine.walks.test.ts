@@ -5,44 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import {
-  CALICO_DATAPLANES,
-  CALICO_ENCAPS,
-  CALICO_PEERINGS,
-  CILIUM_ROUTINGS,
-  DEFAULT_CALICO_CONFIG,
-  DEFAULT_CILIUM_CONFIG,
-  type WalkConfig,
-} from '../datapath/config';
+import type { WalkConfig } from '../datapath/config';
 import { walk } from '../datapath/walk';
 import { podKey } from '../engine/cluster';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
 import { packetMachine } from './packetMachine';
 import { positionAt } from './stage';
+import { sampledConfigs } from '../test/scenarios';
 
 const SCENARIOS = ['two-node-basic', 'seed-policies', 'multi-rack'];
 
-const CONFIGS: WalkConfig[] = [
-  ...CALICO_DATAPLANES.flatMap((dataplane) =>
-    CALICO_ENCAPS.map((encap) => ({
-      cni: 'calico' as const,
-      calico: { ...DEFAULT_CALICO_CONFIG, dataplane, encap },
-    })),
-  ),
-  ...CALICO_PEERINGS.map((peering) => ({
-    cni: 'calico' as const,
-    calico: { ...DEFAULT_CALICO_CONFIG, peering, encap: 'none' as const },
-  })),
-  ...CILIUM_ROUTINGS.flatMap((routing) =>
-    [false, true].flatMap((kubeProxyReplacement) =>
-      [false, true].map((bpfMasquerade) => ({
-        cni: 'cilium' as const,
-        cilium: { ...DEFAULT_CILIUM_CONFIG, routing, kubeProxyReplacement, bpfMasquerade },
-      })),
-    ),
-  ),
-];
+// A deterministic sample of the options registry's configurations that shows every value of every
+// option (the whole product is walked in datapath/walk.test.ts).
+const CONFIGS: WalkConfig[] = sampledConfigs(15);
 
 describe.each(SCENARIOS)('packet machine over the walks of %s', { timeout: 30_000 }, (name) => {
   const text = readFileSync(`lessons/scenarios/${name}.yaml`, 'utf8');

@@ -12,6 +12,13 @@ import {
   type CiliumConfig,
   type WalkConfig,
 } from '../datapath/config';
+import {
+  allConfigs,
+  allWalkConfigs,
+  CALICO_OPTIONS,
+  CILIUM_OPTIONS,
+  sampleConfigs,
+} from '../datapath/options';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, type Engine } from '../engine/verdict';
 
@@ -42,3 +49,21 @@ export const cilium = (over: Partial<CiliumConfig> = {}): WalkConfig => ({
   cni: 'cilium',
   cilium: { ...DEFAULT_CILIUM_CONFIG, ...over },
 });
+
+/** Every distinct configuration of both CNIs, from the options registry (its cartesian product). */
+export const everyConfig = (): WalkConfig[] => allWalkConfigs();
+
+/**
+ * About `perCni` configurations of each CNI, the same every run, that still show every value of
+ * every option: for tests that cannot afford the whole product.
+ */
+export const sampledConfigs = (perCni: number): WalkConfig[] => [
+  ...sampleConfigs(CALICO_OPTIONS, allConfigs(CALICO_OPTIONS), perCni).map((c) => ({
+    cni: 'calico' as const,
+    calico: c,
+  })),
+  ...sampleConfigs(CILIUM_OPTIONS, allConfigs(CILIUM_OPTIONS), perCni).map((c) => ({
+    cni: 'cilium' as const,
+    cilium: c,
+  })),
+];
