@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRef } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CALICO_CONFIG, type WalkConfig } from '../datapath/config';
-import { buildScene, hopAnchor } from '../datapath/scene';
+import { buildScene, placeHop } from '../datapath/scene';
 import { walk } from '../datapath/walk';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
@@ -48,14 +48,19 @@ describe('TopologyView', () => {
     rerender(<TopologyView label="Calico topology" scene={scene} hops={[]} index={0} />);
     expect(screen.queryByText('No scenario loaded yet.')).toBeNull();
     const svg = screen.getByRole('img', { name: 'Calico topology' });
+    // No walk: the nodes are chips.
+    expect(svg.querySelectorAll('g.chip-node')).toHaveLength(scene.nodes.length);
+    rerender(<TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />);
+    // The walk's two nodes in full, with the pods on its path.
     expect([...svg.querySelectorAll('text.node-name')].map((t) => t.textContent)).toEqual([
       'node-1',
       'node-2',
     ]);
     const veths = [...svg.querySelectorAll('text.veth')].map((t) => t.textContent);
-    expect(veths).toHaveLength(cluster.pods.length);
+    expect(veths).toHaveLength(2);
     expect(veths.every((v) => /^cali[0-9a-f]{11}$/.test(v ?? ''))).toBe(true);
-    // No walk yet: no packet.
+    rerender(<TopologyView label="Calico topology" scene={scene} hops={[]} index={0} />);
+    // No walk: no packet.
     expect(svg.querySelector('g.packet')?.getAttribute('display')).toBe('none');
   });
 
@@ -65,15 +70,15 @@ describe('TopologyView', () => {
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
     );
     const svg = screen.getByRole('img', { name: 'Calico topology' });
-    expect(currentId(svg)).toBe(hopAnchor(scene, result.hops[0]!));
+    expect(currentId(svg)).toBe(placeHop(scene, result.hops[0]!).id);
     expect(currentId(svg)).toBe('pod:default/pod-a');
     const wire = result.hops.findIndex((h) => h.stage === 'wire');
     rerender(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={wire} />,
     );
-    expect(currentId(svg)).toBe(hopAnchor(scene, result.hops[wire]!));
+    expect(currentId(svg)).toBe(placeHop(scene, result.hops[wire]!).id);
     // IPIP on the wire: the marker wears the outer header.
-    expect(svg.querySelector('text.packet-label')?.textContent).toBe('IPIP');
+    expect(svg.querySelector('text.packet-label')?.textContent).toBe('packet in IPIP');
     const last = result.hops.length - 1;
     rerender(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={last} />,

@@ -1,14 +1,18 @@
 /**
  * A CNI panel's drawing: the cluster as the scene describes it, and the packet at hop `index` of
- * the walk. React owns the <svg>; the d3 topology (viz/topology.ts) owns the <g> it adds, and moves
- * the packet itself with requestAnimationFrame, so stepping never re-renders per frame.
+ * the walk. React owns the <svg> and the tool row above it; the d3 topology (viz/topology.ts) owns
+ * the <g> it adds, and moves the packet itself with requestAnimationFrame, so stepping never
+ * re-renders per frame. The SVG draws in CSS pixels (viewBox = measured size).
  */
-import { useEffect, useImperativeHandle, useRef, useState, type Ref, type RefObject } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Hop } from '../datapath/hop';
 import { placeHop, type Scene } from '../datapath/scene';
 import { hopDuration } from '../machines/timeline';
 import { usePlaybackPace } from '../store';
-import { createTopology, type Size, type Topology } from '../viz/topology';
+import { createTopology, type PlaceHop, type Size, type Topology } from '../viz/topology';
+import { useD3Behaviour } from './hooks/useD3Behaviour';
+import { useReducedMotion } from './hooks/useReducedMotion';
+import { useSize } from './hooks/useSize';
 import './TopologyView.css';
 
 export interface TopologyViewHandle {
@@ -24,6 +28,10 @@ export interface TopologyViewProps {
   /** The walk's drop reason, shown on the drop marker. */
   readonly dropReason?: string;
   readonly onSelectPod?: (podKey: string) => void;
+  /** Multiplies the drawing's fonts and sizes (presenter mode: 16/11). */
+  readonly fontScale?: number;
+  /** Where a hop is drawn (datapath's placeHop; later the walk's own `hop.place`). */
+  readonly place?: PlaceHop;
   readonly ref?: Ref<TopologyViewHandle>;
 }
 
@@ -37,42 +45,6 @@ export function moveDuration(speed = 1, playing = false): number {
   return Math.round(playing ? tick * 0.6 : Math.min(700, tick * 0.5));
 }
 
-function useReducedMotion(): boolean {
-  const query = '(prefers-reduced-motion: reduce)';
-  const [reduced, setReduced] = useState(
-    () =>
-      typeof window !== 'undefined' &&
-      typeof window.matchMedia === 'function' &&
-      window.matchMedia(query).matches,
-  );
-  useEffect(() => {
-    if (typeof window.matchMedia !== 'function') return;
-    const list = window.matchMedia(query);
-    const onChange = () => setReduced(list.matches);
-    list.addEventListener?.('change', onChange);
-    return () => list.removeEventListener?.('change', onChange);
-  }, []);
-  return reduced;
-}
-
-function useSize(ref: RefObject<HTMLElement | null>): Size {
-  const [size, setSize] = useState<Size>(DEFAULT_SIZE);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver !== 'function') return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (!entry) return;
-      const width = Math.round(entry.contentRect.width);
-      const height = Math.round(entry.contentRect.height);
-      if (width > 0 && height > 0)
-        setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [ref]);
-  return size;
-}
-
 export function TopologyView({
   label,
   scene,
@@ -80,14 +52,16 @@ export function TopologyView({
   index,
   dropReason,
   onSelectPod,
+  fontScale = 1,
+  place = placeHop,
   ref,
 }: TopologyViewProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
-  const topologyRef = useRef<Topology | null>(null);
   const selectRef = useRef(onSelectPod);
-  const size = useSize(boxRef);
+  const size = useSize(boxRef, DEFAULT_SIZE);
   const reducedMotion = useReducedMotion();
+  const [whole, setWhole] = useState(false);
   // The timeline's speed, so a faster clock moves the packet faster too.
   const { speed, playing } = usePlaybackPace();
 
@@ -95,22 +69,24 @@ export function TopologyView({
     selectRef.current = onSelectPod;
   }, [onSelectPod]);
 
+  const topologyRef = useD3Behaviour<SVGSVGElement, Topology>(
+    svgRef,
+    (svg) =>
+      createTopology({
+        svg,
+        placeHop: place,
+        onSelectPod: (key) => selectRef.current?.(key),
+      }),
+    [place],
+  );
+
   useEffect(() => {
-    const topology = createTopology({
-      svg: svgRef.current!,
-      placeHop,
-      onSelectPod: (key) => selectRef.current?.(key),
-    });
-    topologyRef.current = topology;
-    return () => {
-      topology.destroy();
-      topologyRef.current = null;
-    };
-  }, []);
+    topologyRef.current?.setView({ whole, fontScale });
+  }, [topologyRef, whole, fontScale, place]);
 
   useEffect(() => {
     topologyRef.current?.update(scene, size);
-  }, [scene, size]);
+  }, [topologyRef, scene, size, place]);
 
   useEffect(() => {
     topologyRef.current?.showPacket(hops, index, {
@@ -120,7 +96,7 @@ export function TopologyView({
     });
     // Only a new walk or step moves the packet; speed and playing only shape the next move.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [hops, index, scene, size, reducedMotion, dropReason]);
+  }, [hops, index, scene, size, reducedMotion, dropReason, place]);
 
   useImperativeHandle(
     ref,
@@ -128,22 +104,21 @@ export function TopologyView({
       zoomBy: (k) => topologyRef.current?.zoomBy(k),
       resetZoom: () => topologyRef.current?.resetZoom(),
     }),
-    [],
+    [topologyRef],
   );
 
   return (
-    <div className="topology-view" ref={boxRef} data-cni={scene?.cni}>
-      <svg
-        ref={svgRef}
-        role="img"
-        aria-label={label}
-        viewBox={`0 0 ${size.width} ${size.height}`}
-        preserveAspectRatio="xMidYMid meet"
-      />
-      {scene === null ? (
-        <p className="empty-state">No scenario loaded yet.</p>
-      ) : (
-        <div className="topology-zoom" role="group" aria-label={`${label} zoom`}>
+    <div className="topology-view" data-cni={scene?.cni}>
+      {scene !== null && (
+        <div className="topology-tools" role="group" aria-label={`${label} zoom`}>
+          <button
+            type="button"
+            aria-pressed={whole}
+            title="Draw every node and pod instead of the packet's path"
+            onClick={() => setWhole((w) => !w)}
+          >
+            Whole cluster
+          </button>
           <button
             type="button"
             aria-label={`Zoom in on the ${label}`}
@@ -167,6 +142,16 @@ export function TopologyView({
           </button>
         </div>
       )}
+      <div className="topology-canvas" ref={boxRef}>
+        <svg
+          ref={svgRef}
+          role="img"
+          aria-label={label}
+          viewBox={`0 0 ${size.width} ${size.height}`}
+          preserveAspectRatio="xMinYMin meet"
+        />
+        {scene === null && <p className="empty-state">No scenario loaded yet.</p>}
+      </div>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hop, PacketHeader } from '../datapath/hop';
 import type { Scene } from '../datapath/scene';
-import { layoutScene } from './layout';
+import { layoutPath, pathFocus } from './pathLayout';
 import { createTopology, fitText, outerLabel, podRangesText, type PlaceHop } from './topology';
 import { sceneIds, syntheticScene } from './testScene';
 
@@ -66,7 +66,15 @@ function setup(
   const byId = (id: string) =>
     [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;
   const markerAt = () => el.querySelector('g.packet')!.getAttribute('transform');
-  const layout = layoutScene(scene, SIZE);
+  // The layout the renderer uses once HOPS are shown: focused on their places.
+  const layout = layoutPath(
+    scene,
+    pathFocus(
+      scene,
+      HOPS.map((h) => h.where),
+    ),
+    SIZE,
+  );
   const at = (id: string) => `translate(${layout.anchors[id]!.x},${layout.anchors[id]!.y})`;
   return { el, topo, byId, markerAt, at, onSelectPod, scene };
 }
@@ -76,9 +84,18 @@ describe('createTopology', () => {
     const el = svg();
     const keep = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
     el.append(keep);
-    const topo = createTopology({ svg: el });
+    const topo = createTopology({ svg: el, placeHop });
     topo.update(syntheticScene({ nodes: 3, podsPerNode: 2, subnets: 1 }), SIZE);
-    expect(el.querySelectorAll('g.node')).toHaveLength(3);
+    // No walk yet: every node is a chip.
+    expect(el.querySelectorAll('g.chip-node')).toHaveLength(3);
+    expect(el.querySelectorAll('g.node')).toHaveLength(0);
+    topo.showPacket(HOPS, 0, { reducedMotion: true, durationMs: 0 });
+    // The walk touches node-1 and node-2: drawn in full; node-3 stays a chip.
+    expect([...el.querySelectorAll('g.node')].map((g) => g.getAttribute('data-id'))).toEqual([
+      'node:node-1',
+      'node:node-2',
+    ]);
+    expect(el.querySelectorAll('g.chip-node')).toHaveLength(1);
     topo.update(syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1 }), SIZE);
     expect(el.querySelectorAll('g.node')).toHaveLength(2);
     topo.update(null, SIZE);
@@ -96,8 +113,14 @@ describe('createTopology', () => {
       fabric: true,
       tunnel: true,
     });
-    const { byId } = setup(scene);
-    for (const id of sceneIds(scene)) expect(byId(id), id).not.toBeNull();
+    const el = svg();
+    const topo = createTopology({ svg: el, placeHop, view: { whole: true } });
+    topo.update(scene, SIZE);
+    const byId = (id: string) =>
+      [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;
+    // The whole cluster: every node, pod, veth, layer and network box.
+    for (const id of sceneIds(scene).filter((x) => !/^(segment|link|bgp):/.test(x)))
+      expect(byId(id), id).not.toBeNull();
     expect(byId('veth:ns/pod-1-1')?.textContent).toBe('cali00000000000');
     expect(byId('layer:node-1:tunnel')?.textContent).toContain('tunnel');
     expect(byId('tor:tor-rack-1')?.textContent).toContain('tor-rack-1');
@@ -106,10 +129,53 @@ describe('createTopology', () => {
     );
   });
 
-  it('reports a click on a pod', () => {
-    const { byId, onSelectPod } = setup();
-    byId('pod:ns/pod-2-1')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect(onSelectPod).toHaveBeenCalledWith('ns/pod-2-1');
+  it('reports a click on a pod, and Enter or Space on a focused one', () => {
+    const { topo, byId, onSelectPod } = setup();
+    topo.showPacket(HOPS, 0, { reducedMotion: true, durationMs: 0 });
+    const pod = byId('pod:ns/pod-1-1')!;
+    expect(pod.getAttribute('tabindex')).toBe('0');
+    expect(pod.getAttribute('role')).toBe('button');
+    expect(pod.getAttribute('aria-label')).toBe('ns/pod-1-1, 10.244.0.2');
+    pod.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(onSelectPod).toHaveBeenCalledWith('ns/pod-1-1');
+    pod.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    pod.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+    expect(onSelectPod).toHaveBeenCalledTimes(3);
+  });
+
+  it('collapses pods and nodes off the path into chips that expand on demand', () => {
+    const scene = syntheticScene({ nodes: 3, podsPerNode: 4, subnets: 1 });
+    const { el, topo, byId } = setup(scene);
+    topo.showPacket(HOPS, 0, { reducedMotion: true, durationMs: 0 });
+    // node-1 shows only its pod on the path, the other three as a chip.
+    expect(byId('pod:ns/pod-1-2')).toBeNull();
+    const pods = byId('chip:pods:node:node-1')!;
+    expect(pods.querySelector('text')!.textContent).toBe('+3 pods');
+    const chip = byId('chip:node:node-3')!;
+    expect(chip.querySelector('text')!.textContent).toBe('▸ node-3 · 4 pods');
+    expect(chip.getAttribute('aria-expanded')).toBe('false');
+    chip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(byId('node:node-3')).not.toBeNull();
+    expect(byId('pod:ns/pod-3-4')).not.toBeNull();
+    expect(byId('chip:node:node-3')!.getAttribute('aria-expanded')).toBe('true');
+    byId('chip:pods:node:node-1')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(byId('pod:ns/pod-1-2')).not.toBeNull();
+    // The packet stays where it was.
+    expect(el.querySelector('g.packet')!.getAttribute('display')).toBeNull();
+  });
+
+  it('draws the trail so far, the leg in use and the hop ahead', () => {
+    const { el, topo } = setup();
+    const opts = { reducedMotion: true, durationMs: 0 };
+    topo.showPacket(HOPS, 0, opts);
+    expect(el.querySelector('.path-trail')).toBeNull();
+    expect(el.querySelector('.path-current')).toBeNull();
+    expect(el.querySelector('.path-next')).not.toBeNull();
+    topo.showPacket(HOPS, 3, opts);
+    expect(el.querySelector('.path-trail')?.getAttribute('d')).toMatch(/^M/);
+    expect(el.querySelector('.path-current')?.getAttribute('d')).toMatch(/^M/);
+    topo.showPacket(HOPS, 4, opts);
+    expect(el.querySelector('.path-next')).toBeNull();
   });
 
   it('jumps the packet hop by hop with reduced motion, highlighting where it is', () => {
@@ -127,16 +193,16 @@ describe('createTopology', () => {
     // Encapsulated: a ring per outer header and the outer header named.
     expect(el.querySelector('g.packet')!.classList.contains('is-encapsulated')).toBe(true);
     expect(el.querySelectorAll('circle.packet-ring')).toHaveLength(1);
-    expect(el.querySelector('text.packet-label')?.textContent).toBe('IPIP');
+    expect(el.querySelector('text.packet-label')?.textContent).toBe('packet in IPIP');
 
     topo.showPacket(HOPS, 4, { ...opts, dropReason: 'cali-tw-x: end of tier default' });
     const drop = el.querySelector('g.drop-marker')!;
     expect(drop.getAttribute('display')).toBeNull();
     expect(drop.getAttribute('transform')).toBe(at('layer:node-2:iptables'));
     expect(drop.querySelector('title')?.textContent).toBe(
-      'Dropped at layer:node-2:iptables: cali-tw-x: end of tier default',
+      'dropped at layer:node-2:iptables: cali-tw-x: end of tier default',
     );
-    expect(drop.textContent).toContain('dropped');
+    expect(el.querySelector('text.drop-text')?.getAttribute('display')).toBeNull();
 
     topo.showPacket(HOPS, 3, opts);
     expect(drop.getAttribute('display')).toBe('none');
@@ -175,7 +241,14 @@ describe('createTopology', () => {
     const { el, topo, markerAt, at, scene } = setup();
     topo.showPacket(HOPS, 1, { reducedMotion: true, durationMs: 0 });
     topo.update(scene, { width: 900, height: 500 });
-    const layout = layoutScene(scene, { width: 900, height: 500 });
+    const layout = layoutPath(
+      scene,
+      pathFocus(
+        scene,
+        HOPS.map((h) => h.where),
+      ),
+      { width: 900, height: 500 },
+    );
     const p = layout.anchors['layer:node-1:routing']!;
     expect(markerAt()).toBe(`translate(${p.x},${p.y})`);
     expect(at('layer:node-1:routing')).toBeTruthy();
@@ -196,10 +269,11 @@ describe('createTopology', () => {
 describe('pod ranges in the node box', () => {
   it('draws each node’s ranges as its CNI names them, with the explanation as a tooltip', () => {
     for (const cni of ['calico', 'cilium'] as const) {
-      const { el } = setup(syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1, cni }));
-      const texts = [...el.querySelectorAll('g.node-pod-ranges')].map((g) => [
-        g.querySelector('text.node-cidr')!.textContent,
-        g.querySelector('title')!.textContent,
+      const { el, topo } = setup(syntheticScene({ nodes: 2, podsPerNode: 1, subnets: 1, cni }));
+      topo.showPacket(HOPS, 0, { reducedMotion: true, durationMs: 0 });
+      const texts = [...el.querySelectorAll('text.node-cidr')].map((t) => [
+        t.textContent,
+        t.parentElement!.querySelector('title')!.textContent,
       ]);
       expect(texts).toEqual(
         cni === 'calico'
@@ -246,7 +320,8 @@ describe('scene note', () => {
 describe('labels', () => {
   it('shortens what does not fit and names the outer headers', () => {
     expect(fitText('frontend', 100, 10)).toBe('frontend');
-    expect(fitText('a-very-long-pod-name-indeed', 60, 10)).toBe('a-very-lo…');
+    // Cut at a word boundary, never mid-word.
+    expect(fitText('a-very-long-pod-name-indeed', 60, 10)).toBe('a-very…');
     expect(outerLabel([tcp])).toBe('');
     expect(
       outerLabel([
