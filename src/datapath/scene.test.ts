@@ -10,8 +10,8 @@ import {
 } from './config';
 import type { Hop } from './hop';
 import type { PacketSpec } from './packet';
-import { buildScene, hopAnchor, placeHop, sceneElementIds, type Scene } from './scene';
-import type { Engine } from '../engine/verdict';
+import { place } from './place';
+import { buildScene, placeHop, sceneElementIds, type Scene } from './scene';
 import { walk } from './walk';
 import { calicoRoutes } from './routes';
 import { cidr, cidrContains } from '../engine/cidr';
@@ -37,16 +37,6 @@ const CONFIGS: WalkConfig[] = [
     ),
   ),
 ];
-
-const layerKind = (scene: Scene, id: string) =>
-  scene.nodes.flatMap((n) => n.layers).find((l) => l.id === id)?.kind;
-const isNetwork = (scene: Scene, id: string) =>
-  id === scene.outside.id ||
-  scene.segments.some((s) => s.id === id) ||
-  scene.gateways.some((g) => g.id === id);
-
-/** Hops whose place is the host itself rather than one of its layers. */
-const HOST_ITSELF = /host network namespace|^conntrack$|^OUTPUT$/;
 
 describe('buildScene', () => {
   it('draws each node with its address, pod CIDR and pods, with the veth names of the walks', () => {
@@ -232,83 +222,32 @@ describe('buildScene', () => {
   });
 });
 
-describe('hopAnchor', () => {
-  /**
-   * From the first pod: to a pod on its node, on another node of its subnet, in another subnet;
-   * back; to the outside, to a node, to each Service, and an HTTP request. Every mode, both ways.
-   */
-  function packets(engine: Engine): PacketSpec[] {
-    const { cluster } = engine;
-    const key = (p: (typeof cluster.pods)[number]) => `${p.namespace}/${p.name}`;
-    const first = cluster.pods[0]!;
-    const home = cluster.nodes.find((n) => n.name === first.nodeName)!;
-    const subnet = (ip: string) => ip.split('.').slice(0, 3).join('.');
-    const nodeIp = (p: (typeof cluster.pods)[number]) =>
-      cluster.nodes.find((n) => n.name === p.nodeName)!.internalIP;
-    const others = cluster.pods.filter((p) => p !== first);
-    const picks = [
-      others.find((p) => p.nodeName === first.nodeName),
-      others.find(
-        (p) => p.nodeName !== first.nodeName && subnet(nodeIp(p)) === subnet(home.internalIP),
-      ),
-      others.find((p) => subnet(nodeIp(p)) !== subnet(home.internalIP)),
-    ].filter((p) => p !== undefined);
-    const out: PacketSpec[] = [];
-    const tcp = (from: string, to: string, port: number, extra: Partial<PacketSpec> = {}) =>
-      out.push({ from, to, port, protocol: 'TCP', ...extra });
-    for (const p of picks) tcp(key(first), key(p), 80);
-    tcp(key(cluster.pods[cluster.pods.length - 1]!), key(first), 80);
-    tcp(key(first), 'ip:203.0.113.7', 443);
-    for (const n of cluster.nodes.slice(0, 2)) tcp(key(first), `ip:${n.internalIP}`, 10250);
-    for (const s of cluster.services)
-      tcp(key(first), `svc:${s.namespace}/${s.name}`, s.ports[0]!.port);
-    if (cluster.pods.some((p) => key(p) === 'shop/api'))
-      for (const p of cluster.pods)
-        tcp(key(p), 'shop/api', 8080, { http: { method: 'GET', path: '/api/v1/items' } });
-    return out;
-  }
+describe('placeHop', () => {
+  // Every hop of every walk in every mode: place.test.ts.
+  const anchor = (scene: Scene, hop: Hop) => placeHop(scene, hop).id;
 
-  it.each(FILES)(
-    'anchors every hop of every walk of %s to an element that exists',
-    (file) => {
-      const engine = engineFor(file);
-      const specs = packets(engine);
-      let walked = 0;
-      for (const config of CONFIGS) {
-        const scene = buildScene(engine.cluster, config);
-        const ids = sceneElementIds(scene);
-        const veths = new Set(scene.nodes.flatMap((n) => n.pods.map((p) => p.veth)));
-        const check = (hop: Hop) => {
-          const place = placeHop(scene, hop);
-          const context = `${file} ${scene.title}: ${hop.stage} on ${hop.node} at "${hop.where}" → ${place.id}`;
-          expect(ids.has(place.id), context).toBe(true);
-          for (const v of place.via) expect(ids.has(v), context).toBe(true);
-          expect(hopAnchor(scene, hop)).toBe(place.id);
-          // The veths the hops name are the ones drawn.
-          for (const name of hop.where.match(/\b(?:cali[0-9a-f]{11}|lxc[0-9a-f]{12})\b/g) ?? [])
-            expect(veths.has(name), context).toBe(true);
-          // Falling back to the node box is only for hops on the host itself.
-          if (place.id.startsWith('node:')) expect(hop.where, context).toMatch(HOST_ITSELF);
-          if (hop.stage === 'in-pod' && !HOST_ITSELF.test(hop.where))
-            expect(place.id, context).toMatch(/^pod:/);
-          if (hop.stage === 'delivered' && hop.where.includes('eth0 in '))
-            expect(place.id, context).toMatch(/^pod:/);
-          if (hop.stage === 'encapsulation')
-            expect(['tunnel', 'wireguard', 'xfrm'], context).toContain(layerKind(scene, place.id));
-          if (hop.stage === 'wire') expect(isNetwork(scene, place.id), context).toBe(true);
-          if (hop.stage === 'routing') expect(layerKind(scene, place.id), context).toBeDefined();
-        };
-        for (const spec of specs) {
-          for (const reply of [false, true]) {
-            walk(engine, config, { ...spec, reply }).hops.forEach(check);
-            walked++;
-          }
-        }
-      }
-      expect(walked).toBeGreaterThan(CONFIGS.length * 10);
-    },
-    60_000,
-  );
+  it('returns the walk’s place, and falls back to the node, then the outside, for what is not drawn', () => {
+    const engine = engineFor('two-node-basic.yaml');
+    const config = calico();
+    const scene = buildScene(engine.cluster, config);
+    const r = walk(engine, config, {
+      from: 'default/pod-a',
+      to: 'default/pod-c',
+      port: 80,
+      protocol: 'TCP',
+    });
+    const hop = r.hops[0]!;
+    expect(placeHop(scene, hop)).toEqual(hop.place);
+    // The eBPF layer is not drawn in the iptables dataplane: the node box instead.
+    const tc = { ...hop, place: place.layer('node-1', 'tc-ebpf', 'tc') };
+    expect(placeHop(scene, tc)).toMatchObject({ id: 'node:node-1', via: [] });
+    // A node the scene does not have: the outside.
+    const gone = { ...hop, node: 'node-9', place: place.node('node-9') };
+    expect(placeHop(scene, gone)).toMatchObject({ id: 'outside', via: [] });
+    // A passed element that is not drawn is left out.
+    const spine = { ...hop, place: place.network('router:192.168.1.1', ['spine:spine-1']) };
+    expect(placeHop(scene, spine)).toMatchObject({ id: 'router:192.168.1.1', via: [] });
+  });
 
   it('follows a cross-node Calico IPIP walk layer by layer', () => {
     const engine = engineFor('two-node-basic.yaml');
@@ -320,7 +259,7 @@ describe('hopAnchor', () => {
       port: 80,
       protocol: 'TCP',
     });
-    expect(r.hops.map((h) => hopAnchor(scene, h))).toEqual([
+    expect(r.hops.map((h) => anchor(scene, h))).toEqual([
       'pod:default/pod-a',
       'layer:node-1:iptables',
       'layer:node-1:routing',
@@ -344,7 +283,7 @@ describe('hopAnchor', () => {
       port: 80,
       protocol: 'TCP',
     });
-    const anchors = r.hops.map((h) => hopAnchor(scene, h));
+    const anchors = r.hops.map((h) => anchor(scene, h));
     expect(anchors[0]).toBe('pod:default/pod-a');
     expect(anchors[1]).toBe('layer:node-1:lxc-ebpf');
     expect(anchors).toContain('layer:node-1:tunnel');
@@ -369,7 +308,7 @@ describe('hopAnchor', () => {
     const places = walk(engine, torConfig, spec)
       .hops.filter((h) => h.stage === 'wire')
       .map((h) => placeHop(tor, h));
-    expect(places[0]).toEqual({ id: 'tor:tor-rack-1', via: [] });
+    expect(places[0]).toMatchObject({ id: 'tor:tor-rack-1', via: [], node: null });
     expect(places[1]!.id).toBe('tor:tor-rack-2');
     expect(places[1]!.via[0]).toMatch(/^spine:spine-[12]$/);
 
@@ -377,12 +316,12 @@ describe('hopAnchor', () => {
     const mesh = buildScene(engine.cluster, meshConfig);
     const stranded = walk(engine, meshConfig, spec);
     expect(stranded.verdict).toBe('dropped');
-    expect(hopAnchor(mesh, stranded.hops[stranded.hops.length - 1]!)).toBe('router:192.168.1.1');
+    expect(anchor(mesh, stranded.hops[stranded.hops.length - 1]!)).toBe('router:192.168.1.1');
 
     const ipipConfig = calico();
     const ipip = buildScene(engine.cluster, ipipConfig);
     const routed = walk(engine, ipipConfig, spec).hops.find((h) => h.stage === 'wire')!;
-    expect(placeHop(ipip, routed)).toEqual({
+    expect(placeHop(ipip, routed)).toMatchObject({
       id: 'router:192.168.2.1',
       via: ['router:192.168.1.1'],
     });

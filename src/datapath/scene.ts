@@ -2,8 +2,8 @@
  * What a CNI panel draws for a cluster under one configuration: the nodes with their pods and the
  * host stack a packet crosses (the layers differ per CNI and mode), and the network between nodes
  * (L2 segments, routers or a ToR/spine fabric, BGP sessions, the overlay tunnel). Pure data with a
- * stable id on every drawable element, so the renderer can key its joins on ids and `hopAnchor`
- * can say where a hop of a walk happens.
+ * stable id on every drawable element (place.ts's constructors, the ones the walks use for
+ * `Hop.place`), so the renderer can key its joins on ids and `placeHop` can say where a hop happens.
  *
  * Every name shown comes from the datapath model itself: veth names from naming.ts (the same
  * functions the walks use), devices from encap.ts, sessions from bgp.ts, subnets, gateways and
@@ -32,20 +32,36 @@ import {
   rackOf,
   subnetGateway,
 } from './topology';
-import { OUTSIDE } from './wire';
+import {
+  layerId,
+  nodeId,
+  OUTSIDE_ID,
+  podId,
+  routerId,
+  segmentId,
+  spineId,
+  TUNNEL_ID,
+  torId,
+  vethId,
+  type HopPlace,
+  type LayerKind,
+} from './place';
 
-/** The layers of a node's host stack, as the packet meets them. */
-export type LayerKind =
-  | 'routing'
-  | 'iptables'
-  | 'tc-ebpf'
-  | 'lxc-ebpf'
-  | 'proxy'
-  | 'cilium-host'
-  | 'xfrm'
-  | 'tunnel'
-  | 'wireguard'
-  | 'eth0';
+// The element ids the walks and the scene share live in place.ts; re-exported for the drawing.
+export {
+  layerId,
+  nodeId,
+  OUTSIDE_ID,
+  podId,
+  routerId,
+  segmentId,
+  spineId,
+  TUNNEL_ID,
+  torId,
+  vethId,
+  type HopPlace,
+  type LayerKind,
+} from './place';
 
 export interface SceneLayer {
   readonly id: string;
@@ -181,17 +197,7 @@ export interface Scene {
 // Ids
 // ---------------------------------------------------------------------------------------------
 
-export const nodeId = (name: string): string => `node:${name}`;
-export const podId = (key: string): string => `pod:${key}`;
-export const vethId = (key: string): string => `veth:${key}`;
-export const layerId = (node: string, kind: LayerKind): string => `layer:${node}:${kind}`;
-export const segmentId = (subnet: string): string => `segment:${subnet}`;
-export const routerId = (ip: string): string => `router:${ip}`;
-export const torId = (name: string): string => `tor:${name}`;
-export const spineId = (name: string): string => `spine:${name}`;
-export const OUTSIDE_ID = 'outside';
 export const NOTE_ID = 'note';
-export const TUNNEL_ID = 'tunnel';
 
 // ---------------------------------------------------------------------------------------------
 // Building
@@ -500,115 +506,28 @@ export function sceneElementIds(scene: Scene): Set<string> {
 // Where a hop happens
 // ---------------------------------------------------------------------------------------------
 
-export interface HopPlace {
-  /** The element where the packet is after this hop. */
-  readonly id: string;
-  /** Elements the packet passes on its way there (a spine between two ToRs). */
-  readonly via: readonly string[];
-}
+const drawnIds = new WeakMap<Scene, Set<string>>();
 
-const POD_IN = /eth0 in ([a-z0-9.-]+\/[a-z0-9.-]+)/;
-const POD_SOCKET = /^([a-z0-9.-]+\/[a-z0-9.-]+) socket:/;
-/**
- * Connect-time load balancing runs in the pod's socket call: `connect() in ns/pod: cgroup/…`, or
- * `socket of ns/pod (connected at connect() to …)`.
- */
-const POD_CONNECT = /^(?:connect\(\) in|socket of) ([a-z0-9.-]+\/[a-z0-9.-]+)/;
-const NODE_IN_PARENS = /\(([^()]+)\)/g;
-const SPINE_FIRST = /^(spine-\d+) → /;
-const NETFILTER =
-  /netfilter|PREROUTING|POSTROUTING|FORWARD|INPUT|OUTPUT|KUBE-|cali-|^nat |^filter /;
-
-function layerOf(node: SceneNode, ...kinds: LayerKind[]): string | undefined {
-  for (const k of kinds) {
-    const l = node.layers.find((x) => x.kind === k);
-    if (l) return l.id;
+function drawn(scene: Scene): Set<string> {
+  let ids = drawnIds.get(scene);
+  if (!ids) {
+    ids = sceneElementIds(scene);
+    drawnIds.set(scene, ids);
   }
-  return undefined;
-}
-
-function networkOf(scene: Scene, nodeName: string): string {
-  const seg = scene.segments.find((s) => s.nodes.includes(nodeName));
-  return seg?.id ?? scene.outside.id;
-}
-
-function gatewayByIp(scene: Scene, ip: string): string | undefined {
-  return scene.gateways.find((g) => g.ip === ip)?.id;
+  return ids;
 }
 
 /**
- * Where the packet is at a hop, from the hop's node, stage and `where` (the interface or hook the
- * walks name: `eth0 in ns/pod`, `cali… tc ingress: calico_tc_main`, `tunl0 (ipip)`, `eth0 (a) →
- * eth0 (b)`, `router 192.168.1.1`, `tor-rack-1`…). Never fails: an unknown place falls back to the
- * node, then to the outside.
+ * Where the packet is at a hop: the place the walk gave it (`hop.place`), checked against what this
+ * scene draws. Never fails: an element the scene does not draw falls back to the hop's node, then
+ * to the outside; passed elements that are not drawn are left out.
  */
 export function placeHop(scene: Scene, hop: Hop): HopPlace {
-  const at = (id: string, via: string[] = []): HopPlace => ({ id, via });
-  const w = hop.where;
-
-  if (hop.node === OUTSIDE) return at(scene.outside.id);
-  if (hop.node.startsWith('router ')) {
-    const ip = hop.node.slice('router '.length);
-    const from = gatewayByIp(scene, ip);
-    // `eth0 (a) → gwA → gwB → eth0 (b)`: the packet ends up at the far router.
-    const hopsIps = w.split(' → ').filter((part) => scene.gateways.some((g) => g.ip === part));
-    const last = hopsIps.length > 0 ? gatewayByIp(scene, hopsIps[hopsIps.length - 1]!) : undefined;
-    if (last && from && last !== from) return at(last, [from]);
-    return at(from ?? scene.outside.id);
-  }
-  const tor = scene.gateways.find((g) => g.kind === 'tor' && g.name === hop.node);
-  if (tor) {
-    const spine = SPINE_FIRST.exec(w)?.[1];
-    const via = spine ? scene.spines.find((s) => s.name === spine)?.id : undefined;
-    return at(tor.id, via ? [via] : []);
-  }
-  const node = scene.nodes.find((n) => n.name === hop.node);
-  if (!node) return at(scene.outside.id);
-
-  const podKeyIn = POD_IN.exec(w)?.[1] ?? POD_SOCKET.exec(w)?.[1] ?? POD_CONNECT.exec(w)?.[1];
-  if (podKeyIn) {
-    const pod = scene.nodes.flatMap((n) => n.pods).find((p) => p.key === podKeyIn);
-    if (pod) return at(pod.id);
-  }
-
-  if (hop.stage === 'wire') {
-    // `eth0 (n) → 192.168.1.1`: out to the subnet's gateway.
-    const target = w.split(' → ').pop() ?? '';
-    const gw = gatewayByIp(scene, target.trim());
-    if (gw) return at(gw);
-    // `eth0 (a) → eth0 (b)` on one segment, or a reply arriving `x → eth0 (b)`.
-    const named = [...w.matchAll(NODE_IN_PARENS)].map((m) => m[1]!);
-    const peer = named.find((n) => n !== node.name && scene.nodes.some((x) => x.name === n));
-    const seg = scene.segments.find(
-      (s) => s.nodes.includes(node.name) && (!peer || s.nodes.includes(peer)),
-    );
-    return at(seg?.id ?? networkOf(scene, node.name));
-  }
-
-  if (w.startsWith('cilium_host')) return at(layerOf(node, 'cilium-host') ?? node.id);
-  if (w.includes('host network namespace') || w === 'conntrack' || w === 'OUTPUT')
-    return at(node.id);
-  if (w.startsWith('cilium-envoy')) return at(layerOf(node, 'proxy', 'lxc-ebpf') ?? node.id);
-  if (w.startsWith('xfrm')) return at(layerOf(node, 'xfrm') ?? node.id);
-  if (/wireguard\.cali|cilium_wg0/.test(w)) return at(layerOf(node, 'wireguard') ?? node.id);
-  if (/tunl0|vxlan\.calico|cilium_vxlan|cilium_geneve/.test(w))
-    return at(layerOf(node, 'tunnel') ?? node.id);
-
-  if (hop.stage === 'routing') {
-    if (w.includes('host stack')) return at(layerOf(node, 'cilium-host') ?? node.id);
-    return at(layerOf(node, 'routing', 'lxc-ebpf') ?? node.id);
-  }
-  // eth1: the pod ENI in AWS ENI mode, drawn as the node's NIC layer.
-  if (/^eth\d/.test(w)) return at(layerOf(node, 'eth0') ?? node.id);
-  if (/calico_tc_main|cil_|cilium_call_policy|^lxc/.test(w))
-    return at(layerOf(node, 'tc-ebpf', 'lxc-ebpf') ?? node.id);
-  if (NETFILTER.test(w)) {
-    // No iptables layer (Calico eBPF, Cilium): what is left of netfilter there is nat
-    // POSTROUTING's masquerade, the last thing before eth0.
-    return at(layerOf(node, 'iptables', 'eth0') ?? node.id);
-  }
-  return at(node.id);
+  const ids = drawn(scene);
+  const p = hop.place;
+  if (ids.has(p.id)) return { ...p, via: p.via.filter((v) => ids.has(v)) };
+  const node = nodeId(p.node ?? hop.node);
+  return ids.has(node)
+    ? { ...p, id: node, via: [], hook: 'host' }
+    : { ...p, id: scene.outside.id, via: [], hook: 'network' };
 }
-
-/** The id of the element where the packet is at `hop`. */
-export const hopAnchor = (scene: Scene, hop: Hop): string => placeHop(scene, hop).id;
