@@ -7,8 +7,9 @@ test.describe('first screen', () => {
     await expect(app.calicoPanel).toBeVisible();
     await expect(app.ciliumPanel).toBeVisible();
     await expect(app.calicoPanel.getByRole('img', { name: 'Calico topology' })).toBeVisible();
-    // The default scenario has three nodes; each panel draws them with their addresses.
-    await expect(app.ciliumPanel.locator('g.node')).toHaveCount(3);
+    // The default scenario has three nodes; each panel draws the walk's nodes in full with their
+    // addresses and the others as chips.
+    await expect(app.ciliumPanel.locator('g.node, g.chip-node')).toHaveCount(3);
     await expect(app.calicoPanel.locator('text.node-address').first()).toHaveText('192.168.1.5');
     // Calico names the IPAM blocks its routes use, Cilium the node's pod CIDR.
     await expect(app.calicoPanel.locator('text.node-cidr').first()).toHaveText(

@@ -214,7 +214,7 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
   const cols = Math.max(1, main.length);
   const hasColumn = columnItems > 0 || main.length > 1;
   const avail = W - 2 * margin - (hasColumn ? M + (main.length > 1 ? 2 : 1) * gapX : 0);
-  const N = Math.floor(Math.min(Math.max(avail / cols, 12 * f), 32 * f));
+  const N = Math.floor(Math.min(Math.max(avail / cols, 10 * f), 32 * f));
   const rowWidth = cols * N + (hasColumn ? M + (main.length > 1 ? 2 : 1) * gapX : 0);
   const left = margin + Math.max(0, (W - 2 * margin - rowWidth) / 2);
 

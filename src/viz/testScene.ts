@@ -4,6 +4,7 @@
  * BGP sessions, a ToR fabric or a tunnel when asked. The names are placeholders, never shown.
  */
 import type { LayerKind, Scene, SceneNode, SceneSession } from '../datapath/scene';
+import type { Cni } from '../engine/model';
 
 export interface SyntheticOptions {
   readonly nodes: number;
@@ -14,7 +15,7 @@ export interface SyntheticOptions {
   readonly tunnel?: boolean;
   /** The tunnel only between subnets (CrossSubnet modes). */
   readonly crossSubnet?: boolean;
-  readonly cni?: 'calico' | 'cilium';
+  readonly cni?: Cni;
   /** A scene note (Calico VXLAN's "BIRD off") of this text. */
   readonly note?: string;
 }

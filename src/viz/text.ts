@@ -15,7 +15,7 @@ export function textWidth(text: string, fontSize: number, mono = false): number 
 }
 
 /** Where a label may be cut: after a space, a comma, a dash, a slash, a dot, an underscore. */
-const BOUNDARY = /[\s,;:/._-]/;
+const BOUNDARY = /[\s,;:/_-]/;
 
 /**
  * `text` if it fits `width`, else the longest prefix that ends at a word or segment boundary plus
@@ -27,7 +27,7 @@ export function abbreviate(text: string, width: number, fontSize: number, mono =
   let best = '';
   for (let i = 1; i < text.length; i++) {
     if (!BOUNDARY.test(text[i]!) && !BOUNDARY.test(text[i - 1]!)) continue;
-    const head = text.slice(0, i).replace(/[\s,;:/._-]+$/, '');
+    const head = text.slice(0, i).replace(/[\s,;:/_-]+$/, '');
     if (head.length === 0) continue;
     if (textWidth(`${head}…`, fontSize, mono) <= width) best = head;
     else break;

@@ -13,8 +13,8 @@ export function useSize(ref: RefObject<HTMLElement | null>, initial: Size): Size
     if (!el || typeof ResizeObserver !== 'function') return;
     const observer = new ResizeObserver(([entry]) => {
       if (!entry) return;
-      const width = Math.round(entry.contentRect.width);
-      const height = Math.round(entry.contentRect.height);
+      const width = Math.floor(entry.contentRect.width);
+      const height = Math.floor(entry.contentRect.height);
       if (width > 0 && height > 0)
         setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
     });
