@@ -16,36 +16,13 @@
  *   (Documentation/security/policy/layer7.rst: "A layer 7 request is permitted if at least one of
  *   the rules matches"); a refused request gets `403 Access denied` from the proxy.
  *
- * JavaScript regular expressions stand in for RE2 here; they agree on the patterns policies use.
+ * The patterns are compiled and matched with RE2 semantics, whole value, in linear time (re2.ts).
  */
 import type { CiliumHttpRule, HttpRequest } from '../model';
+import { re2FullMatch, re2PrefixMatch, re2Problem } from './re2';
 
 export const ACCESS_DENIED_STATUS = 403;
 export const ACCESS_DENIED_BODY = 'Access denied';
-
-const compiled = new Map<string, RegExp | null>();
-
-/** The pattern as a whole-value matcher, or null when it is not a valid regular expression. */
-function fullMatcher(pattern: string): RegExp | null {
-  let re = compiled.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`);
-    } catch {
-      re = null;
-    }
-    compiled.set(pattern, re);
-  }
-  return re;
-}
-
-function prefixMatches(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})`).test(value);
-  } catch {
-    return false;
-  }
-}
 
 function headerValue(req: HttpRequest, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -95,17 +72,16 @@ export function httpRuleMatches(rule: CiliumHttpRule, req: HttpRequest): HttpRul
   ];
   for (const [field, pattern, value] of fields) {
     if (pattern === undefined || pattern === '') continue;
-    const re = fullMatcher(pattern);
-    if (re === null)
+    if (re2Problem(pattern) !== null)
       return {
         matches: false,
-        mismatch: `${field} "${pattern}" is not a valid regular expression`,
+        mismatch: `${field} "${pattern}" is not a valid regular expression (RE2 syntax)`,
       };
     if (value === undefined) return { matches: false, mismatch: `the request has no ${field}` };
-    if (!re.test(value)) {
+    if (!re2FullMatch(pattern, value)) {
       const prefixOnly =
-        field === 'path' && prefixMatches(pattern, value)
-          ? `The path rule "${pattern}" is a regular expression that must match the whole path, so it does not allow "${value}"; "${pattern}.*" would.`
+        field === 'path' && re2PrefixMatch(pattern, value)
+          ? `The path rule "${pattern}" is a regular expression that must match the whole path, so it does not allow "${value}"; "${pattern.includes('|') ? `(?:${pattern})` : pattern}.*" would.`
           : undefined;
       return {
         matches: false,

@@ -469,3 +469,46 @@ describe('which CNI uses it', () => {
     ]);
   });
 });
+
+describe('HTTP rule regular expressions (RE2, issue 13)', () => {
+  it('refuses what RE2 refuses, at the field, naming the reason', () => {
+    const r = cnp(`
+      endpointSelector: {}
+      ingress:
+      - toPorts:
+        - ports: [{port: "80", protocol: TCP}]
+          rules:
+            http:
+            - {path: "/public)|(?:.*"}
+            - {method: "(G)\\\\1"}
+            - {host: "a++"}
+            - {path: "(?<=x)y"}
+    `);
+    const errors = errorsOf(r);
+    expect(errors.map((d) => [d.field, d.pos.line])).toEqual([
+      ['spec.ingress[0].toPorts[0].rules.http[0].path', 11],
+      ['spec.ingress[0].toPorts[0].rules.http[1].method', 12],
+      ['spec.ingress[0].toPorts[0].rules.http[2].host', 13],
+      ['spec.ingress[0].toPorts[0].rules.http[3].path', 14],
+    ]);
+    expect(errors[0]!.message).toMatch(/unexpected \)/);
+    expect(errors[1]!.message).toMatch(/invalid escape sequence/);
+    expect(errors[2]!.message).toMatch(/invalid nested repetition operator/);
+    // The refused rules are not kept: nothing can allow /admin/secret through them.
+    expect(JSON.stringify(r.cluster.ciliumPolicies)).not.toContain('/public)');
+  });
+
+  it('accepts the ReDoS shapes (RE2 matches them in linear time)', () => {
+    const r = cnp(`
+      endpointSelector: {}
+      ingress:
+      - toPorts:
+        - ports: [{port: "80", protocol: TCP}]
+          rules:
+            http:
+            - {path: "/(a+)+", method: "(G+)+"}
+            - {path: "/(a|a)*"}
+    `);
+    expect(errorsOf(r)).toEqual([]);
+  });
+});

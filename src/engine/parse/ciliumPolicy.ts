@@ -44,6 +44,7 @@ import { mapItems, noteHostBits, type Collected, type ObjectContext } from './co
 import { labelKeyProblem, type Reader } from './reader';
 import { childPath } from './yaml';
 import { ICMPV4_TYPE_NAMES } from '../cilium/icmp';
+import { re2Problem } from '../cilium/re2';
 
 const RULE_FIELDS = [
   'endpointSelector',
@@ -709,9 +710,13 @@ function parseHttpRule(r: Reader, path: string): CiliumHttpRule | undefined {
     const p = childPath(path, f);
     const v = r.string(p);
     if (v === undefined || v === '') continue;
-    const problem = regexProblem(v);
+    // RE2 syntax as Cilium's API (Go regexp.Compile) and Envoy (RE2) refuse it: cilium/re2.ts.
+    const problem = re2Problem(v);
     if (problem) {
-      r.error(p, `"${v}" is not a valid regular expression: ${problem}`);
+      r.error(
+        p,
+        `"${v}" is not a valid regular expression: ${problem} (RE2 syntax, which Cilium and Envoy use)`,
+      );
       ok = false;
     } else fields[f] = v;
   }
@@ -760,22 +765,4 @@ function parseHttpRule(r: Reader, path: string): CiliumHttpRule | undefined {
     ...(headers && headers.length > 0 ? { headers } : {}),
     ...(headerMatches.length > 0 ? { headerMatches } : {}),
   };
-}
-
-/**
- * Whether a regular expression compiles. Cilium's field docs say "extended POSIX regex"; its API
- * actually checks path and method with Go's regexp (RE2 syntax) and Envoy matches with RE2. JS
- * RegExp is the proxy here: it accepts lookaround and backreferences, which RE2 refuses, so those
- * are refused explicitly; RE2's POSIX classes (`[[:alpha:]]`) compile in JS with another meaning,
- * and RE2-only flags such as `(?i)` fail in older JS engines. Matching is the evaluators' business.
- */
-function regexProblem(source: string): string | null {
-  if (/\(\?<?[=!]/.test(source)) return 'lookahead and lookbehind are not supported (RE2 syntax)';
-  if (/(^|[^\\])\\[1-9]/.test(source)) return 'backreferences are not supported (RE2 syntax)';
-  try {
-    new RegExp(`^(?:${source})$`);
-    return null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
 }
