@@ -145,7 +145,7 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
   const fTitle = Math.round(f * 1.15 * 10) / 10;
   const line = Math.round(f * 1.45);
   const pad = Math.round(f * 0.6);
-  const gutter = Math.round(f * 2.4);
+  const gutter = Math.round(f * 2.1);
   const margin = Math.round(f * 0.8);
   const gapX = Math.round(f * 1.2);
   const drop = line * 2;
@@ -208,7 +208,7 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     ...spineList.flatMap(spineLines).map((t) => textWidth(t, f)),
     showOutside ? textWidth('☁ outside', f) : 0,
   );
-  const M = columnItems > 0 ? Math.min(Math.max(widest + 2 * pad, 6 * f), 12 * f) : 3 * f;
+  const M = columnItems > 0 ? Math.min(Math.max(widest + 2 * pad, 6 * f), 12 * f) : 2 * f;
 
   // Node width from the panel's width: two nodes side by side with the network between.
   const cols = Math.max(1, main.length);
