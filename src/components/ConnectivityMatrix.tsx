@@ -10,7 +10,7 @@
  */
 import './ConnectivityMatrix.css';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Protocol } from '../engine/model';
+import type { Cni, Protocol } from '../engine/model';
 
 export interface MatrixCell {
   readonly from: string;
@@ -28,7 +28,7 @@ export interface MatrixCell {
 export interface ConnectivityMatrixProps {
   pods: readonly string[];
   cells: readonly MatrixCell[];
-  cni: 'calico' | 'cilium';
+  cni: Cni;
   /** The port shown; null = every port the destinations declare. */
   port: number | null;
   ports: readonly { port: number; protocol: Protocol }[];

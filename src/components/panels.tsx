@@ -5,10 +5,10 @@
  */
 import { lazy, type ComponentType } from 'react';
 import type { Hop } from '../datapath/hop';
+import type { WalkVerdict } from '../datapath/walk';
+import type { Cni } from '../engine/model';
 import { PANEL_SPECS, type PanelId } from '../registry/panels';
 import { Inspector } from './Inspector';
-
-type Cni = 'calico' | 'cilium';
 
 /** What a side panel is given. */
 export interface SidePanelProps {
@@ -23,7 +23,7 @@ export interface CniSlotProps {
   readonly cni: Cni;
   readonly hops: readonly Hop[];
   readonly index: number;
-  readonly verdict: 'delivered' | 'dropped' | undefined;
+  readonly verdict: WalkVerdict | undefined;
   readonly dropReason: string | undefined;
   readonly highlight: readonly string[];
 }

@@ -11,7 +11,7 @@
  */
 import { cidr, cidrContains, type Cidr } from '../engine/cidr';
 import { indexCluster } from '../engine/cluster';
-import type { Cluster, ClusterNode } from '../engine/model';
+import type { Cluster, ClusterNode, Cni } from '../engine/model';
 import { bgpState, CALICO_DEFAULT_AS, torName } from './bgp';
 import {
   calicoTunnel,
@@ -306,5 +306,5 @@ export function calicoPodMtuFor(config: CalicoConfig): number {
 }
 
 /** The veth (host side) of a pod under each CNI. */
-export const podVeth = (cni: 'calico' | 'cilium', ns: string, name: string): string =>
+export const podVeth = (cni: Cni, ns: string, name: string): string =>
   cni === 'calico' ? calicoVethName(ns, name) : ciliumVethName(`${ns}/${name}`);

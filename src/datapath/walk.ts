@@ -5,6 +5,7 @@
  * compiled dataplanes (Felix's chains, Cilium's maps), and the reference evaluator's verdict is
  * checked against the walk's.
  */
+import type { Cni } from '../engine/model';
 import { evaluateProbe, type Engine } from '../engine/verdict';
 import { walkCalico, type CniWalk } from './calicoWalk';
 import { walkCilium } from './ciliumWalk';
@@ -16,10 +17,14 @@ import { l4Header, makeHop } from './hops';
 import { place } from './place';
 import { probeOf, resolvePacket, targetName, type PacketSpec, type ResolvedPacket } from './packet';
 
+/** How a walk ends: the one outcome type of walks, lesson claims and checkpoints. */
+export type WalkVerdict = 'delivered' | 'dropped';
+export const WALK_VERDICTS: readonly WalkVerdict[] = ['delivered', 'dropped'];
+
 export interface WalkResult {
-  readonly cni: 'calico' | 'cilium';
+  readonly cni: Cni;
   readonly config: CalicoConfig | CiliumConfig;
-  readonly verdict: 'delivered' | 'dropped';
+  readonly verdict: WalkVerdict;
   readonly dropReason?: string;
   readonly hops: readonly Hop[];
   /** One line: who sends what to whom. */

@@ -4,6 +4,7 @@
  */
 import { cniOptions, CNIS, type AnyOption } from '../datapath/options';
 import { STAGES, type Stage } from '../datapath/hop';
+import { WALK_VERDICTS } from '../datapath/walk';
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
@@ -241,13 +242,14 @@ function readView(
   const hop = r.get(`${path}.hop`);
   if (typeof hop === 'number') view.hop = r.int(`${path}.hop`, { min: 0 });
   else if (hop !== undefined) {
-    r.keys(`${path}.hop`, ['stage', 'where']);
+    r.keys(`${path}.hop`, ['stage', 'place', 'where']);
     view.hop = clean({
       stage: r.oneOf(`${path}.hop.stage`, STAGES, { required: true }) as Stage,
+      place: r.string(`${path}.hop.place`),
       where: r.string(`${path}.hop.where`),
     });
   }
-  const layout = r.oneOf(`${path}.layout`, ['compare', 'calico', 'cilium'] as const);
+  const layout = r.oneOf(`${path}.layout`, ['compare', ...CNIS]);
   if (layout) view.layout = layout;
   const panels = r.strings(`${path}.panels`);
   if (panels) {
@@ -280,7 +282,7 @@ function readClaims(r: Reader, path: string): StepClaims | undefined {
     return clean({ calico: read(`${p}.calico`), cilium: read(`${p}.cilium`) });
   };
   return clean({
-    verdict: perCni(`${path}.verdict`, (q) => r.oneOf(q, ['delivered', 'dropped'] as const)),
+    verdict: perCni(`${path}.verdict`, (q) => r.oneOf(q, WALK_VERDICTS)),
     hopMentions: perCni(`${path}.hopMentions`, (q) => r.strings(q) ?? undefined),
     hopNotMentions: perCni(`${path}.hopNotMentions`, (q) => r.strings(q) ?? undefined),
   });
@@ -294,7 +296,7 @@ function readCheckpoint(r: Reader, path: string): Checkpoint | undefined {
     ['predict-verdict', 'next-hook', 'deciding-table'] as const,
     { required: true },
   );
-  const cni = r.oneOf(`${path}.cni`, ['calico', 'cilium'] as const, { required: true });
+  const cni = r.oneOf(`${path}.cni`, CNIS, { required: true });
   const question = r.string(`${path}.question`, { required: true });
   const explanation = r.string(`${path}.explanation`, { required: true });
   const answer = r.string(`${path}.answer`, { required: true });

@@ -7,19 +7,13 @@
  */
 import type { CalicoConfig, CiliumConfig } from '../datapath/config';
 import type { Stage } from '../datapath/hop';
-import type { Protocol } from '../engine/model';
+import type { PacketSpec } from '../datapath/packet';
+import type { WalkVerdict } from '../datapath/walk';
+import type { Cni } from '../engine/model';
 import type { PanelId } from '../registry/panels';
+import type { HopAddress } from './hopAddress';
 
-export type Cni = 'calico' | 'cilium';
-
-export interface LessonPacket {
-  readonly from: string;
-  readonly to: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly http?: { readonly method: string; readonly path: string };
-  readonly reply?: boolean;
-}
+export type { Cni };
 
 /** What a step shows: partial modes are merged over the defaults. */
 export interface StepView {
@@ -27,10 +21,10 @@ export interface StepView {
   readonly scenario: string;
   readonly calico?: Partial<CalicoConfig>;
   readonly cilium?: Partial<CiliumConfig>;
-  readonly packet?: LessonPacket;
-  /** The hop to stop at: an index, or the first hop at a stage (optionally whose `where` contains text). */
-  readonly hop?: number | { readonly stage: Stage; readonly where?: string };
-  readonly layout?: 'compare' | 'calico' | 'cilium';
+  readonly packet?: PacketSpec;
+  /** The hop to stop at: an index, or the first hop at a stage and place (hopAddress.ts). */
+  readonly hop?: number | HopAddress;
+  readonly layout?: 'compare' | Cni;
   readonly panels?: readonly PanelId[];
   /** Words to highlight in the inspector (a chain, a map, a route). */
   readonly highlight?: readonly string[];
@@ -38,7 +32,7 @@ export interface StepView {
 
 /** Claims the replay test checks against the engine and the datapath. */
 export interface StepClaims {
-  readonly verdict?: Partial<Record<Cni, 'delivered' | 'dropped'>>;
+  readonly verdict?: Partial<Record<Cni, WalkVerdict>>;
   /** Text that must appear in some hop (`where`, `table` or `match`) of that CNI's walk. */
   readonly hopMentions?: Partial<Record<Cni, readonly string[]>>;
   /** Text that must appear in no hop of that CNI's walk. */
@@ -50,7 +44,7 @@ export type Checkpoint =
       readonly kind: 'predict-verdict';
       readonly cni: Cni;
       readonly question: string;
-      readonly answer: 'delivered' | 'dropped';
+      readonly answer: WalkVerdict;
       readonly explanation: string;
     }
   | {

@@ -5,8 +5,9 @@
 import { createStore } from 'zustand/vanilla';
 import type { CalicoConfig, CiliumConfig } from '../datapath/config';
 import type { WalkResult } from '../datapath/walk';
-import type { Cluster, Diagnostic } from '../engine/model';
+import type { Cluster, Cni, Diagnostic } from '../engine/model';
 import type { ProbeVerdict } from '../engine/verdict';
+import type { EngineMode } from '../worker/client';
 import {
   DEFAULT_VIEW,
   type Layout,
@@ -29,7 +30,14 @@ export type Route =
 
 export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
 export type Theme = 'light' | 'dark' | 'projector';
-export type EngineMode = 'starting' | 'worker' | 'main-thread';
+/** A job the engine is busy with, as the status line shows it. */
+export interface EngineJob {
+  readonly label: string;
+  readonly done?: number;
+  readonly total?: number;
+}
+/** Where the engine runs (the client's word), or 'starting' before it has said. */
+export type { EngineMode };
 
 /** What the engine holds now, as the footer reports it. */
 export interface LoadedScenario {
@@ -49,9 +57,13 @@ export interface LoadedScenario {
 
 export interface AppViewState {
   readonly themePreference: ThemePreference;
-  readonly engineMode: EngineMode;
+  readonly engineMode: EngineMode | 'starting';
   /** The last error the engine reported, shown to the user until the next one. */
   readonly engineError: string | null;
+  /** The engine's longest-running job in flight, with its progress when it reports one. */
+  readonly engineJob: EngineJob | null;
+  /** Counts the user's requests to cancel the engine's job (the engine client watches it). */
+  readonly engineCancelRequests: number;
   readonly loadedScenario: LoadedScenario | null;
   readonly route: Route;
   /** Words a lesson step asks the inspector to highlight (a chain, a map, a route). */
@@ -63,7 +75,7 @@ export interface AppViewState {
   /** Data the engine computed for the view (not in the URL: it is derived). */
   readonly cluster: Cluster | null;
   readonly diagnostics: readonly Diagnostic[];
-  readonly walks: Readonly<Partial<Record<'calico' | 'cilium', WalkOutcome>>>;
+  readonly walks: Readonly<Partial<Record<Cni, WalkOutcome>>>;
   readonly matrix: readonly ProbeVerdict[] | null;
 }
 
@@ -78,6 +90,8 @@ export interface AppActions {
   cycleThemePreference(): void;
   setEngineMode(mode: EngineMode): void;
   setEngineError(message: string | null): void;
+  setEngineJob(job: EngineJob | null): void;
+  requestEngineCancel(): void;
   setLoadedScenario(scenario: LoadedScenario | null): void;
   setView(view: ViewState): void;
   setRoute(route: Route): void;
@@ -121,6 +135,8 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   themePreference: 'system',
   engineMode: 'starting',
   engineError: null,
+  engineJob: null,
+  engineCancelRequests: 0,
   loadedScenario: null,
   route: { page: 'walk' },
   highlight: [],
@@ -141,6 +157,8 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       set((s) => ({ themePreference: nextThemePreference(s.themePreference) })),
     setEngineMode: (engineMode) => set({ engineMode }),
     setEngineError: (engineError) => set({ engineError }),
+    setEngineJob: (engineJob) => set({ engineJob }),
+    requestEngineCancel: () => set((s) => ({ engineCancelRequests: s.engineCancelRequests + 1 })),
     setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
     setView: (view) => set({ view }),
     setRoute: (route) => set({ route }),
@@ -172,6 +190,6 @@ export type AppStore = ReturnType<typeof createAppStore>;
 
 // Selectors at module scope, returning primitives, so components re-render only on real change.
 export const selectThemePreference = (s: AppState): ThemePreference => s.themePreference;
-export const selectEngineMode = (s: AppState): EngineMode => s.engineMode;
+export const selectEngineMode = (s: AppState): EngineMode | 'starting' => s.engineMode;
 export const selectEngineError = (s: AppState): string | null => s.engineError;
 export const selectLoadedScenario = (s: AppState): LoadedScenario | null => s.loadedScenario;
