@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { lessonStatus, resumeStep } from '../lessons/progress';
 import { AppShell, type LessonSupport } from '../components/AppShell';
+import { rememberWelcome, shouldWelcome } from '../components/Welcome';
 import { timelineMachine } from '../machines/timeline';
 import { createAppStore, StoreProvider, TimelineProvider } from '../store';
 import { startController } from './controller';
@@ -73,10 +74,19 @@ export function App() {
     };
   }, [store]);
 
+  // The first visit's welcome: decided once, from the link the app opened with.
+  const [welcome] = useState(() => {
+    const storage = safeLocalStorage();
+    return {
+      initiallyOpen: shouldWelcome(storage, window.location.hash),
+      onDismiss: () => rememberWelcome(storage),
+    };
+  });
+
   return (
     <StoreProvider store={store}>
       <TimelineProvider actor={timeline}>
-        <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} />
+        <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} welcome={welcome} />
       </TimelineProvider>
     </StoreProvider>
   );

@@ -1,6 +1,10 @@
-import { useAppStore, type Layout } from '../store';
+import { ciliumHostRoutingReason } from '../datapath/config';
+import { useAppStore, type Layout, type PacketChoice } from '../store';
 import type { ScenarioChoice } from './lessonSupport';
+import { ModeSelects } from './ModeSelects';
+import { PacketComposer } from './PacketComposer';
 import { PanelToggles } from './PanelToggles';
+import { Popover } from './Popover';
 import { ThemeToggle } from './ThemeToggle';
 
 const LAYOUT_LABEL: Record<Layout, string> = {
@@ -9,7 +13,21 @@ const LAYOUT_LABEL: Record<Layout, string> = {
   cilium: 'Cilium only',
 };
 
-/** The title, the pages, and the view's tools: scenario, layout, panels, theme; `?` for help. */
+/** The packet in one line: `shop/frontend → shop/backend :8080/TCP`. */
+export function packetLine(packet: PacketChoice | null): string {
+  if (!packet) return 'none yet';
+  const to = packet.to.startsWith('svc:')
+    ? `${packet.to.slice(4)} (Service)`
+    : packet.to.startsWith('ip:')
+      ? packet.to.slice(3)
+      : packet.to;
+  return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
+}
+
+/**
+ * The toolbar, one row: title, pages, the packet (with its scenario) and the modes (with the layout),
+ * both popovers over the picture; the panel toggles, `?` and the theme.
+ */
 export function AppHeader({
   scenarios,
   onHelp,
@@ -21,14 +39,14 @@ export function AppHeader({
   const setRoute = useAppStore((s) => s.setRoute);
   const scenarioId = useAppStore((s) => s.view.scenarioId);
   const layout = useAppStore((s) => s.view.layout);
+  const packet = useAppStore((s) => s.view.packet);
+  const cilium = useAppStore((s) => s.view.cilium);
   const setScenario = useAppStore((s) => s.setScenario);
   const setLayout = useAppStore((s) => s.setLayout);
+  const visualizer = route.page !== 'lessons';
   return (
     <header className="app-header">
-      <div>
-        <h1>PacketWalk</h1>
-        <p className="tagline">See the same packet walk through Calico and Cilium, hook by hook.</p>
-      </div>
+      <h1>PacketWalk</h1>
       <nav className="segmented" aria-label="Pages">
         <button
           type="button"
@@ -45,30 +63,54 @@ export function AppHeader({
           Lessons
         </button>
       </nav>
-      <div className="header-tools">
-        <label>
-          Scenario
-          <select value={scenarioId} onChange={(e) => setScenario(e.target.value)}>
-            {scenarios.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-            {!scenarios.some((s) => s.id === scenarioId) && (
-              <option value={scenarioId}>This lesson’s scenario</option>
-            )}
-          </select>
-        </label>
-        <div className="segmented" role="group" aria-label="Layout">
-          {(['compare', 'calico', 'cilium'] as const).map((l) => (
-            <button key={l} type="button" aria-pressed={layout === l} onClick={() => setLayout(l)}>
-              {LAYOUT_LABEL[l]}
-            </button>
-          ))}
+      {visualizer && (
+        <div className="header-tools">
+          <Popover label="Packet" summary={packetLine(packet)} className="packet-popover">
+            <label className="scenario">
+              Scenario
+              <select value={scenarioId} onChange={(e) => setScenario(e.target.value)}>
+                {scenarios.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.title}
+                  </option>
+                ))}
+                {!scenarios.some((s) => s.id === scenarioId) && (
+                  <option value={scenarioId}>This lesson’s scenario</option>
+                )}
+              </select>
+            </label>
+            <PacketComposer />
+          </Popover>
+          <Popover label="Modes" summary={LAYOUT_LABEL[layout]} className="modes-popover">
+            <div className="segmented" role="group" aria-label="Layout">
+              {(['compare', 'calico', 'cilium'] as const).map((l) => (
+                <button
+                  key={l}
+                  type="button"
+                  aria-pressed={layout === l}
+                  onClick={() => setLayout(l)}
+                >
+                  {LAYOUT_LABEL[l]}
+                </button>
+              ))}
+            </div>
+            <ModeSelects />
+            <p className="cni-host-routing" data-testid="cilium-host-routing">
+              Cilium: {ciliumHostRoutingReason(cilium)}
+            </p>
+          </Popover>
+          <PanelToggles />
         </div>
-        <PanelToggles />
-        <button type="button" onClick={onHelp} aria-keyshortcuts="?">
-          Shortcuts
+      )}
+      <div className="header-end">
+        <button
+          type="button"
+          onClick={onHelp}
+          aria-keyshortcuts="?"
+          aria-label="Shortcuts"
+          title="Keyboard shortcuts and legend (?)"
+        >
+          ?
         </button>
         <ThemeToggle />
       </div>

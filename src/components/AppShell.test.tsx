@@ -60,7 +60,7 @@ describe('AppShell', () => {
 
   it('shows one panel in single mode and changes modes through the selects', () => {
     const store = renderShell();
-    fireEvent.click(screen.getByRole('button', { name: 'Cilium only' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Cilium only', hidden: true }));
     expect(screen.queryByRole('region', { name: 'Calico' })).toBeNull();
     fireEvent.change(screen.getByLabelText('Calico routing'), { target: { value: 'vxlan' } });
     expect(store.getState().view.calico.encap).toBe('vxlan');

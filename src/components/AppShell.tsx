@@ -2,6 +2,7 @@ import { useAppStore } from '../store';
 import { AboutModel } from './AboutModel';
 import { AppHeader } from './AppHeader';
 import { stageWords, type Cni } from './CniPanel';
+import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
 import { HelpOverlay } from './HelpOverlay';
 import { LessonList } from './LessonList';
@@ -10,20 +11,26 @@ import { NO_LESSONS, type LessonSupport, type ScenarioChoice } from './lessonSup
 import { PresenterOverlay, SpeakerView } from './Presenter';
 import { usePanelPlayback } from './usePlayback';
 import { useShellCommands } from './useShellCommands';
+import { Welcome, type WelcomeProps } from './Welcome';
 import { Workspace } from './Workspace';
 
 export type { LessonSupport, ScenarioChoice } from './lessonSupport';
 
 /**
- * The visualizer's frame: header, the lesson list or the lesson beside the workspace, presenter mode,
- * the help dialog, the hop announcer and the status line. The keys come from the commands table.
+ * The visualizer's frame, one screen high: the toolbar, the stage (topologies, timeline) with the
+ * drawer beside it (panels and the lesson), the playback bar and a slim footer; the lesson list;
+ * presenter mode (the step as a caption under the stage); the help dialog, the welcome, the hop
+ * announcer. The keys come from the commands table.
  */
 export function AppShell({
   scenarios,
   lessonSupport = NO_LESSONS,
+  welcome,
 }: {
   scenarios: readonly ScenarioChoice[];
   lessonSupport?: LessonSupport;
+  /** The first visit's welcome; absent, none is shown. */
+  welcome?: WelcomeProps;
 }) {
   const route = useAppStore((s) => s.route);
   const lesson =
@@ -42,16 +49,14 @@ export function AppShell({
   const calico = usePanelPlayback(calicoHops);
   const cilium = usePanelPlayback(ciliumHops);
   const shown: Cni[] = layout === 'compare' ? ['calico', 'cilium'] : [layout];
-  const longest = Math.max(
-    0,
-    ...shown.map((c) => (c === 'calico' ? calicoHops : ciliumHops)?.length ?? 0),
-  );
+  const hopsOf = (c: Cni) => (c === 'calico' ? calicoHops : ciliumHops);
+  const playbackOf = (c: Cni) => (c === 'calico' ? calico : cilium);
 
   const builtIn = scenarios.find((s) => s.id === scenarioId) ?? scenarios[0];
   const announce = shown
     .map((c) => {
-      const hops = c === 'calico' ? calicoHops : ciliumHops;
-      const p = c === 'calico' ? calico : cilium;
+      const hops = hopsOf(c);
+      const p = playbackOf(c);
       const hop = hops?.[p.index];
       return hop
         ? `${c === 'calico' ? 'Calico' : 'Cilium'} hop ${p.index + 1} of ${hops.length}: ${stageWords(hop.stage)} at ${hop.node}, ${hop.where}.`
@@ -69,6 +74,18 @@ export function AppShell({
     );
   }
   const presenting = route.page === 'lesson' && route.mode === 'present';
+  const player = lesson && route.page === 'lesson' && (
+    <LessonPlayer
+      lesson={lesson}
+      step={route.step}
+      stepView={lessonSupport.stepView(lesson, route.step)}
+      hopIndex={(hops) => lessonSupport.hopIndex(lesson.steps[route.step]!, hops)}
+      onAnswer={(stepId, answer, correct) =>
+        lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
+      }
+      caption={presenting}
+    />
+  );
 
   return (
     <div className={`app-shell${presenting ? ' presenting' : ''}`}>
@@ -85,27 +102,25 @@ export function AppShell({
         </div>
       )}
       {route.page === 'lessons' ? (
-        <LessonList support={lessonSupport} />
+        <div className="page-scroll">
+          <LessonList support={lessonSupport} />
+        </div>
       ) : (
-        <div className={lesson ? 'with-lesson' : 'without-lesson'}>
-          {lesson && route.page === 'lesson' && (
-            <LessonPlayer
-              lesson={lesson}
-              step={route.step}
-              stepView={lessonSupport.stepView(lesson, route.step)}
-              hopIndex={(hops) => lessonSupport.hopIndex(lesson.steps[route.step]!, hops)}
-              onAnswer={(stepId, answer, correct) =>
-                lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
-              }
-            />
-          )}
+        <>
           <Workspace
             shown={shown}
             playback={{ calico, cilium }}
-            longest={longest}
             builtInText={builtIn?.text}
+            {...(player ? (presenting ? { caption: player } : { lesson: player }) : {})}
           />
-        </div>
+          <Controls
+            counts={shown.map((c) => ({
+              cni: c,
+              index: playbackOf(c).index,
+              total: hopsOf(c)?.length ?? 0,
+            }))}
+          />
+        </>
       )}
       <p className="visually-hidden" aria-live="polite" data-testid="hop-announcer">
         {announce}
@@ -115,6 +130,9 @@ export function AppShell({
         <AboutModel />
       </footer>
       {help}
+      {welcome && !presenting && route.page !== 'lesson' && (
+        <Welcome {...welcome} onHelp={() => setHelpOpen(true)} />
+      )}
     </div>
   );
 }

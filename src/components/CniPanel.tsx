@@ -1,16 +1,20 @@
 import { useMemo } from 'react';
-import { ciliumHostRoutingReason, describeWalkConfig, type WalkConfig } from '../datapath/config';
+import {
+  calicoUsesBgp,
+  ciliumHostRouting,
+  describeWalkConfig,
+  type WalkConfig,
+} from '../datapath/config';
 import { costUpTo } from '../datapath/hop';
 import { buildScene } from '../datapath/scene';
 import { useAppStore } from '../store';
-import { openCniPanels } from './panels';
+import { HopSummary } from './HopSummary';
 import { TopologyView } from './TopologyView';
 import type { PanelPlayback } from './usePlayback';
 
 export type Cni = 'calico' | 'cilium';
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
-const NO_WORDS: readonly string[] = [];
 const STAGE_WORDS: Record<string, string> = {
   'in-pod': 'in the source pod',
   'egress-hook': 'egress hook',
@@ -26,19 +30,53 @@ const STAGE_WORDS: Record<string, string> = {
 };
 export const stageWords = (stage: string): string => STAGE_WORDS[stage] ?? stage;
 
-/** One CNI's side: its topology with the packet, its running cost, and its inspector. */
-export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback }) {
+/** The modes in a few words for the panel's one-line header (the full sentence is its title). */
+export function shortModes(config: WalkConfig): string {
+  if (config.cni === 'calico') {
+    const c = config.calico;
+    return [
+      c.dataplane,
+      c.encap === 'none' ? 'no encapsulation' : c.encap,
+      calicoUsesBgp(c) ? `BGP ${c.peering}` : 'Felix routes',
+      c.wireguard ? 'WireGuard' : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  }
+  const c = config.cilium;
+  return [
+    c.routing === 'native' ? 'native routing' : c.routing === 'eni' ? 'AWS ENI' : c.routing,
+    c.kubeProxyReplacement ? 'KPR' : 'kube-proxy',
+    `${ciliumHostRouting(c)} host routing`,
+    c.encryption === 'none' ? '' : c.encryption,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/**
+ * One CNI's side: a one-line header (CNI, modes, this panel's own hop count, stage), its topology
+ * with the packet, and the current hop's summary. Clicking pods in the drawing picks the packet.
+ */
+export function CniPanel({
+  cni,
+  playback,
+  onSelectPod,
+}: {
+  cni: Cni;
+  playback: PanelPlayback;
+  onSelectPod?: (key: string) => void;
+}) {
   const cluster = useAppStore((s) => s.cluster);
-  const view = useAppStore((s) => s.view);
+  const calico = useAppStore((s) => s.view.calico);
+  const cilium = useAppStore((s) => s.view.cilium);
   const outcome = useAppStore((s) => s.walks[cni]);
-  const highlight = useAppStore((s) => (s.route.page === 'lesson' ? s.highlight : NO_WORDS));
-  const config: WalkConfig =
-    cni === 'calico' ? { cni, calico: view.calico } : { cni, cilium: view.cilium };
+  const config: WalkConfig = cni === 'calico' ? { cni, calico } : { cni, cilium };
   const scene = useMemo(
     () => (cluster ? buildScene(cluster, config) : null),
     // The scene depends on the cluster and this CNI's configuration only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [cluster, cni === 'calico' ? view.calico : view.cilium],
+    [cluster, cni === 'calico' ? calico : cilium],
   );
   const result = outcome?.ok ? outcome.result : undefined;
   const hops = result?.hops ?? [];
@@ -50,58 +88,37 @@ export function CniPanel({ cni, playback }: { cni: Cni; playback: PanelPlayback 
     <section className={`cni-panel cni-${cni}`} aria-labelledby={headingId} data-cni={cni}>
       <header className="cni-panel-header">
         <h2 id={headingId}>{title}</h2>
-        <p className="cni-mode">{describeWalkConfig(config)}</p>
-        {config.cni === 'cilium' && (
-          <p className="cni-host-routing" data-testid="cilium-host-routing">
-            {ciliumHostRoutingReason(config.cilium)}
-          </p>
-        )}
+        <p className="cni-mode" title={describeWalkConfig(config)}>
+          {shortModes(config)}
+        </p>
+        <p className="cni-position">
+          Hop{' '}
+          <strong data-testid={`${cni}-hop`}>
+            {hops.length === 0 ? '–' : `${index + 1} of ${hops.length}`}
+          </strong>
+        </p>
       </header>
       {outcome && !outcome.ok && (
         <p className="walk-error" role="alert">
           This packet cannot be walked: {outcome.error}
         </p>
       )}
-      <dl className="running-cost" aria-label={`${title} running cost`}>
-        <div>
-          <dt>Hop</dt>
-          <dd data-testid={`${cni}-hop`}>
-            {hops.length === 0 ? '–' : `${index + 1} of ${hops.length}`}
-          </dd>
-        </div>
-        <div>
-          <dt>Stage</dt>
-          <dd data-testid={`${cni}-stage`} data-stage={playback.stage}>
-            {hops.length === 0 ? '–' : stageWords(playback.stage)}
-          </dd>
-        </div>
-        <div>
-          <dt>Rules tested</dt>
-          <dd data-testid={`${cni}-rules`}>{cost.rules}</dd>
-        </div>
-        <div>
-          <dt>Map lookups</dt>
-          <dd data-testid={`${cni}-lookups`}>{cost.lookups}</dd>
-        </div>
-      </dl>
       <TopologyView
         label={`${title} topology`}
         scene={scene}
         hops={hops}
         index={index}
         {...(result?.dropReason ? { dropReason: result.dropReason } : {})}
+        {...(onSelectPod ? { onSelectPod } : {})}
       />
-      {openCniPanels(view.panels).map(({ spec, View }) => (
-        <View
-          key={spec.id}
-          cni={cni}
-          hops={hops}
-          index={index}
-          verdict={playback.final ? result?.verdict : undefined}
-          dropReason={result?.dropReason}
-          highlight={highlight}
-        />
-      ))}
+      <HopSummary
+        cni={cni}
+        stage={playback.stage}
+        hop={hops[index]}
+        verdict={playback.final ? result?.verdict : undefined}
+        dropReason={result?.dropReason}
+        cost={cost}
+      />
     </section>
   );
 }

@@ -1,38 +1,58 @@
 import { isPlaying, MAX_SPEED, MIN_SPEED } from '../machines/timeline';
 import { useTimeline, useTimelineSelector } from '../store';
 
+const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
+
+/** Where one CNI panel stands, for the counter: its own hop of its own walk. */
+export interface PanelCount {
+  readonly cni: 'calico' | 'cilium';
+  readonly index: number;
+  readonly total: number;
+}
+
 /**
- * Play, pause, step both ways, reset, speed: buttons of the timeline actor, enabled when it would
- * take the event. Names are the ones tests and keyboard users rely on.
+ * The playback bar: Reset, Step back, Play/Pause (at the end Play replays from the start), Step forward, speed, buttons of
+ * the timeline actor, enabled when it would take the event; the counter names each panel's own hop
+ * count. Names are the ones tests and keyboard users rely on.
  */
-export function Controls({ longest }: { longest: number }) {
+export function Controls({ counts }: { counts: readonly PanelCount[] }) {
   const timeline = useTimeline();
   const playing = useTimelineSelector(isPlaying);
   const speed = useTimelineSelector((s) => s.context.speed);
-  const step = useTimelineSelector((s) => s.context.step);
+  const atEnd = useTimelineSelector(
+    (s) => s.context.maxStep !== null && s.context.step >= s.context.maxStep,
+  );
   const canPlay = useTimelineSelector((s) => s.can({ type: 'PLAY' }));
   const canStep = useTimelineSelector((s) => s.can({ type: 'STEP' }));
   const canBack = useTimelineSelector((s) => s.can({ type: 'BACK' }));
-  const shown = longest === 0 ? 0 : Math.min(step, longest - 1) + 1;
+  const counter = counts
+    .map((c) => `${TITLE[c.cni]} hop ${c.total === 0 ? 0 : c.index + 1} of ${c.total}`)
+    .join(' · ');
   return (
-    <div className="controls" role="group" aria-label="Playback">
-      {playing ? (
-        <button type="button" onClick={() => timeline.send({ type: 'PAUSE' })}>
-          Pause
-        </button>
-      ) : (
-        <button type="button" onClick={() => timeline.send({ type: 'PLAY' })} disabled={!canPlay}>
-          Play
-        </button>
-      )}
+    <div className="controls playback-bar" role="group" aria-label="Playback">
+      <button type="button" onClick={() => timeline.send({ type: 'RESET' })}>
+        Reset
+      </button>
       <button type="button" onClick={() => timeline.send({ type: 'BACK' })} disabled={!canBack}>
         Step back
       </button>
+      {playing ? (
+        <button type="button" className="play" onClick={() => timeline.send({ type: 'PAUSE' })}>
+          Pause
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="play"
+          onClick={() => timeline.send({ type: 'PLAY' })}
+          disabled={!canPlay}
+          title={atEnd ? 'Play again from the first hop' : undefined}
+        >
+          Play
+        </button>
+      )}
       <button type="button" onClick={() => timeline.send({ type: 'STEP' })} disabled={!canStep}>
         Step forward
-      </button>
-      <button type="button" onClick={() => timeline.send({ type: 'RESET' })}>
-        Reset
       </button>
       <label className="speed">
         Speed
@@ -50,7 +70,7 @@ export function Controls({ longest }: { longest: number }) {
         {speed}×
       </span>
       <span className="step-counter" data-testid="step-counter">
-        Hop {shown} of {longest}
+        {counter}
       </span>
     </div>
   );

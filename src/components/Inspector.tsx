@@ -230,7 +230,10 @@ export function Inspector({
     <section className={`inspector inspector-${cni}`} aria-labelledby={titleId}>
       <h3 id={titleId}>{title}</h3>
       {!hop ? (
-        <p className="inspector-muted">No hop to inspect yet: send a packet to walk it.</p>
+        <p className="inspector-muted">
+          No hop to inspect yet: choose a packet with the Packet button in the toolbar, or click a
+          pod in a topology and then its destination.
+        </p>
       ) : (
         <>
           <p className="inspector-step">

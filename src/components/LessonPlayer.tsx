@@ -14,13 +14,22 @@ export interface LessonPlayerProps {
   /** The hop the step stops at in a walk. */
   readonly hopIndex: (hops: readonly Hop[]) => number;
   readonly onAnswer?: (stepId: string, answer: string, correct: boolean) => void;
+  /** Presenter mode: the step as a caption strip under the picture, not a column. */
+  readonly caption?: boolean;
 }
 
 const sameView = (a: ViewState, b: ViewState): boolean =>
   JSON.stringify({ ...a, step: 0 }) === JSON.stringify({ ...b, step: 0 });
 
 /** One step of a lesson beside the live visualizer. */
-export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: LessonPlayerProps) {
+export function LessonPlayer({
+  lesson,
+  step,
+  stepView,
+  hopIndex,
+  onAnswer,
+  caption = false,
+}: LessonPlayerProps) {
   const view = useAppStore((s) => s.view);
   const walks = useAppStore((s) => s.walks);
   const setRoute = useAppStore((s) => s.setRoute);
@@ -46,6 +55,24 @@ export function LessonPlayer({ lesson, step, stepView, hopIndex, onAnswer }: Les
   const mode = useAppStore((s) => (s.route.page === 'lesson' ? s.route.mode : undefined));
   const go = (to: number) =>
     setRoute({ page: 'lesson', lessonId: lesson.id, step: to, ...(mode ? { mode } : {}) });
+  if (caption) {
+    return (
+      <section className="lesson-caption" aria-labelledby="lesson-title">
+        <p className="lesson-caption-head">
+          <span id="lesson-title" className="visually-hidden">
+            {lesson.title}
+          </span>
+          <span className="lesson-progress" data-testid="lesson-step">
+            Step {step + 1} of {lesson.steps.length}
+          </span>{' '}
+          <strong className="step-title">{current.title}</strong>
+        </p>
+        <div className="lesson-caption-text">
+          <Markdown text={current.text} />
+        </div>
+      </section>
+    );
+  }
   return (
     <aside className="lesson-pane" aria-labelledby="lesson-title">
       <p className="lesson-crumb">

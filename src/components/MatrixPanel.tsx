@@ -2,8 +2,9 @@ import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import { useAppStore } from '../store';
 import { ConnectivityMatrix, type MatrixCell } from './ConnectivityMatrix';
+import { usePlayWalk } from './usePlayWalk';
 
-/** Pods × pods for a port, per CNI; a click sends that packet into the walk. */
+/** Pods × pods for a port, per CNI; a click sends that packet into the walk and plays it. */
 export function MatrixPanel({
   cni,
   showPortSelect = true,
@@ -15,7 +16,8 @@ export function MatrixPanel({
   const matrix = useAppStore((s) => s.matrix);
   const port = useAppStore((s) => s.view.matrixPort);
   const setMatrixPort = useAppStore((s) => s.setMatrixPort);
-  const setPacket = useAppStore((s) => s.setPacket);
+  // A click sends that packet and plays its walk, the stage in view.
+  const playWalk = usePlayWalk();
   const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
   const ports = useMemo(() => {
     const seen = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
@@ -53,7 +55,7 @@ export function MatrixPanel({
       onPortChange={setMatrixPort}
       showPortSelect={showPortSelect}
       onSelect={(cell) =>
-        setPacket({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
+        playWalk({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
       }
     />
   );

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import type { Protocol } from '../engine/model';
 import { useAppStore, type PacketChoice } from '../store';
+import { withDestination } from './packetChoice';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'];
@@ -50,12 +51,8 @@ export function PacketComposer() {
         Destination
         <select
           value={packet.to}
-          onChange={(e) => {
-            const to = e.target.value;
-            const pod = cluster.pods.find((p) => podKey(p) === to);
-            const first = pod?.ports[0];
-            update(first ? { to, port: first.port, protocol: first.protocol } : { to });
-          }}
+          // The port follows the destination (a Service's own port), as a click on the drawing.
+          onChange={(e) => setPacket(withDestination(cluster, packet, e.target.value))}
         >
           <optgroup label="Pods">
             {pods.map((p) => (

@@ -96,8 +96,11 @@ export function PresenterOverlay({
   useEffect(() => onCommands(commands));
   useEffect(() => () => onCommands(null), [onCommands]);
 
+  // The field opens selected, so "G 5 Enter" goes to step 5.
   useEffect(() => {
-    if (goto) gotoInput.current?.focus();
+    if (!goto) return;
+    gotoInput.current?.focus();
+    gotoInput.current?.select();
   }, [goto]);
 
   return (

@@ -15,7 +15,8 @@ export function ThemeToggle() {
       aria-label={`Theme: ${LABEL[preference]}`}
       title="Switch theme (system, light, dark, projector)"
     >
-      <span aria-hidden="true">{ICON[preference]}</span> Theme: {LABEL[preference]}
+      <span aria-hidden="true">{ICON[preference]}</span>{' '}
+      <span className="theme-word">Theme: {LABEL[preference]}</span>
     </button>
   );
 }

@@ -1,59 +1,254 @@
-import { Suspense } from 'react';
-import { useAppStore } from '../store';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { PANEL_SPECS, panelSpec, type PanelId } from '../registry/panels';
+import { useAppStore, useTimeline } from '../store';
 import { CniPanel, type Cni } from './CniPanel';
-import { Controls } from './Controls';
+import {
+  Drawer,
+  DrawerProvider,
+  useDrawerWidth,
+  type DrawerControl,
+  type DrawerTab,
+} from './Drawer';
 import { ErrorBoundary } from './ErrorBoundary';
-import { ModeSelects } from './ModeSelects';
-import { PacketComposer } from './PacketComposer';
-import { openSidePanels } from './panels';
-import type { PanelPlayback } from './usePlayback';
+import { HopTimeline } from './HopTimeline';
+import { pick, pickingHint, type Picking } from './packetChoice';
+import { PANEL_VIEWS, type CniSlotProps } from './panels';
+import { usePanelPlayback, type PanelPlayback } from './usePlayback';
+import type { Hop } from '../datapath/hop';
 
-/** The toolbar, the CNI panels side by side, and the open side panels of the registry. */
+/** A topology is never drawn narrower than this: below it the drawer overlays the stage instead. */
+export const MIN_TOPOLOGY = 300;
+const GAP = 12;
+
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(1280);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(([entry]) => {
+      const w = Math.round(entry?.contentRect.width ?? 0);
+      if (w > 0) setWidth(w);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+/** Clicking pods on the drawing: source, then destination; Escape cancels the second click. */
+function usePicking(): { hint: string; onSelect: (key: string) => void } {
+  const cluster = useAppStore((s) => s.cluster);
+  const packet = useAppStore((s) => s.view.packet);
+  const setPacket = useAppStore((s) => s.setPacket);
+  const [picking, setPicking] = useState<Picking>({ phase: 'source' });
+  useEffect(() => {
+    if (picking.phase !== 'destination') return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setPicking({ phase: 'source' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [picking]);
+  const onSelect = useCallback(
+    (key: string) => {
+      if (!cluster || !packet) return;
+      const r = pick(cluster, packet, picking, key);
+      setPicking(r.picking);
+      if (r.packet) setPacket(r.packet);
+    },
+    [cluster, packet, picking, setPacket],
+  );
+  return { hint: pickingHint(picking), onSelect };
+}
+
+/**
+ * The stage (the CNI panels side by side, the status line of pod picking, the hop timeline) and the
+ * drawer beside it: one tab per open panel of the registry, and the lesson when one is open. The
+ * drawer never squeezes a topology below MIN_TOPOLOGY: it then overlays the stage as a sheet.
+ */
 export function Workspace({
   shown,
   playback,
-  longest,
   builtInText,
+  lesson,
+  caption,
 }: {
   shown: readonly Cni[];
   playback: Readonly<Record<Cni, PanelPlayback>>;
-  longest: number;
   builtInText: string | undefined;
+  /** The lesson player, as the drawer's first tab. */
+  lesson?: ReactNode;
+  /** Presenter mode: the step's caption strip under the stage, and no drawer. */
+  caption?: ReactNode;
 }) {
   const layout = useAppStore((s) => s.view.layout);
   const panels = useAppStore((s) => s.view.panels);
-  const side = openSidePanels(panels);
+  const walks = useAppStore((s) => s.walks);
+  const togglePanel = useAppStore((s) => s.togglePanel);
+  const timeline = useTimeline();
+  const { hint, onSelect } = usePicking();
+
+  const box = useRef<HTMLDivElement>(null);
+  const width = useWidth(box);
+  const [drawerWidth, setDrawerWidth] = useDrawerWidth();
+  const [active, setActive] = useState<string>(lesson ? 'lesson' : (panels.at(-1) ?? ''));
+  const [sheetHidden, setSheetHidden] = useState(false);
+
+  // A panel just opened comes to the front.
+  const before = useRef(panels);
+  useEffect(() => {
+    const added = panels.find((p) => !before.current.includes(p));
+    before.current = panels;
+    if (added) {
+      setActive(added);
+      setSheetHidden(false);
+    }
+  }, [panels]);
+
+  const hopsOf = (c: Cni) => {
+    const w = walks[c];
+    return w?.ok ? w.result.hops : [];
+  };
+
+  const tabs: DrawerTab[] = useMemo(() => {
+    const list: DrawerTab[] = [];
+    if (lesson) list.push({ id: 'lesson', label: 'Lesson', content: lesson });
+    for (const spec of PANEL_SPECS) {
+      if (!panels.includes(spec.id)) continue;
+      list.push({
+        id: spec.id,
+        label: spec.label,
+        onClose: () => togglePanel(spec.id),
+        content: <PanelContent id={spec.id} shown={shown} builtInText={builtInText} />,
+      });
+    }
+    return list;
+  }, [lesson, panels, shown, builtInText, togglePanel]);
+
+  const drawerOpen = caption === undefined && tabs.length > 0;
+  const maxDrawer = width - shown.length * MIN_TOPOLOGY - (shown.length + 1) * GAP;
+  const sheet = drawerOpen && maxDrawer < 300;
+
+  const control: DrawerControl = useMemo(
+    () => ({
+      show: (id) => {
+        setActive(id);
+        setSheetHidden(false);
+      },
+      uncover: () => {
+        if (sheet) setSheetHidden(true);
+        box.current?.scrollIntoView?.({ block: 'nearest' });
+      },
+    }),
+    [sheet],
+  );
+
   return (
-    <div className="visualizer">
-      <div className="toolbar">
-        <Controls longest={longest} />
-        <PacketComposer />
-        <ModeSelects />
+    <DrawerProvider value={control}>
+      <div className={`workspace layout-${layout}${sheet ? ' with-sheet' : ''}`} ref={box}>
+        <div className="workspace-main">
+          <div className="stage" id="stage">
+            <p className="pick-status" role="status">
+              {hint}
+            </p>
+            <main className="panels" aria-label="Topologies">
+              {shown.map((c) => (
+                <ErrorBoundary key={c} name={c === 'calico' ? 'Calico' : 'Cilium'}>
+                  <CniPanel cni={c} playback={playback[c]} onSelectPod={onSelect} />
+                </ErrorBoundary>
+              ))}
+            </main>
+          </div>
+          {drawerOpen && !(sheet && sheetHidden) && (
+            <Drawer
+              tabs={tabs}
+              active={active}
+              onSelect={setActive}
+              width={drawerWidth}
+              maxWidth={maxDrawer}
+              onResize={setDrawerWidth}
+              sheet={sheet}
+              onHideSheet={() => setSheetHidden(true)}
+            />
+          )}
+          {drawerOpen && sheet && sheetHidden && (
+            <button type="button" className="sheet-reveal" onClick={() => setSheetHidden(false)}>
+              Show {tabs.find((t) => t.id === active)?.label ?? tabs[0]!.label}
+            </button>
+          )}
+        </div>
+        {/* Under the stage and the drawer: the whole width for the chips. */}
+        <HopTimeline
+          rows={shown.map((c) => ({ cni: c, hops: hopsOf(c), index: playback[c].index }))}
+          onGoTo={(step) => timeline.send({ type: 'GO_TO', step })}
+        />
+        {caption}
       </div>
-      <div className={`workspace layout-${layout}`}>
-        <main className="panels">
-          {shown.map((c) => (
-            <ErrorBoundary key={c} name={c === 'calico' ? 'Calico' : 'Cilium'}>
-              <CniPanel cni={c} playback={playback[c]} />
-            </ErrorBoundary>
-          ))}
-        </main>
-        {side.length > 0 && (
-          <aside className="side-panels">
-            {side.map(({ spec, View }) => (
-              <ErrorBoundary key={spec.id} name={spec.label}>
-                <Suspense
-                  fallback={
-                    <p className="side-panel-loading">Loading {spec.label.toLowerCase()}…</p>
-                  }
-                >
-                  <View shown={shown} builtInText={builtInText} />
-                </Suspense>
-              </ErrorBoundary>
-            ))}
-          </aside>
+    </DrawerProvider>
+  );
+}
+
+/** A registry panel's content: one per CNI on screen for a CNI panel, else the side panel. */
+function PanelContent({
+  id,
+  shown,
+  builtInText,
+}: {
+  id: PanelId;
+  shown: readonly Cni[];
+  builtInText: string | undefined;
+}) {
+  const spec = panelSpec(id);
+  return (
+    <ErrorBoundary name={spec.label}>
+      <Suspense
+        fallback={<p className="side-panel-loading">Loading {spec.label.toLowerCase()}…</p>}
+      >
+        {spec.place === 'cni' ? (
+          shown.map((c) => <CniSlot key={c} id={id} cni={c} />)
+        ) : (
+          <SideView id={id} shown={shown} builtInText={builtInText} />
         )}
-      </div>
-    </div>
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
+function SideView({
+  id,
+  shown,
+  builtInText,
+}: {
+  id: PanelId;
+  shown: readonly Cni[];
+  builtInText: string | undefined;
+}) {
+  const View = PANEL_VIEWS[id] as React.ComponentType<{
+    shown: readonly Cni[];
+    builtInText: string | undefined;
+  }>;
+  return <View shown={shown} builtInText={builtInText} />;
+}
+
+const NO_WORDS: readonly string[] = [];
+const NO_HOPS: readonly Hop[] = [];
+
+/** A per-CNI panel (the inspector) for one CNI, with that CNI's walk and position. */
+function CniSlot({ id, cni }: { id: PanelId; cni: Cni }) {
+  const outcome = useAppStore((s) => s.walks[cni]);
+  const highlight = useAppStore((s) => (s.route.page === 'lesson' ? s.highlight : NO_WORDS));
+  const result = outcome?.ok ? outcome.result : undefined;
+  const hops = result?.hops ?? NO_HOPS;
+  const { index, final } = usePanelPlayback(hops);
+  const View = PANEL_VIEWS[id] as React.ComponentType<CniSlotProps>;
+  return (
+    <View
+      cni={cni}
+      hops={hops}
+      index={index}
+      verdict={final ? result?.verdict : undefined}
+      dropReason={result?.dropReason}
+      highlight={highlight}
+    />
   );
 }

@@ -1,0 +1,61 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+
+/**
+ * A toolbar button that opens a panel below it, over the picture (it never pushes the picture down):
+ * a disclosure button with aria-expanded/aria-controls; Escape or a click elsewhere closes it, and
+ * Escape returns focus to the button.
+ */
+export function Popover({
+  label,
+  summary,
+  className,
+  children,
+}: {
+  /** The button's accessible name and the panel's label. */
+  label: string;
+  /** What the button shows (the current choice). */
+  summary: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const button = useRef<HTMLButtonElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      if (!box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    // Capture, so Escape closes this before any shortcut sees it.
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+  return (
+    <div className={`popover ${className ?? ''}`} ref={box}>
+      <button
+        ref={button}
+        type="button"
+        className="popover-button"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="popover-label">{label}</span> {summary} <span aria-hidden="true">▾</span>
+      </button>
+      <div id={id} className="popover-panel" role="group" aria-label={label} hidden={!open}>
+        {children}
+      </div>
+    </div>
+  );
+}
