@@ -115,16 +115,30 @@ describe('Calico eBPF: no iptables policy chains, the policy program instead', (
       '-A FORWARD -m comment --comment "Mark pre-established flows." -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x8000000/0x8000000',
       '-A FORWARD -o cali+ -m comment --comment "To workload, check workload is known." -j cali-to-wl-dispatch',
       '-A FORWARD -i cali+ -m comment --comment "To workload, mark has already been verified." -j ACCEPT',
+      '-A FORWARD -i bpfout.cali -m comment --comment "From bpfout.cali device, mark verified, accept." -j ACCEPT',
     ]);
+    // The NAT-outgoing mark 0x3800000 (MarkSeenNATOutgoing = MarkSeenBypass | 0x800000,
+    // felix/bpf/tc/defs/defs.go) carries the bypass bits, so the first rule accepts the packet.
     expect(fwd.rows!.map((x) => x.state)).toEqual([
-      'tested',
-      'tested',
-      'tested',
-      'tested',
       'matched',
+      'not-reached',
+      'not-reached',
+      'not-reached',
+      'not-reached',
+      'not-reached',
     ]);
+    expect(fwd.cost.rules).toBe(1);
     const masq = out.hops.find((h) => h.table === 'cali-nat-outgoing')!;
-    expect(masq.match).toBe('-m mark --mark 0x1800000/0x1f00000 -j MASQUERADE');
+    expect(masq.match).toBe('-m mark --mark 0x3800000/0x3f00000 -j MASQUERADE');
+    expect(masq.explanation).toContain('MarkSeenNATOutgoing');
+  });
+
+  it('says the connect hook records the Service address for pre-DNAT policy, looked up by socket cookie', () => {
+    const r = run(SEED, ebpf, packet('shop/frontend', 'svc:shop/backend', 80));
+    const hook = r.hops.find((h) => h.stage === 'egress-hook')!;
+    expect(hook.explanation).toContain('cali_v4_ct_nats');
+    expect(hook.explanation).toMatch(/socket cookie/);
+    expect(hook.explanation).toMatch(/pre-DNAT destination/);
   });
 });
 

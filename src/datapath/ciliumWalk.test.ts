@@ -57,6 +57,17 @@ describe('host routing', () => {
     expect(wheres(r)).toContain('filter FORWARD → CILIUM_FORWARD');
     expect(wheres(r)).toContain('nat POSTROUTING → CILIUM_POST_nat');
     expect(r.hops.at(-1)!.where).toMatch(/^redirect → lxc[0-9a-f]{12} → eth0 in shop\/backend$/);
+    // pkg/datapath/iptables/iptables.go: the lxc+ accept is CILIUM_FORWARD's third rule; in native
+    // routing CILIUM_POST_nat starts with the node-ipset exclusion, then the masquerade rule.
+    const fwd = r.hops.find((h) => h.where === 'filter FORWARD → CILIUM_FORWARD')!;
+    expect(fwd.rows!.map((x) => x.state)).toEqual(['tested', 'tested', 'matched']);
+    expect(fwd.cost.rules).toBe(3);
+    const nat = r.hops.find((h) => h.where === 'nat POSTROUTING → CILIUM_POST_nat')!;
+    expect(nat.rows!.map((x) => x.text.match(/--comment "([^"]+)"/)![1])).toEqual([
+      'exclude traffic to cluster nodes from masquerade',
+      'cilium masquerade non-cluster',
+    ]);
+    expect(nat.rows!.every((x) => x.state === 'tested')).toBe(true);
   });
 
   it('native routing with eBPF host routing uses bpf_redirect_neigh out and bpf_redirect_peer in, no netfilter', () => {
@@ -83,12 +94,32 @@ describe('IPsec (VXLAN-in-ESP since 1.18)', () => {
       dst: node('node-2').internalIP,
     });
     expect(r.podMtu).toBe(1500 - 50 - 77);
-    const esp = r.hops.find((h) => h.where.startsWith('xfrm (kernel IPsec),'))!;
-    expect(esp.explanation).toMatch(/before 1\.18 ESP ran between the cilium_host addresses/);
-    // Decrypted before the tunnel device strips the VXLAN header.
-    expect(indexOf(r, (h) => h.where === 'xfrm (kernel IPsec decryption)')).toBeLessThan(
-      indexOf(r, (h) => h.where.includes('cil_from_overlay')),
+    // 1.18: cil_to_netdev on eth0 marks the VXLAN packet 0x?E00 and redirects it to cilium_net,
+    // where XFRM encrypts it (bpf/lib/encrypt.h ipsec_maybe_redirect_to_encrypt).
+    const esp = r.hops.find((h) => h.where.includes('cil_to_netdev') && h.where.includes('xfrm'))!;
+    expect(esp.where).toBe(
+      'eth0 tc egress: cil_to_netdev (mark 0x3E00) → cilium_net ingress → xfrm',
     );
+    expect(esp.explanation).toMatch(/before 1\.18 ESP ran between the cilium_host addresses/);
+    expect(esp.explanation).toMatch(/cil_to_overlay left the overlay mark/);
+    // Arrival: cil_from_netdev marks 0x0D00, XFRM decrypts, cil_from_netdev runs again on the
+    // decrypted VXLAN packet, then the tunnel device strips the VXLAN header.
+    const first = indexOf(r, (h) => h.where === 'eth0 tc ingress: cil_from_netdev');
+    const xfrm = indexOf(r, (h) => h.where === 'xfrm (kernel IPsec decryption)');
+    const again = indexOf(r, (h) => h.where.startsWith('eth0 tc ingress: cil_from_netdev (second'));
+    const overlay = indexOf(r, (h) => h.where.includes('cil_from_overlay'));
+    expect(first).toBeGreaterThan(0);
+    expect([first < xfrm, xfrm < again, again < overlay]).toEqual([true, true, true]);
+    expect(r.hops[first]!.match).toMatch(/0x0D00/);
+    expect(r.hops[again]!.headers[0]!.proto).toBe('VXLAN');
+  });
+
+  it('forces legacy host routing in 1.18, even with kube-proxy replacement and BPF masquerade', () => {
+    const over = { encryption: 'ipsec', kubeProxyReplacement: true, bpfMasquerade: true } as const;
+    expect(ciliumHostRouting({ ...DEFAULT_CILIUM_CONFIG, ...over })).toBe('legacy');
+    const r = run(over);
+    expect(r.hops.at(-1)!.where).toMatch(/^redirect → /);
+    expect(r.hops.at(-1)!.explanation).toMatch(/incompatible with IPsec/);
   });
 
   it('in native routing runs ESP between the CiliumInternalIPs, with no tunnel', () => {
@@ -111,8 +142,32 @@ describe('WireGuard', () => {
       expect(wg).toBeGreaterThan(eth0);
       expect(r.hops[eth0]!.headers[0]!.proto).toBe('WireGuard');
       expect(r.hops[wg]!.headers[0]!.proto).not.toBe('WireGuard');
+      // cil_from_netdev only recognises WireGuard (ctx_is_wireguard) for tracing; it sets no mark.
+      expect(r.hops[eth0]!.explanation).toContain('ctx_is_wireguard');
+      expect(r.hops[eth0]!.explanation).not.toMatch(/wg_do_decrypt|marks it for decryption/);
     },
   );
+
+  it('attaches cil_from_wireguard only in native routing (NeedIngressOnWireGuardDevice)', () => {
+    const wg = (r: WalkResult) =>
+      r.hops.find((h) => h.where.startsWith('cilium_wg0 (decryption)'))!;
+    const tunnel = wg(run({ encryption: 'wireguard' }));
+    expect(tunnel.where).not.toContain('cil_from_wireguard');
+    expect(tunnel.explanation).toMatch(/attaches no program to cilium_wg0/);
+    const legacy = wg(run({ routing: 'native', encryption: 'wireguard' }));
+    expect(legacy.where).toContain('cil_from_wireguard');
+    expect(legacy.cost.lookups).toBe(0);
+    const bpf = wg(
+      run({
+        routing: 'native',
+        encryption: 'wireguard',
+        kubeProxyReplacement: true,
+        bpfMasquerade: true,
+      }),
+    );
+    expect(bpf.table).toBe('cilium_ipcache_v2');
+    expect(bpf.cost.lookups).toBe(1);
+  });
 
   it('says why Cilium budgets 80 bytes where Calico budgets 60', () => {
     const r = run({ encryption: 'wireguard' });

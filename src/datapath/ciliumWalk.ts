@@ -8,8 +8,13 @@
  * Documentation/network/concepts/routing.rst and masquerading.rst (iptables masquerading, rule
  * "cilium masquerade non-cluster" in CILIUM_POST_nat, unless bpf.masquerade=true);
  * cilium/cilium#10651 (ClusterIP traffic from pods is load-balanced by bpf_lxc even with kube-proxy
- * replacement off); commit 19a62da "bpf: Lookup tunnel endpoint for IPsec rewrite" (ESP between the
- * CiliumInternalIPs, then VXLAN/Geneve: ESP-on-VXLAN); pkg/mtu/mtu.go (overheads add up);
+ * replacement off); IPsec as of 1.18 (read at cilium main 2025-05-29, 1.18.0-dev): bpf/lib/encrypt.h
+ * (cil_to_netdev marks 0x?E00 and redirects to cilium_net; do_decrypt marks 0x0D00 on ESP arrival
+ * and the decrypted packet passes cil_from_netdev again), pkg/datapath/linux/ipsec.go (ESP between
+ * node IPs around VXLAN; between CiliumInternalIPs in native routing; subnet mode (ENI) uses node IPs
+ * unless use-cilium-internal-ip-for-ipsec); WireGuard: bpf_wireguard.c and pkg/option/config.go
+ * NeedIngressOnWireGuardDevice (cil_from_wireguard only in native routing); pkg/mtu/mtu.go
+ * (overheads add up; WireguardOverhead 80 = 32 + 40-byte outer IP + 8 UDP);
  * pkg/monitor/api/drop.go (133 "Policy denied", 181 "Policy denied by denylist", 158 "Service
  * backend not found"); pkg/datapath/iptables/iptables.go (CILIUM_POST_nat rules).
  */
@@ -335,7 +340,7 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       stage: 'encapsulation',
       node: from.name,
       place: place.layer(from.name, 'xfrm', 'device'),
-      where: `${eni ? 'eth1' : 'eth0'} tc egress: cil_to_netdev (mark 0x${(0x0e00 | (3 << 12)).toString(16)}) → cilium_net ingress → xfrm`,
+      where: `${eni ? 'eth1' : 'eth0'} tc egress: cil_to_netdev (mark 0x3E00) → cilium_net ingress → xfrm`,
       table: 'ip xfrm state / ip xfrm policy',
       match: `ESP ${esp.src} → ${esp.dst}, SPI 3 (the key ID)`,
       headers: stack,
@@ -377,13 +382,13 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       table: '',
       match:
         config.encryption === 'wireguard'
-          ? `UDP ${outer.src}:51871 → ${outer.dst}:51871: WireGuard, marked for decryption, passed to the stack`
-          : `ESP ${outer.src} → ${outer.dst}, SPI 3: marked for decryption, passed to the stack`,
+          ? `UDP ${outer.src}:51871 → ${outer.dst}:51871: Cilium's WireGuard (traced as encrypted), passed to the stack`
+          : `ESP ${outer.src} → ${outer.dst}, SPI 3: mark 0x0D00 (decrypt) + source node ID, passed to the stack`,
       headers: stack,
       explanation: `The encrypted packet arrives on ${nic} first, where cil_from_netdev (bpf_host.c) sees ${
         config.encryption === 'wireguard'
-          ? 'UDP to the WireGuard port 51871, marks it for decryption (bpf/lib/wireguard.h wg_do_decrypt) and passes it up the stack to the kernel’s WireGuard socket'
-          : 'an ESP packet, marks it for decryption and passes it up the stack to the kernel’s XFRM layer'
+          ? 'UDP from and to the WireGuard port 51871; it only recognises the packet as Cilium’s WireGuard traffic, to trace it as encrypted (bpf/lib/wireguard.h ctx_is_wireguard), sets no mark, and the packet, addressed to the node itself, goes up the stack to the kernel’s WireGuard socket'
+          : 'an ESP packet: do_decrypt (bpf/lib/encrypt.h) looks the sending node’s ID up by the outer source address, sets the skb mark MARK_MAGIC_DECRYPT 0x0D00 with that ID in the upper 16 bits, and passes the packet up the stack to the kernel’s XFRM layer without any further processing'
       }; nothing inside can be read yet.`,
     });
   }
@@ -393,18 +398,26 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       stage: 'ingress-hook',
       node: to.name,
       place: place.layer(to.name, 'wireguard', 'device'),
-      where: 'cilium_wg0 (decryption) → tc ingress: cil_from_wireguard',
-      table: native ? 'cilium_ipcache_v2' : 'wg show cilium_wg0 (peers)',
-      match: native
-        ? `peer ${from.name} (${from.internalIP}:51871); ${t.src} → identity ${srcId}`
-        : `peer ${from.name}: endpoint ${from.internalIP}:51871`,
+      where: native
+        ? 'cilium_wg0 (decryption) → tc ingress: cil_from_wireguard'
+        : 'cilium_wg0 (decryption) → host stack (UDP 8472)',
+      table: native && bpfHost ? 'cilium_ipcache_v2' : 'wg show cilium_wg0 (peers)',
+      match:
+        native && bpfHost
+          ? `peer ${from.name} (${from.internalIP}:51871); ${t.src} → identity ${srcId}`
+          : `peer ${from.name}: endpoint ${from.internalIP}:51871`,
       headers: stack,
-      ...(native ? { cost: { lookups: 1 } } : {}),
-      explanation: `The kernel's WireGuard device cilium_wg0 authenticates and decrypts the packet with ${from.name}'s key; the plain packet then enters cilium_wg0, where cil_from_wireguard (bpf_wireguard.c) runs at tc ingress${
+      ...(native && bpfHost ? { cost: { lookups: 1 } } : {}),
+      // pkg/option/config.go NeedIngressOnWireGuardDevice: cil_from_wireguard is attached in
+      // native routing (or tunnel + NodePort + encrypt-node); loader.go sets secctx_from_ipcache
+      // only without legacy host routing (bpf_wireguard.c resolve_srcid_ipv4, handle_ipv4).
+      explanation: `The kernel's WireGuard socket authenticates and decrypts the packet with ${from.name}'s key, and the plain packet comes out of cilium_wg0 as if received there. ${
         native
-          ? ` and looks the source identity up in the ipcache`
-          : ` and passes the decrypted VXLAN packet on to the kernel's VXLAN socket`
-      }.`,
+          ? bpfHost
+            ? 'In native routing Cilium attaches cil_from_wireguard (bpf_wireguard.c) at cilium_wg0’s tc ingress; with eBPF host routing it looks the source identity up in the ipcache and delivers to a local endpoint straight from BPF.'
+            : 'In native routing Cilium attaches cil_from_wireguard (bpf_wireguard.c) at cilium_wg0’s tc ingress; with legacy host routing it does no ipcache lookup and returns the packet to the stack, which routes it like any forwarded packet.'
+          : 'In tunnel mode Cilium attaches no program to cilium_wg0 (cil_from_wireguard is only attached in native routing, or with NodePort and encrypt-node): the decrypted VXLAN packet, node address to node address, simply goes up the stack to the kernel’s VXLAN socket on UDP 8472.'
+      }`,
     });
   }
   if (config.encryption === 'ipsec') {
@@ -417,7 +430,19 @@ function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: ClusterNode):
       table: 'ip xfrm state',
       match: `ESP ${esp.src} → ${esp.dst}, SPI 3`,
       headers: stack,
-      explanation: `The XFRM state for SPI 3 decrypts the packet${native ? '' : ', which turns back into the VXLAN packet between the node addresses'}, and the kernel hands it back to Cilium marked as decrypted.`,
+      explanation: `The XFRM state for SPI 3 (matched by the decrypt mark) decrypts the packet${native ? '' : ', which turns back into the VXLAN packet between the node addresses'}; the state's output mark keeps 0x0D00 on it, and the kernel re-injects the inner packet on ${nic}.`,
+    });
+    // bpf_host.c cil_from_netdev: "In all other cases (packet doesn't need decryption or already
+    // decrypted), we want to run all subsequent logic here"; do_decrypt clears the mark.
+    log.add({
+      stage: 'ingress-hook',
+      node: to.name,
+      place: place.layer(to.name, 'eth0', 'tc'),
+      where: `${nic} tc ingress: cil_from_netdev (second pass, decrypted)`,
+      table: '',
+      match: `mark 0x0D00 (decrypted): cleared, ${native ? 'pod packet' : 'VXLAN packet'} passed to the stack`,
+      headers: stack,
+      explanation: `The decrypted packet passes ${nic}'s tc ingress a second time. cil_from_netdev's do_decrypt sees the decrypt mark, clears it, and the packet then takes the ordinary path: ${native ? `with legacy host routing (IPsec forces it in 1.18) bpf_host.c returns it to the stack` : `it is addressed to this node, so bpf_host.c hands it to the stack, which gives it to the VXLAN socket`}.`,
     });
   }
   if (!native) {
@@ -493,9 +518,30 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
     table: 'CILIUM_FORWARD',
     match:
       '-A CILIUM_FORWARD -i lxc+ -m comment --comment "cilium: cluster->any on lxc+ forward accept" -j ACCEPT',
+    // Rule order of installForwardChainRulesIpX (pkg/datapath/iptables/iptables.go, 1.18).
+    rows: [
+      {
+        text: '-A CILIUM_FORWARD -o cilium_host -m comment --comment "cilium: any->cluster on cilium_host forward accept" -j ACCEPT',
+        state: 'tested',
+        outcome: 'no match: not leaving through cilium_host',
+        chain: 'CILIUM_FORWARD',
+      },
+      {
+        text: '-A CILIUM_FORWARD -i cilium_host -m comment --comment "cilium: cluster->any on cilium_host forward accept (nodeport)" -j ACCEPT',
+        state: 'tested',
+        outcome: 'no match: not from cilium_host',
+        chain: 'CILIUM_FORWARD',
+      },
+      {
+        text: '-A CILIUM_FORWARD -i lxc+ -m comment --comment "cilium: cluster->any on lxc+ forward accept" -j ACCEPT',
+        state: 'matched',
+        outcome: 'match: from a pod veth, decided',
+        chain: 'CILIUM_FORWARD',
+      },
+    ],
     headers: [l4Header(t)],
-    cost: { rules: 1 },
-    explanation: `The packet came in on ${lxc(podAt(ctx, t.src) ?? ctx.p.client)} and is forwarded, so netfilter's FORWARD chain sees it; Cilium's CILIUM_FORWARD chain accepts traffic from pod veths (pkg/datapath/iptables/iptables.go).`,
+    cost: { rules: 3 },
+    explanation: `The packet came in on ${lxc(podAt(ctx, t.src) ?? ctx.p.client)} and is forwarded, so netfilter's FORWARD chain sees it and jumps to CILIUM_FORWARD (feeder rule "cilium-feeder: CILIUM_FORWARD"). Its third rule accepts traffic from pod veths; the two before it are for packets to and from cilium_host (pkg/datapath/iptables/iptables.go installForwardChainRulesIpX).`,
   });
   if (ctx.config.routing === 'eni') return;
   const exclusion = nativeRoutingCidr(ctx.cluster);
@@ -508,11 +554,31 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
     match: ctx.config.bpfMasquerade
       ? 'no iptables masquerade rule (bpf.masquerade=true: cil_to_netdev masquerades)'
       : `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE: no match`,
+    // installMasqueradeRules: in native routing (NodeIpsetNeeded: no tunnel, iptables
+    // masquerading) the node-ipset exclusion comes first, then allEgressMasqueradeCmds.
+    ...(ctx.config.bpfMasquerade
+      ? {}
+      : {
+          rows: [
+            {
+              text: `-A CILIUM_POST_nat -s ${node.podCIDR.text} -m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT`,
+              state: 'tested' as const,
+              outcome: `no match: ${t.dst} is a pod, not a node address`,
+              chain: 'CILIUM_POST_nat',
+            },
+            {
+              text: `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
+              state: 'tested' as const,
+              outcome: `no match: ${t.dst} is inside ${exclusion.text}`,
+              chain: 'CILIUM_POST_nat',
+            },
+          ],
+        }),
     headers: [l4Header(t)],
-    cost: { rules: ctx.config.bpfMasquerade ? 0 : 1 },
+    cost: { rules: ctx.config.bpfMasquerade ? 0 : 2 },
     explanation: ctx.config.bpfMasquerade
       ? `With bpf.masquerade=true Cilium installs no iptables masquerade rule; cil_to_netdev on eth0 masquerades in BPF, and only traffic leaving ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}). ${t.dst} is inside it, so the pod address stays.`
-      : `nat POSTROUTING runs Cilium's masquerade rule; ${t.dst} is inside ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR), so the rule does not match and the packet keeps the pod's address.`,
+      : `nat POSTROUTING jumps to CILIUM_POST_nat. In native routing its first rule lets traffic to other nodes' addresses (the cilium_node_set_v4 ipset) leave unmasqueraded; the second is the masquerade rule, which excludes destinations inside ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR). ${t.dst} is inside it, so neither rule matches (the chain's later rules are for proxy return, loopback and hairpin traffic) and the packet keeps the pod's address.`,
   });
 }
 
@@ -1118,6 +1184,6 @@ function deliver(ctx: Ctx, node: ClusterNode, pod: Pod, t: FiveTuple): void {
       ? `With eBPF host routing the program hands the packet straight to the pod's side of the veth with bpf_redirect_peer, skipping the host's stack and ${lxc(pod)}'s own egress path.`
       : endpointRoutes(ctx)
         ? `The packet leaves ${lxc(pod)} and crosses the veth into the pod.`
-        : `With legacy host routing the program delivers with a plain redirect to ${lxc(pod)}, which passes the packet across the veth into the pod (bpf/lib/local_delivery.h: "only do a redirect_peer() if BPF Host Routing is enabled"). ${ciliumHostRoutingReason(ctx.config)}`,
+        : `With legacy host routing the program delivers with a plain redirect to ${lxc(pod)}, which passes the packet across the veth into the pod (bpf/lib/local_delivery.h redirect_ep(): without BPF host routing it uses ctx_redirect, a plain redirect through the CPU backlog, instead of ctx_redirect_peer). ${ciliumHostRoutingReason(ctx.config)}`,
   });
 }

@@ -36,15 +36,19 @@ export type CiliumHostRouting = 'BPF' | 'legacy';
 /**
  * eBPF host routing needs kube-proxy replacement and BPF masquerade (and a kernel >= 5.10, which
  * Cilium 1.18 requires anyway); otherwise the agent logs "Falling back to legacy host routing"
- * (daemon/cmd/kube_proxy_replacement.go; datapath-facts.md §2 "Host routing").
+ * (daemon/cmd/kube_proxy_replacement.go; datapath-facts.md §2 "Host routing"). In 1.18 IPsec
+ * forces legacy host routing too (same function: "BPF host routing is incompatible with
+ * enable-ipsec", checked first); cilium PR #41997 lifted that for 1.19.
  */
 export const ciliumHostRouting = (c: CiliumConfig): CiliumHostRouting =>
-  c.kubeProxyReplacement && c.bpfMasquerade ? 'BPF' : 'legacy';
+  c.kubeProxyReplacement && c.bpfMasquerade && c.encryption !== 'ipsec' ? 'BPF' : 'legacy';
 
 /** Why the host routing is what it is, one sentence. */
 export function ciliumHostRoutingReason(c: CiliumConfig): string {
   if (ciliumHostRouting(c) === 'BPF')
     return 'eBPF host routing: kube-proxy replacement and BPF masquerade are both on (kernel ≥ 5.10).';
+  if (c.encryption === 'ipsec')
+    return 'Legacy host routing: in Cilium 1.18 eBPF host routing is incompatible with IPsec, which needs the kernel stack to encrypt and decrypt (the agent falls back to legacy host routing; 1.19 lifts this).';
   const missing = [
     c.kubeProxyReplacement ? '' : 'kube-proxy replacement',
     c.bpfMasquerade ? '' : 'BPF masquerade',
