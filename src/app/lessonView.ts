@@ -3,6 +3,7 @@
  */
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import type { Hop } from '../datapath/hop';
+import { findHop } from '../lessons/hopAddress';
 import type { Lesson, LessonStep } from '../lessons/types';
 import { DEFAULT_VIEW, type Route, type ViewState } from '../store';
 
@@ -28,10 +29,7 @@ export function stepHopIndex(step: LessonStep, hops: readonly Hop[]): number {
   const target = step.view.hop;
   if (target === undefined) return 0;
   if (typeof target === 'number') return Math.min(target, Math.max(0, hops.length - 1));
-  const i = hops.findIndex(
-    (h) => h.stage === target.stage && (!target.where || h.where.includes(target.where)),
-  );
-  return Math.max(0, i);
+  return Math.max(0, findHop(hops, target));
 }
 
 export function routeHash(route: Route): string | null {

@@ -9,6 +9,7 @@ import { walk, type WalkResult } from '../datapath/walk';
 import { formatDiagnostic } from '../engine/model';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, type Engine } from '../engine/verdict';
+import { findHop } from './hopAddress';
 import type { Cni, Lesson, LessonProblem, LessonStep } from './types';
 
 export interface StepReplay {
@@ -77,10 +78,7 @@ export class LessonReplayer {
       if (target === undefined) hopIndex[cni] = 0;
       else if (typeof target === 'number') hopIndex[cni] = Math.min(target, hops.length - 1);
       else {
-        const i = hops.findIndex(
-          (h) => h.stage === target.stage && (!target.where || h.where.includes(target.where)),
-        );
-        hopIndex[cni] = i < 0 ? -1 : i;
+        hopIndex[cni] = findHop(hops, target);
       }
     }
     return { walks, hopIndex };
@@ -113,7 +111,7 @@ export class LessonReplayer {
           (step.view.layout ?? 'compare') !== (cni === 'calico' ? 'cilium' : 'calico')
         ) {
           at(
-            `no ${cni} hop at stage ${target.stage}${target.where ? ` whose place mentions "${target.where}"` : ''}`,
+            `no ${cni} hop at stage ${target.stage}${target.place ? ` at ${target.place}` : ''}${target.where ? ` whose where mentions "${target.where}"` : ''}`,
           );
         }
         const claims = step.claims;
