@@ -187,6 +187,8 @@ function slowEngine(held: readonly EngineMethod[]) {
         });
       });
     },
+    request: (method, args) => client.call(method, ...args),
+    cancel: () => real.cancel(),
     mode: () => real.mode(),
     dispose: () => real.dispose(),
   };

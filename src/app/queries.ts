@@ -13,7 +13,7 @@ import { podKey } from '../engine/cluster';
 import type { Cluster } from '../engine/model';
 import type { AppState, AppStore, PacketChoice } from '../store';
 import type { WorkerApi } from '../worker/api';
-import type { EngineClient } from '../worker/client';
+import { EngineCallError, type EngineClient } from '../worker/client';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
 export interface EngineQuery<Deps extends readonly unknown[], Result> {
@@ -24,6 +24,8 @@ export interface EngineQuery<Deps extends readonly unknown[], Result> {
   readonly delayMs?: (next: Deps, previous: Deps | undefined) => number;
   readonly run: (client: EngineClient, deps: Deps) => Promise<Result>;
   readonly write: (store: AppStore, result: Result, deps: Deps) => void;
+  /** A cancelled run is not asked again by itself (the user stopped it); the next input change asks. */
+  readonly cancellable?: boolean;
 }
 
 // The table holds queries of different shapes; the runner only passes each its own values back.
@@ -132,6 +134,7 @@ export const matrixQuery: EngineQuery<
   write: (store, matrix) => {
     if (matrix) store.getState().setEngineData({ matrix });
   },
+  cancellable: true,
 };
 
 export const ENGINE_QUERIES: readonly AnyQuery[] = [loadQuery, walkQuery, matrixQuery];
@@ -150,6 +153,8 @@ export function startQueries(
     deps: undefined as readonly unknown[] | undefined,
     /** The number of the newest question asked; only its answer is written. */
     seq: 0,
+    /** The number of the question waiting for its answer, 0 when none is. */
+    inFlight: 0,
     timer: undefined as ReturnType<typeof setTimeout> | undefined,
   }));
   let stopped = false;
@@ -158,8 +163,13 @@ export function startQueries(
   function ask(slot: (typeof slots)[number], deps: readonly unknown[]): void {
     const seq = ++slot.seq;
     const current = () => !stopped && seq === slot.seq;
+    slot.inFlight = seq;
+    const answered = () => {
+      if (slot.inFlight === seq) slot.inFlight = 0;
+    };
     slot.query.run(client, deps).then(
       (result) => {
+        answered();
         if (!current()) return; // a newer question was asked: its answer wins
         writing = true;
         try {
@@ -170,6 +180,9 @@ export function startQueries(
         check();
       },
       (error: unknown) => {
+        answered();
+        // A crash or a missed deadline was reported by the client, in more words.
+        if (error instanceof EngineCallError && error.reason !== 'cancel') return;
         if (current()) store.getState().setEngineError(messageOf(error));
       },
     );
@@ -191,9 +204,22 @@ export function startQueries(
   }
 
   const unsubscribe = store.subscribe(check);
+  // A restarted engine holds the last good scenario, the one the store's answers came from: ask
+  // again every question whose answer was lost with the old worker (the user's latest edit
+  // included), so nothing typed while it was stuck is lost. A job the user cancelled stays cancelled.
+  const stopRestarts = client.onRestart?.((reason) => {
+    for (const slot of slots) {
+      if (slot.inFlight === 0) continue;
+      slot.inFlight = 0;
+      if (reason === 'cancel' && slot.query.cancellable) continue;
+      slot.deps = undefined;
+    }
+    check();
+  });
   check();
   return () => {
     stopped = true;
+    stopRestarts?.();
     unsubscribe();
     for (const slot of slots) clearTimeout(slot.timer);
   };

@@ -1,4 +1,10 @@
-import { selectEngineError, selectEngineMode, selectLoadedScenario, useAppStore } from '../store';
+import {
+  selectEngineError,
+  selectEngineMode,
+  selectLoadedScenario,
+  useAppStore,
+  useAppStoreApi,
+} from '../store';
 
 const TEXT = {
   starting: 'Policy engine: starting…',
@@ -10,6 +16,8 @@ export function EngineStatus() {
   const mode = useAppStore(selectEngineMode);
   const error = useAppStore(selectEngineError);
   const scenario = useAppStore(selectLoadedScenario);
+  const job = useAppStore((s) => s.engineJob);
+  const store = useAppStoreApi();
   return (
     <p
       className="engine-status"
@@ -21,6 +29,25 @@ export function EngineStatus() {
         <span className="engine-scenario">
           {' '}
           · scenario {scenario.id}: {scenario.pods} pods, {scenario.policies} policies loaded
+        </span>
+      )}
+      {job && (
+        <span className="engine-job" data-testid="engine-job">
+          {' '}
+          · {job.label}
+          {job.total !== undefined && (
+            <>
+              {' '}
+              <progress value={job.done ?? 0} max={job.total} aria-label={job.label} />{' '}
+              {job.done ?? 0} of {job.total}
+            </>
+          )}
+          …{' '}
+          {mode === 'worker' && (
+            <button type="button" onClick={() => store.getState().requestEngineCancel()}>
+              Cancel
+            </button>
+          )}
         </span>
       )}
       {error && (

@@ -13,6 +13,7 @@ export type {
   AppState,
   AppStore,
   AppViewState,
+  EngineJob,
   EngineMode,
   LoadedScenario,
   Route,

@@ -169,3 +169,177 @@ describe('engine client', () => {
     await expect.poll(() => progress.at(-1)).toEqual([16, 16]);
   });
 });
+
+/** A worker stand-in that can go silent the way `self.close()` does: no error, no answer. */
+function silentCapable(api: EngineApi = createEngineApi()) {
+  const w = fakeWorker(api);
+  return {
+    ...w,
+    // Closing the worker's side drops every later message, in both directions, without an event.
+    goSilent: () => (w.handle.endpoint as MessagePort).close(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SEED = () => readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
+
+describe('engine client watchdog', () => {
+  it('restarts a worker that stopped answering when a call misses its deadline, and replays the last good scenario', async () => {
+    const started: ReturnType<typeof silentCapable>[] = [];
+    const errors: string[] = [];
+    const restarts: string[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        started.push(silentCapable());
+        return started.at(-1)!.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      statefulMethods: ['load'],
+      isGoodState: (m, r) => m !== 'load' || (r as { applied: boolean }).applied,
+      callTimeoutMs: 150,
+      onError: (m) => errors.push(m),
+      onRestart: (reason) => restarts.push(reason),
+    });
+    clients.push(client);
+    await client.call('load', [{ name: 'seed.yaml', text: SEED() }]);
+    started[0]!.goSilent();
+    const edit = client.call('load', [{ name: 'seed.yaml', text: 'kind: [\n' }]);
+    await expect(edit).rejects.toMatchObject({ reason: 'timeout' });
+    expect(started[0]!.isTerminated()).toBe(true);
+    expect(started).toHaveLength(2);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /stopped responding \(loading the scenario took over 150 ms\); restarted it and reloaded your last good scenario/,
+      ),
+    ]);
+    expect(restarts).toEqual(['timeout']);
+    expect(client.mode()).toBe('worker');
+    // The new worker holds the last good scenario: it answers questions that need one.
+    const stats = await client.call('stats');
+    expect(stats.calico).toBeDefined();
+    const matrix = await client.call('matrix', { port: 8080 });
+    expect(matrix.verdicts.length).toBeGreaterThan(0);
+  });
+
+  it('finds a silent worker by its heartbeat before any call waits on it', async () => {
+    const started: ReturnType<typeof silentCapable>[] = [];
+    const restarts: string[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        started.push(silentCapable());
+        return started.at(-1)!.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      heartbeatMs: 40,
+      pingTimeoutMs: 80,
+      onRestart: (reason) => restarts.push(reason),
+    });
+    clients.push(client);
+    await sleep(150);
+    expect(started).toHaveLength(1); // a live worker answers its pings
+    started[0]!.goSilent();
+    await expect.poll(() => started.length, { timeout: 2000 }).toBe(2);
+    expect(restarts).toEqual(['timeout']);
+    expect(await client.call('hello')).toMatchObject({ version: 1 });
+  });
+
+  it('lets a long job run while it reports progress, and cuts it off once it goes quiet', async () => {
+    const jobs: { method: string; done?: number; total?: number }[][] = [];
+    const started: ReturnType<typeof fakeWorker>[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        const api = createEngineApi();
+        let calls = 0;
+        api.matrix = (async (_options: unknown, onProgress?: (d: number, t: number) => void) => {
+          calls++;
+          for (let i = 1; i <= 6; i++) {
+            await sleep(40);
+            // The second run goes quiet after its first report.
+            if (calls === 1 || i === 1) await onProgress?.(i, 6);
+          }
+          return { verdicts: [], errors: [] };
+        }) as unknown as typeof api.matrix;
+        started.push(fakeWorker(api));
+        return started.at(-1)!.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      callTimeoutMs: 100,
+      onJobs: (j) => jobs.push(j.map((x) => ({ ...x }))),
+    });
+    clients.push(client);
+    const seen: number[] = [];
+    // 6 × 40 ms is past the 100 ms deadline, but each report starts it again.
+    await expect(client.call('matrix', {}, (d: number) => void seen.push(d))).resolves.toEqual({
+      verdicts: [],
+      errors: [],
+    });
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(jobs.some((j) => j[0]?.method === 'matrix' && j[0].done === 3 && j[0].total === 6)).toBe(
+      true,
+    );
+    expect(jobs.at(-1)).toEqual([]);
+    await expect(client.call('matrix', {}, () => {})).rejects.toMatchObject({ reason: 'timeout' });
+    expect(started).toHaveLength(2);
+  });
+
+  it('cancels a call through an AbortSignal by restarting the worker with the last good state', async () => {
+    const started: ReturnType<typeof fakeWorker>[] = [];
+    const restarts: string[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        const api = createEngineApi();
+        api.stats = (() => new Promise<never>(() => {})) as unknown as typeof api.stats;
+        started.push(fakeWorker(api));
+        return started.at(-1)!.handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      statefulMethods: ['load'],
+      onRestart: (reason) => restarts.push(reason),
+    });
+    clients.push(client);
+    await client.call('load', [{ name: 'seed.yaml', text: SEED() }]);
+    const controller = new AbortController();
+    const job = client.request('stats', [], { signal: controller.signal });
+    controller.abort();
+    await expect(job).rejects.toMatchObject({ name: 'AbortError', reason: 'cancel' });
+    expect(started[0]!.isTerminated()).toBe(true);
+    expect(restarts).toEqual(['cancel']);
+    // The restarted worker has the scenario again.
+    expect((await client.call('matrix', { port: 8080 })).verdicts.length).toBeGreaterThan(0);
+    // An already aborted signal never reaches the worker.
+    await expect(
+      client.request('matrix', [{}], { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ reason: 'cancel' });
+    expect(started).toHaveLength(2);
+    // cancel() stops whatever is in flight.
+    const other = client.call('stats');
+    client.cancel();
+    await expect(other).rejects.toMatchObject({ reason: 'cancel' });
+    expect(started).toHaveLength(3);
+  });
+
+  it('stops asking again after repeated stalls, so an input that hangs every worker cannot loop', async () => {
+    const restarts: string[] = [];
+    const errors: string[] = [];
+    const client = createEngineClient({
+      startWorker: () => {
+        const api = createEngineApi();
+        api.stats = (() => new Promise<never>(() => {})) as unknown as typeof api.stats;
+        return fakeWorker(api).handle;
+      },
+      loadFallback: () => Promise.reject(new Error('fallback not expected')),
+      callTimeoutMs: 30,
+      maxRestarts: 1,
+      onRestart: (r) => restarts.push(r),
+      onError: (m) => errors.push(m),
+    });
+    clients.push(client);
+    await expect(client.call('stats')).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(client.call('stats')).rejects.toMatchObject({ reason: 'timeout' });
+    expect(restarts).toEqual(['timeout']);
+    expect(errors.at(-1)).toMatch(/2 times in a row/);
+    // Still a worker, never the main thread (a hang there would freeze the page).
+    expect(client.mode()).toBe('worker');
+    expect(await client.call('hello')).toMatchObject({ version: 1 });
+  });
+});
