@@ -284,10 +284,13 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     });
     const ranges = node.podRanges;
     const allRanges = `${ranges.caption} ${ranges.cidrs.join(', ')}`;
+    // All ranges with their caption, else the first and how many more, else the ranges alone
+    // (the caption and the explanation stay in the tooltip).
+    const more = ranges.cidrs.length > 1 ? ` +${ranges.cidrs.length - 1}` : '';
     const rangeText =
-      textWidth(allRanges, f) <= inner - gutter || ranges.cidrs.length <= 1
-        ? allRanges
-        : `${ranges.caption} ${ranges.cidrs[0]} +${ranges.cidrs.length - 1}`;
+      [allRanges, `${ranges.caption} ${ranges.cidrs[0]}${more}`, `${ranges.cidrs[0]}${more}`].find(
+        (t) => textWidth(t, f) <= inner - gutter,
+      ) ?? `${ranges.cidrs[0]}${more}`;
     fitted({
       key: `${node.id}:ranges`,
       owner: node.id,
