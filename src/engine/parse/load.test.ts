@@ -414,3 +414,49 @@ describe('the shared examples', () => {
     }
   });
 });
+
+describe('loadManifests: hostile input (issue 13)', () => {
+  it('reports an unresolved alias as a diagnostic at the alias, not an exception', () => {
+    const r = load(`
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: *a}
+    `);
+    expect(errorsOf(r).map(formatDiagnostic)).toEqual([
+      't.yaml:3:18: error: YAML: the alias *a refers to no anchor: an anchor (&a) must be defined before its aliases, in the same document',
+    ]);
+  });
+
+  it('caps what a message echoes: a 3 MB name is clipped, with how much was left out', () => {
+    const name = 'n'.repeat(3_000_000);
+    const r = load(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`);
+    const errors = errorsOf(r);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      const text = formatDiagnostic(e);
+      expect(text.length).toBeLessThan(2000);
+      expect(text).toContain('more characters)');
+    }
+    expect(formatDiagnostic(errors[0]!)).toContain(`${'n'.repeat(200)}… (2999800 more characters)`);
+  });
+
+  it('says why .nan and .inf are not a Calico order', () => {
+    for (const [value, words] of [
+      ['.nan', 'NaN (.nan)'],
+      ['.inf', 'infinity'],
+      ['-.inf', 'minus infinity'],
+    ] as const) {
+      const r = load(`
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: p}
+        spec: {order: ${value}, selector: all()}
+      `);
+      const e = only(errorsOf(r), 'spec.order');
+      expect(e.message).toBe(
+        `must be a finite number, not ${words}: JSON, in which Kubernetes stores objects, has no NaN or infinity`,
+      );
+      expect(e.message).not.toContain('null');
+    }
+  });
+});

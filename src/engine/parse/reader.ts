@@ -11,9 +11,21 @@ import {
   type Labels,
 } from '../labels';
 import { PROTOCOLS, type Diagnostic, type Protocol, type SourcePos } from '../model';
-import { childPath, type YamlDocument } from './yaml';
+import { childPath, clip, type YamlDocument } from './yaml';
 
 export type PlainMap = Record<string, unknown>;
+
+/**
+ * A message with every long piece of user text in it clipped (yaml.ts `clip`): a quoted value or
+ * an unbroken run of more than 240 characters (a 3 MB name is not printed whole), and the whole
+ * message at 2,000 characters. Both patterns are linear scans.
+ */
+export function capEchoes(message: string): string {
+  if (message.length <= 200) return message;
+  const quoted = message.replace(/"([^"]{201,})"/g, (_, inner: string) => `"${clip(inner)}"`);
+  const runs = quoted.replace(/\S{241,}/g, (run) => clip(run));
+  return clip(runs, 2000);
+}
 
 export const isPlainMap = (v: unknown): v is PlainMap =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,6 +90,8 @@ export function unknownFieldMessage(
 
 /** The allowed field closest to `key` when it looks like a typo of it (case or a few letters off). */
 export function nearestField(key: string, allowed: readonly string[]): string | undefined {
+  // No field name is this long: skip the quadratic edit distance on a huge key.
+  if (key.length > 100) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
@@ -133,10 +147,10 @@ export class Reader {
   error(path: string, message: string): void {
     this.sink.push({
       severity: 'error',
-      message,
+      message: capEchoes(message),
       pos: this.posOf(path),
-      object: this.object,
-      field: path || undefined,
+      object: capEchoes(this.object),
+      field: path ? capEchoes(path) : undefined,
     });
   }
 
@@ -144,20 +158,20 @@ export class Reader {
   errorAt(pos: SourcePos, path: string, message: string): void {
     this.sink.push({
       severity: 'error',
-      message,
+      message: capEchoes(message),
       pos,
-      object: this.object,
-      field: path || undefined,
+      object: capEchoes(this.object),
+      field: path ? capEchoes(path) : undefined,
     });
   }
 
   warn(path: string, message: string, extra: Partial<Diagnostic> = {}): void {
     this.sink.push({
       severity: 'warning',
-      message,
+      message: capEchoes(message),
       pos: this.posOf(path),
-      object: this.object,
-      field: path || undefined,
+      object: capEchoes(this.object),
+      field: path ? capEchoes(path) : undefined,
       ...extra,
     });
   }
@@ -271,7 +285,17 @@ export class Reader {
       if (opts.required) this.error(path, 'is required');
       return undefined;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      // YAML's .nan/.inf (and a literal beyond float64, read as infinity) have no JSON form
+      // (RFC 8259 section 6: "Infinity and NaN are not permitted"), and Kubernetes objects are
+      // sent and stored as JSON.
+      this.error(
+        path,
+        `must be a finite number, not ${Number.isNaN(v) ? 'NaN (.nan)' : v > 0 ? 'infinity' : 'minus infinity'}: JSON, in which Kubernetes stores objects, has no NaN or infinity`,
+      );
+      return undefined;
+    }
+    if (typeof v !== 'number') {
       this.error(path, `must be a number, not ${describe(v)}`);
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parentPath, parseYamlFile } from './yaml';
+import { clip, parentPath, parseYamlFile } from './yaml';
 
 const TEXT = `apiVersion: v1
 kind: Pod
@@ -60,5 +60,71 @@ describe('parseYamlFile', () => {
     expect(parentPath('spec.ingress[0].from')).toBe('spec.ingress[0]');
     expect(parentPath('spec.ingress[0]')).toBe('spec.ingress');
     expect(parentPath('spec')).toBe('');
+  });
+});
+
+describe('hostile YAML becomes diagnostics at line:column (issue 13)', () => {
+  const errorsOf = (text: string) => {
+    const r = parseYamlFile(text, 'h.yaml');
+    return r.diagnostics.filter((d) => d.severity === 'error');
+  };
+
+  it('reports an alias without an anchor at the alias', () => {
+    const [e, ...rest] = errorsOf('kind: Pod\nmetadata:\n  name: *a\n');
+    expect(rest).toEqual([]);
+    expect(e!.pos).toEqual({ file: 'h.yaml', line: 3, column: 9 });
+    expect(e!.message).toMatch(/alias \*a refers to no anchor/);
+  });
+
+  it('stops an alias bomb (billion laughs) at the first alias', () => {
+    let text = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    let prev = 'a';
+    for (const n of 'bcdefghi') {
+      text += `${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+      prev = n;
+    }
+    const t0 = performance.now();
+    const errors = errorsOf(text);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/alias bomb/);
+    expect(errors[0]!.pos).toEqual({ file: 'h.yaml', line: 2, column: 8 });
+  });
+
+  it('keeps ordinary anchors and aliases', () => {
+    const r = parseYamlFile('a: &x {b: 1}\nc: *x\n', 'h.yaml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.documents[0]!.value).toEqual({ a: { b: 1 }, c: { b: 1 } });
+  });
+
+  it('refuses deep nesting in words, where it goes too deep, for flow and block collections', () => {
+    for (const depth of [150, 5000, 200_000]) {
+      const errors = errorsOf(`kind: Pod\nspec: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(/nests deeper than 100 levels of maps and lists/);
+      expect(errors[0]!.message).not.toMatch(/call stack/);
+      // The bracket that opens level 101: after "spec: " and 100 brackets.
+      expect(errors[0]!.pos).toEqual({ file: 'h.yaml', line: 2, column: 107 });
+    }
+    const block = Array.from({ length: 150 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+    const [e] = errorsOf(`${block} 1\n`);
+    expect(e!.message).toMatch(/nests deeper than 100 levels/);
+    expect(e!.pos.line).toBe(101);
+    // Brackets inside scalars are text, not nesting.
+    expect(errorsOf(`a: '${'['.repeat(5000)}'\nb: "${'{'.repeat(5000)}"\n`)).toEqual([]);
+    expect(errorsOf(`a: ${'['.repeat(50)}${']'.repeat(50)}\n`)).toEqual([]);
+  });
+
+  it('refuses aliases that, expanded, nest too deep', () => {
+    let text = `a0: &a0 ${'['.repeat(60)}${']'.repeat(60)}\n`;
+    for (let i = 1; i < 4; i++)
+      text += `a${i}: &a${i} ${'['.repeat(60)}*a${i - 1}${']'.repeat(60)}\n`;
+    const [e] = errorsOf(text);
+    expect(e!.message).toMatch(/with its aliases expanded, this document nests deeper/);
+  });
+
+  it('clips a long YAML message', () => {
+    expect(clip('x'.repeat(250))).toBe(`${'x'.repeat(200)}… (50 more characters)`);
+    expect(clip('short')).toBe('short');
   });
 });

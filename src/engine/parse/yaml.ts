@@ -3,7 +3,18 @@
  * field path (`spec.ingress[0].from[1].ipBlock.cidr`) to where that field is written, so parsers
  * work on plain data and still point errors at line:column.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
 
 export interface YamlDocument {
@@ -31,6 +42,99 @@ export function parentPath(path: string): string {
   return m ? path.slice(0, m.index) : '';
 }
 
+/**
+ * How deep collections may nest. Manifests are shallow (a Pod's deepest field,
+ * `spec.containers[0].env[0].valueFrom.secretKeyRef.name`, is 8 levels down); the limit keeps the
+ * YAML composer and every recursive walk over a document (positions, readers, selectors' maps) far
+ * from the call stack's end, which the yaml package reaches near 2,000 levels of flow collections.
+ */
+export const MAX_YAML_DEPTH = 100;
+
+/**
+ * How many nodes expanding the aliases of one document may produce (yaml's `maxAliasCount`): an
+ * alias bomb ("billion laughs") stops here.
+ */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** Clips a user-written value echoed in a message: the first 200 characters and how many more. */
+export function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
+
+/**
+ * The offset of the first flow collection (`[` or `{`) that opens deeper than `limit`, from the
+ * lexer's tokens (linear, no recursion), or undefined. Flow brackets inside quoted or plain scalars
+ * are parts of scalar tokens, so only real collections count.
+ */
+function deepFlowOffset(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's control tokens (document start, flow end, scalar) are not source characters.
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue;
+    if (token === '[' || token === '{') {
+      depth += 1;
+      if (depth > limit) return offset;
+    } else if (token === ']' || token === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+    offset += token.length;
+  }
+  return undefined;
+}
+
+/** The first node nested deeper than `limit` (an explicit stack: no recursion). */
+function tooDeepNode(root: Node, limit: number): Node | undefined {
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return node;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isCollection(pair.key)) stack.push([pair.key as Node, depth + 1]);
+        if (pair.value && isCollection(pair.value)) stack.push([pair.value as Node, depth + 1]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (isCollection(item)) stack.push([item as Node, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** The depth of a plain value (aliases expanded), stopping past `limit`: no recursion. */
+function valueTooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  let budget = 1_000_000;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    if (--budget < 0) return true;
+    if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
+    else if (typeof v === 'object' && v !== null)
+      for (const x of Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
+/** The aliases of a document, in source order (explicit stack: no recursion). */
+function aliasesOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) out.push(node);
+    else if (isMap(node)) {
+      for (const pair of [...node.items].reverse()) stack.push(pair.value, pair.key);
+    } else if (isSeq(node)) {
+      for (const item of [...node.items].reverse()) stack.push(item);
+    }
+  }
+  return out;
+}
+
+const nestingMessage = (what: string) =>
+  `${what} nests deeper than ${MAX_YAML_DEPTH} levels of maps and lists; Kubernetes manifests need fewer than 20, so PacketWalk stops reading here`;
+
 export function parseYamlFile(text: string, file: string): YamlFile {
   const diagnostics: Diagnostic[] = [];
   if (text.length > MAX_YAML_BYTES) {
@@ -46,33 +150,87 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+  const fail = (message: string, offset: number): YamlFile => {
+    // Positions need the line starts, which a parse records; count them by hand when none ran.
+    if (lineCounter.lineStarts.length === 0) {
+      lineCounter.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        lineCounter.addNewLine(i + 1);
+      }
+    }
+    diagnostics.push({ severity: 'error', message, pos: toPos(offset) });
+    return { documents: [], diagnostics };
+  };
+  // The composer recurses once per flow collection and dies (not always with a catchable error)
+  // a couple of thousand levels down, so too deep a file is refused before it is composed.
+  const deepAt = deepFlowOffset(text, MAX_YAML_DEPTH);
+  if (deepAt !== undefined) return fail(`YAML: ${nestingMessage('this value')}`, deepAt);
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+  } catch (e) {
+    return fail(
+      e instanceof RangeError
+        ? `YAML: ${nestingMessage('the file')}`
+        : `YAML syntax: ${clip(firstLine(e instanceof Error ? e.message : String(e)))}`,
+      0,
+    );
+  }
   const documents: YamlDocument[] = [];
-  list.forEach((doc, index) => {
+  docs.forEach((doc, index) => {
     let hasError = false;
     for (const error of doc.errors) {
       hasError = true;
       diagnostics.push({
         severity: 'error',
-        message: `YAML syntax: ${firstLine(error.message)}`,
+        message:
+          error.code === 'RESOURCE_EXHAUSTION'
+            ? `YAML: ${nestingMessage('this value')}`
+            : `YAML syntax: ${clip(firstLine(error.message))}`,
         pos: toPos(error.pos[0]),
       });
     }
     for (const warning of doc.warnings) {
       diagnostics.push({
         severity: 'warning',
-        message: `YAML: ${firstLine(warning.message)}`,
+        message: `YAML: ${clip(firstLine(warning.message))}`,
         pos: toPos(warning.pos[0]),
       });
     }
     if (hasError || doc.contents === null) return;
+    const contents = doc.contents as Node;
+    const deep = tooDeepNode(contents, MAX_YAML_DEPTH);
+    if (deep) {
+      diagnostics.push({
+        severity: 'error',
+        message: `YAML: ${nestingMessage('this value')}`,
+        pos: toPos(deep.range?.[0] ?? doc.range[0]),
+      });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      diagnostics.push(aliasProblem(doc, contents, e, toPos));
+      return;
+    }
+    if (valueTooDeep(value, MAX_YAML_DEPTH)) {
+      const first = aliasesOf(contents)[0];
+      diagnostics.push({
+        severity: 'error',
+        message: `YAML: ${nestingMessage('with its aliases expanded, this document')}`,
+        pos: toPos(first?.range?.[0] ?? doc.range[0]),
+      });
+      return;
+    }
     const positions = new Map<string, SourcePos>();
-    indexPositions(doc.contents as Node, '', positions, toPos);
+    indexPositions(contents, '', positions, toPos);
     const docStart = toPos(doc.range[0]);
     documents.push({
       index,
-      value: doc.toJS({ maxAliasCount: 1000 }),
+      value,
       posOf(path) {
         for (let p = path; ; p = parentPath(p)) {
           const pos = positions.get(p);
@@ -83,6 +241,44 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     });
   });
   return { documents, diagnostics };
+}
+
+/**
+ * What went wrong turning a document into plain data, at the alias that caused it: an alias
+ * whose anchor is not defined before it (`*a` without `&a`), or so many aliases that expanding
+ * them would build a huge value (an alias bomb).
+ */
+function aliasProblem(
+  doc: Document.Parsed,
+  contents: Node,
+  e: unknown,
+  toPos: (offset: number) => SourcePos,
+): Diagnostic {
+  const aliases = aliasesOf(contents);
+  const unresolved = aliases.find((a) => isAlias(a) && a.resolve(doc) === undefined);
+  if (unresolved && isAlias(unresolved)) {
+    return {
+      severity: 'error',
+      message: `YAML: the alias *${clip(unresolved.source)} refers to no anchor: an anchor (&${clip(unresolved.source)}) must be defined before its aliases, in the same document`,
+      pos: toPos(unresolved.range?.[0] ?? doc.range[0]),
+    };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  if (/alias/i.test(message)) {
+    return {
+      severity: 'error',
+      message: `YAML: expanding this document's aliases would build more than ${MAX_ALIAS_COUNT} copies of anchored values (an "alias bomb"); PacketWalk stops here`,
+      pos: toPos(aliases[0]?.range?.[0] ?? doc.range[0]),
+    };
+  }
+  return {
+    severity: 'error',
+    message:
+      e instanceof RangeError
+        ? `YAML: ${nestingMessage('this document')}`
+        : `YAML: this document cannot be read: ${clip(firstLine(message))}`,
+    pos: toPos(doc.range[0]),
+  };
 }
 
 function indexPositions(
