@@ -1,10 +1,7 @@
 import { useMemo } from 'react';
-import {
-  calicoUsesBgp,
-  ciliumHostRouting,
-  describeWalkConfig,
-  type WalkConfig,
-} from '../datapath/config';
+import { calicoUsesBgp, ciliumHostRouting, type WalkConfig } from '../datapath/config';
+import { describeWalkConfig } from '../datapath/options';
+import type { Cni } from '../engine/model';
 import { costUpTo } from '../datapath/hop';
 import { buildScene } from '../datapath/scene';
 import { useAppStore } from '../store';
@@ -12,7 +9,7 @@ import { HopSummary } from './HopSummary';
 import { TopologyView } from './TopologyView';
 import type { PanelPlayback } from './usePlayback';
 
-export type Cni = 'calico' | 'cilium';
+export type { Cni };
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
 const STAGE_WORDS: Record<string, string> = {

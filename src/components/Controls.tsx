@@ -1,11 +1,12 @@
 import { isPlaying, MAX_SPEED, MIN_SPEED } from '../machines/timeline';
 import { useTimeline, useTimelineSelector } from '../store';
+import type { Cni } from '../engine/model';
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
 
 /** Where one CNI panel stands, for the counter: its own hop of its own walk. */
 export interface PanelCount {
-  readonly cni: 'calico' | 'cilium';
+  readonly cni: Cni;
   readonly index: number;
   readonly total: number;
 }

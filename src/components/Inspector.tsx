@@ -9,9 +9,10 @@
 import './Inspector.css';
 import { useEffect, useId, useRef } from 'react';
 import type { Hop, HopRow, PacketHeader, Stage } from '../datapath/hop';
+import type { Cni } from '../engine/model';
 
 export interface InspectorProps {
-  cni: 'calico' | 'cilium';
+  cni: Cni;
   hop: Hop | undefined;
   previous: Hop | undefined;
   index: number;

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
+import type { Cni } from '../engine/model';
 import { useAppStore } from '../store';
 import { ConnectivityMatrix, type MatrixCell } from './ConnectivityMatrix';
 import { usePlayWalk } from './usePlayWalk';
@@ -9,7 +10,7 @@ export function MatrixPanel({
   cni,
   showPortSelect = true,
 }: {
-  cni: 'calico' | 'cilium';
+  cni: Cni;
   showPortSelect?: boolean;
 }) {
   const cluster = useAppStore((s) => s.cluster);
@@ -72,7 +73,7 @@ function policyOf(d: {
 }
 
 /** The matrix as a side panel: one matrix per CNI shown, the port choice on the first. */
-export function MatrixSidePanel({ shown }: { shown: readonly ('calico' | 'cilium')[] }) {
+export function MatrixSidePanel({ shown }: { shown: readonly Cni[] }) {
   return (
     <section className="side-panel" aria-labelledby="matrix-title">
       <h2 id="matrix-title">Connectivity matrix</h2>

@@ -8,13 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { compileCilium } from '../engine/cilium/ebpf';
 import { CILIUM_DUMP_HEADER, dumpCiliumMaps } from '../engine/cilium/dump';
 import { cilium, engineFor } from '../test/scenarios';
-import {
-  ciliumHostRouting,
-  DEFAULT_CILIUM_CONFIG,
-  describeWalkConfig,
-  type CiliumConfig,
-} from './config';
+import { ciliumHostRouting, DEFAULT_CILIUM_CONFIG, type CiliumConfig } from './config';
 import type { Hop } from './hop';
+import { describeWalkConfig } from './options';
 import type { PacketSpec } from './packet';
 import { walk, type WalkResult } from './walk';
 

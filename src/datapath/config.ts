@@ -115,22 +115,3 @@ export const calicoTunnel = (encap: CalicoEncap): 'ipip' | 'vxlan' | null =>
  */
 export const calicoUsesBgp = (config: CalicoConfig): boolean =>
   calicoTunnel(config.encap) !== 'vxlan';
-
-export function describeWalkConfig(config: WalkConfig): string {
-  if (config.cni === 'calico') {
-    const c = config.calico;
-    return `Calico ${c.dataplane} dataplane, ${
-      calicoUsesBgp(c) ? `BGP ${c.peering}` : 'routes by Felix (no BGP)'
-    }, encapsulation ${c.encap}${c.wireguard ? ', WireGuard' : ''}`;
-  }
-  const c = config.cilium;
-  const routing =
-    c.routing === 'native'
-      ? 'native routing'
-      : c.routing === 'eni'
-        ? 'cloud native routing (AWS ENI)'
-        : `${c.routing} tunnel`;
-  return `Cilium ${routing}, kube-proxy replacement ${c.kubeProxyReplacement ? 'on' : 'off'}, BPF masquerade ${
-    c.bpfMasquerade ? 'on' : 'off'
-  }, host routing ${ciliumHostRouting(c)}, encryption ${c.encryption}`;
-}

@@ -10,16 +10,16 @@
  * racks from topology.ts.
  */
 import { podKey } from '../engine/cluster';
-import type { Cluster, ClusterNode } from '../engine/model';
+import type { Cluster, ClusterNode, Cni } from '../engine/model';
 import { bgpState, type BgpPeerKind, type BgpSpeaker } from './bgp';
 import {
   calicoTunnel,
-  describeWalkConfig,
   isCalicoCrossSubnet,
   type CalicoConfig,
   type CiliumConfig,
   type WalkConfig,
 } from './config';
+import { describeWalkConfig } from './options';
 import { ENCAPS, type EncapKind } from './encap';
 import type { Hop } from './hop';
 import { calicoVethName, ciliumVethName } from './naming';
@@ -173,7 +173,7 @@ export interface SceneTunnel {
 }
 
 export interface Scene {
-  readonly cni: 'calico' | 'cilium';
+  readonly cni: Cni;
   /** The configuration in one line (describeWalkConfig). */
   readonly title: string;
   readonly nodes: readonly SceneNode[];
@@ -258,11 +258,7 @@ function calicoLayers(cluster: Cluster, node: ClusterNode, config: CalicoConfig)
  * (cilium Documentation/network/concepts/ipam/cluster-pool.rst and kubernetes.rst); PacketWalk
  * takes the manifest's podCIDR for both.
  */
-function podRangesOf(
-  cluster: Cluster,
-  node: ClusterNode,
-  cni: 'calico' | 'cilium',
-): ScenePodRanges {
+function podRangesOf(cluster: Cluster, node: ClusterNode, cni: Cni): ScenePodRanges {
   if (cni === 'calico') {
     const blocks = calicoBlocks(cluster, node).map((b) => b.text);
     return {
