@@ -60,18 +60,6 @@ export type WalkConfig =
   | { readonly cni: 'calico'; readonly calico: CalicoConfig }
   | { readonly cni: 'cilium'; readonly cilium: CiliumConfig };
 
-export const CALICO_DATAPLANES: readonly CalicoDataplaneMode[] = ['iptables', 'ebpf'];
-export const CALICO_PEERINGS: readonly CalicoPeering[] = ['full-mesh', 'route-reflector', 'tor'];
-export const CALICO_ENCAPS: readonly CalicoEncap[] = [
-  'none',
-  'ipip',
-  'vxlan',
-  'ipip-crosssubnet',
-  'vxlan-crosssubnet',
-];
-export const CILIUM_ROUTINGS: readonly CiliumRouting[] = ['vxlan', 'geneve', 'native', 'eni'];
-export const CILIUM_ENCRYPTIONS: readonly CiliumEncryption[] = ['none', 'wireguard', 'ipsec'];
-
 /**
  * What the manifest install (manifests/calico.yaml) gives: the iptables dataplane, BIRD with the
  * node-to-node mesh (calico_backend "bird"), and a default pool with CALICO_IPV4POOL_IPIP "Always"

@@ -273,6 +273,12 @@ export const optionsOf = <C>(table: CniOptionTable<C>): readonly AnyOption<C>[] 
 export const cniOptions = (cni: Cni): readonly AnyOption<unknown>[] =>
   optionsOf(CNI_OPTIONS[cni] as unknown as CniOptionTable<unknown>);
 
+/** The values of one option of a table, in order (e.g. every Calico encapsulation). */
+export const optionValues = <C, K extends keyof C>(table: CniOptionTable<C>, key: K): C[K][] =>
+  optionsOf(table)
+    .find((o) => o.key === key)!
+    .values.map((v) => v.value as C[K]);
+
 export const optionApplies = <C>(option: AnyOption<C>, config: C): boolean =>
   option.applies?.(config) ?? true;
 

@@ -1,13 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  CALICO_DATAPLANES,
-  CALICO_ENCAPS,
-  CALICO_PEERINGS,
-  CILIUM_ENCRYPTIONS,
-  CILIUM_ROUTINGS,
-  type WalkConfig,
-} from './config';
+import type { WalkConfig } from './config';
 import type { Hop } from './hop';
 import type { PacketSpec } from './packet';
 import { place } from './place';
@@ -15,28 +8,13 @@ import { buildScene, placeHop, sceneElementIds, type Scene } from './scene';
 import { walk } from './walk';
 import { calicoRoutes } from './routes';
 import { cidr, cidrContains } from '../engine/cidr';
-import { calico, cilium, engineFor, SCENARIOS } from '../test/scenarios';
+import { calico, cilium, engineFor, everyConfig, SCENARIOS } from '../test/scenarios';
+import { CALICO_OPTIONS, optionValues } from './options';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
 
-const CONFIGS: WalkConfig[] = [
-  ...CALICO_DATAPLANES.flatMap((dataplane) =>
-    CALICO_PEERINGS.flatMap((peering) =>
-      CALICO_ENCAPS.flatMap((encap) =>
-        [false, true].map((wireguard) => calico({ dataplane, peering, encap, wireguard })),
-      ),
-    ),
-  ),
-  ...CILIUM_ROUTINGS.flatMap((routing) =>
-    [false, true].flatMap((kubeProxyReplacement) =>
-      [false, true].flatMap((bpfMasquerade) =>
-        CILIUM_ENCRYPTIONS.map((encryption) =>
-          cilium({ routing, kubeProxyReplacement, bpfMasquerade, encryption }),
-        ),
-      ),
-    ),
-  ),
-];
+// Every configuration of the options registry (datapath/options.ts).
+const CONFIGS: WalkConfig[] = everyConfig();
 
 describe('buildScene', () => {
   it('draws each node with its address, pod CIDR and pods, with the veth names of the walks', () => {
@@ -169,8 +147,8 @@ describe('buildScene', () => {
     expect(vxlan.note?.title).toBe(vxlan.bgpSummary);
     expect(vxlan.bgpSummary).toMatch(/runs neither BIRD nor confd/);
     // Whichever peering is chosen, VXLAN draws no session and says why; BGP modes draw no note.
-    for (const peering of CALICO_PEERINGS) {
-      for (const encap of CALICO_ENCAPS) {
+    for (const peering of optionValues(CALICO_OPTIONS, 'peering')) {
+      for (const encap of optionValues(CALICO_OPTIONS, 'encap')) {
         const scene = buildScene(cluster, calico({ peering, encap }));
         const vx = encap.startsWith('vxlan');
         expect(scene.sessions.length === 0, `${peering} ${encap}`).toBe(vx);
