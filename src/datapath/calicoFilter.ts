@@ -1,20 +1,22 @@
 /**
  * Calico policy at one netfilter hook on one node, by the engine's compiled Felix tables: runs the
- * engine's rule-by-rule walker (engine/calico/walk.ts) and cuts its trace into the part judged by
- * the sender's `cali-fw-` chain and the part judged by the receiver's `cali-tw-` chain, so the walk
- * can show each as its own hop.
+ * engine's rule-by-rule walker (engine/calico/walk.ts) and cuts its typed trace (engine/trace.ts)
+ * into the part judged by the sender's `cali-fw-` chain and the part judged by the receiver's
+ * `cali-tw-` chain, so the walk can show each as its own hop.
  */
 import { parseIPv4 } from '../engine/cidr';
 import type { CalicoDataplane, IptMatch, IptRule, RuleOrigin } from '../engine/calico/dataplane';
 import { formatRule } from '../engine/calico/iptablesSave';
 import { walkHop, type EndpointOutcome, type RuleRef } from '../engine/calico/walk';
+import type { ChainPolicyEvent, RuleEvent } from '../engine/trace';
 import type { FiveTuple } from './flow';
 import type { HopRow } from './hop';
 
 export interface FilterPart {
   /** Chains in the order the packet entered them. */
   readonly path: readonly string[];
-  readonly trace: readonly string[];
+  /** The rules the walker tested, in order, and the built-in chain policy if it decided. */
+  readonly trace: readonly FilterEvent[];
   /** Rules tested. */
   readonly rules: number;
   readonly outcome?: EndpointOutcome;
@@ -29,6 +31,9 @@ export interface FilterResult {
   readonly second: FilterPart | null;
 }
 
+/** What the Calico walker traces: a rule tested, or the end of a built-in chain. */
+export type FilterEvent = RuleEvent | ChainPolicyEvent;
+
 const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 
 export function runFilter(
@@ -39,7 +44,7 @@ export function runFilter(
   t: FiveTuple,
   ctstate: 'NEW' | 'ESTABLISHED',
 ): FilterResult {
-  const out = { cost: 0, trace: [] as string[], endpoints: [] as EndpointOutcome[] };
+  const out = { cost: 0, trace: [] as FilterEvent[], endpoints: [] as EndpointOutcome[] };
   const r = walkHop(
     dp,
     { node, chain, ...ifaces },
@@ -54,21 +59,20 @@ export function runFilter(
     },
     out,
   );
-  const chainOfLine = (line: string): string => line.split(' ')[1]!.replace(/:$/, '');
   let seenFw = false;
   let split = out.trace.length;
   for (let i = 0; i < out.trace.length; i++) {
-    const c = chainOfLine(out.trace[i]!);
+    const c = out.trace[i]!.chain;
     if (c.startsWith('cali-fw-')) seenFw = true;
     else if (seenFw && (c === 'cali-FORWARD' || c === 'FORWARD')) {
       split = i;
       break;
     }
   }
-  const part = (lines: string[], outcome?: EndpointOutcome): FilterPart => ({
-    path: [...new Set(lines.map(chainOfLine))],
-    trace: lines,
-    rules: lines.filter((l) => !l.includes(': end of chain')).length,
+  const part = (events: FilterEvent[], outcome?: EndpointOutcome): FilterPart => ({
+    path: [...new Set(events.map((e) => e.chain))],
+    trace: events,
+    rules: events.filter((e) => e.kind === 'rule').length,
     ...(outcome ? { outcome } : {}),
   });
   const egress = out.endpoints.find((e) => e.direction === 'egress');
@@ -127,7 +131,7 @@ export interface BpfProgramStep {
   readonly origin: RuleOrigin;
   readonly rule: IptRule;
   readonly matched: boolean;
-  /** The trace line it came from (for finding the deciding rule). */
+  /** The traced rule it came from (for finding the deciding rule). */
   readonly ref: { readonly node: string; readonly chain: string; readonly number: number };
 }
 
@@ -137,10 +141,9 @@ const ruleAt = (dp: CalicoDataplane, node: string, chain: string, n: number): Ip
 /** The steps a policy program runs for the trace of a pass (tiers, policy rules, profiles). */
 export function bpfProgramSteps(dp: CalicoDataplane, part: FilterPart): BpfProgramStep[] {
   const steps: BpfProgramStep[] = [];
-  for (const line of part.trace) {
-    const m = TRACE_RULE.exec(line);
-    if (!m) continue;
-    const rule = ruleAt(dp, m[1]!, m[2]!, Number(m[3]));
+  for (const e of part.trace) {
+    if (e.kind !== 'rule') continue;
+    const rule = ruleAt(dp, e.node, e.chain, e.index);
     const origin = rule?.origin;
     if (!rule || !origin) continue;
     // An Allow/Deny/Pass rule is two iptables rules (set the mark, then act on it); the program
@@ -156,8 +159,8 @@ export function bpfProgramSteps(dp: CalicoDataplane, part: FilterPart): BpfProgr
     steps.push({
       origin,
       rule,
-      matched: m[5] === 'match',
-      ref: { node: m[1]!, chain: m[2]!, number: Number(m[3]) },
+      matched: e.result === 'match',
+      ref: { node: e.node, chain: e.chain, number: e.index },
     });
   }
   return steps;
@@ -298,9 +301,6 @@ export function describeBpfOutcome(o: EndpointOutcome | undefined): string {
   return verdict;
 }
 
-const TRACE_RULE = /^(\S+) (\S+) #(\d+) (.*): (match|no match)$/;
-const TRACE_END = /^(\S+) (\S+): end of chain, policy (\w+)$/;
-
 /**
  * The rules a pass tested, in order, as iptables-save prints them (`-A chain …`), with the rule
  * that decided marked: `deciding` (the rule that set the accept mark or dropped), or, without one,
@@ -310,44 +310,39 @@ const TRACE_END = /^(\S+) (\S+): end of chain, policy (\w+)$/;
 export function filterRows(
   part: FilterPart,
   deciding?: RuleRef,
-  keep: (line: string) => boolean = () => true,
+  keep: (e: FilterEvent) => boolean = () => true,
 ): HopRow[] {
-  const lines = part.trace.filter(keep);
-  let decidingLine = -1;
-  lines.forEach((line, i) => {
-    const m = TRACE_RULE.exec(line);
+  const events = part.trace.filter(keep);
+  let decidingRow = -1;
+  events.forEach((e, i) => {
     if (
       deciding &&
-      m &&
-      m[5] === 'match' &&
-      m[1] === deciding.node &&
-      m[2] === deciding.chain &&
-      Number(m[3]) === deciding.number
+      e.kind === 'rule' &&
+      e.result === 'match' &&
+      e.node === deciding.node &&
+      e.chain === deciding.chain &&
+      e.index === deciding.number
     )
-      decidingLine = i;
+      decidingRow = i;
   });
-  if (!deciding && lines.length > 0 && TRACE_END.test(lines[lines.length - 1]!))
-    decidingLine = lines.length - 1;
-  return lines.map((line, i): HopRow => {
-    const state = i === decidingLine ? 'matched' : 'tested';
-    const m = TRACE_RULE.exec(line);
-    if (m) {
-      const rule = m[4] ? ` ${m[4]}` : '';
+  if (!deciding && events[events.length - 1]?.kind === 'chain-policy')
+    decidingRow = events.length - 1;
+  return events.map((e, i): HopRow => {
+    const state = i === decidingRow ? 'matched' : 'tested';
+    if (e.kind === 'rule') {
+      const rule = e.rule ? ` ${e.rule}` : '';
       return {
-        text: `-A ${m[2]}${rule}`,
+        text: `-A ${e.chain}${rule}`,
         state,
-        outcome: `${m[2]} rule ${m[3]}: ${m[5]}${state === 'matched' ? ', decided' : ''}`,
-        chain: m[2]!,
+        outcome: `${e.chain} rule ${e.index}: ${e.result === 'match' ? 'match' : 'no match'}${state === 'matched' ? ', decided' : ''}`,
+        chain: e.chain,
       };
     }
-    const end = TRACE_END.exec(line);
-    if (end)
-      return {
-        text: `${end[2]}: end of chain`,
-        state,
-        outcome: `the built-in chain's policy ${end[3]}${state === 'matched' ? ' decided' : ''}`,
-        chain: end[2]!,
-      };
-    return { text: line, state };
+    return {
+      text: `${e.chain}: end of chain`,
+      state,
+      outcome: `the built-in chain's policy ${e.policy}${state === 'matched' ? ' decided' : ''}`,
+      chain: e.chain,
+    };
   });
 }

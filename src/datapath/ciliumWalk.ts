@@ -31,6 +31,7 @@ import type { Cluster, ClusterNode, Pod } from '../engine/model';
 import type { Engine } from '../engine/verdict';
 import type { CniWalk } from './calicoWalk';
 import { ciliumPolicy, lookupText, type CiliumPolicyView, type CiliumSide } from './ciliumPolicy';
+import { formatDrop, type DropEvent } from '../engine/trace';
 import {
   ciliumHostRouting,
   ciliumHostRoutingReason,
@@ -1054,8 +1055,10 @@ function policyHop(
   pod: Pod,
   fromTunnel = false,
 ): void {
-  const lookups = side.lookups.filter((l) => !(fromTunnel && l.startsWith('cilium_ipcache_v2')));
-  const identityNote = side.ipcacheLine ? lookupText(side.ipcacheLine) : '';
+  const lookups = side.lookups.filter(
+    (l) => !(fromTunnel && l.kind === 'lookup' && l.table === 'ipcache'),
+  );
+  const identityNote = side.ipcache ? lookupText(side.ipcache) : '';
   const egress = side.direction === 'egress';
   ctx.log.add({
     stage: egress ? 'egress-policy' : 'ingress-policy',
@@ -1067,8 +1070,11 @@ function policyHop(
         ? `${lxc(pod)} tc egress: cil_to_container (ingress of endpoint ${side.endpoint.id})`
         : `tail call cilium_call_policy[${side.endpoint.id}] → cil_lxc_policy (ingress of endpoint ${side.endpoint.id})`,
     table: `${fromTunnel ? '' : 'cilium_ipcache_v2, '}${side.endpoint.mapName}`,
-    match: lookupText(side.decidingLine),
-    rows: lookupRows(lookups.map(lookupText), lookups.lastIndexOf(side.decidingLine)),
+    match: lookupText(side.deciding),
+    rows: lookupRows(
+      lookups.map((l) => lookupText(l)),
+      lookups.lastIndexOf(side.deciding),
+    ),
     headers: [l4Header(t)],
     cost: { lookups: lookups.length },
     explanation: `${egress ? `The sender's egress policy is judged in cil_from_container on ${node.name}` : endpointRoutes(ctx) ? `The receiver's ingress policy runs in cil_to_container on ${lxc(pod)}'s tc egress: with endpoint routes and no BPF host routing the packet reaches the veth through the kernel, and the policy is enforced there (bpf/lib/local_delivery.h)` : `The receiver's ingress policy runs in ${podKey(pod)}'s own policy program, reached by a tail call through cilium_call_policy`}. The map is ${side.endpoint.mapName} in Cilium 1.18 (cilium_policy_v3_<EPID> from 1.20). ${fromTunnel ? `The remote identity came with the tunnel key (VNI), so no ipcache lookup is needed. ` : identityNote ? `The ipcache gives the ${egress ? 'destination' : 'source'}'s identity (${identityNote}). ` : ''}The policy map is keyed by {remote identity, direction, protocol, port}, not by addresses: one lookup with the exact identity, then (unless a deny decided) one with identity 0 (ANY) for L4-only rules. ${side.reason} ${lookups.length} map lookups, however many policies exist: that is the eBPF model's cost.`,
@@ -1082,7 +1088,7 @@ function policyDrop(
   side: CiliumSide,
   policy: CiliumPolicyView | null,
 ): void {
-  const code = policy?.dropReason ?? 'Policy denied (133)';
+  const drop: DropEvent = policy?.drop ?? { kind: 'drop', reason: 'Policy denied', code: 133 };
   const hookWhere =
     side.direction === 'egress'
       ? `${lxc(podOf(ctx, side.endpoint.pod))}: cil_from_container`
@@ -1093,11 +1099,11 @@ function policyDrop(
       place: atLxc(node),
       where: hookWhere,
       table: side.endpoint.mapName,
-      match: `Hubble: DROPPED (${code.replace(/ \(\d+\)$/, '')}), ${side.direction === 'egress' ? 'egress' : 'ingress'}`,
+      match: `Hubble: DROPPED (${drop.reason}), ${side.direction === 'egress' ? 'egress' : 'ingress'}`,
       headers: [l4Header(t)],
-      explanation: `The program returns DROP_POLICY${code.includes('181') ? '_DENY' : ''}; the drop is counted in cilium_metrics and reported on the cilium_events ring, where Hubble shows it as verdict DROPPED with drop reason "${code.replace(/ \(\d+\)$/, '')}" (code ${/\((\d+)\)/.exec(code)?.[1] ?? '133'}). The sender sees a timeout.`,
+      explanation: `The program returns DROP_POLICY${drop.code === 181 ? '_DENY' : ''}; the drop is counted in cilium_metrics and reported on the cilium_events ring, where Hubble shows it as verdict DROPPED with drop reason "${drop.reason}" (code ${drop.code}). The sender sees a timeout.`,
     },
-    `${code} in ${side.endpoint.mapName} (${side.direction} of ${side.endpoint.pod})`,
+    `${formatDrop(drop)} in ${side.endpoint.mapName} (${side.direction} of ${side.endpoint.pod})`,
   );
 }
 

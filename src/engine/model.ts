@@ -12,6 +12,7 @@
  */
 import type { Cidr } from './cidr';
 import type { LabelSelector, Labels } from './labels';
+import type { TraceEvent } from './trace';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -493,6 +494,6 @@ export interface ModelDecision extends Decision {
   readonly decidedAt: string;
   /** Rules tested (iptables) or map lookups (eBPF). */
   readonly cost: number;
-  /** Every chain rule tested or map lookup made, in order, for the inspector. */
-  readonly trace: readonly string[];
+  /** Every chain rule tested or map lookup made, in order, as data (engine/trace.ts prints it). */
+  readonly trace: readonly TraceEvent[];
 }

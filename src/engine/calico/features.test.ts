@@ -238,7 +238,11 @@ describe('Log and Deny', () => {
     expect(out.model.notes.join(' ')).toContain('Log does not end evaluation');
     expect(
       out.model.trace.some(
-        (t) => t.includes('-j LOG --log-prefix "calico-packet: "') && t.endsWith(': match'),
+        (e) =>
+          e.kind === 'rule' &&
+          e.action === 'log' &&
+          e.rule.includes('-j LOG --log-prefix "calico-packet: "') &&
+          e.result === 'match',
       ),
     ).toBe(true);
   });

@@ -2,6 +2,7 @@
  * The iptables model's walk: which chains a packet passes, what it counts, and what it reports.
  */
 import { describe, expect, it } from 'vitest';
+import { formatTrace, type TraceEvent } from '../trace';
 import { calicoModelDecision, compileCalico } from './iptables';
 import { calicoInterfaceName } from './names';
 import { calicoReferenceDecision } from './reference';
@@ -25,15 +26,28 @@ describe('the walk', () => {
     expect(dp.countsConntrackRules).toBe(true);
     const fw = `cali-fw-${calicoInterfaceName('shop', 'web')}`;
     const tw = `cali-tw-${calicoInterfaceName('shop', 'db')}`;
-    expect(d.trace).toContain(
-      `node-1 ${fw} #1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT: no match`,
-    );
-    expect(d.trace).toContain(
-      `node-2 ${tw} #1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT: no match`,
-    );
+    const conntrack = '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT';
+    for (const [node, chain] of [
+      ['node-1', fw],
+      ['node-2', tw],
+    ] as const) {
+      expect(d.trace).toContainEqual({
+        kind: 'rule',
+        node,
+        table: 'filter',
+        chain,
+        index: 1,
+        rule: conntrack,
+        result: 'no-match',
+        action: 'accept',
+      });
+    }
+    // The one formatter prints an event the way the trace has always read.
+    expect(formatTrace(d.trace)).toContain(`node-1 ${fw} #1 ${conntrack}: no match`);
+    const chainOf = (e: TraceEvent) => (e.kind === 'rule' ? e.chain : '');
     // Egress is judged on the source node before ingress on the destination node.
-    expect(d.trace.findIndex((t) => t.includes(fw))).toBeLessThan(
-      d.trace.findIndex((t) => t.includes(tw)),
+    expect(d.trace.findIndex((e) => chainOf(e) === fw)).toBeLessThan(
+      d.trace.findIndex((e) => chainOf(e) === tw),
     );
     expect(d.decidedAt).toBe(
       'FORWARD rule 2: -m comment --comment "Policy explicitly accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT (node-2)',
@@ -43,10 +57,12 @@ describe('the walk', () => {
   it('same-node traffic runs egress and ingress in one FORWARD pass', () => {
     const d = calicoModelDecision(dp, probe(c, 'shop/web', 'shop/api', 80));
     expect(d.allowed).toBe(true);
-    expect(d.trace.every((t) => t.startsWith('node-1 '))).toBe(true);
-    expect(d.trace.some((t) => t.includes(`cali-tw-${calicoInterfaceName('shop', 'api')}`))).toBe(
-      true,
-    );
+    expect(d.trace.every((e) => e.kind === 'rule' && e.node === 'node-1')).toBe(true);
+    expect(
+      d.trace.some(
+        (e) => e.kind === 'rule' && e.chain === `cali-tw-${calicoInterfaceName('shop', 'api')}`,
+      ),
+    ).toBe(true);
     expect(d.egress?.allowed).toBe(true);
     expect(d.ingress?.allowed).toBe(true);
   });

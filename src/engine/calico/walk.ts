@@ -18,6 +18,7 @@ import type { CalicoDataplane, IptChain, IptMatch, IptRule, RuleOrigin } from '.
 import { PROBE_SOURCE_PORT } from './felixConfig';
 import { icmpHeaderMatches } from './icmp';
 import { formatRule } from './iptablesSave';
+import type { ChainPolicyEvent, RuleEvent, TraceEvent } from '../trace';
 
 export interface Packet {
   readonly src: number;
@@ -72,13 +73,14 @@ export interface WalkResult {
   readonly decidedByPolicyOf?: string;
   readonly endpoints: readonly EndpointOutcome[];
   readonly cost: number;
-  readonly trace: readonly string[];
+  readonly trace: readonly TraceEvent[];
 }
 
 /** What a walk accumulates across hops. */
 export interface WalkState {
   cost: number;
-  readonly trace: string[];
+  /** Rule and chain-policy events only (the walker produces nothing else). */
+  readonly trace: (RuleEvent | ChainPolicyEvent)[];
   readonly endpoints: EndpointOutcome[];
   /** The cali-OUTPUT rule that let host-to-workload traffic through unpoliced, if one did. */
   hostToWorkload?: RuleRef;
@@ -267,7 +269,13 @@ export function walkHop(
     if (frame.i >= frame.chain.rules.length) {
       if (stack.length === 1) {
         // End of a built-in chain: its policy (ACCEPT; the rules others add there are not modelled).
-        out.trace.push(`${hop.node} ${frame.name}: end of chain, policy ACCEPT`);
+        out.trace.push({
+          kind: 'chain-policy',
+          node: hop.node,
+          table: 'filter',
+          chain: frame.name,
+          policy: 'ACCEPT',
+        });
         pop();
         return { verdict: 'ACCEPT' };
       }
@@ -283,9 +291,7 @@ export function walkHop(
     }
     out.cost++;
     const matched = r.matches.every(test);
-    out.trace.push(
-      tracePrefix(hop.node, frame.name, number, r) + (matched ? ': match' : ': no match'),
-    );
+    out.trace.push(ruleEvents(hop.node, frame.name, number, r)[matched ? 0 : 1]);
     if (!matched) continue;
     const ref: RuleRef = { node: hop.node, chain: frame.name, number, rule: r };
     const origin = r.origin;
@@ -352,17 +358,39 @@ export function walkHop(
   return { verdict: 'ACCEPT' };
 }
 
-/** `node chain #n rule`, built once per rule and node (the walk would otherwise allocate a lot). */
-const tracePrefixes = new Map<string, WeakMap<IptRule, string>>();
-function tracePrefix(node: string, chain: string, number: number, r: IptRule): string {
-  let perNode = tracePrefixes.get(node);
-  if (!perNode) tracePrefixes.set(node, (perNode = new WeakMap()));
-  let text = perNode.get(r);
-  if (text === undefined) {
-    text = `${node} ${chain} #${number} ${formatRule(r)}`;
-    perNode.set(r, text);
+/**
+ * The two events a rule can produce on a node (matched, not matched), built once per rule and node
+ * and shared: they are immutable, and the walk would otherwise allocate one per rule tested. A rule
+ * object sits at one place in one chain, so node and rule identify the event.
+ */
+const ruleEventCache = new Map<string, WeakMap<IptRule, readonly [RuleEvent, RuleEvent]>>();
+function ruleEvents(
+  node: string,
+  chain: string,
+  index: number,
+  r: IptRule,
+): readonly [RuleEvent, RuleEvent] {
+  let perNode = ruleEventCache.get(node);
+  if (!perNode) ruleEventCache.set(node, (perNode = new WeakMap()));
+  let pair = perNode.get(r);
+  if (pair === undefined) {
+    const base = {
+      kind: 'rule',
+      node,
+      table: 'filter',
+      chain,
+      index,
+      rule: formatRule(r),
+      action: r.action.kind,
+      ...(r.action.kind === 'jump' || r.action.kind === 'goto' ? { target: r.action.target } : {}),
+    } as const;
+    pair = [
+      { ...base, result: 'match' },
+      { ...base, result: 'no-match' },
+    ];
+    perNode.set(r, pair);
   }
-  return text;
+  return pair;
 }
 
 const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);

@@ -21,6 +21,7 @@ import type {
   Protocol,
 } from '../model';
 import { resolveProbe } from '../probe';
+import { formatTrace } from '../trace';
 import { ciliumModelDecision, compileCilium } from './ebpf';
 import { ciliumReferenceDecision } from './reference';
 import {
@@ -285,7 +286,7 @@ describe('Cilium reference and eBPF model agree on generated objects (property)'
                   (ref.l7?.redirected ?? false) === (model.l7?.redirected ?? false);
                 if (!same) {
                   throw new Error(
-                    `disagree on ${JSON.stringify({ from, to, port, protocol, http })}\nreference: ${ref.allowed} ${ref.reason}\nebpf: ${model.allowed} ${model.decidedAt}\n${model.trace.join('\n')}\npolicies: ${JSON.stringify([...c.ciliumPolicies, ...c.k8sPolicies], (k, v) => (k === 'pos' || k === 'ref' ? undefined : v))}\npods: ${c.pods.map((p) => `${podKey(p)} ${p.ip} ${JSON.stringify(p.labels)} ${JSON.stringify(p.ports)}`).join('; ')}`,
+                    `disagree on ${JSON.stringify({ from, to, port, protocol, http })}\nreference: ${ref.allowed} ${ref.reason}\nebpf: ${model.allowed} ${model.decidedAt}\n${formatTrace(model.trace).join('\n')}\npolicies: ${JSON.stringify([...c.ciliumPolicies, ...c.k8sPolicies], (k, v) => (k === 'pos' || k === 'ref' ? undefined : v))}\npods: ${c.pods.map((p) => `${podKey(p)} ${p.ip} ${JSON.stringify(p.labels)} ${JSON.stringify(p.ports)}`).join('; ')}`,
                   );
                 }
               }

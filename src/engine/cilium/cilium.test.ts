@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Cluster, HttpRequest, Protocol } from '../model';
+import { formatTrace } from '../trace';
 import {
   ccnp,
   cluster,
@@ -182,7 +183,16 @@ describe('deny rules win', () => {
     });
     const r = both(c, 'shop/web', 'shop/api', 443);
     expect(r.reference.allowed).toBe(false);
-    expect(r.model.trace.join('\n')).toMatch(
+    expect(r.model.trace).toContainEqual(
+      expect.objectContaining({
+        kind: 'lookup',
+        table: 'policy',
+        key: { identity: 0, direction: 'ingress', proto: 6, port: 443 },
+        result: 'hit',
+        value: { proto: 6, port: 443, prefixLen: 24, deny: true, proxyPort: 0 },
+      }),
+    );
+    expect(formatTrace(r.model.trace).join('\n')).toMatch(
       /identity 0 \(ANY\), ingress, TCP, 443\} -> 443\/TCP deny/,
     );
     expect(allowed(c, 'shop/web', 'shop/api', 80)).toBe(true);
@@ -353,7 +363,7 @@ describe('entities, nodes and allow-localhost', () => {
     const remote = withEntity({ entities: ['remote-node'] });
     const remoteProbe = both(remote, 'ip:192.168.0.10', 'shop/api', 80);
     expect(remoteProbe.reference.allowed).toBe(true);
-    expect(remoteProbe.model.trace[0]).toContain('identity 6');
+    expect(remoteProbe.model.trace[0]).toMatchObject({ table: 'ipcache', value: { identity: 6 } });
     const host = withEntity({ entities: ['host'] });
     expect(allowed(host, 'ip:192.168.0.10', 'shop/api', 80)).toBe(false);
   });
@@ -368,7 +378,7 @@ describe('entities, nodes and allow-localhost', () => {
     const denyAll = withEntity({});
     const r = both(denyAll, 'ip:192.168.0.11', 'shop/api', 80);
     expect(r.reference.allowed).toBe(true);
-    expect(r.model.trace[0]).toContain('identity 1');
+    expect(r.model.trace[0]).toMatchObject({ table: 'ipcache', value: { identity: 1 } });
     expect(allowed(denyAll, 'ip:192.168.0.10', 'shop/api', 80)).toBe(false);
     const denyHost = cluster({
       pods: base,
@@ -412,14 +422,19 @@ describe('CIDR rules and ipBlocks', () => {
       ],
     });
     const r = both(c, 'shop/web', 'ip:10.2.3.4', 443);
-    expect(r.model.trace[0]).toMatch(/10\.0\.0\.0\/8 identity 16777217$/);
+    expect(r.model.trace[0]).toMatchObject({
+      table: 'ipcache',
+      key: { ip: '10.2.3.4' },
+      value: { prefix: '10.0.0.0/8', identity: 16777217 },
+    });
     expect(r.dp.identities.find((i) => i.id === 16777217)?.labels).toEqual([
       'cidr:10.0.0.0/8',
       'reserved:world',
     ]);
-    expect(both(c, 'shop/web', 'ip:9.9.9.9', 443).model.trace[0]).toMatch(
-      /0\.0\.0\.0\/0 identity 2$/,
-    );
+    expect(both(c, 'shop/web', 'ip:9.9.9.9', 443).model.trace[0]).toMatchObject({
+      table: 'ipcache',
+      value: { prefix: '0.0.0.0/0', identity: 2 },
+    });
   });
 
   it('follows the spec for a Kubernetes ipBlock that contains pod addresses, and notes that Cilium does not', () => {
@@ -561,7 +576,15 @@ describe('L7 HTTP rules', () => {
     const ok = both(c, 'shop/web', 'shop/api', 80, 'TCP', get('/api/items'));
     expect(ok.reference.allowed).toBe(true);
     expect(ok.reference.l7).toMatchObject({ redirected: true, allowed: true });
-    expect(ok.model.trace.join('\n')).toMatch(/redirect to proxy port \d+/);
+    expect(
+      ok.model.trace.some(
+        (e) => e.kind === 'lookup' && e.table === 'policy' && (e.value?.proxyPort ?? 0) > 0,
+      ),
+    ).toBe(true);
+    expect(ok.model.trace.find((e) => e.kind === 'proxy')).toMatchObject({
+      request: 'GET /api/items',
+      result: 'allowed',
+    });
     const refused = both(c, 'shop/web', 'shop/api', 80, 'TCP', get('/api/items', 'POST'));
     expect(refused.reference.allowed).toBe(false);
     expect(refused.reference.l7).toMatchObject({ redirected: true, allowed: false, status: 403 });

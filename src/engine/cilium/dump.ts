@@ -15,6 +15,7 @@
  */
 import { CILIUM_BASELINE, CILIUM_BASELINE_NAME } from '../baseline';
 import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf';
+import { formatPortKey } from './policyKey';
 
 /**
  * The dump's header: which Cilium it reproduces, the names that differ in other versions, and the
@@ -28,23 +29,7 @@ export const CILIUM_DUMP_HEADER: readonly string[] = [
   '# 9/10 world-ipv4/-ipv6 in dual-stack only, 11 encrypted-overlay); PacketWalk lists those it uses.',
 ];
 
-// pkg/u8proto/u8proto.go `protoNames`: protocol 1 prints as ICMP (an `icmps` key: `8/ICMP`).
-const PROTO_NAME: Readonly<Record<number, string>> = {
-  0: 'ANY',
-  1: 'ICMP',
-  6: 'TCP',
-  17: 'UDP',
-  132: 'SCTP',
-};
-
-/** A policy key's protocol/port as `cilium bpf policy get` prints it (pkg/maps/policymap
- * `PortProtoString`): `ANY`, `TCP`, `80/TCP`, or a prefix as `8080-8095/TCP`. */
-export const formatPortKey = (proto: number, port: number, prefixLen: number): string => {
-  const p = PROTO_NAME[proto] ?? String(proto);
-  if (prefixLen <= 8) return p;
-  if (prefixLen >= 24) return `${port}/${p}`;
-  return `${port}-${port + 2 ** (24 - prefixLen) - 1}/${p}`;
-};
+export { formatPortKey };
 
 /** Pads cells into columns: each column as wide as its widest cell (at least 5) plus 3 spaces. */
 export function tabulate(rows: readonly (readonly string[])[]): string {

@@ -81,7 +81,14 @@ import {
   type LabelSet,
 } from './labels';
 
-import { formatPortKey } from './dump';
+import {
+  formatPolicyKey,
+  type PolicyKey,
+  type PolicyLookupEvent,
+  type ProxyEvent,
+  type TraceEvent,
+} from '../trace';
+import { formatPortKey } from './policyKey';
 import {
   FRAG_NEEDED_REASON,
   ICMP_PROTO,
@@ -122,13 +129,6 @@ export const PROTO_NUMBER: Readonly<Record<Protocol | 'ANY', number>> = {
   TCP: 6,
   UDP: 17,
   SCTP: 132,
-};
-const PROTO_NAME: Readonly<Record<number, string>> = {
-  0: 'ANY',
-  1: 'ICMP',
-  6: 'TCP',
-  17: 'UDP',
-  132: 'SCTP',
 };
 
 export interface PolicyMapEntry {
@@ -1190,10 +1190,32 @@ export function ciliumStats(dp: CiliumDataplane): {
 // ---------------------------------------------------------------------------------------------
 
 const formatKey = (identity: number, direction: Direction, proto: number, port: number): string =>
-  `{identity ${identity === 0 ? '0 (ANY)' : identity}, ${direction}, ${PROTO_NAME[proto]}, ${port}}`;
+  formatPolicyKey({ identity, direction, proto, port });
 
-const formatEntry = (e: PolicyMapEntry): string =>
-  `${formatPortKey(e.proto, e.port, e.prefixLen)} ${e.deny ? 'deny' : e.proxyPort ? `redirect to proxy port ${e.proxyPort}` : 'allow'}`;
+/** The event of one policy map lookup (the entry found, if any). */
+const policyLookup = (
+  endpoint: CiliumEndpoint,
+  key: PolicyKey,
+  entry: PolicyMapEntry | undefined,
+): PolicyLookupEvent => ({
+  kind: 'lookup',
+  table: 'policy',
+  map: endpoint.mapName,
+  endpoint: endpoint.id,
+  key,
+  ...(entry
+    ? {
+        result: 'hit',
+        value: {
+          proto: entry.proto,
+          port: entry.port,
+          prefixLen: entry.prefixLen,
+          deny: entry.deny,
+          proxyPort: entry.proxyPort,
+        },
+      }
+    : { result: 'miss' }),
+});
 
 interface IpcacheHit {
   readonly identity: number;
@@ -1235,7 +1257,7 @@ interface DirectionOutcome {
   readonly entry?: PolicyMapEntry;
   readonly decidedAt: string;
   readonly reason: string;
-  readonly dropReason?: string;
+  readonly drop?: { readonly reason: string; readonly code: number };
 }
 
 /** bpf/lib/policy.h __policy_can_access, with the ipcache lookup that precedes it. */
@@ -1243,7 +1265,7 @@ function judge(
   dp: CiliumDataplane,
   probe: ResolvedProbe,
   direction: Direction,
-  trace: string[],
+  trace: TraceEvent[],
   cost: { n: number },
 ): DirectionOutcome | undefined {
   const local = direction === 'ingress' ? probe.dst : probe.src;
@@ -1253,12 +1275,19 @@ function judge(
   const remoteIP = direction === 'ingress' ? probe.srcIP : probe.dstIP;
   const hit = ipcacheLookup(dp, endpoint.node, remoteIP);
   cost.n++;
-  trace.push(
-    `cilium_ipcache_v2 (${endpoint.node}) lookup ${remoteIP} -> ${hit.prefix} identity ${hit.identity}${direction === 'ingress' ? ' (source identity)' : ''}`,
-  );
+  trace.push({
+    kind: 'lookup',
+    table: 'ipcache',
+    map: 'cilium_ipcache_v2',
+    node: endpoint.node,
+    direction,
+    key: { ip: remoteIP },
+    result: 'hit',
+    value: { prefix: hit.prefix, identity: hit.identity },
+  });
   const map = endpoint.mapName;
   if (probe.protocol === 'ICMP' && isFragNeeded(probe.icmp)) {
-    trace.push(`${map}: ICMP type 3 code 4 (fragmentation needed) allowed before the lookup`);
+    trace.push({ kind: 'frag-needed', map, endpoint: endpoint.id, direction });
     return {
       direction,
       endpoint,
@@ -1275,17 +1304,13 @@ function judge(
 
   const l3 = lpmLookup(lpm, hit.identity, direction, proto, dport);
   cost.n++;
-  trace.push(
-    `${map} lookup ${formatKey(hit.identity, direction, proto, dport)} -> ${l3 ? formatEntry(l3) : 'no entry'}`,
-  );
+  trace.push(policyLookup(endpoint, { identity: hit.identity, direction, proto, port: dport }, l3));
   let chosen = l3;
   let chosenId = hit.identity;
   if (!(l3 && l3.deny)) {
     const l4 = lpmLookup(lpm, ID_ANY, direction, proto, dport);
     cost.n++;
-    trace.push(
-      `${map} lookup ${formatKey(ID_ANY, direction, proto, dport)} -> ${l4 ? formatEntry(l4) : 'no entry'}`,
-    );
+    trace.push(policyLookup(endpoint, { identity: ID_ANY, direction, proto, port: dport }, l4));
     if (
       l4 &&
       (l4.deny ||
@@ -1308,7 +1333,7 @@ function judge(
       allowed: false,
       decidedAt: `${map} ${formatKey(hit.identity, direction, proto, dport)} -> no entry (drop 133 Policy denied)`,
       reason: `${map} has no entry for identity ${hit.identity} or ANY on ${probeWhat(probe)}: ${endpoint.pod} is in default deny for ${direction}${by ? ` (${by})` : ''}, so the packet ${direction === 'ingress' ? 'from' : 'to'} ${other} is dropped with reason 133 "Policy denied".`,
-      dropReason: 'Policy denied (133)',
+      drop: { reason: 'Policy denied', code: 133 },
     };
   }
   const origin = chosen.derivedFrom[0] ?? 'a rule';
@@ -1321,7 +1346,7 @@ function judge(
       entry: chosen,
       decidedAt: `${map} ${key} -> deny (${formatPortKey(chosen.proto, chosen.port, chosen.prefixLen)}; drop 181 Policy denied by denylist)`,
       reason: `${map} holds a deny entry ${formatPortKey(chosen.proto, chosen.port, chosen.prefixLen)} for identity ${chosen.identity === 0 ? 'ANY' : chosen.identity} from ${origin}, so the packet ${direction === 'ingress' ? 'from' : 'to'} ${other} is dropped with reason 181 "Policy denied by denylist".`,
-      dropReason: 'Policy denied by denylist (181)',
+      drop: { reason: 'Policy denied by denylist', code: 181 },
     };
   }
   return {
@@ -1340,7 +1365,7 @@ function proxyJudges(
   dp: CiliumDataplane,
   outcome: DirectionOutcome,
   probe: ResolvedProbe,
-): { allowed: boolean; reason: string; notes: string[]; trace: string } {
+): { allowed: boolean; reason: string; notes: string[]; trace: ProxyEvent } {
   const rules = (dp.proxyPolicies.get(outcome.endpoint.id) ?? []).filter(
     (r) =>
       r.direction === outcome.direction &&
@@ -1352,13 +1377,20 @@ function proxyJudges(
   );
   const listener = outcome.direction === 'ingress' ? LISTENERS.ingress : LISTENERS.egress;
   const req = probe.http!;
+  const event = {
+    kind: 'proxy',
+    listener,
+    port: outcome.entry?.proxyPort ?? 0,
+    direction: outcome.direction,
+    request: formatRequest(req),
+  } as const;
   const open = rules.find((r) => r.http === null);
   if (open) {
     return {
       allowed: true,
       reason: `${listener} allows ${formatRequest(req)}: ${open.origin} allows identity ${outcome.remote} on this port without HTTP rules.`,
       notes: [],
-      trace: `${listener} (port ${outcome.entry?.proxyPort}) ${formatRequest(req)} -> allowed (${open.origin} has no HTTP rules)`,
+      trace: { ...event, result: 'allowed', openRule: open.origin },
     };
   }
   const http = rules.flatMap((r) => r.http ?? []);
@@ -1368,14 +1400,19 @@ function proxyJudges(
       allowed: true,
       reason: `${listener} allows ${formatRequest(req)}.`,
       notes: [],
-      trace: `${listener} (port ${outcome.entry?.proxyPort}) ${formatRequest(req)} -> allowed`,
+      trace: { ...event, result: 'allowed' },
     };
   }
   return {
     allowed: false,
     reason: `${listener} refuses ${formatRequest(req)} with HTTP ${ACCESS_DENIED_STATUS} "${ACCESS_DENIED_BODY}" (${result.mismatches[0] ?? 'no HTTP rule'}); the TCP connection itself was allowed by ${outcome.endpoint.mapName}.`,
     notes: [...result.notes],
-    trace: `${listener} (port ${outcome.entry?.proxyPort}) ${formatRequest(req)} -> 403 ${ACCESS_DENIED_BODY}`,
+    trace: {
+      ...event,
+      result: 'denied',
+      status: ACCESS_DENIED_STATUS,
+      body: ACCESS_DENIED_BODY,
+    },
   };
 }
 
@@ -1404,7 +1441,7 @@ export function ciliumModelDecision(dp: CiliumDataplane, probe: ResolvedProbe): 
       trace: [],
     };
   }
-  const trace: string[] = [];
+  const trace: TraceEvent[] = [];
   const cost = { n: 0 };
   const outcomes: DirectionOutcome[] = [];
   for (const direction of ['egress', 'ingress'] as const) {
@@ -1440,7 +1477,7 @@ export function ciliumModelDecision(dp: CiliumDataplane, probe: ResolvedProbe): 
   }
   const denied = outcomes.find((o) => !o.allowed);
   if (denied) {
-    trace.push(`drop: ${denied.dropReason}`);
+    if (denied.drop) trace.push({ kind: 'drop', ...denied.drop });
     return {
       ...dirs,
       allowed: false,
