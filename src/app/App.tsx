@@ -6,7 +6,8 @@ import { AppShell, type LessonSupport } from '../components/AppShell';
 import { rememberWelcome, shouldWelcome } from '../components/Welcome';
 import { timelineMachine } from '../machines/timeline';
 import { createAppStore, StoreProvider, TimelineProvider } from '../store';
-import { startController } from './controller';
+import { EDITS_KEY_PREFIX, startController } from './controller';
+import { browserIdbStore, openEditStorage } from './editStorage';
 import { startEngine } from './engine';
 import { LESSONS } from './lessons';
 import { lessonStepView, stepHopIndex } from './lessonView';
@@ -59,17 +60,33 @@ export function App() {
 
   useEffect(() => {
     const client = startEngine(store);
-    const stop = startController(store, client, {
-      location: window.location,
-      history: window.history,
-      storage: safeLocalStorage(),
-      onHashChange: (listener) => {
-        window.addEventListener('hashchange', listener);
-        return () => window.removeEventListener('hashchange', listener);
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    // Edits live in IndexedDB (editStorage.ts); the controller starts once they are read.
+    void openEditStorage({
+      prefix: EDITS_KEY_PREFIX,
+      idb: browserIdbStore(),
+      local: safeLocalStorage(),
+      onProblem: (message) => {
+        if (message !== null || store.getState().notice?.startsWith('Your edit (')) {
+          store.getState().setNotice(message);
+        }
       },
+    }).then((storage) => {
+      if (cancelled) return;
+      stop = startController(store, client, {
+        location: window.location,
+        history: window.history,
+        storage,
+        onHashChange: (listener) => {
+          window.addEventListener('hashchange', listener);
+          return () => window.removeEventListener('hashchange', listener);
+        },
+      });
     });
     return () => {
-      stop();
+      cancelled = true;
+      stop?.();
       client.dispose();
     };
   }, [store]);

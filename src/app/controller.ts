@@ -14,6 +14,12 @@ import { BUILT_IN_SCENARIOS } from './scenarios';
 export { defaultPacket, scenarioText } from './queries';
 
 export const EDITS_KEY_PREFIX = 'packetwalk.edits.';
+/**
+ * Where the edit carried by a link (`yaml=`) is kept when the user already has a saved edit of the
+ * same scenario: beside it, never over it (issue 13).
+ */
+export const linkDraftKey = (scenarioId: string): string =>
+  `${EDITS_KEY_PREFIX}${scenarioId}.from-link`;
 const ROUTE = '#/walk';
 
 export interface ControllerEnv {
@@ -35,6 +41,9 @@ export function startController(
 
   // While the URL itself opens a view (a link, Back, Forward), the view's changes write no entry.
   let opening = false;
+  // The scenario whose text came from a link while the user had a saved edit of it: its edits are
+  // kept under linkDraftKey, so the saved edit survives the link.
+  let linkDraft: string | null = null;
 
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.
   function openLink(): void {
@@ -66,9 +75,18 @@ export function startController(
         : null,
     );
     // Edits kept in the browser come back, unless the link carries its own.
+    const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
+    linkDraft = null;
     if (view.scenarioText === null) {
-      const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
       if (saved !== null) view = { ...view, scenarioText: saved };
+    } else if (saved !== null && saved !== view.scenarioText) {
+      // Keep both: the link opens as a draft of its own, the saved edit stays where it was.
+      linkDraft = view.scenarioId;
+      env.storage?.setItem(linkDraftKey(view.scenarioId), view.scenarioText);
+      get().setNotice(
+        `This link carries its own edit of the scenario "${view.scenarioId}"; it is open as a separate draft. ` +
+          `Your saved edit of "${view.scenarioId}" is kept: press "Reset scenario" in the Policies panel to return to it.`,
+      );
     }
     get().setView(view);
     // A link in an older form (positional CNI tokens) is replaced by today's form of the same view.
@@ -102,6 +120,17 @@ export function startController(
     const p = previous.view;
     if (v === p) return;
     if (inWalk) env.history.replaceState(null, '', `${ROUTE}?${encodeView(v)}`);
+    if (!opening && v.scenarioId !== p.scenarioId) linkDraft = null;
+    if (inWalk && linkDraft === v.scenarioId && v.scenarioText === null) {
+      // Leaving the link's draft (the editor's reset) returns to the user's own saved edit.
+      linkDraft = null;
+      env.storage?.removeItem(linkDraftKey(v.scenarioId));
+      const saved = env.storage?.getItem(EDITS_KEY_PREFIX + v.scenarioId) ?? null;
+      if (saved !== null) {
+        state.setScenarioText(saved);
+        return;
+      }
+    }
     if (inWalk && v.scenarioId !== p.scenarioId && v.scenarioText === null) {
       // Switching scenarios brings back what was edited in that scenario before.
       const saved = env.storage?.getItem(EDITS_KEY_PREFIX + v.scenarioId) ?? null;
@@ -117,8 +146,10 @@ export function startController(
       v.scenarioText !== p.scenarioText &&
       env.storage
     ) {
-      if (v.scenarioText === null) env.storage.removeItem(EDITS_KEY_PREFIX + v.scenarioId);
-      else env.storage.setItem(EDITS_KEY_PREFIX + v.scenarioId, v.scenarioText);
+      const key =
+        linkDraft === v.scenarioId ? linkDraftKey(v.scenarioId) : EDITS_KEY_PREFIX + v.scenarioId;
+      if (v.scenarioText === null) env.storage.removeItem(key);
+      else env.storage.setItem(key, v.scenarioText);
     }
   });
   // After the URL's subscriber, so a restored edit is in the store before the load query reads it.

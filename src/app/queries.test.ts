@@ -53,7 +53,9 @@ describe('engine queries after a worker restart', () => {
     workers[0]!.goSilent();
     // The user removes one pod while the worker is gone.
     const docs = SEED.split(/^---$/m);
-    const withoutOnePod = docs.filter((d, i) => i !== docs.findIndex((x) => /kind: Pod\b/.test(x)));
+    const withoutOnePod = docs.filter(
+      (_doc, i) => i !== docs.findIndex((x) => /kind: Pod\b/.test(x)),
+    );
     store.getState().setScenarioText(withoutOnePod.join('---'));
 
     await expect.poll(() => workers.length, { timeout: 3000 }).toBe(2);
