@@ -6,7 +6,7 @@ test.describe('first screen', () => {
     await expect(app.page).toHaveTitle('PacketWalk');
     await expect(app.calicoPanel).toBeVisible();
     await expect(app.ciliumPanel).toBeVisible();
-    await expect(app.calicoPanel.getByRole('img', { name: 'Calico topology' })).toBeVisible();
+    await expect(app.calicoPanel.getByRole('figure', { name: 'Calico topology' })).toBeVisible();
     // The default scenario has three nodes; each panel draws the walk's nodes in full with their
     // addresses and the others as chips.
     await expect(app.ciliumPanel.locator('g.node, g.chip-node')).toHaveCount(3);

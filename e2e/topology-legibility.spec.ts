@@ -15,7 +15,7 @@ for (const viewport of [
     await app.ready();
     await expectLegibleTopology(page, 11);
     // Zoom buttons live in a tool row outside the drawing.
-    const svg = app.calicoPanel.getByRole('img', { name: 'Calico topology' });
+    const svg = app.calicoPanel.getByRole('figure', { name: 'Calico topology' });
     const zoomIn = app.page.getByRole('button', { name: 'Zoom in on the Calico topology' });
     const s = (await svg.boundingBox())!;
     const z = (await zoomIn.boundingBox())!;

@@ -43,11 +43,11 @@ describe('TopologyView', () => {
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={null} hops={[]} index={0} />,
     );
-    expect(screen.getByRole('img', { name: 'Calico topology' })).toBeTruthy();
+    expect(screen.getByRole('figure', { name: 'Calico topology' })).toBeTruthy();
     expect(screen.getByText('No scenario loaded yet.')).toBeTruthy();
     rerender(<TopologyView label="Calico topology" scene={scene} hops={[]} index={0} />);
     expect(screen.queryByText('No scenario loaded yet.')).toBeNull();
-    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    const svg = screen.getByRole('figure', { name: 'Calico topology' });
     // No walk: the nodes are chips.
     expect(svg.querySelectorAll('g.chip-node')).toHaveLength(scene.nodes.length);
     rerender(<TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />);
@@ -69,7 +69,7 @@ describe('TopologyView', () => {
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
     );
-    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    const svg = screen.getByRole('figure', { name: 'Calico topology' });
     expect(currentId(svg)).toBe(placeHop(scene, result.hops[0]!).id);
     expect(currentId(svg)).toBe('pod:default/pod-a');
     const wire = result.hops.findIndex((h) => h.stage === 'wire');
@@ -95,7 +95,7 @@ describe('TopologyView', () => {
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
     );
-    const svg = screen.getByRole('img', { name: 'Calico topology' });
+    const svg = screen.getByRole('figure', { name: 'Calico topology' });
     const start = svg.querySelector('g.packet')!.getAttribute('transform');
     rerender(<TopologyView label="Calico topology" scene={scene} hops={result.hops} index={1} />);
     expect(frames.length).toBeGreaterThan(0);
@@ -115,7 +115,7 @@ describe('TopologyView', () => {
     const { unmount } = render(
       <TopologyView label="Cilium topology" scene={scene} hops={result.hops} index={2} ref={ref} />,
     );
-    const svg = screen.getByRole('img', { name: 'Cilium topology' });
+    const svg = screen.getByRole('figure', { name: 'Cilium topology' });
     const viewport = svg.querySelector('g.viewport')!;
     const fitted = viewport.getAttribute('transform');
     fireEvent.click(screen.getByRole('button', { name: 'Zoom in on the Cilium topology' }));

@@ -145,7 +145,7 @@ export function TopologyView({
       <div className="topology-canvas" ref={boxRef}>
         <svg
           ref={svgRef}
-          role="img"
+          role="figure"
           aria-label={label}
           viewBox={`0 0 ${size.width} ${size.height}`}
           preserveAspectRatio="xMinYMin meet"
