@@ -54,6 +54,8 @@ export function App() {
       onAnswer: progress.answer,
       exportText: progress.exportText,
       importText: progress.importText,
+      unreadableProgress: progress.unreadable,
+      dismissUnreadableProgress: progress.dismissUnreadable,
     }),
     [progress],
   );

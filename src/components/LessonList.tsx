@@ -7,19 +7,39 @@ export function LessonList({ support }: { support: LessonSupport }) {
   const setRoute = useAppStore((s) => s.setRoute);
   const [message, setMessage] = useState<string | null>(null);
 
-  const exportProgress = () => {
-    if (!support.exportText) return;
-    const url = URL.createObjectURL(new Blob([support.exportText()], { type: 'application/json' }));
+  const download = (text: string, name: string) => {
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = 'packetwalk-progress.json';
+    a.download = name;
     a.click();
     URL.revokeObjectURL(url);
   };
+  const exportProgress = () => {
+    if (support.exportText) download(support.exportText(), 'packetwalk-progress.json');
+  };
+  const unreadable = support.unreadableProgress;
 
   return (
     <main className="lesson-list">
       <h2>Lessons</h2>
+      {unreadable && (
+        <div className="notice" role="alert" data-testid="unreadable-progress">
+          <p>
+            The progress stored in this browser could not be read ({unreadable.error}), so the
+            lessons start afresh. The unreadable copy is kept aside; export it to keep it.
+          </p>
+          <button
+            type="button"
+            onClick={() => download(unreadable.text, 'packetwalk-progress-unreadable.json')}
+          >
+            Export the unreadable copy
+          </button>{' '}
+          <button type="button" onClick={support.dismissUnreadableProgress}>
+            Discard it
+          </button>
+        </div>
+      )}
       <div className="progress-tools">
         <button type="button" onClick={exportProgress}>
           Export progress

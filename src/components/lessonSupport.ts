@@ -23,6 +23,9 @@ export interface LessonSupport {
   readonly exportText?: () => string;
   /** Merges an exported progress file; returns an error message, or null when it was merged. */
   readonly importText?: (text: string) => string | null;
+  /** Stored progress that could not be read, kept aside (corrupt, or from a newer version). */
+  readonly unreadableProgress?: { readonly text: string; readonly error: string } | null;
+  readonly dismissUnreadableProgress?: () => void;
 }
 
 export const NO_LESSONS: LessonSupport = {

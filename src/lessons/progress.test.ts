@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_ENTRIES_PER_LESSON,
+  MAX_LESSONS,
   answerCheckpoint,
   emptyProgress,
   lessonProgress,
@@ -377,5 +379,56 @@ describe('mergeProgress', () => {
         expect(parsed(serializeProgress(m))).toEqual(m);
       }),
     );
+  });
+});
+
+describe('progress import is linear and bounded (issue 13)', () => {
+  const file = (visited: unknown[], checkpoints: Record<string, unknown> = {}) =>
+    JSON.stringify({ version: 1, lessons: { l: { step: 0, done: false, visited, checkpoints } } });
+
+  it('refuses 100,000 visited steps at once with a message that says why', () => {
+    const started = performance.now();
+    const r = parseProgress(file(Array.from({ length: 100_000 }, (_, i) => i)));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(r).toEqual({
+      ok: false,
+      error: `Not a valid progress file: lessons["l"].visited: 100000 steps, more than the ${MAX_ENTRIES_PER_LESSON} a lesson may have`,
+    });
+  });
+
+  it('reads the most a lesson may hold, shuffled, and still finds a duplicate', () => {
+    const steps = Array.from(
+      { length: MAX_ENTRIES_PER_LESSON },
+      (_, i) => (i * 7919) % MAX_ENTRIES_PER_LESSON,
+    );
+    const r = parseProgress(file(steps));
+    expect(r.ok && r.progress.lessons.l!.visited).toEqual(
+      Array.from({ length: MAX_ENTRIES_PER_LESSON }, (_, i) => i),
+    );
+    const dup = parseProgress(file([...steps.slice(0, 10), steps[3]]));
+    expect(dup).toMatchObject({ ok: false, error: expect.stringContaining('visited[10]: step') });
+  });
+
+  it('refuses too many checkpoints and too many lessons', () => {
+    const cps = Object.fromEntries(
+      Array.from({ length: MAX_ENTRIES_PER_LESSON + 1 }, (_, i) => [
+        `s${i}`,
+        { answered: 'a', correct: true, attempts: 1 },
+      ]),
+    );
+    expect(parseProgress(file([], cps))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(`${MAX_ENTRIES_PER_LESSON + 1} checkpoints, more than`),
+    });
+    const lessons = Object.fromEntries(
+      Array.from({ length: MAX_LESSONS + 1 }, (_, i) => [
+        `l${i}`,
+        { step: 0, done: false, visited: [], checkpoints: {} },
+      ]),
+    );
+    expect(parseProgress(JSON.stringify({ version: 1, lessons }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(`${MAX_LESSONS + 1} lessons, more than`),
+    });
   });
 });

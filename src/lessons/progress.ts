@@ -41,6 +41,13 @@ export type ParseProgressResult =
   | { readonly ok: true; readonly progress: Progress }
   | { readonly ok: false; readonly error: string };
 
+/**
+ * Bounds on what a progress file may hold: a lesson has tens of steps, so anything near these is
+ * not progress but a mistake or an attack, refused with a clear message instead of parsed slowly.
+ */
+export const MAX_ENTRIES_PER_LESSON = 1000;
+export const MAX_LESSONS = 1000;
+
 const EMPTY_LESSON: LessonProgress = { step: 0, done: false, visited: [], checkpoints: {} };
 
 export function emptyProgress(): Progress {
@@ -205,6 +212,12 @@ function readProgress(data: unknown): Progress {
     );
   }
   const lessonsData = readRecord(root.lessons, 'lessons');
+  const lessonCount = Object.keys(lessonsData).length;
+  if (lessonCount > MAX_LESSONS) {
+    throw new Invalid(
+      `lessons: ${lessonCount} lessons, more than the ${MAX_LESSONS} a progress file may hold`,
+    );
+  }
   const lessons: [string, LessonProgress][] = [];
   for (const [id, value] of Object.entries(lessonsData)) {
     const path = `lessons[${JSON.stringify(id)}]`;
@@ -224,16 +237,28 @@ function readLesson(data: unknown, path: string): LessonProgress {
       `${path}.visited: expected an array of step indices, got ${describe(o.visited)}`,
     );
   }
-  const visited: number[] = [];
+  if (o.visited.length > MAX_ENTRIES_PER_LESSON) {
+    throw new Invalid(
+      `${path}.visited: ${o.visited.length} steps, more than the ${MAX_ENTRIES_PER_LESSON} a lesson may have`,
+    );
+  }
+  // A Set: each step is checked once (an array's includes made this quadratic).
+  const seen = new Set<number>();
   o.visited.forEach((v: unknown, i) => {
     const index = readIndex(v, `${path}.visited[${i}]`);
-    if (visited.includes(index)) {
+    if (seen.has(index)) {
       throw new Invalid(`${path}.visited[${i}]: step ${index} is listed twice`);
     }
-    visited.push(index);
+    seen.add(index);
   });
-  visited.sort((x, y) => x - y);
+  const visited = [...seen].sort((x, y) => x - y);
   const checkpointsData = readRecord(o.checkpoints, `${path}.checkpoints`);
+  const checkpointCount = Object.keys(checkpointsData).length;
+  if (checkpointCount > MAX_ENTRIES_PER_LESSON) {
+    throw new Invalid(
+      `${path}.checkpoints: ${checkpointCount} checkpoints, more than the ${MAX_ENTRIES_PER_LESSON} a lesson may have`,
+    );
+  }
   const checkpoints: [string, CheckpointProgress][] = [];
   for (const [stepId, value] of Object.entries(checkpointsData)) {
     const cpath = `${path}.checkpoints[${JSON.stringify(stepId)}]`;
