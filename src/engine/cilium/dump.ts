@@ -14,7 +14,7 @@
  * Columns are padded like Go's tabwriter (`tabwriter.NewWriter(os.Stdout, 5, 0, 3, ' ', 0)`).
  */
 import { CILIUM_BASELINE, CILIUM_BASELINE_NAME } from '../baseline';
-import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf';
+import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf/types';
 import { formatPortKey } from './policyKey';
 
 /**

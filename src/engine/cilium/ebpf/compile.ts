@@ -1,0 +1,180 @@
+/** The whole dataplane: endpoints and their policy maps, the ipcache, and the lookup index. */
+import type { Cidr } from '../../cidr';
+import { indexCluster, podKey } from '../../cluster';
+import { sha256 } from '../../hash';
+import type { Cluster, Pod } from '../../model';
+import { ciliumIdentityPlan } from '../identity';
+import { formatCiliumLabel } from '../labels';
+import { compileEndpoint, type EndpointPolicy, indexPolicies } from './endpoint';
+import { allocateIdentities } from './identities';
+import type { Compiler } from './rules';
+import { SelectorCache } from './selectorCache';
+import {
+  type CiliumDataplane,
+  type CiliumEndpoint,
+  ID_HOST,
+  ID_WORLD,
+  type IpcacheEntry,
+  LISTENERS,
+  type PolicyMapEntry,
+  type ProxyPolicyRule,
+} from './types';
+
+/** A listener's proxy port: stable per name, in Cilium's proxy-portrange 10000-20000 (types.ts
+ * LISTENERS). */
+const stablePort = (name: string): number => {
+  const h = sha256(name);
+  return 10000 + (((h[0]! << 8) | h[1]!) % 10001);
+};
+
+/** Endpoint IDs: 1..4095 per node (pkg/endpoint/id); PacketWalk derives them from the pod name. */
+function endpointIds(pods: readonly Pod[]): Map<string, number> {
+  const used = new Set<number>();
+  const out = new Map<string, number>();
+  for (const pod of [...pods].sort((a, b) => (podKey(a) < podKey(b) ? -1 : 1))) {
+    const h = sha256(podKey(pod));
+    let id = (((h[0]! << 8) | h[1]!) % 4000) + 64;
+    while (used.has(id)) id = id >= 4095 ? 64 : id + 1;
+    used.add(id);
+    out.set(podKey(pod), id);
+  }
+  return out;
+}
+
+export const policyMapName = (id: number): string =>
+  `cilium_policy_v2_${String(id).padStart(5, '0')}`;
+
+export function compileCilium(cluster: Cluster): CiliumDataplane {
+  const { all, podIdentity, nodeIdentity } = allocateIdentities(cluster);
+  const identities = new Map(all.map((i) => [i.id, i]));
+  const c: Compiler = { cluster, cache: new SelectorCache(all), identities };
+  const proxyPorts = {
+    ingress: stablePort(LISTENERS.ingress),
+    egress: stablePort(LISTENERS.egress),
+  };
+  const policies = indexPolicies(cluster);
+  const ids = endpointIds(cluster.pods);
+  const index = indexCluster(cluster);
+
+  // Endpoints with the same identity and container ports get the same policy (Cilium computes one
+  // selector policy per identity; named ports are resolved per endpoint).
+  const shared = new Map<
+    string,
+    { entries: PolicyMapEntry[]; lpm: Map<string, PolicyMapEntry[]>; policy: EndpointPolicy }
+  >();
+  const endpoints: CiliumEndpoint[] = [];
+  const policyMaps = new Map<number, readonly PolicyMapEntry[]>();
+  const proxyPolicies = new Map<number, readonly ProxyPolicyRule[]>();
+  const lpm = new Map<number, ReadonlyMap<string, readonly PolicyMapEntry[]>>();
+  const plan = ciliumIdentityPlan(cluster);
+  for (const pod of cluster.pods) {
+    const identity = podIdentity.get(podKey(pod))!;
+    const sig = `${identity}|${pod.ports.map((p) => `${p.name ?? ''}:${p.protocol}/${p.port}`).join(',')}`;
+    let s = shared.get(sig);
+    if (!s) {
+      const policy = compileEndpoint(c, pod, plan.podLabels(pod), policies, proxyPorts);
+      const entries = policy.state.entries();
+      const byKey = new Map<string, PolicyMapEntry[]>();
+      for (const e of entries) {
+        const k = `${e.identity}/${e.direction}`;
+        const l = byKey.get(k);
+        if (l) l.push(e);
+        else byKey.set(k, [e]);
+      }
+      for (const l of byKey.values()) l.sort((a, b) => b.prefixLen - a.prefixLen);
+      s = { entries, lpm: byKey, policy };
+      shared.set(sig, s);
+    }
+    const id = ids.get(podKey(pod))!;
+    endpoints.push({
+      id,
+      pod: podKey(pod),
+      node: pod.nodeName,
+      ip: pod.ip,
+      identity,
+      mapName: policyMapName(id),
+      enforced: s.policy.enforced,
+      enforcedBy: s.policy.enforcedBy,
+    });
+    policyMaps.set(id, s.entries);
+    proxyPolicies.set(id, s.policy.proxy);
+    lpm.set(id, s.lpm);
+  }
+
+  // ipcache
+  const ipcache: IpcacheEntry[] = [];
+  const podAddresses = new Map<string, IpcacheEntry>();
+  for (const pod of cluster.pods) {
+    const node = index.nodeByName.get(pod.nodeName);
+    const entry: IpcacheEntry = {
+      prefix: `${pod.ip}/32`,
+      identity: podIdentity.get(podKey(pod))!,
+      hostNode: pod.nodeName,
+      ...(node ? { hostNodeIP: node.internalIP } : {}),
+    };
+    podAddresses.set(pod.ip, entry);
+    ipcache.push(entry);
+  }
+  const prefixes: { cidr: Cidr; entry: IpcacheEntry }[] = [];
+  for (const info of all) {
+    if (!info.cidr) continue;
+    const entry: IpcacheEntry = { prefix: info.cidr.text, identity: info.id };
+    prefixes.push({ cidr: info.cidr, entry });
+    ipcache.push(entry);
+  }
+  const world: IpcacheEntry = { prefix: '0.0.0.0/0', identity: ID_WORLD };
+  ipcache.push(world);
+  prefixes.push({ cidr: { base: 0, prefix: 0, text: '0.0.0.0/0' }, entry: world });
+  prefixes.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+
+  const nodeAddresses = new Map<string, Map<string, number>>();
+  for (const view of cluster.nodes) {
+    const m = new Map<string, number>();
+    for (const node of cluster.nodes) {
+      const identity = node.name === view.name ? ID_HOST : nodeIdentity.get(node.name)!;
+      m.set(node.internalIP, identity);
+      ipcache.push({ prefix: `${node.internalIP}/32`, identity, node: view.name });
+    }
+    nodeAddresses.set(view.name, m);
+  }
+
+  return {
+    identities: all
+      .map((i) => ({ id: i.id, labels: i.set.labels.map(formatCiliumLabel), scope: i.scope }))
+      .sort((a, b) => a.id - b.id),
+    ipcache,
+    endpoints,
+    policyMaps,
+    proxyPolicies,
+    proxyPorts: { [LISTENERS.egress]: proxyPorts.egress, [LISTENERS.ingress]: proxyPorts.ingress },
+    nodes: cluster.nodes.map((n) => n.name),
+    index: {
+      endpointByPod: new Map(endpoints.map((e) => [e.pod, e])),
+      identityById: new Map(
+        all.map((i) => [
+          i.id,
+          { id: i.id, labels: i.set.labels.map(formatCiliumLabel), scope: i.scope },
+        ]),
+      ),
+      lpm,
+      nodeAddresses,
+      podAddresses,
+      prefixes,
+      nodeIPs: new Map(cluster.nodes.map((n) => [n.name, n.internalIP])),
+    },
+  };
+}
+
+export function ciliumStats(dp: CiliumDataplane): {
+  identities: number;
+  ipcacheEntries: number;
+  policyMapEntries: number;
+} {
+  let entries = 0;
+  for (const m of dp.policyMaps.values()) entries += m.length;
+  return {
+    identities: dp.identities.length,
+    ipcacheEntries: dp.ipcache.length,
+    policyMapEntries: entries,
+  };
+}

@@ -1,0 +1,134 @@
+/** Selectors and the identities they select, cached as the agent's selector cache does; entities
+ * as pkg/policy/api/entity.go maps them. */
+import { type Cidr, cidrCovers } from '../../cidr';
+import type { CiliumEntity, IPBlock } from '../../model';
+import { ipBlockContains } from '../identity';
+import {
+  type CiliumRequirement,
+  type CiliumSelector,
+  CLUSTER_LABEL,
+  CLUSTER_NAME,
+  makeSelector,
+  selectorMatches,
+} from '../labels';
+import type { IdentityInfo } from './identities';
+import { ID_WORLD } from './types';
+
+/** The identities a peer selector selects; `wildcard` becomes identity 0 in the map. */
+export interface Selection {
+  readonly wildcard: boolean;
+  readonly ids: readonly number[];
+}
+
+export const WILDCARD: Selection = { wildcard: true, ids: [] };
+
+export class SelectorCache {
+  private readonly cache = new Map<string, Selection>();
+  constructor(private readonly identities: readonly IdentityInfo[]) {}
+
+  labels(selector: CiliumSelector): Selection {
+    const key = `labels:${selector.text}`;
+    let s = this.cache.get(key);
+    if (!s) {
+      s = {
+        wildcard: false,
+        ids: this.identities.filter((i) => selectorMatches(selector, i.set)).map((i) => i.id),
+      };
+      this.cache.set(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * A CiliumNetworkPolicy CIDR rule: the CIDR identities whose prefix lies inside `cidr` and
+   * outside every `except`, and `world` for 0.0.0.0/0. Never pods or nodes (pkg/policy/api
+   * ingress.go FromCIDR: "Only connections which do not originate from the cluster...").
+   */
+  cidr(cidr: Cidr, except: readonly Cidr[]): Selection {
+    const key = `cidr:${cidr.text}!${except.map((e) => e.text).join(',')}`;
+    let s = this.cache.get(key);
+    if (!s) {
+      s = { wildcard: false, ids: this.outside(cidr, except) };
+      this.cache.set(key, s);
+    }
+    return s;
+  }
+
+  private outside(cidr: Cidr, except: readonly Cidr[]): number[] {
+    const ids: number[] = cidr.prefix === 0 ? [ID_WORLD] : [];
+    for (const i of this.identities) {
+      if (!i.cidr) continue;
+      if (cidrCovers(cidr, i.cidr) && !except.some((e) => cidrCovers(e, i.cidr!))) ids.push(i.id);
+    }
+    return ids;
+  }
+
+  /**
+   * A Kubernetes ipBlock, as the spec reads it: outside addresses like a CIDR rule, plus every pod
+   * and node identity whose members all have their address in the block (identity.ts splits
+   * identities so that each is all in or all out).
+   */
+  ipBlock(block: IPBlock): Selection {
+    const key = `ipblock:${block.cidr.text}!${block.except.map((e) => e.text).join(',')}`;
+    let s = this.cache.get(key);
+    if (!s) {
+      const ids = this.outside(block.cidr, block.except);
+      for (const i of this.identities) {
+        const members = [...i.pods.map((p) => p.ip), ...i.nodes.map((n) => n.internalIP)];
+        if (members.length > 0 && members.every((ip) => ipBlockContains(block, ip))) ids.push(i.id);
+      }
+      s = { wildcard: false, ids };
+      this.cache.set(key, s);
+    }
+    return s;
+  }
+
+  podIdentities(): Selection {
+    let s = this.cache.get('pods');
+    if (!s) {
+      s = {
+        wildcard: false,
+        ids: this.identities.filter((i) => i.pods.length > 0).map((i) => i.id),
+      };
+      this.cache.set('pods', s);
+    }
+    return s;
+  }
+}
+
+export const req = (
+  source: string,
+  key: string,
+  operator: CiliumRequirement['operator'],
+  values: string[] = [],
+): CiliumRequirement => ({
+  key: { source, key },
+  operator,
+  values,
+});
+
+/** pkg/policy/api/entity.go `EntitySelectorMapping` / `InitEntities` (IPv4-only cluster). */
+export function entitySelection(entity: CiliumEntity, cache: SelectorCache): Selection {
+  const reservedSel = (name: string) =>
+    cache.labels(makeSelector([req('reserved', name, 'Exists')]));
+  switch (entity) {
+    case 'all':
+      return WILDCARD;
+    case 'world':
+    case 'world-ipv4':
+      return reservedSel('world');
+    case 'world-ipv6':
+      return { wildcard: false, ids: [] };
+    case 'cluster': {
+      const parts = [
+        ...['host', 'remote-node', 'init', 'ingress', 'health', 'unmanaged', 'kube-apiserver'].map(
+          reservedSel,
+        ),
+        cache.labels(makeSelector([req('k8s', CLUSTER_LABEL, 'In', [CLUSTER_NAME])])),
+      ];
+      return { wildcard: false, ids: [...new Set(parts.flatMap((p) => p.ids))] };
+    }
+    default:
+      return reservedSel(entity);
+  }
+}
