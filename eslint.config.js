@@ -87,6 +87,7 @@ export const layers = {
       'codemirror',
       '@lezer/*',
       'marked',
+      'dompurify',
     ],
     layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons', 'registry'],
     extra: [
