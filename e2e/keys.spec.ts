@@ -26,6 +26,7 @@ test.describe('keyboard shortcuts and the help', () => {
   test('with a select focused, ArrowRight is the select’s, not a step', async ({ app, page }) => {
     await app.goto();
     await app.ready();
+    await app.openPopover('Modes');
     const select = page.getByLabel('Calico routing');
     await select.focus();
     await page.keyboard.press('ArrowRight');

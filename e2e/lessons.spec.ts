@@ -23,10 +23,10 @@ test.describe('lessons', () => {
     await page.locator('body').press('n');
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
     // Step 3 asks which hook comes next after the bare packet left node-1; answered with keys.
-    await page.getByLabel('delivered').press('Space');
+    await page.getByLabel('delivered', { exact: true }).press('Space');
     await page.getByRole('button', { name: 'Check answer' }).press('Enter');
     await expect(page.locator('.checkpoint-feedback')).toContainText('Not quite');
-    await page.getByLabel('ingress hook').press('Space');
+    await page.getByLabel('ingress hook', { exact: true }).press('Space');
     await page.getByRole('button', { name: 'Check answer' }).press('Enter');
     await expect(page.locator('.checkpoint-feedback')).toContainText('Right.');
     await page.reload();
@@ -60,8 +60,11 @@ test.describe('lessons', () => {
   }) => {
     await app.goto('/#/lessons/03-across-nodes/1');
     await app.ready();
+    await app.openPopover('Modes');
     await page.getByLabel('Cilium routing').selectOption('geneve');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Back to the lesson view' }).click();
+    await app.openPopover('Modes');
     await expect(page.getByLabel('Cilium routing')).not.toHaveValue('geneve');
     await expect(page.getByRole('button', { name: 'Back to the lesson view' })).toHaveCount(0);
   });
@@ -108,6 +111,8 @@ test('lesson 13 ends with a questionnaire that recommends and explains', async (
 test('a step marks the words it asks the inspector to highlight', async ({ app, page }) => {
   await app.goto('/#/lessons/02-same-node/4');
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 4 of 7');
+  // The lesson and the inspector are tabs of the drawer.
+  await app.drawerTab('Inspector').click();
   const marks = app.inspector('calico').locator('mark');
   await expect(marks.first()).toBeVisible();
   expect(await marks.allTextContents()).toContain('cali-fw-');

@@ -40,6 +40,15 @@ test.describe('presenter mode', () => {
     await speaker.close();
   });
 
+  test('G opens the go-to field selected: "G 5 Enter" goes to step 5', async ({ page }) => {
+    await page.goto('/#/present/03-across-nodes/2');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
+    await page.keyboard.press('g');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 5 of 11');
+  });
+
   test('axe finds no serious or critical violations in presenter mode and the speaker view', async ({
     app,
     page,

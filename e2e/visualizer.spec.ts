@@ -21,12 +21,14 @@ test.describe('visualizer', () => {
   test('switching Calico routing between BGP and IPIP changes the hops', async ({ app }) => {
     await app.goto();
     await app.ready();
+    await app.openPopover('Modes');
     const routing = app.page.getByLabel('Calico routing');
     await routing.selectOption('none');
     await app.ready();
     await app.stepToEnd();
     await expect(app.calicoPanel).not.toContainText('tunl0');
     const bgpTotal = await app.total('calico');
+    await app.openPopover('Modes');
     await routing.selectOption('ipip');
     await expect.poll(() => app.total('calico')).not.toBe(bgpTotal);
     await app.stepToEnd();
@@ -66,6 +68,7 @@ test.describe('visualizer', () => {
       )
       .toBe('dropped');
     await expect(app.stage('cilium')).toHaveAttribute('data-stage', 'dropped');
+    await app.drawerTab('Inspector').click();
     await expect(app.inspector('calico')).toContainText('cali-tw-');
     await expect(app.inspector('cilium')).toContainText('Policy denied');
   });
@@ -129,8 +132,10 @@ test.describe('visualizer', () => {
     await app.goto();
     await app.ready();
     await app.panelToggle('policies').click();
-    await app.panelToggle('matrix').click();
     await expect(page.getByTestId('policy-editor')).toBeVisible();
+    // The matrix opens as the drawer's front tab; the editor waits in its own tab.
+    await app.panelToggle('matrix').click();
+    await expect(page.getByRole('grid').first()).toBeVisible();
     for (const theme of ['Light', 'Dark', 'Projector']) {
       const results = await new AxeBuilder({ page }).analyze();
       const bad = results.violations.filter(

@@ -170,8 +170,8 @@ export function Drawer({
           <button
             type="button"
             className="drawer-close"
-            aria-label={`Close ${current.label}`}
-            title={`Close ${current.label}`}
+            aria-label={`Remove ${current.label} from the drawer`}
+            title={`Remove ${current.label} from the drawer`}
             onClick={current.onClose}
           >
             ✕

@@ -94,6 +94,12 @@ export function Workspace({
   const [active, setActive] = useState<string>(lesson ? 'lesson' : (panels.at(-1) ?? ''));
   const [sheetHidden, setSheetHidden] = useState(false);
 
+  // A lesson just opened comes to the front (the app opens on the walk, then the link's lesson).
+  const hasLesson = lesson !== undefined && lesson !== null && lesson !== false;
+  useEffect(() => {
+    if (hasLesson) setActive('lesson');
+  }, [hasLesson]);
+
   // A panel just opened comes to the front.
   const before = useRef(panels);
   useEffect(() => {

@@ -37,12 +37,13 @@ describe('the port follows the destination', () => {
 });
 
 describe('picking a packet on the drawing', () => {
-  it('a first click on a pod sets the source, a second click the destination', () => {
+  it('a first click on a pod picks the source, a second click the destination and sends', () => {
     const first = pick(cluster, PACKET, { phase: 'source' }, 'shop/api');
-    expect(first.packet).toMatchObject({ from: 'shop/api', to: 'shop/backend' });
+    // The packet (and so the drawing) stays until the destination is known.
+    expect(first.packet).toBeUndefined();
     expect(first.picking).toEqual({ phase: 'destination', from: 'shop/api' });
     expect(pickingHint(first.picking)).toMatch(/^Source: shop\/api\. Click a destination/);
-    const second = pick(cluster, first.packet!, first.picking, 'svc:shop/backend');
+    const second = pick(cluster, PACKET, first.picking, 'svc:shop/backend');
     expect(second.packet).toMatchObject({ from: 'shop/api', to: 'svc:shop/backend', port: 80 });
     expect(second.picking).toEqual({ phase: 'source' });
   });

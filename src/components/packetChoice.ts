@@ -69,9 +69,11 @@ export interface PickResult {
 }
 
 /**
- * A click on the drawing: in the source phase a pod becomes the source (a Service or an outside
- * address cannot send, so it is ignored); in the destination phase anything becomes the
- * destination, and the next click picks a source again.
+ * A click on the drawing: in the source phase a pod becomes the source to be (a Service or an
+ * outside address cannot send, so it is ignored); in the destination phase anything becomes the
+ * destination and the packet is sent from the chosen source, and the next click picks a source
+ * again. The packet changes once, on the second click, so the drawing (which shows the pods on the
+ * current path) stays put between the two clicks.
  */
 export function pick(
   cluster: Cluster,
@@ -81,10 +83,10 @@ export function pick(
 ): PickResult {
   if (picking.phase === 'source') {
     if (!isPodTarget(target)) return { picking };
-    const from = withSource(packet, target).from;
-    return { picking: { phase: 'destination', from }, packet: withSource(packet, target) };
+    return { picking: { phase: 'destination', from: withSource(packet, target).from } };
   }
-  return { picking: { phase: 'source' }, packet: withDestination(cluster, packet, target) };
+  const from = withSource(packet, picking.from);
+  return { picking: { phase: 'source' }, packet: withDestination(cluster, from, target) };
 }
 
 /** What the status line says the next click does. */
