@@ -445,6 +445,12 @@ function exercise(text: string, pick: number): string[] {
     stats.maxMs = ms;
     stats.maxInput = text.slice(0, 120);
   }
+  if (RUNS > 1000 && stats.inputs % 500 === 0) {
+    // Progress of a long run (FUZZ_RUNS), for whoever watches it.
+    process.stderr.write(
+      `fuzz: ${stats.inputs} inputs, slowest ${stats.maxMs.toFixed(0)} ms CPU\n`,
+    );
+  }
   if (ms > MAX_MS) failures.push(`took ${ms.toFixed(0)} ms of CPU (limit ${MAX_MS} ms)`);
   return failures;
 }
