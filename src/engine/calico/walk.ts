@@ -13,7 +13,7 @@
 import { parseIPv4 } from '../cidr';
 import { podKey } from '../cluster';
 import type { Direction, IcmpTypeCode, ResolvedProbe } from '../model';
-import { ipInNetSet, netSetIndex } from './compile';
+import { ipInNetSet, netSetIndex } from './ipsetRegistry';
 import type { CalicoDataplane, IptChain, IptMatch, IptRule, RuleOrigin } from './dataplane';
 import { PROBE_SOURCE_PORT } from './felixConfig';
 import { icmpHeaderMatches } from './icmp';

@@ -1,0 +1,100 @@
+/** The IP sets the compiled rules refer to (felix/calc/rule_scanner.go, felix/labelindex), and the
+ * walker's index of a hash:net set's members. */
+import { type Cidr, cidrContainsIP, parseIPv4 } from '../cidr';
+import type { Pod } from '../model';
+import { felixSelector } from './conversion';
+import type { CalicoIpSet, NamedPortProtocol } from './dataplane';
+import { namedPortIpSetName, selectorIpSetName } from './selector';
+
+interface SetMembersSource {
+  readonly workloads: readonly {
+    readonly pod: Pod;
+    readonly labels: Readonly<Record<string, string>>;
+  }[];
+  readonly netsets: readonly {
+    readonly nets: readonly Cidr[];
+    readonly labels: Readonly<Record<string, string>>;
+  }[];
+}
+
+/** Felix's IP sets, created as rules refer to them; members are filled from the label index. */
+export class IpSetRegistry {
+  readonly sets = new Map<string, CalicoIpSet>();
+  constructor(private readonly source: SetMembersSource) {}
+
+  /** A selector's set: the IPs of matching endpoints and the CIDRs of matching network sets. */
+  selector(text: string): string {
+    const sel = felixSelector(text);
+    const name = selectorIpSetName(sel.canonical);
+    if (!this.sets.has(name)) {
+      const members: string[] = [];
+      for (const w of this.source.workloads) if (sel.match(w.labels)) members.push(w.pod.ip);
+      for (const n of this.source.netsets) {
+        if (sel.match(n.labels))
+          for (const c of n.nets) members.push(c.prefix === 32 ? c.text.slice(0, -3) : c.text);
+      }
+      this.sets.set(name, {
+        name,
+        type: 'hash:net',
+        members: dedupe(members),
+        selector: sel.canonical,
+      });
+    }
+    return name;
+  }
+
+  /**
+   * A named port's set over a selector's endpoints: `ip,proto:port` for every matching endpoint
+   * that declares a port with that name and protocol (network sets have no ports). With `any`
+   * (a rule without a protocol), every port of that name joins with its own protocol
+   * (labelindex/named_port_index.go, ipsetmember `MatchesModelProtocol`).
+   */
+  namedPort(selectorText: string, protocol: NamedPortProtocol, port: string): string {
+    const sel = felixSelector(selectorText);
+    const name = namedPortIpSetName(sel.canonical, protocol, port);
+    if (!this.sets.has(name)) {
+      const members: string[] = [];
+      for (const w of this.source.workloads) {
+        if (!sel.match(w.labels)) continue;
+        for (const p of w.pod.ports) {
+          if (p.name === port && (protocol === 'any' || p.protocol === protocol)) {
+            members.push(`${w.pod.ip},${p.protocol.toLowerCase()}:${p.port}`);
+          }
+        }
+      }
+      this.sets.set(name, {
+        name,
+        type: 'hash:ip,port',
+        members: dedupe(members),
+        selector: sel.canonical,
+        namedPort: { name: port, protocol },
+      });
+    }
+    return name;
+  }
+}
+
+function dedupe(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+/** For the walker: whether an IP (as a number) is in a hash:net set's members. */
+export function netSetIndex(set: CalicoIpSet): { hosts: Set<number>; cidrs: Cidr[] } {
+  const hosts = new Set<number>();
+  const cidrs: Cidr[] = [];
+  for (const m of set.members) {
+    const slash = m.indexOf('/');
+    if (slash < 0) {
+      const ip = parseIPv4(m);
+      if (ip !== null) hosts.add(ip);
+    } else {
+      const base = parseIPv4(m.slice(0, slash));
+      const prefix = Number(m.slice(slash + 1));
+      if (base !== null) cidrs.push({ base, prefix, text: m });
+    }
+  }
+  return { hosts, cidrs };
+}
+
+export const ipInNetSet = (idx: { hosts: Set<number>; cidrs: Cidr[] }, ip: number): boolean =>
+  idx.hosts.has(ip) || idx.cidrs.some((c) => cidrContainsIP(c, ip));
