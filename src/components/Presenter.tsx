@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Lesson } from '../lessons/types';
 import { useAppStore } from '../store';
 import type { PresenterCommands } from './commands';
-import { Markdown } from './Markdown';
+import { SpeakerNotes } from './SpeakerNotes';
 import { usePresenterSync } from './usePresenterSync';
 
 interface LessonRoute {
@@ -199,10 +199,7 @@ export function SpeakerView({ lesson, route }: { lesson: Lesson; route: LessonRo
           Reset timer
         </button>
       </p>
-      <section aria-labelledby="notes-title">
-        <h2 id="notes-title">Notes</h2>
-        <Markdown text={current.notes ?? '_No notes for this step._'} />
-      </section>
+      <SpeakerNotes step={current} />
       <section aria-labelledby="next-title">
         <h2 id="next-title">Next</h2>
         <p>{next ? next.title : 'This is the last step.'}</p>

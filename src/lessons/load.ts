@@ -3,7 +3,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LESSON_DIR, parseLesson } from './parse';
+import { LESSON_DIR, parseLesson, type ParseOptions } from './parse';
 import { LessonReplayer } from './replay';
 import type { Lesson, LessonProblem } from './types';
 
@@ -16,8 +16,17 @@ export function readSharedScenarios(root: string): Record<string, string> {
   return out;
 }
 
+/**
+ * Until every lesson has its notes.yaml (issue 14), only a lesson that has one must cover every step;
+ * `npm run lessons:check` and the lesson tests use this default.
+ */
+export const LESSON_CHECK_OPTIONS: ParseOptions = { requireNotes: false };
+
 /** Parses and replays every lesson; returns the lessons that parsed and every problem found. */
-export function checkLessons(root: string): { lessons: Lesson[]; problems: LessonProblem[] } {
+export function checkLessons(
+  root: string,
+  options: ParseOptions = LESSON_CHECK_OPTIONS,
+): { lessons: Lesson[]; problems: LessonProblem[] } {
   const lessons: Lesson[] = [];
   const problems: LessonProblem[] = [];
   const replayer = new LessonReplayer(readSharedScenarios(root));
@@ -37,7 +46,7 @@ export function checkLessons(root: string): { lessons: Lesson[]; problems: Lesso
     }
     const files: Record<string, string> = {};
     for (const name of readdirSync(path)) files[name] = readFileSync(join(path, name), 'utf8');
-    const parsed = parseLesson({ id, path, files });
+    const parsed = parseLesson({ id, path, files }, options);
     problems.push(...parsed.problems);
     if (parsed.lesson) {
       lessons.push(parsed.lesson);

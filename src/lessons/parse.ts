@@ -17,6 +17,7 @@ import type {
   Question,
   Questionnaire,
   StepClaims,
+  StepNotes,
   StepView,
 } from './types';
 
@@ -29,6 +30,25 @@ const problemOf = (d: Diagnostic): LessonProblem => ({
   message: `${d.field ? `${d.field}: ` : ''}${d.message}`,
 });
 
+/** The four parts of a step's speaker notes, in the order notes.yaml writes them. */
+export const NOTE_FIELDS = [
+  'point',
+  'say',
+  'ask',
+  'answer',
+] as const satisfies readonly (keyof StepNotes)[];
+
+/** Files of a lesson folder that are not scenario manifests. */
+const CONTENT_FILES = new Set(['steps.yaml', 'questionnaire.yaml', 'notes.yaml']);
+
+export interface ParseOptions {
+  /**
+   * A lesson without notes.yaml is a problem (every step needs speaker notes). Without it, only a
+   * lesson that has notes.yaml must cover every step.
+   */
+  readonly requireNotes?: boolean;
+}
+
 export interface LessonFiles {
   /** Folder name, e.g. `03-across-nodes`. */
   readonly id: string;
@@ -38,7 +58,10 @@ export interface LessonFiles {
   readonly files: Readonly<Record<string, string>>;
 }
 
-export function parseLesson(input: LessonFiles): {
+export function parseLesson(
+  input: LessonFiles,
+  options: ParseOptions = {},
+): {
   lesson: Lesson | null;
   problems: LessonProblem[];
 } {
@@ -108,6 +131,8 @@ export function parseLesson(input: LessonFiles): {
 
   const stepsText = input.files['steps.yaml'];
   const steps: LessonStep[] = [];
+  /** Where each step is written (its `- id:` item), for a step that has no notes. */
+  const stepPos = new Map<string, { line: number; column: number; path: string }>();
   if (stepsText === undefined) {
     problems.push({ file: file('steps.yaml'), line: 1, column: 1, message: 'missing steps.yaml' });
   } else {
@@ -129,6 +154,8 @@ export function parseLesson(input: LessonFiles): {
         if (ids.has(step.id)) r.error(`steps[${i}].id`, `duplicate step id "${step.id}"`);
         ids.add(step.id);
         steps.push(step);
+        const pos = r.posOf(`steps[${i}]`);
+        stepPos.set(step.id, { line: pos.line, column: pos.column, path: `steps[${i}]` });
       });
     }
   }
@@ -142,11 +169,49 @@ export function parseLesson(input: LessonFiles): {
     const doc = parsed.documents[0];
     if (doc) questionnaire = readQuestionnaire(new Reader(doc, 'questionnaire', sink, 'error'));
   }
+  const notesText = input.files['notes.yaml'];
+  let notes = new Map<string, StepNotes>();
+  /** Step ids notes.yaml has an entry for, complete or not (an incomplete one is reported there). */
+  let entries = new Set<string>();
+  if (notesText === undefined) {
+    if (options.requireNotes && stepsText !== undefined)
+      problems.push({
+        file: file('notes.yaml'),
+        line: 1,
+        column: 1,
+        message: `missing notes.yaml: every step needs speaker notes (point, say, ask, answer)`,
+      });
+  } else {
+    const parsed = parseYamlFile(notesText, file('notes.yaml'));
+    parsed.diagnostics
+      .filter((d) => d.severity === 'error')
+      .forEach((d) => problems.push(problemOf(d)));
+    const doc = parsed.documents[0];
+    if (doc) ({ notes, entries } = readNotes(new Reader(doc, 'notes', sink, 'error'), steps));
+    else
+      problems.push({
+        file: file('notes.yaml'),
+        line: 1,
+        column: 1,
+        message: 'notes.yaml is empty: it holds `notes:` with one entry per step id',
+      });
+    // A step without notes is reported where the step is written.
+    for (const step of steps) {
+      if (entries.has(step.id)) continue;
+      const pos = stepPos.get(step.id)!;
+      problems.push({
+        file: file('steps.yaml'),
+        line: pos.line,
+        column: pos.column,
+        message: `${pos.path}: step "${step.id}" has no speaker notes (add notes.${step.id} with point, say, ask and answer to notes.yaml)`,
+      });
+    }
+  }
   sink.filter((d) => d.severity === 'error').forEach((d) => problems.push(problemOf(d)));
   if (problems.length > 0 || !m) return { lesson: null, problems };
   const scenarios: Record<string, string> = {};
   for (const [name, text] of Object.entries(input.files)) {
-    if (name.endsWith('.yaml') && name !== 'steps.yaml' && name !== 'questionnaire.yaml') {
+    if (name.endsWith('.yaml') && !CONTENT_FILES.has(name)) {
       scenarios[`./${name}`] = text;
     }
   }
@@ -159,12 +224,68 @@ export function parseLesson(input: LessonFiles): {
       duration: front.duration as number,
       prerequisites: front.prerequisites as string[],
       body,
-      steps,
+      steps: steps.map((step) => {
+        const n = notes.get(step.id);
+        return n ? { ...step, notes: n } : step;
+      }),
       ...(questionnaire ? { questionnaire } : {}),
       scenarios,
     },
     problems,
   };
+}
+
+/**
+ * notes.yaml: `notes:` maps each step id, in step order, to its four non-empty parts. Returns the
+ * complete entries and the ids of all entries; every problem goes to the reader's sink at its line.
+ */
+function readNotes(
+  r: Reader,
+  steps: readonly LessonStep[],
+): { notes: Map<string, StepNotes>; entries: Set<string> } {
+  const out = new Map<string, StepNotes>();
+  r.keys('', ['notes']);
+  const map = r.map('notes', { required: true });
+  const entries = new Set(Object.keys(map ?? {}));
+  if (!map) return { notes: out, entries };
+  const order = steps.map((s) => s.id);
+  let last = -1;
+  for (const id of Object.keys(map)) {
+    const path = `notes.${id}`;
+    const at = order.indexOf(id);
+    if (at < 0) {
+      // With no step read (steps.yaml failed), every id would look unknown: say nothing more.
+      if (order.length > 0)
+        r.error(
+          path,
+          `no step has the id "${id}" (steps.yaml has: ${order.join(', ') || 'no steps'})`,
+        );
+      continue;
+    }
+    if (at < last)
+      r.error(path, `notes are written in step order: "${id}" comes before "${order[last]}"`);
+    last = Math.max(last, at);
+    if (!r.map(path, { required: true })) continue;
+    r.keys(path, NOTE_FIELDS);
+    const entry: Partial<Record<(typeof NOTE_FIELDS)[number], string>> = {};
+    for (const field of NOTE_FIELDS) {
+      const p = `${path}.${field}`;
+      const v = r.get(p);
+      if (v === undefined) {
+        r.error(path, `missing field "${field}" (a note has ${NOTE_FIELDS.join(', ')})`);
+        continue;
+      }
+      const text = v === null ? '' : r.string(p);
+      if (text === undefined) continue;
+      if (text.trim().length === 0) {
+        r.error(p, 'is empty');
+        continue;
+      }
+      entry[field] = text.trim();
+    }
+    if (NOTE_FIELDS.every((f) => entry[f] !== undefined)) out.set(id, entry as StepNotes);
+  }
+  return { notes: out, entries };
 }
 
 function readStep(
@@ -177,7 +298,12 @@ function readStep(
   const id = r.string(`${path}.id`, { required: true });
   const title = r.string(`${path}.title`, { required: true });
   const text = r.string(`${path}.text`, { required: true });
-  const notes = r.string(`${path}.notes`);
+  // Speaker notes live in notes.yaml; an old free-text `notes:` is read only to say so.
+  if (r.string(`${path}.notes`) !== undefined && files['notes.yaml'] !== undefined)
+    r.error(
+      `${path}.notes`,
+      'speaker notes live in notes.yaml (point, say, ask, answer): move this text there',
+    );
   const view = readView(r, `${path}.view`, files);
   const claims = readClaims(r, `${path}.claims`);
   const checkpoint = readCheckpoint(r, `${path}.checkpoint`);
@@ -188,7 +314,6 @@ function readStep(
     id,
     title,
     text,
-    ...(notes !== undefined ? { notes } : {}),
     view,
     ...(claims ? { claims } : {}),
     ...(checkpoint ? { checkpoint } : {}),

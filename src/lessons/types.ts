@@ -3,6 +3,7 @@
  *
  * lessons/NN-slug/lesson.md    front matter (title, summary, duration, prerequisites) + prose
  * lessons/NN-slug/steps.yaml   the steps: each sets a view and may make claims and ask a checkpoint
+ * lessons/NN-slug/notes.yaml   the speaker notes: point / say / ask / answer for every step id
  * lessons/NN-slug/*.yaml       optional scenario manifests of the lesson's own
  */
 import type { CalicoConfig, CiliumConfig } from '../datapath/config';
@@ -66,13 +67,28 @@ export type Checkpoint =
       readonly explanation: string;
     };
 
+/**
+ * Speaker notes for one step (lessons/NN-slug/notes.yaml, keyed by step id). Markdown, each field
+ * required and non-empty.
+ */
+export interface StepNotes {
+  /** What to point at on the picture (an element the room can see). */
+  readonly point: string;
+  /** One or two sentences to say. */
+  readonly say: string;
+  /** One question to ask the room. */
+  readonly ask: string;
+  /** Its answer, one or two sentences. */
+  readonly answer: string;
+}
+
 export interface LessonStep {
   readonly id: string;
   readonly title: string;
   /** Markdown. */
   readonly text: string;
-  /** What the presenter says; shown in the speaker view. */
-  readonly notes?: string;
+  /** The presenter's notes for this step, from the lesson's notes.yaml; shown in the speaker view. */
+  readonly notes?: StepNotes;
   readonly view: StepView;
   readonly claims?: StepClaims;
   readonly checkpoint?: Checkpoint;
