@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { readFileSync } from 'node:fs';
-import { createRef } from 'react';
+import { createRef, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CALICO_CONFIG, type WalkConfig } from '../datapath/config';
 import { buildScene, placeHop } from '../datapath/scene';
 import { walk } from '../datapath/walk';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
+import { StoreProvider } from '../store';
 import { TopologyView, moveDuration, type TopologyViewHandle } from './TopologyView';
 
 afterEach(() => {
@@ -36,12 +37,18 @@ function reducedMotion(matches: boolean) {
   }));
 }
 
+/** The app's store around the view (it reads whether presenter mode is on). */
+const inStore = {
+  wrapper: ({ children }: { children: ReactNode }) => <StoreProvider>{children}</StoreProvider>,
+};
+
 const currentId = (svg: Element) => svg.querySelector('.is-current')?.getAttribute('data-id');
 
 describe('TopologyView', () => {
   it('draws the scene in an accessible svg, and says so when there is none', () => {
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={null} hops={[]} index={0} />,
+      inStore,
     );
     expect(screen.getByRole('figure', { name: 'Calico topology' })).toBeTruthy();
     expect(screen.getByText('No scenario loaded yet.')).toBeTruthy();
@@ -68,6 +75,7 @@ describe('TopologyView', () => {
     reducedMotion(true);
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
+      inStore,
     );
     const svg = screen.getByRole('figure', { name: 'Calico topology' });
     expect(currentId(svg)).toBe(placeHop(scene, result.hops[0]!).id);
@@ -94,6 +102,7 @@ describe('TopologyView', () => {
     vi.stubGlobal('cancelAnimationFrame', () => {});
     const { rerender } = render(
       <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />,
+      inStore,
     );
     const svg = screen.getByRole('figure', { name: 'Calico topology' });
     const start = svg.querySelector('g.packet')!.getAttribute('transform');
@@ -114,6 +123,7 @@ describe('TopologyView', () => {
     const ref = createRef<TopologyViewHandle>();
     const { unmount } = render(
       <TopologyView label="Cilium topology" scene={scene} hops={result.hops} index={2} ref={ref} />,
+      inStore,
     );
     const svg = screen.getByRole('figure', { name: 'Cilium topology' });
     const viewport = svg.querySelector('g.viewport')!;
@@ -128,5 +138,30 @@ describe('TopologyView', () => {
     expect(viewport.getAttribute('transform')).toBe(fitted);
     unmount();
     expect(svg.querySelector('g.topology')).toBeNull();
+  });
+
+  it('draws labels at 16 px in presenter mode (and 11 px in the walk view)', () => {
+    const fonts = (presenting: boolean) => {
+      const { unmount } = render(
+        <StoreProvider
+          initial={
+            presenting ? { route: { page: 'lesson', lessonId: 'l', step: 0, mode: 'present' } } : {}
+          }
+        >
+          <TopologyView label="Calico topology" scene={scene} hops={result.hops} index={0} />
+        </StoreProvider>,
+      );
+      const svg = screen.getByRole('figure', { name: 'Calico topology' });
+      const sizes = [...svg.querySelectorAll('text')]
+        .map((t) => parseFloat((t as SVGTextElement).style.fontSize))
+        .filter((x) => !Number.isNaN(x));
+      unmount();
+      return sizes;
+    };
+    const walkView = fonts(false);
+    const presenter = fonts(true);
+    expect(walkView.length).toBeGreaterThan(10);
+    expect(Math.min(...walkView)).toBeCloseTo(11, 5);
+    expect(Math.min(...presenter)).toBeGreaterThanOrEqual(16 - 1e-9);
   });
 });

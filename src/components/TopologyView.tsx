@@ -8,7 +8,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { Hop } from '../datapath/hop';
 import { placeHop, type Scene } from '../datapath/scene';
 import { hopDuration } from '../machines/timeline';
-import { usePlaybackPace } from '../store';
+import { useAppStore, usePlaybackPace } from '../store';
 import { createTopology, type PlaceHop, type Size, type Topology } from '../viz/topology';
 import { useD3Behaviour } from './hooks/useD3Behaviour';
 import { useReducedMotion } from './hooks/useReducedMotion';
@@ -28,7 +28,10 @@ export interface TopologyViewProps {
   /** The walk's drop reason, shown on the drop marker. */
   readonly dropReason?: string;
   readonly onSelectPod?: (podKey: string) => void;
-  /** Multiplies the drawing's fonts and sizes (presenter mode: 16/11). */
+  /**
+   * Multiplies the drawing's fonts and sizes. Unset: 16/11 in presenter mode (labels ≥ 16 px for
+   * the room), else 1.
+   */
   readonly fontScale?: number;
   /** Where a hop is drawn (datapath's placeHop; later the walk's own `hop.place`). */
   readonly place?: PlaceHop;
@@ -38,6 +41,8 @@ export interface TopologyViewProps {
 /** Used until the panel has been measured (and in jsdom, which measures nothing). */
 export const DEFAULT_SIZE: Size = { width: 640, height: 360 };
 const ZOOM_STEP = 1.25;
+/** Presenter mode's labels: 16 px where the walk view draws 11. */
+export const PRESENTER_FONT_SCALE = 16 / 11;
 
 /** How long the packet takes to reach the next hop: well inside one hop of the timeline's clock. */
 export function moveDuration(speed = 1, playing = false): number {
@@ -52,7 +57,7 @@ export function TopologyView({
   index,
   dropReason,
   onSelectPod,
-  fontScale = 1,
+  fontScale: fontScaleProp,
   place = placeHop,
   ref,
 }: TopologyViewProps) {
@@ -62,6 +67,8 @@ export function TopologyView({
   const size = useSize(boxRef, DEFAULT_SIZE);
   const reducedMotion = useReducedMotion();
   const [whole, setWhole] = useState(false);
+  const presenting = useAppStore((s) => s.route.page === 'lesson' && s.route.mode === 'present');
+  const fontScale = fontScaleProp ?? (presenting ? PRESENTER_FONT_SCALE : 1);
   // The timeline's speed, so a faster clock moves the packet faster too.
   const { speed, playing } = usePlaybackPace();
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { layoutScene } from './layout';
 import { pathLength, pointAlong, routePoints } from './packetPath';
-import { syntheticScene } from './testScene';
+import { layoutPath, pathFocus } from './pathLayout';
+import { sceneIds, syntheticScene } from './testScene';
 
 describe('routePoints', () => {
   const scene = syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1, tunnel: true });
-  const layout = layoutScene(scene, { width: 800, height: 400 });
+  const layout = layoutPath(scene, pathFocus(scene, sceneIds(scene)), { width: 800, height: 400 });
   const [n1, n2] = layout.nodes;
 
   it('goes straight between two places of one node', () => {

@@ -2,15 +2,19 @@
  * The road the packet marker takes between two places of the drawing, and where it is along that
  * road at a given fraction. Pure, so the animation only has to ask "where at t?" each frame.
  */
-import type { Point, SceneLayout } from './layout';
+import type { LaidNode, Point } from './layout';
 
 /**
  * The points from element `from` to element `to` through `via`: a packet leaving a node goes down
- * through the node's bottom to its cable and segment, and climbs up the cable into the node it
- * enters, rather than cutting across boxes.
+ * through the node's cable (from its bottom, or its top when stacked under another) to its segment,
+ * and enters the next node along its cable, rather than cutting across boxes.
  */
 export function routePoints(
-  layout: Pick<SceneLayout, 'anchors' | 'owner' | 'nodes'>,
+  layout: {
+    readonly anchors: Readonly<Record<string, Point>>;
+    readonly owner: Readonly<Record<string, string>>;
+    readonly nodes: readonly LaidNode[];
+  },
   from: string,
   to: string,
   via: readonly string[] = [],

@@ -6,9 +6,15 @@
  * layout with every node and pod expanded.
  *
  * Pure: sizes come from the font size (11 px at scale 1, the legibility floor) and the panel's
- * width; the layout grows in height instead of shrinking. Every label is placed here, with its
- * box, so a unit test can check that no two labels overlap, and the packet's resting points
- * (anchors) sit in a gutter column at the right of pods and layers, never on text.
+ * size; the layout adapts instead of shrinking:
+ * - a panel narrower than two node columns need (every layer, pod and veth name in full) stacks
+ *   the destination node under the source node, the network between them;
+ * - a panel shorter than the walk's picture gets the compact form (node name and address on one
+ *   line, pod name and address on one line, lower layer rows, the segment and tunnel names on one
+ *   line); what still does not fit is panned to, never scaled below the floor.
+ * Every label is placed here, with its box, so a unit test can check that no two labels overlap,
+ * and the packet's resting points (anchors) sit in a gutter column at the right of pods and
+ * layers, never on text.
  */
 import type { Scene, SceneNode, ScenePod } from '../datapath/scene';
 import type { Box, LaidEdge, LaidLine, LaidNode, LaidOut, Point } from './layout';
@@ -102,6 +108,10 @@ export interface FocusLayout {
   readonly width: number;
   readonly height: number;
   readonly fontSize: number;
+  /** The destination node under the source node (a narrow panel). */
+  readonly stacked: boolean;
+  /** The compact form (a short panel). */
+  readonly compact: boolean;
   readonly nodes: readonly LaidNode[];
   readonly segments: readonly LaidLine[];
   readonly gateways: readonly LaidOut[];
@@ -139,16 +149,31 @@ function wrap(text: string, width: number, font: number): string[] {
   return lines;
 }
 
+/**
+ * The path-focused layout of `scene` for a walk touching `focus`, in a panel of `o.width` ×
+ * `o.height`: the regular form when the walk's picture fits the height, else the compact form.
+ */
 export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLayout {
+  const regular = build(scene, focus, o, false);
+  if (regular.focusBox.height <= o.height) return regular;
+  const compact = build(scene, focus, o, true);
+  return compact.focusBox.height < regular.focusBox.height ? compact : regular;
+}
+
+function build(scene: Scene, focus: Focus, o: FocusOptions, compact: boolean): FocusLayout {
   const s = o.fontScale ?? 1;
   const f = MIN_FONT * s;
   const fTitle = Math.round(f * 1.15 * 10) / 10;
-  const line = Math.round(f * 1.45);
+  const line = Math.round(f * (compact ? 1.3 : 1.45));
   const pad = Math.round(f * 0.6);
   const gutter = Math.round(f * 2.1);
   const margin = Math.round(f * 0.8);
   const gapX = Math.round(f * 1.2);
-  const drop = line * 2;
+  const drop = compact ? Math.round(line * 1.3) : line * 2;
+  const layerH = compact ? line + 2 : line + 6;
+  const layerGap = compact ? 2 : 3;
+  // A segment's name sits under its line, below the packet's ring (radius 10) resting there.
+  const segDy = Math.max(line, Math.ceil(f * 0.92 + 11));
   const W = Math.max(o.width, 1);
   const expanded = o.expanded ?? new Set<string>();
   const whole = o.whole === true;
@@ -208,22 +233,45 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     ...spineList.flatMap(spineLines).map((t) => textWidth(t, f)),
     showOutside ? textWidth('☁ outside', f) : 0,
   );
-  const M = columnItems > 0 ? Math.min(Math.max(widest + 2 * pad, 6 * f), 12 * f) : 2 * f;
+  // The packet rests on a network box's left edge: its text starts after the marker's ring.
+  const inset = Math.round(f);
+  const M =
+    columnItems > 0 ? Math.min(Math.max(widest + pad + inset, 6 * f), 12 * f + inset) : 2 * f;
 
-  // Node width from the panel's width: two nodes side by side with the network between.
-  const cols = Math.max(1, main.length);
+  const shownPods = (node: SceneNode): readonly ScenePod[] =>
+    whole || expanded.has(node.id) || !main.includes(node)
+      ? node.pods
+      : node.pods.filter((p) => focus.pods.has(p.id));
+  // The width a node needs for its names to read in full: layers, pods, veths, its own name.
+  const needWidth = (node: SceneNode): number => {
+    const texts = [
+      textWidth(node.name, fTitle) + (node.routeReflectorId ? textWidth('RR', f) + 2 * pad : 0),
+      ...node.layers.map((l) => textWidth(l.label, f)),
+      ...shownPods(node).flatMap((p) => [textWidth(p.name, f), textWidth(p.veth, f, true)]),
+    ];
+    return Math.ceil(Math.max(...texts) + 3 * pad + gutter + 1);
+  };
+
+  // Two nodes side by side with the network between when both fit at the width their names
+  // need; else the destination node under the source node.
   const hasColumn = columnItems > 0 || main.length > 1;
-  const avail = W - 2 * margin - (hasColumn ? M + (main.length > 1 ? 2 : 1) * gapX : 0);
+  const between = hasColumn ? M + (main.length > 1 ? 2 : 1) * gapX : 0;
+  const need = Math.max(10 * f, ...main.map(needWidth));
+  const stacked = main.length > 1 && main.length * need + between > W - 2 * margin;
+  const mesh = main.length > 1 && scene.sessions.some((x) => full.has(x.a) && full.has(x.b));
+  // A stacked pair with a BGP session between its nodes keeps a lane at the left for the arc.
+  const lane = stacked && mesh ? f : 0;
+  const cols = stacked ? 1 : Math.max(1, main.length);
+  const avail = stacked ? W - 2 * margin - lane : W - 2 * margin - between;
   const N = Math.floor(Math.min(Math.max(avail / cols, 10 * f), 32 * f));
-  const rowWidth = cols * N + (hasColumn ? M + (main.length > 1 ? 2 : 1) * gapX : 0);
-  const left = margin + Math.max(0, (W - 2 * margin - rowWidth) / 2);
+  const rowWidth = stacked ? N + lane : cols * N + between;
+  const left = margin + Math.max(0, (W - 2 * margin - rowWidth) / 2) + lane;
 
   const caption: Point = { x: margin, y: margin + f };
   const top = margin + line + pad;
 
   const layoutNode = (node: SceneNode, x: number, y: number): LaidNode => {
-    const allPods = whole || expanded.has(node.id) || !main.includes(node);
-    const shown = allPods ? node.pods : node.pods.filter((p) => focus.pods.has(p.id));
+    const shown = shownPods(node);
     const hidden = node.pods.length - shown.length;
     const gx = x + N - pad - gutter / 2;
     const inner = N - 2 * pad;
@@ -249,7 +297,14 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       right = box.x - pad / 2;
     }
     const nameW = textWidth(node.name, fTitle);
-    if (node.as !== undefined && textWidth(`AS ${node.as}`, f) + nameW + pad <= right - x - pad) {
+    // Compact: the address on the name's line when both fit (the AS then goes in the tooltip).
+    const ipW = textWidth(node.internalIP, f);
+    const ipBeside = compact && nameW + f + ipW <= right - x - pad;
+    if (
+      !ipBeside &&
+      node.as !== undefined &&
+      textWidth(`AS ${node.as}`, f) + nameW + pad <= right - x - pad
+    ) {
       label({
         key: `${node.id}:as`,
         owner: node.id,
@@ -260,6 +315,19 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         anchor: 'end',
       });
       right -= textWidth(`AS ${node.as}`, f) + pad;
+    }
+    if (ipBeside) {
+      label({
+        key: `${node.id}:ip`,
+        owner: node.id,
+        cls: 'node-address',
+        text: node.internalIP,
+        ...(node.as !== undefined ? { title: `${node.internalIP}, AS ${node.as}` } : {}),
+        x: right,
+        y: nameY,
+        anchor: 'end',
+      });
+      right -= ipW + f;
     }
     fitted({
       key: `${node.id}:name`,
@@ -272,16 +340,20 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       anchor: 'start',
       fontSize: fTitle,
     });
-    fitted({
-      key: `${node.id}:ip`,
-      owner: node.id,
-      cls: 'node-address',
-      full: node.internalIP,
-      width: inner - gutter,
-      x: x + pad,
-      y: nameY + line,
-      anchor: 'start',
-    });
+    let hy = nameY + line;
+    if (!ipBeside) {
+      fitted({
+        key: `${node.id}:ip`,
+        owner: node.id,
+        cls: 'node-address',
+        full: node.internalIP,
+        width: inner - gutter,
+        x: x + pad,
+        y: hy,
+        anchor: 'start',
+      });
+      hy += line;
+    }
     const ranges = node.podRanges;
     const allRanges = `${ranges.caption} ${ranges.cidrs.join(', ')}`;
     // All ranges with their caption, else the first and how many more, else the ranges alone
@@ -299,26 +371,35 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       title: ranges.title,
       width: inner - gutter,
       x: x + pad,
-      y: nameY + 2 * line,
+      y: hy,
       anchor: 'start',
     });
     anchors[node.id] = { x: gx, y: nameY + line - f / 3 };
     owner[node.id] = node.id;
 
-    let cy = y + pad + 3 * line + pad / 2;
-    const podH = 3 * line + pad;
+    let cy = hy + f * 0.3 + pad / 2;
     const pods = shown.map((p: ScenePod) => {
-      const box = { x: x + pad, y: cy, width: inner, height: podH };
       const textW = inner - pad - gutter;
-      const l1 = cy + pad / 2 + f;
       const fullKey = `${p.namespace}/${p.name}`;
+      const nameText = textWidth(fullKey, f) <= textW ? fullKey : p.name;
+      // Compact: the pod's address on its name's line when both fit.
+      const ipOnName =
+        compact && textWidth(nameText, f) + f + textWidth(p.ip, f) <= textW
+          ? nameText
+          : compact && textWidth(p.name, f) + f + textWidth(p.ip, f) <= textW
+            ? p.name
+            : null;
+      const rows = ipOnName !== null ? 2 : 3;
+      const podH = rows * line + pad;
+      const box = { x: x + pad, y: cy, width: inner, height: podH };
+      const l1 = cy + pad / 2 + f;
       fitted({
         key: `${p.id}:name`,
         owner: p.id,
         cls: 'pod-name',
-        full: textWidth(fullKey, f) <= textW ? fullKey : p.name,
+        full: ipOnName ?? nameText,
         title: `${p.key}, ${p.ip}`,
-        width: textW,
+        width: ipOnName !== null ? textW - textWidth(p.ip, f) - f : textW,
         x: box.x + pad / 2,
         y: l1,
         anchor: 'start',
@@ -328,10 +409,11 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         owner: p.id,
         cls: 'pod-ip',
         text: p.ip,
-        x: box.x + pad / 2,
-        y: l1 + line,
-        anchor: 'start',
+        x: ipOnName !== null ? box.x + pad / 2 + textW : box.x + pad / 2,
+        y: ipOnName !== null ? l1 : l1 + line,
+        anchor: ipOnName !== null ? 'end' : 'start',
       });
+      const vethY = l1 + (rows - 1) * line;
       fitted({
         key: `${p.id}:veth`,
         owner: p.id,
@@ -341,12 +423,12 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         title: `host side of ${p.key}'s veth: ${p.veth}`,
         width: textW,
         x: box.x + pad / 2,
-        y: l1 + 2 * line,
+        y: vethY,
         anchor: 'start',
         mono: true,
       });
       anchors[p.id] = { x: gx, y: l1 - f / 3 };
-      anchors[p.vethId] = { x: gx, y: l1 + 2 * line - f / 3 };
+      anchors[p.vethId] = { x: gx, y: vethY - f / 3 };
       owner[p.id] = node.id;
       owner[p.vethId] = node.id;
       cy += podH + pad / 2;
@@ -374,7 +456,6 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       });
       cy += box.height + pad / 2;
     }
-    const layerH = line + 6;
     const layers = node.layers.map((l) => {
       const box = { x: x + pad, y: cy, width: inner, height: layerH };
       const base = cy + (layerH + f) / 2 - 2;
@@ -393,7 +474,8 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       const detailRoom = room - textWidth(name, f) - f;
       if (detailRoom >= 5 * f) {
         const detail = abbreviate(l.detail, detailRoom, f);
-        if (detail === l.detail || detail.length >= 8)
+        // Only a detail that fits (an address is kept whole by abbreviate, even when too wide).
+        if ((detail === l.detail || detail.length >= 8) && textWidth(detail, f) <= detailRoom)
           label({
             key: `${l.id}:detail`,
             owner: l.id,
@@ -406,7 +488,7 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
       }
       anchors[l.id] = { x: gx, y: cy + layerH / 2 };
       owner[l.id] = node.id;
-      cy += layerH + 3;
+      cy += layerH + layerGap;
       return { id: l.id, kind: l.kind, box };
     });
     const box = { x, y, width: N, height: cy - y + pad };
@@ -425,18 +507,25 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
 
   const chips: LaidChip[] = [];
   const nodes: LaidNode[] = [];
-  const colX = left + N + gapX;
-  const mainX = main.map((_, i) => (i === 0 ? left : colX + M + gapX));
-  main.forEach((n, i) => nodes.push(layoutNode(n, mainX[i]!, top)));
-
-  // The network column, top to bottom: the outside, spines, gateways.
   const gateways: LaidOut[] = [];
   const spines: LaidOut[] = [];
   let outside: LaidOut | null = null;
-  let cy = top;
-  const boxed = (id: string, texts: readonly string[], cls: string[], title?: string) => {
+  const segments: LaidLine[] = [];
+  const drawnSegs = scene.segments.filter((seg) => main.some((n) => seg.nodes.includes(n.name)));
+  const segOf = (n: SceneNode) => drawnSegs.find((seg) => seg.nodes.includes(n.name));
+
+  /** One network box of lines of text at (bx, by), `bw` wide. */
+  const boxed = (
+    id: string,
+    texts: readonly string[],
+    cls: readonly string[],
+    bx: number,
+    by: number,
+    bw: number,
+    title?: string,
+  ): LaidOut => {
     const h = texts.length * line + pad;
-    const box = { x: colX, y: cy, width: M, height: h };
+    const box = { x: bx, y: by, width: bw, height: h };
     texts.forEach((t, i) =>
       fitted({
         key: `${id}:${i}`,
@@ -444,90 +533,188 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         cls: cls[i] ?? 'box-detail',
         full: t,
         ...(title ? { title } : {}),
-        width: M - 2 * pad,
-        x: colX + M / 2,
-        y: cy + pad / 2 + f + i * line,
+        width: bw - pad - inset,
+        x: bx + (bw + inset - pad) / 2,
+        y: by + pad / 2 + f + i * line,
         anchor: 'middle',
       }),
     );
     anchors[id] = { x: box.x, y: box.y + h / 2 };
-    cy += h + line;
     return { id, box };
   };
-  if (showOutside)
-    outside = boxed(scene.outside.id, wrap(`☁ ${scene.outside.label}`, M - 2 * pad, f), [
-      'box-title',
-      'box-title',
-      'box-title',
-    ]);
-  for (const x of spineList) spines.push(boxed(x.id, spineLines(x), ['box-title']));
-  for (const g of gws)
-    gateways.push(
-      boxed(
-        g.id,
-        gwLines(g),
-        ['box-title'],
-        g.kind === 'tor'
-          ? `Top-of-rack switch ${g.name} (${g.ip}), AS ${g.as ?? ''}`
-          : `The subnet's router ${g.ip}: routes node addresses, not pod ranges`,
-      ),
-    );
-
-  // Segments under the main row, with risers up to their gateways.
-  const rowBottom = Math.max(cy - line, ...nodes.map((n) => n.box.y + n.box.height));
-  const segY = rowBottom + drop;
-  const segments: LaidLine[] = [];
-  const drawnSegs = scene.segments.filter((seg) => main.some((n) => seg.nodes.includes(n.name)));
-  const mainLaid = nodes.slice(0, main.length);
-  const withDrop = (n: LaidNode): LaidNode => ({ ...n, drop: { x: n.exit.x, y: segY } });
-  mainLaid.forEach((n, i) => (nodes[i] = withDrop(n)));
-  drawnSegs.forEach((seg, si) => {
-    const members = nodes.slice(0, main.length).filter((n) => seg.nodes.includes(n.name));
+  /** The network's boxes in order (the outside, spines, gateways), each placed by `at`. */
+  const networkBoxes = (at: (texts: readonly string[]) => { x: number; y: number }) => {
+    if (showOutside) {
+      const texts = wrap(`☁ ${scene.outside.label}`, M - pad - inset, f);
+      const p = at(texts);
+      outside = boxed(
+        scene.outside.id,
+        texts,
+        ['box-title', 'box-title', 'box-title'],
+        p.x,
+        p.y,
+        M,
+      );
+    }
+    for (const x of spineList) {
+      const texts = spineLines(x);
+      const p = at(texts);
+      spines.push(boxed(x.id, texts, ['box-title'], p.x, p.y, M));
+    }
+    for (const g of gws) {
+      const texts = gwLines(g);
+      const p = at(texts);
+      gateways.push(
+        boxed(
+          g.id,
+          texts,
+          ['box-title'],
+          p.x,
+          p.y,
+          M,
+          g.kind === 'tor'
+            ? `Top-of-rack switch ${g.name} (${g.ip}), AS ${g.as ?? ''}`
+            : `The subnet's router ${g.ip}: routes node addresses, not pod ranges`,
+        ),
+      );
+    }
+  };
+  /** A segment's line at `segY` across its members' drops and its gateway's riser. */
+  const segmentAt = (
+    seg: Scene['segments'][number],
+    members: readonly LaidNode[],
+    segY: number,
+    riserX: number | null,
+    labelAt: { x: number; y: number; anchor: 'start' | 'end'; width: number },
+  ) => {
     const gw = gateways.find((g) => g.id === seg.gatewayId);
-    const riserX = gw
-      ? drawnSegs.length > 1
-        ? colX + M * (si === 0 ? 0.3 : 0.7)
-        : colX + M / 2
-      : null;
-    const xs = [...members.map((n) => n.drop.x), ...(riserX !== null ? [riserX] : [])];
+    const riser = gw && riserX !== null ? riserX : null;
+    const xs = [...members.map((n) => n.drop.x), ...(riser !== null ? [riser] : [])];
     const x1 = Math.min(...xs);
     const x2 = Math.max(...xs);
     const lines: (readonly [Point, Point])[] = [
       [
-        { x: Math.min(x1, members[0]!.box.x + pad), y: segY },
+        { x: Math.min(x1, ...members.map((n) => n.box.x + pad)), y: segY },
         { x: Math.max(x2, x1 + 4 * f), y: segY },
       ],
     ];
-    if (gw && riserX !== null)
+    if (gw && riser !== null) {
+      const end = gw.box.y > segY ? gw.box.y : gw.box.y + gw.box.height;
       lines.push([
-        { x: riserX, y: segY },
-        { x: riserX, y: gw.box.y + gw.box.height },
+        { x: riser, y: segY },
+        { x: riser, y: end },
       ]);
+    }
     const anchor =
-      members.length > 1
+      members.length > 1 && members[0]!.drop.x !== members[1]!.drop.x
         ? { x: (members[0]!.drop.x + members[1]!.drop.x) / 2, y: segY }
-        : { x: (x1 + x2) / 2, y: segY };
+        : members.length > 1
+          ? { x: members[0]!.drop.x, y: segY }
+          : { x: (x1 + x2) / 2, y: segY };
     segments.push({ id: seg.id, lines, anchor });
     anchors[seg.id] = anchor;
-    const rightSide = drawnSegs.length > 1 && si === 1;
-    const m0 = members[0]!;
     fitted({
       key: `${seg.id}:label`,
       owner: seg.id,
       cls: 'segment-label',
       full: `L2 ${seg.subnet}`,
       title: `L2 segment ${seg.subnet}: ${seg.nodes.join(', ')}`,
-      width: N,
-      x: rightSide ? m0.box.x + m0.box.width : m0.box.x,
-      y: segY + line,
-      anchor: rightSide ? 'end' : 'start',
+      width: labelAt.width,
+      x: labelAt.x,
+      y: labelAt.y,
+      anchor: labelAt.anchor,
     });
-  });
-  let y = segY + line + 4;
+  };
+
+  let y: number;
+  let colX = left + N + gapX;
+  if (!stacked) {
+    // Side by side: source node, the network column, destination node; segments under the row.
+    const mainX = main.map((_, i) => (i === 0 ? left : colX + M + gapX));
+    main.forEach((n, i) => nodes.push(layoutNode(n, mainX[i]!, top)));
+    let cy = top;
+    networkBoxes((texts) => {
+      const p = { x: colX, y: cy };
+      cy += texts.length * line + pad + line;
+      return p;
+    });
+    const rowBottom = Math.max(cy - line, ...nodes.map((n) => n.box.y + n.box.height));
+    const segY = rowBottom + drop;
+    nodes.forEach((n, i) => (nodes[i] = { ...n, drop: { x: n.exit.x, y: segY } }));
+    drawnSegs.forEach((seg, si) => {
+      const members = nodes.filter((n) => seg.nodes.includes(n.name));
+      const riserX = drawnSegs.length > 1 ? colX + M * (si === 0 ? 0.3 : 0.7) : colX + M / 2;
+      const rightSide = drawnSegs.length > 1 && si === 1;
+      const m0 = members[0]!;
+      segmentAt(seg, members, segY, riserX, {
+        x: rightSide ? m0.box.x + m0.box.width : m0.box.x,
+        y: segY + segDy,
+        anchor: rightSide ? 'end' : 'start',
+        width: N,
+      });
+    });
+    y = segY + segDy + 4;
+  } else {
+    // Stacked: the source node on top, its segment under it, the network's boxes in a row that
+    // wraps, the destination's segment (when it is another one) and the destination node.
+    const [src, dst] = main as [SceneNode, SceneNode];
+    const first = layoutNode(src, left, top);
+    const gx = first.exit.x;
+    const segA = segOf(src);
+    const segB = segOf(dst);
+    const segAY = first.box.y + first.box.height + drop;
+    nodes.push({ ...first, drop: { x: gx, y: segAY } });
+    let cy = segAY + segDy + pad;
+    // The boxes keep clear of the destination's cable when it rises through their row.
+    const rowRight = segA === segB ? gx - gutter : left + N;
+    let bx = left;
+    let rowH = 0;
+    colX = left;
+    networkBoxes((texts) => {
+      const h = texts.length * line + pad;
+      if (bx > left && bx + M > rowRight) {
+        bx = left;
+        cy += rowH + pad;
+        rowH = 0;
+      }
+      const p = { x: bx, y: cy };
+      bx += M + gapX;
+      rowH = Math.max(rowH, h);
+      return p;
+    });
+    const rowBottom = rowH > 0 ? cy + rowH : segAY + segDy;
+    const segBY = segA === segB || !segB ? segAY : rowBottom + drop;
+    const secondTop = segBY === segAY ? rowBottom + drop : segBY + segDy + pad;
+    const second = layoutNode(dst, left, secondTop);
+    // The destination's cable rises from its top to its segment.
+    const exit2 = { x: second.exit.x, y: second.box.y };
+    nodes.push({ ...second, exit: exit2, drop: { x: exit2.x, y: segBY } });
+    const labelRoom = gx - gutter / 2 - 10 - left;
+    const centerOf = (id: string | undefined) => {
+      const g = gateways.find((x) => x.id === id);
+      return g ? g.box.x + g.box.width / 2 : null;
+    };
+    if (segA)
+      segmentAt(
+        segA,
+        nodes.filter((n) => segA.nodes.includes(n.name)),
+        segAY,
+        centerOf(segA.gatewayId),
+        { x: left, y: segAY + segDy, anchor: 'start', width: labelRoom },
+      );
+    if (segB && segB !== segA)
+      segmentAt(segB, [nodes[1]!], segBY, centerOf(segB.gatewayId), {
+        x: left,
+        y: segBY + segDy,
+        anchor: 'start',
+        width: labelRoom,
+      });
+    y = second.box.y + second.box.height + 4;
+  }
 
   // Links and sessions between what is drawn.
   const centers: Record<string, Point> = {};
-  for (const x of [...gateways, ...spines, ...(outside ? [outside] : [])])
+  for (const x of [...gateways, ...spines, ...(outside ? [outside as LaidOut] : [])])
     centers[x.id] = { x: x.box.x + x.box.width / 2, y: x.box.y + x.box.height / 2 };
   const links: LaidEdge[] = scene.links.flatMap((l) => {
     const a = centers[l.a];
@@ -549,7 +736,25 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     const p = port(x.a);
     const q = port(x.b);
     if (!p || !q) return [];
-    if (laidById.has(x.a) && laidById.has(x.b)) {
+    const na = laidById.get(x.a);
+    const nb = laidById.get(x.b);
+    if (na && nb && stacked) {
+      // Along the left lane, from the upper node's lower left to the lower node's upper left.
+      const [upper, lower] = na.box.y < nb.box.y ? [na, nb] : [nb, na];
+      const a = { x: upper.box.x, y: upper.box.y + upper.box.height - line };
+      const b = { x: lower.box.x, y: lower.box.y + line };
+      const c = { x: upper.box.x - 2 * lane, y: (a.y + b.y) / 2 };
+      const mid = { x: (a.x + 2 * c.x + b.x) / 4, y: c.y };
+      anchors[x.id] = mid;
+      return [
+        {
+          id: x.id,
+          d: `M${fmt(a.x)},${fmt(a.y)}Q${fmt(c.x)},${fmt(c.y)} ${fmt(b.x)},${fmt(b.y)}`,
+          mid,
+        },
+      ];
+    }
+    if (na && nb) {
       const c = { x: (p.x + q.x) / 2, y: p.y + drop * 0.9 };
       const mid = { x: c.x, y: (p.y + c.y) / 2 };
       anchors[x.id] = mid;
@@ -561,20 +766,37 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         },
       ];
     }
+    const node = na ?? nb;
+    const other = [...gateways, ...spines].find((g) => g.id === (na ? x.b : x.a));
+    if (node && other && !stacked) {
+      // Side by side: straight across the gap between the node and its switch, at the switch's
+      // middle, instead of through the node's box.
+      const gy = Math.min(
+        Math.max(other.box.y + other.box.height / 2, node.box.y + line),
+        node.box.y + node.box.height - line,
+      );
+      const toRight = other.box.x > node.box.x;
+      const a = { x: toRight ? node.box.x + node.box.width : node.box.x, y: gy };
+      const b = { x: toRight ? other.box.x : other.box.x + other.box.width, y: gy };
+      const mid = { x: (a.x + b.x) / 2, y: gy };
+      anchors[x.id] = mid;
+      return [{ id: x.id, d: `M${fmt(a.x)},${fmt(a.y)}L${fmt(b.x)},${fmt(b.y)}`, mid }];
+    }
     const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
     anchors[x.id] = mid;
     return [{ id: x.id, d: `M${fmt(p.x)},${fmt(p.y)}L${fmt(q.x)},${fmt(q.y)}`, mid }];
   });
 
-  // The tunnel along what it rides on, its name on a line of its own.
+  // The tunnel along what it rides on, its name on a line of its own (compact: beside the
+  // segment's name when both fit).
   let tunnel: LaidLine | null = null;
   if (scene.tunnel && (whole || focus.network.has(scene.tunnel.id) || main.length > 0)) {
-    const between: (readonly [Point, Point])[] = [];
+    const betweenGws: (readonly [Point, Point])[] = [];
     for (let i = 1; i < gateways.length; i++)
-      between.push([centers[gateways[i - 1]!.id]!, centers[gateways[i]!.id]!]);
+      betweenGws.push([centers[gateways[i - 1]!.id]!, centers[gateways[i]!.id]!]);
     const lines = scene.tunnel.crossSubnetOnly
-      ? between
-      : [...segments.map((x) => x.lines[0]!), ...between];
+      ? betweenGws
+      : [...segments.map((x) => x.lines[0]!), ...betweenGws];
     if (lines.length > 0) {
       const first = lines[0]!;
       const anchor = scene.tunnel.crossSubnetOnly
@@ -582,16 +804,24 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         : (segments[0]?.anchor ?? first[0]);
       tunnel = { id: scene.tunnel.id, lines, anchor };
       anchors[scene.tunnel.id] = anchor;
-      y += line;
+      const text = `⊂ ${scene.tunnel.label} ⊃`;
+      const segLabel = !stacked && segments.length === 1 ? lastSegmentLabel(labels) : undefined;
+      const besideX = segLabel ? segLabel.box.x + segLabel.box.width + f : 0;
+      const beside =
+        compact &&
+        segLabel !== undefined &&
+        segLabel.anchor === 'start' &&
+        besideX + textWidth(text, f) <= W - margin;
+      if (!beside) y += line;
       fitted({
         key: 'tunnel:label',
         owner: scene.tunnel.id,
         cls: 'tunnel-label',
-        full: `⊂ ${scene.tunnel.label} ⊃`,
+        full: text,
         title: `${scene.tunnel.label}: device ${scene.tunnel.device} on every node`,
-        width: W - 2 * margin,
-        x: margin,
-        y,
+        width: beside ? W - margin - besideX : W - 2 * margin,
+        x: beside ? besideX : margin,
+        y: beside ? segLabel.y : y,
         anchor: 'start',
       });
     }
@@ -616,7 +846,7 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
   }
   const focusBottom = y + pad;
 
-  // Chips for the nodes off the path (expanded ones are drawn in full below them).
+  // Chips for the nodes off the path, in rows that wrap (expanded ones are drawn in full below).
   y += pad;
   let x = margin;
   let rowH = 0;
@@ -630,7 +860,6 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
         x = margin;
         y += rowH + pad / 2;
       }
-      if (rowH === 0) y += 0;
       const box = { x, y, width: w, height: h };
       chips.push({
         id: nodeChipId(n.id),
@@ -679,13 +908,15 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     height = Math.max(height, b.y + b.height + margin);
   };
   nodes.forEach((n) => grow(n.box));
-  [...gateways, ...spines, ...(outside ? [outside] : [])].forEach((b) => grow(b.box));
+  [...gateways, ...spines, ...(outside ? [outside as LaidOut] : [])].forEach((b) => grow(b.box));
   chips.forEach((c) => grow(c.box));
   labels.forEach((l) => grow(l.box));
   return {
     width,
     height,
     fontSize: f,
+    stacked,
+    compact,
     nodes,
     segments,
     gateways,
@@ -703,3 +934,6 @@ export function layoutPath(scene: Scene, focus: Focus, o: FocusOptions): FocusLa
     owner,
   };
 }
+
+const lastSegmentLabel = (labels: readonly LaidLabel[]): LaidLabel | undefined =>
+  [...labels].reverse().find((l) => l.cls === 'segment-label');

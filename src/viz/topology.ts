@@ -267,7 +267,22 @@ export function createTopology({
     highlight(here.id);
     drawPath(pathLayer, pathParts(hops, index));
     packet.dress(hop);
-    panZoom.reveal({ x: target.x - 40, y: target.y - 40, width: 80, height: 80 });
+    // Frame the leg into this hop when it fits the panel, else the hop itself: the user never
+    // has to pan to find the packet (the fit never scales below the legibility floor).
+    const leg = [...points, target];
+    const x0 = Math.min(...leg.map((p) => p.x)) - 30;
+    const y0 = Math.min(...leg.map((p) => p.y)) - 30;
+    const legBox = {
+      x: x0,
+      y: y0,
+      width: Math.max(...leg.map((p) => p.x)) + 30 - x0,
+      height: Math.max(...leg.map((p) => p.y)) + 30 - y0,
+    };
+    panZoom.reveal(
+      legBox.width <= size.width && legBox.height <= size.height
+        ? legBox
+        : { x: target.x - 40, y: target.y - 40, width: 80, height: 80 },
+    );
 
     const arrive = () => {
       frame = null;

@@ -121,7 +121,8 @@ export function renderNetwork(layer: G, scene: Scene, l: FocusLayout, register: 
       own(g, d.id);
     },
   );
-  const cables = l.nodes.filter((n) => n.drop.y > n.exit.y);
+  // A cable runs down from a node's bottom, or up from its top in the stacked picture.
+  const cables = l.nodes.filter((n) => n.drop.y !== n.exit.y);
   joinGroups(
     layer,
     'cable',
