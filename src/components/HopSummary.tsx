@@ -1,6 +1,6 @@
 import type { Hop, HopCost } from '../datapath/hop';
 import { useAppStore } from '../store';
-import type { Cni } from './CniPanel';
+import type { Cni } from '../engine/model';
 import { useDrawer } from './Drawer';
 
 const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;

@@ -1,13 +1,14 @@
 /**
  * The panels registry, view part: the component that draws each panel of src/registry/panels.ts.
- * Side panels load on first open (the policy editor brings CodeMirror); a panel placed in each CNI
- * panel is drawn by CniPanel with that CNI's walk.
+ * Every open panel is a tab of the workspace's drawer (Workspace.tsx): a `cni` panel is drawn once
+ * per CNI on screen with that CNI's walk, a `side` panel once. Side panels load on first open (the
+ * policy editor brings CodeMirror).
  */
 import { lazy, type ComponentType } from 'react';
 import type { Hop } from '../datapath/hop';
 import type { WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
-import { PANEL_SPECS, type PanelId } from '../registry/panels';
+import type { PANEL_SPECS } from '../registry/panels';
 import { Inspector } from './Inspector';
 
 /** What a side panel is given. */
@@ -66,20 +67,3 @@ export const PANEL_VIEWS: PanelViews = {
   policies: PoliciesSidePanel,
   matrix: MatrixSidePanel,
 };
-
-type CniSpec = Extract<Spec, { place: 'cni' }>;
-type SideSpec = Extract<Spec, { place: 'side' }>;
-const isCni = (s: Spec): s is CniSpec => s.place === 'cni';
-const isSide = (s: Spec): s is SideSpec => s.place === 'side';
-
-/** The open panels drawn inside each CNI panel, in registry order. */
-export const openCniPanels = (open: readonly PanelId[]) =>
-  PANEL_SPECS.filter(isCni)
-    .filter((s) => open.includes(s.id))
-    .map((spec) => ({ spec, View: PANEL_VIEWS[spec.id] }));
-
-/** The open side panels, in registry order. */
-export const openSidePanels = (open: readonly PanelId[]) =>
-  PANEL_SPECS.filter(isSide)
-    .filter((s) => open.includes(s.id))
-    .map((spec) => ({ spec, View: PANEL_VIEWS[spec.id] }));
