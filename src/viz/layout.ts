@@ -4,7 +4,7 @@
  * that draw them. The layout itself lives in pathLayout.ts ("Whole cluster" is that layout with
  * everything expanded).
  */
-import type { LayerKind } from '../datapath/scene';
+import type { LayerKind } from '../scene/scene';
 
 export interface Box {
   readonly x: number;

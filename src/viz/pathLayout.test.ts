@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scene } from '../datapath/scene';
+import type { Scene } from '../scene/scene';
 import type { Box } from './layout';
 import { routePoints } from './packetPath';
 import { layoutPath, MIN_FONT, pathFocus, type FocusLayout } from './pathLayout';

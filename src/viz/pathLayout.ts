@@ -16,7 +16,7 @@
  * and the packet's resting points (anchors) sit in a gutter column at the right of pods and
  * layers, never on text.
  */
-import type { Scene, SceneNode, ScenePod } from '../datapath/scene';
+import type { Scene, SceneNode, ScenePod } from '../scene/scene';
 import type { Box, LaidEdge, LaidLine, LaidNode, LaidOut, Point } from './layout';
 import { abbreviate, textWidth } from './text';
 
@@ -592,10 +592,11 @@ function build(scene: Scene, focus: Focus, o: FocusOptions, compact: boolean): F
     const xs = [...members.map((n) => n.drop.x), ...(riser !== null ? [riser] : [])];
     const x1 = Math.min(...xs);
     const x2 = Math.max(...xs);
+    const start = Math.min(x1, ...members.map((n) => n.box.x + pad));
     const lines: (readonly [Point, Point])[] = [
       [
-        { x: Math.min(x1, ...members.map((n) => n.box.x + pad)), y: segY },
-        { x: Math.max(x2, x1 + 4 * f), y: segY },
+        { x: start, y: segY },
+        { x: Math.max(x2, start + 4 * f), y: segY },
       ],
     ];
     if (gw && riser !== null) {

@@ -3,7 +3,7 @@
  * tests build scenes of the same shape by hand: n nodes, k pods each, on one or more subnets, with
  * BGP sessions, a ToR fabric or a tunnel when asked. The names are placeholders, never shown.
  */
-import type { LayerKind, Scene, SceneNode, SceneSession } from '../datapath/scene';
+import type { LayerKind, Scene, SceneNode, SceneSession } from '../scene/scene';
 import type { Cni } from '../engine/model';
 
 export interface SyntheticOptions {

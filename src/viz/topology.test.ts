@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hop, PacketHeader } from '../datapath/hop';
-import type { Scene } from '../datapath/scene';
+import type { Scene } from '../scene/scene';
 import { layoutPath, pathFocus } from './pathLayout';
 import { createTopology, fitText, outerLabel, podRangesText, type PlaceHop } from './topology';
 import { sceneIds, syntheticScene } from './testScene';
@@ -96,6 +96,12 @@ describe('createTopology', () => {
       'node:node-2',
     ]);
     expect(el.querySelectorAll('g.chip-node')).toHaveLength(1);
+    // Chips (the path nodes' "+1 pod" too) paint after the node frames that entered after them.
+    const order = [...el.querySelectorAll('.nodes > g')].map((g) => g.getAttribute('class'));
+    expect(order.filter((c) => c?.startsWith('chip'))).toHaveLength(3);
+    expect(order.findIndex((c) => c?.startsWith('chip'))).toBeGreaterThan(
+      order.lastIndexOf('node'),
+    );
     topo.update(syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1 }), SIZE);
     expect(el.querySelectorAll('g.node')).toHaveLength(2);
     topo.update(null, SIZE);

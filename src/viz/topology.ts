@@ -15,7 +15,7 @@
  */
 import { easeCubicInOut, select } from 'd3';
 import type { Hop } from '../datapath/hop';
-import type { HopPlace, Scene } from '../datapath/scene';
+import type { HopPlace, Scene } from '../scene/scene';
 import type { Point } from './layout';
 import { drawPath, type PathParts } from './layers/path';
 import { createPacketLayer } from './layers/packet';

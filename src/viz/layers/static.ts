@@ -5,7 +5,7 @@
  * stay and only refills them.
  */
 import { select, type Selection } from 'd3';
-import type { Scene } from '../../datapath/scene';
+import type { Scene } from '../../scene/scene';
 import type { Box } from '../layout';
 import type { FocusLayout, LaidChip, LaidLabel } from '../pathLayout';
 import { drawLabels, labelsByOwner } from './labels';
@@ -263,6 +263,8 @@ export function renderNodes(
       }
     },
   );
+  // Chips paint over the node frames (a node group that entered after them would cover them).
+  layer.selectAll<SVGGElement, unknown>(':scope > g.chip').raise();
 }
 
 export type { LaidLabel };
