@@ -19,6 +19,7 @@ const LAYERS = [
   'lessons',
   'test',
   'registry',
+  'scene',
 ];
 
 /** A pattern for a relative import that reaches into a sibling layer, e.g. `../datapath/walk`. */
@@ -70,13 +71,16 @@ export const layers = {
   // parser and the e2e page objects all read. No React here; the component maps live in components/.
   registry: { packages: [], layers: [] },
   datapath: { packages: [], layers: ['engine'] },
+  // What is drawn and what it is called (the scene, the wording table): pure, computed in the worker
+  // beside the walk; the main thread reads its answers from the store.
+  scene: { packages: [], layers: ['engine', 'datapath'] },
   machines: { packages: ['xstate'], layers: ['engine', 'datapath'] },
-  worker: { packages: ['comlink'], layers: ['engine', 'datapath'] },
+  worker: { packages: ['comlink'], layers: ['engine', 'datapath', 'scene'] },
   store: {
     packages: ['zustand', 'react', 'lz-string'],
-    layers: ['engine', 'datapath', 'machines', 'worker', 'registry'],
+    layers: ['engine', 'datapath', 'machines', 'worker', 'registry', 'scene'],
   },
-  viz: { packages: ['d3', 'd3-*'], layers: [], typeOnlyLayers: ['engine', 'datapath'] },
+  viz: { packages: ['d3', 'd3-*'], layers: [], typeOnlyLayers: ['engine', 'datapath', 'scene'] },
   // Components never import the worker or a raw store module: they use the hooks of store/index.ts.
   components: {
     packages: [
@@ -89,7 +93,7 @@ export const layers = {
       'marked',
       'dompurify',
     ],
-    layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons', 'registry'],
+    layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons', 'registry', 'scene'],
     extra: [
       {
         regex: '(^|/)\\.\\./(.*/)?store/.+',

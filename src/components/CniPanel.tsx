@@ -3,7 +3,7 @@ import { calicoUsesBgp, ciliumHostRouting, type WalkConfig } from '../datapath/c
 import { describeWalkConfig } from '../datapath/options';
 import type { Cni } from '../engine/model';
 import { costUpTo } from '../datapath/hop';
-import { buildScene } from '../datapath/scene';
+import { buildScene } from '../scene/scene';
 import { useAppStore } from '../store';
 import { HopSummary } from './HopSummary';
 import { TopologyView } from './TopologyView';

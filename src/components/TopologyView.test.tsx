@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRef, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CALICO_CONFIG, type WalkConfig } from '../datapath/config';
-import { buildScene, placeHop } from '../datapath/scene';
+import { buildScene, placeHop } from '../scene/scene';
 import { walk } from '../datapath/walk';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';

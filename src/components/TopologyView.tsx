@@ -6,7 +6,7 @@
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Hop } from '../datapath/hop';
-import { placeHop, type Scene } from '../datapath/scene';
+import { placeHop, type Scene } from '../scene/scene';
 import { hopDuration } from '../machines/timeline';
 import { useAppStore, usePlaybackPace } from '../store';
 import { createTopology, type PlaceHop, type Size, type Topology } from '../viz/topology';

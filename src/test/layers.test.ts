@@ -37,6 +37,16 @@ const FORBIDDEN: [string, string][] = [
     "import { startBrowserWorker } from '../worker/client';\nexport const x = startBrowserWorker;\n",
   ],
   ['src/engine/fixture.test.ts', "import React from 'react';\nexport const x = React;\n"],
+  ['src/scene/fixture.ts', "import React from 'react';\nexport const x = React;\n"],
+  ['src/scene/fixture.ts', "import { select } from 'd3';\nexport const x = select;\n"],
+  [
+    'src/scene/fixture.ts',
+    "import { useAppStore } from '../store';\nexport const x = useAppStore;\n",
+  ],
+  [
+    'src/datapath/fixture.ts',
+    "import { buildScene } from '../scene/scene';\nexport const x = buildScene;\n",
+  ],
 ];
 
 const ALLOWED: [string, string][] = [
@@ -52,6 +62,10 @@ const ALLOWED: [string, string][] = [
   [
     'src/viz/fixture.ts',
     "import type { Hop } from '../datapath/hop';\nimport { select } from 'd3';\nexport const x: Hop | typeof select = select;\n",
+  ],
+  [
+    'src/scene/fixture.ts',
+    "import { walk } from '../datapath/walk';\nimport { sha1 } from '../engine/hash';\nexport const x = [walk, sha1];\n",
   ],
   [
     'src/components/fixture.tsx',

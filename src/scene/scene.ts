@@ -11,18 +11,18 @@
  */
 import { podKey } from '../engine/cluster';
 import type { Cluster, ClusterNode, Cni } from '../engine/model';
-import { bgpState, type BgpPeerKind, type BgpSpeaker } from './bgp';
+import { bgpState, type BgpPeerKind, type BgpSpeaker } from '../datapath/bgp';
 import {
   calicoTunnel,
   isCalicoCrossSubnet,
   type CalicoConfig,
   type CiliumConfig,
   type WalkConfig,
-} from './config';
-import { describeWalkConfig } from './options';
-import { ENCAPS, type EncapKind } from './encap';
-import type { Hop } from './hop';
-import { calicoVethName, ciliumVethName } from './naming';
+} from '../datapath/config';
+import { describeWalkConfig } from '../datapath/options';
+import { ENCAPS, type EncapKind } from '../datapath/encap';
+import type { Hop } from '../datapath/hop';
+import { calicoVethName, ciliumVethName } from '../datapath/naming';
 import {
   CALICO_BLOCK_SIZE,
   calicoBlocks,
@@ -31,7 +31,7 @@ import {
   nodeSubnet,
   rackOf,
   subnetGateway,
-} from './topology';
+} from '../datapath/topology';
 import {
   layerId,
   nodeId,
@@ -45,7 +45,7 @@ import {
   vethId,
   type HopPlace,
   type LayerKind,
-} from './place';
+} from '../datapath/place';
 
 // The element ids the walks and the scene share live in place.ts; re-exported for the drawing.
 export {
@@ -61,7 +61,7 @@ export {
   vethId,
   type HopPlace,
   type LayerKind,
-} from './place';
+} from '../datapath/place';
 
 export interface SceneLayer {
   readonly id: string;

@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { podKey } from '../engine/cluster';
 import type { Engine } from '../engine/verdict';
 import { engineFor, everyConfig, SCENARIOS } from '../test/scenarios';
-import type { WalkConfig } from './config';
-import type { Hop } from './hop';
-import { resolvePacket, type PacketSpec } from './packet';
+import type { WalkConfig } from '../datapath/config';
+import type { Hop } from '../datapath/hop';
+import { resolvePacket, type PacketSpec } from '../datapath/packet';
 import { buildScene, placeHop, sceneElementIds, type Scene } from './scene';
-import { isPolicyDrop, walk } from './walk';
+import { isPolicyDrop, walk } from '../datapath/walk';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
 

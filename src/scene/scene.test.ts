@@ -1,15 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { WalkConfig } from './config';
-import type { Hop } from './hop';
-import type { PacketSpec } from './packet';
-import { place } from './place';
+import type { WalkConfig } from '../datapath/config';
+import type { Hop } from '../datapath/hop';
+import type { PacketSpec } from '../datapath/packet';
+import { place } from '../datapath/place';
 import { buildScene, placeHop, sceneElementIds, type Scene } from './scene';
-import { walk } from './walk';
-import { calicoRoutes } from './routes';
+import { walk } from '../datapath/walk';
+import { calicoRoutes } from '../datapath/routes';
 import { cidr, cidrContains } from '../engine/cidr';
 import { calico, cilium, engineFor, everyConfig, SCENARIOS } from '../test/scenarios';
-import { CALICO_OPTIONS, optionValues } from './options';
+import { CALICO_OPTIONS, optionValues } from '../datapath/options';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
 
