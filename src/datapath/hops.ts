@@ -54,6 +54,13 @@ export const tupleOf = (
 export const describeTuple = (t: FiveTuple): string =>
   `${t.protocol} ${t.src}:${t.sport} → ${t.dst}:${t.dport}`;
 
+/** What a CNI's walk returns: its hops, the pod MTU of its configuration, its notes. */
+export interface CniWalk {
+  readonly log: HopLog;
+  readonly podMtu: number;
+  readonly notes: string[];
+}
+
 /** Collects hops; a drop ends the walk. */
 export class HopLog {
   readonly hops: Hop[] = [];
