@@ -240,4 +240,19 @@ describe('engine queries: a slow reply for old inputs never overwrites a newer o
     await waiting[2]!.release();
     expect(walked()).toMatch(/database/);
   });
+
+  it('draws the scenes the worker built for the current modes, never an older answer', async () => {
+    const { store, waiting } = startSlow(['scenes']);
+    await expect.poll(() => waiting.length, { timeout: 5000 }).toBe(1);
+    // Nothing is drawn before the engine answers: the main thread builds no scene of its own.
+    expect(store.getState().scenes).toEqual({});
+    store.getState().setCilium({ ...store.getState().view.cilium, routing: 'geneve' });
+    expect(waiting).toHaveLength(2);
+    await waiting[1]!.release();
+    const tunnel = () => store.getState().scenes.cilium?.tunnel?.device;
+    expect(tunnel()).toBe('cilium_geneve');
+    expect(store.getState().scenes.calico?.cni).toBe('calico');
+    await waiting[0]!.release();
+    expect(tunnel()).toBe('cilium_geneve');
+  });
 });

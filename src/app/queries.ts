@@ -120,6 +120,32 @@ export const walkQuery: EngineQuery<WalkDeps, AppState['walks'] | null> = {
   write: (store, walks) => store.getState().setEngineData({ walks: walks ?? {} }),
 };
 
+/**
+ * What each CNI panel draws (scene/scene.ts) under the view's modes: built in the worker from the
+ * loaded scenario, so the main thread only draws. It needs no packet: the topology shows before one
+ * is picked.
+ */
+export const sceneQuery: EngineQuery<
+  readonly [
+    cluster: Cluster | null,
+    calico: AppState['view']['calico'],
+    cilium: AppState['view']['cilium'],
+  ],
+  AppState['scenes'] | null
+> = {
+  key: 'scene',
+  dependencies: (s) => [s.cluster, s.view.calico, s.view.cilium],
+  run: async (client, [cluster, calico, cilium]) => {
+    if (!cluster) return null;
+    const [calicoScene, ciliumScene] = await client.call('scenes', [
+      { cni: 'calico', calico },
+      { cni: 'cilium', cilium },
+    ]);
+    return { calico: calicoScene!, cilium: ciliumScene! };
+  },
+  write: (store, scenes) => store.getState().setEngineData({ scenes: scenes ?? {} }),
+};
+
 /** The connectivity matrix, while its panel is open. */
 export const matrixQuery: EngineQuery<
   readonly [cluster: Cluster | null, port: number | null, open: boolean],
@@ -137,7 +163,7 @@ export const matrixQuery: EngineQuery<
   cancellable: true,
 };
 
-export const ENGINE_QUERIES: readonly AnyQuery[] = [loadQuery, walkQuery, matrixQuery];
+export const ENGINE_QUERIES: readonly AnyQuery[] = [loadQuery, walkQuery, sceneQuery, matrixQuery];
 
 /**
  * Runs the table against the store until the returned stop is called. Every store change re-reads

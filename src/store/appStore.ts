@@ -7,6 +7,7 @@ import type { CalicoConfig, CiliumConfig } from '../datapath/config';
 import type { WalkResult } from '../datapath/walk';
 import type { Cluster, Cni, Diagnostic } from '../engine/model';
 import type { ProbeVerdict } from '../engine/verdict';
+import type { Scene } from '../scene/scene';
 import type { EngineMode } from '../worker/client';
 import {
   DEFAULT_VIEW,
@@ -76,6 +77,8 @@ export interface AppViewState {
   readonly cluster: Cluster | null;
   readonly diagnostics: readonly Diagnostic[];
   readonly walks: Readonly<Partial<Record<Cni, WalkOutcome>>>;
+  /** What each CNI panel draws under the view's modes, computed by the engine beside the walks. */
+  readonly scenes: Readonly<Partial<Record<Cni, Scene>>>;
   readonly matrix: readonly ProbeVerdict[] | null;
 }
 
@@ -108,7 +111,7 @@ export interface AppActions {
   setMatrixPort(port: number | null): void;
   setNotice(notice: string | null): void;
   setEngineData(
-    data: Partial<Pick<AppViewState, 'cluster' | 'diagnostics' | 'walks' | 'matrix'>>,
+    data: Partial<Pick<AppViewState, 'cluster' | 'diagnostics' | 'walks' | 'scenes' | 'matrix'>>,
   ): void;
 }
 
@@ -145,6 +148,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   cluster: null,
   diagnostics: [],
   walks: {},
+  scenes: {},
   matrix: null,
 };
 

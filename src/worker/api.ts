@@ -1,11 +1,13 @@
 /**
- * What the worker exposes: the engine's API plus the datapath walk over the engine's loaded
- * scenario. Lives here, not in engine/, because engine/ may not import datapath/.
+ * What the worker exposes: the engine's API plus the datapath walk and the scene (what each CNI
+ * panel draws) over the engine's loaded scenario. Lives here, not in engine/, because engine/ may
+ * not import datapath/ or scene/.
  */
 import type { WalkConfig } from '../datapath/config';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { walk, type WalkResult } from '../datapath/walk';
 import { createEngineSession } from '../engine/api';
+import { buildScene, type Scene } from '../scene/scene';
 
 export type WalkAnswer = { ok: true; result: WalkResult } | { ok: false; error: string };
 
@@ -25,6 +27,15 @@ export function createWorkerApi() {
           throw error;
         }
       });
+    },
+    /**
+     * What each configuration's panel draws (nodes, layers, network, names), in the order asked:
+     * computed here beside the walk, so the main thread only draws.
+     */
+    scenes(configs: readonly WalkConfig[]): Scene[] {
+      const engine = session.engine();
+      if (!engine) throw new Error('No scenario is loaded yet.');
+      return configs.map((config) => buildScene(engine.cluster, config));
     },
   };
 }

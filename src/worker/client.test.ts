@@ -165,6 +165,17 @@ describe('engine client', () => {
       protocol: 'TCP',
     });
     expect(bad[0]).toMatchObject({ ok: false, error: expect.stringContaining('unknown pod') });
+    // The scenes (what each panel draws) come from the worker too, one per configuration asked.
+    const [calicoScene, ciliumScene] = await client.call('scenes', [
+      { cni: 'calico', calico: DEFAULT_CALICO_CONFIG },
+      { cni: 'cilium', cilium: DEFAULT_CILIUM_CONFIG },
+    ]);
+    expect(calicoScene).toMatchObject({ cni: 'calico' });
+    expect(ciliumScene).toMatchObject({ cni: 'cilium' });
+    // Drawn from the last good scenario (the restarted worker got it back): its two nodes, its pods.
+    expect(calicoScene!.nodes.map((n) => n.pods.length).reduce((a, b) => a + b, 0)).toBe(5);
+    expect(ciliumScene!.nodes[0]!.layers.map((l) => l.label)).toContain('cilium_host');
+    expect(calicoScene!.nodes[0]!.pods[0]!.veth).toMatch(/^cali/);
     // Callbacks cross the channel asynchronously; the final report names the whole matrix.
     await expect.poll(() => progress.at(-1)).toEqual([16, 16]);
   });
