@@ -22,6 +22,8 @@ describe('lessons', () => {
       expect(l.steps.length).toBeGreaterThanOrEqual(5);
       expect(l.steps.length).toBeLessThanOrEqual(15);
       expect(l.steps.some((s) => s.checkpoint)).toBe(true);
+      // Speaker notes on every step (notes.yaml, issue 14).
+      expect(l.steps.filter((s) => !s.notes).map((s) => `${l.id}/${s.id}`)).toEqual([]);
     }
   });
 });
@@ -192,6 +194,18 @@ describe('speaker notes (notes.yaml)', () => {
     expect(legacy.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^steps\[0\]\.notes: speaker notes live in notes\.yaml/),
     ]);
+    // Also without a notes.yaml: free-text notes are never read.
+    const alone = parseLesson({
+      id: '01-x',
+      path: 'lessons/01-x',
+      files: {
+        'lesson.md': md,
+        'steps.yaml': steps.replace('    text: t\n', '    text: t\n    notes: Say this.\n'),
+      },
+    });
+    expect(alone.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^steps\[0\]\.notes: speaker notes live in notes\.yaml/),
+    ]);
   });
 });
 
@@ -239,10 +253,10 @@ describe('lessons:check on a lesson folder', () => {
         ask: 'q',
         answer: 'a',
       });
-      // With notes required, a lesson without notes.yaml fails too.
+      // lessons:check requires notes: a lesson without notes.yaml fails too.
       const none = fixture(undefined);
       try {
-        expect(checkLessons(none, { requireNotes: true }).problems.map((p) => p.message)).toEqual([
+        expect(checkLessons(none).problems.map((p) => p.message)).toEqual([
           'missing notes.yaml: every step needs speaker notes (point, say, ask, answer)',
         ]);
       } finally {

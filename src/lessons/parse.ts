@@ -299,7 +299,7 @@ function readStep(
   const title = r.string(`${path}.title`, { required: true });
   const text = r.string(`${path}.text`, { required: true });
   // Speaker notes live in notes.yaml; an old free-text `notes:` is read only to say so.
-  if (r.string(`${path}.notes`) !== undefined && files['notes.yaml'] !== undefined)
+  if (r.has(`${path}.notes`))
     r.error(
       `${path}.notes`,
       'speaker notes live in notes.yaml (point, say, ask, answer): move this text there',
