@@ -103,7 +103,7 @@ describe('hostile YAML becomes diagnostics at line:column (issue 13)', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]!.message).toMatch(/nests deeper than 100 levels of maps and lists/);
       expect(errors[0]!.message).not.toMatch(/call stack/);
-      // The bracket that opens level 101: after "spec: " and 100 brackets.
+      // The 101st flow bracket, after "spec: " and 100 others (flow nesting is checked first).
       expect(errors[0]!.pos).toEqual({ file: 'h.yaml', line: 2, column: 107 });
     }
     const block = Array.from({ length: 150 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');

@@ -9,9 +9,11 @@ import {
   isMap,
   isScalar,
   isSeq,
+  Composer,
   Lexer,
   LineCounter,
-  parseAllDocuments,
+  Parser,
+  type CST,
   type Document,
   type Node,
 } from 'yaml';
@@ -63,10 +65,17 @@ export function clip(text: string, max = 200): string {
 
 /**
  * The offset of the first flow collection (`[` or `{`) that opens deeper than `limit`, from the
- * lexer's tokens (linear, no recursion), or undefined. Flow brackets inside quoted or plain scalars
- * are parts of scalar tokens, so only real collections count.
+ * lexer's tokens (linear, no recursion, and it stops there), or undefined. Brackets inside quoted
+ * or plain scalars are parts of scalar tokens, so only real collections count. Files with fewer
+ * bracket characters than the limit cannot nest that deep in flow style and skip the lexing.
  */
 function deepFlowOffset(text: string, limit: number): number | undefined {
+  let openings = 0;
+  for (let i = 0; i < text.length && openings <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) openings += 1;
+  }
+  if (openings <= limit) return undefined;
   let depth = 0;
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
@@ -79,6 +88,34 @@ function deepFlowOffset(text: string, limit: number): number | undefined {
       depth = Math.max(0, depth - 1);
     }
     offset += token.length;
+  }
+  return undefined;
+}
+
+/**
+ * The offset of the first collection of the CST (from yaml's Parser, which keeps an explicit stack
+ * and does not recurse) nested deeper than `limit`, or undefined: checked before the composer,
+ * which recurses.
+ */
+function deepCstOffset(tokens: readonly CST.Token[], limit: number): number | undefined {
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === 'document') {
+      if (token.value) stack.push([token.value, depth]);
+      continue;
+    }
+    if (
+      token.type !== 'block-map' &&
+      token.type !== 'block-seq' &&
+      token.type !== 'flow-collection'
+    )
+      continue;
+    if (depth + 1 > limit) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
   }
   return undefined;
 }
@@ -161,14 +198,20 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     diagnostics.push({ severity: 'error', message, pos: toPos(offset) });
     return { documents: [], diagnostics };
   };
-  // The composer recurses once per flow collection and dies (not always with a catchable error)
-  // a couple of thousand levels down, so too deep a file is refused before it is composed.
-  const deepAt = deepFlowOffset(text, MAX_YAML_DEPTH);
-  if (deepAt !== undefined) return fail(`YAML: ${nestingMessage('this value')}`, deepAt);
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+    // parseAllDocuments in two steps, so that too deep a file is refused between them: the
+    // composer recurses once per level and dies (not always with a catchable error) a couple of
+    // thousand levels down.
+    // Flow nesting first, by the lexer alone: the parser is slow on very deep flow collections.
+    const flowAt = deepFlowOffset(text, MAX_YAML_DEPTH);
+    if (flowAt !== undefined) return fail(`YAML: ${nestingMessage('this value')}`, flowAt);
+    const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+    const deepAt = deepCstOffset(tokens, MAX_YAML_DEPTH);
+    if (deepAt !== undefined) return fail(`YAML: ${nestingMessage('this value')}`, deepAt);
+    docs = [
+      ...new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tokens),
+    ] as Document.Parsed[];
   } catch (e) {
     return fail(
       e instanceof RangeError
