@@ -1,6 +1,12 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { createAppStore, type AppState, type AppStore, type AppViewState } from './appStore';
+import {
+  createAppStore,
+  type AppActions,
+  type AppState,
+  type AppStore,
+  type AppViewState,
+} from './appStore';
 
 const StoreContext = createContext<AppStore | null>(null);
 
@@ -24,6 +30,15 @@ export function useAppStoreApi(): AppStore {
   return store;
 }
 
+/** Reads the store through a named selector (selectors.ts); re-renders when its value changes. */
 export function useAppStore<T>(selector: (state: AppState) => T): T {
   return useStore(useAppStoreApi(), selector);
+}
+
+/**
+ * The store's actions, without subscribing to anything: actions are created once with the store and
+ * never change, so a component that only writes never re-renders for the store.
+ */
+export function useAppActions(): AppActions {
+  return useAppStoreApi().getState();
 }

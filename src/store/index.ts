@@ -1,15 +1,9 @@
 // The store's public face: components import from here, never from the modules behind it.
-export {
-  createAppStore,
-  nextThemePreference,
-  resolveTheme,
-  selectEngineError,
-  selectEngineMode,
-  selectLoadedScenario,
-  selectThemePreference,
-  THEME_PREFERENCES,
-} from './appStore';
+export { createAppStore, nextThemePreference, resolveTheme, THEME_PREFERENCES } from './appStore';
+export * from './selectors';
+export { useShallow } from 'zustand/react/shallow';
 export type {
+  AppActions,
   AppState,
   AppStore,
   AppViewState,
@@ -21,7 +15,7 @@ export type {
   Theme,
   ThemePreference,
 } from './appStore';
-export { StoreProvider, useAppStore, useAppStoreApi } from './context';
+export { StoreProvider, useAppActions, useAppStore, useAppStoreApi } from './context';
 export { TimelineProvider, usePlaybackPace, useTimeline, useTimelineSelector } from './timeline';
 export { DEFAULT_VIEW, LAYOUTS, PANELS, decodeView, encodeView } from './viewState';
 export type { DecodedView, Layout, PacketChoice, PanelId, ViewState } from './viewState';

@@ -1,0 +1,99 @@
+/**
+ * The engine slice: what the engine holds and computed for the view (loaded scenario, cluster,
+ * diagnostics, walks, scenes, matrix) and how it is doing (mode, error, job, cancel requests).
+ * None of it is in the URL: it is derived from the view by the engine queries (app/queries.ts).
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { WalkResult } from '../../datapath/walk';
+import type { Cluster, Cni, Diagnostic } from '../../engine/model';
+import type { ProbeVerdict } from '../../engine/verdict';
+import type { Scene } from '../../scene/scene';
+import type { EngineMode } from '../../worker/client';
+
+/** Where the engine runs (the client's word), or 'starting' before it has said. */
+export type { EngineMode };
+
+/** A job the engine is busy with, as the status line shows it. */
+export interface EngineJob {
+  readonly label: string;
+  readonly done?: number;
+  readonly total?: number;
+}
+
+/** What the engine holds now, as the footer reports it. */
+export interface LoadedScenario {
+  readonly id: string;
+  readonly pods: number;
+  readonly policies: number;
+  readonly warnings: number;
+  /** The engine's own word on where it ran the load (true inside a Web Worker). */
+  readonly inWorker: boolean;
+  /** The nodes to draw: name, InternalIP, pod CIDR. */
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly address: string;
+    readonly podCIDR: string;
+  }[];
+}
+
+/** A walk, or why there is none (the packet does not make sense for the scenario). */
+export type WalkOutcome =
+  | { readonly ok: true; readonly result: WalkResult }
+  | { readonly ok: false; readonly error: string };
+
+export interface EngineSliceState {
+  readonly engineMode: EngineMode | 'starting';
+  /** The last error the engine reported, shown to the user until the next one. */
+  readonly engineError: string | null;
+  /** The engine's longest-running job in flight, with its progress when it reports one. */
+  readonly engineJob: EngineJob | null;
+  /** Counts the user's requests to cancel the engine's job (the engine client watches it). */
+  readonly engineCancelRequests: number;
+  readonly loadedScenario: LoadedScenario | null;
+  readonly cluster: Cluster | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly walks: Readonly<Partial<Record<Cni, WalkOutcome>>>;
+  /** What each CNI panel draws under the view's modes, computed by the engine beside the walks. */
+  readonly scenes: Readonly<Partial<Record<Cni, Scene>>>;
+  readonly matrix: readonly ProbeVerdict[] | null;
+}
+
+/** The fields the engine queries write in one go. */
+export type EngineData = Pick<
+  EngineSliceState,
+  'cluster' | 'diagnostics' | 'walks' | 'scenes' | 'matrix'
+>;
+
+export interface EngineSliceActions {
+  setEngineMode(mode: EngineMode): void;
+  setEngineError(message: string | null): void;
+  setEngineJob(job: EngineJob | null): void;
+  requestEngineCancel(): void;
+  setLoadedScenario(scenario: LoadedScenario | null): void;
+  setEngineData(data: Partial<EngineData>): void;
+}
+
+export type EngineSlice = EngineSliceState & EngineSliceActions;
+
+export const DEFAULT_ENGINE_SLICE: EngineSliceState = {
+  engineMode: 'starting',
+  engineError: null,
+  engineJob: null,
+  engineCancelRequests: 0,
+  loadedScenario: null,
+  cluster: null,
+  diagnostics: [],
+  walks: {},
+  scenes: {},
+  matrix: null,
+};
+
+export const createEngineSlice: StateCreator<EngineSlice> = (set) => ({
+  ...DEFAULT_ENGINE_SLICE,
+  setEngineMode: (engineMode) => set({ engineMode }),
+  setEngineError: (engineError) => set({ engineError }),
+  setEngineJob: (engineJob) => set({ engineJob }),
+  requestEngineCancel: () => set((s) => ({ engineCancelRequests: s.engineCancelRequests + 1 })),
+  setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
+  setEngineData: (data) => set(data),
+});

@@ -1,0 +1,75 @@
+/**
+ * The ui slice: state of the page that is not the view and not the engine's (theme preference,
+ * the open page, a lesson step's highlight words, the notice). The route is read from and written to
+ * the URL hash by app/controller.ts, but it is navigation, not view: history does not snapshot it.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+
+/** Which page is open: the free visualizer, the lesson list, or a step of a lesson (0-based). */
+export type Route =
+  | { readonly page: 'walk' }
+  | { readonly page: 'lessons' }
+  | {
+      readonly page: 'lesson';
+      readonly lessonId: string;
+      readonly step: number;
+      /** Presenter mode (full screen, projector) or its speaker view (notes, next step, timer). */
+      readonly mode?: 'present' | 'speaker';
+    };
+
+export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
+export type Theme = 'light' | 'dark' | 'projector';
+
+export const THEME_PREFERENCES: readonly ThemePreference[] = [
+  'system',
+  'light',
+  'dark',
+  'projector',
+];
+
+export function nextThemePreference(current: ThemePreference): ThemePreference {
+  const i = THEME_PREFERENCES.indexOf(current);
+  return THEME_PREFERENCES[(i + 1) % THEME_PREFERENCES.length]!;
+}
+
+export function resolveTheme(preference: ThemePreference, systemPrefersDark: boolean): Theme {
+  if (preference === 'system') return systemPrefersDark ? 'dark' : 'light';
+  return preference;
+}
+
+export interface UiSliceState {
+  readonly themePreference: ThemePreference;
+  readonly route: Route;
+  /** Words a lesson step asks the inspector to highlight (a chain, a map, a route). */
+  readonly highlight: readonly string[];
+  /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
+  readonly notice: string | null;
+}
+
+export interface UiSliceActions {
+  setThemePreference(preference: ThemePreference): void;
+  /** The theme button: follow the system, then force light, then force dark, then projector. */
+  cycleThemePreference(): void;
+  setRoute(route: Route): void;
+  setHighlight(words: readonly string[]): void;
+  setNotice(notice: string | null): void;
+}
+
+export type UiSlice = UiSliceState & UiSliceActions;
+
+export const DEFAULT_UI_SLICE: UiSliceState = {
+  themePreference: 'system',
+  route: { page: 'walk' },
+  highlight: [],
+  notice: null,
+};
+
+export const createUiSlice: StateCreator<UiSlice> = (set) => ({
+  ...DEFAULT_UI_SLICE,
+  setThemePreference: (themePreference) => set({ themePreference }),
+  cycleThemePreference: () =>
+    set((s) => ({ themePreference: nextThemePreference(s.themePreference) })),
+  setRoute: (route) => set({ route }),
+  setHighlight: (highlight) => set({ highlight }),
+  setNotice: (notice) => set({ notice }),
+});
