@@ -55,5 +55,9 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     exclude: ['e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
+    // A guard against hangs, not a speed target: on a loaded 2-core machine (CI runs files in
+    // parallel) tests that load hundreds of scenarios take several seconds; speed is measured by
+    // the benchmark scripts, never by timeouts.
+    testTimeout: 30_000,
   },
 });
