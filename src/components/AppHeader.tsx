@@ -1,5 +1,15 @@
 import { ciliumHostRoutingReason } from '../datapath/config';
-import { useAppStore, type Layout, type PacketChoice } from '../store';
+import {
+  type Layout,
+  type PacketChoice,
+  selectCiliumConfig,
+  selectLayout,
+  selectPacket,
+  selectRoute,
+  selectScenarioId,
+  useAppActions,
+  useAppStore,
+} from '../store';
 import type { ScenarioChoice } from './lessonSupport';
 import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';
@@ -35,14 +45,14 @@ export function AppHeader({
   scenarios: readonly ScenarioChoice[];
   onHelp: () => void;
 }) {
-  const route = useAppStore((s) => s.route);
-  const setRoute = useAppStore((s) => s.setRoute);
-  const scenarioId = useAppStore((s) => s.view.scenarioId);
-  const layout = useAppStore((s) => s.view.layout);
-  const packet = useAppStore((s) => s.view.packet);
-  const cilium = useAppStore((s) => s.view.cilium);
-  const setScenario = useAppStore((s) => s.setScenario);
-  const setLayout = useAppStore((s) => s.setLayout);
+  const route = useAppStore(selectRoute);
+  const setRoute = useAppActions().setRoute;
+  const scenarioId = useAppStore(selectScenarioId);
+  const layout = useAppStore(selectLayout);
+  const packet = useAppStore(selectPacket);
+  const cilium = useAppStore(selectCiliumConfig);
+  const setScenario = useAppActions().setScenario;
+  const setLayout = useAppActions().setLayout;
   const visualizer = route.page !== 'lessons';
   return (
     <header className="app-header">

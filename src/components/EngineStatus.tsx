@@ -1,5 +1,6 @@
 import {
   selectEngineError,
+  selectEngineJob,
   selectEngineMode,
   selectLoadedScenario,
   useAppStore,
@@ -16,7 +17,7 @@ export function EngineStatus() {
   const mode = useAppStore(selectEngineMode);
   const error = useAppStore(selectEngineError);
   const scenario = useAppStore(selectLoadedScenario);
-  const job = useAppStore((s) => s.engineJob);
+  const job = useAppStore(selectEngineJob);
   const store = useAppStoreApi();
   return (
     <p

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { useAppStore } from '../store';
+import { useAppActions } from '../store';
 import type { LessonSupport } from './lessonSupport';
 
 /** The lessons, in order, each reopening where the learner left it; progress export and import. */
 export function LessonList({ support }: { support: LessonSupport }) {
-  const setRoute = useAppStore((s) => s.setRoute);
+  const setRoute = useAppActions().setRoute;
   const [message, setMessage] = useState<string | null>(null);
 
   const download = (text: string, name: string) => {

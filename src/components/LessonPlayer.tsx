@@ -1,7 +1,17 @@
 import { useEffect, useRef } from 'react';
 import type { Hop } from '../datapath/hop';
 import type { Lesson } from '../lessons/types';
-import { useAppStore, type ViewState } from '../store';
+import {
+  selectLessonMode,
+  selectWalks,
+  useAppActions,
+  useAppStore,
+  type ViewState,
+  selectViewButStep,
+  useShallow,
+  viewButStep,
+  type ViewButStep,
+} from '../store';
 import { Checkpoint } from './Checkpoint';
 import { Markdown } from './Markdown';
 import { Questionnaire } from './Questionnaire';
@@ -18,8 +28,9 @@ export interface LessonPlayerProps {
   readonly caption?: boolean;
 }
 
-const sameView = (a: ViewState, b: ViewState): boolean =>
-  JSON.stringify({ ...a, step: 0 }) === JSON.stringify({ ...b, step: 0 });
+/** The step is the learner's own: a view is the step's view whatever hop it stops at. */
+const sameView = (a: ViewButStep, b: ViewState): boolean =>
+  JSON.stringify(a) === JSON.stringify(viewButStep(b));
 
 /** One step of a lesson beside the live visualizer. */
 export function LessonPlayer({
@@ -30,14 +41,15 @@ export function LessonPlayer({
   onAnswer,
   caption = false,
 }: LessonPlayerProps) {
-  const view = useAppStore((s) => s.view);
-  const walks = useAppStore((s) => s.walks);
-  const setRoute = useAppStore((s) => s.setRoute);
-  const setView = useAppStore((s) => s.setView);
-  const setStep = useAppStore((s) => s.setStep);
+  // Every field but the step (useShallow): stepping through the hops does not re-render the lesson.
+  const view = useAppStore(useShallow(selectViewButStep));
+  const walks = useAppStore(selectWalks);
+  const setRoute = useAppActions().setRoute;
+  const setView = useAppActions().setView;
+  const setStep = useAppActions().setStep;
   const current = lesson.steps[step]!;
   const settled = useRef<string | null>(null);
-  const setHighlight = useAppStore((s) => s.setHighlight);
+  const setHighlight = useAppActions().setHighlight;
   const words = current.view.highlight;
   useEffect(() => {
     setHighlight(words ?? []);
@@ -52,7 +64,7 @@ export function LessonPlayer({
     if (typeof current.view.hop === 'object') setStep(hopIndex(walk.result.hops));
   }, [walk, lesson.id, step, current, view, stepView, hopIndex, setStep]);
 
-  const mode = useAppStore((s) => (s.route.page === 'lesson' ? s.route.mode : undefined));
+  const mode = useAppStore(selectLessonMode);
   const go = (to: number) =>
     setRoute({ page: 'lesson', lessonId: lesson.id, step: to, ...(mode ? { mode } : {}) });
   if (caption) {

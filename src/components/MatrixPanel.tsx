@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import type { Cni } from '../engine/model';
-import { useAppStore } from '../store';
+import {
+  selectCluster,
+  selectMatrix,
+  selectMatrixPort,
+  useAppActions,
+  useAppStore,
+} from '../store';
 import { ConnectivityMatrix, type MatrixCell } from './ConnectivityMatrix';
 import { usePlayWalk } from './usePlayWalk';
 
@@ -13,10 +19,10 @@ export function MatrixPanel({
   cni: Cni;
   showPortSelect?: boolean;
 }) {
-  const cluster = useAppStore((s) => s.cluster);
-  const matrix = useAppStore((s) => s.matrix);
-  const port = useAppStore((s) => s.view.matrixPort);
-  const setMatrixPort = useAppStore((s) => s.setMatrixPort);
+  const cluster = useAppStore(selectCluster);
+  const matrix = useAppStore(selectMatrix);
+  const port = useAppStore(selectMatrixPort);
+  const setMatrixPort = useAppActions().setMatrixPort;
   // A click sends that packet and plays its walk, the stage in view.
   const playWalk = usePlayWalk();
   const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);

@@ -11,7 +11,7 @@ import {
   type Unused,
 } from '../datapath/options';
 import { useId } from 'react';
-import { useAppStore } from '../store';
+import { selectCalicoConfig, selectCiliumConfig, useAppActions, useAppStore } from '../store';
 
 // The reason text lives in the options registry; re-exported for the tests that pin it.
 export { PEERING_UNUSED_IN_VXLAN, MASQUERADE_NEEDS_KPR } from '../datapath/options';
@@ -93,10 +93,10 @@ function CniOptions<C>(props: {
 
 /** The CNI configuration, rendered from the options registry: any change re-walks the packet. */
 export function ModeSelects() {
-  const calico = useAppStore((s) => s.view.calico);
-  const cilium = useAppStore((s) => s.view.cilium);
-  const setCalico = useAppStore((s) => s.setCalico);
-  const setCilium = useAppStore((s) => s.setCilium);
+  const calico = useAppStore(selectCalicoConfig);
+  const cilium = useAppStore(selectCiliumConfig);
+  const setCalico = useAppActions().setCalico;
+  const setCilium = useAppActions().setCilium;
   return (
     <div className="mode-selects">
       <CniOptions table={CALICO_OPTIONS} config={calico} onChange={setCalico} />

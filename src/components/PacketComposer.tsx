@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import type { Protocol } from '../engine/model';
-import { useAppStore, type PacketChoice } from '../store';
+import {
+  type PacketChoice,
+  selectCluster,
+  selectPacket,
+  useAppActions,
+  useAppStore,
+} from '../store';
 import { withDestination } from './packetChoice';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -10,9 +16,9 @@ const OUTSIDE = ['ip:8.8.8.8', 'ip:1.1.1.1'];
 
 /** Compose the packet: source pod, destination (pod, Service or outside address), port, protocol, HTTP. */
 export function PacketComposer() {
-  const cluster = useAppStore((s) => s.cluster);
-  const packet = useAppStore((s) => s.view.packet);
-  const setPacket = useAppStore((s) => s.setPacket);
+  const cluster = useAppStore(selectCluster);
+  const packet = useAppStore(selectPacket);
+  const setPacket = useAppActions().setPacket;
 
   const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
   const services = useMemo(

@@ -1,10 +1,10 @@
 import { PANEL_SPECS } from '../registry/panels';
-import { useAppStore } from '../store';
+import { selectPanels, useAppActions, useAppStore } from '../store';
 
 /** One toggle per panel of the registry, named by its label. */
 export function PanelToggles() {
-  const panels = useAppStore((s) => s.view.panels);
-  const togglePanel = useAppStore((s) => s.togglePanel);
+  const panels = useAppStore(selectPanels);
+  const togglePanel = useAppActions().togglePanel;
   return (
     <div className="segmented" role="group" aria-label="Panels">
       {PANEL_SPECS.map((p) => (

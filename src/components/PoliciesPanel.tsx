@@ -1,4 +1,4 @@
-import { useAppStore } from '../store';
+import { selectDiagnostics, selectScenarioText, useAppActions, useAppStore } from '../store';
 import { PolicyEditor } from './PolicyEditor';
 
 /**
@@ -6,9 +6,9 @@ import { PolicyEditor } from './PolicyEditor';
  * the engine re-evaluates valid ones, and errors show at their line while the last good state runs.
  */
 export function PoliciesPanel({ builtInText }: { builtInText: string }) {
-  const text = useAppStore((s) => s.view.scenarioText);
-  const diagnostics = useAppStore((s) => s.diagnostics);
-  const setScenarioText = useAppStore((s) => s.setScenarioText);
+  const text = useAppStore(selectScenarioText);
+  const diagnostics = useAppStore(selectDiagnostics);
+  const setScenarioText = useAppActions().setScenarioText;
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return (
     <section className="side-panel policies-panel" aria-labelledby="policies-title">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Lesson } from '../lessons/types';
-import { useAppStore } from '../store';
+import { useAppActions } from '../store';
 import type { PresenterCommands } from './commands';
 import { SpeakerNotes } from './SpeakerNotes';
 import { usePresenterSync } from './usePresenterSync';
@@ -17,7 +17,7 @@ interface LessonRoute {
  * window driving. Returns the blank-screen state and its setter.
  */
 function useSyncedStep(route: LessonRoute): { blank: boolean; setBlank: (on: boolean) => void } {
-  const setRoute = useAppStore((s) => s.setRoute);
+  const setRoute = useAppActions().setRoute;
   const sync = usePresenterSync();
   const [blank, setBlankLocal] = useState(false);
   const { announce, remote } = sync;
@@ -56,7 +56,7 @@ export function PresenterOverlay({
   route: LessonRoute;
   onCommands: (commands: PresenterCommands | null) => void;
 }) {
-  const setRoute = useAppStore((s) => s.setRoute);
+  const setRoute = useAppActions().setRoute;
   const { blank, setBlank } = useSyncedStep(route);
   const [overview, setOverview] = useState(false);
   const [goto, setGoto] = useState(false);
@@ -175,7 +175,7 @@ export function PresenterOverlay({
 
 /** The speaker view: this step's notes, the next step, a timer; drives the main window and follows it. */
 export function SpeakerView({ lesson, route }: { lesson: Lesson; route: LessonRoute }) {
-  const setRoute = useAppStore((s) => s.setRoute);
+  const setRoute = useAppActions().setRoute;
   useSyncedStep(route);
   const [started, setStarted] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());

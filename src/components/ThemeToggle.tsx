@@ -1,12 +1,12 @@
-import { useAppStore } from '../store';
+import { selectThemePreference, useAppActions, useAppStore } from '../store';
 
 const LABEL = { system: 'System', light: 'Light', dark: 'Dark', projector: 'Projector' } as const;
 const ICON = { system: '◐', light: '☀', dark: '☾', projector: '▣' } as const;
 
 /** Cycles the theme: follow the system, light, dark. The label names the current choice. */
 export function ThemeToggle() {
-  const preference = useAppStore((s) => s.themePreference);
-  const cycle = useAppStore((s) => s.cycleThemePreference);
+  const preference = useAppStore(selectThemePreference);
+  const cycle = useAppActions().cycleThemePreference;
   return (
     <button
       type="button"

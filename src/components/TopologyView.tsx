@@ -8,7 +8,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { Hop } from '../datapath/hop';
 import { placeHop, type Scene } from '../scene/scene';
 import { hopDuration } from '../machines/timeline';
-import { useAppStore, usePlaybackPace } from '../store';
+import { selectPresenting, useAppStore, usePlaybackPace } from '../store';
 import { createTopology, type PlaceHop, type Size, type Topology } from '../viz/topology';
 import { useD3Behaviour } from './hooks/useD3Behaviour';
 import { useReducedMotion } from './hooks/useReducedMotion';
@@ -67,7 +67,7 @@ export function TopologyView({
   const size = useSize(boxRef, DEFAULT_SIZE);
   const reducedMotion = useReducedMotion();
   const [whole, setWhole] = useState(false);
-  const presenting = useAppStore((s) => s.route.page === 'lesson' && s.route.mode === 'present');
+  const presenting = useAppStore(selectPresenting);
   const fontScale = fontScaleProp ?? (presenting ? PRESENTER_FONT_SCALE : 1);
   // The timeline's speed, so a faster clock moves the packet faster too.
   const { speed, playing } = usePlaybackPace();

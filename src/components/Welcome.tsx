@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useAppStore } from '../store';
+import { useAppActions } from '../store';
 
 export const WELCOME_KEY = 'packetwalk.welcome-seen';
 
@@ -40,7 +40,7 @@ export function Welcome({
   onHelp,
 }: WelcomeProps & { onHelp: () => void }) {
   const [open, setOpen] = useState(initiallyOpen);
-  const setRoute = useAppStore((s) => s.setRoute);
+  const setRoute = useAppActions().setRoute;
   const start = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) start.current?.focus();

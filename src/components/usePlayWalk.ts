@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
-import { useAppStore, useTimeline, type PacketChoice } from '../store';
+import { type PacketChoice, useAppActions, useTimeline } from '../store';
 import { useDrawer } from './Drawer';
 
 /**
@@ -8,7 +8,7 @@ import { useDrawer } from './Drawer';
  * soon as the timeline can take it.
  */
 export function usePlayWalk(): (packet: PacketChoice) => void {
-  const setPacket = useAppStore((s) => s.setPacket);
+  const setPacket = useAppActions().setPacket;
   const timeline = useTimeline();
   const drawer = useDrawer();
   const pending = useRef<{ unsubscribe(): void } | null>(null);

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { useAppStore, useTimeline } from '../store';
+import { selectRoute, useAppActions, useAppStore, useTimeline } from '../store';
 import type { PlaybackCommands, PresenterCommands } from './commands';
 import type { LessonSupport } from './lessonSupport';
 import { useCommands } from './useCommands';
@@ -14,8 +14,8 @@ export function useShellCommands(lessonSupport: LessonSupport): {
   /** Presenter mode hands its actions here while it is on screen. */
   readonly onPresenterCommands: (commands: PresenterCommands | null) => void;
 } {
-  const route = useAppStore((s) => s.route);
-  const setRoute = useAppStore((s) => s.setRoute);
+  const route = useAppStore(selectRoute);
+  const setRoute = useAppActions().setRoute;
   const timeline = useTimeline();
   const [helpOpen, setHelpOpen] = useState(false);
   const presenter = useRef<PresenterCommands | null>(null);
