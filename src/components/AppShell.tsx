@@ -1,4 +1,12 @@
-import { useAppStore } from '../store';
+import {
+  selectLayout,
+  selectNotice,
+  selectRoute,
+  selectScenarioId,
+  selectWalks,
+  useAppActions,
+  useAppStore,
+} from '../store';
 import { AboutModel } from './AboutModel';
 import { AppHeader } from './AppHeader';
 import { stageWords, type Cni } from './CniPanel';
@@ -32,16 +40,16 @@ export function AppShell({
   /** The first visit's welcome; absent, none is shown. */
   welcome?: WelcomeProps;
 }) {
-  const route = useAppStore((s) => s.route);
+  const route = useAppStore(selectRoute);
   const lesson =
     route.page === 'lesson'
       ? lessonSupport.lessons.find((l) => l.id === route.lessonId)
       : undefined;
-  const layout = useAppStore((s) => s.view.layout);
-  const scenarioId = useAppStore((s) => s.view.scenarioId);
-  const notice = useAppStore((s) => s.notice);
-  const walks = useAppStore((s) => s.walks);
-  const setNotice = useAppStore((s) => s.setNotice);
+  const layout = useAppStore(selectLayout);
+  const scenarioId = useAppStore(selectScenarioId);
+  const notice = useAppStore(selectNotice);
+  const walks = useAppStore(selectWalks);
+  const setNotice = useAppActions().setNotice;
   const { helpOpen, setHelpOpen, onPresenterCommands } = useShellCommands(lessonSupport);
 
   const calicoHops = walks.calico?.ok ? walks.calico.result.hops : undefined;

@@ -4,7 +4,13 @@ import { describeWalkConfig } from '../datapath/options';
 import type { Cni } from '../engine/model';
 import { costUpTo } from '../datapath/hop';
 import { buildScene } from '../scene/scene';
-import { useAppStore } from '../store';
+import {
+  selectCalicoConfig,
+  selectCiliumConfig,
+  selectCluster,
+  selectWalk,
+  useAppStore,
+} from '../store';
 import { HopSummary } from './HopSummary';
 import { TopologyView } from './TopologyView';
 import type { PanelPlayback } from './usePlayback';
@@ -64,10 +70,10 @@ export function CniPanel({
   playback: PanelPlayback;
   onSelectPod?: (key: string) => void;
 }) {
-  const cluster = useAppStore((s) => s.cluster);
-  const calico = useAppStore((s) => s.view.calico);
-  const cilium = useAppStore((s) => s.view.cilium);
-  const outcome = useAppStore((s) => s.walks[cni]);
+  const cluster = useAppStore(selectCluster);
+  const calico = useAppStore(selectCalicoConfig);
+  const cilium = useAppStore(selectCiliumConfig);
+  const outcome = useAppStore(selectWalk(cni));
   const config: WalkConfig = cni === 'calico' ? { cni, calico } : { cni, cilium };
   const scene = useMemo(
     () => (cluster ? buildScene(cluster, config) : null),

@@ -1,5 +1,5 @@
 import type { Hop, HopCost } from '../datapath/hop';
-import { useAppStore } from '../store';
+import { selectPanels, useAppActions, useAppStore } from '../store';
 import type { Cni } from '../engine/model';
 import { useDrawer } from './Drawer';
 
@@ -39,8 +39,8 @@ export function HopSummary({
   dropReason: string | undefined;
   cost: HopCost;
 }) {
-  const panels = useAppStore((s) => s.view.panels);
-  const togglePanel = useAppStore((s) => s.togglePanel);
+  const panels = useAppStore(selectPanels);
+  const togglePanel = useAppActions().togglePanel;
   const drawer = useDrawer();
   const more = () => {
     if (!panels.includes('inspector')) togglePanel('inspector');

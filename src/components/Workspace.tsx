@@ -1,6 +1,17 @@
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PANEL_SPECS, panelSpec, type PanelId } from '../registry/panels';
-import { useAppStore, useTimeline } from '../store';
+import {
+  selectCluster,
+  selectLayout,
+  selectLessonHighlight,
+  selectPacket,
+  selectPanels,
+  selectWalk,
+  selectWalks,
+  useAppActions,
+  useAppStore,
+  useTimeline,
+} from '../store';
 import { CniPanel, type Cni } from './CniPanel';
 import {
   Drawer,
@@ -37,9 +48,9 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 
 /** Clicking pods on the drawing: source, then destination; Escape cancels the second click. */
 function usePicking(): { hint: string; onSelect: (key: string) => void } {
-  const cluster = useAppStore((s) => s.cluster);
-  const packet = useAppStore((s) => s.view.packet);
-  const setPacket = useAppStore((s) => s.setPacket);
+  const cluster = useAppStore(selectCluster);
+  const packet = useAppStore(selectPacket);
+  const setPacket = useAppActions().setPacket;
   const [picking, setPicking] = useState<Picking>({ phase: 'source' });
   useEffect(() => {
     if (picking.phase !== 'destination') return;
@@ -81,10 +92,10 @@ export function Workspace({
   /** Presenter mode: the step's caption strip under the stage, and no drawer. */
   caption?: ReactNode;
 }) {
-  const layout = useAppStore((s) => s.view.layout);
-  const panels = useAppStore((s) => s.view.panels);
-  const walks = useAppStore((s) => s.walks);
-  const togglePanel = useAppStore((s) => s.togglePanel);
+  const layout = useAppStore(selectLayout);
+  const panels = useAppStore(selectPanels);
+  const walks = useAppStore(selectWalks);
+  const togglePanel = useAppActions().togglePanel;
   const timeline = useTimeline();
   const { hint, onSelect } = usePicking();
 
@@ -236,13 +247,12 @@ function SideView({
   return <View shown={shown} builtInText={builtInText} />;
 }
 
-const NO_WORDS: readonly string[] = [];
 const NO_HOPS: readonly Hop[] = [];
 
 /** A per-CNI panel (the inspector) for one CNI, with that CNI's walk and position. */
 function CniSlot({ id, cni }: { id: PanelId; cni: Cni }) {
-  const outcome = useAppStore((s) => s.walks[cni]);
-  const highlight = useAppStore((s) => (s.route.page === 'lesson' ? s.highlight : NO_WORDS));
+  const outcome = useAppStore(selectWalk(cni));
+  const highlight = useAppStore(selectLessonHighlight);
   const result = outcome?.ok ? outcome.result : undefined;
   const hops = result?.hops ?? NO_HOPS;
   const { index, final } = usePanelPlayback(hops);
