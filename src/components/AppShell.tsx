@@ -9,7 +9,8 @@ import {
 } from '../store';
 import { AboutModel } from './AboutModel';
 import { AppHeader } from './AppHeader';
-import { stageWords, type Cni } from './CniPanel';
+import type { Cni } from '../engine/model';
+import { CNI_TITLE, stagePhrase } from '../scene/words';
 import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
 import { HelpOverlay } from './HelpOverlay';
@@ -67,7 +68,7 @@ export function AppShell({
       const p = playbackOf(c);
       const hop = hops?.[p.index];
       return hop
-        ? `${c === 'calico' ? 'Calico' : 'Cilium'} hop ${p.index + 1} of ${hops.length}: ${stageWords(hop.stage)} at ${hop.node}, ${hop.where}.`
+        ? `${CNI_TITLE[c]} hop ${p.index + 1} of ${hops.length}: ${stagePhrase(hop.stage)} at ${hop.node}, ${hop.where}.`
         : '';
     })
     .join(' ');

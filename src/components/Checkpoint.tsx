@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Checkpoint as CheckpointData } from '../lessons/types';
-import { stageWords } from './CniPanel';
+import { stagePhrase } from '../scene/words';
 
 const label = (cp: CheckpointData, choice: string): string =>
-  cp.kind === 'next-hook' ? stageWords(choice) : choice;
+  cp.kind === 'next-hook' ? stagePhrase(choice) : choice;
 
 /** A question with immediate feedback; the answers are proven right by the lessons' replay test. */
 export function Checkpoint({

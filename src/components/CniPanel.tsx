@@ -1,13 +1,11 @@
-import { useMemo } from 'react';
-import { calicoUsesBgp, ciliumHostRouting, type WalkConfig } from '../datapath/config';
-import { describeWalkConfig } from '../datapath/options';
+import type { WalkConfig } from '../datapath/config';
 import type { Cni } from '../engine/model';
 import { costUpTo } from '../datapath/hop';
-import { buildScene } from '../scene/scene';
+import { CNI_TITLE, longModes, shortModes } from '../scene/words';
 import {
   selectCalicoConfig,
+  selectScene,
   selectCiliumConfig,
-  selectCluster,
   selectWalk,
   useAppStore,
 } from '../store';
@@ -16,46 +14,6 @@ import { TopologyView } from './TopologyView';
 import type { PanelPlayback } from './usePlayback';
 
 export type { Cni };
-
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
-const STAGE_WORDS: Record<string, string> = {
-  'in-pod': 'in the source pod',
-  'egress-hook': 'egress hook',
-  'egress-policy': 'egress policy',
-  'service-lb': 'service load balancing',
-  routing: 'routing decision',
-  encapsulation: 'encapsulation',
-  wire: 'on the wire',
-  'ingress-hook': 'ingress hook',
-  'ingress-policy': 'ingress policy',
-  delivered: 'delivered',
-  dropped: 'dropped',
-};
-export const stageWords = (stage: string): string => STAGE_WORDS[stage] ?? stage;
-
-/** The modes in a few words for the panel's one-line header (the full sentence is its title). */
-export function shortModes(config: WalkConfig): string {
-  if (config.cni === 'calico') {
-    const c = config.calico;
-    return [
-      c.dataplane,
-      c.encap === 'none' ? 'no encapsulation' : c.encap,
-      calicoUsesBgp(c) ? `BGP ${c.peering}` : 'Felix routes',
-      c.wireguard ? 'WireGuard' : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
-  }
-  const c = config.cilium;
-  return [
-    c.routing === 'native' ? 'native routing' : c.routing === 'eni' ? 'AWS ENI' : c.routing,
-    c.kubeProxyReplacement ? 'KPR' : 'kube-proxy',
-    `${ciliumHostRouting(c)} host routing`,
-    c.encryption === 'none' ? '' : c.encryption,
-  ]
-    .filter(Boolean)
-    .join(' · ');
-}
 
 /**
  * One CNI's side: a one-line header (CNI, modes, this panel's own hop count, stage), its topology
@@ -70,28 +28,23 @@ export function CniPanel({
   playback: PanelPlayback;
   onSelectPod?: (key: string) => void;
 }) {
-  const cluster = useAppStore(selectCluster);
   const calico = useAppStore(selectCalicoConfig);
   const cilium = useAppStore(selectCiliumConfig);
   const outcome = useAppStore(selectWalk(cni));
   const config: WalkConfig = cni === 'calico' ? { cni, calico } : { cni, cilium };
-  const scene = useMemo(
-    () => (cluster ? buildScene(cluster, config) : null),
-    // The scene depends on the cluster and this CNI's configuration only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [cluster, cni === 'calico' ? calico : cilium],
-  );
+  // Built by the engine (in the worker) beside the walk: this panel only draws it.
+  const scene = useAppStore(selectScene(cni)) ?? null;
   const result = outcome?.ok ? outcome.result : undefined;
   const hops = result?.hops ?? [];
   const index = playback.index;
   const cost = costUpTo(hops, index);
-  const title = TITLE[cni];
+  const title = CNI_TITLE[cni];
   const headingId = `panel-${cni}-title`;
   return (
     <section className={`cni-panel cni-${cni}`} aria-labelledby={headingId} data-cni={cni}>
       <header className="cni-panel-header">
         <h2 id={headingId}>{title}</h2>
-        <p className="cni-mode" title={describeWalkConfig(config)}>
+        <p className="cni-mode" title={longModes(config)}>
           {shortModes(config)}
         </p>
         <p className="cni-position">

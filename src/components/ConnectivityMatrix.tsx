@@ -11,6 +11,7 @@
 import './ConnectivityMatrix.css';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Cni, Protocol } from '../engine/model';
+import { CNI_TITLE } from '../scene/words';
 
 export interface MatrixCell {
   readonly from: string;
@@ -37,8 +38,6 @@ export interface ConnectivityMatrixProps {
   showPortSelect?: boolean;
   onSelect(cell: MatrixCell): void;
 }
-
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
 
 type Kind = 'allowed' | 'denied' | 'l7';
 const KIND: Record<Kind, { symbol: string; word: string }> = {
@@ -103,7 +102,7 @@ export function ConnectivityMatrix({
   const titleId = `${id}-title`;
   const selectId = `${id}-port`;
   const detailsId = `${id}-details`;
-  const title = `${TITLE[cni]} connectivity`;
+  const title = `${CNI_TITLE[cni]} connectivity`;
   const grid = useRef<HTMLTableElement>(null);
   const [active, setActive] = useState({ row: 0, col: 0 });
   const [focused, setFocused] = useState<{ row: number; col: number } | null>(null);

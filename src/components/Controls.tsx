@@ -1,8 +1,7 @@
 import { isPlaying, MAX_SPEED, MIN_SPEED } from '../machines/timeline';
 import { useTimeline, useTimelineSelector } from '../store';
 import type { Cni } from '../engine/model';
-
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
+import { CNI_TITLE } from '../scene/words';
 
 /** Where one CNI panel stands, for the counter: its own hop of its own walk. */
 export interface PanelCount {
@@ -27,7 +26,7 @@ export function Controls({ counts }: { counts: readonly PanelCount[] }) {
   const canStep = useTimelineSelector((s) => s.can({ type: 'STEP' }));
   const canBack = useTimelineSelector((s) => s.can({ type: 'BACK' }));
   const counter = counts
-    .map((c) => `${TITLE[c.cni]} hop ${c.total === 0 ? 0 : c.index + 1} of ${c.total}`)
+    .map((c) => `${CNI_TITLE[c.cni]} hop ${c.total === 0 ? 0 : c.index + 1} of ${c.total}`)
     .join(' · ');
   return (
     <div className="controls playback-bar" role="group" aria-label="Playback">

@@ -1,22 +1,8 @@
 import type { Hop, HopCost } from '../datapath/hop';
 import { selectPanels, useAppActions, useAppStore } from '../store';
 import type { Cni } from '../engine/model';
+import { CNI_TITLE, STAGE_WORDS } from '../scene/words';
 import { useDrawer } from './Drawer';
-
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
-const STAGE_NAME: Record<Hop['stage'], string> = {
-  'in-pod': 'In the pod',
-  'egress-hook': 'Egress hook',
-  'egress-policy': 'Egress policy',
-  'service-lb': 'Service load balancing',
-  routing: 'Routing decision',
-  encapsulation: 'Encapsulation',
-  wire: 'On the wire',
-  'ingress-hook': 'Ingress hook',
-  'ingress-policy': 'Ingress policy',
-  delivered: 'Delivered',
-  dropped: 'Dropped',
-};
 
 /**
  * The current hop in a few lines under the picture: where (node and hook), the table and what
@@ -56,7 +42,7 @@ export function HopSummary({
         <>
           <p className="hop-summary-where">
             <strong data-testid={`${cni}-stage`} data-stage={stage}>
-              {STAGE_NAME[stage]}
+              {STAGE_WORDS[stage].name}
             </strong>{' '}
             at {hop.node} · <code>{hop.where}</code>
           </p>
@@ -98,7 +84,7 @@ export function HopSummary({
             type="button"
             className="link"
             onClick={more}
-            aria-label={`More about this hop in the ${TITLE[cni]} inspector`}
+            aria-label={`More about this hop in the ${CNI_TITLE[cni]} inspector`}
           >
             More…
           </button>

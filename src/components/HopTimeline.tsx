@@ -1,9 +1,8 @@
 import { useMemo, useRef, type KeyboardEvent } from 'react';
 import type { Hop } from '../datapath/hop';
-import { stageWords, type Cni } from './CniPanel';
-import { alignWalks, STAGE_CHIP } from './hopTimeline';
-
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
+import type { Cni } from '../engine/model';
+import { CNI_TITLE, STAGE_WORDS, stagePhrase } from '../scene/words';
+import { alignWalks } from './hopTimeline';
 
 export interface TimelineRow {
   readonly cni: Cni;
@@ -57,7 +56,7 @@ export function HopTimeline({
       {live.map((row, r) => (
         <div key={row.cni} className={`hop-timeline-row timeline-${row.cni}`}>
           <span className="hop-timeline-cni" id={`timeline-${row.cni}`}>
-            {TITLE[row.cni]}
+            {CNI_TITLE[row.cni]}
           </span>
           <ol aria-labelledby={`timeline-${row.cni}`}>
             {columns.map((column, c) => {
@@ -65,7 +64,7 @@ export function HopTimeline({
               if (i === null || i === undefined)
                 return <li key={c} className="hop-gap" aria-hidden="true" />;
               const hop = row.hops[i]!;
-              const chip = STAGE_CHIP[hop.stage];
+              const chip = STAGE_WORDS[hop.stage];
               const state = i < row.index ? 'past' : i === row.index ? 'current' : 'ahead';
               return (
                 <li key={c} style={{ gridColumn: c + 1 }}>
@@ -77,8 +76,8 @@ export function HopTimeline({
                     type="button"
                     className={`hop-chip hop-chip-${state} stage-${hop.stage}`}
                     aria-current={i === row.index ? 'step' : undefined}
-                    aria-label={`${TITLE[row.cni]} hop ${i + 1} of ${row.hops.length}: ${stageWords(hop.stage)} at ${hop.node}`}
-                    title={`${i + 1}. ${stageWords(hop.stage)} at ${hop.node}: ${hop.where}`}
+                    aria-label={`${CNI_TITLE[row.cni]} hop ${i + 1} of ${row.hops.length}: ${stagePhrase(hop.stage)} at ${hop.node}`}
+                    title={`${i + 1}. ${stagePhrase(hop.stage)} at ${hop.node}: ${hop.where}`}
                     tabIndex={i === row.index ? 0 : -1}
                     onClick={() => onGoTo(i)}
                     onKeyDown={(e) => onKey(e, row)}

@@ -8,7 +8,8 @@
  */
 import './Inspector.css';
 import { useEffect, useId, useRef } from 'react';
-import type { Hop, HopRow, PacketHeader, Stage } from '../datapath/hop';
+import type { Hop, HopRow, PacketHeader } from '../datapath/hop';
+import { CNI_TITLE, STAGE_WORDS } from '../scene/words';
 import type { Cni } from '../engine/model';
 
 export interface InspectorProps {
@@ -36,29 +37,7 @@ export function Highlighted({ text, words }: { text: string; words: readonly str
   );
 }
 
-const TITLE = { calico: 'Calico', cilium: 'Cilium' } as const;
 const NO_WORDS: readonly string[] = [];
-
-/** Each lifecycle stage in words: its name and what happens to a packet there. */
-const STAGES: Record<Stage, { name: string; gloss: string }> = {
-  'in-pod': { name: 'In the pod', gloss: 'the packet is inside a pod’s network namespace' },
-  'egress-hook': { name: 'Egress hook', gloss: 'a hook on the packet’s way out of the sender' },
-  'egress-policy': { name: 'Egress policy', gloss: 'the sender’s egress policy is judged' },
-  'service-lb': {
-    name: 'Service load balancing',
-    gloss: 'a Service address is translated to one of its backends',
-  },
-  routing: { name: 'Routing decision', gloss: 'where the packet goes next is looked up' },
-  encapsulation: {
-    name: 'Encapsulation',
-    gloss: 'the packet is wrapped or encrypted for the trip between nodes',
-  },
-  wire: { name: 'On the wire', gloss: 'the packet crosses the network between nodes' },
-  'ingress-hook': { name: 'Ingress hook', gloss: 'a hook on the packet’s way into a node' },
-  'ingress-policy': { name: 'Ingress policy', gloss: 'the receiver’s ingress policy is judged' },
-  delivered: { name: 'Delivered', gloss: 'the packet reaches its destination' },
-  dropped: { name: 'Dropped', gloss: 'the packet goes no further' },
-};
 
 const STATE = {
   matched: { symbol: '▶', label: 'Matched' },
@@ -224,7 +203,7 @@ export function Inspector({
   highlight = NO_WORDS,
 }: InspectorProps) {
   const id = useId();
-  const title = `${TITLE[cni]} inspector`;
+  const title = `${CNI_TITLE[cni]} inspector`;
   const titleId = `${id}-title`;
   const atEnd = hop !== undefined && verdict !== undefined && index >= total - 1;
   return (
@@ -238,7 +217,7 @@ export function Inspector({
       ) : (
         <>
           <p className="inspector-step">
-            Hop {index + 1} of {total}: <strong>{STAGES[hop.stage].name}</strong>
+            Hop {index + 1} of {total}: <strong>{STAGE_WORDS[hop.stage].name}</strong>
           </p>
 
           <h4>Where</h4>
@@ -258,7 +237,7 @@ export function Inspector({
             <div>
               <dt>Stage</dt>
               <dd>
-                {STAGES[hop.stage].name}: {STAGES[hop.stage].gloss}
+                {STAGE_WORDS[hop.stage].name}: {STAGE_WORDS[hop.stage].gloss}
               </dd>
             </div>
           </dl>

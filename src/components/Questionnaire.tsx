@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { recommend } from '../lessons/questionnaire';
 import type { Questionnaire as QuestionnaireData } from '../lessons/types';
-
-const NAME = { calico: 'Calico', cilium: 'Cilium' } as const;
+import { CNI_TITLE } from '../scene/words';
 
 /** The decision matrix as questions: a recommendation that updates with each answer, and why. */
 export function Questionnaire({ data }: { data: QuestionnaireData }) {
@@ -34,7 +33,9 @@ export function Questionnaire({ data }: { data: QuestionnaireData }) {
           <>
             <p>
               <strong>
-                {r.pick ? `Leaning ${NAME[r.pick]}` : 'It depends: your answers point both ways'}
+                {r.pick
+                  ? `Leaning ${CNI_TITLE[r.pick]}`
+                  : 'It depends: your answers point both ways'}
               </strong>{' '}
               (Calico {r.scores.calico} · Cilium {r.scores.cilium}, {r.answered} of{' '}
               {data.questions.length} answered).
@@ -43,7 +44,7 @@ export function Questionnaire({ data }: { data: QuestionnaireData }) {
               <ul>
                 {r.reasons.map((reason) => (
                   <li key={reason.why}>
-                    <strong>{NAME[reason.cni]}:</strong> {reason.why}
+                    <strong>{CNI_TITLE[reason.cni]}:</strong> {reason.why}
                   </li>
                 ))}
               </ul>

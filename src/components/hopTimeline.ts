@@ -45,20 +45,3 @@ export function alignWalks(walks: readonly (readonly Hop[])[]): TimelineColumn[]
   }
   return columns;
 }
-
-/** Each stage's chip: a glyph and a short name (the full words are in the chip's label). */
-export const STAGE_CHIP: Readonly<
-  Record<Stage, { readonly icon: string; readonly short: string }>
-> = {
-  'in-pod': { icon: '◉', short: 'in pod' },
-  'egress-hook': { icon: '↦', short: 'egress hook' },
-  'egress-policy': { icon: '◆', short: 'egress policy' },
-  'service-lb': { icon: '⇄', short: 'Service LB' },
-  routing: { icon: '➜', short: 'routing' },
-  encapsulation: { icon: '▣', short: 'encap' },
-  wire: { icon: '∿', short: 'wire' },
-  'ingress-hook': { icon: '↤', short: 'ingress hook' },
-  'ingress-policy': { icon: '◆', short: 'ingress policy' },
-  delivered: { icon: '✓', short: 'delivered' },
-  dropped: { icon: '✕', short: 'dropped' },
-};
