@@ -58,15 +58,14 @@ test.describe('visualizer', () => {
       `${withoutAllow}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`,
     );
     await expect(app.page.getByText('Edited (kept in this browser)')).toBeVisible();
-    await expect
-      .poll(
-        async () => {
-          await app.stepToEnd();
-          return app.stage('calico').getAttribute('data-stage');
-        },
-        { timeout: 15_000 },
-      )
-      .toBe('dropped');
+    // The engine re-walks the edited scenario in its worker: wait for both new walks (their hop
+    // timelines end in a drop) without clicking meanwhile, then step to the end once.
+    for (const cni of ['calico', 'cilium'] as const)
+      await expect(app.page.locator(`.timeline-${cni} .hop-chip.stage-dropped`)).toHaveCount(1, {
+        timeout: 30_000,
+      });
+    await app.stepToEnd();
+    await expect(app.stage('calico')).toHaveAttribute('data-stage', 'dropped');
     await expect(app.stage('cilium')).toHaveAttribute('data-stage', 'dropped');
     await app.drawerTab('Inspector').click();
     await expect(app.inspector('calico')).toContainText('cali-tw-');
