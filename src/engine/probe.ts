@@ -3,7 +3,15 @@
  */
 import { isIPv4 } from './cidr';
 import { indexCluster, podKey } from './cluster';
-import type { Cluster, IcmpTypeCode, Peer, Probe, ProbeEndpoint, ResolvedProbe } from './model';
+import type {
+  Cluster,
+  Decision,
+  IcmpTypeCode,
+  Peer,
+  Probe,
+  ProbeEndpoint,
+  ResolvedProbe,
+} from './model';
 
 export type ResolveResult = { ok: true; probe: ResolvedProbe } | { ok: false; error: string };
 
@@ -62,6 +70,42 @@ export function resolveProbe(cluster: Cluster, probe: Probe): ResolveResult {
       ...(probe.http ? { http: probe.http } : {}),
     },
   };
+}
+
+/**
+ * The two cases the NetworkPolicy spec settles before any policy: a pod reaching its own address
+ * (it never leaves the pod's network namespace) and a pod reaching the node it runs on.
+ */
+export type SpecCase =
+  { readonly kind: 'self' } | { readonly kind: 'own node'; readonly node: string };
+
+export function specCase(probe: ResolvedProbe): SpecCase | null {
+  const { src, dst } = probe;
+  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
+    return { kind: 'self' };
+  }
+  if (src.kind === 'pod' && dst.kind === 'node' && dst.node.name === src.pod.nodeName) {
+    return { kind: 'own node', node: dst.node.name };
+  }
+  return null;
+}
+
+/** The reason for a pod reaching its own address, naming what never sees it ("Calico chain"). */
+export const selfProbeReason = (unseenBy: string): string =>
+  `A pod talking to its own address never leaves its network namespace, so no ${unseenBy} sees it.`;
+
+/**
+ * The allowing decision for a spec case: `selfReason` for a pod reaching itself; for a pod reaching
+ * its own node the spec's sentence, with `ownNodeNote` (what the real release does instead).
+ */
+export function specCaseDecision(c: SpecCase, selfReason: string, ownNodeNote: string): Decision {
+  return c.kind === 'self'
+    ? { allowed: true, reason: selfReason, notes: [] }
+    : {
+        allowed: true,
+        reason: `The NetworkPolicy spec always allows traffic between a pod and the node it runs on (${c.node}).`,
+        notes: [ownNodeNote],
+      };
 }
 
 /** ICMP echo request (type 8, code 0): what `ping` sends, and the default ICMP probe. */

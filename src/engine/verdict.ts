@@ -12,7 +12,7 @@ import { calicoReferenceDecision } from './calico/reference';
 import { compileCalico, calicoModelDecision, type CalicoDataplane } from './calico/iptables';
 import { podKey } from './cluster';
 import type { Cluster, Cni, Decision, ModelDecision, Probe, ResolvedProbe } from './model';
-import { resolveProbe } from './probe';
+import { resolveProbe, specCase, specCaseDecision } from './probe';
 
 export interface CniVerdict {
   readonly cni: Cni;
@@ -54,28 +54,18 @@ export function createEngine(cluster: Cluster): Engine {
  * policies decide.
  */
 function specShortcut(probe: ResolvedProbe): Decision | null {
-  const { src, dst } = probe;
-  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
-    return {
-      allowed: true,
-      reason:
-        'A pod talking to its own address never leaves its network namespace, so no CNI hook sees it; the NetworkPolicy spec also says a pod cannot block access to itself.',
-      notes: [],
-    };
-  }
-  if (src.kind === 'pod' && dst.kind === 'node' && dst.node.name === src.pod.nodeName) {
-    return {
-      allowed: true,
-      reason: `The NetworkPolicy spec always allows traffic between a pod and the node it runs on (${dst.node.name}).`,
-      notes: [
-        // Felix configuration reference, DefaultEndpointToHostAction: workload-to-host traffic is
-        // judged "after the traffic hits the endpoint egress policy"; Cilium applies egress policy to
-        // the `host` entity. PacketWalk shows the spec's verdict, as issue #3 asks.
-        'Real releases differ here: Calico runs the pod’s egress policy and then DefaultEndpointToHostAction on pod-to-own-node traffic, and Cilium needs an egress rule allowing the host entity once egress is enforced.',
-      ],
-    };
-  }
-  return null;
+  const c = specCase(probe);
+  return (
+    c &&
+    specCaseDecision(
+      c,
+      'A pod talking to its own address never leaves its network namespace, so no CNI hook sees it; the NetworkPolicy spec also says a pod cannot block access to itself.',
+      // Felix configuration reference, DefaultEndpointToHostAction: workload-to-host traffic is
+      // judged "after the traffic hits the endpoint egress policy"; Cilium applies egress policy to
+      // the `host` entity. PacketWalk shows the spec's verdict, as issue #3 asks.
+      'Real releases differ here: Calico runs the pod’s egress policy and then DefaultEndpointToHostAction on pod-to-own-node traffic, and Cilium needs an egress rule allowing the host entity once egress is enforced.',
+    )
+  );
 }
 
 function cniVerdict(cni: Cni, reference: Decision, model: ModelDecision): CniVerdict {

@@ -10,6 +10,7 @@
  */
 import { podKey } from '../cluster';
 import type { Decision, DirectionVerdict, ModelDecision, ResolvedProbe } from '../model';
+import { selfProbeReason, specCase } from '../probe';
 import { compileCalicoDataplane } from './compile';
 import type { CalicoDataplane, RuleOrigin } from './dataplane';
 import { HTTP_NOTE } from './felixConfig';
@@ -162,12 +163,11 @@ export function calicoModelDecision(
   probe: ResolvedProbe,
   opts: CalicoModelOptions = {},
 ): ModelDecision {
-  const { src, dst } = probe;
-  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
+  const { dst } = probe;
+  if (specCase(probe)?.kind === 'self') {
     return {
       allowed: true,
-      reason:
-        'A pod talking to its own address never leaves its network namespace, so no Calico chain sees it.',
+      reason: selfProbeReason('Calico chain'),
       notes: [],
       decidedAt: 'no hook (loopback inside the pod)',
       cost: 0,

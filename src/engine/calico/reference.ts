@@ -49,7 +49,7 @@ import {
   type Protocol,
   type ResolvedProbe,
 } from '../model';
-import { peerName, probeWhat } from '../probe';
+import { peerName, probeWhat, selfProbeReason, specCase } from '../probe';
 import { k8sRuleAllowing, k8sRuleName } from '../reference/k8s';
 import {
   DEFAULT_ENDPOINT_TO_HOST_ACTION,
@@ -560,13 +560,8 @@ function judge(cluster: Cluster, probe: ResolvedProbe, direction: Direction, pod
 
 export function calicoReferenceDecision(cluster: Cluster, probe: ResolvedProbe): Decision {
   const { src, dst } = probe;
-  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
-    return {
-      allowed: true,
-      reason:
-        'A pod talking to its own address never leaves its network namespace, so no Calico chain sees it.',
-      notes: [],
-    };
+  if (specCase(probe)?.kind === 'self') {
+    return { allowed: true, reason: selfProbeReason('Calico chain'), notes: [] };
   }
   if (src.kind === 'node' && dst.kind === 'pod' && dst.pod.nodeName === src.node.name) {
     const ingress: DirectionVerdict = {

@@ -68,7 +68,7 @@ import type {
   ResolvedProbe,
 } from '../model';
 import { formatRef } from '../model';
-import { peerName, probeWhat } from '../probe';
+import { peerName, probeWhat, selfProbeReason, specCase, specCaseDecision } from '../probe';
 import {
   k8sPeerMatches,
   k8sPoliciesSelecting,
@@ -657,22 +657,13 @@ function judgeL7(
 
 export function ciliumReferenceDecision(cluster: Cluster, probe: ResolvedProbe): Decision {
   const { src, dst } = probe;
-  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
-    return {
-      allowed: true,
-      reason:
-        'A pod talking to its own address never leaves its network namespace, so no Cilium hook sees it.',
-      notes: [],
-    };
-  }
-  if (src.kind === 'pod' && dst.kind === 'node' && dst.node.name === src.pod.nodeName) {
-    return {
-      allowed: true,
-      reason: `The NetworkPolicy spec always allows traffic between a pod and the node it runs on (${dst.node.name}).`,
-      notes: [
-        'Real Cilium judges pod-to-own-node traffic with the pod’s egress policy (the host entity); PacketWalk shows the spec’s verdict.',
-      ],
-    };
+  const shortcut = specCase(probe);
+  if (shortcut) {
+    return specCaseDecision(
+      shortcut,
+      selfProbeReason('Cilium hook'),
+      'Real Cilium judges pod-to-own-node traffic with the pod’s egress policy (the host entity); PacketWalk shows the spec’s verdict.',
+    );
   }
   const egress = judgeDirection(cluster, probe, 'egress');
   const ingress = judgeDirection(cluster, probe, 'ingress');

@@ -1,6 +1,6 @@
 /** A probe judged end to end by the eBPF model: both endpoints' lookups, drops, and Envoy. */
-import { podKey } from '../../cluster';
 import type { ModelDecision, ResolvedProbe } from '../../model';
+import { selfProbeReason, specCase, specCaseDecision } from '../../probe';
 import type { ProxyEvent, TraceEvent } from '../../trace';
 import { ACCESS_DENIED_BODY, ACCESS_DENIED_STATUS, formatRequest, httpRulesAllow } from '../http';
 import { type DirectionOutcome, judge } from './lookup';
@@ -63,26 +63,15 @@ function proxyJudges(
 }
 
 export function ciliumModelDecision(dp: CiliumDataplane, probe: ResolvedProbe): ModelDecision {
-  const { src, dst } = probe;
-  if (src.kind === 'pod' && dst.kind === 'pod' && podKey(src.pod) === podKey(dst.pod)) {
+  const shortcut = specCase(probe);
+  if (shortcut) {
     return {
-      allowed: true,
-      reason:
-        'A pod talking to its own address never leaves its network namespace, so no Cilium program sees it.',
-      notes: [],
-      decidedAt: 'no hook',
-      cost: 0,
-      trace: [],
-    };
-  }
-  if (src.kind === 'pod' && dst.kind === 'node' && dst.node.name === src.pod.nodeName) {
-    return {
-      allowed: true,
-      reason: `The NetworkPolicy spec always allows traffic between a pod and the node it runs on (${dst.node.name}).`,
-      notes: [
+      ...specCaseDecision(
+        shortcut,
+        selfProbeReason('Cilium program'),
         'Real Cilium looks this up in the pod’s policy map with identity 1 (host) on egress; PacketWalk shows the spec’s verdict.',
-      ],
-      decidedAt: 'spec: pod to its own node',
+      ),
+      decidedAt: shortcut.kind === 'self' ? 'no hook' : 'spec: pod to its own node',
       cost: 0,
       trace: [],
     };
