@@ -243,9 +243,10 @@ export function walkHop(
       close(ep, (marks & dp.marks.accept) !== 0);
     }
   };
-  const enter = (target: string) => {
+  /** Pushes a frame for `target` and opens its endpoint, if it is one; false when there is no such chain. */
+  const push = (target: string): boolean => {
     const chain = chainOf(target);
-    if (!chain) return;
+    if (!chain) return false;
     stack.push({ name: target, chain, i: 0 });
     const ep = idx.endpointChains.get(target);
     if (ep) {
@@ -259,6 +260,10 @@ export function walkHop(
         scratchFixes: 0,
       });
     }
+    return true;
+  };
+  const enter = (target: string) => {
+    if (!push(target)) return;
     const current = open[open.length - 1];
     if (current && (target.startsWith('cali-pri-') || target.startsWith('cali-pro-')))
       tierEnded(current);
@@ -317,24 +322,8 @@ export function walkHop(
         break;
       case 'goto': {
         // The target replaces the current chain: its RETURN goes to our caller.
-        const target = r.action.target;
         stack.pop();
-        const chain = chainOf(target);
-        if (chain) {
-          stack.push({ name: target, chain, i: 0 });
-          const newEp = idx.endpointChains.get(target);
-          if (newEp) {
-            open.push({
-              ...newEp,
-              depth: stack.length - 1,
-              passes: [],
-              logs: [],
-              passedTiers: [],
-              tierPassed: false,
-              scratchFixes: 0,
-            });
-          }
-        }
+        push(r.action.target);
         break;
       }
       case 'mark': {
