@@ -75,6 +75,20 @@ const withPresenter =
     if (ctx.presenter) run(ctx.presenter);
   };
 const presenterOn = (ctx: CommandContext) => ctx.presenter !== null;
+/** A presenter-mode action on a letter key, in either case. */
+const presenterLetter = (
+  id: string,
+  label: string,
+  letter: string,
+  act: (p: PresenterCommands) => void,
+): Command => ({
+  id,
+  label,
+  group: 'Presenter mode',
+  keys: [letter, letter.toUpperCase()],
+  when: presenterOn,
+  run: withPresenter(act),
+});
 
 export const COMMANDS: readonly Command[] = [
   {
@@ -149,46 +163,15 @@ export const COMMANDS: readonly Command[] = [
     when: presenting,
     run: (ctx) => lessonStepBy(ctx, -1),
   },
-  {
-    id: 'present-fullscreen',
-    label: 'Full screen on or off',
-    group: 'Presenter mode',
-    keys: ['f', 'F'],
-    when: presenterOn,
-    run: withPresenter((p) => p.toggleFullscreen()),
-  },
-  {
-    id: 'present-blank',
-    label: 'Blank the screen, or show it again',
-    group: 'Presenter mode',
-    keys: ['b', 'B'],
-    when: presenterOn,
-    run: withPresenter((p) => p.toggleBlank()),
-  },
-  {
-    id: 'present-go-to',
-    label: 'Go to a step by its number',
-    group: 'Presenter mode',
-    keys: ['g', 'G'],
-    when: presenterOn,
-    run: withPresenter((p) => p.openGoTo()),
-  },
-  {
-    id: 'present-overview',
-    label: 'Overview of the steps',
-    group: 'Presenter mode',
-    keys: ['o', 'O'],
-    when: presenterOn,
-    run: withPresenter((p) => p.toggleOverview()),
-  },
-  {
-    id: 'present-speaker',
-    label: 'Open the speaker view in a second window',
-    group: 'Presenter mode',
-    keys: ['s', 'S'],
-    when: presenterOn,
-    run: withPresenter((p) => p.openSpeakerView()),
-  },
+  presenterLetter('present-fullscreen', 'Full screen on or off', 'f', (p) => p.toggleFullscreen()),
+  presenterLetter('present-blank', 'Blank the screen, or show it again', 'b', (p) =>
+    p.toggleBlank(),
+  ),
+  presenterLetter('present-go-to', 'Go to a step by its number', 'g', (p) => p.openGoTo()),
+  presenterLetter('present-overview', 'Overview of the steps', 'o', (p) => p.toggleOverview()),
+  presenterLetter('present-speaker', 'Open the speaker view in a second window', 's', (p) =>
+    p.openSpeakerView(),
+  ),
   {
     id: 'present-close',
     label: 'Close the overview or the go-to field',
