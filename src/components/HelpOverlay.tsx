@@ -4,6 +4,16 @@ import { COMMANDS, shownKeys, type Command, type CommandGroup } from './commands
 
 const GROUPS: readonly CommandGroup[] = ['General', 'Playback', 'Lessons', 'Presenter mode'];
 
+/** A node layer as the drawing shows it: a box of the layer's class with its label. */
+const layerSample = (cls: string, label: string): ReactNode => (
+  <g className={`layer ${cls}`}>
+    <rect x="2" y="6" width="60" height="20" rx="3" />
+    <text className="layer-label" x="7" y="20">
+      {label}
+    </text>
+  </g>
+);
+
 /**
  * The legend's samples use the topology's own classes (viz/topology.ts, TopologyView.css) inside a
  * `.topology-view`, so each looks like what the drawing shows.
@@ -24,26 +34,12 @@ const LEGEND: readonly { name: string; text: string; sample: ReactNode }[] = [
   {
     name: 'Hook or program',
     text: 'a layer of a node the packet passes: iptables chains, a tc eBPF program, routing',
-    sample: (
-      <g className="layer layer-tc-ebpf">
-        <rect x="2" y="6" width="60" height="20" rx="3" />
-        <text className="layer-label" x="7" y="20">
-          tc eBPF
-        </text>
-      </g>
-    ),
+    sample: layerSample('layer-tc-ebpf', 'tc eBPF'),
   },
   {
     name: 'Table',
     text: 'the routing table, chain or map a hop consults (its rows are in the inspector)',
-    sample: (
-      <g className="layer layer-routing">
-        <rect x="2" y="6" width="60" height="20" rx="3" />
-        <text className="layer-label" x="7" y="20">
-          routes
-        </text>
-      </g>
-    ),
+    sample: layerSample('layer-routing', 'routes'),
   },
   {
     name: 'Tunnel',
