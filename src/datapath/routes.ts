@@ -178,36 +178,34 @@ function calicoRemoteRoute(
       }`,
     };
   }
+  /** A BIRD route over eth0, no encapsulation; `strandedAt` the router where the packet dies. */
+  const overEth0 = (via: string, why: string, strandedAt?: string): Route => ({
+    ...base,
+    dev: 'eth0',
+    via,
+    text: `${block.text} via ${via} dev eth0 proto bird`,
+    origin: 'bird',
+    ...(strandedAt ? { strandedAt } : {}),
+    why,
+  });
   if (ctx.same) {
-    return {
-      ...base,
-      dev: 'eth0',
-      via: remote.internalIP,
-      text: `${block.text} via ${remote.internalIP} dev eth0 proto bird`,
-      origin: 'bird',
-      why: `${learned}; ${remote.name} is on this node's own subnet, so the plain next hop works with no encapsulation.`,
-    };
+    return overEth0(
+      remote.internalIP,
+      `${learned}; ${remote.name} is on this node's own subnet, so the plain next hop works with no encapsulation.`,
+    );
   }
   const gw = subnetGateway(cluster, node);
   if (config.peering === 'tor') {
-    return {
-      ...base,
-      dev: 'eth0',
-      via: gw,
-      text: `${block.text} via ${gw} dev eth0 proto bird`,
-      origin: 'bird',
-      why: `${learned}: ${remote.name} sits in another rack, so the ToR advertises the block with itself as next hop and the fabric, which learned it over BGP, carries the packet.`,
-    };
+    return overEth0(
+      gw,
+      `${learned}: ${remote.name} sits in another rack, so the ToR advertises the block with itself as next hop and the fabric, which learned it over BGP, carries the packet.`,
+    );
   }
-  return {
-    ...base,
-    dev: 'eth0',
-    via: gw,
-    text: `${block.text} via ${gw} dev eth0 proto bird`,
-    origin: 'bird',
-    strandedAt: gw,
-    why: `${learned}, but ${remote.internalIP} is not on this node's subnet, so BIRD resolves the next hop recursively through the default route to ${gw}. That router never peered with Calico and has no route to ${block.text}: without encapsulation (or ToR peering) the packet dies there.`,
-  };
+  return overEth0(
+    gw,
+    `${learned}, but ${remote.internalIP} is not on this node's subnet, so BIRD resolves the next hop recursively through the default route to ${gw}. That router never peered with Calico and has no route to ${block.text}: without encapsulation (or ToR peering) the packet dies there.`,
+    gw,
+  );
 }
 
 export function ciliumRoutes(cluster: Cluster, node: ClusterNode, config: CiliumConfig): Route[] {
