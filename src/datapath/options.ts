@@ -250,20 +250,10 @@ export const CNIS: readonly Cni[] = ['calico', 'cilium'];
 // ---------------------------------------------------------------------------------------------
 
 /** A row seen without its field's type: what generic code (codec, CLI, selects) works with. */
-export interface AnyOption<C> {
+export interface AnyOption<C> extends Omit<CniOption<C>, 'key' | 'values' | 'inactive'> {
   readonly key: keyof C & string;
-  readonly label: string;
-  readonly control: 'check' | 'select';
-  readonly token: string;
-  readonly flag: string;
-  readonly cli: 'switch' | 'value';
-  readonly help: string;
   readonly values: readonly OptionValue<unknown>[];
-  readonly applies?: (config: C) => boolean;
-  readonly disabledReason?: (config: C) => Unused;
   readonly inactive?: unknown;
-  readonly describe: (config: C) => string;
-  readonly otherCni?: string;
 }
 
 export const optionsOf = <C>(table: CniOptionTable<C>): readonly AnyOption<C>[] =>
