@@ -74,6 +74,20 @@ const withPresenter =
   (ctx: CommandContext): void => {
     if (ctx.presenter) run(ctx.presenter);
   };
+/** A playback action, in the visualizer. */
+const playbackKey = (
+  id: string,
+  label: string,
+  keys: readonly string[],
+  act: (p: PlaybackCommands) => void,
+): Command => ({
+  id,
+  label,
+  group: 'Playback',
+  keys,
+  when: visualizer,
+  run: (ctx) => act(ctx.playback),
+});
 const presenterOn = (ctx: CommandContext) => ctx.presenter !== null;
 /** A presenter-mode action on a letter key, in either case. */
 const presenterLetter = (
@@ -99,38 +113,10 @@ export const COMMANDS: readonly Command[] = [
     when: () => true,
     run: (ctx) => ctx.openHelp(),
   },
-  {
-    id: 'play-pause',
-    label: 'Play or pause',
-    group: 'Playback',
-    keys: [' '],
-    when: visualizer,
-    run: (ctx) => ctx.playback.toggle(),
-  },
-  {
-    id: 'step-forward',
-    label: 'Next hop',
-    group: 'Playback',
-    keys: ['ArrowRight'],
-    when: visualizer,
-    run: (ctx) => ctx.playback.stepForward(),
-  },
-  {
-    id: 'step-back',
-    label: 'Previous hop',
-    group: 'Playback',
-    keys: ['ArrowLeft'],
-    when: visualizer,
-    run: (ctx) => ctx.playback.stepBack(),
-  },
-  {
-    id: 'reset',
-    label: 'Back to the first hop',
-    group: 'Playback',
-    keys: ['r', 'R'],
-    when: visualizer,
-    run: (ctx) => ctx.playback.reset(),
-  },
+  playbackKey('play-pause', 'Play or pause', [' '], (p) => p.toggle()),
+  playbackKey('step-forward', 'Next hop', ['ArrowRight'], (p) => p.stepForward()),
+  playbackKey('step-back', 'Previous hop', ['ArrowLeft'], (p) => p.stepBack()),
+  playbackKey('reset', 'Back to the first hop', ['r', 'R'], (p) => p.reset()),
   {
     id: 'lesson-next',
     label: 'Next lesson step',
