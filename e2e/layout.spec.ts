@@ -88,6 +88,30 @@ for (const [width, height] of [
   });
 }
 
+test.describe('projector theme at 1024×768', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('the chrome stays compact: each compare topology gets over half the screen height', async ({
+    app,
+    page,
+  }) => {
+    await page.addInitScript(() => window.localStorage.setItem('packetwalk.theme', 'projector'));
+    await app.goto();
+    await app.ready();
+    expect(await app.theme()).toBe('projector');
+    for (const panel of [app.calicoPanel, app.ciliumPanel]) {
+      const box = (await panel.locator('.topology-view').boundingBox())!;
+      expect(box.height, 'topology height').toBeGreaterThan(768 / 2);
+      await inFirstViewport(page, panel.locator('.topology-view'), 'topology');
+    }
+    for (const cni of ['calico', 'cilium'] as const)
+      await inFirstViewport(page, page.getByTestId(`${cni}-summary`), `${cni} hop summary`);
+    await inFirstViewport(page, page.getByRole('group', { name: 'Playback' }), 'playback bar');
+    await inFirstViewport(page, page.getByRole('navigation', { name: 'Hop timeline' }), 'timeline');
+    await noPageScroll(page);
+  });
+});
+
 test('a pod click picks the source, a second click the destination; the port follows', async ({
   app,
   page,
