@@ -23,7 +23,7 @@ import {
 import { ErrorBoundary } from './ErrorBoundary';
 import { HopTimeline } from './HopTimeline';
 import { pick, pickingHint, type Picking } from './packetChoice';
-import { PANEL_VIEWS, type CniSlotProps } from './panels';
+import { PANEL_VIEWS, type CniSlotProps, type SidePanelProps } from './panels';
 import { usePanelPlayback, type PanelPlayback } from './usePlayback';
 import type { Hop } from '../datapath/hop';
 
@@ -205,16 +205,12 @@ export function Workspace({
   );
 }
 
+interface PanelContentProps extends SidePanelProps {
+  readonly id: PanelId;
+}
+
 /** A registry panel's content: one per CNI on screen for a CNI panel, else the side panel. */
-function PanelContent({
-  id,
-  shown,
-  builtInText,
-}: {
-  id: PanelId;
-  shown: readonly Cni[];
-  builtInText: string | undefined;
-}) {
+function PanelContent({ id, shown, builtInText }: PanelContentProps) {
   const spec = panelSpec(id);
   return (
     <ErrorBoundary name={spec.label}>
@@ -231,19 +227,8 @@ function PanelContent({
   );
 }
 
-function SideView({
-  id,
-  shown,
-  builtInText,
-}: {
-  id: PanelId;
-  shown: readonly Cni[];
-  builtInText: string | undefined;
-}) {
-  const View = PANEL_VIEWS[id] as React.ComponentType<{
-    shown: readonly Cni[];
-    builtInText: string | undefined;
-  }>;
+function SideView({ id, shown, builtInText }: PanelContentProps) {
+  const View = PANEL_VIEWS[id] as React.ComponentType<SidePanelProps>;
   return <View shown={shown} builtInText={builtInText} />;
 }
 
