@@ -272,7 +272,7 @@ describe('cli walk', () => {
         '--protocol',
         'ICMP',
       ],
-      /--protocol: "ICMP" is not one of TCP, UDP, SCTP/,
+      /--port: an ICMP packet has no ports/,
     ],
   ])('exits 2 on bad input %#', (args, message) => {
     const r = run(['walk', SEED, ...args]);
@@ -343,5 +343,91 @@ describe('cli walk: flags from the CNI options registry', () => {
         }
       }
     }
+  });
+});
+
+describe('cli walk --protocol ICMP', () => {
+  it('walks an echo request with the ICMP header and no ports', () => {
+    const r = run([
+      'walk',
+      BASIC,
+      '--cni',
+      'cilium',
+      '--from',
+      'default/pod-a',
+      '--to',
+      'default/pod-c',
+      '--protocol',
+      'ICMP',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('headers: ICMP echo-request (type 8, code 0) 10.244.0.5 → 10.244.1.10');
+    expect(r.out).toContain('cilium_ct_any4_global');
+    expect(r.out).not.toMatch(/10\.244\.1\.10:0/);
+  });
+
+  it('takes --icmp-type and --icmp-code, and --reply walks the matching reply', () => {
+    const r = run([
+      'walk',
+      BASIC,
+      '--cni',
+      'calico',
+      '--from',
+      'default/pod-a',
+      '--to',
+      'default/pod-c',
+      '--protocol',
+      'icmp',
+      '--icmp-type',
+      '13',
+      '--reply',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as {
+      hops: { headers: { icmpType?: number; sport: number | null }[] }[];
+    };
+    expect(json.hops[0]!.headers[0]).toMatchObject({
+      proto: 'ICMP',
+      icmpType: 14,
+      icmpCode: 0,
+      sport: null,
+    });
+    const p = parseWalkArgs([
+      'f.yaml',
+      '--cni',
+      'calico',
+      '--from',
+      'a/b',
+      '--to',
+      'c/d',
+      '--protocol',
+      'ICMP',
+      '--icmp-type',
+      '8',
+      '--icmp-code',
+      '0',
+    ]);
+    expect(p.packet).toMatchObject({ protocol: 'ICMP', icmp: { type: 8, code: 0 }, port: 0 });
+  });
+
+  it('refuses --port with ICMP, and ICMP fields without ICMP', () => {
+    const args = ['f.yaml', '--cni', 'calico', '--from', 'a/b', '--to', 'c/d'];
+    expect(() => parseWalkArgs([...args, '--protocol', 'ICMP', '--port', '80'])).toThrow(
+      /ICMP packet has no ports/,
+    );
+    expect(() => parseWalkArgs([...args, '--port', '80', '--icmp-type', '8'])).toThrow(
+      /--icmp-type needs --protocol ICMP/,
+    );
+    expect(() => parseWalkArgs([...args, '--protocol', 'ICMP', '--icmp-type', '300'])).toThrow(
+      /between 0 and 255/,
+    );
+    expect(() => parseWalkArgs([...args, '--port', '80'])).not.toThrow();
+  });
+
+  it('--help says how to walk ICMP', () => {
+    const r = run(['walk', '--help']);
+    expect(r.out).toContain('--protocol ICMP [--icmp-type T] [--icmp-code C]');
+    expect(r.out).toMatch(/--icmp-type defaults to 8/);
   });
 });

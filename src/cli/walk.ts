@@ -1,10 +1,18 @@
 /**
  * `cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N
- *  [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [CNI options] [--json]`: the hops of one
- *  packet (issue 5). The CNI options and their flags come from the options registry
+ *  [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] [CNI options] [--json]`, or with
+ *  `--protocol ICMP [--icmp-type T] [--icmp-code C]` and no port: the hops of one packet (issue 5;
+ *  ICMP issue 10). The CNI options and their flags come from the options registry
  *  (datapath/options.ts); `cli walk --help` lists them.
  */
-import { PROTOCOLS, type Cni, type HttpRequest, type Protocol } from '../engine/model';
+import {
+  PROBE_PROTOCOLS,
+  type Cni,
+  type HttpRequest,
+  type IcmpTypeCode,
+  type ProbeProtocol,
+} from '../engine/model';
+import { formatIcmp } from '../engine/probe';
 import { createEngine } from '../engine/verdict';
 import type { WalkConfig } from '../datapath/config';
 import {
@@ -46,14 +54,17 @@ function flagUsage(flag: string): string {
 const OPTION_FLAGS = unique(CNI_FLAGS.map((r) => r.option.flag));
 
 export const WALK_USAGE =
-  'usage: cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D --port N ' +
-  '[--protocol TCP|UDP|SCTP] [--http METHOD:PATH] [--reply] ' +
+  'usage: cli walk FILE.yaml --cni calico|cilium --from NS/POD --to NS/POD|NS/SERVICE|ip:A.B.C.D ' +
+  '(--port N [--protocol TCP|UDP|SCTP] [--http METHOD:PATH] | --protocol ICMP [--icmp-type T] [--icmp-code C]) [--reply] ' +
   OPTION_FLAGS.map((f) => `[${flagUsage(f)}]`).join(' ') +
   ' [--json]';
 
 /** `cli walk --help`: the usage, then one line per CNI option flag with its help. */
 export const WALK_HELP = [
   WALK_USAGE,
+  '',
+  'ICMP: --protocol ICMP takes no --port; --icmp-type defaults to 8 (echo request, what ping sends)',
+  'and --icmp-code to 0; --reply walks the echo reply (type 0).',
   '',
   'CNI options:',
   ...OPTION_FLAGS.map((flag) => {
@@ -76,6 +87,8 @@ const OPTIONS = [
   'to',
   'port',
   'protocol',
+  'icmp-type',
+  'icmp-code',
   'http',
   ...OPTION_FLAGS.filter((f) =>
     CNI_FLAGS.some((r) => r.option.flag === f && r.option.cli === 'value'),
@@ -147,16 +160,36 @@ export function parseWalkArgs(args: readonly string[]): {
   if (cni === undefined) problems.push('--cni is required (calico or cilium)');
   else if (cni !== 'calico' && cni !== 'cilium')
     problems.push(`--cni: "${cni}" is not one of calico, cilium`);
-  for (const required of ['from', 'to', 'port'] as const) {
+  const protocol = (options.get('protocol') ?? 'TCP').toUpperCase();
+  if (!PROBE_PROTOCOLS.includes(protocol as ProbeProtocol))
+    problems.push(`--protocol: "${options.get('protocol')}" is not one of TCP, UDP, SCTP, ICMP`);
+  const isIcmp = protocol === 'ICMP';
+  for (const required of isIcmp ? (['from', 'to'] as const) : (['from', 'to', 'port'] as const)) {
     if (!options.has(required)) problems.push(`--${required} is required`);
   }
   const portText = options.get('port');
-  const port = Number(portText);
-  if (portText !== undefined && (!/^\d+$/.test(portText) || port < 1 || port > 65535))
+  const port = isIcmp ? 0 : Number(portText);
+  if (isIcmp && portText !== undefined)
+    problems.push(
+      '--port: an ICMP packet has no ports (give --icmp-type, and --icmp-code, instead)',
+    );
+  else if (portText !== undefined && (!/^\d+$/.test(portText) || port < 1 || port > 65535))
     problems.push(`--port: "${portText}" is not an integer between 1 and 65535`);
-  const protocol = (options.get('protocol') ?? 'TCP').toUpperCase();
-  if (!PROTOCOLS.includes(protocol as Protocol))
-    problems.push(`--protocol: "${options.get('protocol')}" is not one of TCP, UDP, SCTP`);
+  let icmp: IcmpTypeCode | undefined;
+  const icmpField = (flag: 'icmp-type' | 'icmp-code', fallback: number): number => {
+    const text = options.get(flag);
+    if (text === undefined) return fallback;
+    if (!isIcmp) problems.push(`--${flag} needs --protocol ICMP`);
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n > 255) {
+      problems.push(`--${flag}: "${text}" is not an integer between 0 and 255`);
+      return fallback;
+    }
+    return n;
+  };
+  const type = icmpField('icmp-type', 8);
+  const code = icmpField('icmp-code', 0);
+  if (isIcmp) icmp = { type, code };
   let http: HttpRequest | undefined;
   const httpText = options.get('http');
   if (httpText !== undefined) {
@@ -179,7 +212,8 @@ export function parseWalkArgs(args: readonly string[]): {
       from: options.get('from')!,
       to: options.get('to')!,
       port,
-      protocol: protocol as Protocol,
+      protocol: protocol as ProbeProtocol,
+      ...(icmp ? { icmp } : {}),
       ...(http ? { http } : {}),
       ...(flags.has('reply') ? { reply: true } : {}),
     },
@@ -211,6 +245,7 @@ const headerJson = (h: PacketHeader) => ({
   dst: h.dst,
   sport: h.sport ?? null,
   dport: h.dport ?? null,
+  ...(h.icmp ? { icmpType: h.icmp.type, icmpCode: h.icmp.code } : {}),
   ...(h.ipProtocol !== undefined ? { ipProtocol: h.ipProtocol } : {}),
   ...(h.bytes !== undefined ? { bytes: h.bytes } : {}),
   ...(h.vni !== undefined ? { vni: h.vni } : {}),
@@ -249,7 +284,8 @@ export function formatHeader(h: PacketHeader): string {
     h.spi !== undefined ? `SPI 0x${h.spi.toString(16)}` : '',
     h.bytes !== undefined ? `+${h.bytes} B` : '',
   ].filter(Boolean);
-  return `${h.proto} ${h.src}${port(h.sport)} → ${h.dst}${port(h.dport)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  const proto = h.icmp ? formatIcmp(h.icmp) : h.proto;
+  return `${proto} ${h.src}${port(h.sport)} → ${h.dst}${port(h.dport)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 
 function printWalk(r: WalkResult, io: Io): void {

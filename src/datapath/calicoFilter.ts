@@ -34,7 +34,7 @@ export interface FilterResult {
 /** What the Calico walker traces: a rule tested, or the end of a built-in chain. */
 export type FilterEvent = RuleEvent | ChainPolicyEvent;
 
-const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
+const PROTO = { TCP: 6, UDP: 17, SCTP: 132, ICMP: 1 } as const;
 
 export function runFilter(
   dp: CalicoDataplane,
@@ -55,6 +55,8 @@ export function runFilter(
       protoName: t.protocol.toLowerCase(),
       sport: t.sport,
       dport: t.dport,
+      // The walker's icmp match (`-m icmp --icmp-type T[/C]`) reads the header's type and code.
+      ...(t.icmp ? { icmp: t.icmp } : {}),
       ctstate,
     },
     out,
@@ -195,6 +197,12 @@ export function bpfMatchSummary(matches: readonly IptMatch[]): string {
           `${neg(m.negate)}${m.dir === 'src' ? 'sports' : 'dports'}={${m.ranges
             .map(([a, b]) => (a === b ? String(a) : `${a}-${b}`))
             .join(',')}}`,
+        );
+        break;
+      case 'icmp':
+        // felix/bpf/polprog compiles the rule's ICMP type (and code) into the program's match.
+        parts.push(
+          `${neg(m.negate)}icmp_type=${m.type}${m.code !== undefined ? ` icmp_code=${m.code}` : ''}`,
         );
         break;
       default:

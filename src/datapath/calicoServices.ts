@@ -9,7 +9,9 @@
 import { podKey } from '../engine/cluster';
 import type { FiveTuple } from './flow';
 import type { HopRow } from './hop';
-import { l4Header } from './hops';
+import { l4Header, tupleDest } from './hops';
+import { icmpServiceNote, LINUX_CT_ICMP } from './icmp';
+import { formatIcmp } from '../engine/probe';
 import {
   allServicePorts,
   kubeProxyTrace,
@@ -34,11 +36,11 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
       place: atNetfilter(ctx, node),
       where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
       table: 'nat PREROUTING → KUBE-SERVICES',
-      match: `no rule matches ${t.dst}:${t.dport} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
+      match: `no rule matches ${tupleDest(t)}${t.icmp ? ` (${formatIcmp(t.icmp)})` : ''} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
       rows: kubeServicesRows(ctx, t, -1),
       headers: [l4Header(t)],
       cost: { rules: servicePorts + 1 },
-      explanation: `The packet enters the host on ${cVeth} and conntrack records a new connection. kube-proxy (iptables mode, running beside Calico's iptables dataplane) jumps every new packet from nat PREROUTING into KUBE-SERVICES, a linear list with one rule per Service port; ${t.dst} is no Service address, so every rule is tested and none matches.`,
+      explanation: `The packet enters the host on ${cVeth} and conntrack records a new connection.${t.icmp ? ` ${LINUX_CT_ICMP}` : ''} kube-proxy (iptables mode, running beside Calico's iptables dataplane) jumps every new packet from nat PREROUTING into KUBE-SERVICES, a linear list with one rule per Service port; ${p.icmpToService ? icmpServiceNote(p.icmpToService, t, 'kube-proxy') : `${t.dst} is no Service address, so every rule is tested and none matches.`}`,
     });
     return t;
   }
@@ -153,7 +155,14 @@ function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?:
         ? matchedText
         : `-A KUBE-SERVICES -d ${svc.clusterIP}/32 -p ${proto} -m comment --comment "${servicePortName(svc, port)} cluster IP" -m ${proto} --dport ${port.port} -j ${kubeSvcChain(svc, port)}`;
     if (matched < 0 || i < matched)
-      return { text, state: 'tested', outcome: `no match: not ${svc.clusterIP}:${port.port}` };
+      return {
+        text,
+        state: 'tested',
+        outcome:
+          t.icmp && svc.clusterIP === t.dst
+            ? `no match: -p ${proto} --dport ${port.port}, and the packet is ICMP, without ports`
+            : `no match: not ${svc.clusterIP}:${port.port}`,
+      };
     return i === matched
       ? { text, state: 'matched', outcome: 'decided: the packet is for this Service port' }
       : { text, state: 'not-reached' };

@@ -26,6 +26,7 @@ import type { ResolvedPacket } from './packet';
 import { calicoPodMtuFor, calicoRoutes, lookupRoute, type Route } from './routes';
 import { subnetGateway } from './topology';
 import { place } from './place';
+import { CALICO_BPF_CT_ICMP, icmpServiceNote, icmpVipUnanswered, localReceiver } from './icmp';
 import { crossUnderlay, gatewayId, OUTSIDE } from './wire';
 import {
   type Ctx,
@@ -97,7 +98,7 @@ function walkForward(ctx: Ctx): void {
       match: `no entry for ${describeTuple(t)}: a new flow`,
       headers: [l4Header(t)],
       cost: { lookups: 1 },
-      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge.${ctlb ? ` It is already addressed to the backend (the connect hook also recorded the Service address in cali_v4_ct_nats, keyed by the socket cookie and the backend; calico_tc_main looks that entry up with the packet’s socket cookie and, on a hit, gives the policy program the Service address as the pre-DNAT destination beside the backend, felix/bpf-gpl/tc.c and connect.h).` : ''} ${CT_MAP_VERSION_NOTE} ${BPF_FORWARD_NOTE}`,
+      explanation: `The packet crosses the veth into the host, where Felix attached calico_tc_main at tc ingress of ${veth(ctx, client)} (host-side ingress = the pod's egress). Its first step is a conntrack lookup in Calico's own BPF conntrack map: nothing yet, so this is a new flow that policy must judge.${ctlb ? ` It is already addressed to the backend (the connect hook also recorded the Service address in cali_v4_ct_nats, keyed by the socket cookie and the backend; calico_tc_main looks that entry up with the packet’s socket cookie and, on a hit, gives the policy program the Service address as the pre-DNAT destination beside the backend, felix/bpf-gpl/tc.c and connect.h).` : ''}${t.icmp ? ` ${CALICO_BPF_CT_ICMP}` : ''}${p.icmpToService ? ` ${icmpServiceNote(p.icmpToService, t, 'calico-bpf')}` : ''} ${CT_MAP_VERSION_NOTE} ${BPF_FORWARD_NOTE}`,
     });
     if (p.service && !ctlb) {
       const done = ebpfServiceNat(ctx, t);
@@ -266,8 +267,8 @@ function walkForward(ctx: Ctx): void {
       node: dstNode.name,
       place: place.node(dstNode.name),
       where: `host network namespace of ${dstNode.name}`,
-      table: 'socket lookup',
-      match: `${t.protocol} ${t.dst}:${t.dport}`,
+      table: t.icmp ? 'icmp_rcv' : 'socket lookup',
+      match: localReceiver(t),
       headers: [l4Header(t)],
       explanation: `The node's own stack receives the packet.`,
     });
@@ -346,6 +347,22 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     headers: [l4Header(masq)],
     explanation: `Out of eth0 to the default gateway ${gw}, towards ${t.dst}.`,
   });
+  if (p.icmpToService) {
+    const svc = p.icmpToService;
+    log.drop(
+      {
+        node: OUTSIDE,
+        place: place.outside(),
+        where: `${t.dst} (ClusterIP of ${svc.namespace}/${svc.name}, owned by no host)`,
+        table: '',
+        match: 'no answer',
+        headers: [l4Header(masq)],
+        explanation: icmpVipUnanswered(svc, false),
+      },
+      `ICMP to ClusterIP ${t.dst} of ${svc.namespace}/${svc.name}: Services carry TCP, UDP and SCTP only, and nothing owns the address to answer`,
+    );
+    return;
+  }
   log.add({
     stage: 'delivered',
     node: OUTSIDE,

@@ -38,7 +38,7 @@ export function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): Fiv
     return null;
   }
   const backend = hit.backends[hit.chosen]!;
-  const bid = backendId(ctx.cluster, backend, t.protocol);
+  const bid = backendId(ctx.cluster, backend, hit.port.protocol);
   const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
   log.add({
     stage: 'service-lb',

@@ -31,6 +31,8 @@ import { probeOf, type ResolvedPacket } from './packet';
 import { ciliumRoutes, lookupRoute } from './routes';
 import { subnetGateway } from './topology';
 import { place } from './place';
+import { CILIUM_CT_ICMP, icmpServiceNote, icmpVipUnanswered, localReceiver } from './icmp';
+import { formatIcmp } from '../engine/probe';
 import { crossUnderlay, gatewayId, OUTSIDE } from './wire';
 import {
   type Ctx,
@@ -88,7 +90,7 @@ function walkForward(ctx: Ctx): void {
     match: `no entry for ${describeTuple(t)}: CT_NEW`,
     headers: [l4Header(t)],
     cost: { lookups: 1 },
-    explanation: `The packet crosses the veth; on the host side (${lxc(client)}) Cilium attached cil_from_container (bpf_lxc.c) at tc ingress. It first looks the flow up in conntrack: a new connection, so the service and policy lookups follow. No iptables chain sees pod traffic here.`,
+    explanation: `The packet crosses the veth; on the host side (${lxc(client)}) Cilium attached cil_from_container (bpf_lxc.c) at tc ingress. It first looks the flow up in conntrack: a new connection, so the service and policy lookups follow. No iptables chain sees pod traffic here.${t.icmp ? ` ${CILIUM_CT_ICMP}` : ''}${p.icmpToService ? ` ${icmpServiceNote(p.icmpToService, t, 'cilium')}` : ''}`,
   });
   if (p.service && !socketLb) {
     const after = serviceLookup(ctx, t, 'tc');
@@ -227,7 +229,9 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
         place: place.layer(node.name, 'eth0', 'tc'),
         where: 'eth0 tc egress: cil_to_netdev (BPF masquerade)',
         table: 'cilium_snat_v4_external',
-        match: `${t.src}:${t.sport} → ${node.internalIP}:${t.sport}`,
+        match: t.icmp
+          ? `${t.src} → ${node.internalIP} (${formatIcmp(t.icmp)})`
+          : `${t.src}:${t.sport} → ${node.internalIP}:${t.sport}`,
         headers: [l4Header(out)],
         cost: { lookups: 1 },
         explanation: `With bpf.masquerade=true Cilium installs no iptables masquerade rule: cil_to_netdev on eth0 rewrites the source of traffic leaving the cluster to the node address ${node.internalIP} and records the mapping in cilium_snat_v4_external (PacketWalk keeps the source port; the real program picks a free one when it must).`,
@@ -274,8 +278,8 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
       node: toNode.name,
       place: place.node(toNode.name),
       where: `eth0 → host network namespace of ${toNode.name}`,
-      table: 'socket lookup',
-      match: `${out.protocol} ${out.dst}:${out.dport}`,
+      table: out.icmp ? 'icmp_rcv' : 'socket lookup',
+      match: localReceiver(out),
       headers: [l4Header(out)],
       explanation: `The node's own stack receives the packet (no host firewall is configured).`,
     });
@@ -293,6 +297,22 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     headers: [l4Header(out)],
     explanation: `Out of eth0 to the default gateway ${gw}.`,
   });
+  if (ctx.p.icmpToService) {
+    const svc = ctx.p.icmpToService;
+    log.drop(
+      {
+        node: OUTSIDE,
+        place: place.outside(),
+        where: `${t.dst} (ClusterIP of ${svc.namespace}/${svc.name}, owned by no host)`,
+        table: '',
+        match: 'no answer',
+        headers: [l4Header(out)],
+        explanation: icmpVipUnanswered(svc, true),
+      },
+      `ICMP to ClusterIP ${t.dst} of ${svc.namespace}/${svc.name}: Services carry TCP, UDP and SCTP only, and nothing owns the address to answer`,
+    );
+    return;
+  }
   log.add({
     stage: 'delivered',
     node: OUTSIDE,

@@ -4,14 +4,24 @@
  * with a per-boot random seed; PacketWalk uses FNV-1a without a seed instead, so the same flow
  * always takes the same choice in every run, which is the property a student can check.
  */
-import type { Protocol } from '../engine/model';
+import type { IcmpTypeCode, ProbeProtocol } from '../engine/model';
 
+/**
+ * A flow: TCP/UDP/SCTP with ports, or ICMP, which has none. An ICMP flow carries its type and code
+ * and keeps both ports 0, as Calico's BPF conntrack key does (felix/bpf-gpl/parsing.h sets sport 0
+ * for ICMP, conntrack.h `conntrack_create` and the lookup set dport 0: "There are no ports in ICMP").
+ * Linux conntrack (nf_conntrack_proto_icmp.c `icmp_pkt_to_tuple`) and Cilium's CT
+ * (bpf/lib/conntrack.h `ct_extract_ports4`) key an echo by its identifier instead; the walks say so
+ * in words rather than invent an identifier.
+ */
 export interface FiveTuple {
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
   readonly src: string;
   readonly sport: number;
   readonly dst: string;
   readonly dport: number;
+  /** Set exactly when `protocol` is ICMP. */
+  readonly icmp?: IcmpTypeCode;
 }
 
 /** 32-bit FNV-1a over UTF-16 code units: small, stable, well spread for short keys. */
@@ -25,7 +35,9 @@ export function fnv1a(text: string): number {
 }
 
 export const flowKey = (t: FiveTuple): string =>
-  `${t.protocol} ${t.src}:${t.sport} > ${t.dst}:${t.dport}`;
+  t.icmp
+    ? `ICMP ${t.icmp.type}/${t.icmp.code} ${t.src} > ${t.dst}`
+    : `${t.protocol} ${t.src}:${t.sport} > ${t.dst}:${t.dport}`;
 
 /** A stable hash of a 5-tuple, salted by what the hash is for (ECMP, backend, tunnel port). */
 export const flowHash = (t: FiveTuple, purpose: string): number =>
@@ -56,10 +68,18 @@ export function pickForFlow(t: FiveTuple, purpose: string, n: number): number {
   return flowHash(t, purpose) % n;
 }
 
+/**
+ * ICMP query types and their replies (RFC 792, RFC 950, RFC 8335): the ones Linux conntrack treats as
+ * opening a connection (nf_conntrack_proto_icmp.c `icmp_invert_tuple`'s invmap: echo 8 → 0,
+ * timestamp 13 → 14, information 15 → 16, address mask 17 → 18).
+ */
+export const ICMP_REPLY_TYPE: Readonly<Record<number, number>> = { 8: 0, 13: 14, 15: 16, 17: 18 };
+
 export const reverseTuple = (t: FiveTuple): FiveTuple => ({
   protocol: t.protocol,
   src: t.dst,
   sport: t.dport,
   dst: t.src,
   dport: t.sport,
+  ...(t.icmp ? { icmp: { type: ICMP_REPLY_TYPE[t.icmp.type] ?? t.icmp.type, code: 0 } } : {}),
 });

@@ -2,6 +2,7 @@
  * One step of a packet's walk through a node's datapath, the unit the machine steps through and the
  * visualizer draws. Pure data: serialisable, so it crosses the worker boundary and the URL.
  */
+import type { IcmpTypeCode } from '../engine/model';
 import type { HopPlace } from './place';
 
 /** The lifecycle stages of a packet, in the order a packet that crosses nodes meets them. */
@@ -33,6 +34,8 @@ export interface PacketHeader {
   readonly dst: string;
   readonly sport?: number;
   readonly dport?: number;
+  /** ICMP only (no ports): the header's type and code. */
+  readonly icmp?: IcmpTypeCode;
   /** The outer IP header's protocol number for an encapsulation (4 IPIP, 17 UDP, 50 ESP). */
   readonly ipProtocol?: number;
   /** Bytes this header adds in front of the inner packet (encapsulations only). */

@@ -2,7 +2,8 @@
  * Small helpers the CNI walkers share to build hops and header stacks.
  */
 import { cidrContains } from '../engine/cidr';
-import type { Protocol } from '../engine/model';
+import type { ProbeProtocol } from '../engine/model';
+import { formatIcmp } from '../engine/probe';
 import type { FiveTuple } from './flow';
 import type { Hop, HopCost, HopRow, PacketHeader, Stage } from './hop';
 import type { HopPlace } from './place';
@@ -34,25 +35,28 @@ export const makeHop = (h: HopInput): Hop => ({
   explanation: h.explanation,
 });
 
-/** The pod packet itself: IPv4 plus its transport header, as one layer. */
-export const l4Header = (t: FiveTuple): PacketHeader => ({
-  proto: t.protocol,
-  src: t.src,
-  dst: t.dst,
-  sport: t.sport,
-  dport: t.dport,
-});
+/** The pod packet itself: IPv4 plus its transport header (or ICMP header, no ports), as one layer. */
+export const l4Header = (t: FiveTuple): PacketHeader =>
+  t.icmp
+    ? { proto: 'ICMP', src: t.src, dst: t.dst, icmp: t.icmp }
+    : { proto: t.protocol, src: t.src, dst: t.dst, sport: t.sport, dport: t.dport };
 
 export const tupleOf = (
-  protocol: Protocol,
+  protocol: ProbeProtocol,
   src: string,
   sport: number,
   dst: string,
   dport: number,
 ): FiveTuple => ({ protocol, src, sport, dst, dport });
 
+/** `TCP 10.244.0.5:40000 → 10.244.1.10:80`, or `ICMP echo-request (type 8, code 0) 10.244.0.5 → 10.244.1.10`. */
 export const describeTuple = (t: FiveTuple): string =>
-  `${t.protocol} ${t.src}:${t.sport} → ${t.dst}:${t.dport}`;
+  t.icmp
+    ? `${formatIcmp(t.icmp)} ${t.src} → ${t.dst}`
+    : `${t.protocol} ${t.src}:${t.sport} → ${t.dst}:${t.dport}`;
+
+/** What a tuple sends to: `10.244.1.10:80`, or just the address for ICMP. */
+export const tupleDest = (t: FiveTuple): string => (t.icmp ? t.dst : `${t.dst}:${t.dport}`);
 
 /** What a CNI's walk returns: its hops, the pod MTU of its configuration, its notes. */
 export interface CniWalk {

@@ -4,18 +4,20 @@
  * Service sends it to, and the policy question to put to the engine.
  */
 import { isIPv4 } from '../engine/cidr';
+import { ECHO_REQUEST, icmpTypeCodeError } from '../engine/probe';
 import { indexCluster, podKey } from '../engine/cluster';
 import type {
   Cluster,
   ClusterNode,
   HttpRequest,
+  IcmpTypeCode,
   Pod,
   Probe,
-  Protocol,
+  ProbeProtocol,
   Service,
   ServicePort,
 } from '../engine/model';
-import { CLIENT_SOURCE_PORT, type FiveTuple } from './flow';
+import { CLIENT_SOURCE_PORT, ICMP_REPLY_TYPE, type FiveTuple } from './flow';
 import { chooseBackend, findService, serviceBackends, type ServiceBackend } from './services';
 
 export interface PacketSpec {
@@ -26,8 +28,11 @@ export interface PacketSpec {
    * and `svc:ns/name` choose.
    */
   readonly to: string;
+  /** The destination port; ignored for ICMP, which has none. */
   readonly port: number;
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
+  /** ICMP only: the type and code (default 8/0, an echo request, what `ping` sends). */
+  readonly icmp?: IcmpTypeCode;
   readonly http?: HttpRequest;
   /** Walk the reply of the established connection (server back to client) instead. */
   readonly reply?: boolean;
@@ -57,7 +62,14 @@ export interface ResolvedPacket {
   /** Destination address and port after load balancing. */
   readonly dstIP: string;
   readonly dport: number;
-  readonly protocol: Protocol;
+  readonly protocol: ProbeProtocol;
+  /** Set exactly when `protocol` is ICMP. */
+  readonly icmp?: IcmpTypeCode;
+  /**
+   * ICMP addressed to a Service's ClusterIP: no Service port can match it (Service ports are
+   * TCP/UDP/SCTP), so no load balancer translates it and it is walked as to an outside address.
+   */
+  readonly icmpToService?: Service;
   readonly http?: HttpRequest;
   readonly reply: boolean;
   readonly notes: readonly string[];
@@ -75,20 +87,24 @@ export function resolvePacket(cluster: Cluster, spec: PacketSpec): ResolvedPacke
   const client = index.podByKey.get(spec.from);
   if (!client) throw new WalkInputError(`from: unknown pod "${spec.from}"`);
   const clientNode = nodeOf(cluster, client);
+  if (spec.protocol === 'ICMP') return resolveIcmp(cluster, spec, client, clientNode);
+  if (spec.icmp)
+    throw new WalkInputError(`an ICMP type is set but the protocol is ${spec.protocol}`);
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535)
     throw new WalkInputError(`port ${spec.port} is not between 1 and 65535`);
   if (spec.http && spec.protocol !== 'TCP')
     throw new WalkInputError('an HTTP request needs protocol TCP');
+  const protocol = spec.protocol;
   const notes: string[] = [];
   const base = {
     client,
     clientNode,
-    protocol: spec.protocol,
+    protocol,
     reply: spec.reply ?? false,
     ...(spec.http ? { http: spec.http } : {}),
   };
   const flowTo = (dst: string, dport: number): FiveTuple => ({
-    protocol: spec.protocol,
+    protocol,
     src: client.ip,
     sport: CLIENT_SOURCE_PORT,
     dst,
@@ -181,6 +197,94 @@ export function resolvePacket(cluster: Cluster, spec: PacketSpec): ResolvedPacke
   throw new WalkInputError(`to: no pod or Service "${to}"`);
 }
 
+/**
+ * An ICMP packet: no ports, a type and a code. To a pod, node or outside address it goes where the
+ * address says. To a Service's ClusterIP nothing translates it: Service ports are TCP, UDP or SCTP,
+ * kube-proxy writes one DNAT rule per Service port (`-p tcp … --dport`), and both eBPF load
+ * balancers key their frontend maps by address, port and protocol (Calico
+ * felix/bpf-gpl/nat_lookup.h, Cilium's cilium_lb4_services_v2), so the packet keeps the virtual
+ * address and is routed like any outside address; nothing owns that address to answer it.
+ */
+function resolveIcmp(
+  cluster: Cluster,
+  spec: PacketSpec,
+  client: Pod,
+  clientNode: ClusterNode,
+): ResolvedPacket {
+  const icmp = spec.icmp ?? ECHO_REQUEST;
+  const bad = icmpTypeCodeError(icmp);
+  if (bad) throw new WalkInputError(bad);
+  if (spec.http) throw new WalkInputError('an ICMP packet cannot carry an HTTP request');
+  if (spec.reply && ICMP_REPLY_TYPE[icmp.type] === undefined)
+    throw new WalkInputError(
+      `ICMP type ${icmp.type} is not a query (echo 8, timestamp 13, information 15, address mask 17): nothing replies to it`,
+    );
+  const index = indexCluster(cluster);
+  const base = {
+    client,
+    clientNode,
+    protocol: 'ICMP' as const,
+    icmp,
+    reply: spec.reply ?? false,
+    notes: [] as string[],
+  };
+  const flow = (dst: string): FiveTuple => ({
+    protocol: 'ICMP',
+    src: client.ip,
+    sport: 0,
+    dst,
+    dport: 0,
+    icmp,
+  });
+  const toPod = (pod: Pod): ResolvedPacket => ({
+    ...base,
+    target: { kind: 'pod', pod, node: nodeOf(cluster, pod) },
+    flow: flow(pod.ip),
+    dstIP: pod.ip,
+    dport: 0,
+  });
+  const toService = (svc: Service): ResolvedPacket => ({
+    ...base,
+    target: { kind: 'external', ip: svc.clusterIP },
+    icmpToService: svc,
+    flow: flow(svc.clusterIP),
+    dstIP: svc.clusterIP,
+    dport: 0,
+  });
+  const to = spec.to;
+  if (to.startsWith('ip:')) {
+    const ip = to.slice(3);
+    if (!isIPv4(ip)) throw new WalkInputError(`to: "${ip}" is not an IPv4 address`);
+    const pod = index.podByIP.get(ip);
+    if (pod) return toPod(pod);
+    const svc = index.serviceByIP.get(ip);
+    if (svc) return toService(svc);
+    const node = index.nodeByIP.get(ip);
+    const target: Target = node ? { kind: 'node', node } : { kind: 'external', ip };
+    return { ...base, target, flow: flow(ip), dstIP: ip, dport: 0 };
+  }
+  if (to.startsWith('svc:')) {
+    const found = findService(cluster, to.slice(4));
+    if (!found.ok) throw new WalkInputError(`to: ${found.error}`);
+    return toService(found.service);
+  }
+  const key = to.startsWith('pod:') ? to.slice(4) : to;
+  if (!POD_KEY.test(key))
+    throw new WalkInputError(`to: "${to}" is not namespace/pod, namespace/service or ip:a.b.c.d`);
+  const pod = index.podByKey.get(key);
+  if (pod) {
+    if (!to.startsWith('pod:') && index.serviceByKey.get(key))
+      base.notes.push(
+        `${to} names both a Pod and a Service; an ICMP packet has no port to choose by, so PacketWalk walked to the Pod. Write svc:${to} for the Service.`,
+      );
+    return toPod(pod);
+  }
+  if (to.startsWith('pod:')) throw new WalkInputError(`to: unknown pod "${key}"`);
+  const found = findService(cluster, key);
+  if (found.ok) return toService(found.service);
+  throw new WalkInputError(`to: no pod or Service "${to}"`);
+}
+
 function nodeOf(cluster: Cluster, pod: Pod): ClusterNode {
   const node = indexCluster(cluster).nodeByName.get(pod.nodeName);
   if (!node)
@@ -202,6 +306,7 @@ export function probeOf(p: ResolvedPacket): Probe | null {
     to,
     port: p.dport,
     protocol: p.protocol,
+    ...(p.icmp ? { icmp: p.icmp } : {}),
     ...(p.http ? { http: p.http } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { Cni } from '../engine/model';
 import { evaluateProbe, type Engine } from '../engine/verdict';
 import { walkCalico, type CniWalk } from './calicoWalk';
 import { walkCilium } from './ciliumWalk';
+import { formatIcmp } from '../engine/probe';
 import type { CalicoConfig, CiliumConfig, WalkConfig } from './config';
 import { reverseTuple } from './flow';
 import type { Hop } from './hop';
@@ -51,7 +52,10 @@ function title(p: ResolvedPacket, spec: PacketSpec): string {
     ? ` via Service ${p.service.service.namespace}/${p.service.service.name} (${p.flow.dst}:${p.flow.dport})`
     : '';
   const http = p.http ? ` ${p.http.method} ${p.http.path}` : '';
-  const what = `${spec.from} → ${targetName(p.target)}${svc}, ${p.dport}/${p.protocol}${http}`;
+  const carried = p.icmp
+    ? `${formatIcmp(p.icmp)}${p.icmpToService ? ` to the ClusterIP of ${p.icmpToService.namespace}/${p.icmpToService.name}` : ''}`
+    : `${p.dport}/${p.protocol}`;
+  const what = `${spec.from} → ${targetName(p.target)}${svc}, ${carried}${http}`;
   return p.reply ? `Reply of the established connection ${what}` : what;
 }
 
