@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
-import type { Protocol } from '../engine/model';
+import type { ProbeProtocol, Protocol } from '../engine/model';
 import {
   type PacketChoice,
   selectCluster,
@@ -10,7 +10,15 @@ import {
 } from '../store';
 import { withDestination } from './packetChoice';
 
-const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+const PROTOCOLS: readonly ProbeProtocol[] = ['TCP', 'UDP', 'SCTP', 'ICMP'];
+/** ICMP types offered (RFC 792; names as engine/probe.ts formats them); echo request is ping's. */
+const ICMP_TYPES: readonly [number, string][] = [
+  [8, 'echo-request (8)'],
+  [0, 'echo-reply (0)'],
+  [13, 'timestamp (13)'],
+  [3, 'destination-unreachable (3)'],
+  [11, 'time-exceeded (11)'],
+];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'];
 const OUTSIDE = ['ip:8.8.8.8', 'ip:1.1.1.1'];
 
@@ -34,7 +42,7 @@ export function PacketComposer() {
       ...(pod?.ports ?? []).map((p) => p.port),
       ...(svc?.ports ?? []).map((p) => p.port),
     ];
-    return [...new Set([...list, packet.port])].sort((a, b) => a - b);
+    return [...new Set([...list, packet.port])].filter((p) => p > 0).sort((a, b) => a - b);
   }, [cluster, packet]);
 
   if (!cluster || !packet) {
@@ -83,24 +91,65 @@ export function PacketComposer() {
           </optgroup>
         </select>
       </label>
-      <label>
-        Port
-        <select value={packet.port} onChange={(e) => update({ port: Number(e.target.value) })}>
-          {ports.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
+      {packet.protocol === 'ICMP' ? (
+        <label>
+          ICMP type
+          <select
+            value={packet.icmp?.type ?? 8}
+            onChange={(e) => update({ icmp: { type: Number(e.target.value), code: 0 } })}
+          >
+            {ICMP_TYPES.map(([type, name]) => (
+              <option key={type} value={type}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <label>
+          Port
+          <select value={packet.port} onChange={(e) => update({ port: Number(e.target.value) })}>
+            {ports.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Protocol
         <select
           value={packet.protocol}
           onChange={(e) => {
-            const protocol = e.target.value as Protocol;
+            const protocol = e.target.value as ProbeProtocol;
+            // ICMP has no port: it carries a type and code (an echo request first, as ping sends).
+            if (protocol === 'ICMP') {
+              setPacket({
+                from: packet.from,
+                to: packet.to,
+                protocol,
+                port: 0,
+                icmp: { type: 8, code: 0 },
+                ...(packet.reply ? { reply: true } : {}),
+              });
+              return;
+            }
+            const rest: PacketChoice = {
+              from: packet.from,
+              to: packet.to,
+              port: packet.port,
+              protocol: packet.protocol,
+              ...(packet.http ? { http: packet.http } : {}),
+              ...(packet.reply ? { reply: true } : {}),
+            };
+            const port = rest.port > 0 ? rest.port : (ports[0] ?? 80);
             // HTTP rides on TCP only.
-            update(protocol === 'TCP' ? { protocol } : { protocol, http: undefined });
+            setPacket(
+              protocol === 'TCP'
+                ? { ...rest, port, protocol: protocol as Protocol }
+                : { ...rest, port, protocol: protocol as Protocol, http: undefined },
+            );
           }}
         >
           {PROTOCOLS.map((p) => (

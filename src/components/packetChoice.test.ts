@@ -54,3 +54,13 @@ describe('picking a packet on the drawing', () => {
     expect(r.picking).toEqual({ phase: 'source' });
   });
 });
+
+describe('an ICMP packet picks a new destination', () => {
+  it('stays ICMP with its type and code, with no port to follow', () => {
+    const ping: PacketChoice = { ...PACKET, port: 0, protocol: 'ICMP', icmp: { type: 8, code: 0 } };
+    expect(withDestination(cluster, ping, 'svc:shop/backend')).toEqual({
+      ...ping,
+      to: 'svc:shop/backend',
+    });
+  });
+});

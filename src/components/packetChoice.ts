@@ -32,6 +32,8 @@ export function declaredPorts(
  * an address outside the cluster declares nothing, so the port stays.
  */
 export function withDestination(cluster: Cluster, packet: PacketChoice, to: Target): PacketChoice {
+  // ICMP has no port to follow the destination: it stays ICMP, with its type and code.
+  if (packet.protocol === 'ICMP') return { ...packet, to };
   const ports = declaredPorts(cluster, to);
   const same = ports.find((p) => p.port === packet.port && p.protocol === packet.protocol);
   const first = same ?? ports[0];

@@ -117,3 +117,42 @@ describe('view state: CNI options as named tokens', () => {
     expect(decoded.problems.join('; ')).toMatch(why);
   });
 });
+
+describe('ICMP packets in the URL', () => {
+  const icmp: ViewState = {
+    ...full,
+    packet: {
+      from: 'demo/web-1',
+      to: 'demo/web-2',
+      port: 0,
+      protocol: 'ICMP',
+      icmp: { type: 13, code: 0 },
+      reply: true,
+    },
+  };
+
+  it('carry the type and code instead of a port, and round-trip', () => {
+    const query = encodeView(icmp);
+    expect(query).toContain('proto=ICMP&itype=13&icode=0');
+    expect(query).not.toMatch(/(^|&)port=/);
+    expect(decodeView(query, KNOWN)).toEqual({ view: icmp, problems: [] });
+  });
+
+  it('a link with proto=ICMP and no type walks an echo request; a bad type is reported', () => {
+    const plain = decodeView('scenario=two-node-basic&from=a/b&to=c/d&proto=ICMP', KNOWN);
+    expect(plain.view.packet).toEqual({
+      from: 'a/b',
+      to: 'c/d',
+      port: 0,
+      protocol: 'ICMP',
+      icmp: { type: 8, code: 0 },
+    });
+    const bad = decodeView('scenario=two-node-basic&from=a/b&to=c/d&proto=ICMP&itype=300', KNOWN);
+    expect(bad.problems.join(' ')).toMatch(/itype "300"/);
+  });
+
+  it('a TCP link reads as before', () => {
+    const tcp = decodeView('scenario=two-node-basic&from=a/b&to=c/d&port=80&proto=TCP', KNOWN);
+    expect(tcp.view.packet).toEqual({ from: 'a/b', to: 'c/d', port: 80, protocol: 'TCP' });
+  });
+});

@@ -12,7 +12,8 @@ import {
 } from '../datapath/config';
 import { CALICO_OPTIONS, CILIUM_OPTIONS, decodeOptions, encodeOptions } from '../datapath/options';
 import type { PacketSpec } from '../datapath/packet';
-import { PROTOCOLS, type Cni } from '../engine/model';
+import { PROBE_PROTOCOLS, type Cni } from '../engine/model';
+import { ECHO_REQUEST } from '../engine/probe';
 import { isPanelId, type PanelId } from '../registry/panels';
 import { decodeLegacyCalico, decodeLegacyCilium, isLegacyModes } from './legacyLinks';
 
@@ -64,8 +65,16 @@ export function encodeView(view: ViewState): string {
   if (view.packet) {
     p.set('from', view.packet.from);
     p.set('to', view.packet.to);
-    p.set('port', String(view.packet.port));
-    p.set('proto', view.packet.protocol);
+    // ICMP has no port: its type and code travel instead (`proto=ICMP&itype=8&icode=0`).
+    if (view.packet.protocol === 'ICMP') {
+      const icmp = view.packet.icmp ?? ECHO_REQUEST;
+      p.set('proto', 'ICMP');
+      p.set('itype', String(icmp.type));
+      p.set('icode', String(icmp.code));
+    } else {
+      p.set('port', String(view.packet.port));
+      p.set('proto', view.packet.protocol);
+    }
     if (view.packet.http) p.set('http', `${view.packet.http.method}:${view.packet.http.path}`);
     if (view.packet.reply) p.set('reply', '1');
   }
@@ -136,17 +145,41 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   const from = get('from');
   const to = get('to');
   if (from !== undefined || to !== undefined) {
-    const port = Number(get('port'));
-    const protocol = pick(get('proto'), PROTOCOLS, 'TCP', 'protocol', problems);
+    const protocol = pick(get('proto'), PROBE_PROTOCOLS, 'TCP', 'protocol', problems);
+    const icmpField = (key: string, fallback: number): number => {
+      const text = get(key);
+      if (text === undefined) return fallback;
+      const n = Number(text);
+      if (/^\d+$/.test(text) && n <= 255) return n;
+      problems.push(`${key} "${text}" is not an ICMP ${key === 'itype' ? 'type' : 'code'} (0-255)`);
+      return fallback;
+    };
     const httpText = get('http');
     const colon = httpText?.indexOf(':') ?? -1;
-    if (!from || !to || !Number.isInteger(port) || port < 1 || port > 65535) {
+    if (protocol === 'ICMP') {
+      if (!from || !to) problems.push('an incomplete packet (from and to are needed)');
+      else
+        packet = {
+          from,
+          to,
+          port: 0,
+          protocol,
+          icmp: { type: icmpField('itype', 8), code: icmpField('icode', 0) },
+          ...(get('reply') === '1' ? { reply: true } : {}),
+        };
+    } else if (
+      !from ||
+      !to ||
+      !Number.isInteger(Number(get('port'))) ||
+      Number(get('port')) < 1 ||
+      Number(get('port')) > 65535
+    ) {
       problems.push('an incomplete packet (from, to and port 1-65535 are needed)');
     } else {
       packet = {
         from,
         to,
-        port,
+        port: Number(get('port')),
         protocol,
         ...(httpText && colon > 0
           ? { http: { method: httpText.slice(0, colon), path: httpText.slice(colon + 1) } }
