@@ -47,21 +47,8 @@ import {
   type LayerKind,
 } from '../datapath/place';
 
-// The element ids the walks and the scene share live in place.ts; re-exported for the drawing.
-export {
-  layerId,
-  nodeId,
-  OUTSIDE_ID,
-  podId,
-  routerId,
-  segmentId,
-  spineId,
-  TUNNEL_ID,
-  torId,
-  vethId,
-  type HopPlace,
-  type LayerKind,
-} from '../datapath/place';
+// The element ids the walks and the scene share live in place.ts; the drawing reads its types here.
+export type { HopPlace, LayerKind } from '../datapath/place';
 
 export interface SceneLayer {
   readonly id: string;
