@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 
 const PORT = 4174;
@@ -13,57 +13,85 @@ const OUT = 'docs/screenshots';
 
 const VIEWS: {
   file: string;
+  alt: string;
   hash: string;
+  viewport: { width: number; height: number };
   theme?: 'light' | 'dark' | 'projector';
   steps?: number;
 }[] = [
   {
-    file: 'compare-seed-policies.png',
-    hash: '#/walk?scenario=seed-policies&panels=inspector',
+    file: 'compare-1280.png',
+    alt: 'Compare view at 1280×800',
+    hash: '#/walk?scenario=seed-policies&panels=',
+    viewport: { width: 1280, height: 800 },
+    theme: 'light',
     steps: 4,
   },
   {
-    file: 'policies-and-matrix.png',
-    hash: '#/walk?scenario=seed-policies&panels=policies,matrix',
-    steps: 2,
+    file: 'compare-policies-1280.png',
+    alt: 'Compare view with the Policies drawer',
+    hash: '#/walk?scenario=seed-policies&panels=policies',
+    viewport: { width: 1280, height: 800 },
+    theme: 'light',
+    steps: 3,
   },
   {
-    file: 'multi-rack-tor-dark.png',
-    hash: '#/walk?scenario=multi-rack&calico=iptables.tor.none.plain&panels=inspector',
+    file: 'multi-rack-tor-dark-1280.png',
+    alt: 'Multi-rack cluster with ToR peering (rack 1 to rack 2), dark theme',
+    hash: '#/walk?scenario=multi-rack&calico=iptables.tor.none.plain&from=demo%2Fweb-1&to=demo%2Fweb-4&port=80&proto=TCP&panels=',
+    viewport: { width: 1280, height: 800 },
     theme: 'dark',
     steps: 5,
   },
   {
-    file: 'cilium-only-projector.png',
+    file: 'cilium-only-projector-1280.png',
+    alt: 'Cilium only, projector theme',
     hash: '#/walk?scenario=seed-policies&layout=cilium&panels=inspector',
+    viewport: { width: 1280, height: 800 },
     theme: 'projector',
     steps: 8,
   },
+  {
+    file: 'presenter-1024.png',
+    alt: 'Presenter mode at 1024×768',
+    hash: '#/present/03-across-nodes/3',
+    viewport: { width: 1024, height: 768 },
+  },
+  {
+    file: 'compare-1024.png',
+    alt: 'Compare view at 1024×768',
+    hash: '#/walk?scenario=seed-policies&panels=',
+    viewport: { width: 1024, height: 768 },
+    theme: 'light',
+    steps: 6,
+  },
 ];
 
-async function shoot(page: Page, view: (typeof VIEWS)[number]) {
-  // A fresh load per view, so each starts from its own link.
-  await page.goto('about:blank');
+async function shoot(browser: Browser, view: (typeof VIEWS)[number]) {
+  // A fresh context per view, so each starts from its own link, size and theme.
+  const context = await browser.newContext({ viewport: view.viewport, reducedMotion: 'reduce' });
+  await context.addInitScript((theme) => {
+    localStorage.setItem('packetwalk.welcome-seen', '1');
+    if (theme) localStorage.setItem('packetwalk.theme', theme);
+  }, view.theme ?? '');
+  const page = await context.newPage();
   await page.goto(`${BASE}/${view.hash}`);
   await page.getByTestId('calico-hop').or(page.getByTestId('cilium-hop')).first().waitFor();
   await page.waitForFunction(() => /\d+ of \d+/.test(document.body.innerText));
-  if (view.theme) {
-    await page.evaluate((t) => localStorage.setItem('packetwalk.theme', t), view.theme);
-    await page.reload();
-    await page.waitForFunction(() => /\d+ of \d+/.test(document.body.innerText));
-  }
   for (let i = 0; i < (view.steps ?? 0); i++)
     await page.getByRole('button', { name: 'Step forward' }).click();
   await page.waitForTimeout(800);
-  await page.screenshot({ path: `${OUT}/${view.file}`, fullPage: true });
-  console.log(`${OUT}/${view.file}`);
+  await page.screenshot({ path: `${OUT}/${view.file}` });
+  console.log(`${OUT}/${view.file} (${view.alt})`);
+  await context.close();
 }
 
 const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// vite itself (not through npx), so killing it stops the server.
 const server = spawn(
-  'npx',
-  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+  'node_modules/.bin/vite',
+  ['preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
   {
     stdio: 'ignore',
   },
@@ -72,11 +100,7 @@ try {
   await new Promise((r) => setTimeout(r, 2500));
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 900 },
-    reducedMotion: 'reduce',
-  });
-  for (const view of VIEWS) await shoot(page, view);
+  for (const view of VIEWS) await shoot(browser, view);
   await browser.close();
 } finally {
   server.kill();
