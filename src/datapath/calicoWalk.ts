@@ -26,8 +26,8 @@ import type { ResolvedPacket } from './packet';
 import { calicoPodMtuFor, calicoRoutes, lookupRoute, type Route } from './routes';
 import { subnetGateway } from './topology';
 import { place } from './place';
-import { CALICO_BPF_CT_ICMP, icmpServiceNote, icmpVipUnanswered, localReceiver } from './icmp';
-import { crossUnderlay, gatewayId, OUTSIDE } from './wire';
+import { CALICO_BPF_CT_ICMP, icmpServiceNote, localReceiver } from './icmp';
+import { crossUnderlay, gatewayId, pastGateway } from './wire';
 import {
   type Ctx,
   veth,
@@ -347,32 +347,14 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     headers: [l4Header(masq)],
     explanation: `Out of eth0 to the default gateway ${gw}, towards ${t.dst}.`,
   });
-  if (p.icmpToService) {
-    const svc = p.icmpToService;
-    log.drop(
-      {
-        node: OUTSIDE,
-        place: place.outside(),
-        where: `${t.dst} (ClusterIP of ${svc.namespace}/${svc.name}, owned by no host)`,
-        table: '',
-        match: 'no answer',
-        headers: [l4Header(masq)],
-        explanation: icmpVipUnanswered(svc, false),
-      },
-      `ICMP to ClusterIP ${t.dst} of ${svc.namespace}/${svc.name}: Services carry TCP, UDP and SCTP only, and nothing owns the address to answer`,
-    );
-    return;
-  }
-  log.add({
-    stage: 'delivered',
-    node: OUTSIDE,
-    place: place.outside(),
-    where: `${t.dst} (outside the cluster)`,
-    table: '',
-    match: '',
-    headers: [l4Header(masq)],
-    explanation: `The packet has left the cluster with the node's address as its source; PacketWalk follows it no further.`,
-  });
+  pastGateway(
+    log,
+    t.dst,
+    l4Header(masq),
+    p.icmpToService,
+    false,
+    `The packet has left the cluster with the node's address as its source; PacketWalk follows it no further.`,
+  );
 }
 
 export type { CniWalk } from './hops';

@@ -31,9 +31,9 @@ import { probeOf, type ResolvedPacket } from './packet';
 import { ciliumRoutes, lookupRoute } from './routes';
 import { subnetGateway } from './topology';
 import { place } from './place';
-import { CILIUM_CT_ICMP, icmpServiceNote, icmpVipUnanswered, localReceiver } from './icmp';
+import { CILIUM_CT_ICMP, icmpServiceNote, localReceiver } from './icmp';
 import { formatIcmp } from '../engine/probe';
-import { crossUnderlay, gatewayId, OUTSIDE } from './wire';
+import { crossUnderlay, gatewayId, pastGateway } from './wire';
 import {
   type Ctx,
   lxc,
@@ -297,31 +297,12 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     headers: [l4Header(out)],
     explanation: `Out of eth0 to the default gateway ${gw}.`,
   });
-  if (ctx.p.icmpToService) {
-    const svc = ctx.p.icmpToService;
-    log.drop(
-      {
-        node: OUTSIDE,
-        place: place.outside(),
-        where: `${t.dst} (ClusterIP of ${svc.namespace}/${svc.name}, owned by no host)`,
-        table: '',
-        match: 'no answer',
-        headers: [l4Header(out)],
-        explanation: icmpVipUnanswered(svc, true),
-      },
-      `ICMP to ClusterIP ${t.dst} of ${svc.namespace}/${svc.name}: Services carry TCP, UDP and SCTP only, and nothing owns the address to answer`,
-    );
-    return;
-  }
-  log.add({
-    stage: 'delivered',
-    node: OUTSIDE,
-    place: place.outside(),
-    where: `${t.dst} (outside the cluster)`,
-    table: '',
-    match: '',
-    headers: [l4Header(out)],
-    explanation:
-      'The packet has left the cluster with the node’s address as its source; PacketWalk follows it no further.',
-  });
+  pastGateway(
+    log,
+    t.dst,
+    l4Header(out),
+    ctx.p.icmpToService,
+    true,
+    'The packet has left the cluster with the node’s address as its source; PacketWalk follows it no further.',
+  );
 }

@@ -2,15 +2,56 @@
  * The trip between two nodes over the underlay: the same L2 segment, routers between subnets, or a
  * leaf-spine fabric of top-of-rack switches with two spines (ECMP) in the ToR peering model.
  */
-import type { Cluster, ClusterNode } from '../engine/model';
+import type { Cluster, ClusterNode, Service } from '../engine/model';
 import { torName } from './bgp';
 import { flowHash, type FiveTuple } from './flow';
 import type { PacketHeader } from './hop';
 import type { HopLog } from './hops';
+import { icmpVipUnanswered } from './icmp';
 import { place, routerId, spineId, torId, type HopPlace } from './place';
 import { nodeSubnet, racks, rackOf, sameSubnet, subnetGateway } from './topology';
 
 export const OUTSIDE = 'outside the cluster';
+
+/**
+ * Past a node's default gateway: an ICMP packet sent to a ClusterIP goes unanswered there (the walk
+ * ends in a drop); any other packet has left the cluster, as `leftWhy` says.
+ */
+export function pastGateway(
+  log: HopLog,
+  dst: string,
+  header: PacketHeader,
+  icmpToService: Service | undefined,
+  cilium: boolean,
+  leftWhy: string,
+): void {
+  if (icmpToService) {
+    const svc = icmpToService;
+    log.drop(
+      {
+        node: OUTSIDE,
+        place: place.outside(),
+        where: `${dst} (ClusterIP of ${svc.namespace}/${svc.name}, owned by no host)`,
+        table: '',
+        match: 'no answer',
+        headers: [header],
+        explanation: icmpVipUnanswered(svc, cilium),
+      },
+      `ICMP to ClusterIP ${dst} of ${svc.namespace}/${svc.name}: Services carry TCP, UDP and SCTP only, and nothing owns the address to answer`,
+    );
+    return;
+  }
+  log.add({
+    stage: 'delivered',
+    node: OUTSIDE,
+    place: place.outside(),
+    where: `${dst} (outside the cluster)`,
+    table: '',
+    match: '',
+    headers: [header],
+    explanation: leftWhy,
+  });
+}
 
 /**
  * The element id of the gateway of `node`'s subnet, as the scene draws it: in the ToR fabric
