@@ -4,7 +4,7 @@
  * (the store's URL decoder, which this layer may not import). Every problem has file:line:column.
  */
 import { CALICO_OPTIONS, CILIUM_OPTIONS, decodeOptions } from '../datapath/options';
-import { PROTOCOLS, type Diagnostic } from '../engine/model';
+import { PROBE_PROTOCOLS, type Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
 import { isPanelId } from '../registry/panels';
@@ -81,7 +81,7 @@ export function walkQueryProblems(query: string, scenarioIds: readonly string[])
   const to = get('to');
   if (from !== undefined || to !== undefined) {
     const proto = get('proto');
-    if (proto !== undefined && !(PROTOCOLS as readonly string[]).includes(proto))
+    if (proto !== undefined && !(PROBE_PROTOCOLS as readonly string[]).includes(proto))
       problems.push(`unknown protocol "${proto}"`);
     const port = Number(get('port'));
     if (!from || !to || !Number.isInteger(port) || port < 1 || port > 65535)
