@@ -5,7 +5,9 @@ import { defineConfig } from '@playwright/test';
  * Chromium (never a downloaded browser): /usr/bin/chromium, or $CHROMIUM_PATH when set.
  * scripts/ensure-chromium.sh installs it first when it is missing.
  */
-const PORT = 4173;
+// PW_PORT / PW_OUTDIR let several checkouts or helpers run e2e at once without sharing a server or dist/.
+const PORT = Number(process.env.PW_PORT || 4173);
+const OUT_DIR = process.env.PW_OUTDIR || 'dist';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -33,7 +35,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `vite build --logLevel warn && vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `vite build --logLevel warn --outDir ${OUT_DIR} && vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

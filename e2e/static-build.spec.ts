@@ -8,7 +8,7 @@ import { expect, test } from './fixtures/app';
  * `npm run build` must give a static site that works from any static server, at any path. This
  * serves dist/ with the plainest possible file server, under a sub-path, and loads the app from it.
  */
-const DIST = join(process.cwd(), 'dist');
+const DIST = join(process.cwd(), process.env.PW_OUTDIR || 'dist');
 const PREFIX = '/some/sub/path/';
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
