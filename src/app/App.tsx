@@ -1,7 +1,7 @@
 import { useActorRef } from '@xstate/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { lessonStatus, resumeStep } from '../lessons/progress';
+import { checkpointProgress, lessonSummary, resumeStep } from '../lessons/progress';
 import { AppShell, type LessonSupport } from '../components/AppShell';
 import { rememberWelcome, shouldWelcome } from '../components/Welcome';
 import { timelineMachine } from '../machines/timeline';
@@ -48,7 +48,15 @@ export function App() {
       lessons: LESSONS,
       stepView: lessonStepView,
       hopIndex: stepHopIndex,
-      status: (id) => STATUS_WORDS[lessonStatus(progress.progress, id)],
+      status: (id) => {
+        const lesson = LESSONS.find((l) => l.id === id);
+        return lesson ? STATUS_WORDS[lessonSummary(progress.progress, lesson).status] : '';
+      },
+      summary: (id) => {
+        const lesson = LESSONS.find((l) => l.id === id);
+        return lesson && lessonSummary(progress.progress, lesson);
+      },
+      checkpointProgress: (id, stepId) => checkpointProgress(progress.progress, id, stepId),
       resume: (id) =>
         resumeStep(progress.progress, id, LESSONS.find((l) => l.id === id)?.steps.length),
       onAnswer: progress.answer,

@@ -17,8 +17,8 @@ describe('stored progress that cannot be read', () => {
     ['corrupt', '{"version":1,"lessons":', /invalid JSON/],
     [
       'from a newer version',
-      JSON.stringify({ version: 2, lessons: {}, badges: [] }),
-      /unknown field "badges"|unsupported version 2/,
+      JSON.stringify({ version: 3, lessons: {}, badges: [] }),
+      /unsupported version 3/,
     ],
   ])('is kept aside, not replaced, when %s', (_what, text, error) => {
     const storage = mapStorage([[PROGRESS_KEY, text]]);
@@ -40,5 +40,31 @@ describe('stored progress that cannot be read', () => {
     expect(r.progress.lessons.l?.step).toBe(1);
     expect(r.unreadable).toBeNull();
     expect(storage.data.has(UNREADABLE_PROGRESS_KEY)).toBe(false);
+  });
+});
+
+describe('stored progress from version 1', () => {
+  it('is read and migrated, not set aside', () => {
+    const v1 = JSON.stringify({
+      version: 1,
+      lessons: {
+        l: {
+          step: 2,
+          done: true,
+          visited: [0, 1, 2],
+          checkpoints: { s1: { answered: 'dropped', correct: true, attempts: 1 } },
+        },
+      },
+    });
+    const storage = mapStorage([[PROGRESS_KEY, v1]]);
+    const r = readStoredProgress(storage);
+    expect(r.unreadable).toBeNull();
+    expect(r.progress.version).toBe(2);
+    expect(r.progress.lessons.l).toEqual({
+      step: 2,
+      visited: [0, 1, 2],
+      checkpoints: { s1: { answered: 'dropped', correct: true, attempts: 1 } },
+    });
+    expect(JSON.parse(serializeProgress(r.progress)).version).toBe(2);
   });
 });

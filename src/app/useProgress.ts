@@ -7,6 +7,7 @@ import {
   emptyProgress,
   mergeProgress,
   parseProgress,
+  recordChallenge,
   serializeProgress,
   visitStep,
   type Progress,
@@ -91,6 +92,12 @@ export function useProgress() {
     answer: useCallback(
       (lessonId: string, stepId: string, answer: string, correct: boolean) =>
         setProgress((p) => answerCheckpoint(p, lessonId, stepId, answer, correct)),
+      [],
+    ),
+    /** Challenge mode: a challenge graded `score` of `of` (see recordChallenge). */
+    recordChallenge: useCallback(
+      (key: string, score: number, of: number) =>
+        setProgress((p) => recordChallenge(p, key, score, of)),
       [],
     ),
     /** Merges an exported file in; returns an error message when the file is not progress. */

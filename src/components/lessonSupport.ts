@@ -3,6 +3,7 @@
  * (LessonList, LessonPlayer) and the app can share these types without importing the shell itself.
  */
 import type { Hop } from '../datapath/hop';
+import type { CheckpointProgress, LessonSummary } from '../lessons/progress';
 import type { Lesson, LessonStep } from '../lessons/types';
 import type { ViewState } from '../store';
 
@@ -17,6 +18,13 @@ export interface LessonSupport {
   readonly stepView: (lesson: Lesson, step: number) => ViewState;
   readonly hopIndex: (step: LessonStep, hops: readonly Hop[]) => number;
   readonly status: (lessonId: string) => string;
+  /** Steps visited, checkpoints right, status and the step to resume at (lessonSummary). */
+  readonly summary?: (lessonId: string) => LessonSummary | undefined;
+  /** The stored answer to a step's checkpoint, to show it again with its feedback. */
+  readonly checkpointProgress?: (
+    lessonId: string,
+    stepId: string,
+  ) => CheckpointProgress | undefined;
   /** The step (0-based) to reopen a lesson at. */
   readonly resume?: (lessonId: string) => number;
   readonly onAnswer?: (lessonId: string, stepId: string, answer: string, correct: boolean) => void;

@@ -4,6 +4,12 @@
  * with `parseProgress` (strict: a clear error naming what is wrong, never a throw) and folds it in with
  * `mergeProgress`.
  *
+ * Whether a lesson is done is never stored: `lessonSummary` derives it from the lesson as it is now
+ * (done = every checkpoint answered correctly; a lesson without checkpoints: every step visited), so
+ * pressing Next through a lesson does not finish it. Format version 2 (this one) dropped version 1's
+ * stored `done` flag and added the challenge scores; version 1 files are still read (their `done` is
+ * ignored and recomputed).
+ *
  * Updates return a new object, or the same object when nothing changed (so a React/zustand consumer
  * does not re-render for a no-op). Lookups use own properties only, so a lesson id such as
  * `constructor` never reads Object.prototype.
@@ -21,21 +27,39 @@ export interface CheckpointProgress {
 export interface LessonProgress {
   /** The step index to resume at (the last step visited). */
   readonly step: number;
-  /** The learner reached the last step. Never goes back to false. */
-  readonly done: boolean;
   /** Step indices seen, ascending, without duplicates. */
   readonly visited: readonly number[];
   /** Keyed by step id (LessonStep.id). */
   readonly checkpoints: Readonly<Record<string, CheckpointProgress>>;
 }
 
+/** The latest grade of one challenge: `score` parts right out of `of`. */
+export interface ChallengeScore {
+  readonly score: number;
+  readonly of: number;
+}
+
+/** Challenge mode's score: every graded challenge counts, fully right ones count as correct. */
+export interface ChallengeProgress {
+  /** How many challenges were graded (each grading counts, a retry too). */
+  readonly answered: number;
+  /** How many of those gradings had every part right (score === of). */
+  readonly correct: number;
+  /** The latest grade per challenge, keyed by the caller's challenge key (e.g. a seed). */
+  readonly seeds: Readonly<Record<string, ChallengeScore>>;
+}
+
 export interface Progress {
-  readonly version: 1;
+  readonly version: 2;
   /** Keyed by lesson id (the folder name, e.g. `03-across-nodes`). */
   readonly lessons: Readonly<Record<string, LessonProgress>>;
+  readonly challenge: ChallengeProgress;
 }
 
 export type LessonStatus = 'not-started' | 'in-progress' | 'done';
+
+/** The format version `serializeProgress` writes; `parseProgress` also reads version 1. */
+export const PROGRESS_VERSION = 2;
 
 export type ParseProgressResult =
   | { readonly ok: true; readonly progress: Progress }
@@ -47,16 +71,32 @@ export type ParseProgressResult =
  */
 export const MAX_ENTRIES_PER_LESSON = 1000;
 export const MAX_LESSONS = 1000;
+/** Challenges remembered by key; recording one more forgets the oldest key. */
+export const MAX_CHALLENGES = 1000;
+/** The most parts one challenge may grade, and the longest challenge key. */
+export const MAX_CHALLENGE_PARTS = 1000;
+export const MAX_CHALLENGE_KEY = 200;
 
-const EMPTY_LESSON: LessonProgress = { step: 0, done: false, visited: [], checkpoints: {} };
+const EMPTY_LESSON: LessonProgress = { step: 0, visited: [], checkpoints: {} };
+const EMPTY_CHALLENGE: ChallengeProgress = { answered: 0, correct: 0, seeds: {} };
 
 export function emptyProgress(): Progress {
-  return { version: 1, lessons: {} };
+  return { version: 2, lessons: {}, challenge: EMPTY_CHALLENGE };
 }
 
 /** The progress of one lesson, or undefined when the learner never opened it. */
 export function lessonProgress(progress: Progress, lessonId: string): LessonProgress | undefined {
   return own(progress.lessons, lessonId);
+}
+
+/** The stored answer to the checkpoint of step `stepId`, or undefined when never answered. */
+export function checkpointProgress(
+  progress: Progress,
+  lessonId: string,
+  stepId: string,
+): CheckpointProgress | undefined {
+  const lesson = own(progress.lessons, lessonId);
+  return lesson && own(lesson.checkpoints, stepId);
 }
 
 function withLesson(progress: Progress, lessonId: string, lesson: LessonProgress): Progress {
@@ -65,7 +105,7 @@ function withLesson(progress: Progress, lessonId: string, lesson: LessonProgress
 
 /**
  * The learner is at `step` (0-based) of a lesson of `totalSteps` steps: remember it as the step to
- * resume at, add it to the visited steps, and mark the lesson done when it is the last step.
+ * resume at and add it to the visited steps (visiting never finishes a lesson: see lessonSummary).
  * An out-of-range or fractional step is clamped/truncated into [0, totalSteps - 1]; with no steps
  * (totalSteps < 1) nothing changes.
  */
@@ -80,11 +120,10 @@ export function visitStep(
   const at = Math.min(last, Math.max(0, Math.trunc(step)));
   const before = own(progress.lessons, lessonId);
   const prev = before ?? EMPTY_LESSON;
-  const done = prev.done || at === last;
   const seen = prev.visited.includes(at);
-  if (before && prev.step === at && prev.done === done && seen) return progress;
+  if (before && prev.step === at && seen) return progress;
   const visited = seen ? prev.visited : [...prev.visited, at].sort((x, y) => x - y);
-  return withLesson(progress, lessonId, { ...prev, step: at, done, visited });
+  return withLesson(progress, lessonId, { ...prev, step: at, visited });
 }
 
 /**
@@ -106,10 +145,95 @@ export function answerCheckpoint(
   });
 }
 
-export function lessonStatus(progress: Progress, lessonId: string): LessonStatus {
-  const lesson = own(progress.lessons, lessonId);
-  if (!lesson) return 'not-started';
-  return lesson.done ? 'done' : 'in-progress';
+/** What lessonSummary needs of a lesson (a Lesson fits). */
+export interface LessonShape {
+  readonly id: string;
+  readonly steps: readonly { readonly id: string; readonly checkpoint?: unknown }[];
+}
+
+export interface LessonSummary {
+  readonly status: LessonStatus;
+  /** Steps of the lesson as it is now that the learner opened. */
+  readonly stepsVisited: number;
+  readonly steps: number;
+  /** Checkpoints whose latest answer is right. */
+  readonly checkpointsCorrect: number;
+  readonly checkpoints: number;
+  /** The step index to resume at, within the lesson. */
+  readonly resumeStep: number;
+  /** Step indices (ascending) whose checkpoint is not answered correctly yet. */
+  readonly checkpointsLeft: readonly number[];
+}
+
+/**
+ * Where the learner stands in a lesson: not started (never opened), done (every checkpoint's latest
+ * answer right; a lesson without checkpoints, every step visited), else in progress; with the
+ * counts the list and the lesson end show. Computed against the lesson as it is now, so steps or
+ * checkpoints removed since the progress was saved do not count.
+ */
+export function lessonSummary(progress: Progress, lesson: LessonShape): LessonSummary {
+  const record = own(progress.lessons, lesson.id);
+  const steps = lesson.steps.length;
+  const lp = record ?? EMPTY_LESSON;
+  const stepsVisited = lp.visited.filter((i) => i < steps).length;
+  const checkpointsLeft: number[] = [];
+  let checkpoints = 0;
+  lesson.steps.forEach((s, i) => {
+    if (s.checkpoint === undefined) return;
+    checkpoints += 1;
+    if (own(lp.checkpoints, s.id)?.correct !== true) checkpointsLeft.push(i);
+  });
+  const finished = checkpoints > 0 ? checkpointsLeft.length === 0 : stepsVisited === steps;
+  const status: LessonStatus = !record ? 'not-started' : finished ? 'done' : 'in-progress';
+  return {
+    status,
+    stepsVisited,
+    steps,
+    checkpointsCorrect: checkpoints - checkpointsLeft.length,
+    checkpoints,
+    resumeStep: resumeStep(progress, lesson.id, steps),
+    checkpointsLeft,
+  };
+}
+
+/**
+ * Records a graded challenge under `key`: one more answered, one more correct when every part was
+ * right, and `score` of `of` as that key's latest grade. Called by challenge mode with grades the
+ * models computed; a grade that is not one (not whole numbers, of < 1, score outside [0, of], an
+ * empty or over-long key) changes nothing. Past MAX_CHALLENGES keys the oldest key is forgotten
+ * (the totals stay).
+ */
+export function recordChallenge(
+  progress: Progress,
+  key: string,
+  score: number,
+  of: number,
+): Progress {
+  if (!validChallengeKey(key) || challengeScoreProblem(score, of) !== null) return progress;
+  const c = progress.challenge;
+  const entries = Object.entries(c.seeds).filter(([k]) => k !== key);
+  while (entries.length >= MAX_CHALLENGES) entries.shift();
+  entries.push([key, { score, of }]);
+  return {
+    ...progress,
+    challenge: {
+      answered: c.answered + 1,
+      correct: c.correct + (score === of ? 1 : 0),
+      seeds: Object.fromEntries(entries),
+    },
+  };
+}
+
+const validChallengeKey = (key: string): boolean =>
+  key.trim() !== '' && key.length <= MAX_CHALLENGE_KEY;
+
+/** Why `score` of `of` is not a grade, or null when it is one. */
+function challengeScoreProblem(score: unknown, of: unknown): string | null {
+  if (typeof of !== 'number' || !Number.isSafeInteger(of) || of < 1 || of > MAX_CHALLENGE_PARTS)
+    return `of: expected a whole number from 1 to ${MAX_CHALLENGE_PARTS}, got ${describe(of)}`;
+  if (typeof score !== 'number' || !Number.isSafeInteger(score) || score < 0 || score > of)
+    return `score: expected a whole number from 0 to ${of} (of), got ${describe(score)}`;
+  return null;
 }
 
 /**
@@ -129,31 +253,51 @@ export function serializeProgress(progress: Progress): string {
       stepId,
       { answered: c.answered, correct: c.correct, attempts: c.attempts },
     ]);
-    const lesson = { step: l.step, done: l.done, visited: [...l.visited] };
+    const lesson = { step: l.step, visited: [...l.visited] };
     return [id, { ...lesson, checkpoints: Object.fromEntries(checkpoints) }];
   });
-  const file = { version: progress.version, lessons: Object.fromEntries(lessons) };
+  const { answered, correct, seeds } = progress.challenge;
+  const challenge = {
+    answered,
+    correct,
+    seeds: Object.fromEntries(
+      sortedEntries(seeds).map(([k, v]) => [k, { score: v.score, of: v.of }]),
+    ),
+  };
+  const file = { version: PROGRESS_VERSION, lessons: Object.fromEntries(lessons), challenge };
   return JSON.stringify(file, null, 2) + '\n';
 }
 
 /**
  * Merges two progress records (e.g. the browser's and an imported file), lesson by lesson: the
- * furthest step to resume at, done if either is, the union of the visited steps, and for each
- * checkpoint the record with more attempts (on a tie the correct one, then `a`'s).
+ * furthest step to resume at, the union of the visited steps, and for each checkpoint the right
+ * answer if either side has one (else the one with more attempts, on a tie `a`'s) with the larger
+ * attempt count, so a merge never takes a finished lesson back to in progress. Challenge totals take the larger of
+ * each (a file exported from this browser and imported back must not count twice); a challenge key
+ * on both sides keeps the better grade (on a tie `a`'s).
  */
 export function mergeProgress(a: Progress, b: Progress): Progress {
   const lessons = mergeRecords(a.lessons, b.lessons, mergeLesson);
-  return { version: 1, lessons };
+  const seeds = mergeRecords(a.challenge.seeds, b.challenge.seeds, (x, y) =>
+    y.score * x.of > x.score * y.of ? y : x,
+  );
+  const challenge = {
+    answered: Math.max(a.challenge.answered, b.challenge.answered),
+    correct: Math.max(a.challenge.correct, b.challenge.correct),
+    seeds: Object.fromEntries(Object.entries(seeds).slice(-MAX_CHALLENGES)),
+  };
+  return { version: 2, lessons, challenge };
 }
 
 function mergeLesson(a: LessonProgress, b: LessonProgress): LessonProgress {
   return {
     step: Math.max(a.step, b.step),
-    done: a.done || b.done,
     visited: [...new Set([...a.visited, ...b.visited])].sort((x, y) => x - y),
-    checkpoints: mergeRecords(a.checkpoints, b.checkpoints, (ca, cb) =>
-      preferB(ca, cb) ? cb : ca,
-    ),
+    checkpoints: mergeRecords(a.checkpoints, b.checkpoints, (ca, cb) => {
+      const kept = preferB(ca, cb) ? cb : ca;
+      const attempts = Math.max(ca.attempts, cb.attempts);
+      return kept.attempts === attempts ? kept : { ...kept, attempts };
+    }),
   };
 }
 
@@ -171,9 +315,10 @@ function mergeRecords<T>(
   return Object.fromEntries(entries);
 }
 
+/** A right answer wins (so a merge never undoes a done lesson), then the one with more attempts. */
 function preferB(a: CheckpointProgress, b: CheckpointProgress): boolean {
-  if (a.attempts !== b.attempts) return b.attempts > a.attempts;
-  return b.correct && !a.correct;
+  if (a.correct !== b.correct) return b.correct;
+  return b.attempts > a.attempts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,8 +327,10 @@ function preferB(a: CheckpointProgress, b: CheckpointProgress): boolean {
 class Invalid extends Error {}
 
 /**
- * Reads an exported progress file. Strict: every field must be present with the right type, no
- * unknown field is accepted, and the error names the path of the first problem
+ * Reads an exported progress file, version 2 or version 1 (migrated: its lessons' `done` flags are
+ * dropped, since done is recomputed from the checkpoints, and the challenge score starts empty).
+ * Strict: every field must be present with the right type, no unknown field is accepted, and the
+ * error names the path of the first problem
  * (e.g. `lessons["03-across-nodes"].visited[2]: expected a whole number ≥ 0, got -1`).
  */
 export function parseProgress(text: string): ParseProgressResult {
@@ -203,14 +350,21 @@ export function parseProgress(text: string): ParseProgressResult {
 }
 
 function readProgress(data: unknown): Progress {
-  const root = readObject(data, 'the file', ['version', 'lessons']);
-  if (root.version !== 1) {
+  const file = readRecord(data, 'the file');
+  if (!Object.hasOwn(file, 'version')) throw new Invalid('the file: missing "version"');
+  const version = file.version;
+  if (version !== 1 && version !== 2) {
     throw new Invalid(
-      typeof root.version === 'number'
-        ? `version: unsupported version ${root.version} (this app reads version 1)`
-        : `version: expected 1, got ${describe(root.version)}`,
+      typeof version === 'number'
+        ? `version: unsupported version ${version} (this app reads versions 1 and 2)`
+        : `version: expected 1 or 2, got ${describe(version)}`,
     );
   }
+  const root = readObject(
+    data,
+    'the file',
+    version === 1 ? ['version', 'lessons'] : ['version', 'lessons', 'challenge'],
+  );
   const lessonsData = readRecord(root.lessons, 'lessons');
   const lessonCount = Object.keys(lessonsData).length;
   if (lessonCount > MAX_LESSONS) {
@@ -222,16 +376,19 @@ function readProgress(data: unknown): Progress {
   for (const [id, value] of Object.entries(lessonsData)) {
     const path = `lessons[${JSON.stringify(id)}]`;
     if (id.trim() === '') throw new Invalid(`${path}: a lesson id must not be empty`);
-    lessons.push([id, readLesson(value, path)]);
+    lessons.push([id, readLesson(value, path, version)]);
   }
+  const challenge = version === 1 ? EMPTY_CHALLENGE : readChallenge(root.challenge, 'challenge');
   // Object.fromEntries defines own properties, so an id like "__proto__" stays plain data.
-  return { version: 1, lessons: Object.fromEntries(lessons) };
+  return { version: 2, lessons: Object.fromEntries(lessons), challenge };
 }
 
-function readLesson(data: unknown, path: string): LessonProgress {
-  const o = readObject(data, path, ['step', 'done', 'visited', 'checkpoints']);
+function readLesson(data: unknown, path: string, version: 1 | 2): LessonProgress {
+  const keys = ['step', 'visited', 'checkpoints'];
+  const o = readObject(data, path, version === 1 ? [...keys, 'done'] : keys);
   const step = readIndex(o.step, `${path}.step`);
-  const done = readBoolean(o.done, `${path}.done`);
+  // Version 1's done (set by reaching the last step) is checked for shape, then not trusted.
+  if (version === 1) readBoolean(o.done, `${path}.done`);
   if (!Array.isArray(o.visited)) {
     throw new Invalid(
       `${path}.visited: expected an array of step indices, got ${describe(o.visited)}`,
@@ -265,7 +422,37 @@ function readLesson(data: unknown, path: string): LessonProgress {
     if (stepId.trim() === '') throw new Invalid(`${cpath}: a step id must not be empty`);
     checkpoints.push([stepId, readCheckpoint(value, cpath)]);
   }
-  return { step, done, visited, checkpoints: Object.fromEntries(checkpoints) };
+  return { step, visited, checkpoints: Object.fromEntries(checkpoints) };
+}
+
+function readChallenge(data: unknown, path: string): ChallengeProgress {
+  const o = readObject(data, path, ['answered', 'correct', 'seeds']);
+  const answered = readIndex(o.answered, `${path}.answered`);
+  const correct = readIndex(o.correct, `${path}.correct`);
+  if (correct > answered) {
+    throw new Invalid(`${path}.correct: ${correct} is more than the ${answered} answered`);
+  }
+  const seedsData = readRecord(o.seeds, `${path}.seeds`);
+  const count = Object.keys(seedsData).length;
+  if (count > MAX_CHALLENGES) {
+    throw new Invalid(
+      `${path}.seeds: ${count} challenges, more than the ${MAX_CHALLENGES} a progress file may hold`,
+    );
+  }
+  const seeds: [string, ChallengeScore][] = [];
+  for (const [key, value] of Object.entries(seedsData)) {
+    const spath = `${path}.seeds[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
+    if (!validChallengeKey(key)) {
+      throw new Invalid(
+        `${spath}: a challenge key must be 1 to ${MAX_CHALLENGE_KEY} characters, not blank`,
+      );
+    }
+    const s = readObject(value, spath, ['score', 'of']);
+    const problem = challengeScoreProblem(s.score, s.of);
+    if (problem !== null) throw new Invalid(`${spath}.${problem}`);
+    seeds.push([key, { score: s.score as number, of: s.of as number }]);
+  }
+  return { answered, correct, seeds: Object.fromEntries(seeds) };
 }
 
 function readCheckpoint(data: unknown, path: string): CheckpointProgress {
