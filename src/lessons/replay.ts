@@ -4,11 +4,11 @@
  * from the walk, never trusted as written.
  */
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG, type WalkConfig } from '../datapath/config';
-import type { Hop } from '../datapath/hop';
 import { walk, type WalkResult } from '../datapath/walk';
 import { formatDiagnostic } from '../engine/model';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, type Engine } from '../engine/verdict';
+import { decidingHop, hopMentions } from './deciding';
 import { findHop } from './hopAddress';
 import type { Cni, Lesson, LessonProblem, LessonStep } from './types';
 
@@ -18,21 +18,7 @@ export interface StepReplay {
   readonly hopIndex: Readonly<Record<Cni, number>>;
 }
 
-const POLICY_STAGES = new Set(['egress-policy', 'ingress-policy']);
-
-/** The hop where a walk's verdict was decided: the drop, or the last policy hop before delivery. */
-export function decidingHop(result: WalkResult): Hop | undefined {
-  const hops = result.hops;
-  if (result.verdict === 'dropped') {
-    // The drop hop names the reason; the hop before it is the table that decided.
-    const last = hops.length - 1;
-    return POLICY_STAGES.has(hops[last - 1]?.stage ?? '') ? hops[last - 1] : hops[last];
-  }
-  return [...hops].reverse().find((h) => POLICY_STAGES.has(h.stage));
-}
-
-const mentions = (hop: Hop, text: string): boolean =>
-  [hop.where, hop.table ?? '', hop.match ?? ''].some((s) => s.includes(text));
+const mentions = hopMentions;
 
 export class LessonReplayer {
   private readonly engines = new Map<string, Engine>();
