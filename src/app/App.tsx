@@ -12,6 +12,7 @@ import { startEngine } from './engine';
 import { LESSONS } from './lessons';
 import { lessonStepView, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
+import { loadSeedClaims } from './seedClaims';
 import { bindTimeline } from './timeline';
 
 const STATUS_WORDS = {
@@ -113,7 +114,12 @@ export function App() {
   return (
     <StoreProvider store={store}>
       <TimelineProvider actor={timeline}>
-        <AppShell scenarios={BUILT_IN_SCENARIOS} lessonSupport={lessonSupport} welcome={welcome} />
+        <AppShell
+          scenarios={BUILT_IN_SCENARIOS}
+          lessonSupport={lessonSupport}
+          welcome={welcome}
+          loadFacts={loadSeedClaims}
+        />
       </TimelineProvider>
     </StoreProvider>
   );

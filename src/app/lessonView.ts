@@ -34,6 +34,7 @@ export function stepHopIndex(step: LessonStep, hops: readonly Hop[]): number {
 
 export function routeHash(route: Route): string | null {
   if (route.page === 'lessons') return '#/lessons';
+  if (route.page === 'facts') return '#/facts';
   if (route.page === 'lesson') {
     const base =
       route.mode === 'present' ? 'present' : route.mode === 'speaker' ? 'speaker' : 'lessons';
@@ -43,11 +44,12 @@ export function routeHash(route: Route): string | null {
 }
 
 /**
- * `#/lessons`, or `#/lessons|present|speaker/<id>/<n>` (n 1-based); null for anything else (the
- * visualizer).
+ * `#/lessons`, `#/facts` (the seed articles fact-checked), or `#/lessons|present|speaker/<id>/<n>`
+ * (n 1-based); null for anything else (the visualizer).
  */
 export function parseLessonHash(hash: string, lessons: readonly Lesson[]): Route | null {
   if (hash === '#/lessons' || hash === '#/lessons/') return { page: 'lessons' };
+  if (hash === '#/facts' || hash === '#/facts/') return { page: 'facts' };
   const m = /^#\/(lessons|present|speaker)\/([^/]+)(?:\/(\d+))?$/.exec(hash);
   if (!m) return null;
   const lesson = lessons.find((l) => l.id === m[2]);

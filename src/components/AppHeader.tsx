@@ -7,6 +7,7 @@ import {
   selectPacket,
   selectRoute,
   selectScenarioId,
+  showsVisualizer,
   useAppActions,
   useAppStore,
 } from '../store';
@@ -53,7 +54,7 @@ export function AppHeader({
   const cilium = useAppStore(selectCiliumConfig);
   const setScenario = useAppActions().setScenario;
   const setLayout = useAppActions().setLayout;
-  const visualizer = route.page !== 'lessons';
+  const visualizer = showsVisualizer(route);
   return (
     <header className="app-header">
       <h1>PacketWalk</h1>
@@ -67,10 +68,18 @@ export function AppHeader({
         </button>
         <button
           type="button"
-          aria-pressed={route.page !== 'walk'}
+          aria-pressed={route.page === 'lessons' || route.page === 'lesson'}
           onClick={() => setRoute({ page: 'lessons' })}
         >
           Lessons
+        </button>
+        <button
+          type="button"
+          aria-pressed={route.page === 'facts'}
+          onClick={() => setRoute({ page: 'facts' })}
+          title="The seed articles' claims, fact-checked"
+        >
+          Fact check
         </button>
       </nav>
       {visualizer && (

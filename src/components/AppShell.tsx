@@ -1,9 +1,12 @@
+import { lazy, Suspense } from 'react';
+import type { SeedClaims } from '../lessons/seedClaims';
 import {
   selectLayout,
   selectNotice,
   selectRoute,
   selectScenarioId,
   selectWalks,
+  showsVisualizer,
   useAppActions,
   useAppStore,
 } from '../store';
@@ -25,6 +28,9 @@ import { Workspace } from './Workspace';
 
 export type { LessonSupport, ScenarioChoice } from './lessonSupport';
 
+// The fact-check page and its data load on first visit (their own chunks).
+const FactCheck = lazy(() => import('./FactCheck'));
+
 /**
  * The visualizer's frame, one screen high: the toolbar, the stage (topologies, timeline) with the
  * drawer beside it (panels and the lesson), the playback bar and a slim footer; the lesson list;
@@ -35,9 +41,12 @@ export function AppShell({
   scenarios,
   lessonSupport = NO_LESSONS,
   welcome,
+  loadFacts,
 }: {
   scenarios: readonly ScenarioChoice[];
   lessonSupport?: LessonSupport;
+  /** The seed articles' fact check, for the `#/facts` page. */
+  loadFacts?: () => Promise<SeedClaims>;
   /** The first visit's welcome; absent, none is shown. */
   welcome?: WelcomeProps;
 }) {
@@ -93,6 +102,7 @@ export function AppShell({
         lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
       }
       caption={presenting}
+      support={lessonSupport}
     />
   );
 
@@ -113,6 +123,12 @@ export function AppShell({
       {route.page === 'lessons' ? (
         <div className="page-scroll">
           <LessonList support={lessonSupport} />
+        </div>
+      ) : route.page === 'facts' ? (
+        <div className="page-scroll">
+          <Suspense fallback={<p role="status">Loading the fact check…</p>}>
+            <FactCheck load={loadFacts ?? noFacts} lessons={lessonSupport.lessons} />
+          </Suspense>
         </div>
       ) : (
         <>
@@ -135,7 +151,7 @@ export function AppShell({
         {announce}
       </p>
       <footer className="app-footer">
-        <EngineStatus />
+        {showsVisualizer(route) && <EngineStatus />}
         <AboutModel />
       </footer>
       {help}
@@ -145,3 +161,6 @@ export function AppShell({
     </div>
   );
 }
+
+const noFacts = (): Promise<SeedClaims> =>
+  Promise.reject(new Error('this build has no fact check'));

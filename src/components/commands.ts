@@ -7,7 +7,7 @@
  * work), except while typing: in a text field, a select, a slider or the CodeMirror editor the key is
  * left to that control. A key a widget already handled (the matrix grid's arrows) is not taken again.
  */
-import type { Route } from '../store';
+import { showsVisualizer, type Route } from '../store';
 
 /**
  * What a command may drive. `playback` is the seam to the clock: today it is backed by the store's
@@ -62,7 +62,7 @@ export interface Command {
 
 const presenting = (ctx: CommandContext) =>
   ctx.route.page === 'lesson' && ctx.route.mode !== undefined;
-const visualizer = (ctx: CommandContext) => ctx.route.page !== 'lessons' && !presenting(ctx);
+const visualizer = (ctx: CommandContext) => showsVisualizer(ctx.route) && !presenting(ctx);
 const inLesson = (ctx: CommandContext) => ctx.route.page === 'lesson' && !presenting(ctx);
 const lessonStepBy = (ctx: CommandContext, by: number) => {
   if (ctx.route.page !== 'lesson') return;

@@ -27,7 +27,12 @@ export type {
   WalkOutcome,
 } from './slices/engineSlice';
 export type { Route, Theme, ThemePreference } from './slices/uiSlice';
-export { nextThemePreference, resolveTheme, THEME_PREFERENCES } from './slices/uiSlice';
+export {
+  nextThemePreference,
+  resolveTheme,
+  showsVisualizer,
+  THEME_PREFERENCES,
+} from './slices/uiSlice';
 
 /** The store's data, without its actions: what a test or the app's edge may start it with. */
 export type AppViewState = ViewSliceState & EngineSliceState & UiSliceState;

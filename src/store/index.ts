@@ -1,5 +1,11 @@
 // The store's public face: components import from here, never from the modules behind it.
-export { createAppStore, nextThemePreference, resolveTheme, THEME_PREFERENCES } from './appStore';
+export {
+  createAppStore,
+  nextThemePreference,
+  resolveTheme,
+  showsVisualizer,
+  THEME_PREFERENCES,
+} from './appStore';
 export * from './selectors';
 export { useShallow } from 'zustand/react/shallow';
 export type {

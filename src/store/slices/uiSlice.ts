@@ -5,10 +5,14 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 
-/** Which page is open: the free visualizer, the lesson list, or a step of a lesson (0-based). */
+/**
+ * Which page is open: the free visualizer, the lesson list, the seed articles fact-checked, or a step
+ * of a lesson (0-based).
+ */
 export type Route =
   | { readonly page: 'walk' }
   | { readonly page: 'lessons' }
+  | { readonly page: 'facts' }
   | {
       readonly page: 'lesson';
       readonly lessonId: string;
@@ -16,6 +20,11 @@ export type Route =
       /** Presenter mode (full screen, projector) or its speaker view (notes, next step, timer). */
       readonly mode?: 'present' | 'speaker';
     };
+
+/** Whether the page shows the visualizer (the picture and its controls); the reading pages do not. */
+export function showsVisualizer(route: Route): boolean {
+  return route.page !== 'lessons' && route.page !== 'facts';
+}
 
 export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
 export type Theme = 'light' | 'dark' | 'projector';

@@ -1,0 +1,31 @@
+/**
+ * The seed articles' fact check (lessons/seed-claims.yaml), loaded when the page first opens: the
+ * file comes in its own chunk, and is read with the checker `npm run lessons:check` uses, against
+ * the bundled lessons and the app's own link decoder.
+ */
+import { parseSeedClaims, type SeedClaims } from '../lessons/seedClaims';
+import { decodeView } from '../store';
+import { LESSONS } from './lessons';
+import { BUILT_IN_SCENARIOS } from './scenarios';
+
+export const SEED_CLAIMS_PATH = 'lessons/seed-claims.yaml';
+
+let loading: Promise<SeedClaims> | null = null;
+
+/** The checked claims (once per page), or a rejection listing where the file is wrong. */
+export function loadSeedClaims(): Promise<SeedClaims> {
+  loading ??= import('../../lessons/seed-claims.yaml?raw').then(({ default: text }) => {
+    const known = BUILT_IN_SCENARIOS.map((s) => s.id);
+    const r = parseSeedClaims(text, SEED_CLAIMS_PATH, {
+      lessons: LESSONS.map((l) => ({ id: l.id, steps: l.steps.length })),
+      walkLinkProblems: (query) => decodeView(query, known).problems,
+    });
+    if (!r.claims) {
+      loading = null;
+      const where = r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+      throw new Error(where.join('; '));
+    }
+    return r.claims;
+  });
+  return loading;
+}
