@@ -2,7 +2,8 @@ import './HelpOverlay.css';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { COMMANDS, shownKeys, type Command, type CommandGroup } from './commands';
 
-const GROUPS: readonly CommandGroup[] = ['General', 'Playback', 'Lessons', 'Presenter mode'];
+/** The commands table's groups, in the order of their first command: a new group is listed too. */
+const GROUPS: readonly CommandGroup[] = [...new Set(COMMANDS.map((c) => c.group))];
 
 /** A node layer as the drawing shows it: a box of the layer's class with its label. */
 const layerSample = (cls: string, label: string): ReactNode => (
