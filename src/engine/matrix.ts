@@ -1,0 +1,236 @@
+/**
+ * The connectivity matrix at scale: every source pod × destination pod × declared port, as typed
+ * arrays of verdict codes, one per CNI model, filled a band of source rows at a time so a caller can
+ * report progress, stream the rows and stop between bands.
+ *
+ * Why verdict codes and not ProbeVerdicts: a 1,000-pod cluster has a million probes; the explained
+ * verdicts (reference + model + trace per CNI) cost ~1 KB and ~1 ms each. The matrix needs only
+ * what each dataplane model answers; the explanation of the one cell the user opens comes from
+ * `evaluateProbe` on demand.
+ *
+ * The reference evaluators (the oracles) are too slow to run on every cell of a large matrix, so
+ * they check a spread sample of cells (every cell when the matrix is small): a checked cell whose
+ * model disagrees with its reference is flagged, as the explained verdict's `agree` does.
+ */
+import { calicoModelDecision } from './calico/iptables';
+import { calicoReferenceDecision } from './calico/reference';
+import { ciliumModelDecision } from './cilium/ebpf';
+import { ciliumReferenceDecision } from './cilium/reference';
+import { podKey } from './cluster';
+import type { Pod, Protocol, ResolvedProbe } from './model';
+import type { Engine } from './verdict';
+
+/** A cell's verdict code in `calico` / `cilium`. */
+export const VERDICT_PENDING = 0;
+export const VERDICT_ALLOWED = 1;
+export const VERDICT_DENIED = 2;
+
+/** Bits of a cell's `flags`. */
+export const FLAG_SELF = 1;
+export const FLAG_REFERENCE_CHECKED = 2;
+export const FLAG_CALICO_DISAGREES = 4;
+export const FLAG_CILIUM_DISAGREES = 8;
+
+const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/**
+ * Where each probe sits. A row is one source pod; in a row, destination `j` owns the slots
+ * `offsets[j]` to `offsets[j + 1] - 1`, one per port it declares (deduplicated, in manifest order,
+ * as `defaultProbes`), so cell (i, j, k) is at `i * stride + offsets[j] + k`. The slots of a pod's
+ * own column are not probes (FLAG_SELF).
+ */
+export interface MatrixLayout {
+  /** `namespace/name`, in manifest order. */
+  readonly pods: readonly string[];
+  readonly namespaces: readonly string[];
+  /** The workload each pod belongs to (see `workloadOf`). */
+  readonly workloads: readonly string[];
+  readonly offsets: Int32Array;
+  readonly ports: Uint16Array;
+  /** Index into TCP, UDP, SCTP (`protocolOf`). */
+  readonly protocols: Uint8Array;
+  readonly stride: number;
+  /** Probes in the whole matrix (self slots excluded). */
+  readonly total: number;
+  /** A cell is checked against the references when `sampled(index, referenceEvery)`. */
+  readonly referenceEvery: number;
+}
+
+/** A band of finished source rows `[rowStart, rowEnd)`, `stride` slots each. */
+export interface MatrixChunk {
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly calico: Uint8Array;
+  readonly cilium: Uint8Array;
+  readonly flags: Uint8Array;
+}
+
+export interface MatrixPlanOptions {
+  readonly port?: number;
+  readonly protocol?: Protocol;
+  /** How many cells the references check at most (spread over the matrix); all when absent and small. */
+  readonly referenceChecks?: number;
+}
+
+/** The references check every cell of a matrix this small, and a sample this large of bigger ones. */
+export const DEFAULT_REFERENCE_CHECKS = 2000;
+
+export const protocolOf = (layout: MatrixLayout, slot: number): Protocol =>
+  PROTOCOLS[layout.protocols[slot]!]!;
+
+/**
+ * The workload a pod belongs to, as people name it: its `app.kubernetes.io/name` or `app` label,
+ * else its name without the suffixes a controller adds (a ReplicaSet's pod-template hash and random
+ * suffix, `web-7d4b9c8f6-x2kqz`; a StatefulSet's ordinal, `db-0`).
+ */
+export function workloadOf(pod: Pod): string {
+  const label = pod.labels['app.kubernetes.io/name'] ?? pod.labels['app'];
+  if (label) return label;
+  return (
+    pod.name
+      .replace(/-[a-z0-9]{5}$/, '')
+      .replace(/-[a-f0-9]{6,10}$/, '')
+      .replace(/-\d+$/, '') || pod.name
+  );
+}
+
+/** A multiplicative hash spreads the sample over rows and columns alike (no stride aliasing). */
+export const sampled = (index: number, every: number): boolean =>
+  every <= 1 || Math.imul(index + 1, 0x9e3779b1) >>> 0 < 0x100000000 / every;
+
+export function planMatrix(pods: readonly Pod[], options: MatrixPlanOptions = {}): MatrixLayout {
+  const n = pods.length;
+  const offsets = new Int32Array(n + 1);
+  const ports: number[] = [];
+  const protocols: number[] = [];
+  pods.forEach((dst, j) => {
+    offsets[j] = ports.length;
+    const seen = new Set<string>();
+    for (const p of dst.ports) {
+      if (options.port !== undefined && p.port !== options.port) continue;
+      if (options.protocol !== undefined && p.protocol !== options.protocol) continue;
+      const key = `${p.protocol}/${p.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ports.push(p.port);
+      protocols.push(PROTOCOLS.indexOf(p.protocol));
+    }
+  });
+  offsets[n] = ports.length;
+  const stride = ports.length;
+  const total = n > 0 ? (n - 1) * stride : 0;
+  const checks = options.referenceChecks ?? DEFAULT_REFERENCE_CHECKS;
+  return {
+    pods: pods.map(podKey),
+    namespaces: pods.map((p) => p.namespace),
+    workloads: pods.map(workloadOf),
+    offsets,
+    ports: Uint16Array.from(ports),
+    protocols: Uint8Array.from(protocols),
+    stride,
+    total,
+    referenceEvery: checks <= 0 ? Infinity : Math.max(1, Math.ceil(total / checks)),
+  };
+}
+
+/**
+ * The models' verdicts without explanations. They call the explained decisions until the models'
+ * verdict-only paths land; the matrix is the same either way (matrix.test.ts).
+ */
+const calicoVerdict = (e: Engine, p: ResolvedProbe): boolean =>
+  calicoModelDecision(e.calico(), p).allowed;
+const ciliumVerdict = (e: Engine, p: ResolvedProbe): boolean =>
+  ciliumModelDecision(e.cilium(), p).allowed;
+
+const code = (allowed: boolean): number => (allowed ? VERDICT_ALLOWED : VERDICT_DENIED);
+
+/** Fills the source rows `[rowStart, rowEnd)` of the engine's pods (the layout's order). */
+export function computeMatrixRows(
+  engine: Engine,
+  layout: MatrixLayout,
+  rowStart: number,
+  rowEnd: number,
+): MatrixChunk {
+  const { pods } = engine.cluster;
+  if (pods.length !== layout.pods.length)
+    throw new Error('computeMatrixRows: the layout was planned for another cluster.');
+  const { stride, offsets } = layout;
+  const size = (rowEnd - rowStart) * stride;
+  const calico = new Uint8Array(size);
+  const cilium = new Uint8Array(size);
+  const flags = new Uint8Array(size);
+  const peers = pods.map((pod) => ({ kind: 'pod' as const, pod }));
+  for (let i = rowStart; i < rowEnd; i++) {
+    const src = peers[i]!;
+    const base = (i - rowStart) * stride;
+    for (let j = 0; j < pods.length; j++) {
+      const from = offsets[j]!;
+      const to = offsets[j + 1]!;
+      if (from === to) continue;
+      if (i === j) {
+        flags.fill(FLAG_SELF, base + from, base + to);
+        continue;
+      }
+      const dst = peers[j]!;
+      for (let slot = from; slot < to; slot++) {
+        const probe: ResolvedProbe = {
+          src,
+          dst,
+          srcIP: src.pod.ip,
+          dstIP: dst.pod.ip,
+          port: layout.ports[slot]!,
+          protocol: protocolOf(layout, slot),
+        };
+        const calicoAllowed = calicoVerdict(engine, probe);
+        const ciliumAllowed = ciliumVerdict(engine, probe);
+        const at = base + slot;
+        calico[at] = code(calicoAllowed);
+        cilium[at] = code(ciliumAllowed);
+        if (sampled(i * stride + slot, layout.referenceEvery)) {
+          let f = FLAG_REFERENCE_CHECKED;
+          if (calicoReferenceDecision(engine.cluster, probe).allowed !== calicoAllowed)
+            f |= FLAG_CALICO_DISAGREES;
+          if (ciliumReferenceDecision(engine.cluster, probe).allowed !== ciliumAllowed)
+            f |= FLAG_CILIUM_DISAGREES;
+          flags[at] = f;
+        }
+      }
+    }
+  }
+  return { rowStart, rowEnd, calico, cilium, flags };
+}
+
+/** The whole matrix in one go (tests, the CLI, the bench); the worker streams it instead. */
+export function computeMatrix(
+  engine: Engine,
+  options: MatrixPlanOptions = {},
+): { layout: MatrixLayout; chunk: MatrixChunk } {
+  const layout = planMatrix(engine.cluster.pods, options);
+  return { layout, chunk: computeMatrixRows(engine, layout, 0, layout.pods.length) };
+}
+
+/** A matrix as it fills: the layout, the cells so far, and how many source rows are done. */
+export interface MatrixData {
+  readonly layout: MatrixLayout;
+  readonly calico: Uint8Array;
+  readonly cilium: Uint8Array;
+  readonly flags: Uint8Array;
+}
+
+export function emptyMatrixData(layout: MatrixLayout): MatrixData {
+  const size = layout.pods.length * layout.stride;
+  return {
+    layout,
+    calico: new Uint8Array(size),
+    cilium: new Uint8Array(size),
+    flags: new Uint8Array(size),
+  };
+}
+
+/** Copies a streamed band of rows into place (the arrays are filled in place, not copied whole). */
+export function applyMatrixChunk(data: MatrixData, chunk: MatrixChunk): void {
+  const at = chunk.rowStart * data.layout.stride;
+  data.calico.set(chunk.calico, at);
+  data.cilium.set(chunk.cilium, at);
+  data.flags.set(chunk.flags, at);
+}
