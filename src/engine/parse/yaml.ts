@@ -18,6 +18,7 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
+import { fastParse, lineIndex } from './fastYaml';
 
 export interface YamlDocument {
   /** 0-based index of the document in the file. */
@@ -182,6 +183,36 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     });
     return { documents: [], diagnostics };
   }
+  const fast = fastParse(text, MAX_YAML_DEPTH);
+  if (fast) {
+    const toPos = lineIndex(text, file);
+    const documents: YamlDocument[] = [];
+    fast.forEach((doc, index) => {
+      let root: SourcePos | undefined;
+      documents.push({
+        index,
+        value: doc.value,
+        posOf(path) {
+          const offsets = doc.offsets();
+          for (let p = path; ; p = parentPath(p)) {
+            const offset = offsets.get(p);
+            if (offset !== undefined) return toPos(offset);
+            if (p === '') return (root ??= toPos(0));
+          }
+        },
+      });
+    });
+    return { documents, diagnostics };
+  }
+  return parseWithPositions(text, file);
+}
+
+/**
+ * The full reader: the `yaml` package's syntax tree, with every position. Used when the fast path
+ * declines a file (a syntax error, anchors, ...), so that its diagnostics say exactly where.
+ */
+export function parseWithPositions(text: string, file: string): YamlFile {
+  const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const toPos = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);

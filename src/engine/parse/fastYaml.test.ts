@@ -1,0 +1,153 @@
+/**
+ * The fast path (js-yaml, positions on demand) against the full reader (the `yaml` package's
+ * syntax tree): same documents, same values, the same line:column for every field path, or the
+ * fast path declines and the full reader answers alone.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastParse } from './fastYaml';
+import { childPath, MAX_YAML_DEPTH, parseWithPositions, parseYamlFile } from './yaml';
+
+/** Every field path of a plain value, with one unwritten child per map (ancestor fallback). */
+function pathsOf(value: unknown, path = '', out: string[] = []): string[] {
+  out.push(path);
+  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, childPath(path, i), out));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) pathsOf(v, childPath(path, k), out);
+    out.push(childPath(path, 'notWritten'));
+  }
+  return out;
+}
+
+/** Asserts both readers agree on `text`; returns whether the fast path read it. */
+function agree(text: string): boolean {
+  const fast = parseYamlFile(text, 'f.yaml');
+  const full = parseWithPositions(text, 'f.yaml');
+  expect(fast.diagnostics).toEqual(full.diagnostics);
+  expect(fast.documents.map((d) => d.index)).toEqual(full.documents.map((d) => d.index));
+  fast.documents.forEach((doc, i) => {
+    const other = full.documents[i]!;
+    expect(doc.value).toEqual(other.value);
+    for (const p of pathsOf(other.value)) {
+      expect({ p, pos: doc.posOf(p) }).toEqual({ p, pos: other.posOf(p) });
+    }
+  });
+  return fastParse(text, MAX_YAML_DEPTH) !== undefined;
+}
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.') || name.startsWith('dist')) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) yamlFiles(full, out);
+    else if (/\.ya?ml$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+const SNIPPETS: Record<string, string> = {
+  'flow maps and lists in block lists': `spec:
+  ports:
+    - {port: 81, targetPort: Bad_Name}
+    - [a, b, {c: d}]
+    - {"q": 1,   r : 2, s, t: 3}
+    - - nested
+      - [x, [y, z]]
+`,
+  'comments, blank lines and quoted keys': `# head
+
+apiVersion: v1   # trailing
+"kind": 'Pod'
+metadata:
+  # before the key
+  name: web
+
+  labels: {app: "a b", 'tier': x}
+spec:
+  containers:
+  -   name: c
+      ports:
+      -
+        containerPort: 80
+`,
+  'block scalars and multi-line plain scalars': `a: |
+  line one
+  line two
+b: >-
+  folded
+  text
+c: plain
+  continued
+d: "double
+  quoted"
+e: after
+`,
+  'documents: markers, empty ones, end markers': `---
+a: 1
+...
+---
+---
+# only a comment
+---
+- x
+- y
+--- plain scalar
+---
+z: ~
+`,
+  'scalars resolved as the yaml package resolves them': `ints: [0o17, 0x1F, -12, +3, 1_000, 0b101, 012]
+floats: [1.5, .5, -.inf, .NaN, 1e3, 2.E-2, 1.]
+bools: [true, True, TRUE, yes, no, on, off]
+nulls: [~, null, Null, NULL, '']
+dates: 2024-01-01
+key_1: {1: one, true: t, null: n, 1.0: f}
+`,
+  'CRLF line ends': 'a: 1\r\nb:\r\n  - c: 2\r\n    d: 3\r\n---\r\ne: [1, 2]\r\n',
+  'a list at the indentation of its key': `spec:
+  ingress:
+  - from:
+    - podSelector: {}
+    ports:
+    - port: 80
+  egress: []
+`,
+  'no final newline': 'a: {b: [1, 2]}',
+  'empty list items and values': 'a:\n  - \n  -\n  - x\nb:\nc: [ , ]\n',
+  'brackets and a colon inside quotes': `a: "{x}: y"\nb: '[z]: w'\n`,
+  'comments only': '# nothing here\n\n# at all\n',
+  'comments before the first marker': '# head\n---\na: 1\n---\n# tail\n',
+};
+
+describe('the fast YAML path agrees with the full reader', () => {
+  for (const [name, text] of Object.entries(SNIPPETS)) {
+    it(name, () => {
+      agree(text);
+    });
+  }
+
+  it('on every YAML file in the repository, and reads them all itself', () => {
+    const files = yamlFiles(join(__dirname, '../../..'));
+    expect(files.length).toBeGreaterThan(20);
+    const declined = files.filter((f) => !agree(readFileSync(f, 'utf8')));
+    expect(declined).toEqual([]);
+  });
+
+  it('declines what it does not read exactly (the full reader answers, with its positions)', () => {
+    const declines = [
+      'a: &x {b: 1}\nc: *x\n', // anchors and aliases
+      'a: 1\na: 2\n', // duplicate key
+      '? [a]\n: b\n', // explicit key
+      '[a]: b\n', // collection as key
+      'x:\n  {a: 1}: b\n', // collection as key
+      '\ufeffa: 1\n', // byte-order mark
+      'a: !foo x\n', // unknown tag
+      'a: [1, 2\n', // syntax error
+      `${'['.repeat(MAX_YAML_DEPTH + 1)}${']'.repeat(MAX_YAML_DEPTH + 1)}\n`, // too deep
+    ];
+    for (const text of declines) {
+      expect(fastParse(text, MAX_YAML_DEPTH), text).toBeUndefined();
+      agree(text);
+    }
+  });
+});

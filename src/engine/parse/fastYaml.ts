@@ -1,0 +1,307 @@
+/**
+ * The fast path of `parseYamlFile` (yaml.ts): js-yaml reads the file, and the positions of fields
+ * are worked out only for the documents that ask for one.
+ *
+ * Why js-yaml: on the `npm run bench` text (10,000 policies, 3.3 MB) its loadAll is ~12× faster
+ * than the `yaml` package's parse with positions (see the table in yaml.ts). js-yaml builds no
+ * syntax tree; its `listener` option reports where each node opens, which is all the positions
+ * need: this file records one number per node while parsing and turns them into
+ * `path -> line:column` for a document the first time a position in it is asked for.
+ *
+ * It is a fast path, not a second YAML reader: anything it is not sure to read exactly as the
+ * `yaml` package does (a syntax error, a warning, anchors and aliases, explicit `? ` or
+ * collection keys, a byte-order mark, nesting deeper than the limit) returns `undefined`, and
+ * yaml.ts reads the file with the `yaml` package as before, so every diagnostic keeps its text
+ * and line:column. yaml.test.ts and fastYaml.test.ts check both paths give the same values and
+ * positions.
+ */
+import { FAILSAFE_SCHEMA, Type, loadAll, type LoadOptions, type State } from 'js-yaml';
+import type { SourcePos } from '../model';
+
+/**
+ * The YAML 1.2 core schema exactly as the `yaml` package resolves plain scalars
+ * (yaml/dist/schema/core: null, bool, int (octal, decimal, hex), float (nan/inf, exponent,
+ * decimal)), in its order. js-yaml's own CORE_SCHEMA differs at the edges (it reads `1_000` and
+ * `0b101` as numbers, which the `yaml` package keeps as strings).
+ */
+/** One js-yaml type per tag (js-yaml keeps one type per tag): the first of `forms` that matches. */
+const scalar = (tag: string, forms: [RegExp, (s: string) => unknown][]): Type => {
+  let construct: ((s: string) => unknown) | undefined;
+  return new Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (data: unknown) => {
+      if (typeof data !== 'string') return false;
+      construct = forms.find(([test]) => test.test(data))?.[1];
+      return construct !== undefined;
+    },
+    // js-yaml constructs right after a resolve that matched (loader.js composeNode).
+    construct: (data: string) => construct!(data),
+  });
+};
+
+const nullType = new Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === null || /^(?:~|[Nn]ull|NULL)?$/.test(String(data)),
+  construct: () => null,
+});
+
+export const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    nullType,
+    scalar('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T']]),
+    scalar('int', [
+      [/^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)],
+      [/^[-+]?[0-9]+$/, (s) => parseInt(s, 10)],
+      [/^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)],
+    ]),
+    scalar('float', [
+      [
+        /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+        (s) =>
+          s.slice(-3).toLowerCase() === 'nan'
+            ? NaN
+            : s[0] === '-'
+              ? Number.NEGATIVE_INFINITY
+              : Number.POSITIVE_INFINITY,
+      ],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
+    ]),
+  ],
+});
+
+const KIND_NONE = 0;
+const KIND_SCALAR = 1;
+const KIND_MAP = 2;
+const KIND_SEQ = 3;
+
+/** Where each node opened, its parent and kind, in the order js-yaml opened them. */
+interface Trace {
+  readonly open: number[];
+  /** Where each node closed (only read for map keys: is a `:` next?). */
+  readonly close: number[];
+  readonly parent: number[];
+  readonly kind: number[];
+  /** A scalar's value (a map key's name, once stringified); unused for collections. */
+  readonly result: unknown[];
+  /** The first node of each document. */
+  readonly roots: number[];
+}
+
+/**
+ * An explicit key (`? `), which the full reader reads: the pattern may also match inside a quoted
+ * value, which only costs the fast path, never correctness.
+ */
+const EXPLICIT_KEY = /(?:^|[\s,[{])\?[ \t\r\n]/;
+/** Maybe a flow collection as a key (`[a]: b`, `{a: 1}: b`); `hasCollectionKey` tells. */
+const COLLECTION_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)/;
+
+export interface FastDocument {
+  readonly value: unknown;
+  /** Offset of each field path's position (its key, for map entries), built on first use. */
+  offsets(): Map<string, number>;
+}
+
+/**
+ * Reads `text` with js-yaml, or returns undefined when the `yaml` package must read it (see the
+ * file comment). `depthLimit` is yaml.ts's `MAX_YAML_DEPTH`.
+ */
+export function fastParse(text: string, depthLimit: number): FastDocument[] | undefined {
+  if (text.charCodeAt(0) === 0xfeff || EXPLICIT_KEY.test(text)) return undefined;
+  const trace: Trace = { open: [], close: [], parent: [], kind: [], result: [], roots: [] };
+  const stack: number[] = [];
+  let refused = false;
+  const options: LoadOptions & { maxDepth: number } = {
+    schema: YAML_CORE_SCHEMA,
+    // Deeper than the limit (collections plus a scalar leaf): the full reader says where.
+    maxDepth: depthLimit + 2,
+    onWarning: () => {
+      refused = true;
+    },
+    listener(event: 'open' | 'close', state: State) {
+      if (event === 'open') {
+        const id = trace.open.length;
+        const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
+        trace.open.push(state.position);
+        trace.close.push(0);
+        trace.parent.push(parent);
+        trace.kind.push(KIND_NONE);
+        trace.result.push(undefined);
+        if (parent < 0) trace.roots.push(id);
+        stack.push(id);
+        return;
+      }
+      const id = stack.pop()!;
+      trace.close[id] = state.position;
+      const kind = state.kind;
+      if (kind === 'scalar') {
+        trace.kind[id] = KIND_SCALAR;
+        trace.result[id] = state.result;
+      } else if (kind === 'mapping') trace.kind[id] = KIND_MAP;
+      else if (kind === 'sequence') trace.kind[id] = KIND_SEQ;
+      if (stack.length === 0) {
+        // An anchor anywhere in the document: aliases share values, which the full reader
+        // expands and counts (alias bombs).
+        const anchors = (state as State & { anchorMap: object }).anchorMap;
+        if (Object.keys(anchors).length > 0) refused = true;
+      }
+    },
+  };
+  let values: unknown[];
+  try {
+    values = loadAll(text, undefined, options) as unknown[];
+  } catch {
+    return undefined;
+  }
+  if (refused || values.length !== trace.roots.length) return undefined;
+  for (const value of values) if (tooDeep(value, depthLimit)) return undefined;
+  if (COLLECTION_KEY.test(text) && hasCollectionKey(text, trace)) return undefined;
+  // Only comments and blank lines: js-yaml reads one empty document, the yaml package none.
+  if (values.length === 1 && trace.kind[0] === KIND_NONE && !/^(?:---|\.\.\.)/m.test(text)) {
+    return [];
+  }
+  const ends = [...trace.roots.slice(1), trace.open.length];
+  return values.map((value, i) => {
+    let built: Map<string, number> | undefined;
+    return {
+      value,
+      offsets: () => (built ??= offsetsOf(text, trace, trace.roots[i]!, ends[i]!)),
+    };
+  });
+}
+
+/**
+ * Whether a map has a collection as a key: js-yaml turns it into a string of its own making.
+ * A collection in a map followed by `:` is one (js-yaml also reads a flow collection that starts
+ * a block node as the would-be key of a block map, but finds no `:` after it).
+ */
+function hasCollectionKey(text: string, trace: Trace): boolean {
+  for (let id = 0; id < trace.open.length; id++) {
+    const parent = trace.parent[id]!;
+    if (parent < 0 || trace.kind[parent] !== KIND_MAP || trace.kind[id]! < KIND_MAP) continue;
+    if (text.charCodeAt(contentStart(text, trace.close[id]!)) === 0x3a) return true;
+  }
+  return false;
+}
+
+/** Whether a plain value nests deeper than `limit` (no aliases here: a tree). No recursion. */
+function tooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return false;
+}
+
+/** The offset of the first character of a node that js-yaml opened at `from` (it opens values
+ * before the spaces, line breaks and comments that precede them). */
+function contentStart(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x23 && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    } else return i;
+  }
+}
+
+/**
+ * Where the `yaml` package puts a node: its first character; an empty node (`- ` with nothing,
+ * a document of only `---`) right after the indicator before it.
+ */
+function nodeStart(text: string, trace: Trace, id: number): number {
+  if (trace.kind[id] !== KIND_NONE) return contentStart(text, trace.open[id]!);
+  let i = trace.open[id]!;
+  if (trace.parent[id]! < 0) {
+    // An empty document: after its `---`.
+    const marker = text.lastIndexOf('---', i - 1);
+    if (marker >= 0 && (marker === 0 || text[marker - 1] === '\n')) return marker + 3;
+  }
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\n' || text[i - 1] === '\r')) i--;
+  return i;
+}
+
+const child = (parent: string, key: string | number): string =>
+  typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+
+/**
+ * `path -> offset` for the nodes `first..end-1` of the trace (one document), as yaml.ts's
+ * `indexPositions` builds it from the `yaml` package's nodes: a map entry at its key, a list item
+ * and the document at their first character.
+ */
+function offsetsOf(text: string, trace: Trace, first: number, end: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const paths: string[] = [];
+  // Per collection: the next list index, or for maps whether a key is expected and its path.
+  const nextIndex = new Map<number, number>();
+  const pendingKey = new Map<number, string | null>();
+  for (let id = first; id < end; id++) {
+    const parent = trace.parent[id]!;
+    const parentKind = parent < 0 ? KIND_NONE : trace.kind[parent]!;
+    let path: string;
+    if (parent < 0) path = '';
+    else if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) {
+      paths.push('');
+      continue;
+    } else if (
+      trace.kind[id]! >= KIND_MAP &&
+      id === parent + 1 &&
+      contentStart(text, trace.open[id]!) === contentStart(text, trace.open[parent]!)
+    ) {
+      // js-yaml reads a flow collection that starts a block node as the key of a block map it
+      // tries first, inside a node of its own at the same place: the same node for us.
+      paths.push(paths[parent - first]!);
+      continue;
+    } else if (parentKind === KIND_SEQ) {
+      const index = nextIndex.get(parent) ?? 0;
+      nextIndex.set(parent, index + 1);
+      path = child(paths[parent - first]!, index);
+    } else {
+      const key = pendingKey.get(parent) ?? null;
+      if (key === null) {
+        // js-yaml also opens a node where it looks for one more key and finds none: skip it.
+        if (trace.kind[id] === KIND_NONE) {
+          paths.push('');
+          continue;
+        }
+        path = child(paths[parent - first]!, String(trace.result[id]));
+        out.set(path, contentStart(text, trace.open[id]!));
+        // A key with no `:` after it (`{a, b: 1}`) has no value node.
+        const next = contentStart(text, trace.close[id]!);
+        pendingKey.set(parent, text.charCodeAt(next) === 0x3a ? path : null);
+        paths.push(path);
+        continue;
+      }
+      pendingKey.set(parent, null);
+      path = key;
+    }
+    paths.push(path);
+    if (!out.has(path)) out.set(path, nodeStart(text, trace, id));
+  }
+  return out;
+}
+
+/** 1-based line and column of offsets, from the line starts (found once, on first use). */
+export function lineIndex(text: string, file: string): (offset: number) => SourcePos {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
