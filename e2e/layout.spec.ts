@@ -176,7 +176,7 @@ test('Back and Forward move between views; a hop change is no history entry', as
   const pages = page.getByRole('navigation', { name: 'Pages' });
   await pages.getByRole('button', { name: 'Lessons' }).click();
   await expect(page.locator('.lesson-list li').first()).toBeVisible();
-  await page.getByRole('button', { name: /^3\. / }).click();
+  await page.getByRole('button', { name: /^Start lesson 3:/ }).click();
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 11');
   await page.locator('body').press('n');
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');

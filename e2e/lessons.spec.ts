@@ -6,7 +6,7 @@ test.describe('lessons', () => {
     await app.goto('/#/lessons');
     const items = page.locator('.lesson-list li');
     await expect(items).toHaveCount(14);
-    await page.getByRole('button', { name: /^3\. / }).click();
+    await page.getByRole('button', { name: /^Start lesson 3:/ }).click();
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 11');
     expect(page.url()).toMatch(/#\/lessons\/03-across-nodes\/1$/);
     await app.ready();

@@ -23,7 +23,8 @@ export function loadSeedClaims(): Promise<SeedClaims> {
     if (!r.claims) {
       loading = null;
       const where = r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
-      throw new Error(where.join('; '));
+      const more = where.length > 3 ? ` (and ${where.length - 3} more)` : '';
+      throw new Error(where.slice(0, 3).join('; ') + more);
     }
     return r.claims;
   });
