@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { checkpointProgress, lessonSummary, resumeStep } from '../lessons/progress';
 import { AppShell, type LessonSupport } from '../components/AppShell';
+import type { ChallengeSupport } from '../components/ChallengePage';
 import { rememberWelcome, shouldWelcome } from '../components/Welcome';
 import { timelineMachine } from '../machines/timeline';
 import { createAppStore, StoreProvider, TimelineProvider } from '../store';
@@ -69,6 +70,14 @@ export function App() {
     [progress],
   );
 
+  // Challenge mode's score lives in the progress beside the lessons'.
+  const { recordChallenge } = progress;
+  const challengeScores = progress.progress.challenge;
+  const challengeSupport: ChallengeSupport = useMemo(
+    () => ({ scores: challengeScores, record: recordChallenge }),
+    [challengeScores, recordChallenge],
+  );
+
   useEffect(() => {
     const client = startEngine(store);
     let stop: (() => void) | undefined;
@@ -119,6 +128,7 @@ export function App() {
           lessonSupport={lessonSupport}
           welcome={welcome}
           loadFacts={loadSeedClaims}
+          challengeSupport={challengeSupport}
         />
       </TimelineProvider>
     </StoreProvider>

@@ -4,8 +4,9 @@
  * only read the store and call its actions; this module and queries.ts are the only ones that talk
  * to the engine client.
  */
-import { decodeView, encodeView, type AppStore } from '../store';
+import { decodeView, encodeView, type AppStore, type Route, type ViewState } from '../store';
 import type { EngineClient } from '../worker/client';
+import { challengeHash, parseChallengeHash } from './challengeLink';
 import { LESSONS } from './lessons';
 import { lessonStepView, parseLessonHash, routeHash } from './lessonView';
 import { startQueries } from './queries';
@@ -29,6 +30,12 @@ export interface ControllerEnv {
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /** Subscribes to the user changing the URL's hash in place (a pasted link); returns the unsubscribe. */
   readonly onHashChange?: (listener: () => void) => () => void;
+}
+
+/** The hash of a page: its own route, or the visualizer's view. */
+function hashOf(route: Route, view: ViewState): string {
+  if (route.page === 'challenge') return challengeHash(route.seed, view);
+  return routeHash(route) ?? `${ROUTE}?${encodeView(view)}`;
 }
 
 export function startController(
@@ -55,6 +62,17 @@ export function startController(
     }
   }
   function openHash(hash: string): void {
+    const challenge = parseChallengeHash(hash, known, get().view);
+    if (challenge) {
+      get().setNotice(
+        challenge.problems.length > 0
+          ? `This challenge link could not be read as written (${challenge.problems.join('; ')}).`
+          : null,
+      );
+      get().setRoute({ page: 'challenge', seed: challenge.seed });
+      get().setView(challenge.view);
+      return;
+    }
     const lessonRoute = parseLessonHash(hash, LESSONS);
     if (lessonRoute) {
       get().setNotice(null);
@@ -99,9 +117,9 @@ export function startController(
   const unsubscribe = store.subscribe((state, previous) => {
     const route = state.route;
     if (route !== previous.route) {
-      const hash = routeHash(route) ?? `${ROUTE}?${encodeView(state.view)}`;
+      const hash = hashOf(route, state.view);
       // A new view (walk, lesson list, a lesson, a step, presenter) is a history entry of its own.
-      const before = routeHash(previous.route) ?? `${ROUTE}?${encodeView(previous.view)}`;
+      const before = hashOf(previous.route, previous.view);
       if (!opening && hash !== before && hash !== env.location.hash)
         env.history.pushState(null, '', hash);
       else env.history.replaceState(null, '', hash);
@@ -120,6 +138,8 @@ export function startController(
     const p = previous.view;
     if (v === p) return;
     if (inWalk) env.history.replaceState(null, '', `${ROUTE}?${encodeView(v)}`);
+    // A challenge's link follows its scenario, modes and layout (the packet is the seed's).
+    if (route.page === 'challenge') env.history.replaceState(null, '', hashOf(route, v));
     if (!opening && v.scenarioId !== p.scenarioId) linkDraft = null;
     if (inWalk && linkDraft === v.scenarioId && v.scenarioText === null) {
       // Leaving the link's draft (the editor's reset) returns to the user's own saved edit.

@@ -35,6 +35,9 @@ export function packetLine(packet: PacketChoice | null): string {
   return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
 }
 
+/** A challenge to start from: a small number, easy to read out to a room ("challenge 17"). */
+const firstSeed = (): number => 1 + Math.floor(Math.random() * 999);
+
 /**
  * The toolbar, one row: title, pages, the packet (with its scenario) and the modes (with the layout),
  * both popovers over the picture; the panel toggles, `?` and the theme.
@@ -80,6 +83,14 @@ export function AppHeader({
           title="The seed articles' claims, fact-checked"
         >
           Fact check
+        </button>
+        <button
+          type="button"
+          aria-pressed={route.page === 'challenge'}
+          onClick={() => setRoute({ page: 'challenge', seed: firstSeed() })}
+          title="Predict where a random packet is decided, then see the walk"
+        >
+          Challenge
         </button>
       </nav>
       {visualizer && (

@@ -24,7 +24,8 @@ import { PresenterOverlay, SpeakerView } from './Presenter';
 import { usePanelPlayback } from './usePlayback';
 import { useShellCommands } from './useShellCommands';
 import { Welcome, type WelcomeProps } from './Welcome';
-import { Workspace } from './Workspace';
+import { Workspace, type WorkspaceProps } from './Workspace';
+import { ChallengePage, type ChallengeSupport } from './ChallengePage';
 
 export type { LessonSupport, ScenarioChoice } from './lessonSupport';
 
@@ -42,6 +43,7 @@ export function AppShell({
   lessonSupport = NO_LESSONS,
   welcome,
   loadFacts,
+  challengeSupport,
 }: {
   scenarios: readonly ScenarioChoice[];
   lessonSupport?: LessonSupport;
@@ -49,6 +51,8 @@ export function AppShell({
   loadFacts?: () => Promise<SeedClaims>;
   /** The first visit's welcome; absent, none is shown. */
   welcome?: WelcomeProps;
+  /** Challenge mode's score in the progress; absent, challenges are not scored. */
+  challengeSupport?: ChallengeSupport;
 }) {
   const route = useAppStore(selectRoute);
   const lesson =
@@ -81,6 +85,24 @@ export function AppShell({
         : '';
     })
     .join(' ');
+
+  const visualizer = (side: Pick<WorkspaceProps, 'lesson' | 'caption' | 'sideLabel'>) => (
+    <>
+      <Workspace
+        shown={shown}
+        playback={{ calico, cilium }}
+        builtInText={builtIn?.text}
+        {...side}
+      />
+      <Controls
+        counts={shown.map((c) => ({
+          cni: c,
+          index: playbackOf(c).index,
+          total: hopsOf(c)?.length ?? 0,
+        }))}
+      />
+    </>
+  );
 
   const help = helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />;
   if (route.page === 'lesson' && route.mode === 'speaker' && lesson) {
@@ -130,22 +152,14 @@ export function AppShell({
             <FactCheck load={loadFacts ?? noFacts} lessons={lessonSupport.lessons} />
           </Suspense>
         </div>
+      ) : route.page === 'challenge' ? (
+        <ChallengePage
+          seed={route.seed}
+          workspace={(pane) => visualizer({ lesson: pane, sideLabel: 'Challenge' })}
+          {...(challengeSupport ? { support: challengeSupport } : {})}
+        />
       ) : (
-        <>
-          <Workspace
-            shown={shown}
-            playback={{ calico, cilium }}
-            builtInText={builtIn?.text}
-            {...(player ? (presenting ? { caption: player } : { lesson: player }) : {})}
-          />
-          <Controls
-            counts={shown.map((c) => ({
-              cni: c,
-              index: playbackOf(c).index,
-              total: hopsOf(c)?.length ?? 0,
-            }))}
-          />
-        </>
+        visualizer(player ? (presenting ? { caption: player } : { lesson: player }) : {})
       )}
       <p className="visually-hidden" aria-live="polite" data-testid="hop-announcer">
         {announce}

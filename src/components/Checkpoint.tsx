@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CheckpointProgress } from '../lessons/progress';
 import type { Checkpoint as CheckpointData } from '../lessons/types';
 import { stagePhrase } from '../scene/words';
+import { ChallengeCheckpoint } from './ChallengeCheckpoint';
 import { Markdown } from './Markdown';
 
 export interface CheckpointProps {
@@ -22,6 +23,8 @@ export function Checkpoint(props: CheckpointProps) {
     case 'next-hook':
     case 'deciding-table':
       return <ChoiceCheckpoint {...props} checkpoint={checkpoint} />;
+    case 'challenge':
+      return <ChallengeCheckpoint {...props} checkpoint={checkpoint} />;
     default:
       return null;
   }

@@ -77,21 +77,26 @@ function usePicking(): { hint: string; onSelect: (key: string) => void } {
  * drawer beside it: one tab per open panel of the registry, and the lesson when one is open. The
  * drawer never squeezes a topology below MIN_TOPOLOGY: it then overlays the stage as a sheet.
  */
+export interface WorkspaceProps {
+  shown: readonly Cni[];
+  playback: Readonly<Record<Cni, PanelPlayback>>;
+  builtInText: string | undefined;
+  /** The lesson player (or a challenge), as the drawer's first tab. */
+  lesson?: ReactNode;
+  /** That tab's label: "Lesson" unless said. */
+  sideLabel?: string;
+  /** Presenter mode: the step's caption strip under the stage, and no drawer. */
+  caption?: ReactNode;
+}
+
 export function Workspace({
   shown,
   playback,
   builtInText,
   lesson,
+  sideLabel = 'Lesson',
   caption,
-}: {
-  shown: readonly Cni[];
-  playback: Readonly<Record<Cni, PanelPlayback>>;
-  builtInText: string | undefined;
-  /** The lesson player, as the drawer's first tab. */
-  lesson?: ReactNode;
-  /** Presenter mode: the step's caption strip under the stage, and no drawer. */
-  caption?: ReactNode;
-}) {
+}: WorkspaceProps) {
   const layout = useAppStore(selectLayout);
   const panels = useAppStore(selectPanels);
   const walks = useAppStore(selectWalks);
@@ -129,7 +134,7 @@ export function Workspace({
 
   const tabs: DrawerTab[] = useMemo(() => {
     const list: DrawerTab[] = [];
-    if (lesson) list.push({ id: 'lesson', label: 'Lesson', content: lesson });
+    if (lesson) list.push({ id: 'lesson', label: sideLabel, content: lesson });
     for (const spec of PANEL_SPECS) {
       if (!panels.includes(spec.id)) continue;
       list.push({
@@ -140,7 +145,7 @@ export function Workspace({
       });
     }
     return list;
-  }, [lesson, panels, shown, builtInText, togglePanel]);
+  }, [lesson, sideLabel, panels, shown, builtInText, togglePanel]);
 
   const drawerOpen = caption === undefined && tabs.length > 0;
   const maxDrawer = width - shown.length * MIN_TOPOLOGY - (shown.length + 1) * GAP;

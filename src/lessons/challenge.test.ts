@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PacketSpec } from '../datapath/packet';
-import { walk, type WalkResult } from '../datapath/walk';
+import { walk, type WalkResult, type WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
 import { calico, cilium, engineFor, sampledConfigs } from '../test/scenarios';
 import {
@@ -193,7 +193,7 @@ describe('gradeChallenge', () => {
     const a = challengeAnswer(walks[cni]);
     return { verdict: a.verdict, hop: a.hop!.key };
   };
-  const other = (v: 'delivered' | 'dropped') => (v === 'delivered' ? 'dropped' : 'delivered');
+  const other = (v: WalkVerdict): WalkVerdict => (v === 'delivered' ? 'dropped' : 'delivered');
 
   it('scores every part right, every part wrong, and each part on its own', () => {
     expect(

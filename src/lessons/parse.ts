@@ -9,8 +9,10 @@ import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
 import { isPanelId, PANELS } from '../registry/panels';
+import { MAX_SEED } from './challenge';
 import type {
   Checkpoint,
+  Cni,
   Lesson,
   LessonProblem,
   LessonStep,
@@ -415,12 +417,13 @@ function readClaims(r: Reader, path: string): StepClaims | undefined {
 
 function readCheckpoint(r: Reader, path: string): Checkpoint | undefined {
   if (!r.map(path)) return undefined;
-  r.keys(path, ['kind', 'cni', 'question', 'choices', 'answer', 'explanation']);
   const kind = r.oneOf(
     `${path}.kind`,
-    ['predict-verdict', 'next-hook', 'deciding-table'] as const,
+    ['predict-verdict', 'next-hook', 'deciding-table', 'challenge'] as const,
     { required: true },
   );
+  if (kind === 'challenge') return readChallenge(r, path);
+  r.keys(path, ['kind', 'cni', 'question', 'choices', 'answer', 'explanation']);
   const cni = r.oneOf(`${path}.cni`, CNIS, { required: true });
   const question = r.string(`${path}.question`, { required: true });
   const explanation = r.string(`${path}.explanation`, { required: true });
@@ -462,6 +465,29 @@ function readCheckpoint(r: Reader, path: string): Checkpoint | undefined {
     };
   }
   return { kind, cni, question, choices, answer, explanation };
+}
+
+/** A challenge checkpoint: no choices and no answer, the walks give both (lessons/challenge.ts). */
+function readChallenge(r: Reader, path: string): Checkpoint | undefined {
+  r.keys(path, ['kind', 'cnis', 'question', 'seed', 'explanation']);
+  const cnis = r.strings(`${path}.cnis`);
+  const bad = (cnis ?? []).filter((c) => !(CNIS as readonly string[]).includes(c));
+  if (bad.length > 0 || (cnis && cnis.length === 0))
+    r.error(
+      `${path}.cnis`,
+      `cnis lists one or both of ${CNIS.join(', ')}, not ${bad.join(', ') || 'nothing'}`,
+    );
+  const question = r.string(`${path}.question`, { required: true });
+  const explanation = r.string(`${path}.explanation`, { required: true });
+  const seed = r.int(`${path}.seed`, { min: 0, max: MAX_SEED }) ?? 1;
+  if (question === undefined || explanation === undefined || bad.length > 0) return undefined;
+  return {
+    kind: 'challenge',
+    cnis: cnis && cnis.length > 0 ? [...new Set(cnis as Cni[])] : CNIS,
+    question,
+    seed,
+    explanation,
+  };
 }
 
 function readQuestionnaire(r: Reader): Questionnaire | undefined {

@@ -8,9 +8,10 @@ import { walk, type WalkResult } from '../datapath/walk';
 import { formatDiagnostic } from '../engine/model';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, type Engine } from '../engine/verdict';
+import { hopChoices } from './challenge';
 import { decidingHop, hopMentions } from './deciding';
 import { findHop } from './hopAddress';
-import type { Cni, Lesson, LessonProblem, LessonStep } from './types';
+import type { Checkpoint, Cni, Lesson, LessonProblem, LessonStep } from './types';
 
 export interface StepReplay {
   readonly walks: Readonly<Record<Cni, WalkResult>>;
@@ -19,6 +20,34 @@ export interface StepReplay {
 }
 
 const mentions = hopMentions;
+
+/**
+ * What keeps a challenge checkpoint from being asked: a CNI the step does not show, or a walk with
+ * no deciding hop or nothing else to choose from. The answers themselves are the walks'.
+ */
+function challengeProblems(
+  cp: Extract<Checkpoint, { kind: 'challenge' }>,
+  walks: Readonly<Record<Cni, WalkResult>>,
+  layout: 'compare' | Cni,
+): string[] {
+  const problems: string[] = [];
+  for (const cni of cp.cnis) {
+    if (layout !== 'compare' && layout !== cni) {
+      problems.push(
+        `the challenge asks about ${cni}, which the step's layout (${layout}) does not show`,
+      );
+      continue;
+    }
+    const choices = hopChoices(walks, cni, cp.seed);
+    if (choices.length === 0)
+      problems.push(
+        `the challenge has no ${cni} hop to ask about: the walk is delivered without a policy hop`,
+      );
+    else if (choices.length < 2)
+      problems.push(`the challenge offers only one ${cni} hop to choose from`);
+  }
+  return problems;
+}
 
 export class LessonReplayer {
   private readonly engines = new Map<string, Engine>();
@@ -117,7 +146,10 @@ export class LessonReplayer {
         }
       }
       const cp = step.checkpoint;
-      if (cp) {
+      if (cp?.kind === 'challenge') {
+        for (const problem of challengeProblems(cp, r.walks, step.view.layout ?? 'compare'))
+          at(problem);
+      } else if (cp) {
         const result = r.walks[cp.cni];
         if (cp.kind === 'predict-verdict' && result.verdict !== cp.answer) {
           at(

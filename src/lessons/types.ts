@@ -65,6 +65,20 @@ export type Checkpoint =
       readonly choices: readonly string[];
       readonly answer: string;
       readonly explanation: string;
+    }
+  | {
+      /**
+       * Challenge mode inside a lesson: per CNI, predict the verdict and the hop that decides it.
+       * No answer is written: the walks of the step's packet give it (lessons/challenge.ts), and
+       * the choices of hops are drawn from them by `seed`.
+       */
+      readonly kind: 'challenge';
+      /** The CNIs to predict for (both unless the step says otherwise). */
+      readonly cnis: readonly Cni[];
+      readonly question: string;
+      readonly seed: number;
+      /** Shown once every part is right. */
+      readonly explanation: string;
     };
 
 /**

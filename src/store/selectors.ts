@@ -73,6 +73,9 @@ export const selectPresenting = (s: AppState): boolean =>
 export const selectLessonMode = (s: AppState) =>
   s.route.page === 'lesson' ? s.route.mode : undefined;
 const NO_WORDS: readonly string[] = [];
-/** The words a lesson step highlights; none outside a lesson (the same empty list each time). */
+/**
+ * The words a lesson step (or a challenge's reveal) highlights; none elsewhere (the same empty list
+ * each time).
+ */
 export const selectLessonHighlight = (s: AppState): readonly string[] =>
-  s.route.page === 'lesson' ? s.highlight : NO_WORDS;
+  s.route.page === 'lesson' || s.route.page === 'challenge' ? s.highlight : NO_WORDS;

@@ -13,6 +13,8 @@ export type Route =
   | { readonly page: 'walk' }
   | { readonly page: 'lessons' }
   | { readonly page: 'facts' }
+  /** Challenge mode: the packet drawn by `seed` from the view's scenario (lessons/challenge.ts). */
+  | { readonly page: 'challenge'; readonly seed: number }
   | {
       readonly page: 'lesson';
       readonly lessonId: string;

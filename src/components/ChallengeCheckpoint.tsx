@@ -1,0 +1,88 @@
+import { useMemo, useState } from 'react';
+import type { WalkResult } from '../datapath/walk';
+import type { Cni } from '../engine/model';
+import { gradeChallenge, type Prediction } from '../lessons/challenge';
+import type { CheckpointProgress } from '../lessons/progress';
+import type { Checkpoint } from '../lessons/types';
+import { selectWalks, useAppStore } from '../store';
+import { ChallengeQuiz, type Predictions } from './ChallengeQuiz';
+import { Markdown } from './Markdown';
+
+type ChallengeData = Extract<Checkpoint, { kind: 'challenge' }>;
+
+/** A stored answer is the prediction as JSON; anything else (an older answer) is not restored. */
+function readPrediction(stored: CheckpointProgress | undefined): Predictions | null {
+  if (!stored) return null;
+  try {
+    const data: unknown = JSON.parse(stored.answered);
+    if (typeof data !== 'object' || data === null) return null;
+    const out: Predictions = {};
+    for (const cni of ['calico', 'cilium'] as const) {
+      const p = (data as Record<string, unknown>)[cni];
+      if (typeof p !== 'object' || p === null) continue;
+      const { verdict, hop } = p as Record<string, unknown>;
+      const one: { -readonly [K in keyof Prediction]: Prediction[K] } = {};
+      if (verdict === 'delivered' || verdict === 'dropped') one.verdict = verdict;
+      if (typeof hop === 'string') one.hop = hop;
+      out[cni] = one;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A lesson's challenge checkpoint: the step's packet, predicted per CNI (verdict and deciding hop)
+ * and graded against the walks the step shows. The answers are the models'; lessons:check proves
+ * the step has a packet and that each walk has an answer to ask for.
+ */
+export function ChallengeCheckpoint({
+  checkpoint,
+  stored,
+  onAnswer,
+}: {
+  checkpoint: ChallengeData;
+  stored?: CheckpointProgress;
+  onAnswer?: (answer: string, correct: boolean) => void;
+}) {
+  const all = useAppStore(selectWalks);
+  const walks = useMemo(() => {
+    const out: Partial<Record<Cni, WalkResult>> = {};
+    for (const c of checkpoint.cnis) {
+      const w = all[c];
+      if (w?.ok) out[c] = w.result;
+    }
+    return out;
+  }, [all, checkpoint.cnis]);
+  const restored = readPrediction(stored);
+  const [prediction, setPrediction] = useState<Predictions>(restored ?? {});
+  const [checked, setChecked] = useState(restored !== null);
+  const ready = checkpoint.cnis.every((c) => walks[c]);
+  const grade = checked && ready ? gradeChallenge(prediction, walks) : null;
+  return (
+    <section className="checkpoint challenge-checkpoint" aria-labelledby="checkpoint-question">
+      <h3 id="checkpoint-question">{checkpoint.question}</h3>
+      {ready ? (
+        <ChallengeQuiz
+          id="checkpoint-challenge"
+          cnis={checkpoint.cnis}
+          walks={walks}
+          seed={checkpoint.seed}
+          prediction={prediction}
+          onPredict={setPrediction}
+          grade={grade}
+          onCheck={() => {
+            const g = gradeChallenge(prediction, walks);
+            setChecked(true);
+            onAnswer?.(JSON.stringify(prediction), g.score === g.of);
+          }}
+          onRetry={() => setChecked(false)}
+        />
+      ) : (
+        <p role="status">Walking the packet…</p>
+      )}
+      {grade && grade.score === grade.of && <Markdown text={checkpoint.explanation} />}
+    </section>
+  );
+}
