@@ -146,7 +146,7 @@ test('a progress file dropped on the list is imported', async ({ app, page }) =>
   await list.dispatchEvent('drop', { dataTransfer });
   await expect(list).not.toHaveClass(/dragging/);
   await expect(page.getByTestId('import-message')).toHaveText(
-    '✓ Imported “dropped.json”: progress for 1 lesson (2). 1 lesson in the file is not in this version and kept as they are (no-such-lesson).',
+    '✓ Imported “dropped.json”: progress for 1 lesson (2). 1 lesson in the file is not in this version (no-such-lesson); it is kept unchanged.',
   );
   await expect(card(page, 2).getByTestId('lesson-where')).toHaveText('Step 4 of 7');
 });

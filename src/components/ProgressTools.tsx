@@ -27,7 +27,10 @@ export function importMessage(
       ? `Imported “${fileName}”: it holds no progress for these lessons.`
       : `Imported “${fileName}”: progress for ${known.length} ${plural(known.length)} (${known.join(', ')}).`;
   if (unknown.length > 0)
-    said += ` ${unknown.length} ${plural(unknown.length)} in the file ${unknown.length === 1 ? 'is' : 'are'} not in this version and kept as they are (${unknown.join(', ')}).`;
+    said +=
+      unknown.length === 1
+        ? ` 1 lesson in the file is not in this version (${unknown[0]}); it is kept unchanged.`
+        : ` ${unknown.length} lessons in the file are not in this version (${unknown.join(', ')}); they are kept unchanged.`;
   return { ok: true, text: said };
 }
 

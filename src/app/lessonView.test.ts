@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { LESSONS } from './lessons';
+import { parseLessonHash, routeHash } from './lessonView';
+
+describe('page routes in the URL hash', () => {
+  it('reads and writes the fact check, the lesson list and a lesson step', () => {
+    expect(parseLessonHash('#/facts', LESSONS)).toEqual({ page: 'facts' });
+    expect(parseLessonHash('#/facts/', LESSONS)).toEqual({ page: 'facts' });
+    expect(routeHash({ page: 'facts' })).toBe('#/facts');
+    expect(parseLessonHash('#/lessons', LESSONS)).toEqual({ page: 'lessons' });
+    const lesson = LESSONS[2]!;
+    const route = parseLessonHash(`#/lessons/${lesson.id}/2`, LESSONS);
+    expect(route).toEqual({ page: 'lesson', lessonId: lesson.id, step: 1 });
+    expect(routeHash(route!)).toBe(`#/lessons/${lesson.id}/2`);
+  });
+
+  it('leaves anything else to the visualizer', () => {
+    for (const hash of ['', '#/walk?scenario=seed-policies', '#/factsheet', '#/facts/x'])
+      expect(parseLessonHash(hash, LESSONS), hash).toBeNull();
+    expect(routeHash({ page: 'walk' })).toBeNull();
+  });
+});
