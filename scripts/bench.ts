@@ -15,8 +15,10 @@ import { ciliumModelDecision, ciliumStats, compileCilium } from '../src/engine/c
 import { ciliumReferenceDecision } from '../src/engine/cilium/reference';
 import { podKey } from '../src/engine/cluster';
 import type { ResolvedProbe } from '../src/engine/model';
-import { loadManifests } from '../src/engine/parse/load';
 import { resolveProbe } from '../src/engine/probe';
+import { measureLoad } from './benchLoad';
+import { matrixFigures } from './benchMatrix';
+import { compileFigures, verdictFigures } from './benchModels';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -142,9 +144,7 @@ function perSecond(n: number, run: () => void): { perSecond: number; totalMs: nu
 const t0 = performance.now();
 const yaml = scenario();
 const generateMs = ms(t0);
-const t1 = performance.now();
-const { cluster, diagnostics } = loadManifests([{ name: 'bench.yaml', text: yaml }]);
-const loadMs = ms(t1);
+const { cluster, diagnostics, loadMs, figures: loadVsParse } = measureLoad(yaml);
 const errors = diagnostics.filter((d) => d.severity === 'error');
 if (errors.length > 0) throw new Error(`bench scenario invalid: ${errors[0]!.message}`);
 
@@ -194,6 +194,13 @@ const ciliumReference = perSecond(probes.length, () =>
   probes.forEach((p) => ciliumReferenceDecision(cluster, p)),
 );
 
+// Issue 15: the verdict-only paths against a bare Map.get, and the compile against the load.
+const verdictPaths = verdictFigures(calico, cilium, probes);
+const compileVsLoad = compileFigures(loadMs, calicoCompileMs, ciliumCompileMs, verdictPaths.index);
+
+// Issue 15: the whole matrix, as the policy worker streams it.
+const matrix = await matrixFigures(cluster, calico, cilium);
+
 const mapKeys = Math.max(1, ciliumStats(cilium).policyMapEntries);
 const baseline = new Map<string, number>();
 for (let i = 0; i < mapKeys; i++) baseline.set(`${i}/ingress/6/${8000 + (i % 200)}`, i);
@@ -219,6 +226,7 @@ console.log(
         compileIptables: calicoCompileMs,
         compileEbpf: ciliumCompileMs,
       },
+      loadVsParse,
       verdictsPerSecond: {
         iptablesModel: iptables.perSecond,
         ebpfModel: ebpf.perSecond,
@@ -226,6 +234,9 @@ console.log(
         ciliumReference: ciliumReference.perSecond,
         mapLookupBaseline: mapLookup.perSecond,
       },
+      verdictPaths,
+      compileVsLoad,
+      matrix,
       perPacket: {
         iptablesRulesTested: Math.round((rules / probes.length) * 10) / 10,
         ebpfMapLookups: Math.round((lookups / probes.length) * 10) / 10,

@@ -4,13 +4,18 @@
  * outside addresses:
  * - with only Kubernetes NetworkPolicies, the Kubernetes reference, the Calico iptables model and the
  *   Cilium eBPF model must give the same answer (both CNIs conform to the spec);
- * - with all three dialects, each CNI's reference evaluator and its compiled model must agree.
+ * - with all three dialects, each CNI's reference evaluator and its compiled model must agree;
+ * - each compiled model's verdict-only path (calico/verdict.ts, cilium/ebpf/verdict.ts) must give
+ *   the explained path's verdict, testing as many rules or making as many lookups.
  *
  * Fixed seed; AGREEMENT_RUNS=50000 npx vitest run src/engine/agreement.test.ts for a longer run.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EXTERNAL_IPS, arbScenario, type Dialects } from '../test/arbitraries';
+import { calicoModelDecision } from './calico/iptables';
+import { calicoModelVerdict } from './calico/verdict';
+import { ciliumModelDecision, ciliumModelVerdict } from './cilium/ebpf';
 import { podKey } from './cluster';
 import {
   formatDiagnostic,
@@ -101,6 +106,22 @@ function check(dialects: Dialects, alsoK8s: boolean) {
         const detail = () =>
           `${JSON.stringify(probe)}\ncalico: ref ${calico.reference.allowed} (${calico.reference.reason}) / iptables ${calico.model.allowed} at ${calico.model.decidedAt}\ncilium: ref ${cilium.reference.allowed} (${cilium.reference.reason}) / ebpf ${cilium.model.allowed} at ${cilium.model.decidedAt}\n${yaml}`;
         if (!calico.agree || !cilium.agree) throw new Error(`models disagree:\n${detail()}`);
+        // The verdict-only paths say what the explained ones say, at the same cost (the models
+        // themselves, also where the engine shows the spec's verdict instead).
+        for (const conntrack of ['new', 'established'] as const) {
+          const explained = calicoModelDecision(engine.calico(), resolved, { conntrack });
+          const rules = { rules: 0 };
+          const fast = calicoModelVerdict(engine.calico(), resolved, { conntrack }, rules);
+          if (fast !== explained.allowed || rules.rules !== explained.cost)
+            throw new Error(
+              `iptables verdict path (${conntrack}) ${fast}, ${rules.rules} rules:\n${detail()}`,
+            );
+        }
+        const explained = ciliumModelDecision(engine.cilium(), resolved);
+        const lookups = { lookups: 0 };
+        const fast = ciliumModelVerdict(engine.cilium(), resolved, lookups);
+        if (fast !== explained.allowed || lookups.lookups !== explained.cost)
+          throw new Error(`eBPF verdict path ${fast}, ${lookups.lookups} lookups:\n${detail()}`);
         if (alsoK8s) {
           const spec = ['egress', 'ingress'].every(
             (d) =>

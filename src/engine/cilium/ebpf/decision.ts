@@ -1,10 +1,36 @@
 /** A probe judged end to end by the eBPF model: both endpoints' lookups, drops, and Envoy. */
-import type { ModelDecision, ResolvedProbe } from '../../model';
+import type { Direction, HttpRequest, ModelDecision, ResolvedProbe } from '../../model';
 import { selfProbeReason, specCase, specCaseDecision } from '../../probe';
 import type { ProxyEvent, TraceEvent } from '../../trace';
 import { ACCESS_DENIED_BODY, ACCESS_DENIED_STATUS, formatRequest, httpRulesAllow } from '../http';
 import { type DirectionOutcome, judge } from './lookup';
-import { type CiliumDataplane, LISTENERS, PROTO_NUMBER } from './types';
+import { type CiliumDataplane, LISTENERS, PROTO_NUMBER, type ProxyPolicyRule } from './types';
+
+/** The PortNetworkPolicy rules Envoy holds for this endpoint, direction, port and remote. */
+export const proxyRulesFor = (
+  dp: CiliumDataplane,
+  endpointId: number,
+  direction: Direction,
+  remote: number,
+  probe: ResolvedProbe,
+): ProxyPolicyRule[] =>
+  (dp.proxyPolicies.get(endpointId) ?? []).filter(
+    (r) =>
+      r.direction === direction &&
+      probe.protocol !== 'ICMP' &&
+      (r.proto === 0 || r.proto === PROTO_NUMBER[probe.protocol]) &&
+      probe.port >= r.fromPort &&
+      probe.port <= r.toPort &&
+      (r.anyRemote || r.remotes.includes(remote)),
+  );
+
+/** Whether Envoy lets the request through: a rule without HTTP rules, or an HTTP rule matching. */
+export const proxyAllows = (rules: readonly ProxyPolicyRule[], req: HttpRequest): boolean =>
+  rules.some((r) => r.http === null) ||
+  httpRulesAllow(
+    rules.flatMap((r) => r.http ?? []),
+    req,
+  ).allowed;
 
 /** What Envoy does with a redirected request (the PortNetworkPolicy rules of proxyPolicies). */
 function proxyJudges(
@@ -12,15 +38,7 @@ function proxyJudges(
   outcome: DirectionOutcome,
   probe: ResolvedProbe,
 ): { allowed: boolean; reason: string; notes: string[]; trace: ProxyEvent } {
-  const rules = (dp.proxyPolicies.get(outcome.endpoint.id) ?? []).filter(
-    (r) =>
-      r.direction === outcome.direction &&
-      probe.protocol !== 'ICMP' &&
-      (r.proto === 0 || r.proto === PROTO_NUMBER[probe.protocol]) &&
-      probe.port >= r.fromPort &&
-      probe.port <= r.toPort &&
-      (r.anyRemote || r.remotes.includes(outcome.remote)),
-  );
+  const rules = proxyRulesFor(dp, outcome.endpoint.id, outcome.direction, outcome.remote, probe);
   const listener = outcome.direction === 'ingress' ? LISTENERS.ingress : LISTENERS.egress;
   const req = probe.http!;
   const event = {
