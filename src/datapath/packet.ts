@@ -5,7 +5,7 @@
  */
 import { isIPv4 } from '../engine/cidr';
 import { ECHO_REQUEST, icmpTypeCodeError } from '../engine/probe';
-import { indexCluster, podKey } from '../engine/cluster';
+import { indexCluster, podKey, type ClusterIndex } from '../engine/cluster';
 import type {
   Cluster,
   ClusterNode,
@@ -154,17 +154,19 @@ export function resolvePacket(cluster: Cluster, spec: PacketSpec): ResolvedPacke
   });
 
   const to = spec.to;
-  if (to.startsWith('ip:')) {
-    const ip = to.slice(3);
-    if (!isIPv4(ip)) throw new WalkInputError(`to: "${ip}" is not an IPv4 address`);
-    const pod = index.podByIP.get(ip);
-    if (pod) return toPod(pod);
-    const svc = index.serviceByIP.get(ip);
-    if (svc) return toService(svc);
-    const node = index.nodeByIP.get(ip);
-    const target: Target = node ? { kind: 'node', node } : { kind: 'external', ip };
-    return { ...base, target, flow: flowTo(ip, spec.port), dstIP: ip, dport: spec.port, notes };
-  }
+  if (to.startsWith('ip:'))
+    return byAddress(index, to.slice(3), {
+      pod: toPod,
+      service: toService,
+      host: (target, ip) => ({
+        ...base,
+        target,
+        flow: flowTo(ip, spec.port),
+        dstIP: ip,
+        dport: spec.port,
+        notes,
+      }),
+    });
   if (to.startsWith('svc:')) {
     const found = findService(cluster, to.slice(4));
     if (!found.ok) throw new WalkInputError(`to: ${found.error}`);
@@ -252,17 +254,12 @@ function resolveIcmp(
     dport: 0,
   });
   const to = spec.to;
-  if (to.startsWith('ip:')) {
-    const ip = to.slice(3);
-    if (!isIPv4(ip)) throw new WalkInputError(`to: "${ip}" is not an IPv4 address`);
-    const pod = index.podByIP.get(ip);
-    if (pod) return toPod(pod);
-    const svc = index.serviceByIP.get(ip);
-    if (svc) return toService(svc);
-    const node = index.nodeByIP.get(ip);
-    const target: Target = node ? { kind: 'node', node } : { kind: 'external', ip };
-    return { ...base, target, flow: flow(ip), dstIP: ip, dport: 0 };
-  }
+  if (to.startsWith('ip:'))
+    return byAddress(index, to.slice(3), {
+      pod: toPod,
+      service: toService,
+      host: (target, ip) => ({ ...base, target, flow: flow(ip), dstIP: ip, dport: 0 }),
+    });
   if (to.startsWith('svc:')) {
     const found = findService(cluster, to.slice(4));
     if (!found.ok) throw new WalkInputError(`to: ${found.error}`);
@@ -283,6 +280,28 @@ function resolveIcmp(
   const found = findService(cluster, key);
   if (found.ok) return toService(found.service);
   throw new WalkInputError(`to: no pod or Service "${to}"`);
+}
+
+/**
+ * What an `ip:` destination is, for either resolution (ports or ICMP): a pod's address, a Service's
+ * ClusterIP, or else a host (a node's InternalIP or an address outside the cluster).
+ */
+function byAddress<R>(
+  index: ClusterIndex,
+  ip: string,
+  to: {
+    readonly pod: (pod: Pod) => R;
+    readonly service: (svc: Service) => R;
+    readonly host: (target: Target, ip: string) => R;
+  },
+): R {
+  if (!isIPv4(ip)) throw new WalkInputError(`to: "${ip}" is not an IPv4 address`);
+  const pod = index.podByIP.get(ip);
+  if (pod) return to.pod(pod);
+  const svc = index.serviceByIP.get(ip);
+  if (svc) return to.service(svc);
+  const node = index.nodeByIP.get(ip);
+  return to.host(node ? { kind: 'node', node } : { kind: 'external', ip }, ip);
 }
 
 function nodeOf(cluster: Cluster, pod: Pod): ClusterNode {
