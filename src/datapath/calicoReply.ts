@@ -4,11 +4,12 @@
  */
 import { podKey } from '../engine/cluster';
 import { ENCAPS } from './encap';
-import { reverseTuple, type FiveTuple } from './flow';
+import type { FiveTuple } from './flow';
 import { describeTuple, l4Header } from './hops';
 import { calicoRoutes, lookupRoute } from './routes';
 import { place } from './place';
-import { crossUnderlay, OUTSIDE } from './wire';
+import { crossUnderlay } from './wire';
+import { connectionOf, hostAnswers, unmasquerade } from './reply';
 import {
   type Ctx,
   veth,
@@ -32,32 +33,26 @@ export function walkReply(ctx: Ctx): void {
   const cNode = p.clientNode;
   const target = p.target!;
   // The reply of the connection the forward walk opened: server back to client, after DNAT.
-  const forward: FiveTuple = { ...p.flow, dst: p.dstIP, dport: p.dport };
-  let t = reverseTuple(forward);
+  const connection = connectionOf(p);
+  const { forward } = connection;
+  let t = connection.reply;
   const cVeth = veth(ctx, client);
 
   if (target.kind === 'external') {
-    const masq: FiveTuple = { ...t, dst: cNode.internalIP };
-    log.add({
-      stage: 'wire',
-      node: OUTSIDE,
-      place: place.outside(),
-      where: `${t.src} → eth0 (${cNode.name})`,
-      table: '',
-      match: '',
-      headers: [l4Header(masq)],
-      explanation: `The outside host answers the node's address ${cNode.internalIP}, because the request left masqueraded.`,
-    });
-    log.add({
-      stage: 'ingress-hook',
-      node: cNode.name,
-      place: place.layer(cNode.name, 'eth0', 'netfilter'),
-      where: 'eth0: netfilter PREROUTING (conntrack)',
-      table: 'conntrack',
-      match: `reply of ${describeTuple(forward)} [MASQUERADE]: destination ${cNode.internalIP} → ${client.ip}`,
-      headers: [l4Header(t)],
-      explanation: `Conntrack recognises the reply of the masqueraded connection and rewrites the destination back to the pod before routing.`,
-    });
+    hostAnswers(
+      log,
+      target,
+      cNode,
+      t,
+      `The outside host answers the node's address ${cNode.internalIP}, because the request left masqueraded.`,
+    );
+    unmasquerade(
+      log,
+      cNode,
+      client,
+      connection,
+      `Conntrack recognises the reply of the masqueraded connection and rewrites the destination back to the pod before routing.`,
+    );
     const route = lookupRoute(calicoRoutes(ctx.cluster, cNode, ctx.config), t.dst)!;
     routeHop(ctx, cNode, t, route);
     replyFilterHop(ctx, cNode, t, { inIface: 'eth0', outIface: cVeth }, 'ingress', cVeth);

@@ -4,12 +4,11 @@
  */
 import { podKey } from '../engine/cluster';
 import type { ClusterNode, Pod } from '../engine/model';
-import { reverseTuple, type FiveTuple } from './flow';
+import type { FiveTuple } from './flow';
 import { describeTuple, l4Header } from './hops';
 import { serviceId } from './services';
-import { nodeSubnet } from './topology';
 import { place } from './place';
-import { OUTSIDE } from './wire';
+import { connectionOf, hostAnswers, unmasquerade } from './reply';
 import { type Ctx, lxc, ctMap, atLxc, endpointOf, podSends, deliver } from './ciliumCtx';
 import { sendAcross } from './ciliumAcross';
 
@@ -18,39 +17,28 @@ export function walkReply(ctx: Ctx): void {
   const client = p.client;
   const cNode = p.clientNode;
   const target = p.target!;
-  const forward: FiveTuple = { ...p.flow, dst: p.dstIP, dport: p.dport };
-  const t = reverseTuple(forward);
+  const connection = connectionOf(p);
+  const { forward, reply: t } = connection;
   const socketLb = ctx.config.kubeProxyReplacement && p.service !== undefined;
 
   if (target.kind !== 'pod') {
-    const from = target.kind === 'node' ? target.node.name : OUTSIDE;
-    const arriving = target.kind === 'external' ? { ...t, dst: cNode.internalIP } : t;
-    log.add({
-      stage: 'wire',
-      node: from,
-      place: target.kind === 'node' ? place.segment(nodeSubnet(target.node).text) : place.outside(),
-      where: `${t.src} → eth0 (${cNode.name})`,
-      table: '',
-      match: '',
-      headers: [l4Header(arriving)],
-      explanation:
-        target.kind === 'external'
-          ? `The outside host answers the node's address, because the request left masqueraded.`
-          : `${target.node.name} answers the pod.`,
-    });
-    if (target.kind === 'external') {
-      log.add({
-        stage: 'ingress-hook',
-        node: cNode.name,
-        place: place.layer(cNode.name, 'eth0', 'netfilter'),
-        where: 'eth0: netfilter PREROUTING (conntrack)',
-        table: 'conntrack',
-        match: `reply of ${describeTuple(forward)} [MASQUERADE]: destination ${cNode.internalIP} → ${client.ip}`,
-        headers: [l4Header(t)],
-        explanation:
-          'Conntrack undoes the masquerade and the packet is routed towards the pod via cilium_host.',
-      });
-    }
+    hostAnswers(
+      log,
+      target,
+      cNode,
+      t,
+      target.kind === 'external'
+        ? `The outside host answers the node's address, because the request left masqueraded.`
+        : `${target.node.name} answers the pod.`,
+    );
+    if (target.kind === 'external')
+      unmasquerade(
+        log,
+        cNode,
+        client,
+        connection,
+        'Conntrack undoes the masquerade and the packet is routed towards the pod via cilium_host.',
+      );
     replyArrives(ctx, cNode, client, t);
     return;
   }

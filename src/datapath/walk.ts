@@ -11,11 +11,11 @@ import { walkCalico, type CniWalk } from './calicoWalk';
 import { walkCilium } from './ciliumWalk';
 import { formatIcmp } from '../engine/probe';
 import type { CalicoConfig, CiliumConfig, WalkConfig } from './config';
-import { reverseTuple } from './flow';
 import type { Hop } from './hop';
 import { effectiveWalkConfig } from './options';
 import { l4Header, makeHop } from './hops';
 import { place } from './place';
+import { connectionOf } from './reply';
 import { probeOf, resolvePacket, targetName, type PacketSpec, type ResolvedPacket } from './packet';
 
 /** How a walk ends: the one outcome type of walks, lesson claims and checkpoints. */
@@ -75,7 +75,7 @@ export function walk(engine: Engine, chosen: WalkConfig, packet: PacketSpec): Wa
       const reason = `no established connection to reply on: the request was dropped (${forward.log.dropReason ?? 'no backend'})`;
       const server =
         p.target && p.target.kind !== 'external' ? p.target.node.name : p.clientNode.name;
-      const reply = reverseTuple({ ...p.flow, dst: p.dstIP, dport: p.dport });
+      const { reply } = connectionOf(p);
       return {
         ...base,
         verdict: 'dropped',
