@@ -15,7 +15,7 @@ import type { CalicoConfig } from './config';
 import type { FiveTuple } from './flow';
 import type { HopRow, PacketHeader } from './hop';
 import type { HopLog } from './hops';
-import { describeTuple, l4Header, routeRows } from './hops';
+import { l4Header, podSendsHop, routeRows } from './hops';
 import type { ResolvedPacket } from './packet';
 import { calicoRoutes, type Route } from './routes';
 import { place, type HopPlace } from './place';
@@ -73,16 +73,15 @@ export const BPF_FORWARD_NOTE =
 export const ctlbApplies = (t: FiveTuple): boolean => t.protocol === 'TCP';
 
 export function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = false): void {
-  ctx.log.add({
-    stage: 'in-pod',
-    node: node.name,
-    place: place.pod(node.name, podKey(pod)),
-    where: `eth0 in ${podKey(pod)} (network namespace)`,
-    table: `ip route (${podKey(pod)})`,
-    match: 'default via 169.254.1.1 dev eth0',
-    headers: [l4Header(t)],
-    explanation: `${podKey(pod)} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}${reply ? ' (the reply of the connection)' : ''}. Calico gives every pod a default route to the link-local address 169.254.1.1, which nothing owns: the host side of the veth (${veth(ctx, pod)}) answers its ARP by proxy ARP, so every packet leaves the pod into the host.`,
-  });
+  podSendsHop(
+    ctx.log,
+    podKey(pod),
+    node.name,
+    t,
+    reply,
+    'default via 169.254.1.1 dev eth0',
+    `${reply ? ' (the reply of the connection)' : ''}. Calico gives every pod a default route to the link-local address 169.254.1.1, which nothing owns: the host side of the veth (${veth(ctx, pod)}) answers its ARP by proxy ARP, so every packet leaves the pod into the host.`,
+  );
 }
 
 export function routeHop(

@@ -14,7 +14,7 @@ import { ciliumHostRoutingReason, type CiliumConfig, type CiliumHostRouting } fr
 import type { EncapKind } from './encap';
 import type { FiveTuple } from './flow';
 import type { HopLog } from './hops';
-import { describeTuple, l4Header } from './hops';
+import { l4Header, podSendsHop } from './hops';
 import { ciliumVethName } from './naming';
 import type { ResolvedPacket } from './packet';
 import { ciliumHostAddress } from './topology';
@@ -73,16 +73,15 @@ export const endpointRoutes = (ctx: Ctx): boolean =>
 
 export function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, reply = false): void {
   const router = ciliumHostAddress(ctx.cluster, node, ctx.config.routing);
-  ctx.log.add({
-    stage: 'in-pod',
-    node: node.name,
-    place: place.pod(node.name, podKey(pod)),
-    where: `eth0 in ${podKey(pod)} (network namespace)`,
-    table: `ip route (${podKey(pod)})`,
-    match: `default via ${router} dev eth0 mtu ${ctx.mtu}`,
-    headers: [l4Header(t)],
-    explanation: `${podKey(pod)} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}. Cilium gives the pod a default route via the node's cilium_host address ${router} with the pod MTU (${ctx.mtu}), so everything leaves through the veth to the host side ${lxc(pod)}.${ctx.config.routing === 'eni' ? ` AWS ENI mode: ${pod.ip} is a secondary IP that the operator assigned to ${node.name}'s ENI eth1 through the EC2 API; PacketWalk keeps the scenario's pod addresses and treats ${node.podCIDR.text} as the VPC subnet of that ENI (the router IP is an ENI address too).` : ''}`,
-  });
+  podSendsHop(
+    ctx.log,
+    podKey(pod),
+    node.name,
+    t,
+    reply,
+    `default via ${router} dev eth0 mtu ${ctx.mtu}`,
+    `. Cilium gives the pod a default route via the node's cilium_host address ${router} with the pod MTU (${ctx.mtu}), so everything leaves through the veth to the host side ${lxc(pod)}.${ctx.config.routing === 'eni' ? ` AWS ENI mode: ${pod.ip} is a secondary IP that the operator assigned to ${node.name}'s ENI eth1 through the EC2 API; PacketWalk keeps the scenario's pod addresses and treats ${node.podCIDR.text} as the VPC subnet of that ENI (the router IP is an ENI address too).` : ''}`,
+  );
 }
 
 export function deliver(ctx: Ctx, node: ClusterNode, pod: Pod, t: FiveTuple): void {

@@ -6,7 +6,7 @@ import type { ProbeProtocol } from '../engine/model';
 import { formatIcmp } from '../engine/probe';
 import type { FiveTuple } from './flow';
 import type { Hop, HopCost, HopRow, PacketHeader, Stage } from './hop';
-import type { HopPlace } from './place';
+import { place, type HopPlace } from './place';
 import type { Route } from './routes';
 
 export interface HopInput {
@@ -84,6 +84,32 @@ export class HopLog {
   get dropped(): boolean {
     return this.dropReason !== undefined;
   }
+}
+
+/**
+ * The packet leaving its pod (or the pod answering, for a reply): the pod's routing table, where
+ * the CNI's default route (`defaultRoute`) sends everything into the host. `how` goes on after
+ * "<pod> sends <tuple>" and says how the CNI makes that route work.
+ */
+export function podSendsHop(
+  log: HopLog,
+  pod: string,
+  node: string,
+  t: FiveTuple,
+  reply: boolean,
+  defaultRoute: string,
+  how: string,
+): void {
+  log.add({
+    stage: 'in-pod',
+    node,
+    place: place.pod(node, pod),
+    where: `eth0 in ${pod} (network namespace)`,
+    table: `ip route (${pod})`,
+    match: defaultRoute,
+    headers: [l4Header(t)],
+    explanation: `${pod} ${reply ? 'answers' : 'sends'} ${describeTuple(t)}${how}`,
+  });
 }
 
 /**
