@@ -161,15 +161,15 @@ function walkForward(ctx: Ctx): void {
 
   if (sameNode && target.kind === 'pod') {
     const dVeth = veth(ctx, target.pod);
+    const f = runFilter(
+      ctx.dp,
+      cNode.name,
+      'FORWARD',
+      { inIface: veth(ctx, client), outIface: dVeth },
+      t,
+      'NEW',
+    );
     if (ctx.ebpf) {
-      const f = runFilter(
-        ctx.dp,
-        cNode.name,
-        'FORWARD',
-        { inIface: veth(ctx, client), outIface: dVeth },
-        t,
-        'NEW',
-      );
       bpfPolicyHop(ctx, cNode, t, f.first, 'egress', veth(ctx, client));
       if (f.verdict === 'DROP' && !f.second)
         return dropBpf(ctx, cNode, t, f.first, veth(ctx, client));
@@ -177,14 +177,6 @@ function walkForward(ctx: Ctx): void {
       bpfPolicyHop(ctx, cNode, t, f.second!, 'ingress', dVeth);
       if (f.verdict === 'DROP') return dropBpf(ctx, cNode, t, f.second!, dVeth);
     } else {
-      const f = runFilter(
-        ctx.dp,
-        cNode.name,
-        'FORWARD',
-        { inIface: veth(ctx, client), outIface: dVeth },
-        t,
-        'NEW',
-      );
       policyHop(ctx, cNode, t, f.first, 'egress', f.at);
       if (f.verdict === 'DROP' && !f.second) return dropPolicy(ctx, cNode, t, f.at);
       policyHop(ctx, cNode, t, f.second!, 'ingress', f.at);
@@ -195,29 +187,7 @@ function walkForward(ctx: Ctx): void {
   }
 
   // Across nodes.
-  const outIface = wg ? 'wireguard.cali' : (route.dev ?? 'eth0');
-  const f = runFilter(
-    ctx.dp,
-    cNode.name,
-    'FORWARD',
-    { inIface: veth(ctx, client), outIface },
-    t,
-    'NEW',
-  );
-  const whole: FilterPart = f.second
-    ? {
-        path: f.first.path,
-        trace: [...f.first.trace, ...f.second.trace],
-        rules: f.first.rules + f.second.rules,
-        ...(f.first.outcome ? { outcome: f.first.outcome } : {}),
-      }
-    : f.first;
-  if (ctx.ebpf) bpfPolicyHop(ctx, cNode, t, whole, 'egress', veth(ctx, client));
-  else policyHop(ctx, cNode, t, whole, 'egress', f.at);
-  if (f.verdict === 'DROP')
-    return ctx.ebpf
-      ? dropBpf(ctx, cNode, t, whole, veth(ctx, client))
-      : dropPolicy(ctx, cNode, t, f.at);
+  if (!leavingNodePolicy(ctx, t, wg ? 'wireguard.cali' : (route.dev ?? 'eth0'))) return;
   if (ctx.ebpf) routeHop(ctx, cNode, t, route, wg ? route : undefined);
 
   if (route.strandedAt) {
@@ -295,28 +265,7 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
   const node = p.clientNode;
   const route = lookupRoute(calicoRoutes(ctx.cluster, node, ctx.config), t.dst)!;
   if (!ctx.ebpf) routeHop(ctx, node, t, route);
-  const f = runFilter(
-    ctx.dp,
-    node.name,
-    'FORWARD',
-    { inIface: veth(ctx, p.client), outIface: 'eth0' },
-    t,
-    'NEW',
-  );
-  const whole: FilterPart = f.second
-    ? {
-        path: f.first.path,
-        trace: [...f.first.trace, ...f.second.trace],
-        rules: f.first.rules + f.second.rules,
-        ...(f.first.outcome ? { outcome: f.first.outcome } : {}),
-      }
-    : f.first;
-  if (ctx.ebpf) bpfPolicyHop(ctx, node, t, whole, 'egress', veth(ctx, p.client));
-  else policyHop(ctx, node, t, whole, 'egress', f.at);
-  if (f.verdict === 'DROP')
-    return ctx.ebpf
-      ? dropBpf(ctx, node, t, whole, veth(ctx, p.client))
-      : dropPolicy(ctx, node, t, f.at);
+  if (!leavingNodePolicy(ctx, t, 'eth0')) return;
   if (ctx.ebpf) {
     routeHop(ctx, node, t, route, undefined, true);
     bpfForwardHop(ctx, node, t, veth(ctx, p.client), 'eth0', true);
@@ -355,6 +304,31 @@ function forwardExternal(ctx: Ctx, t: FiveTuple): void {
     false,
     `The packet has left the cluster with the node's address as its source; PacketWalk follows it no further.`,
   );
+}
+
+/**
+ * The client's egress policy for a packet that leaves its node (for another node or the outside):
+ * the FORWARD pass from the client's veth to `outIface`, shown as one policy hop (both parts of the
+ * pass, when there are two). Logs the drop and returns false when policy denies the packet.
+ */
+function leavingNodePolicy(ctx: Ctx, t: FiveTuple, outIface: string): boolean {
+  const node = ctx.p.clientNode;
+  const cVeth = veth(ctx, ctx.p.client);
+  const f = runFilter(ctx.dp, node.name, 'FORWARD', { inIface: cVeth, outIface }, t, 'NEW');
+  const whole: FilterPart = f.second
+    ? {
+        path: f.first.path,
+        trace: [...f.first.trace, ...f.second.trace],
+        rules: f.first.rules + f.second.rules,
+        ...(f.first.outcome ? { outcome: f.first.outcome } : {}),
+      }
+    : f.first;
+  if (ctx.ebpf) bpfPolicyHop(ctx, node, t, whole, 'egress', cVeth);
+  else policyHop(ctx, node, t, whole, 'egress', f.at);
+  if (f.verdict === 'ACCEPT') return true;
+  if (ctx.ebpf) dropBpf(ctx, node, t, whole, cVeth);
+  else dropPolicy(ctx, node, t, f.at);
+  return false;
 }
 
 export type { CniWalk } from './hops';
