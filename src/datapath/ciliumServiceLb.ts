@@ -5,7 +5,7 @@
 import { podKey } from '../engine/cluster';
 import type { FiveTuple } from './flow';
 import { l4Header, lookupRows } from './hops';
-import { backendId, serviceId } from './services';
+import { backendId, balance } from './services';
 import { place } from './place';
 import { type Ctx, lxc, atLxc } from './ciliumCtx';
 
@@ -13,7 +13,7 @@ export function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): Fiv
   const { p, log } = ctx;
   const hit = p.service!;
   const node = p.clientNode;
-  const id = serviceId(ctx.cluster, hit.service, hit.port);
+  const { id, to } = balance(ctx.cluster, hit, t);
   // Connect-time (socket) load balancing happens in the pod's own connect() call.
   const at = how === 'socket' ? place.pod(node.name, podKey(p.client), 'socket') : atLxc(node);
   const where =
@@ -21,7 +21,7 @@ export function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): Fiv
       ? `${podKey(p.client)} socket: ${t.protocol === 'UDP' ? 'sendmsg()/connect()' : 'connect()'} → cgroup hook ${t.protocol === 'UDP' ? 'cil_sock4_sendmsg / cil_sock4_connect' : 'cil_sock4_connect'}`
       : `${lxc(p.client)} tc ingress: cil_from_container (per-packet service lookup)`;
   const key0 = `{${t.dst}:${t.dport}/${t.protocol}, slot 0}`;
-  if (hit.chosen < 0) {
+  if (!to) {
     log.drop(
       {
         node: node.name,
@@ -37,9 +37,8 @@ export function serviceLookup(ctx: Ctx, t: FiveTuple, how: 'socket' | 'tc'): Fiv
     );
     return null;
   }
-  const backend = hit.backends[hit.chosen]!;
+  const { backend, after } = to;
   const bid = backendId(ctx.cluster, backend, hit.port.protocol);
-  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
   log.add({
     stage: 'service-lb',
     node: node.name,

@@ -9,6 +9,7 @@ import { matchesLabelSelector } from '../engine/labels';
 import { indexCluster } from '../engine/cluster';
 import type { Cluster, Pod, Protocol, Service, ServicePort } from '../engine/model';
 import { pickForFlow, type FiveTuple } from './flow';
+import type { ServiceHit } from './packet';
 
 export interface ServiceBackend {
   readonly pod: Pod;
@@ -176,6 +177,21 @@ export function kubeProxyTrace(
  */
 export function serviceId(cluster: Cluster, svc: Service, port: ServicePort): number {
   return allServicePorts(cluster).findIndex((sp) => sp.svc === svc && sp.port === port) + 1;
+}
+
+/**
+ * What an eBPF Service lookup for `t` finds: the Service port's ID (the NAT maps' key and the
+ * reverse-NAT index) and, unless the Service has no backend, the chosen one and `t` rewritten to it.
+ */
+export function balance(
+  cluster: Cluster,
+  hit: ServiceHit,
+  t: FiveTuple,
+): { readonly id: number; readonly to?: { backend: ServiceBackend; after: FiveTuple } } {
+  const id = serviceId(cluster, hit.service, hit.port);
+  const backend = hit.backends[hit.chosen];
+  if (hit.chosen < 0 || !backend) return { id };
+  return { id, to: { backend, after: { ...t, dst: backend.ip, dport: backend.port } } };
 }
 
 export function backendId(cluster: Cluster, backend: ServiceBackend, protocol: Protocol): number {
