@@ -9,18 +9,18 @@
 import { podKey } from '../engine/cluster';
 import type { FiveTuple } from './flow';
 import type { HopRow } from './hop';
-import { l4Header, tupleDest } from './hops';
+import { l4Header, tupleDest, type HopInput } from './hops';
 import { icmpServiceNote, LINUX_CT_ICMP } from './icmp';
 import { formatIcmp } from '../engine/probe';
 import {
   allServicePorts,
   kubeProxyTrace,
   kubeSvcChain,
-  serviceId,
+  balance,
   servicePortName,
   type ServiceBackend,
 } from './services';
-import { place } from './place';
+import { place, type HopPlace } from './place';
 import { type Ctx, veth, atTc, atNetfilter } from './calicoCtx';
 
 /** kube-proxy in iptables mode: the nat table's Service lookup. Returns the tuple after DNAT, or null on a drop. */
@@ -30,15 +30,9 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   const cVeth = veth(ctx, p.client);
   const servicePorts = allServicePorts(ctx.cluster).length;
   if (!p.service) {
-    log.add({
-      stage: 'egress-hook',
-      node: node.name,
-      place: atNetfilter(ctx, node),
-      where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
-      table: 'nat PREROUTING → KUBE-SERVICES',
+    kubeServicesHop(ctx, t, {
       match: `no rule matches ${tupleDest(t)}${t.icmp ? ` (${formatIcmp(t.icmp)})` : ''} (${servicePorts} service rule${servicePorts === 1 ? '' : 's'}, then KUBE-NODEPORTS, which only takes local addresses)`,
       rows: kubeServicesRows(ctx, t, -1),
-      headers: [l4Header(t)],
       cost: { rules: servicePorts + 1 },
       explanation: `The packet enters the host on ${cVeth} and conntrack records a new connection.${t.icmp ? ` ${LINUX_CT_ICMP}` : ''} kube-proxy (iptables mode, running beside Calico's iptables dataplane) jumps every new packet from nat PREROUTING into KUBE-SERVICES, a linear list with one rule per Service port; ${p.icmpToService ? icmpServiceNote(p.icmpToService, t, 'kube-proxy') : `${t.dst} is no Service address, so every rule is tested and none matches.`}`,
     });
@@ -76,15 +70,9 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   }
   const backend = hit.backends[hit.chosen]!;
   const kp = kubeProxyTrace(ctx.cluster, svc, hit.port, hit.backends, hit.chosen);
-  log.add({
-    stage: 'egress-hook',
-    node: node.name,
-    place: atNetfilter(ctx, node),
-    where: `${cVeth} (host side of the veth): netfilter PREROUTING`,
-    table: 'nat PREROUTING → KUBE-SERVICES',
+  kubeServicesHop(ctx, t, {
     match: kp.servicesRule,
     rows: kubeServicesRows(ctx, t, kp.servicesRulesTested - 1, kp.servicesRule),
-    headers: [l4Header(t)],
     cost: { rules: kp.servicesRulesTested },
     explanation: `The packet enters the host on ${cVeth}; conntrack sees a new connection, and kube-proxy's nat PREROUTING rule sends it to KUBE-SERVICES, which tests one rule per Service port in order until rule ${kp.servicesRulesTested} matches the ClusterIP ${svc.clusterIP}:${hit.port.port}. The chain name's suffix is the first 16 characters of base32(SHA-256("${svc.namespace}/${svc.name}${hit.port.name ? `:${hit.port.name}` : ''}${proto}")).`,
   });
@@ -142,6 +130,24 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   return after;
 }
 
+/** A new packet from the client's veth in nat PREROUTING, which jumps to kube-proxy's KUBE-SERVICES. */
+function kubeServicesHop(
+  ctx: Ctx,
+  t: FiveTuple,
+  hop: Pick<HopInput, 'match' | 'rows' | 'cost' | 'explanation'>,
+): void {
+  const node = ctx.p.clientNode;
+  ctx.log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    place: atNetfilter(ctx, node),
+    where: `${veth(ctx, ctx.p.client)} (host side of the veth): netfilter PREROUTING`,
+    table: 'nat PREROUTING → KUBE-SERVICES',
+    headers: [l4Header(t)],
+    ...hop,
+  });
+}
+
 /**
  * KUBE-SERVICES as kube-proxy writes it: one rule per Service port (PacketWalk keeps manifest
  * order), then the jump to KUBE-NODEPORTS, whose comment is kube-proxy's own (kubernetes
@@ -190,30 +196,16 @@ function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?:
  */
 export function ebpfConnectTimeLb(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   const { p, log } = ctx;
-  const hit = p.service!;
   const node = p.clientNode;
-  const id = serviceId(ctx.cluster, hit.service, hit.port);
   const where = `connect() in ${podKey(p.client)}: cgroup/connect4 hook (calico_connect_v4)`;
   // The hook runs in the pod's own connect() call, before any packet exists.
   const at = place.pod(node.name, podKey(p.client), 'socket');
-  if (hit.chosen < 0) {
-    log.drop(
-      {
-        node: node.name,
-        place: at,
-        where,
-        table: 'cali_v4_nat_fe3',
-        match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
-        headers: [l4Header(t)],
-        cost: { lookups: 1 },
-        explanation: `Before any packet exists, Calico's connect-time load balancer (a BPF program on the cgroup connect4 hook, on by default for TCP: BPFConnectTimeLoadBalancing=TCP) looks the Service up. Its frontend lists zero backends, so the hook fails the connect() call itself: the application gets an error at once and no packet leaves the pod.`,
-      },
-      `Service ${hit.service.namespace}/${hit.service.name} has no endpoints: connect() fails in the cgroup hook`,
-    );
-    return null;
-  }
-  const backend: ServiceBackend = hit.backends[hit.chosen]!;
-  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
+  const nat = natLookup(ctx, t, at, where, {
+    explanation: `Before any packet exists, Calico's connect-time load balancer (a BPF program on the cgroup connect4 hook, on by default for TCP: BPFConnectTimeLoadBalancing=TCP) looks the Service up. Its frontend lists zero backends, so the hook fails the connect() call itself: the application gets an error at once and no packet leaves the pod.`,
+    reason: 'connect() fails in the cgroup hook',
+  });
+  if (!nat) return null;
+  const { backend, after } = nat;
   log.add({
     stage: 'service-lb',
     node: node.name,
@@ -222,16 +214,7 @@ export function ebpfConnectTimeLb(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
     match: `connect(${t.dst}:${t.dport}) → connect(${backend.ip}:${backend.port})`,
     rows: [
-      {
-        text: `cali_v4_nat_fe3 {${t.dst}:${t.dport} ${t.protocol}} -> {id ${id}, count ${hit.backends.length}}`,
-        state: 'tested',
-        outcome: 'the Service: its ID and backend count',
-      },
-      {
-        text: `cali_v4_nat_be {id ${id}, ordinal ${hit.chosen}} -> ${backend.ip}:${backend.port}`,
-        state: 'matched',
-        outcome: 'decided: the backend; the socket is connected to it',
-      },
+      ...nat.rows('decided: the backend; the socket is connected to it'),
       {
         text: `cali_v4_ct_nats {socket cookie, ${backend.ip}:${backend.port} ${t.protocol}} <- ${t.dst}:${t.dport}`,
         state: 'tested',
@@ -249,25 +232,11 @@ export function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
   const { p, log } = ctx;
   const hit = p.service!;
   const node = p.clientNode;
-  const id = serviceId(ctx.cluster, hit.service, hit.port);
-  if (hit.chosen < 0) {
-    log.drop(
-      {
-        node: node.name,
-        place: atTc(node),
-        where: `${veth(ctx, p.client)} tc ingress: calico_tc_main`,
-        table: 'cali_v4_nat_fe3',
-        match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count 0}`,
-        headers: [l4Header(t)],
-        cost: { lookups: 1 },
-        explanation: `The Service has no endpoints: its NAT frontend lists zero backends, so the packet has nowhere to go.`,
-      },
-      `Service ${hit.service.namespace}/${hit.service.name} has no endpoints`,
-    );
-    return null;
-  }
-  const backend: ServiceBackend = hit.backends[hit.chosen]!;
-  const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
+  const nat = natLookup(ctx, t, atTc(node), `${veth(ctx, p.client)} tc ingress: calico_tc_main`, {
+    explanation: `The Service has no endpoints: its NAT frontend lists zero backends, so the packet has nowhere to go.`,
+  });
+  if (!nat) return null;
+  const { id, backend, after } = nat;
   log.add({
     stage: 'service-lb',
     node: node.name,
@@ -275,21 +244,66 @@ export function ebpfServiceNat(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     where: `${veth(ctx, p.client)} tc ingress: calico_tc_main (NAT)`,
     table: 'cali_v4_nat_fe3 → cali_v4_nat_be',
     match: `{${t.dst}:${t.dport} ${t.protocol}} → {id ${id}, count ${hit.backends.length}}; {id ${id}, ordinal ${hit.chosen}} → ${backend.ip}:${backend.port}`,
-    rows: [
-      {
-        text: `cali_v4_nat_fe3 {${t.dst}:${t.dport} ${t.protocol}} -> {id ${id}, count ${hit.backends.length}}`,
-        state: 'tested',
-        outcome: 'the Service: its ID and backend count',
-      },
-      {
-        text: `cali_v4_nat_be {id ${id}, ordinal ${hit.chosen}} -> ${backend.ip}:${backend.port}`,
-        state: 'matched',
-        outcome: 'decided: the backend',
-      },
-    ],
+    rows: nat.rows('decided: the backend'),
     headers: [l4Header(after)],
     cost: { lookups: 2 },
     explanation: `Calico's eBPF dataplane replaces kube-proxy: the frontend map gives the Service's ID and backend count, the backend map the chosen backend (${podKey(backend.pod)}), and the program rewrites the destination of this ${t.protocol} packet in place; a conntrack entry (cali_v4_ct4; cali_v4_ct3 before v3.31) remembers the translation for the rest of the flow and for the replies. This per-packet NAT is the path for UDP: connect-time load balancing is on by default for TCP only (BPFConnectTimeLoadBalancing=TCP), and TCP takes this path only when it is Disabled.`,
   });
   return after;
+}
+
+/**
+ * The Service in Calico's eBPF NAT maps: the frontend (cali_v4_nat_fe3: the Service's ID and
+ * backend count) and the backend map (cali_v4_nat_be: the chosen ordinal's address). With no
+ * backend, logs the drop at `at` (the reason says what fails, after "has no endpoints") and returns
+ * null.
+ */
+function natLookup(
+  ctx: Ctx,
+  t: FiveTuple,
+  at: HopPlace,
+  where: string,
+  empty: { readonly explanation: string; readonly reason?: string },
+): {
+  id: number;
+  backend: ServiceBackend;
+  after: FiveTuple;
+  rows: (decided: string) => HopRow[];
+} | null {
+  const hit = ctx.p.service!;
+  const node = ctx.p.clientNode;
+  const { id, to } = balance(ctx.cluster, hit, t);
+  const frontend = `{${t.dst}:${t.dport} ${t.protocol}}`;
+  if (!to) {
+    ctx.log.drop(
+      {
+        node: node.name,
+        place: at,
+        where,
+        table: 'cali_v4_nat_fe3',
+        match: `${frontend} → {id ${id}, count 0}`,
+        headers: [l4Header(t)],
+        cost: { lookups: 1 },
+        explanation: empty.explanation,
+      },
+      `Service ${hit.service.namespace}/${hit.service.name} has no endpoints${empty.reason ? `: ${empty.reason}` : ''}`,
+    );
+    return null;
+  }
+  return {
+    id,
+    ...to,
+    rows: (decided) => [
+      {
+        text: `cali_v4_nat_fe3 ${frontend} -> {id ${id}, count ${hit.backends.length}}`,
+        state: 'tested',
+        outcome: 'the Service: its ID and backend count',
+      },
+      {
+        text: `cali_v4_nat_be {id ${id}, ordinal ${hit.chosen}} -> ${to.backend.ip}:${to.backend.port}`,
+        state: 'matched',
+        outcome: decided,
+      },
+    ],
+  };
 }
