@@ -25,12 +25,17 @@ import type { SourcePos } from '../model';
  * `0b101` as numbers, which the `yaml` package keeps as strings).
  */
 /** One js-yaml type per tag (js-yaml keeps one type per tag): the first of `forms` that matches. */
-const scalar = (tag: string, forms: [RegExp, (s: string) => unknown][]): Type => {
+const scalar = (
+  tag: string,
+  /** The characters a match may start with: most plain scalars are names, rejected here. */
+  firstChars: string,
+  forms: [RegExp, (s: string) => unknown][],
+): Type => {
   let construct: ((s: string) => unknown) | undefined;
   return new Type(`tag:yaml.org,2002:${tag}`, {
     kind: 'scalar',
     resolve: (data: unknown) => {
-      if (typeof data !== 'string') return false;
+      if (typeof data !== 'string' || data === '' || !firstChars.includes(data[0]!)) return false;
       construct = forms.find(([test]) => test.test(data))?.[1];
       return construct !== undefined;
     },
@@ -41,20 +46,23 @@ const scalar = (tag: string, forms: [RegExp, (s: string) => unknown][]): Type =>
 
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (data: unknown) => data === null || /^(?:~|[Nn]ull|NULL)?$/.test(String(data)),
+  resolve: (data: unknown) =>
+    data === null || data === '' || (typeof data === 'string' && /^(?:~|[Nn]ull|NULL)$/.test(data)),
   construct: () => null,
 });
 
 export const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [
     nullType,
-    scalar('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T']]),
-    scalar('int', [
+    scalar('bool', 'tTfF', [
+      [/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'],
+    ]),
+    scalar('int', '0123456789+-', [
       [/^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)],
       [/^[-+]?[0-9]+$/, (s) => parseInt(s, 10)],
       [/^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)],
     ]),
-    scalar('float', [
+    scalar('float', '0123456789+-.', [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
         (s) =>

@@ -127,6 +127,26 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Split paths, by path: readers ask for the same few hundred paths in every document. */
+const segmentCache = new Map<string, readonly (string | number)[]>();
+
+/**
+ * The keys and indexes of a field path (`spec.ingress[0].from` -> spec, ingress, 0, from), as
+ * the pattern `([^.[\]]+)|\[(\d+)\]` reads them (a `[` or `]` that is not part of an index is
+ * skipped); cached, as the loader reads the same paths in every document.
+ */
+export function pathSegments(path: string): readonly (string | number)[] {
+  const cached = segmentCache.get(path);
+  if (cached) return cached;
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  }
+  if (segmentCache.size > 10_000) segmentCache.clear();
+  segmentCache.set(path, out);
+  return out;
+}
+
 export class Reader {
   constructor(
     readonly doc: YamlDocument,
@@ -179,9 +199,9 @@ export class Reader {
   /** The raw value at `path`, `undefined` when absent. */
   get(path: string): unknown {
     let v: unknown = this.doc.value;
-    for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-      if (m[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
-      else v = isPlainMap(v) ? v[m[1]!] : undefined;
+    for (const segment of pathSegments(path)) {
+      if (typeof segment === 'number') v = Array.isArray(v) ? v[segment] : undefined;
+      else v = isPlainMap(v) ? v[segment] : undefined;
       if (v === undefined) return undefined;
     }
     return v;
