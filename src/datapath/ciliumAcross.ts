@@ -26,6 +26,7 @@ import {
   podAt,
   nativeRoutingCidr,
   coveringCidr,
+  postNatHop,
 } from './ciliumCtx';
 
 /** Cross-node: encryption, encapsulation, the wire, and the arrival on the other node. */
@@ -335,12 +336,7 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
   });
   if (ctx.config.routing === 'eni') return;
   const exclusion = nativeRoutingCidr(ctx.cluster);
-  ctx.log.add({
-    stage: 'egress-hook',
-    node: node.name,
-    place: place.layer(node.name, 'eth0', 'netfilter'),
-    where: 'nat POSTROUTING → CILIUM_POST_nat',
-    table: 'CILIUM_POST_nat',
+  postNatHop(ctx, node, t, {
     match: ctx.config.bpfMasquerade
       ? 'no iptables masquerade rule (bpf.masquerade=true: cil_to_netdev masquerades)'
       : `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE: no match`,
@@ -364,7 +360,6 @@ function legacyNetfilterOut(ctx: Ctx, t: FiveTuple, node: ClusterNode): void {
             },
           ],
         }),
-    headers: [l4Header(t)],
     cost: { rules: ctx.config.bpfMasquerade ? 0 : 2 },
     explanation: ctx.config.bpfMasquerade
       ? `With bpf.masquerade=true Cilium installs no iptables masquerade rule; cil_to_netdev on eth0 masquerades in BPF, and only traffic leaving ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}). ${t.dst} is inside it, so the pod address stays.`

@@ -13,7 +13,7 @@ import type { Cluster, ClusterNode, Pod } from '../engine/model';
 import { ciliumHostRoutingReason, type CiliumConfig, type CiliumHostRouting } from './config';
 import type { EncapKind } from './encap';
 import type { FiveTuple } from './flow';
-import type { HopLog } from './hops';
+import type { HopInput, HopLog } from './hops';
 import { l4Header, podSendsHop } from './hops';
 import { ciliumVethName } from './naming';
 import type { ResolvedPacket } from './packet';
@@ -82,6 +82,27 @@ export function podSends(ctx: Ctx, pod: Pod, node: ClusterNode, t: FiveTuple, re
     `default via ${router} dev eth0 mtu ${ctx.mtu}`,
     `. Cilium gives the pod a default route via the node's cilium_host address ${router} with the pod MTU (${ctx.mtu}), so everything leaves through the veth to the host side ${lxc(pod)}.${ctx.config.routing === 'eni' ? ` AWS ENI mode: ${pod.ip} is a secondary IP that the operator assigned to ${node.name}'s ENI eth1 through the EC2 API; PacketWalk keeps the scenario's pod addresses and treats ${node.podCIDR.text} as the VPC subnet of that ENI (the router IP is an ENI address too).` : ''}`,
   );
+}
+
+/**
+ * nat POSTROUTING's jump to CILIUM_POST_nat, Cilium's iptables masquerading chain
+ * (pkg/datapath/iptables/iptables.go installMasqueradeRules), leaving `t` as it is after the chain.
+ */
+export function postNatHop(
+  ctx: Ctx,
+  node: ClusterNode,
+  t: FiveTuple,
+  hop: Pick<HopInput, 'match' | 'rows' | 'cost' | 'explanation'>,
+): void {
+  ctx.log.add({
+    stage: 'egress-hook',
+    node: node.name,
+    place: place.layer(node.name, 'eth0', 'netfilter'),
+    where: 'nat POSTROUTING → CILIUM_POST_nat',
+    table: 'CILIUM_POST_nat',
+    headers: [l4Header(t)],
+    ...hop,
+  });
 }
 
 export function deliver(ctx: Ctx, node: ClusterNode, pod: Pod, t: FiveTuple): void {

@@ -46,6 +46,7 @@ import {
   podSends,
   deliver,
   nativeRoutingCidr,
+  postNatHop,
 } from './ciliumCtx';
 import { sendAcross } from './ciliumAcross';
 import { serviceLookup } from './ciliumServiceLb';
@@ -242,15 +243,9 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
       );
     }
   } else if (toNode) {
-    log.add({
-      stage: 'egress-hook',
-      node: node.name,
-      place: place.layer(node.name, 'eth0', 'netfilter'),
-      where: 'nat POSTROUTING → CILIUM_POST_nat',
-      table: 'CILIUM_POST_nat',
+    postNatHop(ctx, node, t, {
       match:
         '-m set --match-set cilium_node_set_v4 dst -m comment --comment "exclude traffic to cluster nodes from masquerade" -j ACCEPT',
-      headers: [l4Header(t)],
       cost: { rules: 1 },
       explanation: `Traffic to another node keeps the pod's address: Cilium's masquerading chain excludes cluster nodes.`,
     });
@@ -259,14 +254,8 @@ function forwardOut(ctx: Ctx, t: FiveTuple, node: ClusterNode, toNode: ClusterNo
     const exclusion: Cidr = ciliumIsNative(ctx.config.routing)
       ? nativeRoutingCidr(ctx.cluster)
       : node.podCIDR;
-    log.add({
-      stage: 'egress-hook',
-      node: node.name,
-      place: place.layer(node.name, 'eth0', 'netfilter'),
-      where: 'nat POSTROUTING → CILIUM_POST_nat',
-      table: 'CILIUM_POST_nat',
+    postNatHop(ctx, node, out, {
       match: `-A CILIUM_POST_nat -s ${node.podCIDR.text} ! -d ${exclusion.text} ! -o cilium_+ -m comment --comment "cilium masquerade non-cluster" -j MASQUERADE`,
-      headers: [l4Header(out)],
       cost: { rules: 1 },
       explanation: `Cilium masquerades traffic leaving the cluster (enable-ipv4-masquerade, on by default). With the default bpf.masquerade=false it does so with this iptables rule${ciliumIsNative(ctx.config.routing) ? `, which spares destinations in ipv4-native-routing-cidr (PacketWalk takes ${exclusion.text}, the smallest prefix covering every node's pod CIDR)` : ''}: the source becomes ${node.internalIP}. (With bpf.masquerade=true, cil_to_netdev on eth0 would do it with the cilium_snat_v4_external map.)`,
     });
