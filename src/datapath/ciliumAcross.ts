@@ -13,7 +13,7 @@ import { ciliumHostRoutingReason, ciliumIsNative } from './config';
 import { ENCAPS, outerHeader, type EncapKind } from './encap';
 import { flowHash, portFromHash, type FiveTuple } from './flow';
 import type { PacketHeader } from './hop';
-import { l4Header, lookupRows, routeRows } from './hops';
+import { l4Header, lookupRows, routeRows, type HopInput } from './hops';
 import { ciliumRoutes, lookupRoute } from './routes';
 import { ciliumHostAddress, subnetGateway, vpcRouterAddress } from './topology';
 import { place } from './place';
@@ -163,6 +163,11 @@ export function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: Cluste
   else crossUnderlay(log, ctx.cluster, from, to, stack, false);
 
   const nic = eni ? 'eth1' : 'eth0';
+  // Each decapsulation on the receiving node takes the outermost header off the stack.
+  const decapsulate = (hop: Omit<HopInput, 'stage' | 'node' | 'headers'>): void => {
+    stack = stack.slice(1);
+    log.add({ stage: 'ingress-hook', node: to.name, ...hop, headers: stack });
+  };
   if (config.encryption !== 'none') {
     const outer = stack[0]!;
     log.add({
@@ -184,10 +189,7 @@ export function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: Cluste
     });
   }
   if (config.encryption === 'wireguard') {
-    stack = stack.slice(1);
-    log.add({
-      stage: 'ingress-hook',
-      node: to.name,
+    decapsulate({
       place: place.layer(to.name, 'wireguard', 'device'),
       where: native
         ? 'cilium_wg0 (decryption) → tc ingress: cil_from_wireguard'
@@ -197,7 +199,6 @@ export function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: Cluste
         native && bpfHost
           ? `peer ${from.name} (${from.internalIP}:51871); ${t.src} → identity ${srcId}`
           : `peer ${from.name}: endpoint ${from.internalIP}:51871`,
-      headers: stack,
       ...(native && bpfHost ? { cost: { lookups: 1 } } : {}),
       // pkg/option/config.go NeedIngressOnWireGuardDevice: cil_from_wireguard is attached in
       // native routing (or tunnel + NodePort + encrypt-node); loader.go sets secctx_from_ipcache
@@ -212,15 +213,11 @@ export function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: Cluste
     });
   }
   if (config.encryption === 'ipsec') {
-    stack = stack.slice(1);
-    log.add({
-      stage: 'ingress-hook',
-      node: to.name,
+    decapsulate({
       place: place.layer(to.name, 'xfrm', 'device'),
       where: 'xfrm (kernel IPsec decryption)',
       table: 'ip xfrm state',
       match: `ESP ${esp.src} → ${esp.dst}, SPI 3`,
-      headers: stack,
       explanation: `The XFRM state for SPI 3 (matched by the decrypt mark) decrypts the packet${native ? '' : ', which turns back into the VXLAN packet between the node addresses'}; the state's output mark keeps 0x0D00 on it, and the kernel re-injects the inner packet on ${nic}.`,
     });
     // bpf_host.c cil_from_netdev: "In all other cases (packet doesn't need decryption or already
@@ -238,15 +235,11 @@ export function sendAcross(ctx: Ctx, t: FiveTuple, from: ClusterNode, to: Cluste
   }
   if (!native) {
     const kind: EncapKind = config.routing === 'geneve' ? 'geneve' : 'cilium-vxlan';
-    stack = stack.slice(1);
-    log.add({
-      stage: 'ingress-hook',
-      node: to.name,
+    decapsulate({
       place: place.layer(to.name, 'tunnel', 'tc'),
       where: `${ENCAPS[kind].device} tc ingress: cil_from_overlay`,
       table: 'tunnel key (bpf_skb_get_tunnel_key)',
       match: `VNI ${srcId} → source identity ${srcId}`,
-      headers: stack,
       explanation: `The kernel's ${ENCAPS[kind].device} device strips the outer headers; cil_from_overlay (bpf_overlay.c) then runs at tc ingress, reads the tunnel key and takes the source identity from the VNI.`,
     });
   } else if (config.encryption === 'none') {
