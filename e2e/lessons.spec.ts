@@ -12,7 +12,7 @@ test.describe('lessons', () => {
     await app.ready();
   });
 
-  test('a learner completes lesson 3 with the keyboard, answers a checkpoint wrong then right, and resumes after a reload', async ({
+  test('a learner steps through lesson 3 with the keyboard, answers a checkpoint wrong then right, and resumes after a reload', async ({
     app,
     page,
   }) => {
@@ -42,7 +42,8 @@ test.describe('lessons', () => {
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
     await page.locator('body').press('p');
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
-    // On to the end with the keyboard: the lesson is then done.
+    // On to the end with the keyboard: reaching the last step does not finish the lesson, its four
+    // other checkpoints are unanswered (issue 14; e2e/lesson-progress.spec.ts has the rest).
     for (let step = 3; step <= 11; step++) {
       await page.locator('body').press('n');
       await expect(page.getByTestId('lesson-step')).toHaveText(`Step ${step} of 11`);
@@ -51,7 +52,10 @@ test.describe('lessons', () => {
       .getByRole('navigation', { name: 'Pages' })
       .getByRole('button', { name: 'Lessons' })
       .press('Enter');
-    await expect(page.locator('.lesson-list li').nth(2)).toContainText('done');
+    await expect(page.locator('.lesson-list li').nth(2)).toHaveAttribute(
+      'data-status',
+      'in-progress',
+    );
   });
 
   test('the visualizer stays live in a lesson, and "Back to the lesson view" restores the step', async ({
