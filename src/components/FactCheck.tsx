@@ -4,6 +4,7 @@ import type { Lesson } from '../lessons/types';
 import {
   groupClaims,
   isQuotedFigure,
+  markWords,
   seeLabel,
   sourceHref,
   VERDICT_FILTERS,
@@ -160,6 +161,7 @@ function ClaimRow({ claim: c, lessons }: { claim: SeedClaim; lessons: readonly L
           {c.column && <span className="fact-column"> · {c.column}</span>}
         </span>
         <q className="fact-quote">{c.quote}</q>
+        {markWords(c.quote) && <span className="visually-hidden"> ({markWords(c.quote)})</span>}
         {figure && (
           <span className="fact-quoted" title="The article's figure, not a measurement">
             quoted

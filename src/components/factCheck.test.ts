@@ -5,6 +5,7 @@ import { NO_SOURCE, SEED_VERDICTS, type SeedClaim } from '../lessons/seedClaims'
 import {
   groupClaims,
   isQuotedFigure,
+  markWords,
   seeLabel,
   sourceHref,
   VERDICT_LABEL,
@@ -72,6 +73,16 @@ describe('fact check: sources and links', () => {
       expect(isQuotedFigure(q), q).toBe(true);
     for (const q of ['✓ (BGP)', 'Degraded', 'O(1) hash lookup', '3.10+ (iptables), 5.3+ (eBPF)'])
       expect(isQuotedFigure(q), q).toBe(false);
+  });
+});
+
+describe('fact check: the articles’ ✓ and ✗ in words', () => {
+  it('says the bare marks and leaves words alone', () => {
+    expect(markWords('✓')).toBe('supported');
+    expect(markWords('✓✓')).toBe('excellent fit');
+    expect(markWords('✗')).toBe('not supported');
+    expect(markWords('✓ (BGP)')).toBeNull();
+    expect(markWords('kube-proxy')).toBeNull();
   });
 });
 

@@ -90,6 +90,19 @@ export function isQuotedFigure(quote: string): boolean {
   return /\d\s*(Gbps|Mbps|ms|µs|seconds?)\b|\d\s*%/.test(quote);
 }
 
+/**
+ * The articles' table marks in words, for a screen reader, as the first article's legend says them
+ * ("✓✓ = Excellent fit, ✓ = Supported, ✗ = Not supported").
+ */
+export function markWords(quote: string): string | null {
+  const words: Record<string, string> = {
+    '✓': 'supported',
+    '✓✓': 'excellent fit',
+    '✗': 'not supported',
+  };
+  return words[quote.trim()] ?? null;
+}
+
 export interface ClaimSection {
   readonly section: string;
   readonly claims: readonly SeedClaim[];
