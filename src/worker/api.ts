@@ -7,6 +7,12 @@ import type { WalkConfig } from '../datapath/config';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { walk, type WalkResult } from '../datapath/walk';
 import { createEngineSession } from '../engine/api';
+import {
+  sweepScale,
+  type ScaleSweep,
+  type SweepOptions,
+  type SweepProgress,
+} from '../engine/sweep';
 import { buildScene, type Scene } from '../scene/scene';
 
 export type WalkAnswer = { ok: true; result: WalkResult } | { ok: false; error: string };
@@ -36,6 +42,15 @@ export function createWorkerApi() {
       const engine = session.engine();
       if (!engine) throw new Error('No scenario is loaded yet.');
       return configs.map((config) => buildScene(engine.cluster, config));
+    },
+    /**
+     * The O(N) vs O(1) sweep over the loaded scenario (engine/sweep.ts): both models at each policy
+     * count, with progress per step (parse batches, then samples); a false from `onProgress` stops it.
+     */
+    scaleSweep(options: SweepOptions, onProgress?: SweepProgress): Promise<ScaleSweep> {
+      const engine = session.engine();
+      if (!engine) throw new Error('No scenario is loaded yet.');
+      return sweepScale(engine.cluster, options, onProgress);
     },
   };
 }
