@@ -115,6 +115,13 @@ key_1: {1: one, true: t, null: n, 1.0: f}
   'no final newline': 'a: {b: [1, 2]}',
   'empty list items and values': 'a:\n  - \n  -\n  - x\nb:\nc: [ , ]\n',
   'brackets and a colon inside quotes': `a: "{x}: y"\nb: '[z]: w'\n`,
+  'keys with dots and brackets': `metadata:
+  labels:
+    app.kubernetes.io/name: web
+    app: x
+    "a[0]": y
+  annotations: {k8s.io/x: "1", a.b: {c: [d, e]}}
+`,
   'comments only': '# nothing here\n\n# at all\n',
   'comments before the first marker': '# head\n---\na: 1\n---\n# tail\n',
 };

@@ -47,7 +47,9 @@ const scalar = (
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
   resolve: (data: unknown) =>
-    data === null || data === '' || (typeof data === 'string' && /^(?:~|[Nn]ull|NULL)$/.test(data)),
+    data === null ||
+    data === '' ||
+    (typeof data === 'string' && '~nN'.includes(data[0]!) && /^(?:~|[Nn]ull|NULL)$/.test(data)),
   construct: () => null,
 });
 
@@ -106,8 +108,11 @@ const COLLECTION_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)/;
 
 export interface FastDocument {
   readonly value: unknown;
-  /** Offset of each field path's position (its key, for map entries), built on first use. */
-  offsets(): Map<string, number>;
+  /**
+   * The offset of the field at `path` (its key, for map entries), or undefined when not written;
+   * the document's `path -> node` index is built on the first call.
+   */
+  offsetOf(path: string): number | undefined;
 }
 
 /**
@@ -170,10 +175,14 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
   }
   const ends = [...trace.roots.slice(1), trace.open.length];
   return values.map((value, i) => {
-    let built: Map<string, number> | undefined;
+    let tree: Tree | undefined;
     return {
       value,
-      offsets: () => (built ??= offsetsOf(text, trace, trace.roots[i]!, ends[i]!)),
+      offsetOf(path) {
+        tree ??= treeOf(text, trace, trace.roots[i]!, ends[i]!);
+        const id = findNode(trace, tree, path);
+        return id === undefined ? undefined : nodeStart(text, trace, id);
+      },
     };
   });
 }
@@ -235,64 +244,117 @@ function nodeStart(text: string, trace: Trace, id: number): number {
   return i;
 }
 
-const child = (parent: string, key: string | number): string =>
-  typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+/** A document's nodes as a tree of fields: for each map its keys, for each list its items. */
+interface Tree {
+  readonly first: number;
+  /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
+  readonly self: Int32Array;
+  /** First key (maps) or item (lists) of a node, and the next one after a key or item; -1 none. */
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  /** The value node of a key, -1 when it has none. */
+  readonly valueOf: Int32Array;
+}
 
 /**
- * `path -> offset` for the nodes `first..end-1` of the trace (one document), as yaml.ts's
- * `indexPositions` builds it from the `yaml` package's nodes: a map entry at its key, a list item
- * and the document at their first character.
+ * One pass over the nodes `first..end-1` of the trace (one document), no strings: which nodes
+ * are keys, values and items of which map or list. Positions follow yaml.ts's `indexPositions`:
+ * a map entry at its key, a list item and the document at their first character.
  */
-function offsetsOf(text: string, trace: Trace, first: number, end: number): Map<string, number> {
-  const out = new Map<string, number>();
-  const paths: string[] = [];
-  // Per collection: the next list index, or for maps whether a key is expected and its path.
-  const nextIndex = new Map<number, number>();
-  const pendingKey = new Map<number, string | null>();
+function treeOf(text: string, trace: Trace, first: number, end: number): Tree {
+  const size = end - first;
+  const self = new Int32Array(size);
+  const firstChild = new Int32Array(size).fill(-1);
+  const lastChild = new Int32Array(size).fill(-1);
+  const nextSibling = new Int32Array(size).fill(-1);
+  const valueOf = new Int32Array(size).fill(-1);
+  // Per map: the key waiting for its value, or -1 when a key is expected.
+  const pendingKey = new Int32Array(size).fill(-1);
+  const { parent: parents, kind: kinds, open, close } = trace;
+  const attach = (p: number, at: number) => {
+    if (lastChild[p]! < 0) firstChild[p] = at;
+    else nextSibling[lastChild[p]!] = at;
+    lastChild[p] = at;
+  };
   for (let id = first; id < end; id++) {
-    const parent = trace.parent[id]!;
-    const parentKind = parent < 0 ? KIND_NONE : trace.kind[parent]!;
-    let path: string;
-    if (parent < 0) path = '';
-    else if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) {
-      paths.push('');
-      continue;
-    } else if (
-      trace.kind[id]! >= KIND_MAP &&
+    const at = id - first;
+    self[at] = at;
+    const parent = parents[id]!;
+    if (parent < 0) continue;
+    const p = self[parent - first]!;
+    const parentKind = kinds[parent]!;
+    if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) continue;
+    if (
+      kinds[id]! >= KIND_MAP &&
       id === parent + 1 &&
-      contentStart(text, trace.open[id]!) === contentStart(text, trace.open[parent]!)
+      contentStart(text, open[id]!) === contentStart(text, open[parent]!)
     ) {
       // js-yaml reads a flow collection that starts a block node as the key of a block map it
       // tries first, inside a node of its own at the same place: the same node for us.
-      paths.push(paths[parent - first]!);
+      self[at] = p;
       continue;
-    } else if (parentKind === KIND_SEQ) {
-      const index = nextIndex.get(parent) ?? 0;
-      nextIndex.set(parent, index + 1);
-      path = child(paths[parent - first]!, index);
-    } else {
-      const key = pendingKey.get(parent) ?? null;
-      if (key === null) {
-        // js-yaml also opens a node where it looks for one more key and finds none: skip it.
-        if (trace.kind[id] === KIND_NONE) {
-          paths.push('');
-          continue;
-        }
-        path = child(paths[parent - first]!, String(trace.result[id]));
-        out.set(path, contentStart(text, trace.open[id]!));
-        // A key with no `:` after it (`{a, b: 1}`) has no value node.
-        const next = contentStart(text, trace.close[id]!);
-        pendingKey.set(parent, text.charCodeAt(next) === 0x3a ? path : null);
-        paths.push(path);
-        continue;
-      }
-      pendingKey.set(parent, null);
-      path = key;
     }
-    paths.push(path);
-    if (!out.has(path)) out.set(path, nodeStart(text, trace, id));
+    if (parentKind === KIND_SEQ) {
+      attach(p, at);
+      continue;
+    }
+    const key = pendingKey[p]!;
+    if (key >= 0) {
+      valueOf[key] = at;
+      pendingKey[p] = -1;
+      continue;
+    }
+    // js-yaml also opens a node where it looks for one more key and finds none: skip it.
+    if (kinds[id] === KIND_NONE) continue;
+    attach(p, at);
+    // A key with no `:` after it (`{a, b: 1}`) has no value node.
+    const after = close[id]!;
+    if (text.charCodeAt(after) === 0x3a || text.charCodeAt(contentStart(text, after)) === 0x3a) {
+      pendingKey[p] = at;
+    }
   }
-  return out;
+  return { first, self, firstChild, nextSibling, valueOf };
+}
+
+/**
+ * The node of the field at `path` (its key, for a map entry), walking the tree: keys may hold
+ * dots (`app.kubernetes.io/name`), so each key that the path goes on with is tried in turn.
+ */
+function findNode(trace: Trace, tree: Tree, path: string): number | undefined {
+  const { first, self, firstChild, nextSibling, valueOf } = tree;
+  const walk = (at: number, from: number): number | undefined => {
+    if (from === path.length) return at;
+    const node = self[at]!;
+    const kind = trace.kind[node + first];
+    if (kind === KIND_SEQ) {
+      if (path.charCodeAt(from) !== 0x5b) return undefined;
+      const close = path.indexOf(']', from);
+      if (close < 0) return undefined;
+      const index = Number(path.slice(from + 1, close));
+      let item = firstChild[node]!;
+      for (let i = 0; i < index && item >= 0; i++) item = nextSibling[item]!;
+      return item >= 0 && /^\d+$/.test(path.slice(from + 1, close))
+        ? walk(item, close + 1)
+        : undefined;
+    }
+    if (kind !== KIND_MAP) return undefined;
+    const start = from === 0 ? 0 : path.charCodeAt(from) === 0x2e ? from + 1 : -1;
+    if (start < 0) return undefined;
+    for (let key = firstChild[node]!; key >= 0; key = nextSibling[key]!) {
+      const name = String(trace.result[key + first]);
+      if (!path.startsWith(name, start)) continue;
+      const next = start + name.length;
+      const c = path.charCodeAt(next);
+      if (next !== path.length && c !== 0x2e && c !== 0x5b) continue;
+      if (next === path.length) return key;
+      const value = valueOf[key]!;
+      const found = value >= 0 ? walk(value, next) : undefined;
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const found = walk(0, 0);
+  return found === undefined ? undefined : found + first;
 }
 
 /** 1-based line and column of offsets, from the line starts (found once, on first use). */

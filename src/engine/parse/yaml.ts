@@ -193,9 +193,8 @@ export function parseYamlFile(text: string, file: string): YamlFile {
         index,
         value: doc.value,
         posOf(path) {
-          const offsets = doc.offsets();
           for (let p = path; ; p = parentPath(p)) {
-            const offset = offsets.get(p);
+            const offset = doc.offsetOf(p);
             if (offset !== undefined) return toPos(offset);
             if (p === '') return (root ??= toPos(0));
           }
