@@ -227,8 +227,8 @@ function LessonEnd({
       {left.length > 0 ? (
         <>
           <p>
-            {left.length === 1 ? 'One checkpoint is' : `${left.length} checkpoints are`} not
-            answered correctly yet; the lesson is done when every checkpoint is:
+            To finish the lesson, answer{' '}
+            {left.length === 1 ? 'this checkpoint' : `these ${left.length} checkpoints`} correctly:
           </p>
           <ul className="checkpoints-left" aria-label="Checkpoints left">
             {left.map((i) => (
