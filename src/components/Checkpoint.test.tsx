@@ -25,13 +25,18 @@ const TABLE: CheckpointData = {
 
 const feedback = () => document.querySelector('.checkpoint-feedback')!;
 
+/** Renders a checkpoint, picks `choice` and checks it; returns what onAnswer received. */
+function answer(checkpoint: CheckpointData, choice: string) {
+  const onAnswer = vi.fn();
+  render(<Checkpoint checkpoint={checkpoint} onAnswer={onAnswer} />);
+  fireEvent.click(screen.getByLabelText(choice));
+  fireEvent.click(screen.getByRole('button', { name: 'Check answer' }));
+  return onAnswer.mock.calls;
+}
+
 describe('Checkpoint', () => {
   it('renders the explanation as Markdown: code elements, no literal backticks', () => {
-    const onAnswer = vi.fn();
-    render(<Checkpoint checkpoint={VERDICT} onAnswer={onAnswer} />);
-    fireEvent.click(screen.getByLabelText('delivered'));
-    fireEvent.click(screen.getByRole('button', { name: 'Check answer' }));
-    expect(onAnswer).toHaveBeenCalledWith('delivered', true);
+    expect(answer(VERDICT, 'delivered')).toEqual([['delivered', true]]);
     expect(feedback().className).toContain('right');
     expect(feedback().textContent).toContain('Right.');
     const codes = [...feedback().querySelectorAll('code')].map((c) => c.textContent);
@@ -40,11 +45,7 @@ describe('Checkpoint', () => {
   });
 
   it('says a wrong table name as code, in Markdown, without giving the explanation away', () => {
-    const onAnswer = vi.fn();
-    render(<Checkpoint checkpoint={TABLE} onAnswer={onAnswer} />);
-    fireEvent.click(screen.getByLabelText('cali-fw-y'));
-    fireEvent.click(screen.getByRole('button', { name: 'Check answer' }));
-    expect(onAnswer).toHaveBeenCalledWith('cali-fw-y', false);
+    expect(answer(TABLE, 'cali-fw-y')).toEqual([['cali-fw-y', false]]);
     expect(feedback().className).toContain('wrong');
     expect(feedback().textContent).toContain('Not quite.');
     expect(feedback().querySelector('code')?.textContent).toBe('cali-fw-y');
