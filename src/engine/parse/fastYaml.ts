@@ -173,18 +173,15 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
   if (values.length === 1 && trace.kind[0] === KIND_NONE && !/^(?:---|\.\.\.)/m.test(text)) {
     return [];
   }
-  const ends = [...trace.roots.slice(1), trace.open.length];
-  return values.map((value, i) => {
-    let tree: Tree | undefined;
-    return {
-      value,
-      offsetOf(path) {
-        tree ??= treeOf(text, trace, trace.roots[i]!, ends[i]!);
-        const id = findNode(trace, tree, path);
-        return id === undefined ? undefined : nodeStart(text, trace, id);
-      },
-    };
-  });
+  let tree: Tree | undefined;
+  return values.map((value, i) => ({
+    value,
+    offsetOf(path) {
+      tree ??= treeOf(text, trace);
+      const id = findNode(trace, tree, path, trace.roots[i]!, 0);
+      return id === undefined ? undefined : nodeStart(text, trace, id);
+    },
+  }));
 }
 
 /**
@@ -244,9 +241,8 @@ function nodeStart(text: string, trace: Trace, id: number): number {
   return i;
 }
 
-/** A document's nodes as a tree of fields: for each map its keys, for each list its items. */
+/** The file's nodes as a tree of fields: for each map its keys, for each list its items. */
 interface Tree {
-  readonly first: number;
   /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
   readonly self: Int32Array;
   /** First key (maps) or item (lists) of a node, and the next one after a key or item; -1 none. */
@@ -257,12 +253,13 @@ interface Tree {
 }
 
 /**
- * One pass over the nodes `first..end-1` of the trace (one document), no strings: which nodes
- * are keys, values and items of which map or list. Positions follow yaml.ts's `indexPositions`:
- * a map entry at its key, a list item and the document at their first character.
+ * One pass over every node of the trace, no strings: which nodes are keys, values and items of
+ * which map or list. Built once per file, when the first position is asked for. Positions follow
+ * yaml.ts's `indexPositions`: a map entry at its key, a list item and a document at their first
+ * character.
  */
-function treeOf(text: string, trace: Trace, first: number, end: number): Tree {
-  const size = end - first;
+function treeOf(text: string, trace: Trace): Tree {
+  const size = trace.open.length;
   const self = new Int32Array(size);
   const firstChild = new Int32Array(size).fill(-1);
   const lastChild = new Int32Array(size).fill(-1);
@@ -271,17 +268,11 @@ function treeOf(text: string, trace: Trace, first: number, end: number): Tree {
   // Per map: the key waiting for its value, or -1 when a key is expected.
   const pendingKey = new Int32Array(size).fill(-1);
   const { parent: parents, kind: kinds, open, close } = trace;
-  const attach = (p: number, at: number) => {
-    if (lastChild[p]! < 0) firstChild[p] = at;
-    else nextSibling[lastChild[p]!] = at;
-    lastChild[p] = at;
-  };
-  for (let id = first; id < end; id++) {
-    const at = id - first;
-    self[at] = at;
+  for (let id = 0; id < size; id++) {
+    self[id] = id;
     const parent = parents[id]!;
     if (parent < 0) continue;
-    const p = self[parent - first]!;
+    const p = self[parent]!;
     const parentKind = kinds[parent]!;
     if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) continue;
     if (
@@ -291,70 +282,72 @@ function treeOf(text: string, trace: Trace, first: number, end: number): Tree {
     ) {
       // js-yaml reads a flow collection that starts a block node as the key of a block map it
       // tries first, inside a node of its own at the same place: the same node for us.
-      self[at] = p;
+      self[id] = p;
       continue;
     }
-    if (parentKind === KIND_SEQ) {
-      attach(p, at);
-      continue;
+    if (parentKind === KIND_MAP) {
+      const key = pendingKey[p]!;
+      if (key >= 0) {
+        valueOf[key] = id;
+        pendingKey[p] = -1;
+        continue;
+      }
+      // js-yaml also opens a node where it looks for one more key and finds none: skip it.
+      if (kinds[id] === KIND_NONE) continue;
+      // A key with no `:` after it (`{a, b: 1}`) has no value node.
+      const after = close[id]!;
+      if (text.charCodeAt(after) === 0x3a || text.charCodeAt(contentStart(text, after)) === 0x3a) {
+        pendingKey[p] = id;
+      }
     }
-    const key = pendingKey[p]!;
-    if (key >= 0) {
-      valueOf[key] = at;
-      pendingKey[p] = -1;
-      continue;
-    }
-    // js-yaml also opens a node where it looks for one more key and finds none: skip it.
-    if (kinds[id] === KIND_NONE) continue;
-    attach(p, at);
-    // A key with no `:` after it (`{a, b: 1}`) has no value node.
-    const after = close[id]!;
-    if (text.charCodeAt(after) === 0x3a || text.charCodeAt(contentStart(text, after)) === 0x3a) {
-      pendingKey[p] = at;
-    }
+    if (lastChild[p]! < 0) firstChild[p] = id;
+    else nextSibling[lastChild[p]!] = id;
+    lastChild[p] = id;
   }
-  return { first, self, firstChild, nextSibling, valueOf };
+  return { self, firstChild, nextSibling, valueOf };
 }
 
 /**
- * The node of the field at `path` (its key, for a map entry), walking the tree: keys may hold
- * dots (`app.kubernetes.io/name`), so each key that the path goes on with is tried in turn.
+ * The node of the field at `path` from `from` on, below node `at` (a key for a map entry), or
+ * undefined. Keys may hold dots (`app.kubernetes.io/name`): each key the path goes on with is
+ * tried in turn.
  */
-function findNode(trace: Trace, tree: Tree, path: string): number | undefined {
-  const { first, self, firstChild, nextSibling, valueOf } = tree;
-  const walk = (at: number, from: number): number | undefined => {
-    if (from === path.length) return at;
-    const node = self[at]!;
-    const kind = trace.kind[node + first];
-    if (kind === KIND_SEQ) {
-      if (path.charCodeAt(from) !== 0x5b) return undefined;
-      const close = path.indexOf(']', from);
-      if (close < 0) return undefined;
-      const index = Number(path.slice(from + 1, close));
-      let item = firstChild[node]!;
-      for (let i = 0; i < index && item >= 0; i++) item = nextSibling[item]!;
-      return item >= 0 && /^\d+$/.test(path.slice(from + 1, close))
-        ? walk(item, close + 1)
-        : undefined;
-    }
-    if (kind !== KIND_MAP) return undefined;
-    const start = from === 0 ? 0 : path.charCodeAt(from) === 0x2e ? from + 1 : -1;
-    if (start < 0) return undefined;
-    for (let key = firstChild[node]!; key >= 0; key = nextSibling[key]!) {
-      const name = String(trace.result[key + first]);
-      if (!path.startsWith(name, start)) continue;
-      const next = start + name.length;
-      const c = path.charCodeAt(next);
-      if (next !== path.length && c !== 0x2e && c !== 0x5b) continue;
-      if (next === path.length) return key;
-      const value = valueOf[key]!;
-      const found = value >= 0 ? walk(value, next) : undefined;
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const found = walk(0, 0);
-  return found === undefined ? undefined : found + first;
+function findNode(
+  trace: Trace,
+  tree: Tree,
+  path: string,
+  at: number,
+  from: number,
+): number | undefined {
+  if (from === path.length) return at;
+  const { self, firstChild, nextSibling, valueOf } = tree;
+  const node = self[at]!;
+  const kind = trace.kind[node];
+  if (kind === KIND_SEQ) {
+    if (path.charCodeAt(from) !== 0x5b) return undefined;
+    const close = path.indexOf(']', from);
+    const digits = path.slice(from + 1, close);
+    if (close < 0 || !/^\d+$/.test(digits)) return undefined;
+    const index = Number(digits);
+    let item = firstChild[node]!;
+    for (let i = 0; i < index && item >= 0; i++) item = nextSibling[item]!;
+    return item >= 0 ? findNode(trace, tree, path, item, close + 1) : undefined;
+  }
+  if (kind !== KIND_MAP) return undefined;
+  const start = from === 0 ? 0 : path.charCodeAt(from) === 0x2e ? from + 1 : -1;
+  if (start < 0) return undefined;
+  for (let key = firstChild[node]!; key >= 0; key = nextSibling[key]!) {
+    const name = String(trace.result[key]);
+    if (!path.startsWith(name, start)) continue;
+    const next = start + name.length;
+    if (next === path.length) return key;
+    const c = path.charCodeAt(next);
+    if (c !== 0x2e && c !== 0x5b) continue;
+    const value = valueOf[key]!;
+    const found = value >= 0 ? findNode(trace, tree, path, value, next) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** 1-based line and column of offsets, from the line starts (found once, on first use). */
