@@ -53,6 +53,7 @@ describe('the commands table', () => {
     for (const route of [
       { page: 'walk' },
       { page: 'lessons' },
+      { page: 'facts' },
       { page: 'lesson', lessonId: 'x', step: 1 },
       { page: 'lesson', lessonId: 'x', step: 1, mode: 'present' },
     ] as Route[]) {
@@ -60,6 +61,16 @@ describe('the commands table', () => {
       const live = COMMANDS.filter((c) => c.when({ ...ctx, presenter: {} as never }));
       const keys = live.flatMap((c) => c.keys);
       expect(new Set(keys).size, JSON.stringify(route)).toBe(keys.length);
+    }
+  });
+
+  it('runs no playback command on the reading pages (the lesson list, the fact check)', () => {
+    const playback = COMMANDS.filter((c) => c.group === 'Playback');
+    expect(playback.length).toBeGreaterThan(0);
+    for (const c of playback) {
+      expect(c.when(context({ page: 'walk' }).ctx), c.id).toBe(true);
+      expect(c.when(context({ page: 'lessons' }).ctx), c.id).toBe(false);
+      expect(c.when(context({ page: 'facts' }).ctx), c.id).toBe(false);
     }
   });
 
