@@ -1,9 +1,9 @@
 /**
  * The seed articles' fact check (lessons/seed-claims.yaml), loaded when the page first opens: the
- * file comes in its own chunk, and is read with the checker `npm run lessons:check` uses, against
- * the bundled lessons and the app's own link decoder.
+ * file and its checker come in chunks of their own. It is read with the checker that
+ * `npm run lessons:check` uses, against the bundled lessons and the app's own link decoder.
  */
-import { parseSeedClaims, type SeedClaims } from '../lessons/seedClaims';
+import type { SeedClaims } from '../lessons/seedClaims';
 import { decodeView } from '../store';
 import { LESSONS } from './lessons';
 import { BUILT_IN_SCENARIOS } from './scenarios';
@@ -14,7 +14,10 @@ let loading: Promise<SeedClaims> | null = null;
 
 /** The checked claims (once per page), or a rejection listing where the file is wrong. */
 export function loadSeedClaims(): Promise<SeedClaims> {
-  loading ??= import('../../lessons/seed-claims.yaml?raw').then(({ default: text }) => {
+  loading ??= Promise.all([
+    import('../lessons/seedClaims'),
+    import('../../lessons/seed-claims.yaml?raw'),
+  ]).then(([{ parseSeedClaims }, { default: text }]) => {
     const known = BUILT_IN_SCENARIOS.map((s) => s.id);
     const r = parseSeedClaims(text, SEED_CLAIMS_PATH, {
       lessons: LESSONS.map((l) => ({ id: l.id, steps: l.steps.length })),
