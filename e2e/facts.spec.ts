@@ -102,8 +102,19 @@ test('the filter shows only the claims with one mark, and All brings them back',
       new RegExp(`^${expected.length} of ${CLAIMS.length} claims marked ${verdict} `),
     );
   }
+  // The filter is in the link: a fresh page opened with it shows the same claims; Back undoes it.
+  expect(page.url()).toMatch(/#\/facts\?mark=false$/);
+  await page.goBack();
+  await expect(rows).toHaveCount(CLAIMS.filter((c) => c.verdict === 'dated').length);
+  const fresh = await page.context().newPage();
+  await fresh.goto('/#/facts?mark=false');
+  await expect(fresh.locator('tr[data-claim]')).toHaveCount(
+    CLAIMS.filter((c) => c.verdict === 'false').length,
+  );
+  await fresh.close();
   await filter.getByRole('button', { name: /^All \d+$/ }).click();
   await expect(rows).toHaveCount(CLAIMS.length);
+  expect(page.url()).toMatch(/#\/facts$/);
 });
 
 test("a claim's link opens the lesson step that shows it, and a walk link opens the walk", async ({

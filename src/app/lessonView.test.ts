@@ -7,6 +7,13 @@ describe('page routes in the URL hash', () => {
     expect(parseLessonHash('#/facts', LESSONS)).toEqual({ page: 'facts' });
     expect(parseLessonHash('#/facts/', LESSONS)).toEqual({ page: 'facts' });
     expect(routeHash({ page: 'facts' })).toBe('#/facts');
+    // A filter by mark is part of the link; a mark that is not one shows every claim.
+    expect(parseLessonHash('#/facts?mark=dated', LESSONS)).toEqual({
+      page: 'facts',
+      mark: 'dated',
+    });
+    expect(routeHash({ page: 'facts', mark: 'dated' })).toBe('#/facts?mark=dated');
+    expect(parseLessonHash('#/facts?mark=maybe', LESSONS)).toEqual({ page: 'facts' });
     expect(parseLessonHash('#/lessons', LESSONS)).toEqual({ page: 'lessons' });
     const lesson = LESSONS[2]!;
     const route = parseLessonHash(`#/lessons/${lesson.id}/2`, LESSONS);
@@ -15,7 +22,13 @@ describe('page routes in the URL hash', () => {
   });
 
   it('leaves anything else to the visualizer', () => {
-    for (const hash of ['', '#/walk?scenario=seed-policies', '#/factsheet', '#/facts/x'])
+    for (const hash of [
+      '',
+      '#/walk?scenario=seed-policies',
+      '#/factsheet',
+      '#/facts/x',
+      '#/facts?x=1',
+    ])
       expect(parseLessonHash(hash, LESSONS), hash).toBeNull();
     expect(routeHash({ page: 'walk' })).toBeNull();
   });

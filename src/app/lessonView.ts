@@ -4,6 +4,7 @@
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import type { Hop } from '../datapath/hop';
 import { findHop } from '../lessons/hopAddress';
+import { SEED_VERDICTS } from '../lessons/seedVerdicts';
 import type { Lesson, LessonStep } from '../lessons/types';
 import { DEFAULT_VIEW, type Route, type ViewState } from '../store';
 
@@ -34,7 +35,7 @@ export function stepHopIndex(step: LessonStep, hops: readonly Hop[]): number {
 
 export function routeHash(route: Route): string | null {
   if (route.page === 'lessons') return '#/lessons';
-  if (route.page === 'facts') return '#/facts';
+  if (route.page === 'facts') return route.mark ? `#/facts?mark=${route.mark}` : '#/facts';
   if (route.page === 'lesson') {
     const base =
       route.mode === 'present' ? 'present' : route.mode === 'speaker' ? 'speaker' : 'lessons';
@@ -44,12 +45,16 @@ export function routeHash(route: Route): string | null {
 }
 
 /**
- * `#/lessons`, `#/facts` (the seed articles fact-checked), or `#/lessons|present|speaker/<id>/<n>`
+ * `#/lessons`, `#/facts[?mark=<verdict>]` (the seed articles fact-checked), or `#/lessons|present|speaker/<id>/<n>`
  * (n 1-based); null for anything else (the visualizer).
  */
 export function parseLessonHash(hash: string, lessons: readonly Lesson[]): Route | null {
   if (hash === '#/lessons' || hash === '#/lessons/') return { page: 'lessons' };
-  if (hash === '#/facts' || hash === '#/facts/') return { page: 'facts' };
+  const facts = /^#\/facts\/?(?:\?mark=([a-z]+))?$/.exec(hash);
+  if (facts) {
+    const mark = SEED_VERDICTS.find((v) => v === facts[1]);
+    return mark ? { page: 'facts', mark } : { page: 'facts' };
+  }
   const m = /^#\/(lessons|present|speaker)\/([^/]+)(?:\/(\d+))?$/.exec(hash);
   if (!m) return null;
   const lesson = lessons.find((l) => l.id === m[2]);

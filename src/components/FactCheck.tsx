@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SeedClaim, SeedClaims, SeedVerdict } from '../lessons/seedClaims';
+import { SEED_VERDICTS } from '../lessons/seedVerdicts';
 import type { Lesson } from '../lessons/types';
+import { selectRoute, useAppActions, useAppStore } from '../store';
 import {
   groupClaims,
   isQuotedFigure,
@@ -34,7 +36,13 @@ export default function FactCheck({
   lessons: readonly Lesson[];
 }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  const [filter, setFilter] = useState<VerdictFilter>('all');
+  // The filter is in the link (#/facts?mark=dated), so a view of one mark can be shared.
+  const route = useAppStore(selectRoute);
+  const setRoute = useAppActions().setRoute;
+  const mark = route.page === 'facts' ? SEED_VERDICTS.find((v) => v === route.mark) : undefined;
+  const filter: VerdictFilter = mark ?? 'all';
+  const setFilter = (f: VerdictFilter) =>
+    setRoute(f === 'all' ? { page: 'facts' } : { page: 'facts', mark: f });
   useEffect(() => {
     let live = true;
     load().then(

@@ -8,10 +8,10 @@ import { PROBE_PROTOCOLS, type Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
 import { isPanelId } from '../registry/panels';
+import { SEED_VERDICTS, type SeedVerdict } from './seedVerdicts';
 import type { LessonProblem } from './types';
 
-export const SEED_VERDICTS = ['true', 'dated', 'simplified', 'false', 'unverifiable'] as const;
-export type SeedVerdict = (typeof SEED_VERDICTS)[number];
+export { SEED_VERDICTS, type SeedVerdict } from './seedVerdicts';
 
 /** The source of a figure the articles quote without one; allowed only with verdict unverifiable. */
 export const NO_SOURCE = 'quoted, no source found';

@@ -12,7 +12,11 @@ import type { StateCreator } from 'zustand/vanilla';
 export type Route =
   | { readonly page: 'walk' }
   | { readonly page: 'lessons' }
-  | { readonly page: 'facts' }
+  | {
+      readonly page: 'facts';
+      /** The mark the claims are filtered by (a verdict of lessons/seedClaims.ts); absent, all. */
+      readonly mark?: string;
+    }
   /** Challenge mode: the packet drawn by `seed` from the view's scenario (lessons/challenge.ts). */
   | { readonly page: 'challenge'; readonly seed: number }
   | {
