@@ -1,19 +1,20 @@
 /**
  * The fast path of `parseYamlFile` (yaml.ts): js-yaml reads the file, and the positions of fields
- * are worked out only for the documents that ask for one.
+ * are found only when one is asked for.
  *
- * Why js-yaml: on the `npm run bench` text (10,000 policies, 3.3 MB) its loadAll is ~12× faster
- * than the `yaml` package's parse with positions (see the table in yaml.ts). js-yaml builds no
- * syntax tree; its `listener` option reports where each node opens, which is all the positions
- * need: this file records one number per node while parsing and turns them into
- * `path -> line:column` for a document the first time a position in it is asked for.
+ * Why js-yaml: on the `npm run bench` text (10,000 policies, 3.3 MB) its loadAll is ~13× faster
+ * than the `yaml` package's parse with positions (the table is in yaml.ts). js-yaml builds no
+ * syntax tree; its `listener` option reports where each node opens and closes, which is all the
+ * positions need: this file records a few numbers per node while parsing, and on the first
+ * position asked for builds a tree of keys and items (typed arrays, no strings) that a field path
+ * is walked down to its line:column.
  *
  * It is a fast path, not a second YAML reader: anything it is not sure to read exactly as the
  * `yaml` package does (a syntax error, a warning, anchors and aliases, explicit `? ` or
  * collection keys, a byte-order mark, nesting deeper than the limit) returns `undefined`, and
  * yaml.ts reads the file with the `yaml` package as before, so every diagnostic keeps its text
- * and line:column. yaml.test.ts and fastYaml.test.ts check both paths give the same values and
- * positions.
+ * and line:column. fastYaml.test.ts checks both paths give the same values and positions (every
+ * YAML file of the repository, edge cases), lazyPositions.test.ts the same diagnostics.
  */
 import { FAILSAFE_SCHEMA, Type, loadAll, type LoadOptions, type State } from 'js-yaml';
 import type { SourcePos } from '../model';
@@ -21,8 +22,8 @@ import type { SourcePos } from '../model';
 /**
  * The YAML 1.2 core schema exactly as the `yaml` package resolves plain scalars
  * (yaml/dist/schema/core: null, bool, int (octal, decimal, hex), float (nan/inf, exponent,
- * decimal)), in its order. js-yaml's own CORE_SCHEMA differs at the edges (it reads `1_000` and
- * `0b101` as numbers, which the `yaml` package keeps as strings).
+ * decimal)), in its order. js-yaml's own CORE_SCHEMA differs at the edges (it reads `0b101` as the
+ * number 5, which the `yaml` package keeps as a string).
  */
 /** One js-yaml type per tag (js-yaml keeps one type per tag): the first of `forms` that matches. */
 const scalar = (
