@@ -32,13 +32,19 @@ const scalar = (
   firstChars: string,
   forms: [RegExp, (s: string) => unknown][],
 ): Type => {
+  const starts = new Set([...firstChars].map((c) => c.charCodeAt(0)));
   let construct: ((s: string) => unknown) | undefined;
   return new Type(`tag:yaml.org,2002:${tag}`, {
     kind: 'scalar',
     resolve: (data: unknown) => {
-      if (typeof data !== 'string' || data === '' || !firstChars.includes(data[0]!)) return false;
-      construct = forms.find(([test]) => test.test(data))?.[1];
-      return construct !== undefined;
+      if (typeof data !== 'string' || !starts.has(data.charCodeAt(0))) return false;
+      for (const [test, make] of forms) {
+        if (test.test(data)) {
+          construct = make;
+          return true;
+        }
+      }
+      return false;
     },
     // js-yaml constructs right after a resolve that matched (loader.js composeNode).
     construct: (data: string) => construct!(data),
@@ -122,7 +128,19 @@ export interface FastDocument {
  */
 export function fastParse(text: string, depthLimit: number): FastDocument[] | undefined {
   if (text.charCodeAt(0) === 0xfeff || EXPLICIT_KEY.test(text)) return undefined;
-  const trace: Trace = { open: [], close: [], parent: [], kind: [], result: [], roots: [] };
+  const opens: number[] = [];
+  const closes: number[] = [];
+  const parents: number[] = [];
+  const kinds: number[] = [];
+  const results: unknown[] = [];
+  const trace: Trace = {
+    open: opens,
+    close: closes,
+    parent: parents,
+    kind: kinds,
+    result: results,
+    roots: [],
+  };
   const stack: number[] = [];
   let refused = false;
   const options: LoadOptions & { maxDepth: number } = {
@@ -134,25 +152,25 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
     },
     listener(event: 'open' | 'close', state: State) {
       if (event === 'open') {
-        const id = trace.open.length;
+        const id = opens.length;
         const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
-        trace.open.push(state.position);
-        trace.close.push(0);
-        trace.parent.push(parent);
-        trace.kind.push(KIND_NONE);
-        trace.result.push(undefined);
+        opens.push(state.position);
+        closes.push(0);
+        parents.push(parent);
+        kinds.push(KIND_NONE);
+        results.push(undefined);
         if (parent < 0) trace.roots.push(id);
         stack.push(id);
         return;
       }
       const id = stack.pop()!;
-      trace.close[id] = state.position;
+      closes[id] = state.position;
       const kind = state.kind;
       if (kind === 'scalar') {
-        trace.kind[id] = KIND_SCALAR;
-        trace.result[id] = state.result;
-      } else if (kind === 'mapping') trace.kind[id] = KIND_MAP;
-      else if (kind === 'sequence') trace.kind[id] = KIND_SEQ;
+        kinds[id] = KIND_SCALAR;
+        results[id] = state.result;
+      } else if (kind === 'mapping') kinds[id] = KIND_MAP;
+      else if (kind === 'sequence') kinds[id] = KIND_SEQ;
       if (stack.length === 0) {
         // An anchor anywhere in the document: aliases share values, which the full reader
         // expands and counts (alias bombs).
