@@ -130,13 +130,10 @@ function LessonCard({
         <button
           type="button"
           className={status === 'in-progress' ? 'primary' : undefined}
+          aria-label={`${action} lesson ${lesson.number}: ${lesson.title}`}
           onClick={() => open(status === 'in-progress' ? at : 0)}
         >
           {action}
-          <span className="visually-hidden">
-            {' '}
-            lesson {lesson.number}: {lesson.title}
-          </span>
         </button>
       </div>
     </li>
