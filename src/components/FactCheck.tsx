@@ -59,11 +59,10 @@ export default function FactCheck({
     <main className="fact-check">
       <h2>The seed articles, fact-checked</h2>
       <p className="fact-intro">
-        Every claim about Calico or Cilium in the feature tables, performance tables and “when to
-        choose” lists of the two articles this project started from, checked against Calico v3.32,
-        Cilium 1.18 and Kubernetes 1.33. Each has a mark, one sentence saying why, a source, and
-        where PacketWalk shows it. The articles’ numbers are labelled <em>quoted</em>: they are the
-        articles’ figures, not measurements by PacketWalk.
+        Every claim about Calico or Cilium in the two seed articles’ feature and performance tables
+        and “when to choose” lists, checked against Calico v3.32, Cilium 1.18 and Kubernetes 1.33: a
+        mark, why in one sentence, a source, and where PacketWalk shows it. Numbers from the
+        articles are labelled <em>quoted</em>: theirs, not measured here.
       </p>
       {loaded.state === 'loading' && <p role="status">Loading the fact check…</p>}
       {loaded.state === 'error' && (
