@@ -92,6 +92,7 @@ export function AppShell({
         shown={shown}
         playback={{ calico, cilium }}
         builtInText={builtIn?.text}
+        {...(loadFacts ? { loadFacts } : {})}
         {...side}
       />
       <Controls

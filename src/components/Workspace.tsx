@@ -81,6 +81,8 @@ export interface WorkspaceProps {
   shown: readonly Cni[];
   playback: Readonly<Record<Cni, PanelPlayback>>;
   builtInText: string | undefined;
+  /** The seed articles' fact check, for the panels that quote it (Scale). */
+  loadFacts?: SidePanelProps['loadFacts'];
   /** The lesson player (or a challenge), as the drawer's first tab. */
   lesson?: ReactNode;
   /** That tab's label: "Lesson" unless said. */
@@ -93,6 +95,7 @@ export function Workspace({
   shown,
   playback,
   builtInText,
+  loadFacts,
   lesson,
   sideLabel = 'Lesson',
   caption,
@@ -141,11 +144,18 @@ export function Workspace({
         id: spec.id,
         label: spec.label,
         onClose: () => togglePanel(spec.id),
-        content: <PanelContent id={spec.id} shown={shown} builtInText={builtInText} />,
+        content: (
+          <PanelContent
+            id={spec.id}
+            shown={shown}
+            builtInText={builtInText}
+            {...(loadFacts ? { loadFacts } : {})}
+          />
+        ),
       });
     }
     return list;
-  }, [lesson, sideLabel, panels, shown, builtInText, togglePanel]);
+  }, [lesson, sideLabel, panels, shown, builtInText, loadFacts, togglePanel]);
 
   const drawerOpen = caption === undefined && tabs.length > 0;
   const maxDrawer = width - shown.length * MIN_TOPOLOGY - (shown.length + 1) * GAP;
@@ -215,7 +225,7 @@ interface PanelContentProps extends SidePanelProps {
 }
 
 /** A registry panel's content: one per CNI on screen for a CNI panel, else the side panel. */
-function PanelContent({ id, shown, builtInText }: PanelContentProps) {
+function PanelContent({ id, ...props }: PanelContentProps) {
   const spec = panelSpec(id);
   return (
     <ErrorBoundary name={spec.label}>
@@ -223,18 +233,18 @@ function PanelContent({ id, shown, builtInText }: PanelContentProps) {
         fallback={<p className="side-panel-loading">Loading {spec.label.toLowerCase()}…</p>}
       >
         {spec.place === 'cni' ? (
-          shown.map((c) => <CniSlot key={c} id={id} cni={c} />)
+          props.shown.map((c) => <CniSlot key={c} id={id} cni={c} />)
         ) : (
-          <SideView id={id} shown={shown} builtInText={builtInText} />
+          <SideView id={id} {...props} />
         )}
       </Suspense>
     </ErrorBoundary>
   );
 }
 
-function SideView({ id, shown, builtInText }: PanelContentProps) {
+function SideView({ id, ...props }: PanelContentProps) {
   const View = PANEL_VIEWS[id] as React.ComponentType<SidePanelProps>;
-  return <View shown={shown} builtInText={builtInText} />;
+  return <View {...props} />;
 }
 
 const NO_HOPS: readonly Hop[] = [];

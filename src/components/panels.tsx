@@ -8,6 +8,7 @@ import { lazy, type ComponentType } from 'react';
 import type { Hop } from '../datapath/hop';
 import type { WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
+import type { SeedClaims } from '../lessons/seedClaims';
 import type { PANEL_SPECS } from '../registry/panels';
 import { Inspector } from './Inspector';
 
@@ -17,6 +18,8 @@ export interface SidePanelProps {
   readonly shown: readonly Cni[];
   /** The built-in scenario's manifests (undefined for a lesson's own scenario). */
   readonly builtInText: string | undefined;
+  /** The seed articles' fact check (the Scale panel quotes its figures). */
+  readonly loadFacts?: () => Promise<SeedClaims>;
 }
 
 /** What a panel inside a CNI panel is given: that CNI's walk and where its packet stands. */
@@ -47,6 +50,15 @@ const MatrixSidePanel = lazy(() =>
   import('./MatrixPanel').then((m) => ({ default: m.MatrixSidePanel })),
 );
 
+const noFacts = (): Promise<SeedClaims> =>
+  Promise.reject(new Error('the fact check is not available here'));
+
+const ScaleSidePanel = lazy(() =>
+  import('./ScaleChart').then((m) => ({
+    default: ({ loadFacts }: SidePanelProps) => <m.ScalePanel loadFacts={loadFacts ?? noFacts} />,
+  })),
+);
+
 function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: CniSlotProps) {
   return (
     <Inspector
@@ -66,4 +78,5 @@ export const PANEL_VIEWS: PanelViews = {
   inspector: InspectorSlot,
   policies: PoliciesSidePanel,
   matrix: MatrixSidePanel,
+  scale: ScaleSidePanel,
 };

@@ -22,6 +22,7 @@ export const PANEL_SPECS = [
   { id: 'inspector', label: 'Inspector', place: 'cni' },
   { id: 'policies', label: 'Policies', place: 'side' },
   { id: 'matrix', label: 'Matrix', place: 'side' },
+  { id: 'scale', label: 'Scale', place: 'side' },
 ] as const satisfies readonly PanelSpec[];
 
 export type PanelId = (typeof PANEL_SPECS)[number]['id'];

@@ -1,8 +1,9 @@
 /**
- * The app's state in one zustand store, composed of three slices, each its own module with its
- * actions (slices/): view (the URL-backed ViewState), engine (what the engine holds and computed)
- * and ui (theme, route, highlight, notice). Created by a factory so each test and each app instance
- * gets a fresh one. Components read it through the named selectors in selectors.ts.
+ * The app's state in one zustand store, composed of slices, each its own module with its actions
+ * (slices/): view (the URL-backed ViewState), engine (what the engine holds and computed), scale
+ * (the O(N) vs O(1) sweep), and ui (theme, route, highlight, notice). Created by a factory so each
+ * test and each app instance gets a fresh one. Components read it through the named selectors in
+ * selectors.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
@@ -11,6 +12,12 @@ import {
   type EngineSlice,
   type EngineSliceState,
 } from './slices/engineSlice';
+import {
+  createScaleSlice,
+  DEFAULT_SCALE_SLICE,
+  type ScaleSlice,
+  type ScaleSliceState,
+} from './slices/scaleSlice';
 import { createUiSlice, DEFAULT_UI_SLICE, type UiSlice, type UiSliceState } from './slices/uiSlice';
 import {
   createViewSlice,
@@ -26,6 +33,7 @@ export type {
   LoadedScenario,
   WalkOutcome,
 } from './slices/engineSlice';
+export type { ScaleSweepState } from './slices/scaleSlice';
 export type { Route, Theme, ThemePreference } from './slices/uiSlice';
 export {
   nextThemePreference,
@@ -35,13 +43,14 @@ export {
 } from './slices/uiSlice';
 
 /** The store's data, without its actions: what a test or the app's edge may start it with. */
-export type AppViewState = ViewSliceState & EngineSliceState & UiSliceState;
-export type AppState = ViewSlice & EngineSlice & UiSlice;
+export type AppViewState = ViewSliceState & EngineSliceState & ScaleSliceState & UiSliceState;
+export type AppState = ViewSlice & EngineSlice & ScaleSlice & UiSlice;
 export type AppActions = Omit<AppState, keyof AppViewState>;
 
 export const DEFAULT_VIEW_STATE: AppViewState = {
   ...DEFAULT_VIEW_SLICE,
   ...DEFAULT_ENGINE_SLICE,
+  ...DEFAULT_SCALE_SLICE,
   ...DEFAULT_UI_SLICE,
 };
 
@@ -53,6 +62,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
     return {
       ...createViewSlice(...as<ViewSlice>()),
       ...createEngineSlice(...as<EngineSlice>()),
+      ...createScaleSlice(...as<ScaleSlice>()),
       ...createUiSlice(...as<UiSlice>()),
       ...initial,
     };

@@ -17,6 +17,7 @@ export type {
   EngineMode,
   LoadedScenario,
   Route,
+  ScaleSweepState,
   WalkOutcome,
   Theme,
   ThemePreference,

@@ -39,6 +39,8 @@ export const selectCluster = (s: AppState) => s.cluster;
 export const selectDiagnostics = (s: AppState) => s.diagnostics;
 export const selectMatrix = (s: AppState) => s.matrix;
 export const selectWalks = (s: AppState) => s.walks;
+/** The O(N) vs O(1) sweep as it streams in (scale slice). */
+export const selectScaleSweep = (s: AppState) => s.scaleSweep;
 
 const walkSelectors = new Map<Cni, (s: AppState) => AppState['walks'][Cni]>();
 /** One CNI's walk outcome; the same selector function per CNI, so hooks can keep it. */
