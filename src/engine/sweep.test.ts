@@ -123,14 +123,16 @@ describe('sweepScale', () => {
       { counts: [0, 10, 1500], packet: frontendToBackend },
       (done, total, sample) => {
         reports.push([done, total, sample]);
-        return done < 3;
+        return reports.length < 4;
       },
     );
-    // Two parse batches (1,000 + 500), then samples; the third report stops it.
-    expect(reports.map(([d, t, s]) => [d, t, s === null])).toEqual([
-      [1, 5, true],
-      [2, 5, true],
-      [3, 5, false],
+    // Two parse batches (1,000 + 500), the first sample, then a report before the second sample,
+    // which stops it before that sample is measured.
+    expect(reports.map(([d, t, s]) => [d, t, s?.added ?? null])).toEqual([
+      [1, 5, null],
+      [2, 5, null],
+      [3, 5, 0],
+      [3, 5, null],
     ]);
     expect(sweep.samples.map((s) => s.added)).toEqual([0]);
   });

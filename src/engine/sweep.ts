@@ -81,7 +81,8 @@ export interface ScaleSweep {
 
 /**
  * Progress: steps done of all (the added policies parsed in batches, then one step per sample), and
- * the sample just measured (null for a batch). False (or a promise of false) stops the sweep there.
+ * the sample just measured (null for a batch, and for the report before each sample after the
+ * first). False (or a promise of false) stops the sweep there.
  */
 export type SweepProgress = (done: number, total: number, sample: SweepSample | null) => unknown;
 
@@ -305,6 +306,13 @@ export async function sweepScale(
   }
   const samples: SweepSample[] = [];
   for (const n of counts) {
+    // Asked before each sample too: a stop does not wait for a 10,000-policy compile to finish.
+    if (
+      onSample &&
+      samples.length > 0 &&
+      (await onSample(batches + samples.length, total, null)) === false
+    )
+      break;
     const sized = withPolicies(cluster, all.slice(0, n));
     // The sized cluster shares the scenario's pods, so the probe resolved once holds for it.
     const sample = measureSample(sized, resolved.probe, n);
