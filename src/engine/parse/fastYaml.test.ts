@@ -126,7 +126,24 @@ key_1: {1: one, true: t, null: n, 1.0: f}
   'comments before the first marker': '# head\n---\na: 1\n---\n# tail\n',
 };
 
+/** `levels` maps, one inside the other, in block style, with a scalar at the bottom. */
+const blockNesting = (levels: number): string =>
+  Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' leaf\n';
+
 describe('the fast YAML path agrees with the full reader', () => {
+  it('at the nesting limit and one past it', () => {
+    // The deepest value read: maps down to the limit, counting the scalar at the bottom.
+    const deepest = blockNesting(MAX_YAML_DEPTH - 1);
+    expect(fastParse(deepest, MAX_YAML_DEPTH)).toBeDefined();
+    agree(deepest);
+    expect(parseYamlFile(deepest, 'f.yaml').diagnostics).toEqual([]);
+    agree(blockNesting(MAX_YAML_DEPTH));
+    const past = parseYamlFile(blockNesting(MAX_YAML_DEPTH + 1), 'f.yaml');
+    expect(past.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining(`nests deeper than ${MAX_YAML_DEPTH} levels`),
+    ]);
+  });
+
   for (const [name, text] of Object.entries(SNIPPETS)) {
     it(name, () => {
       agree(text);
@@ -151,6 +168,7 @@ describe('the fast YAML path agrees with the full reader', () => {
       'a: !foo x\n', // unknown tag
       'a: [1, 2\n', // syntax error
       `${'['.repeat(MAX_YAML_DEPTH + 1)}${']'.repeat(MAX_YAML_DEPTH + 1)}\n`, // too deep
+      blockNesting(MAX_YAML_DEPTH + 1), // too deep, in block style
     ];
     for (const text of declines) {
       expect(fastParse(text, MAX_YAML_DEPTH), text).toBeUndefined();

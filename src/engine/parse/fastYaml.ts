@@ -145,8 +145,10 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
   let refused = false;
   const options: LoadOptions & { maxDepth: number } = {
     schema: YAML_CORE_SCHEMA,
-    // Deeper than the limit (collections plus a scalar leaf): the full reader says where.
-    maxDepth: depthLimit + 2,
+    // A value nested deeper than the limit opens more nodes than the limit, one inside the other:
+    // js-yaml stops (loader.js composeNode) and the full reader says where, or reads it when the
+    // nesting is just at the limit. So no value that comes out here is too deep.
+    maxDepth: depthLimit,
     onWarning: () => {
       refused = true;
     },
@@ -186,7 +188,6 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
     return undefined;
   }
   if (refused || values.length !== trace.roots.length) return undefined;
-  for (const value of values) if (tooDeep(value, depthLimit)) return undefined;
   if (COLLECTION_KEY.test(text) && hasCollectionKey(text, trace)) return undefined;
   // Only comments and blank lines: js-yaml reads one empty document, the yaml package none.
   if (values.length === 1 && trace.kind[0] === KIND_NONE && !/^(?:---|\.\.\.)/m.test(text)) {
@@ -213,18 +214,6 @@ function hasCollectionKey(text: string, trace: Trace): boolean {
     const parent = trace.parent[id]!;
     if (parent < 0 || trace.kind[parent] !== KIND_MAP || trace.kind[id]! < KIND_MAP) continue;
     if (text.charCodeAt(contentStart(text, trace.close[id]!)) === 0x3a) return true;
-  }
-  return false;
-}
-
-/** Whether a plain value nests deeper than `limit` (no aliases here: a tree). No recursion. */
-function tooDeep(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > limit) return true;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
   }
   return false;
 }
