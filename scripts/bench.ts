@@ -18,7 +18,7 @@ import type { ResolvedProbe } from '../src/engine/model';
 import { resolveProbe } from '../src/engine/probe';
 import { measureLoad } from './benchLoad';
 import { matrixFigures } from './benchMatrix';
-import { compileFigures, verdictFigures } from './benchModels';
+import { compileFigures, recompileFigures, verdictFigures } from './benchModels';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -197,6 +197,7 @@ const ciliumReference = perSecond(probes.length, () =>
 // Issue 15: the verdict-only paths against a bare Map.get, and the compile against the load.
 const verdictPaths = verdictFigures(calico, cilium, probes);
 const compileVsLoad = compileFigures(loadMs, calicoCompileMs, ciliumCompileMs, verdictPaths.index);
+const oneEditRecompile = recompileFigures(cluster, cilium, ciliumCompileMs);
 
 // Issue 15: the whole matrix, as the policy worker streams it.
 const matrix = await matrixFigures(cluster, calico, cilium);
@@ -236,6 +237,7 @@ console.log(
       },
       verdictPaths,
       compileVsLoad,
+      oneEditRecompile,
       matrix,
       perPacket: {
         iptablesRulesTested: Math.round((rules / probes.length) * 10) / 10,

@@ -96,6 +96,37 @@ export function ciliumIdentityPlan(cluster: Cluster): CiliumIdentityPlan {
   return plan;
 }
 
+/** What the plan asks of the policies: selector keys, ipBlocks, egress named ports. */
+const planInputs = new WeakMap<Cluster, string>();
+function planInputsOf(cluster: Cluster): string {
+  let text = planInputs.get(cluster);
+  if (text === undefined) {
+    text = JSON.stringify([
+      [...collectK8sSelectorKeys(cluster)].sort(),
+      collectIpBlocks(cluster).map(formatIpBlock),
+      collectEgressNamedPorts(cluster).map(namedPortKey),
+    ]);
+    planInputs.set(cluster, text);
+  }
+  return text;
+}
+
+/**
+ * For an incremental recompile: `next` gets `previous`'s plan when it has the same pods, namespaces
+ * and nodes (the same objects) and its policies ask the plan for the same things.
+ */
+export function carryIdentityPlan(previous: Cluster, next: Cluster): void {
+  const plan = cache.get(previous);
+  if (!plan || cache.has(next)) return;
+  if (
+    next.pods !== previous.pods ||
+    next.namespaces !== previous.namespaces ||
+    next.nodes !== previous.nodes
+  )
+    return;
+  if (planInputsOf(previous) === planInputsOf(next)) cache.set(next, plan);
+}
+
 function collectK8sSelectorKeys(cluster: Cluster): Set<string> {
   const keys = new Set<string>();
   const add = (s: { matchLabels?: object; matchExpressions?: readonly { key: string }[] }) => {

@@ -4,9 +4,9 @@ import { indexCluster, podKey } from '../../cluster';
 import { sha256 } from '../../hash';
 import type { Cluster, Pod } from '../../model';
 import { ciliumIdentityPlan } from '../identity';
-import { formatCiliumLabel } from '../labels';
+import { formatCiliumLabel, labelSetText } from '../labels';
 import { compileEndpoint, type EndpointPolicy, indexPolicies } from './endpoint';
-import { allocateIdentities } from './identities';
+import { allocateIdentities, type IdentityInfo } from './identities';
 import type { Compiler } from './rules';
 import { SelectorCache } from './selectorCache';
 import {
@@ -44,8 +44,43 @@ function endpointIds(pods: readonly Pod[]): Map<string, number> {
 export const policyMapName = (id: number): string =>
   `cilium_policy_v2_${String(id).padStart(5, '0')}`;
 
-export function compileCilium(cluster: Cluster): CiliumDataplane {
+/** The policy of every endpoint with one identity and one set of container ports. */
+export interface SharedPolicy {
+  readonly entries: PolicyMapEntry[];
+  readonly lpm: Map<string, PolicyMapEntry[]>;
+  readonly policy: EndpointPolicy;
+}
+
+/** What a recompile may reuse of a compile: the identities, and the policy of each signature. */
+export interface CiliumCompileMemo {
+  readonly identities: string;
+  readonly policies: ReadonlyMap<string, SharedPolicy>;
+}
+
+const memos = new WeakMap<CiliumDataplane, CiliumCompileMemo>();
+export const ciliumCompileMemo = (dp: CiliumDataplane): CiliumCompileMemo | undefined =>
+  memos.get(dp);
+
+/** The identities as the compile allocated them: numbers, labels, members. */
+const identitiesText = (all: readonly IdentityInfo[]): string =>
+  all
+    .map(
+      (i) =>
+        `${i.id} ${labelSetText(i.set.labels)} ${i.cidr?.text ?? ''} ${i.pods.map(podKey).join(',')} ${i.nodes.map((n) => n.name).join(',')}`,
+    )
+    .join('\n');
+
+/**
+ * The whole dataplane. With `reuse` (recompile.ts), a signature's policy comes from the previous
+ * compile when `reuse` gives one and the identities are the same as that compile's.
+ */
+export function compileCilium(
+  cluster: Cluster,
+  reuse?: { readonly memo: CiliumCompileMemo; readonly dirty: (pod: Pod) => boolean },
+): CiliumDataplane {
   const { all, podIdentity, nodeIdentity } = allocateIdentities(cluster);
+  const identityText = identitiesText(all);
+  const reusable = reuse && reuse.memo.identities === identityText ? reuse : undefined;
   const identities = new Map(all.map((i) => [i.id, i]));
   const c: Compiler = { cluster, cache: new SelectorCache(all), identities };
   const proxyPorts = {
@@ -58,10 +93,7 @@ export function compileCilium(cluster: Cluster): CiliumDataplane {
 
   // Endpoints with the same identity and container ports get the same policy (Cilium computes one
   // selector policy per identity; named ports are resolved per endpoint).
-  const shared = new Map<
-    string,
-    { entries: PolicyMapEntry[]; lpm: Map<string, PolicyMapEntry[]>; policy: EndpointPolicy }
-  >();
+  const shared = new Map<string, SharedPolicy>();
   const endpoints: CiliumEndpoint[] = [];
   const policyMaps = new Map<number, readonly PolicyMapEntry[]>();
   const proxyPolicies = new Map<number, readonly ProxyPolicyRule[]>();
@@ -71,6 +103,10 @@ export function compileCilium(cluster: Cluster): CiliumDataplane {
     const identity = podIdentity.get(podKey(pod))!;
     const sig = `${identity}|${pod.ports.map((p) => `${p.name ?? ''}:${p.protocol}/${p.port}`).join(',')}`;
     let s = shared.get(sig);
+    if (!s && reusable && !reusable.dirty(pod)) {
+      s = reusable.memo.policies.get(sig);
+      if (s) shared.set(sig, s);
+    }
     if (!s) {
       const policy = compileEndpoint(c, pod, plan.podLabels(pod), policies, proxyPorts);
       const entries = policy.state.entries();
@@ -138,7 +174,7 @@ export function compileCilium(cluster: Cluster): CiliumDataplane {
     nodeAddresses.set(view.name, m);
   }
 
-  return {
+  const dp: CiliumDataplane = {
     identities: all
       .map((i) => ({ id: i.id, labels: i.set.labels.map(formatCiliumLabel), scope: i.scope }))
       .sort((a, b) => a.id - b.id),
@@ -163,6 +199,8 @@ export function compileCilium(cluster: Cluster): CiliumDataplane {
       nodeIPs: new Map(cluster.nodes.map((n) => [n.name, n.internalIP])),
     },
   };
+  memos.set(dp, { identities: identityText, policies: shared });
+  return dp;
 }
 
 export function ciliumStats(dp: CiliumDataplane): {

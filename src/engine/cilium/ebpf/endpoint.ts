@@ -216,6 +216,14 @@ interface PolicyIndex {
   readonly k8s: Map<string, CompiledSubject<K8sNetworkPolicy>[]>;
 }
 
+/** Subject selectors per policy object, so a recompile builds only those of changed policies. */
+const subjects = new WeakMap<object, CiliumSelector>();
+const subjectOf = (policy: object, build: () => CiliumSelector): CiliumSelector => {
+  let s = subjects.get(policy);
+  if (!s) subjects.set(policy, (s = build()));
+  return s;
+};
+
 export function indexPolicies(cluster: Cluster): PolicyIndex {
   const idx: PolicyIndex = { cilium: new Map(), clusterwide: [], k8s: new Map() };
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
@@ -225,22 +233,28 @@ export function indexPolicies(cluster: Cluster): PolicyIndex {
   };
   for (const p of cluster.ciliumPolicies) {
     if (!p.endpointSelector) continue; // nodeSelector: host firewall, not modelled
+    const sel = p.endpointSelector;
     if (p.clusterwide)
-      idx.clusterwide.push({ policy: p, subject: subjectSelector(p.endpointSelector, undefined) });
+      idx.clusterwide.push({
+        policy: p,
+        subject: subjectOf(p, () => subjectSelector(sel, undefined)),
+      });
     else if (p.namespace)
       push(idx.cilium, p.namespace, {
         policy: p,
-        subject: subjectSelector(p.endpointSelector, p.namespace),
+        subject: subjectOf(p, () => subjectSelector(sel, p.namespace)),
       });
   }
   for (const p of cluster.k8sPolicies) {
     if (p.staged) continue;
     // pkg/k8s/network_policy.go: the podSelector with k8s: keys and the policy's namespace. (Cilium
     // overwrites a podSelector naming io.kubernetes.pod.namespace; PacketWalk ANDs, as the spec reads.)
-    const subject = makeSelector([
-      ...fromLabelSelector(p.podSelector, 'k8s'),
-      req('k8s', POD_NAMESPACE_LABEL, 'In', [p.namespace]),
-    ]);
+    const subject = subjectOf(p, () =>
+      makeSelector([
+        ...fromLabelSelector(p.podSelector, 'k8s'),
+        req('k8s', POD_NAMESPACE_LABEL, 'In', [p.namespace]),
+      ]),
+    );
     push(idx.k8s, p.namespace, { policy: p, subject });
   }
   return idx;

@@ -49,5 +49,6 @@ export { ID_ANY, ID_HOST, ID_REMOTE_NODE, ID_WORLD, PROTO_NUMBER } from './types
 export { portRangePrefixes } from './portKey';
 export { ciliumStats, compileCilium, policyMapName } from './compile';
 export { ciliumModelDecision } from './decision';
+export { recompileCilium } from './recompile';
 export { ciliumModelVerdict, ciliumVerdictIndex, type LookupCounter } from './verdict';
 export { dumpCiliumMaps } from '../dump';

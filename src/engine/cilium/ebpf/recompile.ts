@@ -1,0 +1,52 @@
+/**
+ * Incremental compile of the eBPF model: after an edit, only the endpoints a changed policy selects
+ * (before or after the edit) get their policy maps computed again; every other endpoint keeps the
+ * map state of the previous compile, as the agent regenerates only the endpoints a policy change
+ * touches (pkg/policy/repository.go: a rule's subject selector decides which endpoints it affects).
+ * The identities are allocated again and compared: if they differ (pods, namespaces, nodes, CIDR
+ * prefixes or ipBlocks changed), nothing is reused and the result is a full compile. The result
+ * equals `compileCilium(next)` (recompile.test.ts).
+ */
+import { podKey } from '../../cluster';
+import { changedObjects } from '../../fingerprint';
+import { type Cluster, formatRef, type Pod } from '../../model';
+import { carryIdentityPlan, ciliumIdentityPlan } from '../identity';
+import { selectorMatches } from '../labels';
+import { ciliumCompileMemo, compileCilium } from './compile';
+import { indexPolicies } from './endpoint';
+import type { CiliumDataplane } from './types';
+
+export function recompileCilium(
+  previous: CiliumDataplane,
+  previousCluster: Cluster,
+  next: Cluster,
+): CiliumDataplane {
+  const memo = ciliumCompileMemo(previous);
+  if (!memo) return compileCilium(next);
+  const changed: Cluster = {
+    ...next,
+    k8sPolicies: changedObjects(previousCluster.k8sPolicies, next.k8sPolicies, (p) =>
+      formatRef(p.ref),
+    ),
+    ciliumPolicies: changedObjects(
+      previousCluster.ciliumPolicies,
+      next.ciliumPolicies,
+      (p) => `${formatRef(p.ref)}#${p.specIndex}`,
+    ),
+  };
+  // The pods a changed policy selects, old version or new (endpoint.ts compileEndpoint's test).
+  const touched = indexPolicies(changed);
+  carryIdentityPlan(previousCluster, next);
+  const plan = ciliumIdentityPlan(next);
+  const dirtyPods = new Set<string>();
+  for (const pod of next.pods) {
+    const set = plan.podLabels(pod);
+    const subjects = [
+      ...(touched.cilium.get(pod.namespace) ?? []),
+      ...touched.clusterwide,
+      ...(touched.k8s.get(pod.namespace) ?? []),
+    ];
+    if (subjects.some((x) => selectorMatches(x.subject, set))) dirtyPods.add(podKey(pod));
+  }
+  return compileCilium(next, { memo, dirty: (pod: Pod) => dirtyPods.has(podKey(pod)) });
+}
