@@ -7,7 +7,7 @@ import { loadManifests } from '../engine/parse/load';
 import { SWEEP_COUNTS, sweepScale, type ScaleSweep } from '../engine/sweep';
 import { parseLesson } from '../lessons/parse';
 import { parseSeedClaims, type SeedClaims } from '../lessons/seedClaims';
-import { createAppStore, StoreProvider, type AppStore } from '../store';
+import { createAppStore, StoreProvider, type AppStore, type ScaleSweepState } from '../store';
 import { ScalePanel } from './ScaleChart';
 import {
   millisecondsOf,
@@ -48,6 +48,17 @@ const cluster: Cluster = loadManifests([
 let sweep: ScaleSweep;
 beforeAll(async () => {
   sweep = await sweepScale(cluster, { counts: [0, 10, 100] });
+});
+
+/** The sweep of beforeAll as the store holds it once done. */
+const measured = (): ScaleSweepState => ({
+  cluster,
+  packet: sweep.packet,
+  basePolicies: sweep.basePolicies,
+  samples: sweep.samples,
+  done: 3,
+  total: 3,
+  status: 'done',
 });
 
 function renderPanel(store: AppStore) {
@@ -95,15 +106,7 @@ describe('ScalePanel', () => {
     const store = createAppStore();
     store.setState({
       cluster,
-      scaleSweep: {
-        cluster,
-        packet: sweep.packet,
-        basePolicies: sweep.basePolicies,
-        samples: sweep.samples,
-        done: 3,
-        total: 3,
-        status: 'done',
-      },
+      scaleSweep: measured(),
     });
     renderPanel(store);
     const chart = screen.getByTestId('scale-chart-packet');
@@ -144,14 +147,12 @@ describe('ScalePanel', () => {
 
   it('shows progress with a Stop while measuring, and Measure again after a stop', () => {
     const store = createAppStore();
-    const computing = {
-      cluster,
-      packet: sweep.packet,
-      basePolicies: sweep.basePolicies,
+    const computing: ScaleSweepState = {
+      ...measured(),
       samples: sweep.samples.slice(0, 1),
       done: 4,
       total: 17,
-      status: 'computing' as const,
+      status: 'computing',
     };
     store.setState({ cluster, scaleSweep: computing });
     renderPanel(store);
@@ -169,15 +170,7 @@ describe('ScalePanel', () => {
     const other = { ...cluster, pods: [...cluster.pods] };
     store.setState({
       cluster: other,
-      scaleSweep: {
-        cluster,
-        packet: sweep.packet,
-        basePolicies: sweep.basePolicies,
-        samples: sweep.samples,
-        done: 3,
-        total: 3,
-        status: 'done',
-      },
+      scaleSweep: measured(),
     });
     renderPanel(store);
     expect(screen.queryByTestId('scale-chart-packet')).toBeNull();

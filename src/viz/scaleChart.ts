@@ -164,7 +164,8 @@ export function createScaleChart({ svg }: { svg: SVGSVGElement }) {
       .attr('class', 'scale-label')
       .attr('data-cni', (s) => s.cni)
       .attr('font-size', fs)
-      .attr('x', (s) => Math.min(w, x(s.points.at(-1)!.x)))
+      // Clear of the last mark, inside the plot.
+      .attr('x', (s) => Math.min(w, x(s.points.at(-1)!.x)) - fs * 0.5)
       .attr('y', (_, i) => at[i]!)
       .attr('text-anchor', 'end')
       .text((s) => {
