@@ -141,7 +141,8 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
     result: results,
     roots: [],
   };
-  const stack: number[] = [];
+  /** The node open now (-1 between documents). */
+  let current = -1;
   let refused = false;
   const options: LoadOptions & { maxDepth: number } = {
     schema: YAML_CORE_SCHEMA,
@@ -155,17 +156,17 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
     listener(event: 'open' | 'close', state: State) {
       if (event === 'open') {
         const id = opens.length;
-        const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
         opens.push(state.position);
         closes.push(0);
-        parents.push(parent);
+        parents.push(current);
         kinds.push(KIND_NONE);
         results.push(undefined);
-        if (parent < 0) trace.roots.push(id);
-        stack.push(id);
+        if (current < 0) trace.roots.push(id);
+        current = id;
         return;
       }
-      const id = stack.pop()!;
+      const id = current;
+      current = parents[id]!;
       closes[id] = state.position;
       const kind = state.kind;
       if (kind === 'scalar') {
@@ -173,7 +174,7 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
         results[id] = state.result;
       } else if (kind === 'mapping') kinds[id] = KIND_MAP;
       else if (kind === 'sequence') kinds[id] = KIND_SEQ;
-      if (stack.length === 0) {
+      if (current < 0) {
         // An anchor anywhere in the document: aliases share values, which the full reader
         // expands and counts (alias bombs).
         const anchors = (state as State & { anchorMap: object }).anchorMap;
