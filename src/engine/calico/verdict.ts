@@ -240,11 +240,17 @@ function compileRule(dp: CalicoDataplane, r: IptRule, sets: Map<string, FastMatc
 }
 
 const indexes = new WeakMap<CalicoDataplane, CalicoVerdictIndex>();
+/** The last dataplane asked about: a run of verdicts asks about one. */
+let last: { dp: CalicoDataplane; idx: CalicoVerdictIndex } | null = null;
 
 /** Builds (once per dataplane) the precompiled chains the verdict walks. */
 export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
+  if (last !== null && last.dp === dp) return last.idx;
   const known = indexes.get(dp);
-  if (known) return known;
+  if (known) {
+    last = { dp, idx: known };
+    return known;
+  }
   const sets = new Map<string, FastMatch>();
   const compiled = new Map<IptChain, FastChain>();
   const pending: [IptChain, FastChain, Record<string, IptChain>][] = [];
@@ -295,6 +301,7 @@ export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
   });
   const idx: CalicoVerdictIndex = { nodes, byPod, workloadByKey };
   indexes.set(dp, idx);
+  last = { dp, idx };
   return idx;
 }
 

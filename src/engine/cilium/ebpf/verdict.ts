@@ -49,6 +49,9 @@ interface FastEndpoint {
   readonly id: number;
   readonly node: string;
   readonly policy: FastPolicyMap;
+  /** The L4-only entries (identity 0) of each direction, looked up on every packet. */
+  readonly anyIngress: IdentityEntries | undefined;
+  readonly anyEgress: IdentityEntries | undefined;
 }
 
 /** What one address is in the ipcache: a pod's identity (and its endpoint), or a node's, whose
@@ -117,11 +120,17 @@ function fastPolicyMap(entries: readonly PolicyMapEntry[]): FastPolicyMap {
 }
 
 const indexes = new WeakMap<CiliumDataplane, CiliumVerdictIndex>();
+/** The last dataplane asked about: a run of verdicts asks about one. */
+let last: { dp: CiliumDataplane; idx: CiliumVerdictIndex } | null = null;
 
 /** Builds (once per dataplane) what the verdict path looks up. */
 export function ciliumVerdictIndex(dp: CiliumDataplane): CiliumVerdictIndex {
+  if (last !== null && last.dp === dp) return last.idx;
   const known = indexes.get(dp);
-  if (known) return known;
+  if (known) {
+    last = { dp, idx: known };
+    return known;
+  }
   const maps = new Map<readonly PolicyMapEntry[], FastPolicyMap>();
   const byKey = new Map<string, FastEndpoint>();
   const endpointsByIp = new Map<string, FastEndpoint[]>();
@@ -129,7 +138,13 @@ export function ciliumVerdictIndex(dp: CiliumDataplane): CiliumVerdictIndex {
     const entries = dp.policyMaps.get(ep.id) ?? [];
     let policy = maps.get(entries);
     if (!policy) maps.set(entries, (policy = fastPolicyMap(entries)));
-    const fast: FastEndpoint = { id: ep.id, node: ep.node, policy };
+    const fast: FastEndpoint = {
+      id: ep.id,
+      node: ep.node,
+      policy,
+      anyIngress: policy.get(packedKey(ID_ANY, false)),
+      anyEgress: policy.get(packedKey(ID_ANY, true)),
+    };
     byKey.set(ep.pod, fast);
     const l = endpointsByIp.get(ep.ip);
     if (l) l.push(fast);
@@ -159,6 +174,7 @@ export function ciliumVerdictIndex(dp: CiliumDataplane): CiliumVerdictIndex {
   }));
   const idx: CiliumVerdictIndex = { addresses, byPod: new WeakMap(), byKey, prefixes };
   indexes.set(dp, idx);
+  last = { dp, idx };
   return idx;
 }
 
@@ -199,8 +215,7 @@ const protoNumber = (p: ResolvedProbe['protocol']): number =>
   p === 'TCP' ? 6 : p === 'UDP' ? 17 : p === 'SCTP' ? 132 : PROTO_NUMBER[p as 'TCP'];
 
 /** One LPM lookup in a policy map: the longest prefix of (identity, direction) covering `pp`. */
-function lpm(map: FastPolicyMap, key: number, pp: number): FastEntry | undefined {
-  const l = map.get(key);
+function lpm(l: IdentityEntries | undefined, pp: number): FastEntry | undefined {
   if (l === undefined) return undefined;
   if (l.exact.size > 0) {
     const hit = l.exact.get(pp);
@@ -234,11 +249,11 @@ function judgeFast(
     dport = probe.port;
   }
   const pp = proto * 65536 + dport;
-  const l3 = lpm(ep.policy, packedKey(remote, egress), pp);
+  const l3 = lpm(ep.policy.get(packedKey(remote, egress)), pp);
   if (counter) counter.lookups++;
   let chosen = l3;
   if (!(l3 && l3.deny)) {
-    const l4 = lpm(ep.policy, packedKey(ID_ANY, egress), pp);
+    const l4 = lpm(egress ? ep.anyEgress : ep.anyIngress, pp);
     if (counter) counter.lookups++;
     if (
       l4 &&
