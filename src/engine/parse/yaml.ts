@@ -17,14 +17,16 @@
  *   js-yaml 4.3.2 loadAll (plain, the fastest maintained)   414   1.0
  *   js-yaml 5.5.0 loadAll (same text, earlier run)                ~2.0  (its event stream
  *                                                                       costs; 4.x is maintained)
- *   fast path: js-yaml 4.3.2 + yaml-core schema + listener  734   1.8 (busy machine; 1.0-1.1
- *                                                                 in quieter runs)
  *   yaml 2.9.1 Lexer alone                                 1493   3.6
  *   yaml 2.9.1 Parser (CST) alone                          5646  13.6
  *   yaml 2.9.1 parseAllDocuments (+ toJS: 5494-6515)       7213  17.4
  *   full reader (yaml 2.9.1 + positions index), the old   6876  16.6
  *   path for every file
- *   loadManifests, the whole load (fast path)              1430   3.5
+ *
+ * Later, quieter runs (best of 3-6): the fast path (js-yaml 4.3.2, the yaml-core schema and the
+ * listener) 274-296 ms against 211-216 ms for a plain loadAll (1.3-1.4×); loadManifests, the
+ * whole load, 800-1000 ms against 225-250 ms (3.2-4×; `npm run bench` prints it as
+ * `loadVsParse`), 5.5-7.4 s before (15-19×).
  *
  * The yaml package's faster entry points do not close the gap: its lexer alone costs 3.6× a
  * js-yaml parse. yaml-ast-parser and yamljs are unmaintained.
