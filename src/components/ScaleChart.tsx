@@ -7,7 +7,8 @@
  * lessons/seed-claims.yaml.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { MAX_SWEEP_POLICIES, SWEEP_COUNTS, type SweepSample } from '../engine/sweep';
+import type { SweepSample } from '../engine/sweep';
+import { MAX_SWEEP_POLICIES, SWEEP_COUNTS } from '../engine/sweepPlan';
 import { NO_SOURCE, type SeedClaims } from '../lessons/seedClaims';
 import {
   selectCluster,

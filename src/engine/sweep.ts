@@ -18,26 +18,22 @@
 import { calicoModelDecision, calicoStats, compileCalico } from './calico/iptables';
 import { ciliumModelDecision, ciliumStats, compileCilium } from './cilium/ebpf';
 import { podKey } from './cluster';
-import type { Cluster, Pod, Policy, Protocol, ResolvedProbe } from './model';
+import type { Cluster, Pod, Policy, ResolvedProbe } from './model';
 import { loadManifests } from './parse/load';
 import { resolveProbe } from './probe';
+import {
+  MAX_SWEEP_POLICIES,
+  policyCount,
+  sweepPacket,
+  SWEEP_COUNTS,
+  SweepInputError,
+  type SweepPacket,
+} from './sweepPlan';
 
-/** The policy counts of the chart's x axis: 0 to 10,000. */
-export const SWEEP_COUNTS: readonly number[] = [0, 10, 100, 1000, 2500, 5000, 10000];
-
-/** The most policies a sweep adds: the chart's axis end, and a bound on the worker's work. */
-export const MAX_SWEEP_POLICIES = 10000;
+export { MAX_SWEEP_POLICIES, sweepPacket, SWEEP_COUNTS, SweepInputError, type SweepPacket };
 
 /** The added policies' names: `sweep-00042`. */
 const SWEEP_PREFIX = 'sweep-';
-
-/** The packet the sweep measures: pod to pod, a port protocol. */
-export interface SweepPacket {
-  readonly from: string;
-  readonly to: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-}
 
 export interface SweepOptions {
   /** Policy counts to add, ascending; SWEEP_COUNTS by default. */
@@ -89,16 +85,6 @@ export type SweepProgress = (done: number, total: number, sample: SweepSample | 
 /** Policies parsed per batch: each batch is a progress report and a pause for other calls. */
 const PARSE_BATCH = 1000;
 
-export class SweepInputError extends Error {
-  constructor(message: string) {
-    super(`Scale sweep: ${message}`);
-    this.name = 'SweepInputError';
-  }
-}
-
-const policyCount = (c: Cluster): number =>
-  c.k8sPolicies.length + c.ciliumPolicies.length + c.calicoPolicies.length;
-
 /** mulberry32: a small seeded generator, so a sweep is the same every time. */
 function seeded(seed: number): (n: number) => number {
   let a = seed >>> 0;
@@ -109,22 +95,6 @@ function seeded(seed: number): (n: number) => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
-}
-
-/** The packet to measure: the one asked for when it is pod to pod, else a first sensible pair. */
-export function sweepPacket(cluster: Cluster, asked?: SweepPacket | null): SweepPacket {
-  const byKey = new Map(cluster.pods.map((p) => [podKey(p), p]));
-  if (asked && byKey.has(asked.from) && byKey.has(asked.to) && asked.from !== asked.to)
-    return asked;
-  for (const src of cluster.pods)
-    for (const dst of cluster.pods) {
-      const port = dst.ports[0];
-      if (dst !== src && port)
-        return { from: podKey(src), to: podKey(dst), port: port.port, protocol: port.protocol };
-    }
-  throw new SweepInputError(
-    'the scenario needs two pods, one of them declaring a container port, to measure a packet.',
-  );
 }
 
 /** The label a policy selects a pod by: `app` when it has one (as workloads do), else its first. */
