@@ -171,17 +171,25 @@ const timed = <T>(run: () => T): { ms: number; value: T } => {
   return { ms: performance.now() - t0, value };
 };
 
-/** A one-policy edit recompiled from the previous compile, as a share of a full compile. */
+/**
+ * A one-policy edit recompiled from the previous compile, as a share of a full compile of the
+ * edited cluster. Each run gets its own copy of the edited cluster (nothing cached on it); the
+ * first run is cold, the median of the next three is what an editing session sees.
+ */
 export function recompileFigures(cluster: Cluster, cilium: CiliumDataplane, ciliumFullMs: number) {
   const next = oneEdit(cluster);
-  const ebpf = timed(() => recompileCilium(cilium, cluster, next));
-  const full = timed(() => compileCilium(next));
+  const runs = [0, 1, 2, 3].map(
+    () => timed(() => recompileCilium(cilium, cluster, { ...next })).ms,
+  );
+  const full = [0, 1, 2].map(() => timed(() => compileCilium({ ...next })).ms);
+  const warm = median(runs.slice(1));
   return {
     ebpf: {
-      recompileMs: r2(ebpf.ms),
-      fullCompileMs: r2(full.ms),
+      recompileColdMs: r2(runs[0]!),
+      recompileMs: r2(warm),
+      fullCompileMs: r2(median(full)),
       firstFullCompileMs: r2(ciliumFullMs),
-      percentOfFull: r2((100 * ebpf.ms) / full.ms),
+      percentOfFull: r2((100 * warm) / median(full)),
       target: '<= 5',
     },
     iptables: 'not incremental yet (a full compile)',

@@ -55,6 +55,19 @@ export interface SharedPolicy {
 export interface CiliumCompileMemo {
   readonly identities: string;
   readonly policies: ReadonlyMap<string, SharedPolicy>;
+  /** The pods the endpoint IDs were derived from, and the IDs. */
+  readonly pods: readonly Pod[];
+  readonly endpointIds: ReadonlyMap<string, number>;
+  readonly allocated: ReturnType<typeof allocateIdentities>;
+}
+
+/** What recompile.ts tells a compile it may reuse. */
+export interface CiliumReuse {
+  readonly memo: CiliumCompileMemo;
+  /** Pods whose endpoints a changed policy selects. */
+  readonly dirty: (pod: Pod) => boolean;
+  /** True when the identities cannot have changed (same plan, nodes and CIDR prefixes). */
+  readonly sameIdentities: boolean;
 }
 
 const memos = new WeakMap<CiliumDataplane, CiliumCompileMemo>();
@@ -72,14 +85,13 @@ const identitiesText = (all: readonly IdentityInfo[]): string =>
 
 /**
  * The whole dataplane. With `reuse` (recompile.ts), a signature's policy comes from the previous
- * compile when `reuse` gives one and the identities are the same as that compile's.
+ * compile when its pods are not dirty and the identities are the same as that compile's (taken
+ * from it when they cannot have changed, else allocated again and compared).
  */
-export function compileCilium(
-  cluster: Cluster,
-  reuse?: { readonly memo: CiliumCompileMemo; readonly dirty: (pod: Pod) => boolean },
-): CiliumDataplane {
-  const { all, podIdentity, nodeIdentity } = allocateIdentities(cluster);
-  const identityText = identitiesText(all);
+export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumDataplane {
+  const allocated = reuse?.sameIdentities ? reuse.memo.allocated : allocateIdentities(cluster);
+  const { all, podIdentity, nodeIdentity } = allocated;
+  const identityText = reuse?.sameIdentities ? reuse.memo.identities : identitiesText(all);
   const reusable = reuse && reuse.memo.identities === identityText ? reuse : undefined;
   const identities = new Map(all.map((i) => [i.id, i]));
   const c: Compiler = { cluster, cache: new SelectorCache(all), identities };
@@ -88,7 +100,8 @@ export function compileCilium(
     egress: stablePort(LISTENERS.egress),
   };
   const policies = indexPolicies(cluster);
-  const ids = endpointIds(cluster.pods);
+  const ids =
+    reuse && reuse.memo.pods === cluster.pods ? reuse.memo.endpointIds : endpointIds(cluster.pods);
   const index = indexCluster(cluster);
 
   // Endpoints with the same identity and container ports get the same policy (Cilium computes one
@@ -199,7 +212,13 @@ export function compileCilium(
       nodeIPs: new Map(cluster.nodes.map((n) => [n.name, n.internalIP])),
     },
   };
-  memos.set(dp, { identities: identityText, policies: shared });
+  memos.set(dp, {
+    identities: identityText,
+    policies: shared,
+    pods: cluster.pods,
+    endpointIds: ids,
+    allocated,
+  });
   return dp;
 }
 

@@ -35,7 +35,7 @@ export interface IdentityInfo {
   readonly cidr?: Cidr;
 }
 
-function referencedPrefixes(cluster: Cluster): Cidr[] {
+export function referencedPrefixes(cluster: Cluster): Cidr[] {
   const seen = new Map<string, Cidr>();
   const add = (c: Cidr) => {
     if (c.prefix > 0) seen.set(c.text, c);

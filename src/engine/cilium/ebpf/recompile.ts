@@ -14,6 +14,7 @@ import { carryIdentityPlan, ciliumIdentityPlan } from '../identity';
 import { selectorMatches } from '../labels';
 import { ciliumCompileMemo, compileCilium } from './compile';
 import { indexPolicies } from './endpoint';
+import { referencedPrefixes } from './identities';
 import type { CiliumDataplane } from './types';
 
 export function recompileCilium(
@@ -48,5 +49,15 @@ export function recompileCilium(
     ];
     if (subjects.some((x) => selectorMatches(x.subject, set))) dirtyPods.add(podKey(pod));
   }
-  return compileCilium(next, { memo, dirty: (pod: Pod) => dirtyPods.has(podKey(pod)) });
+  // Identities depend on the pods, nodes, the plan and the CIDR prefixes policies name: when the
+  // changed policies name none, the previous compile's stand.
+  const sameIdentities =
+    next.nodes === previousCluster.nodes &&
+    plan === ciliumIdentityPlan(previousCluster) &&
+    referencedPrefixes(changed).length === 0;
+  return compileCilium(next, {
+    memo,
+    dirty: (pod: Pod) => dirtyPods.has(podKey(pod)),
+    sameIdentities,
+  });
 }
