@@ -20,7 +20,9 @@ export const PING_TIMEOUT_MS = 2_000;
 const JOB_LABELS: Partial<Record<EngineMethod, string>> = {
   load: 'Compiling the scenario',
   matrix: 'Computing the connectivity matrix',
+  matrixStream: 'Computing the connectivity matrix',
   walk: 'Walking the packet',
+  scaleSweep: 'Sweeping policy counts',
 };
 
 /** The job the status line shows: the one with progress, else the oldest one that has a label. */

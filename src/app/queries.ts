@@ -6,14 +6,23 @@
  * The staleness guard is the same for every query, a sequence number: an answer is written only if
  * no newer question has been asked since. A slow reply for old inputs (a matrix for the previous
  * port, a walk for the previous packet) is dropped instead of overwriting the newer one. (While a
- * debounced question waits, the answer in flight is still the newest and is written.)
+ * debounced question waits, the answer in flight is still the newest and is written.) A newer
+ * question also aborts the older run's signal, so a run that streams (the matrix) stops computing.
  */
 import type { WalkConfig } from '../datapath/config';
 import { podKey } from '../engine/cluster';
-import type { Cluster } from '../engine/model';
+import {
+  applyMatrixChunk,
+  emptyMatrixData,
+  MATRIX_AGGREGATE_ABOVE,
+  type MatrixData,
+} from '../engine/matrix';
+import type { Cluster, Probe } from '../engine/model';
+import type { VerdictResult } from '../engine/verdict';
 import type { AppState, AppStore, PacketChoice } from '../store';
 import type { WorkerApi } from '../worker/api';
 import { EngineCallError, type EngineClient } from '../worker/client';
+import { scaleQuery } from './scaleQuery';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
 export interface EngineQuery<Deps extends readonly unknown[], Result> {
@@ -22,10 +31,23 @@ export interface EngineQuery<Deps extends readonly unknown[], Result> {
   readonly dependencies: (state: AppState) => Deps;
   /** How long to wait before asking for new inputs (a debounce); 0 or absent asks at once. */
   readonly delayMs?: (next: Deps, previous: Deps | undefined) => number;
-  readonly run: (client: EngineClient, deps: Deps) => Promise<Result>;
+  readonly run: (
+    client: EngineClient,
+    deps: Deps,
+    context: QueryContext<Result>,
+  ) => Promise<Result>;
   readonly write: (store: AppStore, result: Result, deps: Deps) => void;
   /** A cancelled run is not asked again by itself (the user stopped it); the next input change asks. */
   readonly cancellable?: boolean;
+}
+
+/** What a run gets besides its inputs: for long jobs that stream and can be stopped. */
+export interface QueryContext<Result> {
+  /** Aborted when a newer question is asked (or the runner stops): the run should stop. */
+  readonly signal: AbortSignal;
+  /** Writes a partial answer now, as `write` would, unless a newer question was asked. */
+  readonly partial: (result: Result) => void;
+  readonly store: AppStore;
 }
 
 // The table holds queries of different shapes; the runner only passes each its own values back.
@@ -33,6 +55,7 @@ export interface EngineQuery<Deps extends readonly unknown[], Result> {
 type AnyQuery = EngineQuery<any, any>;
 
 const LOAD_DEBOUNCE_MS = 250;
+const MATRIX_TIMEOUT_MS = 30_000;
 
 export const sameDeps = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -74,7 +97,7 @@ export const loadQuery: EngineQuery<
     // A load with errors keeps the last good scenario running: the walk and matrix stay as they were.
     if (!summary.applied || !summary.cluster) return;
     const cluster = summary.cluster;
-    get().setEngineData({ cluster, matrix: null });
+    get().setEngineData({ cluster, matrix: null, matrixScale: null });
     get().setLoadedScenario({
       id,
       pods: summary.counts.pods,
@@ -146,24 +169,81 @@ export const sceneQuery: EngineQuery<
   write: (store, scenes) => store.getState().setEngineData({ scenes: scenes ?? {} }),
 };
 
-/** The connectivity matrix, while its panel is open. */
+/**
+ * The connectivity matrix, while its panel is open. A small scenario gets every explained verdict
+ * (the matrix shows each cell's reasons); a large one gets the streamed matrix of model verdicts
+ * (engine/matrix.ts), band by band, which the user's Cancel or a newer question stops before its
+ * next band, keeping the worker and its compiled models.
+ */
 export const matrixQuery: EngineQuery<
-  readonly [cluster: Cluster | null, port: number | null, open: boolean],
-  AppState['matrix']
+  readonly [cluster: Cluster | null, port: number | null, open: boolean, runs: number],
+  { matrix: AppState['matrix']; matrixScale: AppState['matrixScale'] }
 > = {
   key: 'matrix',
-  dependencies: (s) => [s.cluster, s.view.matrixPort, s.view.panels.includes('matrix')],
-  run: async (client, [cluster, port, open]) => {
-    if (!cluster || !open) return null;
-    return (await client.call('matrix', port === null ? {} : { port })).verdicts;
+  dependencies: (s) => [
+    s.cluster,
+    s.view.matrixPort,
+    s.view.panels.includes('matrix'),
+    s.matrixRuns,
+  ],
+  run: async (client, [cluster, port, open], { signal, partial, store }) => {
+    if (!cluster || !open) return { matrix: null, matrixScale: null };
+    const options = port === null ? {} : { port };
+    if (cluster.pods.length <= MATRIX_AGGREGATE_ABOVE)
+      return { matrix: (await client.call('matrix', options)).verdicts, matrixScale: null };
+    const cancels = store.getState().matrixCancelRequests;
+    const stopped = () => signal.aborted || store.getState().matrixCancelRequests !== cancels;
+    let data: MatrixData | null = null;
+    let done = 0;
+    let total = 0;
+    const summary = await client.request(
+      'matrixStream',
+      [
+        options,
+        (d, t, event) => {
+          if (stopped()) return false;
+          done = d;
+          total = t;
+          if (event.kind === 'layout') data = emptyMatrixData(event.layout);
+          else if (event.kind === 'rows' && data) applyMatrixChunk(data, event.chunk);
+          partial({ matrix: null, matrixScale: { data, done, total, status: 'computing' } });
+          return true;
+        },
+      ],
+      // Compiling 10,000 policies comes before the first band, and reports nothing while it runs.
+      { timeoutMs: MATRIX_TIMEOUT_MS },
+    );
+    return {
+      matrix: null,
+      matrixScale: { data, done, total, status: summary.status, elapsedMs: summary.elapsedMs },
+    };
   },
-  write: (store, matrix) => {
-    if (matrix) store.getState().setEngineData({ matrix });
+  write: (store, { matrix, matrixScale }) => {
+    if (matrix || matrixScale) store.getState().setEngineData({ matrix, matrixScale });
   },
   cancellable: true,
 };
 
-export const ENGINE_QUERIES: readonly AnyQuery[] = [loadQuery, walkQuery, sceneQuery, matrixQuery];
+/** The explained verdict of the one matrix cell the user opened. */
+export const matrixCellQuery: EngineQuery<
+  readonly [cluster: Cluster | null, probe: Probe | null],
+  VerdictResult | null
+> = {
+  key: 'matrix-cell',
+  dependencies: (s) => [s.cluster, s.matrixCellProbe],
+  run: async (client, [cluster, probe]) =>
+    cluster && probe ? client.call('verdict', probe) : null,
+  write: (store, matrixCellVerdict) => store.getState().setEngineData({ matrixCellVerdict }),
+};
+
+export const ENGINE_QUERIES: readonly AnyQuery[] = [
+  loadQuery,
+  walkQuery,
+  sceneQuery,
+  matrixQuery,
+  matrixCellQuery,
+  scaleQuery,
+];
 
 /**
  * Runs the table against the store until the returned stop is called. Every store change re-reads
@@ -182,6 +262,7 @@ export function startQueries(
     /** The number of the question waiting for its answer, 0 when none is. */
     inFlight: 0,
     timer: undefined as ReturnType<typeof setTimeout> | undefined,
+    controller: null as AbortController | null,
   }));
   let stopped = false;
   let writing = false;
@@ -190,20 +271,26 @@ export function startQueries(
     const seq = ++slot.seq;
     const current = () => !stopped && seq === slot.seq;
     slot.inFlight = seq;
+    slot.controller?.abort();
+    const controller = new AbortController();
+    slot.controller = controller;
     const answered = () => {
       if (slot.inFlight === seq) slot.inFlight = 0;
     };
-    slot.query.run(client, deps).then(
+    const write = (result: unknown) => {
+      if (!current()) return; // a newer question was asked: its answer wins
+      writing = true;
+      try {
+        slot.query.write(store, result, deps);
+      } finally {
+        writing = false;
+      }
+      check();
+    };
+    slot.query.run(client, deps, { signal: controller.signal, partial: write, store }).then(
       (result) => {
         answered();
-        if (!current()) return; // a newer question was asked: its answer wins
-        writing = true;
-        try {
-          slot.query.write(store, result, deps);
-        } finally {
-          writing = false;
-        }
-        check();
+        write(result);
       },
       (error: unknown) => {
         answered();
@@ -247,7 +334,10 @@ export function startQueries(
     stopped = true;
     stopRestarts?.();
     unsubscribe();
-    for (const slot of slots) clearTimeout(slot.timer);
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      slot.controller?.abort();
+    }
   };
 }
 

@@ -8,11 +8,11 @@ import { ciliumStats, dumpCiliumMaps } from './cilium/ebpf';
 import { matchesLabelSelector, type LabelSelector, type Labels } from './labels';
 import type { Cluster, Diagnostic, Probe, Protocol } from './model';
 import {
-  computeMatrixRows,
-  planMatrix,
-  type MatrixChunk,
-  type MatrixLayout,
+  inWorker,
+  streamMatrix,
   type MatrixPlanOptions,
+  type MatrixStreamCallback,
+  type MatrixStreamSummary,
 } from './matrix';
 import { loadManifests, type ManifestFile } from './parse/load';
 import {
@@ -50,39 +50,7 @@ export interface MatrixResult {
 
 export type ProgressCallback = (done: number, total: number) => void;
 
-/** What the streamed matrix sends: its layout, each model compiled, then bands of finished rows. */
-export type MatrixStreamEvent =
-  | { readonly kind: 'layout'; readonly layout: MatrixLayout }
-  | { readonly kind: 'compiled'; readonly model: 'calico' | 'cilium' }
-  | { readonly kind: 'rows'; readonly chunk: MatrixChunk };
-
-/**
- * Receives the streamed matrix: probes done, of all, and what arrived. Returning false (or a promise
- * of false) stops the computation before the next band: the cancel that keeps the worker and its
- * compiled models.
- */
-export type MatrixStreamCallback = (
-  done: number,
-  total: number,
-  event: MatrixStreamEvent,
-) => unknown;
-
-export interface MatrixStreamSummary {
-  readonly status: 'done' | 'cancelled';
-  readonly rowsDone: number;
-  readonly probesDone: number;
-  readonly elapsedMs: number;
-}
-
-/** A band of rows takes about this long, so progress and a cancel come several times a second. */
-const MATRIX_BAND_MS = 60;
-
 const PROGRESS_EVERY = 250;
-
-const now = (): number => globalThis.performance?.now() ?? Date.now();
-/** A dedicated worker's global scope has `importScripts`; a window does not. */
-const inWorker = (): boolean =>
-  typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
 /**
  * The engine's state and its API. `engine()` is for code in the same thread (the worker's own API
@@ -145,46 +113,11 @@ export function createEngineSession() {
      * The matrix as typed arrays of model verdicts (engine/matrix.ts), streamed band by band to
      * `onEvent`; it waits for each delivery, so a slow reader slows it and a false stops it.
      */
-    async matrixStream(
+    matrixStream(
       options: MatrixPlanOptions,
       onEvent: MatrixStreamCallback,
     ): Promise<MatrixStreamSummary> {
-      const e = requireEngine();
-      const started = now();
-      const layout = planMatrix(e.cluster.pods, options);
-      const n = layout.pods.length;
-      let row = 0;
-      let done = 0;
-      const stop = (status: MatrixStreamSummary['status']): MatrixStreamSummary => ({
-        status,
-        rowsDone: row,
-        probesDone: done,
-        elapsedMs: now() - started,
-      });
-      const report = async (event: MatrixStreamEvent) =>
-        (await onEvent(done, layout.total, event)) !== false;
-      // Both models compile before the first band (a report after each), so a cancel can come in
-      // between and the bands' pace measures verdicts only.
-      if (!(await report({ kind: 'layout', layout }))) return stop('cancelled');
-      e.calico();
-      if (!(await report({ kind: 'compiled', model: 'calico' }))) return stop('cancelled');
-      e.cilium();
-      if (!(await report({ kind: 'compiled', model: 'cilium' }))) return stop('cancelled');
-      let band = 1;
-      while (row < n) {
-        const end = Math.min(n, row + band);
-        const t0 = now();
-        const chunk = computeMatrixRows(e, layout, row, end);
-        // Size the next band from this one's pace.
-        band = Math.max(1, Math.round(((end - row) * MATRIX_BAND_MS) / Math.max(1, now() - t0)));
-        // A pod's own column is no probe.
-        for (; row < end; row++)
-          done += layout.stride - (layout.offsets[row + 1]! - layout.offsets[row]!);
-        const go = await report({ kind: 'rows', chunk });
-        if (!go && row < n) return stop('cancelled');
-        if (!inWorker()) await new Promise((r) => setTimeout(r, 0)); // let the page paint
-      }
-      return stop('done');
+      return streamMatrix(requireEngine(), options, onEvent);
     },
 
     iptablesSave(node?: string): string {

@@ -12,9 +12,9 @@
  * they check a spread sample of cells (every cell when the matrix is small): a checked cell whose
  * model disagrees with its reference is flagged, as the explained verdict's `agree` does.
  */
-import { calicoModelDecision } from './calico/iptables';
 import { calicoReferenceDecision } from './calico/reference';
-import { ciliumModelDecision } from './cilium/ebpf';
+import { calicoModelVerdict } from './calico/verdict';
+import { ciliumModelVerdict } from './cilium/ebpf';
 import { ciliumReferenceDecision } from './cilium/reference';
 import { podKey } from './cluster';
 import type { Pod, Protocol, ResolvedProbe } from './model';
@@ -73,7 +73,7 @@ export interface MatrixPlanOptions {
 }
 
 /** The references check every cell of a matrix this small, and a sample this large of bigger ones. */
-export const DEFAULT_REFERENCE_CHECKS = 2000;
+export const DEFAULT_REFERENCE_CHECKS = 500;
 
 export const protocolOf = (layout: MatrixLayout, slot: number): Protocol =>
   PROTOCOLS[layout.protocols[slot]!]!;
@@ -133,14 +133,9 @@ export function planMatrix(pods: readonly Pod[], options: MatrixPlanOptions = {}
   };
 }
 
-/**
- * The models' verdicts without explanations. They call the explained decisions until the models'
- * verdict-only paths land; the matrix is the same either way (matrix.test.ts).
- */
-const calicoVerdict = (e: Engine, p: ResolvedProbe): boolean =>
-  calicoModelDecision(e.calico(), p).allowed;
-const ciliumVerdict = (e: Engine, p: ResolvedProbe): boolean =>
-  ciliumModelDecision(e.cilium(), p).allowed;
+/** The models' verdict-only paths: no explanation, no trace (agreement.test.ts holds them equal). */
+const calicoVerdict = (e: Engine, p: ResolvedProbe): boolean => calicoModelVerdict(e.calico(), p);
+const ciliumVerdict = (e: Engine, p: ResolvedProbe): boolean => ciliumModelVerdict(e.cilium(), p);
 
 const code = (allowed: boolean): number => (allowed ? VERDICT_ALLOWED : VERDICT_DENIED);
 
@@ -234,3 +229,84 @@ export function applyMatrixChunk(data: MatrixData, chunk: MatrixChunk): void {
   data.cilium.set(chunk.cilium, at);
   data.flags.set(chunk.flags, at);
 }
+
+/** What the streamed matrix sends: its layout, each model compiled, then bands of finished rows. */
+export type MatrixStreamEvent =
+  | { readonly kind: 'layout'; readonly layout: MatrixLayout }
+  | { readonly kind: 'compiled'; readonly model: 'calico' | 'cilium' }
+  | { readonly kind: 'rows'; readonly chunk: MatrixChunk };
+
+/**
+ * Receives the streamed matrix: probes done, of all, and what arrived. Returning false (or a promise
+ * of false) stops the computation before the next band: the cancel that keeps the worker and its
+ * compiled models.
+ */
+export type MatrixStreamCallback = (
+  done: number,
+  total: number,
+  event: MatrixStreamEvent,
+) => unknown;
+
+export interface MatrixStreamSummary {
+  readonly status: 'done' | 'cancelled';
+  readonly rowsDone: number;
+  readonly probesDone: number;
+  readonly elapsedMs: number;
+}
+
+/** A band of rows takes about this long, so progress and a cancel come several times a second. */
+const MATRIX_BAND_MS = 60;
+
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+/** A dedicated worker's global scope has `importScripts`; a window does not. */
+export const inWorker = (): boolean =>
+  typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
+
+/**
+ * The matrix streamed band by band to `onEvent`: the layout, each model compiled, then rows. It
+ * waits for each delivery, so a slow reader slows it and a false stops it.
+ */
+export async function streamMatrix(
+  e: Engine,
+  options: MatrixPlanOptions,
+  onEvent: MatrixStreamCallback,
+): Promise<MatrixStreamSummary> {
+  const started = now();
+  const layout = planMatrix(e.cluster.pods, options);
+  const n = layout.pods.length;
+  let row = 0;
+  let done = 0;
+  const stop = (status: MatrixStreamSummary['status']): MatrixStreamSummary => ({
+    status,
+    rowsDone: row,
+    probesDone: done,
+    elapsedMs: now() - started,
+  });
+  const report = async (event: MatrixStreamEvent) =>
+    (await onEvent(done, layout.total, event)) !== false;
+  // Both models compile before the first band (a report after each), so a cancel can come in
+  // between and the bands' pace measures verdicts only.
+  if (!(await report({ kind: 'layout', layout }))) return stop('cancelled');
+  e.calico();
+  if (!(await report({ kind: 'compiled', model: 'calico' }))) return stop('cancelled');
+  e.cilium();
+  if (!(await report({ kind: 'compiled', model: 'cilium' }))) return stop('cancelled');
+  let band = 1;
+  while (row < n) {
+    const end = Math.min(n, row + band);
+    const t0 = now();
+    const chunk = computeMatrixRows(e, layout, row, end);
+    // Size the next band from this one's pace.
+    band = Math.max(1, Math.round(((end - row) * MATRIX_BAND_MS) / Math.max(1, now() - t0)));
+    // A pod's own column is no probe.
+    for (; row < end; row++)
+      done += layout.stride - (layout.offsets[row + 1]! - layout.offsets[row]!);
+    const go = await report({ kind: 'rows', chunk });
+    if (!go && row < n) return stop('cancelled');
+    if (!inWorker()) await new Promise((r) => setTimeout(r, 0)); // let the page paint
+  }
+  return stop('done');
+}
+
+/** Above this many pods the matrix is shown by groups of pods (and streamed as model verdicts). */
+export const MATRIX_AGGREGATE_ABOVE = 50;

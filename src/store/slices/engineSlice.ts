@@ -5,8 +5,9 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { WalkResult } from '../../datapath/walk';
-import type { Cluster, Cni, Diagnostic } from '../../engine/model';
-import type { ProbeVerdict } from '../../engine/verdict';
+import type { MatrixData } from '../../engine/matrix';
+import type { Cluster, Cni, Diagnostic, Probe } from '../../engine/model';
+import type { ProbeVerdict, VerdictResult } from '../../engine/verdict';
 import type { Scene } from '../../scene/scene';
 import type { EngineMode } from '../../worker/client';
 
@@ -36,6 +37,21 @@ export interface LoadedScenario {
   }[];
 }
 
+/**
+ * The matrix of a large scenario as it streams in from the worker. `data`'s arrays fill in place
+ * (a million cells are not copied per band); `done` changes with every band, so a memo keyed on it
+ * sees each one.
+ */
+export interface ScaleMatrix {
+  readonly data: MatrixData | null;
+  /** Probes computed, of all. */
+  readonly done: number;
+  readonly total: number;
+  readonly status: 'computing' | 'done' | 'cancelled';
+  /** How long the worker took, once it finished or stopped. */
+  readonly elapsedMs?: number;
+}
+
 /** A walk, or why there is none (the packet does not make sense for the scenario). */
 export type WalkOutcome =
   | { readonly ok: true; readonly result: WalkResult }
@@ -55,13 +71,23 @@ export interface EngineSliceState {
   readonly walks: Readonly<Partial<Record<Cni, WalkOutcome>>>;
   /** What each CNI panel draws under the view's modes, computed by the engine beside the walks. */
   readonly scenes: Readonly<Partial<Record<Cni, Scene>>>;
+  /** The explained matrix of a small scenario (every verdict with its reasons). */
   readonly matrix: readonly ProbeVerdict[] | null;
+  /** The streamed matrix of a large scenario (engine/matrix.ts), null for a small one. */
+  readonly matrixScale: ScaleMatrix | null;
+  /** Counts the user's Cancels of the streamed matrix (it stops before its next band). */
+  readonly matrixCancelRequests: number;
+  /** Counts the user's asks to compute the matrix again (after a cancel). */
+  readonly matrixRuns: number;
+  /** The one matrix cell the user opened, and its explained verdict once the engine answered. */
+  readonly matrixCellProbe: Probe | null;
+  readonly matrixCellVerdict: VerdictResult | null;
 }
 
 /** The fields the engine queries write in one go. */
 export type EngineData = Pick<
   EngineSliceState,
-  'cluster' | 'diagnostics' | 'walks' | 'scenes' | 'matrix'
+  'cluster' | 'diagnostics' | 'walks' | 'scenes' | 'matrix' | 'matrixScale' | 'matrixCellVerdict'
 >;
 
 export interface EngineSliceActions {
@@ -71,6 +97,10 @@ export interface EngineSliceActions {
   requestEngineCancel(): void;
   setLoadedScenario(scenario: LoadedScenario | null): void;
   setEngineData(data: Partial<EngineData>): void;
+  cancelMatrix(): void;
+  recomputeMatrix(): void;
+  /** Asks the engine for the explained verdict of one matrix cell (null closes it). */
+  openMatrixCell(probe: Probe | null): void;
 }
 
 export type EngineSlice = EngineSliceState & EngineSliceActions;
@@ -86,6 +116,11 @@ export const DEFAULT_ENGINE_SLICE: EngineSliceState = {
   walks: {},
   scenes: {},
   matrix: null,
+  matrixScale: null,
+  matrixCancelRequests: 0,
+  matrixRuns: 0,
+  matrixCellProbe: null,
+  matrixCellVerdict: null,
 };
 
 export const createEngineSlice: StateCreator<EngineSlice> = (set) => ({
@@ -96,4 +131,7 @@ export const createEngineSlice: StateCreator<EngineSlice> = (set) => ({
   requestEngineCancel: () => set((s) => ({ engineCancelRequests: s.engineCancelRequests + 1 })),
   setLoadedScenario: (loadedScenario) => set({ loadedScenario }),
   setEngineData: (data) => set(data),
+  cancelMatrix: () => set((s) => ({ matrixCancelRequests: s.matrixCancelRequests + 1 })),
+  recomputeMatrix: () => set((s) => ({ matrixRuns: s.matrixRuns + 1 })),
+  openMatrixCell: (matrixCellProbe) => set({ matrixCellProbe, matrixCellVerdict: null }),
 });
