@@ -197,7 +197,10 @@ const ciliumReference = perSecond(probes.length, () =>
 // Issue 15: the verdict-only paths against a bare Map.get, and the compile against the load.
 const verdictPaths = verdictFigures(calico, cilium, probes);
 const compileVsLoad = compileFigures(loadMs, calicoCompileMs, ciliumCompileMs, verdictPaths.index);
-const oneEditRecompile = recompileFigures(cluster, cilium, ciliumCompileMs);
+const oneEditRecompile = recompileFigures(cluster, calico, cilium, {
+  iptables: calicoCompileMs,
+  ebpf: ciliumCompileMs,
+});
 
 // Issue 15: the whole matrix, as the policy worker streams it.
 const matrix = await matrixFigures(cluster, calico, cilium);

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbScenario } from '../test/arbitraries';
+import { compileCalico, recompileCalico } from './calico/iptables';
 import { compileCilium, recompileCilium } from './cilium/ebpf';
 import type { Cluster } from './model';
 import { loadManifests } from './parse/load';
@@ -59,26 +60,29 @@ function load(yaml: string): Cluster {
 
 const arbEdit = fc.tuple(fc.nat(2), fc.nat(2), fc.nat(), fc.nat());
 
+/** Compiles, then applies each edit and checks the recompile against a full compile. */
+function checkEdits<T>(
+  compile: (c: Cluster) => T,
+  recompile: (previous: T, previousCluster: Cluster, next: Cluster) => T,
+): void {
+  fc.assert(
+    fc.property(arbScenario(), fc.array(arbEdit, { minLength: 1, maxLength: 3 }), (yaml, edits) => {
+      let cluster = load(yaml);
+      let compiled = compile(cluster);
+      for (const [list, kind, a, b] of edits) {
+        const next = edit(cluster, LISTS[list]!, kind, a, b);
+        if (!next) continue;
+        const incremental = recompile(compiled, cluster, next);
+        expect(incremental).toEqual(compile(next));
+        cluster = next;
+        compiled = incremental;
+      }
+    }),
+    { seed: SEED, numRuns: RUNS },
+  );
+}
+
 describe('incremental compile equals a full compile after a single-policy edit (property)', () => {
-  it('eBPF model', () => {
-    fc.assert(
-      fc.property(
-        arbScenario(),
-        fc.array(arbEdit, { minLength: 1, maxLength: 3 }),
-        (yaml, edits) => {
-          let cluster = load(yaml);
-          let compiled = compileCilium(cluster);
-          for (const [list, kind, a, b] of edits) {
-            const next = edit(cluster, LISTS[list]!, kind, a, b);
-            if (!next) continue;
-            const incremental = recompileCilium(compiled, cluster, next);
-            expect(incremental).toEqual(compileCilium(next));
-            cluster = next;
-            compiled = incremental;
-          }
-        },
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
-  }, 600_000);
+  it('eBPF model', () => checkEdits(compileCilium, recompileCilium), 600_000);
+  it('iptables model', () => checkEdits(compileCalico, recompileCalico), 600_000);
 });

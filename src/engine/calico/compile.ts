@@ -25,9 +25,15 @@
  */
 import { indexCluster, podKey } from '../cluster';
 import type { Cluster, Direction, Pod } from '../model';
-import { felixPolicies, type FelixPolicy, felixSelector } from './conversion';
+import {
+  convertCalicoPolicy,
+  convertK8sPolicy,
+  type FelixPolicy,
+  felixSelector,
+} from './conversion';
 import type {
   CalicoDataplane,
+  CalicoIpSet,
   CalicoNodeTables,
   CalicoWorkload,
   IptChain,
@@ -86,9 +92,55 @@ function byOrder(a: FelixPolicy, b: FelixPolicy): number {
 
 const KIND_COMMENT_DIR: Record<Direction, string> = { ingress: 'ingress', egress: 'egress' };
 
-export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
+/** What a recompile may reuse of a compile (recompile.ts): per policy, its conversion, the pods
+ * it selects and its rendered chains with the IP sets they refer to; chain names of groups. */
+export interface CalicoCompileMemo {
+  /** The cluster objects everything below depends on besides the policy itself. */
+  readonly context: readonly unknown[];
+  readonly felix: Map<object, FelixPolicy>;
+  readonly selected: Map<FelixPolicy, Pod[]>;
+  readonly chains: Map<string, { policy: FelixPolicy; chain: IptChain; sets: CalicoIpSet[] }>;
+  readonly groupNames: Map<string, string>;
+}
+
+const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
+export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined =>
+  memos.get(dp);
+
+const contextOf = (c: Cluster): readonly unknown[] => [
+  c.pods,
+  c.namespaces,
+  c.serviceAccounts,
+  c.calicoNetworkSets,
+  c.calicoTiers,
+  c.nodes,
+];
+
+export function compileCalicoDataplane(
+  cluster: Cluster,
+  previous?: CalicoCompileMemo,
+): CalicoDataplane {
+  const context = contextOf(cluster);
+  const reuse =
+    previous && previous.context.every((x, i) => x === context[i]) ? previous : undefined;
+  const memo: CalicoCompileMemo = {
+    context,
+    felix: new Map(),
+    selected: new Map(),
+    chains: new Map(),
+    groupNames: new Map(),
+  };
   const index = indexCluster(cluster);
-  const policies = felixPolicies(cluster);
+  const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
+    const felix = reuse?.felix.get(p) ?? f(p);
+    memo.felix.set(p, felix);
+    return felix;
+  };
+  // conversion.ts felixPolicies, one policy at a time.
+  const policies = [
+    ...cluster.calicoPolicies.map((p) => convert(p, convertCalicoPolicy)),
+    ...cluster.k8sPolicies.map((p) => convert(p, convertK8sPolicy)),
+  ];
   const tiers = orderedTiers(
     cluster,
     policies.map((p) => p.tier),
@@ -110,13 +162,20 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
 
   // Which policies apply to which endpoint, per direction (the active rules calculator).
   const applied = new Map<Pod, Record<Direction, ActivePolicy[]>>();
+  const selectedBy = (policy: FelixPolicy): Pod[] => {
+    let pods = reuse?.selected.get(policy);
+    if (!pods) {
+      const sel = felixSelector(policy.selector);
+      const candidates =
+        policy.namespace !== undefined ? index.podsInNamespace(policy.namespace) : cluster.pods;
+      pods = candidates.filter((pod) => sel.match(labelsByPod.get(pod)!));
+    }
+    memo.selected.set(policy, pods);
+    return pods;
+  };
   for (const policy of policies) {
-    const sel = felixSelector(policy.selector);
     const tier = tierByName.get(policy.tier)!.t;
-    const candidates =
-      policy.namespace !== undefined ? index.podsInNamespace(policy.namespace) : cluster.pods;
-    for (const pod of candidates) {
-      if (!sel.match(labelsByPod.get(pod)!)) continue;
+    for (const pod of selectedBy(policy)) {
       let entry = applied.get(pod);
       if (!entry) applied.set(pod, (entry = { ingress: [], egress: [] }));
       for (const d of policy.types) entry[d].push({ policy, tier });
@@ -130,6 +189,15 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
     const { policy } = ap;
     const name = policyChainName(direction, policy.id);
     if (policyChains.has(name)) return name;
+    const known = reuse?.chains.get(name);
+    if (known && known.policy === policy) {
+      sets.adopt(known.sets);
+      memo.chains.set(name, known);
+      policyChains.set(name, known.chain);
+      shared.set(name, known.chain);
+      return name;
+    }
+    const recording = sets.record();
     const rules = (direction === 'ingress' ? policy.inbound : policy.outbound).flatMap((r) =>
       renderPolicyRule(
         r,
@@ -150,6 +218,7 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
       rules,
       `${policy.id.kind} ${who} ${KIND_COMMENT_DIR[direction]}`,
     );
+    memo.chains.set(name, { policy, chain, sets: recording.stop() });
     policyChains.set(name, chain);
     shared.set(name, chain);
     return name;
@@ -161,11 +230,12 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
     const key = `${direction}\n${group.map((g) => g.policy.ref).join('\n')}`;
     let name = groupNames.get(key);
     if (name === undefined) {
-      name = policyGroupChainName(
-        direction,
-        group[0]!.policy.selector,
-        group.map((g) => g.policy.id),
-      );
+      const ids = group.map((g) => g.policy.id);
+      const across = `${direction}\n${group[0]!.policy.selector}\n${JSON.stringify(ids)}`;
+      name =
+        reuse?.groupNames.get(across) ??
+        policyGroupChainName(direction, group[0]!.policy.selector, ids);
+      memo.groupNames.set(across, name);
       groupNames.set(key, name);
     }
     if (shared.has(name)) return name;
@@ -331,7 +401,7 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
     };
   }
 
-  return {
+  const dp: CalicoDataplane = {
     felix: FELIX_RELEASE,
     marks: FELIX_MARKS,
     nodes,
@@ -340,4 +410,6 @@ export function compileCalicoDataplane(cluster: Cluster): CalicoDataplane {
     workloads,
     countsConntrackRules: true,
   };
+  memos.set(dp, memo);
+  return dp;
 }

@@ -20,7 +20,31 @@ interface SetMembersSource {
 /** Felix's IP sets, created as rules refer to them; members are filled from the label index. */
 export class IpSetRegistry {
   readonly sets = new Map<string, CalicoIpSet>();
+  /** The sets asked for since the last `record()`, in the order asked (for a recompile's reuse). */
+  private recording: CalicoIpSet[] | null = null;
   constructor(private readonly source: SetMembersSource) {}
+
+  /** Starts noting the sets asked for; returns them when `stop` is called. */
+  record(): { stop: () => CalicoIpSet[] } {
+    const list: CalicoIpSet[] = [];
+    this.recording = list;
+    return {
+      stop: () => {
+        this.recording = null;
+        return list;
+      },
+    };
+  }
+
+  /** Registers sets a previous compile built over the same members (recompile). */
+  adopt(sets: readonly CalicoIpSet[]): void {
+    for (const set of sets) if (!this.sets.has(set.name)) this.sets.set(set.name, set);
+  }
+
+  private noted(name: string): string {
+    this.recording?.push(this.sets.get(name)!);
+    return name;
+  }
 
   /** A selector's set: the IPs of matching endpoints and the CIDRs of matching network sets. */
   selector(text: string): string {
@@ -40,7 +64,7 @@ export class IpSetRegistry {
         selector: sel.canonical,
       });
     }
-    return name;
+    return this.noted(name);
   }
 
   /**
@@ -70,7 +94,7 @@ export class IpSetRegistry {
         namedPort: { name: port, protocol },
       });
     }
-    return name;
+    return this.noted(name);
   }
 }
 

@@ -9,9 +9,9 @@
  * established connection instead, which the first of them accepts.
  */
 import { podKey } from '../cluster';
-import type { Decision, DirectionVerdict, ModelDecision, ResolvedProbe } from '../model';
+import type { Cluster, Decision, DirectionVerdict, ModelDecision, ResolvedProbe } from '../model';
 import { selfProbeReason, specCase } from '../probe';
-import { compileCalicoDataplane } from './compile';
+import { calicoCompileMemo, compileCalicoDataplane } from './compile';
 import type { CalicoDataplane, RuleOrigin } from './dataplane';
 import { HTTP_NOTE } from './felixConfig';
 import { formatRule } from './iptablesSave';
@@ -24,6 +24,24 @@ export function compileCalico(
   cluster: Parameters<typeof compileCalicoDataplane>[0],
 ): CalicoDataplane {
   return compileCalicoDataplane(cluster);
+}
+
+/**
+ * Incremental compile: the edited cluster compiled with the previous compile's per-policy work
+ * (conversion, selected pods, rendered policy chains and their IP sets, group chain names) reused
+ * for every policy object the edit left as it was, when the pods, namespaces, service accounts,
+ * network sets, tiers and nodes are the same objects (else a full compile). Endpoint, group and
+ * node chains are rebuilt: they are cheap and depend on all the policies together. Equals
+ * `compileCalico(next)` (agreement-recompile.test.ts). `previousCluster` is the cluster
+ * `previous` was compiled from; the memo keeps what is needed of it.
+ */
+export function recompileCalico(
+  previous: CalicoDataplane,
+  previousCluster: Cluster,
+  next: Cluster,
+): CalicoDataplane {
+  const memo = calicoCompileMemo(previous);
+  return compileCalicoDataplane(next, memo && previousCluster ? memo : undefined);
 }
 
 export interface CalicoModelOptions {
