@@ -29,8 +29,8 @@ export function packetLine(packet: PacketChoice | null): string {
   if (!packet) return 'none yet';
   const to = packet.to.startsWith('svc:')
     ? `${packet.to.slice(4)} (Service)`
-    : packet.to.startsWith('ip:')
-      ? packet.to.slice(3)
+    : packet.to.startsWith('ip:') || packet.to.startsWith('pod:')
+      ? packet.to.slice(packet.to.indexOf(':') + 1)
       : packet.to;
   return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
 }

@@ -106,6 +106,14 @@ export function ChallengePage({ seed, workspace, support }: ChallengePageProps) 
     .find((w) => w && !w.ok && samePacket(packet, challenge.packet));
 
   const next = () => setRoute({ page: 'challenge', seed: seed + 1 });
+  const score = support && (
+    <p className="challenge-score" data-testid="challenge-score">
+      Your score: {support.scores.correct} of {support.scores.answered} checks fully right
+      {support.scores.seeds[challengeKey]
+        ? ` · this challenge: ${support.scores.seeds[challengeKey].score} of ${support.scores.seeds[challengeKey].of}`
+        : ''}
+    </p>
+  );
   const heading = (
     <header className="challenge-head">
       <h2 id="challenge-title">Challenge {seed}</h2>
@@ -123,15 +131,8 @@ export function ChallengePage({ seed, workspace, support }: ChallengePageProps) 
           {packetLine(challenge.packet)}
         </p>
       )}
+      {score}
     </header>
-  );
-  const score = support && (
-    <p className="challenge-score" data-testid="challenge-score">
-      Your score: {support.scores.correct} of {support.scores.answered} checks fully right
-      {support.scores.seeds[challengeKey]
-        ? ` · this challenge: ${support.scores.seeds[challengeKey].score} of ${support.scores.seeds[challengeKey].of}`
-        : ''}
-    </p>
   );
 
   if (typeof drawn === 'string' || walkError) {
@@ -166,7 +167,6 @@ export function ChallengePage({ seed, workspace, support }: ChallengePageProps) 
       challenge={challenge}
       walks={walkResults}
       heading={heading}
-      score={score}
       onNext={next}
       workspace={workspace}
       {...(support
@@ -180,7 +180,6 @@ function ChallengeRun({
   challenge,
   walks,
   heading,
-  score,
   onNext,
   workspace,
   onGraded,
@@ -188,7 +187,6 @@ function ChallengeRun({
   challenge: Challenge;
   walks: Partial<Record<Cni, WalkResult>>;
   heading: ReactNode;
-  score: ReactNode;
   onNext: () => void;
   workspace: (pane: ReactNode) => ReactNode;
   onGraded?: (score: number, of: number) => void;
@@ -236,7 +234,6 @@ function ChallengeRun({
         onRetry={() => setChecked(false)}
         onGoTo={(_, i) => setStep(i)}
       />
-      {score}
       <p>
         <button type="button" className="challenge-next" onClick={onNext}>
           Next challenge

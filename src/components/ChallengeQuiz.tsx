@@ -62,9 +62,21 @@ export function ChallengeQuiz(props: ChallengeQuizProps) {
   );
   const set = (cni: Cni, part: Prediction) =>
     onPredict({ ...prediction, [cni]: { ...prediction[cni], ...part } });
-
   return (
     <div className="challenge-quiz" data-testid="challenge-quiz">
+      {/* One live region, always here: the grade is announced, and "Try again" sits beside it. */}
+      <div className={`challenge-actions top${grade ? ' graded' : ''}`}>
+        {grade && (
+          <button type="button" onClick={onRetry}>
+            Try again
+          </button>
+        )}
+        <p role="status" aria-live="polite" className="challenge-result">
+          {grade
+            ? `${grade.score} of ${grade.of} right${grade.score === grade.of ? ': every part!' : '.'}`
+            : ''}
+        </p>
+      </div>
       <div className="challenge-cnis">
         {cnis.map((cni) => {
           const g = grade?.perCni[cni];
@@ -129,24 +141,14 @@ export function ChallengeQuiz(props: ChallengeQuizProps) {
           );
         })}
       </div>
-      <div className="challenge-actions">
-        {grade === null ? (
+      {grade === null && (
+        <div className="challenge-actions">
           <button type="button" className="primary" disabled={!complete} onClick={onCheck}>
             Check my prediction
           </button>
-        ) : (
-          <button type="button" onClick={onRetry}>
-            Try again
-          </button>
-        )}
-        <p role="status" aria-live="polite" className="challenge-result">
-          {grade
-            ? `${grade.score} of ${grade.of} right${grade.score === grade.of ? ': every part!' : '.'}`
-            : complete
-              ? ''
-              : 'Answer every part, then check.'}
-        </p>
-      </div>
+          {!complete && <p className="challenge-hint">Answer every part, then check.</p>}
+        </div>
+      )}
     </div>
   );
 }

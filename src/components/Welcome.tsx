@@ -10,7 +10,7 @@ type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem'>;
  * presenter or a speaker link (a class following a link should land on the lesson, not a greeting).
  */
 export function shouldWelcome(storage: Storage | undefined, hash: string): boolean {
-  if (/^#\/(lessons|present|speaker|facts)\b/.test(hash)) return false;
+  if (/^#\/(lessons|present|speaker|facts|challenge)\b/.test(hash)) return false;
   try {
     return storage?.getItem(WELCOME_KEY) === null;
   } catch {
