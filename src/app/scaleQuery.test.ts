@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SWEEP_COUNTS } from '../engine/sweep';
 import { createAppStore, type ScaleSweepState } from '../store';
 import { createWorkerApi } from '../worker/api';
-import type { EngineClient } from '../worker/client';
+import { EngineCallError, type EngineClient } from '../worker/client';
 import { scaleQuery, sweepPacketOf } from './scaleQuery';
 
 const SEED = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
@@ -61,6 +61,27 @@ describe('scaleQuery', () => {
     });
     expect(result!.status).toBe('stopped');
     expect(result!.samples.length).toBe(2);
+  });
+
+  it('says stopped, not failed, when the worker was cancelled under it', async () => {
+    const { cluster } = inThreadClient();
+    const cancelled = {
+      request: () => Promise.reject(new EngineCallError('Cancelled the job.', 'cancel')),
+    } as unknown as EngineClient;
+    const crashed = {
+      request: () =>
+        Promise.reject(new EngineCallError('The policy worker crashed: boom', 'crash')),
+    } as unknown as EngineClient;
+    const ask = (client: EngineClient) =>
+      scaleQuery.run(client, [cluster, null, true, 0], {
+        signal: new AbortController().signal,
+        partial: () => {},
+        store: createAppStore(),
+      });
+    expect((await ask(cancelled))!.status).toBe('stopped');
+    const failed = (await ask(crashed))!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('crashed: boom');
   });
 
   it('asks nothing while the panel is closed, and measures only pod-to-pod port packets', async () => {

@@ -8,6 +8,7 @@ import type { Cluster } from '../engine/model';
 // The light half of the sweep: the models it compiles stay in the worker's chunk.
 import { policyCount, SWEEP_COUNTS, sweepPacket, type SweepPacket } from '../engine/sweepPlan';
 import type { AppState, PacketChoice, ScaleSweepState } from '../store';
+import { EngineCallError } from '../worker/client';
 import type { EngineQuery } from './queries';
 
 /** The sweep's packet: the view's, when it is a pod-to-pod packet with a port protocol. */
@@ -85,6 +86,9 @@ export const scaleQuery: EngineQuery<
       const complete = sweep.samples.length === SWEEP_COUNTS.length;
       return { ...state, samples: sweep.samples, status: complete ? 'done' : 'stopped' };
     } catch (error) {
+      // The status line's Cancel stops the whole worker: for the panel, the sweep was stopped.
+      if (error instanceof EngineCallError && error.reason === 'cancel')
+        return { ...state, status: 'stopped' };
       return { ...state, status: 'failed', error: message(error) };
     }
   },
