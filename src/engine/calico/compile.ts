@@ -101,6 +101,8 @@ export interface CalicoCompileMemo {
   readonly selected: Map<FelixPolicy, Pod[]>;
   readonly chains: Map<string, { policy: FelixPolicy; chain: IptChain; sets: CalicoIpSet[] }>;
   readonly groupNames: Map<string, string>;
+  /** Each pod's Calico labels (labels.ts calicoEndpointLabels). */
+  readonly labels: Map<Pod, Readonly<Record<string, string>>>;
 }
 
 const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
@@ -129,6 +131,7 @@ export function compileCalicoDataplane(
     selected: new Map(),
     chains: new Map(),
     groupNames: new Map(),
+    labels: new Map(),
   };
   const index = indexCluster(cluster);
   const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
@@ -149,9 +152,10 @@ export function compileCalicoDataplane(
 
   const workloadLabels = cluster.pods.map((pod) => ({
     pod,
-    labels: calicoEndpointLabels(cluster, pod),
+    labels: reuse?.labels.get(pod) ?? calicoEndpointLabels(cluster, pod),
   }));
-  const labelsByPod = new Map(workloadLabels.map((w) => [w.pod, w.labels]));
+  const labelsByPod = memo.labels;
+  for (const w of workloadLabels) labelsByPod.set(w.pod, w.labels);
   const sets = new IpSetRegistry({
     workloads: workloadLabels,
     netsets: cluster.calicoNetworkSets.map((s) => ({
