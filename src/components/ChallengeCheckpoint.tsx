@@ -1,11 +1,9 @@
-import { useMemo, useState } from 'react';
-import type { WalkResult } from '../datapath/walk';
-import type { Cni } from '../engine/model';
-import { gradeChallenge, type Prediction } from '../lessons/challenge';
+import { useMemo } from 'react';
+import type { Prediction } from '../lessons/challenge';
 import type { CheckpointProgress } from '../lessons/progress';
 import type { Checkpoint } from '../lessons/types';
 import { selectWalks, useAppStore } from '../store';
-import { ChallengeQuiz, type Predictions } from './ChallengeQuiz';
+import { ChallengeQuiz, okWalks, useChallengeQuiz, type Predictions } from './ChallengeQuiz';
 import { Markdown } from './Markdown';
 
 type ChallengeData = Extract<Checkpoint, { kind: 'challenge' }>;
@@ -47,19 +45,12 @@ export function ChallengeCheckpoint({
   onAnswer?: (answer: string, correct: boolean) => void;
 }) {
   const all = useAppStore(selectWalks);
-  const walks = useMemo(() => {
-    const out: Partial<Record<Cni, WalkResult>> = {};
-    for (const c of checkpoint.cnis) {
-      const w = all[c];
-      if (w?.ok) out[c] = w.result;
-    }
-    return out;
-  }, [all, checkpoint.cnis]);
-  const restored = readPrediction(stored);
-  const [prediction, setPrediction] = useState<Predictions>(restored ?? {});
-  const [checked, setChecked] = useState(restored !== null);
+  const walks = useMemo(() => okWalks(all, checkpoint.cnis), [all, checkpoint.cnis]);
+  const { quiz } = useChallengeQuiz(walks, readPrediction(stored), (g, prediction) =>
+    onAnswer?.(JSON.stringify(prediction), g.score === g.of),
+  );
   const ready = checkpoint.cnis.every((c) => walks[c]);
-  const grade = checked && ready ? gradeChallenge(prediction, walks) : null;
+  const grade = quiz.grade;
   return (
     <section className="checkpoint challenge-checkpoint" aria-labelledby="checkpoint-question">
       <h3 id="checkpoint-question">{checkpoint.question}</h3>
@@ -67,17 +58,8 @@ export function ChallengeCheckpoint({
         <ChallengeQuiz
           id="checkpoint-challenge"
           cnis={checkpoint.cnis}
-          walks={walks}
           seed={checkpoint.seed}
-          prediction={prediction}
-          onPredict={setPrediction}
-          grade={grade}
-          onCheck={() => {
-            const g = gradeChallenge(prediction, walks);
-            setChecked(true);
-            onAnswer?.(JSON.stringify(prediction), g.score === g.of);
-          }}
-          onRetry={() => setChecked(false)}
+          {...quiz}
         />
       ) : (
         <p role="status">Walking the packet…</p>

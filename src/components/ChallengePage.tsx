@@ -1,13 +1,8 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { CALICO_OPTIONS, CILIUM_OPTIONS, encodeOptions } from '../datapath/options';
 import type { WalkResult } from '../datapath/walk';
 import type { Cni } from '../engine/model';
-import {
-  challengeAnswer,
-  drawChallenge,
-  gradeChallenge,
-  type Challenge,
-} from '../lessons/challenge';
+import { challengeAnswer, drawChallenge, type Challenge } from '../lessons/challenge';
 import { CNI_TITLE, shortModes } from '../scene/words';
 import {
   selectCalicoConfig,
@@ -25,7 +20,7 @@ import {
   type PacketChoice,
 } from '../store';
 import { packetLine } from './AppHeader';
-import { ChallengeQuiz, type Predictions } from './ChallengeQuiz';
+import { ChallengeQuiz, okWalks, useChallengeQuiz } from './ChallengeQuiz';
 import type { ChallengeProgress } from '../lessons/progress';
 
 /** The challenge score kept in the progress (lessons/progress.ts), and how to add a grade to it. */
@@ -93,14 +88,7 @@ export function ChallengePage({ seed, workspace, support }: ChallengePageProps) 
     samePacket(packet, challenge.packet) &&
     walks !== before.current &&
     challenge.cnis.every((c) => walks[c]?.ok);
-  const walkResults = useMemo(() => {
-    const out: Partial<Record<Cni, WalkResult>> = {};
-    for (const c of challenge?.cnis ?? []) {
-      const w = walks[c];
-      if (w?.ok) out[c] = w.result;
-    }
-    return out;
-  }, [walks, challenge]);
+  const walkResults = useMemo(() => okWalks(walks, challenge?.cnis ?? []), [walks, challenge]);
   const walkError = challenge?.cnis
     .map((c) => walks[c])
     .find((w) => w && !w.ok && samePacket(packet, challenge.packet));
@@ -191,13 +179,8 @@ function ChallengeRun({
   workspace: (pane: ReactNode) => ReactNode;
   onGraded?: (score: number, of: number) => void;
 }) {
-  const [prediction, setPrediction] = useState<Predictions>({});
-  const [checked, setChecked] = useState(false);
+  const { checked, quiz } = useChallengeQuiz(walks, null, (g) => onGraded?.(g.score, g.of));
   const { setStep, setHighlight } = useAppActions();
-  const grade = useMemo(
-    () => (checked ? gradeChallenge(prediction, walks) : null),
-    [checked, prediction, walks],
-  );
 
   // The reveal stands the picture at the first CNI's deciding hop and highlights every deciding
   // table in the inspector.
@@ -221,17 +204,8 @@ function ChallengeRun({
       <ChallengeQuiz
         id="challenge"
         cnis={challenge.cnis}
-        walks={walks}
         seed={challenge.seed}
-        prediction={prediction}
-        onPredict={setPrediction}
-        grade={grade}
-        onCheck={() => {
-          const g = gradeChallenge(prediction, walks);
-          setChecked(true);
-          onGraded?.(g.score, g.of);
-        }}
-        onRetry={() => setChecked(false)}
+        {...quiz}
         onGoTo={(_, i) => setStep(i)}
       />
       <p>

@@ -1,7 +1,9 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { WalkResult, WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
+import type { WalkOutcome } from '../store';
 import {
+  gradeChallenge,
   hopChoices,
   type ChallengeGrade,
   type HopChoice,
@@ -28,6 +30,50 @@ export interface ChallengeQuizProps {
   readonly onRetry: () => void;
   /** Stands the visualizer at a hop (a click on the revealed walk). */
   readonly onGoTo?: (cni: Cni, hopIndex: number) => void;
+}
+
+/** The walks that came out, of the CNIs asked (a walk that failed is left out). */
+export function okWalks(
+  outcomes: Partial<Record<Cni, WalkOutcome>>,
+  cnis: readonly Cni[],
+): Partial<Record<Cni, WalkResult>> {
+  const out: Partial<Record<Cni, WalkResult>> = {};
+  for (const c of cnis) {
+    const w = outcomes[c];
+    if (w?.ok) out[c] = w.result;
+  }
+  return out;
+}
+
+/**
+ * The state of one challenge's quiz (the prediction, checked or not, the grade), as the props
+ * ChallengeQuiz takes; `onGraded` hears each check's grade with the prediction it graded.
+ */
+export function useChallengeQuiz(
+  walks: Partial<Record<Cni, WalkResult>>,
+  initial: Predictions | null,
+  onGraded?: (grade: ChallengeGrade, prediction: Predictions) => void,
+) {
+  const [prediction, setPrediction] = useState<Predictions>(initial ?? {});
+  const [checked, setChecked] = useState(initial !== null);
+  const grade = useMemo(
+    () => (checked ? gradeChallenge(prediction, walks) : null),
+    [checked, prediction, walks],
+  );
+  return {
+    checked,
+    quiz: {
+      walks,
+      prediction,
+      onPredict: setPrediction,
+      grade,
+      onCheck: () => {
+        setChecked(true);
+        onGraded?.(gradeChallenge(prediction, walks), prediction);
+      },
+      onRetry: () => setChecked(false),
+    },
+  };
 }
 
 const VERDICT_WORD: Record<WalkVerdict, string> = { delivered: 'Delivered', dropped: 'Dropped' };

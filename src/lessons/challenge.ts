@@ -111,48 +111,24 @@ export function drawChallenge(
       : services.length > 0 && roll < 0.85
         ? 'service'
         : 'outside';
-  if (kind === 'pod') {
-    const to = pickOne(rng, others);
-    const port = choosePort(rng, to.ports);
-    return {
-      seed,
+  const aim = (): { to: string; port: number; protocol: Protocol; declaredPort: boolean } => {
+    if (kind === 'pod') {
+      const to = pickOne(rng, others);
       // `pod:` says which, should a Service share the pod's name.
-      packet: {
-        from,
-        to: `pod:${to.namespace}/${to.name}`,
-        port: port.port,
-        protocol: port.protocol,
-      },
-      target: kind,
-      declaredPort: port.declaredPort,
-      cnis,
-    };
-  }
-  if (kind === 'service') {
-    const to = pickOne(rng, services);
-    // Only a Service's own ports: a ClusterIP on any other port is not a packet the walks take.
-    const port = pickOne(rng, to.ports);
-    return {
-      seed,
-      packet: {
-        from,
-        to: `svc:${to.namespace}/${to.name}`,
-        port: port.port,
-        protocol: port.protocol,
-      },
-      target: kind,
-      declaredPort: true,
-      cnis,
-    };
-  }
-  const port = pickOne(rng, [443, 80, 53] as const);
-  return {
-    seed,
-    packet: { from, to: `ip:${OUTSIDE_ADDRESS}`, port, protocol: port === 53 ? 'UDP' : 'TCP' },
-    target: kind,
-    declaredPort: false,
-    cnis,
+      return { to: `pod:${to.namespace}/${to.name}`, ...choosePort(rng, to.ports) };
+    }
+    if (kind === 'service') {
+      const to = pickOne(rng, services);
+      // Only a Service's own ports: a ClusterIP on any other port is not a packet the walks take.
+      const { port, protocol } = pickOne(rng, to.ports);
+      return { to: `svc:${to.namespace}/${to.name}`, port, protocol, declaredPort: true };
+    }
+    const port = pickOne(rng, [443, 80, 53] as const);
+    const protocol = port === 53 ? 'UDP' : 'TCP';
+    return { to: `ip:${OUTSIDE_ADDRESS}`, port, protocol, declaredPort: false };
   };
+  const { to, port, protocol, declaredPort } = aim();
+  return { seed, packet: { from, to, port, protocol }, target: kind, declaredPort, cnis };
 }
 
 /** One answer to "where was it decided?": a hop of a walk, named by the table it consulted. */
