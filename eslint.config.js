@@ -92,6 +92,7 @@ export const layers = {
       '@lezer/*',
       'marked',
       'dompurify',
+      '@tanstack/react-virtual',
     ],
     layers: ['engine', 'datapath', 'machines', 'viz', 'store', 'lessons', 'registry', 'scene'],
     extra: [

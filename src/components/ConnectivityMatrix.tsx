@@ -71,7 +71,9 @@ function PodName({ pod }: { pod: string }) {
   );
 }
 
-function portList(ports: ConnectivityMatrixProps['ports']): { port: number; label: string }[] {
+export function portList(
+  ports: ConnectivityMatrixProps['ports'],
+): { port: number; label: string }[] {
   const byPort = new Map<number, Protocol[]>();
   for (const p of ports) {
     const list = byPort.get(p.port) ?? [];

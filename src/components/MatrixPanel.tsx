@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { podKey } from '../engine/cluster';
-import type { Cni } from '../engine/model';
+import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrix';
+import type { Cni, Protocol } from '../engine/model';
 import {
   selectCluster,
   selectMatrix,
@@ -8,7 +9,9 @@ import {
   useAppActions,
   useAppStore,
 } from '../store';
-import { ConnectivityMatrix, type MatrixCell } from './ConnectivityMatrix';
+import type { AppState } from '../store';
+import { ConnectivityMatrix, portList, type MatrixCell } from './ConnectivityMatrix';
+import { probeKey, ScaleMatrix } from './ScaleMatrix';
 import { usePlayWalk } from './usePlayWalk';
 
 /** Pods × pods for a port, per CNI; a click sends that packet into the walk and plays it. */
@@ -51,6 +54,17 @@ export function MatrixPanel({
       }),
     [matrix, cni],
   );
+  if (cluster && cluster.pods.length > MATRIX_AGGREGATE_ABOVE)
+    return (
+      <LargeMatrix
+        cni={cni}
+        port={port}
+        ports={ports}
+        onPortChange={setMatrixPort}
+        showControls={showPortSelect}
+        onWalk={playWalk}
+      />
+    );
   if (!matrix) return <p className="matrix-loading">Computing the matrix in the policy worker…</p>;
   return (
     <ConnectivityMatrix
@@ -65,6 +79,122 @@ export function MatrixPanel({
         playWalk({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
       }
     />
+  );
+}
+
+const selectMatrixScale = (s: AppState) => s.matrixScale;
+const selectCellProbe = (s: AppState) => s.matrixCellProbe;
+const selectCellVerdict = (s: AppState) => s.matrixCellVerdict;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The matrix of a large scenario: progress with Cancel while it streams in, then the grouped grid
+ * (ScaleMatrix); a pod cell's Explain asks the engine for that one probe's explained verdict.
+ */
+function LargeMatrix({
+  cni,
+  port,
+  ports,
+  onPortChange,
+  showControls,
+  onWalk,
+}: {
+  cni: Cni;
+  port: number | null;
+  ports: readonly { port: number; protocol: Protocol }[];
+  onPortChange(port: number | null): void;
+  showControls: boolean;
+  onWalk(packet: { from: string; to: string; port: number; protocol: Protocol }): void;
+}) {
+  const scale = useAppStore(selectMatrixScale);
+  const cellProbe = useAppStore(selectCellProbe);
+  const cellVerdict = useAppStore(selectCellVerdict);
+  const { cancelMatrix, recomputeMatrix, openMatrixCell } = useAppActions();
+  const selectId = useId();
+  const explanation = useMemo(() => {
+    if (!cellProbe || !cellVerdict || !('pod' in cellProbe.from) || !('pod' in cellProbe.to))
+      return null;
+    const key = probeKey({
+      from: cellProbe.from.pod,
+      to: cellProbe.to.pod,
+      port: cellProbe.port,
+      protocol: cellProbe.protocol,
+    });
+    if (!cellVerdict.ok) return { key, text: cellVerdict.error };
+    const v = cellVerdict.verdict[cni];
+    const decided = policyOf(v.reference).policy;
+    return {
+      key,
+      text: `${v.allowed ? 'Allowed' : 'Denied'}${decided ? ` by ${decided}` : ''}: ${v.reason}${v.agree ? '' : ' (the model disagrees with the reference: a PacketWalk bug)'}`,
+    };
+  }, [cellProbe, cellVerdict, cni]);
+  const percent = scale && scale.total > 0 ? Math.floor((scale.done / scale.total) * 100) : 0;
+  return (
+    <>
+      {showControls && (
+        <div className="matrix-progress">
+          <label htmlFor={selectId}>Matrix port</label>
+          <select
+            id={selectId}
+            value={port === null ? '' : String(port)}
+            onChange={(e) => onPortChange(e.target.value === '' ? null : Number(e.target.value))}
+          >
+            <option value="">Every declared port</option>
+            {portList(ports).map((p) => (
+              <option key={p.port} value={String(p.port)}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+          {(!scale || scale.status === 'computing') && (
+            <>
+              <progress
+                aria-label="Matrix progress"
+                max={Math.max(1, scale?.total ?? 1)}
+                value={scale?.done ?? 0}
+              />
+              <span role="status">
+                {scale?.data
+                  ? `Computing the matrix in the policy worker: ${percent}% (${fmt(scale.done)} of ${fmt(scale.total)} probes)`
+                  : 'Compiling both models in the policy worker…'}
+              </span>
+              <button type="button" onClick={cancelMatrix}>
+                Cancel matrix
+              </button>
+            </>
+          )}
+          {scale?.status === 'cancelled' && (
+            <>
+              <span role="status">
+                Cancelled at {percent}% ({fmt(scale.done)} of {fmt(scale.total)} probes).
+              </span>
+              <button type="button" onClick={recomputeMatrix}>
+                Compute again
+              </button>
+            </>
+          )}
+          {scale?.status === 'done' && (
+            <span role="status">
+              {fmt(scale.total)} probes by both models in{' '}
+              {((scale.elapsedMs ?? 0) / 1000).toFixed(1)} s (
+              {fmt(Math.round((2 * scale.total) / Math.max(0.001, (scale.elapsedMs ?? 1) / 1000)))}{' '}
+              verdicts/s).
+            </span>
+          )}
+        </div>
+      )}
+      {scale?.data && (
+        <ScaleMatrix
+          cni={cni}
+          data={scale.data}
+          done={scale.done}
+          onWalk={onWalk}
+          onExplain={openMatrixCell}
+          explanation={explanation}
+        />
+      )}
+    </>
   );
 }
 

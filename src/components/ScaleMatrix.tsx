@@ -1,0 +1,434 @@
+/**
+ * The connectivity matrix of a large scenario, by groups of pods: namespaces × namespaces first; a
+ * group cell opens the workloads of its two namespaces, and a workload cell the pods of its two
+ * workloads; a pod cell shows each port's verdicts and asks the engine for the explanation of the
+ * one probe the user picks. Each cell counts its probes (allowed, denied, not computed yet) in
+ * symbols and numbers, with a pattern for mixed cells, never colour alone; ≠ counts the probes on
+ * which Calico and Cilium answer differently, ⚠ a model that disagreed with its reference.
+ *
+ * The grid is virtualised with @tanstack/react-virtual (rows and columns), so a level with a
+ * thousand groups renders only what is in view. Keyboard: one tab stop; arrows, Home/End,
+ * PageUp/PageDown move; Enter opens a cell; Backspace or Escape goes back up a level.
+ */
+import './ScaleMatrix.css';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { protocolOf, VERDICT_ALLOWED, VERDICT_PENDING, type MatrixData } from '../engine/matrix';
+import {
+  aggregate,
+  groupKind,
+  groupPods,
+  type GroupCounts,
+  type GroupKind,
+  type GroupLevel,
+  type PodGroup,
+} from '../engine/matrixAggregate';
+import type { Cni, Probe, Protocol } from '../engine/model';
+import { CNI_TITLE } from '../scene/words';
+
+export interface ScaleMatrixProps {
+  cni: Cni;
+  data: MatrixData;
+  /** Probes computed so far: a new value means new rows arrived. */
+  done: number;
+  /** The packet a pod cell's port sends into the walk. */
+  onWalk(packet: { from: string; to: string; port: number; protocol: Protocol }): void;
+  /** Asks for the explanation of one probe (shown by `explanation`). */
+  onExplain(probe: Probe): void;
+  /** The explanation last asked for, keyed by `probeKey`. */
+  explanation?: { key: string; text: string } | null;
+}
+
+export const probeKey = (p: { from: string; to: string; port: number; protocol: string }) =>
+  `${p.from}\u0000${p.to}\u0000${p.port}/${p.protocol}`;
+
+const CELL_W = 88;
+const CELL_H = 46;
+const HEAD_W = 104;
+const HEAD_H = 40;
+
+const SYMBOL: Record<GroupKind, string> = {
+  allowed: '✓',
+  denied: '✗',
+  mixed: '◩',
+  pending: '…',
+  none: '·',
+};
+
+const NEXT: Record<GroupLevel, GroupLevel | null> = {
+  namespace: 'workload',
+  workload: 'pod',
+  pod: null,
+};
+
+interface Level {
+  readonly level: GroupLevel;
+  readonly rows: readonly PodGroup[];
+  readonly cols: readonly PodGroup[];
+  /** How the user got here: the two groups opened. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Words for a cell: what a screen reader hears and the details line shows. */
+export function countsWords(c: GroupCounts, cni: Cni): string {
+  if (c.probes === 0) return 'no probes (no declared port, or a pod and itself)';
+  const { allowed, denied } = c[cni];
+  const parts = [`${fmt(allowed)} allowed`, `${fmt(denied)} denied`];
+  if (c.pending > 0) parts.push(`${fmt(c.pending)} not computed yet`);
+  if (c.cnisDiffer > 0) parts.push(`${fmt(c.cnisDiffer)} where Calico and Cilium differ`);
+  const bad = cni === 'calico' ? c.calicoDisagrees : c.ciliumDisagrees;
+  if (bad > 0) parts.push(`${fmt(bad)} where the model disagrees with its reference`);
+  return `${fmt(c.probes)} probes: ${parts.join(', ')}`;
+}
+
+function CellText({ c, cni }: { c: GroupCounts; cni: Cni }) {
+  const kind = groupKind(c, cni);
+  const { allowed, denied } = c[cni];
+  const bad = cni === 'calico' ? c.calicoDisagrees : c.ciliumDisagrees;
+  return (
+    <span aria-hidden="true" className="smx-cell-text">
+      {kind === 'none' || kind === 'pending' ? (
+        SYMBOL[kind]
+      ) : (
+        <>
+          {allowed > 0 && <span>✓{fmt(allowed)}</span>}
+          {denied > 0 && <span>✗{fmt(denied)}</span>}
+        </>
+      )}
+      {(c.cnisDiffer > 0 || bad > 0 || (c.pending > 0 && kind !== 'pending')) && (
+        <span className="smx-cell-flags">
+          {c.cnisDiffer > 0 && <span title="Calico and Cilium differ">≠{fmt(c.cnisDiffer)}</span>}
+          {bad > 0 && <span title="model disagrees with its reference">⚠{fmt(bad)}</span>}
+          {c.pending > 0 && kind !== 'pending' && <span>…{fmt(c.pending)}</span>}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }: ScaleMatrixProps) {
+  const id = useId();
+  const { layout } = data;
+  const top = useMemo<Level>(() => {
+    const ns = groupPods(layout, 'namespace');
+    return { level: 'namespace', rows: ns, cols: ns };
+  }, [layout]);
+  const [stack, setStack] = useState<readonly Level[]>([]);
+  const level = stack.at(-1) ?? top;
+  // `done` changes with every band streamed in (the arrays fill in place).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const agg = useMemo(() => aggregate(data, level.rows, level.cols), [data, level, done]);
+  const [active, setActive] = useState({ row: 0, col: 0 });
+  const [pair, setPair] = useState<{ row: number; col: number } | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const wantFocus = useRef(false);
+  const rowV = useVirtualizer({
+    count: level.rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CELL_H,
+    overscan: 4,
+  });
+  const colV = useVirtualizer({
+    horizontal: true,
+    count: level.cols.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CELL_W,
+    overscan: 2,
+  });
+
+  useEffect(() => {
+    if (!wantFocus.current) return;
+    const el = scroller.current?.querySelector<HTMLElement>(
+      `[data-row="${active.row}"][data-col="${active.col}"]`,
+    );
+    if (el) {
+      el.focus({ preventScroll: true });
+      wantFocus.current = false;
+    }
+  });
+
+  const go = (next: readonly Level[]) => {
+    setStack(next);
+    setActive({ row: 0, col: 0 });
+    setPair(null);
+    rowV.scrollToIndex(0);
+    colV.scrollToIndex(0);
+  };
+
+  const open = (r: number, c: number) => {
+    const counts = agg.at(r, c);
+    if (counts.probes === 0) return;
+    const next = NEXT[level.level];
+    if (!next) {
+      setPair({ row: r, col: c });
+      return;
+    }
+    const rows = level.rows[r]!;
+    const cols = level.cols[c]!;
+    go([
+      ...stack,
+      {
+        level: next,
+        rows: groupPods(layout, next, rows.pods),
+        cols: groupPods(layout, next, cols.pods),
+        from: rows.label,
+        to: cols.label,
+      },
+    ]);
+  };
+
+  const moveTo = (r: number, c: number) => {
+    setActive({ row: r, col: c });
+    rowV.scrollToIndex(r);
+    colV.scrollToIndex(c);
+    wantFocus.current = true;
+  };
+
+  const onKeyDown = (e: KeyboardEvent, r: number, c: number) => {
+    const lastR = level.rows.length - 1;
+    const lastC = level.cols.length - 1;
+    const page = 8;
+    const moves: Record<string, [number, number] | undefined> = {
+      ArrowUp: [Math.max(0, r - 1), c],
+      ArrowDown: [Math.min(lastR, r + 1), c],
+      ArrowLeft: [r, Math.max(0, c - 1)],
+      ArrowRight: [r, Math.min(lastC, c + 1)],
+      PageUp: [Math.max(0, r - page), c],
+      PageDown: [Math.min(lastR, r + page), c],
+      Home: e.ctrlKey ? [0, 0] : [r, 0],
+      End: e.ctrlKey ? [lastR, lastC] : [r, lastC],
+    };
+    const to = moves[e.key];
+    if (to) {
+      e.preventDefault();
+      moveTo(to[0], to[1]);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open(r, c);
+    } else if ((e.key === 'Backspace' || e.key === 'Escape') && stack.length > 0) {
+      e.preventDefault();
+      go(stack.slice(0, -1));
+      wantFocus.current = true;
+    }
+  };
+
+  const row = Math.min(active.row, level.rows.length - 1);
+  const col = Math.min(active.col, level.cols.length - 1);
+  const what = level.level === 'namespace' ? 'namespace' : level.level;
+  const titleId = `${id}-title`;
+  const hintId = `${id}-hint`;
+
+  return (
+    <section className={`smx-matrix smx-matrix-${cni}`} aria-labelledby={titleId}>
+      <h3 id={titleId}>
+        {CNI_TITLE[cni]} connectivity by {what}
+      </h3>
+      <nav aria-label={`${CNI_TITLE[cni]} matrix level`} className="smx-crumbs">
+        <ol>
+          <li>
+            {stack.length === 0 ? (
+              <span aria-current="location">All namespaces</span>
+            ) : (
+              <button type="button" onClick={() => go([])}>
+                All namespaces
+              </button>
+            )}
+          </li>
+          {stack.map((l, i) => (
+            <li key={i}>
+              {i === stack.length - 1 ? (
+                <span aria-current="location">
+                  {l.from} → {l.to}
+                </span>
+              ) : (
+                <button type="button" onClick={() => go(stack.slice(0, i + 1))}>
+                  {l.from} → {l.to}
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <ul className="conn-matrix-legend smx-legend" aria-label="Legend">
+        <li>✓ allowed</li>
+        <li>✗ denied</li>
+        <li>
+          <span className="smx-swatch smx-mixed" aria-hidden="true" /> striped: some of each
+        </li>
+        <li>≠ Calico and Cilium differ</li>
+        <li>⚠ model ≠ reference</li>
+        <li>… not computed yet</li>
+      </ul>
+      <p id={hintId} className="smx-hint">
+        Rows are sources, columns destinations. Press Enter on a cell to open{' '}
+        {level.level === 'pod' ? 'its ports' : `its ${NEXT[level.level]}s`}; Backspace goes back.
+      </p>
+      <div
+        ref={scroller}
+        className="smx-scroll"
+        role="grid"
+        aria-labelledby={titleId}
+        aria-describedby={hintId}
+        aria-rowcount={level.rows.length + 1}
+        aria-colcount={level.cols.length + 1}
+      >
+        <div
+          className="smx-canvas"
+          style={{ width: HEAD_W + colV.getTotalSize(), height: HEAD_H + rowV.getTotalSize() }}
+        >
+          <div role="row" aria-rowindex={1} className="smx-head-row" style={{ height: HEAD_H }}>
+            <span role="columnheader" aria-colindex={1} className="smx-corner">
+              from ↓ to →
+            </span>
+            {colV.getVirtualItems().map((v) => (
+              <span
+                key={v.key}
+                role="columnheader"
+                aria-colindex={v.index + 2}
+                className="smx-col-head"
+                title={level.cols[v.index]!.key}
+                style={{ left: HEAD_W + v.start, width: CELL_W }}
+              >
+                {level.cols[v.index]!.label}
+              </span>
+            ))}
+          </div>
+          {rowV.getVirtualItems().map((rv) => {
+            const g = level.rows[rv.index]!;
+            return (
+              <div
+                key={rv.key}
+                role="row"
+                aria-rowindex={rv.index + 2}
+                className="smx-row"
+                style={{ top: HEAD_H + rv.start, height: CELL_H }}
+              >
+                <span
+                  role="rowheader"
+                  aria-colindex={1}
+                  className="smx-row-head"
+                  title={g.key}
+                  style={{ width: HEAD_W }}
+                >
+                  {g.label}
+                </span>
+                {colV.getVirtualItems().map((cv) => {
+                  const counts = agg.at(rv.index, cv.index);
+                  const kind = groupKind(counts, cni);
+                  const bad = cni === 'calico' ? counts.calicoDisagrees : counts.ciliumDisagrees;
+                  return (
+                    <span
+                      key={cv.key}
+                      role="gridcell"
+                      aria-colindex={cv.index + 2}
+                      aria-label={`${g.label} → ${level.cols[cv.index]!.label}: ${countsWords(counts, cni)}`}
+                      aria-disabled={counts.probes === 0 ? 'true' : undefined}
+                      data-row={rv.index}
+                      data-col={cv.index}
+                      tabIndex={rv.index === row && cv.index === col ? 0 : -1}
+                      className={`smx-cell smx-${kind}${counts.cnisDiffer > 0 ? ' smx-differ' : ''}${bad > 0 ? ' smx-bad' : ''}`}
+                      style={{ left: HEAD_W + cv.start, width: CELL_W }}
+                      onClick={() => {
+                        setActive({ row: rv.index, col: cv.index });
+                        open(rv.index, cv.index);
+                      }}
+                      onFocus={() => setActive({ row: rv.index, col: cv.index })}
+                      onKeyDown={(e) => onKeyDown(e, rv.index, cv.index)}
+                    >
+                      <CellText c={counts} cni={cni} />
+                    </span>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div className="conn-matrix-details" aria-live="polite">
+        {pair && level.level === 'pod' ? (
+          <PairDetails
+            data={data}
+            cni={cni}
+            from={level.rows[pair.row]!.pods[0]!}
+            to={level.cols[pair.col]!.pods[0]!}
+            onWalk={onWalk}
+            onExplain={onExplain}
+            explanation={explanation ?? null}
+          />
+        ) : (
+          <p className="conn-matrix-details-head">
+            {agg.rows[row] && agg.cols[col]
+              ? `${agg.rows[row].label} → ${agg.cols[col].label}: ${countsWords(agg.at(row, col), cni)}`
+              : ''}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** The ports of one pod pair: both CNIs' verdicts, Explain (asks the engine) and Walk. */
+function PairDetails({
+  data,
+  cni,
+  from,
+  to,
+  onWalk,
+  onExplain,
+  explanation,
+}: {
+  data: MatrixData;
+  cni: Cni;
+  from: number;
+  to: number;
+  onWalk: ScaleMatrixProps['onWalk'];
+  onExplain: ScaleMatrixProps['onExplain'];
+  explanation: ScaleMatrixProps['explanation'];
+}) {
+  const { layout } = data;
+  const src = layout.pods[from]!;
+  const dst = layout.pods[to]!;
+  const slots: number[] = [];
+  for (let s = layout.offsets[to]!; s < layout.offsets[to + 1]!; s++) slots.push(s);
+  const word = (code: number) =>
+    code === VERDICT_PENDING
+      ? 'not computed yet'
+      : code === VERDICT_ALLOWED
+        ? '✓ allowed'
+        : '✗ denied';
+  return (
+    <>
+      <p className="conn-matrix-details-head">
+        {src} → {dst}
+      </p>
+      <ul className="smx-ports">
+        {slots.map((s) => {
+          const at = from * layout.stride + s;
+          const port = layout.ports[s]!;
+          const protocol = protocolOf(layout, s);
+          const packet = { from: src, to: dst, port, protocol };
+          const shown = explanation?.key === probeKey(packet) ? explanation.text : null;
+          const probe: Probe = { from: { pod: src }, to: { pod: dst }, port, protocol };
+          return (
+            <li key={s}>
+              <span>
+                {port}/{protocol}: {CNI_TITLE[cni]} {word(data[cni][at]!)}; Calico{' '}
+                {word(data.calico[at]!)}, Cilium {word(data.cilium[at]!)}
+              </span>{' '}
+              <button type="button" onClick={() => onExplain(probe)}>
+                Explain {port}/{protocol}
+              </button>{' '}
+              <button type="button" onClick={() => onWalk(packet)}>
+                Walk {port}/{protocol}
+              </button>
+              {shown && <p className="smx-explanation">{shown}</p>}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
