@@ -103,9 +103,9 @@ test.describe('Matrix at scale', () => {
     await expect(workloads.getByRole('navigation')).toContainText('ns-0 → ns-2');
     await expect(workloads.getByRole('columnheader', { name: 'app-3', exact: true })).toBeVisible();
     // A workload cell opens its pods; a pod cell its ports, with Explain and Walk.
-    await workloads.getByRole('gridcell', { name: /^app-0 → app-0: / }).click();
+    await workloads.getByRole('gridcell', { name: /^ns-0\/app-0 → ns-2\/app-0: / }).click();
     const pods = page.getByRole('region', { name: 'Calico connectivity by pod' });
-    await expect(pods.getByRole('rowheader', { name: 'ns-0/pod-0', exact: true })).toBeVisible();
+    await expect(pods.getByRole('rowheader', { name: 'pod-0', exact: true })).toBeVisible();
     await pods.getByRole('gridcell', { name: /^ns-0\/pod-0 → ns-2\/pod-2: / }).click();
     await pods.getByRole('button', { name: 'Explain 8080/TCP' }).click();
     await expect(pods.locator('.smx-explanation')).toContainText(/Allowed|Denied/);

@@ -324,7 +324,7 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
                       key={cv.key}
                       role="gridcell"
                       aria-colindex={cv.index + 2}
-                      aria-label={`${g.label} → ${level.cols[cv.index]!.label}: ${countsWords(counts, cni)}`}
+                      aria-label={`${g.key} → ${level.cols[cv.index]!.key}: ${countsWords(counts, cni)}`}
                       aria-disabled={counts.probes === 0 ? 'true' : undefined}
                       data-row={rv.index}
                       data-col={cv.index}
@@ -351,7 +351,6 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
         {pair && level.level === 'pod' ? (
           <PairDetails
             data={data}
-            cni={cni}
             from={level.rows[pair.row]!.pods[0]!}
             to={level.cols[pair.col]!.pods[0]!}
             onWalk={onWalk}
@@ -361,7 +360,7 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
         ) : (
           <p className="conn-matrix-details-head">
             {agg.rows[row] && agg.cols[col]
-              ? `${agg.rows[row].label} → ${agg.cols[col].label}: ${countsWords(agg.at(row, col), cni)}`
+              ? `${agg.rows[row].key} → ${agg.cols[col].key}: ${countsWords(agg.at(row, col), cni)}`
               : ''}
           </p>
         )}
@@ -373,7 +372,6 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
 /** The ports of one pod pair: both CNIs' verdicts, Explain (asks the engine) and Walk. */
 function PairDetails({
   data,
-  cni,
   from,
   to,
   onWalk,
@@ -381,7 +379,6 @@ function PairDetails({
   explanation,
 }: {
   data: MatrixData;
-  cni: Cni;
   from: number;
   to: number;
   onWalk: ScaleMatrixProps['onWalk'];
@@ -415,8 +412,7 @@ function PairDetails({
           return (
             <li key={s}>
               <span>
-                {port}/{protocol}: {CNI_TITLE[cni]} {word(data[cni][at]!)}; Calico{' '}
-                {word(data.calico[at]!)}, Cilium {word(data.cilium[at]!)}
+                {port}/{protocol}: Calico {word(data.calico[at]!)}, Cilium {word(data.cilium[at]!)}
               </span>{' '}
               <button type="button" onClick={() => onExplain(probe)}>
                 Explain {port}/{protocol}

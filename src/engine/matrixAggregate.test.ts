@@ -56,9 +56,9 @@ describe('matrix aggregation', () => {
       ['b/web', 2],
       ['b/db', 2],
     ]);
-    expect(groupPods(layout, 'pod', workloads[1]!.pods).map((g) => g.label)).toEqual([
-      'b/db-0',
-      'b/db-1',
+    expect(groupPods(layout, 'pod', workloads[1]!.pods).map((g) => [g.key, g.label])).toEqual([
+      ['b/db-0', 'db-0'],
+      ['b/db-1', 'db-1'],
     ]);
   });
 

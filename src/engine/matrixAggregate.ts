@@ -26,7 +26,8 @@ export type GroupLevel = 'namespace' | 'workload' | 'pod';
 
 /**
  * The groups of `within` (all pods when absent) at a level, in order of first appearance: a
- * namespace; a workload (keyed by namespace too, so two namespaces' `web` stay apart); one pod.
+ * namespace; a workload (keyed by namespace too, so two namespaces' `web` stay apart); one pod
+ * (labelled by its name: the level above names the namespaces).
  */
 export function groupPods(
   layout: MatrixLayout,
@@ -35,7 +36,10 @@ export function groupPods(
 ): PodGroup[] {
   const indices = within ?? layout.pods.map((_, i) => i);
   if (level === 'pod')
-    return indices.map((i) => ({ key: layout.pods[i]!, label: layout.pods[i]!, pods: [i] }));
+    return indices.map((i) => {
+      const key = layout.pods[i]!;
+      return { key, label: key.slice(key.indexOf('/') + 1), pods: [i] };
+    });
   const groups = new Map<string, { key: string; label: string; pods: number[] }>();
   for (const i of indices) {
     const ns = layout.namespaces[i]!;
