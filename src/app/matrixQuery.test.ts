@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MatrixStreamSummary } from '../engine/matrix';
+import { createAppStore } from '../store';
+import { createWorkerApi } from '../worker/api';
+import { createEngineClient, type EngineClient } from '../worker/client';
+import { startQueries } from './queries';
+
+/** 80 pods (over the 50 that switch to the streamed matrix), each declaring ports 80 and 443. */
+function scenario(): string {
+  const docs = [
+    'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {podCIDR: 10.1.0.0/16}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.1}]}',
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}',
+  ];
+  for (let p = 0; p < 80; p++)
+    docs.push(
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p${p}, namespace: a}\nspec: {nodeName: n1, containers: [{name: c, image: x, ports: [{containerPort: 80}, {containerPort: 443}]}]}\nstatus: {podIP: 10.1.0.${p + 2}}`,
+    );
+  return docs.join('\n---\n');
+}
+
+const stops: (() => void)[] = [];
+afterEach(() => stops.splice(0).forEach((s) => s()));
+
+/** The engine on the main thread, recording what each streamed matrix ended with. */
+function start() {
+  const real = createEngineClient({
+    startWorker: () => null,
+    loadFallback: async () => createWorkerApi(),
+  });
+  const ended: MatrixStreamSummary['status'][] = [];
+  const client: EngineClient = {
+    ...real,
+    request: (method, args, options) => {
+      const p = real.request(method, args, options);
+      if (method === 'matrixStream')
+        void p.then((s) => ended.push((s as MatrixStreamSummary).status));
+      return p;
+    },
+  };
+  const store = createAppStore();
+  store.getState().setScenarioText(scenario());
+  stops.push(startQueries(store, client), () => real.dispose());
+  return { store, ended };
+}
+
+describe('matrix query at scale', () => {
+  it('streams into the store, and a newer port stops the older computation', async () => {
+    const { store, ended } = start();
+    await expect.poll(() => store.getState().cluster?.pods.length, { timeout: 10_000 }).toBe(80);
+    store.getState().togglePanel('matrix');
+    // Partial answers arrive while it computes.
+    await expect
+      .poll(() => store.getState().matrixScale?.status, { timeout: 10_000 })
+      .toBe('computing');
+    await expect.poll(() => store.getState().matrixScale?.done ?? 0).toBeGreaterThan(0);
+    store.getState().setMatrixPort(443);
+    await expect.poll(() => ended, { timeout: 20_000 }).toEqual(['cancelled', 'done']);
+    const scale = store.getState().matrixScale!;
+    expect(scale.status).toBe('done');
+    expect([...scale.data!.layout.ports].every((p) => p === 443)).toBe(true);
+    expect(scale.done).toBe(80 * 79);
+  });
+
+  it('stops on Cancel, keeps what it has, and computes again when asked', async () => {
+    const { store, ended } = start();
+    await expect.poll(() => store.getState().cluster?.pods.length, { timeout: 10_000 }).toBe(80);
+    store.getState().togglePanel('matrix');
+    await expect
+      .poll(() => store.getState().matrixScale?.done ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    store.getState().cancelMatrix();
+    await expect
+      .poll(() => store.getState().matrixScale?.status, { timeout: 10_000 })
+      .toBe('cancelled');
+    const kept = store.getState().matrixScale!;
+    expect(kept.done).toBeGreaterThan(0);
+    expect(kept.done).toBeLessThan(kept.total);
+    store.getState().recomputeMatrix();
+    await expect.poll(() => store.getState().matrixScale?.status, { timeout: 20_000 }).toBe('done');
+    expect(ended).toEqual(['cancelled', 'done']);
+  });
+
+  it('opens one cell’s explained verdict on demand', async () => {
+    const { store } = start();
+    await expect.poll(() => store.getState().cluster?.pods.length, { timeout: 10_000 }).toBe(80);
+    store
+      .getState()
+      .openMatrixCell({ from: { pod: 'a/p0' }, to: { pod: 'a/p1' }, port: 80, protocol: 'TCP' });
+    await expect.poll(() => store.getState().matrixCellVerdict?.ok, { timeout: 10_000 }).toBe(true);
+    const v = store.getState().matrixCellVerdict!;
+    expect(v.ok && v.verdict.calico.reason).toMatch(/./);
+  });
+});
