@@ -98,14 +98,28 @@ export function ciliumIdentityPlan(cluster: Cluster): CiliumIdentityPlan {
 
 /** What the plan asks of the policies: selector keys, ipBlocks, egress named ports. */
 const planInputs = new WeakMap<Cluster, string>();
+/** One policy's part of them, kept per policy object: the union over a cluster is cheap. */
+const policyInputs = new WeakMap<object, readonly string[]>();
 function planInputsOf(cluster: Cluster): string {
   let text = planInputs.get(cluster);
   if (text === undefined) {
-    text = JSON.stringify([
-      [...collectK8sSelectorKeys(cluster)].sort(),
-      collectIpBlocks(cluster).map(formatIpBlock),
-      collectEgressNamedPorts(cluster).map(namedPortKey),
-    ]);
+    const all = new Set<string>();
+    const one = (p: object, alone: () => Cluster) => {
+      let parts = policyInputs.get(p);
+      if (!parts) {
+        parts = [
+          ...[...collectK8sSelectorKeys(alone())].map((k) => `key ${k}`),
+          ...collectIpBlocks(alone()).map((b) => `ipBlock ${formatIpBlock(b)}`),
+          ...collectEgressNamedPorts(alone()).map((r) => `port ${namedPortKey(r)}`),
+        ];
+        policyInputs.set(p, parts);
+      }
+      for (const x of parts) all.add(x);
+    };
+    const none = { ...cluster, k8sPolicies: [], ciliumPolicies: [] };
+    for (const p of cluster.k8sPolicies) one(p, () => ({ ...none, k8sPolicies: [p] }));
+    for (const p of cluster.ciliumPolicies) one(p, () => ({ ...none, ciliumPolicies: [p] }));
+    text = [...all].sort().join('\n');
     planInputs.set(cluster, text);
   }
   return text;
