@@ -71,9 +71,7 @@ function PodName({ pod }: { pod: string }) {
   );
 }
 
-export function portList(
-  ports: ConnectivityMatrixProps['ports'],
-): { port: number; label: string }[] {
+function portList(ports: ConnectivityMatrixProps['ports']): { port: number; label: string }[] {
   const byPort = new Map<number, Protocol[]>();
   for (const p of ports) {
     const list = byPort.get(p.port) ?? [];
@@ -83,6 +81,57 @@ export function portList(
   return [...byPort.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([port, protocols]) => ({ port, label: `${port}/${protocols.join(', ')}` }));
+}
+
+/**
+ * Where an arrow, Home/End (Ctrl: the grid's corners) or PageUp/PageDown key moves the active cell
+ * of a grid whose last row and column are `lastRow` and `lastCol`; undefined for other keys.
+ */
+export function gridMove(
+  e: { key: string; ctrlKey: boolean },
+  r: number,
+  c: number,
+  lastRow: number,
+  lastCol: number,
+  page = 8,
+): [number, number] | undefined {
+  const moves: Record<string, [number, number] | undefined> = {
+    ArrowUp: [Math.max(0, r - 1), c],
+    ArrowDown: [Math.min(lastRow, r + 1), c],
+    ArrowLeft: [r, Math.max(0, c - 1)],
+    ArrowRight: [r, Math.min(lastCol, c + 1)],
+    PageUp: [Math.max(0, r - page), c],
+    PageDown: [Math.min(lastRow, r + page), c],
+    Home: e.ctrlKey ? [0, 0] : [r, 0],
+    End: e.ctrlKey ? [lastRow, lastCol] : [r, lastCol],
+  };
+  return moves[e.key];
+}
+
+/** The page's one "Matrix port" select: a declared port, or every one. */
+export function MatrixPortSelect({
+  port,
+  ports,
+  onPortChange,
+}: Pick<ConnectivityMatrixProps, 'port' | 'ports' | 'onPortChange'>) {
+  const selectId = useId();
+  return (
+    <>
+      <label htmlFor={selectId}>Matrix port</label>
+      <select
+        id={selectId}
+        value={port === null ? '' : String(port)}
+        onChange={(e) => onPortChange(e.target.value === '' ? null : Number(e.target.value))}
+      >
+        <option value="">Every declared port</option>
+        {portList(ports).map((p) => (
+          <option key={p.port} value={String(p.port)}>
+            {p.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
 }
 
 /** Words for one cell: what a screen reader hears and the details line shows. */
@@ -102,7 +151,6 @@ export function ConnectivityMatrix({
 }: ConnectivityMatrixProps) {
   const id = useId();
   const titleId = `${id}-title`;
-  const selectId = `${id}-port`;
   const detailsId = `${id}-details`;
   const title = `${CNI_TITLE[cni]} connectivity`;
   const grid = useRef<HTMLTableElement>(null);
@@ -149,16 +197,7 @@ export function ConnectivityMatrix({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableCellElement>, r: number, c: number) => {
-    const last = n - 1;
-    const moves: Record<string, [number, number] | undefined> = {
-      ArrowUp: [Math.max(0, r - 1), c],
-      ArrowDown: [Math.min(last, r + 1), c],
-      ArrowLeft: [r, Math.max(0, c - 1)],
-      ArrowRight: [r, Math.min(last, c + 1)],
-      Home: e.ctrlKey ? [0, 0] : [r, 0],
-      End: e.ctrlKey ? [last, last] : [r, last],
-    };
-    const to = moves[e.key];
+    const to = gridMove(e, r, c, n - 1, n - 1);
     if (to) {
       e.preventDefault();
       focusCell(to[0], to[1]);
@@ -201,19 +240,7 @@ export function ConnectivityMatrix({
       <div className="conn-matrix-controls">
         {showPortSelect && (
           <>
-            <label htmlFor={selectId}>Matrix port</label>
-            <select
-              id={selectId}
-              value={port === null ? '' : String(port)}
-              onChange={(e) => onPortChange(e.target.value === '' ? null : Number(e.target.value))}
-            >
-              <option value="">Every declared port</option>
-              {portList(ports).map((p) => (
-                <option key={p.port} value={String(p.port)}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <MatrixPortSelect port={port} ports={ports} onPortChange={onPortChange} />
           </>
         )}
         <ul className="conn-matrix-legend" aria-label="Legend">

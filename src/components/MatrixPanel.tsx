@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrix';
 import type { Cni, Protocol } from '../engine/model';
@@ -10,7 +10,7 @@ import {
   useAppStore,
 } from '../store';
 import type { AppState } from '../store';
-import { ConnectivityMatrix, portList, type MatrixCell } from './ConnectivityMatrix';
+import { ConnectivityMatrix, MatrixPortSelect, type MatrixCell } from './ConnectivityMatrix';
 import { probeKey, ScaleMatrix } from './ScaleMatrix';
 import { usePlayWalk } from './usePlayWalk';
 
@@ -111,7 +111,6 @@ function LargeMatrix({
   const cellProbe = useAppStore(selectCellProbe);
   const cellVerdict = useAppStore(selectCellVerdict);
   const { cancelMatrix, recomputeMatrix, openMatrixCell } = useAppActions();
-  const selectId = useId();
   const explanation = useMemo(() => {
     if (!cellProbe || !cellVerdict || !('pod' in cellProbe.from) || !('pod' in cellProbe.to))
       return null;
@@ -134,19 +133,7 @@ function LargeMatrix({
     <>
       {showControls && (
         <div className="matrix-progress">
-          <label htmlFor={selectId}>Matrix port</label>
-          <select
-            id={selectId}
-            value={port === null ? '' : String(port)}
-            onChange={(e) => onPortChange(e.target.value === '' ? null : Number(e.target.value))}
-          >
-            <option value="">Every declared port</option>
-            {portList(ports).map((p) => (
-              <option key={p.port} value={String(p.port)}>
-                {p.label}
-              </option>
-            ))}
-          </select>
+          <MatrixPortSelect port={port} ports={ports} onPortChange={onPortChange} />
           {(!scale || scale.status === 'computing') && (
             <>
               <progress

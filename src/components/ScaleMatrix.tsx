@@ -25,6 +25,7 @@ import {
 } from '../engine/matrixAggregate';
 import type { Cni, Probe, Protocol } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
+import { gridMove } from './ConnectivityMatrix';
 
 export interface ScaleMatrixProps {
   cni: Cni;
@@ -124,7 +125,8 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
   const [active, setActive] = useState({ row: 0, col: 0 });
   const [pair, setPair] = useState<{ row: number; col: number } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const wantFocus = useRef(false);
+  /** Nonzero while a key move waits for its cell to take focus (a new number per move). */
+  const wantFocus = useRef(0);
   const rowV = useVirtualizer({
     count: level.rows.length,
     getScrollElement: () => scroller.current,
@@ -139,14 +141,19 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
     overscan: 2,
   });
 
+  // The cell a key moved to may mount only once the virtualiser has scrolled to it, and the cell
+  // that had focus may unmount on the way: keep asking for focus for a moment after a move.
   useEffect(() => {
     if (!wantFocus.current) return;
     const el = scroller.current?.querySelector<HTMLElement>(
       `[data-row="${active.row}"][data-col="${active.col}"]`,
     );
     if (el) {
-      el.focus({ preventScroll: true });
-      wantFocus.current = false;
+      if (document.activeElement !== el) el.focus({ preventScroll: true });
+      const asked = wantFocus.current;
+      setTimeout(() => {
+        if (wantFocus.current === asked) wantFocus.current = 0;
+      }, 400);
     }
   });
 
@@ -184,24 +191,11 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
     setActive({ row: r, col: c });
     rowV.scrollToIndex(r);
     colV.scrollToIndex(c);
-    wantFocus.current = true;
+    wantFocus.current = performance.now();
   };
 
   const onKeyDown = (e: KeyboardEvent, r: number, c: number) => {
-    const lastR = level.rows.length - 1;
-    const lastC = level.cols.length - 1;
-    const page = 8;
-    const moves: Record<string, [number, number] | undefined> = {
-      ArrowUp: [Math.max(0, r - 1), c],
-      ArrowDown: [Math.min(lastR, r + 1), c],
-      ArrowLeft: [r, Math.max(0, c - 1)],
-      ArrowRight: [r, Math.min(lastC, c + 1)],
-      PageUp: [Math.max(0, r - page), c],
-      PageDown: [Math.min(lastR, r + page), c],
-      Home: e.ctrlKey ? [0, 0] : [r, 0],
-      End: e.ctrlKey ? [lastR, lastC] : [r, lastC],
-    };
-    const to = moves[e.key];
+    const to = gridMove(e, r, c, level.rows.length - 1, level.cols.length - 1);
     if (to) {
       e.preventDefault();
       moveTo(to[0], to[1]);
@@ -211,7 +205,7 @@ export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }:
     } else if ((e.key === 'Backspace' || e.key === 'Escape') && stack.length > 0) {
       e.preventDefault();
       go(stack.slice(0, -1));
-      wantFocus.current = true;
+      wantFocus.current = performance.now();
     }
   };
 
