@@ -122,6 +122,7 @@ test.describe('Matrix at scale', () => {
       expect(
         bad.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       ).toEqual([]);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/matrix-scale-${await app.theme()}.png` });
       await page.getByRole('button', { name: /^Theme: / }).click();
     }
   });
