@@ -22,33 +22,11 @@ import type { VerdictResult } from '../engine/verdict';
 import type { AppState, AppStore, PacketChoice } from '../store';
 import type { WorkerApi } from '../worker/api';
 import { EngineCallError, type EngineClient } from '../worker/client';
+import type { EngineQuery } from './queryTypes';
 import { scaleQuery } from './scaleQuery';
+
+export type { EngineQuery, QueryContext } from './queryTypes';
 import { BUILT_IN_SCENARIOS } from './scenarios';
-
-export interface EngineQuery<Deps extends readonly unknown[], Result> {
-  readonly key: string;
-  /** The inputs, read from the state; compared element by element with `Object.is`. */
-  readonly dependencies: (state: AppState) => Deps;
-  /** How long to wait before asking for new inputs (a debounce); 0 or absent asks at once. */
-  readonly delayMs?: (next: Deps, previous: Deps | undefined) => number;
-  readonly run: (
-    client: EngineClient,
-    deps: Deps,
-    context: QueryContext<Result>,
-  ) => Promise<Result>;
-  readonly write: (store: AppStore, result: Result, deps: Deps) => void;
-  /** A cancelled run is not asked again by itself (the user stopped it); the next input change asks. */
-  readonly cancellable?: boolean;
-}
-
-/** What a run gets besides its inputs: for long jobs that stream and can be stopped. */
-export interface QueryContext<Result> {
-  /** Aborted when a newer question is asked (or the runner stops): the run should stop. */
-  readonly signal: AbortSignal;
-  /** Writes a partial answer now, as `write` would, unless a newer question was asked. */
-  readonly partial: (result: Result) => void;
-  readonly store: AppStore;
-}
 
 // The table holds queries of different shapes; the runner only passes each its own values back.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,7 +9,7 @@ import type { Cluster } from '../engine/model';
 import { policyCount, SWEEP_COUNTS, sweepPacket, type SweepPacket } from '../engine/sweepPlan';
 import type { AppState, PacketChoice, ScaleSweepState } from '../store';
 import { EngineCallError } from '../worker/client';
-import type { EngineQuery } from './queries';
+import type { EngineQuery } from './queryTypes';
 
 /** The sweep's packet: the view's, when it is a pod-to-pod packet with a port protocol. */
 export function sweepPacketOf(packet: PacketChoice | null): SweepPacket | null {

@@ -15,10 +15,11 @@ import type {
   Probe,
   ProbeProtocol,
   Service,
-  ServicePort,
 } from '../engine/model';
 import { CLIENT_SOURCE_PORT, ICMP_REPLY_TYPE, type FiveTuple } from './flow';
-import { chooseBackend, findService, serviceBackends, type ServiceBackend } from './services';
+import { chooseBackend, findService, serviceBackends, type ServiceHit } from './services';
+
+export type { ServiceHit } from './services';
 
 export interface PacketSpec {
   /** `ns/pod`: walks always start in a pod. */
@@ -42,14 +43,6 @@ export type Target =
   | { readonly kind: 'pod'; readonly pod: Pod; readonly node: ClusterNode }
   | { readonly kind: 'node'; readonly node: ClusterNode }
   | { readonly kind: 'external'; readonly ip: string };
-
-export interface ServiceHit {
-  readonly service: Service;
-  readonly port: ServicePort;
-  readonly backends: readonly ServiceBackend[];
-  /** Index of the chosen backend; -1 when the service has none. */
-  readonly chosen: number;
-}
 
 export interface ResolvedPacket {
   readonly client: Pod;

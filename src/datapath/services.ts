@@ -9,7 +9,15 @@ import { matchesLabelSelector } from '../engine/labels';
 import { indexCluster } from '../engine/cluster';
 import type { Cluster, Pod, Protocol, Service, ServicePort } from '../engine/model';
 import { pickForFlow, type FiveTuple } from './flow';
-import type { ServiceHit } from './packet';
+
+/** A packet's Service: the port it hit, its backends and the one chosen. */
+export interface ServiceHit {
+  readonly service: Service;
+  readonly port: ServicePort;
+  readonly backends: readonly ServiceBackend[];
+  /** Index of the chosen backend; -1 when the service has none. */
+  readonly chosen: number;
+}
 
 export interface ServiceBackend {
   readonly pod: Pod;
