@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLabelSelector, matchesLabelSelector, type LabelSelector } from './labels';
 import { parseKubectlSelector } from './labelString';
+import { mulberry32 as rng, pickOne as pick } from './random';
 
 type Labels = Record<string, string>;
 
@@ -200,17 +201,6 @@ describe('kubectl selector strings: errors say what and where', () => {
 });
 
 describe('kubectl selector strings: properties (seeded)', () => {
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-  const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const KEYS = ['app', 'tier', 'in', 'example.com/team'];
   const VALUES = ['', 'web', 'db', 'in', 'notin', 'v-1'];
 

@@ -21,6 +21,7 @@ import { podKey } from './cluster';
 import type { Cluster, Pod, Policy, ResolvedProbe } from './model';
 import { loadManifests } from './parse/load';
 import { resolveProbe } from './probe';
+import { mulberry32 } from './random';
 import {
   MAX_SWEEP_POLICIES,
   policyCount,
@@ -85,16 +86,10 @@ export type SweepProgress = (done: number, total: number, sample: SweepSample | 
 /** Policies parsed per batch: each batch is a progress report and a pause for other calls. */
 const PARSE_BATCH = 1000;
 
-/** mulberry32: a small seeded generator, so a sweep is the same every time. */
+/** A whole number in [0, n) from a seeded generator, so a sweep is the same every time. */
 function seeded(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const rng = mulberry32(seed);
+  return (n) => Math.floor(rng() * n);
 }
 
 /** The label a policy selects a pod by: `app` when it has one (as workloads do), else its first. */

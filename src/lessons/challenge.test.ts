@@ -8,7 +8,6 @@ import {
   drawChallenge,
   gradeChallenge,
   hopChoices,
-  mulberry32,
   OUTSIDE_ADDRESS,
 } from './challenge';
 import { decidingHop, decidingHopIndex, hopMentions } from './deciding';
@@ -19,19 +18,6 @@ function walksOf(file: string, packet: PacketSpec): Record<Cni, WalkResult> {
   const engine = engineFor(file);
   return { calico: walk(engine, calico(), packet), cilium: walk(engine, cilium(), packet) };
 }
-
-describe('mulberry32', () => {
-  it('gives the same sequence for the same seed and another for another seed, in [0, 1)', () => {
-    const a = mulberry32(17);
-    const b = mulberry32(17);
-    const c = mulberry32(18);
-    const xs = Array.from({ length: 50 }, () => a());
-    expect(Array.from({ length: 50 }, () => b())).toEqual(xs);
-    expect(Array.from({ length: 50 }, () => c())).not.toEqual(xs);
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(new Set(xs).size).toBe(50);
-  });
-});
 
 describe('drawChallenge', () => {
   const { cluster } = engineFor('seed-policies.yaml');

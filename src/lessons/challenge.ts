@@ -8,21 +8,8 @@ import type { Stage } from '../datapath/hop';
 import type { PacketSpec } from '../datapath/packet';
 import type { WalkResult, WalkVerdict } from '../datapath/walk';
 import type { Cluster, Cni, Protocol } from '../engine/model';
+import { mulberry32, pickOne } from '../engine/random';
 import { decidingHopIndex, hopMentions } from './deciding';
-
-/** mulberry32: a small seeded PRNG with a 32-bit state, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pickOne = <T>(rng: () => number, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 
 function shuffled<T>(rng: () => number, xs: readonly T[]): T[] {
   const out = [...xs];

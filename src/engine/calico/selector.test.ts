@@ -12,6 +12,7 @@ import {
   type SelectorEvalOptions,
   type SelectorNode,
 } from './selector';
+import { mulberry32 as rng, pickOne as pick } from '../random';
 
 type Labels = Record<string, string>;
 
@@ -519,24 +520,8 @@ describe('Calico selector: IP set names (felix/ipsets/ipset_defs.go, libcalico-g
 // Property tests: random selectors, random spellings (seeded, so failures reproduce).
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const LABELS = ['app', 'tier', 'k8s-app', 'projectcalico.org/namespace', 'x.y/z_1', 'in', 'has'];
 const VALUES = ['', 'web', 'db', 'a b', "it's", 'say "hi"', 'web-1', 'in', '{}', '&&'];
-
-function pick<T>(r: () => number, xs: readonly T[]): T {
-  return xs[Math.floor(r() * xs.length)]!;
-}
 
 /** A random AST as the parser could build it (no Not(Not(..)): see the quirk test above). */
 function randomNode(r: () => number, depth: number): SelectorNode {
