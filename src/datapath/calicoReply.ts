@@ -9,7 +9,7 @@ import { describeTuple, l4Header } from './hops';
 import { calicoRoutes, lookupRoute } from './routes';
 import { place } from './place';
 import { crossUnderlay } from './wire';
-import { connectionOf, hostAnswers, unmasquerade } from './reply';
+import { hostAnswers, replyEnds, unmasquerade } from './reply';
 import {
   type Ctx,
   veth,
@@ -29,11 +29,8 @@ import { encapsulate, arrive } from './calicoEncap';
 
 export function walkReply(ctx: Ctx): void {
   const { p, log } = ctx;
-  const client = p.client;
-  const cNode = p.clientNode;
-  const target = p.target!;
   // The reply of the connection the forward walk opened: server back to client, after DNAT.
-  const connection = connectionOf(p);
+  const { client, cNode, target, connection } = replyEnds(p);
   const { forward } = connection;
   let t = connection.reply;
   const cVeth = veth(ctx, client);

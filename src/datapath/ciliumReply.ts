@@ -8,16 +8,13 @@ import type { FiveTuple } from './flow';
 import { describeTuple, l4Header } from './hops';
 import { serviceId } from './services';
 import { place } from './place';
-import { connectionOf, hostAnswers, unmasquerade } from './reply';
+import { hostAnswers, replyEnds, unmasquerade } from './reply';
 import { type Ctx, lxc, ctMap, atLxc, endpointOf, podSends, deliver } from './ciliumCtx';
 import { sendAcross } from './ciliumAcross';
 
 export function walkReply(ctx: Ctx): void {
   const { p, log } = ctx;
-  const client = p.client;
-  const cNode = p.clientNode;
-  const target = p.target!;
-  const connection = connectionOf(p);
+  const { client, cNode, target, connection } = replyEnds(p);
   const { forward, reply: t } = connection;
   const socketLb = ctx.config.kubeProxyReplacement && p.service !== undefined;
 

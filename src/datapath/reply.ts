@@ -23,6 +23,22 @@ export function connectionOf(p: ResolvedPacket): Connection {
   return { forward, reply: reverseTuple(forward) };
 }
 
+/** What both CNIs' replies start from: the client pod, its node, the target that answers, the connection. */
+export interface ReplyEnds {
+  readonly client: Pod;
+  readonly cNode: ClusterNode;
+  readonly target: Target;
+  readonly connection: Connection;
+}
+
+export function replyEnds(p: ResolvedPacket): ReplyEnds {
+  if (!p.target)
+    throw new Error(
+      `reply of ${describeTuple(p.flow)}: the request reached no target (a Service without endpoints), so nothing replies`,
+    );
+  return { client: p.client, cNode: p.clientNode, target: p.target, connection: connectionOf(p) };
+}
+
 /**
  * A host's answer on the wire to the client's node: a node sends it from its own address, an
  * outside host to the node's address, because the request left masqueraded.
