@@ -4,9 +4,18 @@
  * not import datapath/ or scene/.
  */
 import type { WalkConfig } from '../datapath/config';
+import { dataplaneDump, type DataplaneDump } from '../datapath/dataplaneDump';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { walk, type WalkResult } from '../datapath/walk';
 import { createEngineSession } from '../engine/api';
+import {
+  GenerateCancelled,
+  generateClusterStream,
+  GenerateOptionsError,
+  type GenerateOptions,
+  type GenerateProblem,
+  type GenerateProgress,
+} from '../engine/generate';
 import {
   sweepScale,
   type ScaleSweep,
@@ -16,6 +25,12 @@ import {
 import { buildScene, type Scene } from '../scene/scene';
 
 export type WalkAnswer = { ok: true; result: WalkResult } | { ok: false; error: string };
+
+/** A generated cluster's manifests, or why there are none (bad options, or the reader stopped it). */
+export type GenerateAnswer =
+  | { readonly ok: true; readonly text: string; readonly elapsedMs: number }
+  | { readonly ok: false; readonly problems: readonly GenerateProblem[] }
+  | { readonly ok: false; readonly cancelled: true };
 
 export function createWorkerApi() {
   const session = createEngineSession();
@@ -35,6 +50,15 @@ export function createWorkerApi() {
       });
     },
     /**
+     * One node's dataplane as the tools print it, in structured lines (datapath/dataplaneDump.ts):
+     * computed here, since a dump of thousands of policies is large.
+     */
+    dataplane(config: WalkConfig, node: string | null): DataplaneDump {
+      const engine = session.engine();
+      if (!engine) throw new Error('No scenario is loaded yet.');
+      return dataplaneDump(engine, config, node);
+    },
+    /**
      * What each configuration's panel draws (nodes, layers, network, names), in the order asked:
      * computed here beside the walk, so the main thread only draws.
      */
@@ -51,6 +75,25 @@ export function createWorkerApi() {
       const engine = session.engine();
       if (!engine) throw new Error('No scenario is loaded yet.');
       return sweepScale(engine.cluster, options, onProgress);
+    },
+    /**
+     * "Generate a large cluster" (engine/generate.ts): the manifests as YAML text, with progress
+     * (documents written of all) every 500 documents; a false from `onProgress` stops it. The text
+     * goes back to the app, which loads it like any scenario (and keeps the user's edits of it).
+     */
+    async generateCluster(
+      options: GenerateOptions,
+      onProgress: GenerateProgress,
+    ): Promise<GenerateAnswer> {
+      const started = performance.now();
+      try {
+        const text = await generateClusterStream(options, onProgress);
+        return { ok: true, text, elapsedMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        if (error instanceof GenerateOptionsError) return { ok: false, problems: error.problems };
+        if (error instanceof GenerateCancelled) return { ok: false, cancelled: true };
+        throw error;
+      }
     },
   };
 }

@@ -131,6 +131,7 @@ const WHAT: Partial<Record<EngineMethod, string>> = {
   matrixStream: 'computing the connectivity matrix',
   walk: 'walking the packet',
   hello: 'answering a check',
+  generateCluster: 'generating the cluster',
 };
 
 export function createEngineClient(options: EngineClientOptions): EngineClient {
