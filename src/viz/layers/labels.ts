@@ -1,12 +1,8 @@
 /** Draws a layout's labels into the group of the element that owns them. */
-import type { Selection } from 'd3';
 import type { LaidLabel } from '../pathLayout';
+import type { LayerGroup, Register } from './types';
 
-export function drawLabels(
-  g: Selection<SVGGElement, unknown, null, undefined>,
-  labels: readonly LaidLabel[],
-  register: (id: string, el: SVGElement | null) => void,
-): void {
+export function drawLabels(g: LayerGroup, labels: readonly LaidLabel[], register: Register): void {
   for (const l of labels) {
     // A tooltip goes beside the text in a group of its own, so the text reads only the label.
     const holder = l.title ? g.append('g').attr('class', 'label') : g;

@@ -3,11 +3,11 @@
  * drawing's lines, the drop mark at the place of a drop, and the caption line at the top of the
  * drawing that names the outer headers or the outcome, where it never covers other text.
  */
-import type { Selection } from 'd3';
 import type { Hop, PacketHeader } from '../../datapath/hop';
 import type { Point } from '../layout';
+import type { LayerGroup } from './types';
 
-type G = Selection<SVGGElement, unknown, null, undefined>;
+type G = LayerGroup;
 
 /** The outer headers' names: `VXLAN 8472`, `WireGuard 51871 + VXLAN 8472`. */
 export function outerLabel(headers: readonly PacketHeader[]): string {

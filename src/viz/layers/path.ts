@@ -2,10 +2,10 @@
  * The path layer: the route taken so far as a thick trail, the link in use (only the stretch
  * between the two places, not the whole L2 segment) and the hop ahead, faint.
  */
-import type { Selection } from 'd3';
 import type { Point } from '../layout';
+import type { LayerGroup } from './types';
 
-type G = Selection<SVGGElement, unknown, null, undefined>;
+type G = LayerGroup;
 
 const d = (points: readonly Point[]): string =>
   points.length < 2

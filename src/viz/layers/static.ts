@@ -4,14 +4,14 @@
  * collapsed. Each is a keyed d3 join on element ids: a redraw keeps the groups of elements that
  * stay and only refills them.
  */
-import { select, type Selection } from 'd3';
+import { select } from 'd3';
 import type { Scene } from '../../scene/scene';
 import type { Box } from '../layout';
 import type { FocusLayout, LaidChip, LaidLabel } from '../pathLayout';
 import { drawLabels, labelsByOwner } from './labels';
+import type { LayerGroup, Register } from './types';
 
-type G = Selection<SVGGElement, unknown, null, undefined>;
-export type Register = (id: string, el: SVGElement | null) => void;
+type G = LayerGroup;
 
 export interface StaticCallbacks {
   readonly onSelectPod?: (podKey: string) => void;
