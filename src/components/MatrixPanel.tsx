@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
-import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrix';
+import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrixData';
 import type { Cni, Protocol } from '../engine/model';
 import {
   selectCluster,
@@ -128,46 +128,27 @@ function LargeMatrix({
       text: `${v.allowed ? 'Allowed' : 'Denied'}${decided ? ` by ${decided}` : ''}: ${v.reason}${v.agree ? '' : ' (the model disagrees with the reference: a PacketWalk bug)'}`,
     };
   }, [cellProbe, cellVerdict, cni]);
-  const percent = scale && scale.total > 0 ? Math.floor((scale.done / scale.total) * 100) : 0;
+  const line = progressLine(scale);
   return (
     <>
       {showControls && (
         <div className="matrix-progress">
           <MatrixPortSelect port={port} ports={ports} onPortChange={onPortChange} />
-          {(!scale || scale.status === 'computing') && (
-            <>
-              <progress
-                aria-label="Matrix progress"
-                max={Math.max(1, scale?.total ?? 1)}
-                value={scale?.done ?? 0}
-              />
-              <span role="status">
-                {scale?.data
-                  ? `Computing the matrix in the policy worker: ${percent}% (${fmt(scale.done)} of ${fmt(scale.total)} probes)`
-                  : 'Compiling both models in the policy worker…'}
-              </span>
-              <button type="button" onClick={cancelMatrix}>
-                Cancel matrix
-              </button>
-            </>
+          {line.computing && (
+            <progress
+              aria-label="Matrix progress"
+              max={Math.max(1, scale?.total ?? 1)}
+              value={scale?.done ?? 0}
+            />
           )}
-          {scale?.status === 'cancelled' && (
-            <>
-              <span role="status">
-                Cancelled at {percent}% ({fmt(scale.done)} of {fmt(scale.total)} probes).
-              </span>
-              <button type="button" onClick={recomputeMatrix}>
-                Compute again
-              </button>
-            </>
-          )}
-          {scale?.status === 'done' && (
-            <span role="status">
-              {fmt(scale.total)} probes by both models in{' '}
-              {((scale.elapsedMs ?? 0) / 1000).toFixed(1)} s (
-              {fmt(Math.round((2 * scale.total) / Math.max(0.001, (scale.elapsedMs ?? 1) / 1000)))}{' '}
-              verdicts/s).
-            </span>
+          <span role="status">{line.text}</span>
+          {line.action && (
+            <button
+              type="button"
+              onClick={line.action === 'cancel' ? cancelMatrix : recomputeMatrix}
+            >
+              {line.action === 'cancel' ? 'Cancel matrix' : 'Compute again'}
+            </button>
           )}
         </div>
       )}
@@ -184,6 +165,35 @@ function LargeMatrix({
     </>
   );
 }
+
+/** What the progress line says of a streamed matrix, and the button it offers (Cancel or again). */
+function progressLine(scale: AppState['matrixScale']): {
+  computing: boolean;
+  text: string;
+  action?: 'cancel' | 'again';
+} {
+  if (!scale || scale.status === 'computing') {
+    const text = scale?.data
+      ? `Computing the matrix in the policy worker: ${percentOf(scale)}% (${fmt(scale.done)} of ${fmt(scale.total)} probes)`
+      : 'Compiling both models in the policy worker…';
+    return { computing: true, text, action: 'cancel' };
+  }
+  if (scale.status === 'cancelled')
+    return {
+      computing: false,
+      text: `Cancelled at ${percentOf(scale)}% (${fmt(scale.done)} of ${fmt(scale.total)} probes).`,
+      action: 'again',
+    };
+  const seconds = (scale.elapsedMs ?? 0) / 1000;
+  const rate = Math.round((2 * scale.total) / Math.max(0.001, (scale.elapsedMs ?? 1) / 1000));
+  return {
+    computing: false,
+    text: `${fmt(scale.total)} probes by both models in ${seconds.toFixed(1)} s (${fmt(rate)} verdicts/s).`,
+  };
+}
+
+const percentOf = (scale: { done: number; total: number }) =>
+  scale.total > 0 ? Math.floor((scale.done / scale.total) * 100) : 0;
 
 /** The policy that decided, preferring the direction that denied. */
 function policyOf(d: {
