@@ -6,12 +6,14 @@
  *   npm run --silent cli -- walk FILE.yaml --cni calico|cilium --from NS/POD --to … --port N […]
  *   npm run --silent cli -- iptables-save FILE.yaml [--node NODE] [--ipsets]
  *   npm run --silent cli -- bpf-maps FILE.yaml [--endpoint NS/POD]
+ *   npm run --silent cli -- generate [--pods N] [--nodes N] [--namespaces N] [--policies N] [--mix A-B-C] [--seed N]
  *
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
  * field); 1 an internal error (a bug: reported in one line, never a stack trace unless PACKETWALK_DEBUG).
  */
 import { BASELINE_LINE, BASELINE_NOTE } from '../engine/baseline';
 import { runBpfMaps, runIptablesSave } from './dump';
+import { GENERATE_USAGE, runGenerate } from './generate';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
 import { runWalk, WALK_USAGE } from './walk';
@@ -23,6 +25,7 @@ const USAGE = `usage:
   ${WALK_USAGE.replace('usage: ', '')}
   cli iptables-save FILE.yaml [--node NODE] [--ipsets]
   cli bpf-maps FILE.yaml [--endpoint NS/POD]
+  ${GENERATE_USAGE.replace('usage: ', '')}
 
 ${BASELINE_LINE}.
 ${BASELINE_NOTE}`;
@@ -41,6 +44,8 @@ export function main(argv: readonly string[], io: Io): number {
         return runIptablesSave(rest, io);
       case 'bpf-maps':
         return runBpfMaps(rest, io);
+      case 'generate':
+        return runGenerate(rest, io);
       case undefined:
       case '-h':
       case '--help':
