@@ -344,6 +344,7 @@ export function filterRows(
         state,
         outcome: `${e.chain} rule ${e.index}: ${e.result === 'match' ? 'match' : 'no match'}${state === 'matched' ? ', decided' : ''}`,
         chain: e.chain,
+        event: e,
       };
     }
     return {
@@ -351,6 +352,7 @@ export function filterRows(
       state,
       outcome: `the built-in chain's policy ${e.policy}${state === 'matched' ? ' decided' : ''}`,
       chain: e.chain,
+      event: e,
     };
   });
 }

@@ -153,6 +153,10 @@ function kubeServicesHop(
  * order), then the jump to KUBE-NODEPORTS, whose comment is kube-proxy's own (kubernetes
  * pkg/proxy/iptables/proxier.go). `matched` is the index of the rule that matched, or -1.
  */
+/** The last rule of KUBE-SERVICES: local destinations go on to KUBE-NODEPORTS (proxier.go). */
+export const KUBE_NODEPORTS_RULE =
+  '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS';
+
 function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?: string): HopRow[] {
   const rows = allServicePorts(ctx.cluster).map(({ svc, port }, i): HopRow => {
     const proto = port.protocol.toLowerCase();
@@ -175,7 +179,7 @@ function kubeServicesRows(ctx: Ctx, t: FiveTuple, matched: number, matchedText?:
   });
   const local = t.dst === ctx.p.clientNode.internalIP;
   rows.push({
-    text: '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+    text: KUBE_NODEPORTS_RULE,
     ...(matched >= 0
       ? { state: 'not-reached' as const }
       : {

@@ -40,6 +40,7 @@ export function policyHop(
     rows: lookupRows(
       lookups.map((l) => lookupText(l)),
       lookups.lastIndexOf(side.deciding),
+      lookups,
     ),
     headers: [l4Header(t)],
     cost: { lookups: lookups.length },

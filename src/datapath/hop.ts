@@ -3,6 +3,7 @@
  * visualizer draws. Pure data: serialisable, so it crosses the worker boundary and the URL.
  */
 import type { IcmpTypeCode } from '../engine/model';
+import type { TraceEvent } from '../engine/trace';
 import type { HopPlace } from './place';
 
 /** The lifecycle stages of a packet, in the order a packet that crosses nodes meets them. */
@@ -72,6 +73,11 @@ export interface HopRow {
    * an iptables hop walks FORWARD, cali-FORWARD, the dispatch, endpoint, policy and profile chains.
    */
   readonly chain?: string;
+  /**
+   * The model's trace event behind the row (a rule tested, a map lookup), when there is one: what
+   * the Dataplane panel finds the row by in a node's dump (datapath/dataplaneDump.ts).
+   */
+  readonly event?: TraceEvent;
 }
 
 export interface Hop {

@@ -4,6 +4,7 @@
 import { cidrContains } from '../engine/cidr';
 import type { ProbeProtocol } from '../engine/model';
 import { formatIcmp } from '../engine/probe';
+import type { TraceEvent } from '../engine/trace';
 import type { FiveTuple } from './flow';
 import type { Hop, HopCost, HopRow, PacketHeader, Stage } from './hop';
 import { place, type HopPlace } from './place';
@@ -150,25 +151,32 @@ export function routeRows(routes: readonly Route[], chosen: Route, dst: string):
  * eBPF map lookups in the order made, as `map {key} -> value`, with the one that decided marked.
  * `decidingIndex` defaults to the last lookup.
  */
-export function lookupRows(lines: readonly string[], decidingIndex = lines.length - 1): HopRow[] {
+export function lookupRows(
+  lines: readonly string[],
+  decidingIndex = lines.length - 1,
+  events?: readonly TraceEvent[],
+): HopRow[] {
   const noEntry = (text: string) => / -> no entry$/.test(text);
-  return lines.map((text, i): HopRow =>
-    i === decidingIndex
-      ? {
-          text,
-          state: 'matched',
-          outcome: noEntry(text)
-            ? 'decided: no entry allows it, so the packet is dropped'
-            : 'decided',
-        }
-      : {
-          text,
-          state: 'tested',
-          outcome: noEntry(text)
-            ? 'no entry'
-            : text.startsWith('cilium_ipcache')
-              ? 'gave the identity'
-              : 'looked up',
-        },
-  );
+  return lines.map((text, i): HopRow => ({
+    ...lookupRow(text, i === decidingIndex, noEntry(text)),
+    ...(events?.[i] ? { event: events[i] } : {}),
+  }));
+}
+
+function lookupRow(text: string, deciding: boolean, noEntry: boolean): HopRow {
+  if (deciding)
+    return {
+      text,
+      state: 'matched',
+      outcome: noEntry ? 'decided: no entry allows it, so the packet is dropped' : 'decided',
+    };
+  return {
+    text,
+    state: 'tested',
+    outcome: noEntry
+      ? 'no entry'
+      : text.startsWith('cilium_ipcache')
+        ? 'gave the identity'
+        : 'looked up',
+  };
 }

@@ -9,6 +9,7 @@
  * chain name and the rules before it, felix/generictables `Chain.RuleHashes`); PacketWalk leaves
  * those tags out rather than print hashes that would not match a real node's.
  */
+import { DumpBuilder, dumpText, type DumpLine } from '../dumpLines';
 import { formatIcmpMatch } from './icmp';
 import type {
   CalicoDataplane,
@@ -132,47 +133,74 @@ export interface IptablesSaveOptions {
   readonly ipsets?: boolean;
 }
 
-function ipsetSave(set: CalicoIpSet): string[] {
-  const lines = [`create ${set.name} ${set.type} family inet hashsize 1024 maxelem 1048576`];
-  for (const m of set.members) lines.push(`add ${set.name} ${m}`);
-  return lines;
+function ipsetSave(b: DumpBuilder, set: CalicoIpSet): void {
+  b.open(
+    `ipset/${set.name}`,
+    `create ${set.name} ${set.type} family inet hashsize 1024 maxelem 1048576`,
+  );
+  for (const m of set.members) b.row(`ipset/${set.name}/${m}`, `add ${set.name} ${m}`);
 }
 
 function chainOf(dp: CalicoDataplane, node: string, name: string): IptChain | undefined {
   return dp.nodes[node]?.chains[name] ?? dp.chains[name];
 }
 
-function nodeSave(dp: CalicoDataplane, node: string, withIpsets: boolean): string {
+/** The id of a filter-table rule in a node's dump: its chain and 1-based number. */
+export const filterRuleId = (chain: string, number: number): string => `filter/${chain}/${number}`;
+export const filterChainId = (chain: string): string => `filter/${chain}`;
+
+/**
+ * One node's `iptables-save -t filter` (after its `ipset save` when asked) as structured lines: one
+ * section per IP set and per chain (a chain's title is the viewer's, iptables-save prints none).
+ */
+export function iptablesSaveLines(
+  dp: CalicoDataplane,
+  node: string,
+  withIpsets = false,
+): DumpLine[] {
+  const b = new DumpBuilder();
   const tables = dp.nodes[node];
-  if (!tables) return `# No node named "${node}".\n`;
-  const out: string[] = [];
-  out.push(
+  if (!tables) return b.text(`# No node named "${node}".`).lines;
+  b.text(
     `# PacketWalk model of the filter table on ${node}${tables.internalIP ? ` (${tables.internalIP})` : ''}: ${REPRODUCES}.`,
-    `# ${VERSION_NOTE}`,
-  );
-  out.push(
-    '# Felix tags each rule with -m comment --comment "cali:<hash>"; those tags are left out.',
-  );
+  )
+    .text(`# ${VERSION_NOTE}`)
+    .text(
+      '# Felix tags each rule with -m comment --comment "cali:<hash>"; those tags are left out.',
+    );
   if (withIpsets) {
     for (const name of tables.ipsets) {
       const set = dp.ipsets[name];
-      if (set) out.push(...ipsetSave(set));
+      if (set) ipsetSave(b, set);
     }
   }
-  out.push('*filter');
-  for (const builtin of ['INPUT', 'FORWARD', 'OUTPUT']) out.push(`:${builtin} ACCEPT [0:0]`);
-  for (const name of tables.programmed) out.push(`:${name} - [0:0]`);
-  for (const name of ['INPUT', 'FORWARD', 'OUTPUT', ...tables.programmed]) {
+  b.text('*filter', 'filter');
+  const names = ['INPUT', 'FORWARD', 'OUTPUT', ...tables.programmed];
+  b.open('filter/:', `${names.length} chains declared`, false);
+  for (const builtin of ['INPUT', 'FORWARD', 'OUTPUT']) b.note(`:${builtin} ACCEPT [0:0]`);
+  for (const name of tables.programmed) b.note(`:${name} - [0:0]`);
+  for (const name of names) {
     const chain = chainOf(dp, node, name);
     if (!chain) continue;
-    for (const rule of chain.rules) out.push(formatChainRule(name, rule));
+    const n = chain.rules.length;
+    b.open(filterChainId(name), `${name} (${n} rule${n === 1 ? '' : 's'})`, false);
+    chain.rules.forEach((rule, i) => {
+      const origin = rule.origin;
+      b.row(
+        filterRuleId(name, i + 1),
+        formatChainRule(name, rule),
+        origin?.kind === 'policy-rule' ? origin.policy : undefined,
+      );
+    });
   }
-  out.push('COMMIT');
-  return out.join('\n') + '\n';
+  b.text('COMMIT', 'filter/COMMIT');
+  return b.lines;
 }
 
 /** `iptables-save -t filter` for one node, or for every node one after another. */
 export function iptablesSave(dp: CalicoDataplane, opts: IptablesSaveOptions = {}): string {
   const nodes = opts.node !== undefined ? [opts.node] : Object.keys(dp.nodes).sort();
-  return nodes.map((n) => nodeSave(dp, n, opts.ipsets ?? false)).join('\n');
+  return nodes
+    .map((n) => dumpText(iptablesSaveLines(dp, n, opts.ipsets ?? false)) + '\n')
+    .join('\n');
 }

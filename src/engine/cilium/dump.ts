@@ -15,6 +15,7 @@
  */
 import { CILIUM_BASELINE, CILIUM_BASELINE_NAME } from '../baseline';
 import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf/types';
+import { DumpBuilder, dumpText, type DumpLine } from '../dumpLines';
 import { formatPortKey } from './policyKey';
 
 /**
@@ -49,19 +50,62 @@ export function tabulate(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-export function formatIdentityList(dp: CiliumDataplane): string {
+/**
+ * A tabulated table into the open section of `b`: the first row is the column headings, each
+ * other row an entry with its id (null: a continuation line of the entry above, e.g. a second
+ * label, which gets the entry's id and a suffix).
+ */
+function tableInto(
+  b: DumpBuilder,
+  rows: readonly (readonly string[])[],
+  ids: readonly (string | null)[],
+  policies: readonly (string | undefined)[] = [],
+): void {
+  const text = tabulate(rows).split('\n');
+  let last = '';
+  let continued = 0;
+  text.forEach((line, i) => {
+    if (i === 0) return void b.note(line);
+    const id = ids[i - 1];
+    if (id) {
+      last = id;
+      continued = 0;
+      b.row(id, line, policies[i - 1]);
+    } else b.row(`${last}/${++continued}`, line, policies[i - 1]);
+  });
+}
+
+function identityTable(dp: CiliumDataplane): { rows: string[][]; ids: (string | null)[] } {
   const rows: string[][] = [['ID', 'LABELS']];
+  const ids: (string | null)[] = [];
   for (const identity of dp.identities) {
     const [first, ...rest] = identity.labels.length > 0 ? identity.labels : [''];
     rows.push([String(identity.id), first ?? '']);
-    for (const l of rest) rows.push(['', l]);
+    ids.push(`identity/${identity.id}`);
+    for (const l of rest) {
+      rows.push(['', l]);
+      ids.push(null);
+    }
   }
-  return tabulate(rows);
+  return { rows, ids };
 }
 
-/** The ipcache as one node's agent holds it. */
-export function formatIpcache(dp: CiliumDataplane, node: string): string {
+export function formatIdentityList(dp: CiliumDataplane): string {
+  return tabulate(identityTable(dp).rows);
+}
+
+/** `$ cilium identity list` as a section. */
+export function identityLines(b: DumpBuilder, dp: CiliumDataplane): void {
+  const { rows, ids } = identityTable(dp);
+  b.open('identity', '$ cilium identity list');
+  tableInto(b, rows, ids);
+}
+
+export const ipcacheRowId = (node: string, prefix: string): string => `ipcache/${node}/${prefix}`;
+
+function ipcacheTable(dp: CiliumDataplane, node: string): { rows: string[][]; ids: string[] } {
   const rows: string[][] = [['IP PREFIX/ADDRESS', 'IDENTITY']];
+  const ids: string[] = [];
   const entries = dp.ipcache.filter((e) => e.node === undefined || e.node === node);
   const sorted = [...entries].sort((a, b) => compareIP(a.prefix, b.prefix));
   for (const e of sorted) {
@@ -71,8 +115,21 @@ export function formatIpcache(dp: CiliumDataplane, node: string): string {
       e.prefix,
       `identity=${e.identity} encryptkey=0 tunnelendpoint=${tunnel} flags=${remote ? 'hastunnel' : '<none>'}`,
     ]);
+    ids.push(ipcacheRowId(node, e.prefix));
   }
-  return tabulate(rows);
+  return { rows, ids };
+}
+
+/** The ipcache as one node's agent holds it. */
+export function formatIpcache(dp: CiliumDataplane, node: string): string {
+  return tabulate(ipcacheTable(dp, node).rows);
+}
+
+/** `$ cilium bpf ipcache list` on one node, as a section. */
+export function ipcacheLines(b: DumpBuilder, dp: CiliumDataplane, node: string): void {
+  const { rows, ids } = ipcacheTable(dp, node);
+  b.open(`ipcache/${node}`, `$ cilium bpf ipcache list   # on ${node}`);
+  tableInto(b, rows, ids);
 }
 
 function compareIP(a: string, b: string): number {
@@ -84,7 +141,20 @@ function compareIP(a: string, b: string): number {
   return num(a) - num(b);
 }
 
-export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): string {
+/** The key of a policy map entry, as an id: the map's key is unique in the map. */
+export const policyEntryId = (
+  endpoint: number,
+  k: {
+    readonly identity: number;
+    readonly direction: string;
+    readonly proto: number;
+    readonly port: number;
+    readonly prefixLen: number;
+  },
+): string => `policy/${endpoint}/${k.identity}/${k.direction}/${k.proto}/${k.port}/${k.prefixLen}`;
+export const policyMapId = (endpoint: number): string => `policy/${endpoint}`;
+
+function policyTable(dp: CiliumDataplane, endpoint: CiliumEndpoint) {
   const rows: string[][] = [
     [
       'POLICY',
@@ -98,6 +168,8 @@ export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): 
       'PREFIX',
     ],
   ];
+  const ids: (string | null)[] = [];
+  const policies: (string | undefined)[] = [];
   const entries: readonly PolicyMapEntry[] = dp.policyMaps.get(endpoint.id) ?? [];
   for (const e of entries) {
     const labels =
@@ -105,6 +177,7 @@ export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): 
         ? ['ANY']
         : (dp.index.identityById.get(e.identity)?.labels ?? [String(e.identity)]);
     const [first, ...rest] = labels.length > 0 ? labels : [String(e.identity)];
+    const from = policyOf(e.derivedFrom[0]);
     rows.push([
       e.deny ? 'Deny' : 'Allow',
       e.direction === 'ingress' ? 'Ingress' : 'Egress',
@@ -116,12 +189,44 @@ export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): 
       '-',
       String(e.prefixLen),
     ]);
-    for (const l of rest) rows.push(['', '', l, '', '', '', '', '', '']);
+    ids.push(policyEntryId(endpoint.id, e));
+    policies.push(from);
+    for (const l of rest) {
+      rows.push(['', '', l, '', '', '', '', '', '']);
+      ids.push(null);
+      policies.push(from);
+    }
   }
+  return { rows, ids, policies, empty: entries.length === 0 };
+}
+
+const EMPTY_POLICY_MAP = 'Policy stats empty. Perhaps the policy enforcement is disabled?';
+
+/** `CiliumNetworkPolicy shop/x spec.ingress[0]` -> `CiliumNetworkPolicy shop/x` (as decision.ts reads it). */
+const policyOf = (derivedFrom: string | undefined): string | undefined =>
+  /^(.*) (?:spec|specs\[\d+\])\.\S+$/.exec(derivedFrom ?? '')?.[1];
+
+export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): string {
+  const { rows, empty } = policyTable(dp, endpoint);
   const table = tabulate(rows);
-  return entries.length === 0
-    ? `${table}\nPolicy stats empty. Perhaps the policy enforcement is disabled?`
-    : table;
+  return empty ? `${table}\n${EMPTY_POLICY_MAP}` : table;
+}
+
+/** `$ cilium bpf policy get <EPID>` as a section. */
+export function policyLines(b: DumpBuilder, dp: CiliumDataplane, ep: CiliumEndpoint): void {
+  const { rows, ids, policies, empty } = policyTable(dp, ep);
+  b.open(
+    policyMapId(ep.id),
+    `$ cilium bpf policy get ${ep.id}   # ${ep.pod} on ${ep.node}, identity ${ep.identity}, map ${ep.mapName}`,
+  );
+  tableInto(b, rows, ids, policies);
+  if (empty) b.note(EMPTY_POLICY_MAP);
+}
+
+/** The dump's header comments, then a blank line. */
+export function headerLines(b: DumpBuilder): void {
+  CILIUM_DUMP_HEADER.forEach((line, i) => b.text(line, `header/${i}`));
+  b.text('');
 }
 
 /**
@@ -129,25 +234,33 @@ export function formatPolicyMap(dp: CiliumDataplane, endpoint: CiliumEndpoint): 
  * policy map and its node's ipcache; without: every node's ipcache and every policy map.
  */
 export function dumpCiliumMaps(dp: CiliumDataplane, opts: { endpoint?: string } = {}): string {
-  const out: string[] = [...CILIUM_DUMP_HEADER, ''];
-  out.push('$ cilium identity list', formatIdentityList(dp), '');
-  if (opts.endpoint !== undefined) {
-    const ep = dp.index.endpointByPod.get(opts.endpoint);
-    if (!ep) return `No Cilium endpoint for pod "${opts.endpoint}".`;
-    out.push(`$ cilium bpf ipcache list   # on ${ep.node}`, formatIpcache(dp, ep.node), '');
-    out.push(policySection(dp, ep));
-    return out.join('\n');
-  }
-  for (const node of dp.nodes) {
-    out.push(`$ cilium bpf ipcache list   # on ${node}`, formatIpcache(dp, node), '');
-  }
-  for (const ep of dp.endpoints) out.push(policySection(dp, ep), '');
-  return out.join('\n').trimEnd();
+  if (opts.endpoint !== undefined && !dp.index.endpointByPod.has(opts.endpoint))
+    return `No Cilium endpoint for pod "${opts.endpoint}".`;
+  return dumpText(ciliumMapsLines(dp, opts));
 }
 
-function policySection(dp: CiliumDataplane, ep: CiliumEndpoint): string {
-  return [
-    `$ cilium bpf policy get ${ep.id}   # ${ep.pod} on ${ep.node}, identity ${ep.identity}, map ${ep.mapName}`,
-    formatPolicyMap(dp, ep),
-  ].join('\n');
+/** `dumpCiliumMaps` as structured lines. */
+export function ciliumMapsLines(dp: CiliumDataplane, opts: { endpoint?: string } = {}): DumpLine[] {
+  const b = new DumpBuilder();
+  headerLines(b);
+  identityLines(b, dp);
+  b.text('');
+  const ep = opts.endpoint !== undefined ? dp.index.endpointByPod.get(opts.endpoint) : undefined;
+  if (ep) {
+    ipcacheLines(b, dp, ep.node);
+    b.text('');
+    policyLines(b, dp, ep);
+    return b.lines;
+  }
+  for (const node of dp.nodes) {
+    ipcacheLines(b, dp, node);
+    b.text('');
+  }
+  for (const e of dp.endpoints) {
+    policyLines(b, dp, e);
+    b.text('');
+  }
+  // The text ends with the last table, not a blank line.
+  while (b.lines.length > 0 && b.lines[b.lines.length - 1]!.text === '') b.lines.pop();
+  return b.lines;
 }

@@ -1,0 +1,248 @@
+/**
+ * What one node's dataplane holds, as the tools print it, for the Dataplane panel: for Calico,
+ * `ipset save` and `iptables-save` of the filter table (engine/calico/iptablesSave.ts, the same
+ * lines `cli iptables-save` prints) and kube-proxy's Service chains of the nat table; for Cilium,
+ * `cilium bpf endpoint list` (cilium_lxc), `cilium bpf ipcache list`, each local endpoint's
+ * `cilium bpf policy get` (engine/cilium/dump.ts, the lines `cli bpf-maps` prints) and
+ * `cilium bpf lb list` (services and backends). And where a hop's deciding row sits in it.
+ *
+ * Sources: kubernetes pkg/proxy/iptables/proxier.go (nat chains); cilium-dbg/cmd/bpf_lb_list.go
+ * (`dumpSVC`: slot 0 `0.0.0.0:0 (revnat) (0) [flags]`, slot n `backend:port/PROTO (revnat) (n)`),
+ * pkg/loadbalancer/loadbalancer.go `ServiceFlags.String` and reconciler/bpf_reconciler.go (a
+ * ClusterIP is `non-routable` unless ExternalClusterIP), pkg/maps/lxcmap/lxcmap.go
+ * `EndpointInfo.String` (`(localhost)` for host entries) and pkg/bpf/endpoint.go (key `ip:0`).
+ */
+import { filterChainId, filterRuleId, iptablesSaveLines } from '../engine/calico/iptablesSave';
+import type { CalicoDataplane } from '../engine/calico/dataplane';
+import {
+  headerLines,
+  identityLines,
+  ipcacheLines,
+  ipcacheRowId,
+  policyEntryId,
+  policyLines,
+  policyMapId,
+  tabulate,
+} from '../engine/cilium/dump';
+import type { CiliumDataplane } from '../engine/cilium/ebpf';
+import { DumpBuilder, type DumpLine } from '../engine/dumpLines';
+import type { Cluster, Cni } from '../engine/model';
+import type { Engine } from '../engine/verdict';
+import type { WalkConfig } from './config';
+import type { TraceEvent } from '../engine/trace';
+import type { Hop, HopRow } from './hop';
+import { KUBE_NODEPORTS_RULE } from './calicoServices';
+import { allServicePorts, kubeProxyTrace, serviceBackends, serviceId } from './services';
+
+export interface DataplaneDump {
+  readonly cni: Cni;
+  /** The node dumped. */
+  readonly node: string;
+  /** Every node the CNI programs, for the node select. */
+  readonly nodes: readonly string[];
+  readonly lines: readonly DumpLine[];
+}
+
+/** kube-proxy's nat table as PacketWalk models it: the Service chains a walk passes. */
+export function natLines(b: DumpBuilder, cluster: Cluster): void {
+  b.text(
+    '# kube-proxy (iptables mode) nat table, Service chains only; KUBE-MARK-MASQ, KUBE-POSTROUTING, KUBE-NODEPORTS and Calico’s cali- nat chains are left out.',
+  );
+  b.text('*nat', 'nat');
+  const services: string[] = [];
+  const chains = new Map<string, string[]>();
+  for (const { svc, port } of allServicePorts(cluster)) {
+    const backends = serviceBackends(cluster, svc, port);
+    // A Service port without endpoints gets no nat rules, only a REJECT in the filter table.
+    if (backends.length === 0) continue;
+    backends.forEach((_, i) => {
+      const kp = kubeProxyTrace(cluster, svc, port, backends, i);
+      if (i === 0) {
+        services.push(kp.servicesRule);
+        chains.set(kp.svcChain, []);
+      }
+      chains.get(kp.svcChain)!.push(kp.svcRules[i]!);
+      chains.set(kp.sepChain, [...kp.sepRules]);
+    });
+  }
+  services.push(KUBE_NODEPORTS_RULE);
+  const all = new Map([['KUBE-SERVICES', services], ...chains]);
+  b.open('nat/:', `${all.size} chains declared`, false);
+  for (const name of all.keys()) b.note(`:${name} - [0:0]`);
+  for (const [name, rules] of all) {
+    b.open(`nat/${name}`, `${name} (${rules.length} rule${rules.length === 1 ? '' : 's'})`, false);
+    rules.forEach((text, i) => b.row(`nat/${name}/${i + 1}`, text));
+  }
+  b.text('COMMIT', 'nat/COMMIT');
+}
+
+/** One Calico node: its IP sets and filter table, then (iptables dataplane) the nat table. */
+export function calicoNodeLines(
+  cluster: Cluster,
+  dp: CalicoDataplane,
+  node: string,
+  ebpf: boolean,
+): DumpLine[] {
+  const b = new DumpBuilder();
+  if (ebpf)
+    b.text(
+      '# The eBPF dataplane is on: Felix compiles these policies into BPF programs instead, and kube-proxy is replaced. Shown: the rules the iptables dataplane would program.',
+    );
+  b.lines.push(...iptablesSaveLines(dp, node, true));
+  if (!ebpf) {
+    b.text('');
+    natLines(b, cluster);
+  }
+  return b.lines;
+}
+
+export const lxcRowId = (ip: string): string => `lxc/${ip}`;
+
+/** One Cilium node: identities, cilium_lxc, its ipcache, its endpoints' policy maps, services. */
+export function ciliumNodeLines(cluster: Cluster, dp: CiliumDataplane, node: string): DumpLine[] {
+  const b = new DumpBuilder();
+  headerLines(b);
+  identityLines(b, dp);
+  b.text('');
+  b.open('lxc', `$ cilium bpf endpoint list   # cilium_lxc on ${node}`);
+  b.note('# ifindex, mac, nodemac and parent_ifindex are not modelled; left out.');
+  const rows: string[][] = [['IP ADDRESS', 'LOCAL ENDPOINT INFO']];
+  const ids: string[] = [];
+  const local = dp.endpoints.filter((e) => e.node === node);
+  const nodeIP = dp.index.nodeIPs.get(node);
+  const entries = [
+    ...local.map((e) => ({
+      ip: e.ip,
+      info: `id=${String(e.id).padEnd(5)} sec_id=${String(e.identity).padEnd(5)} flags=0x0000`,
+    })),
+    ...(nodeIP ? [{ ip: nodeIP, info: '(localhost)' }] : []),
+  ].sort((x, y) => ipNumber(x.ip) - ipNumber(y.ip));
+  for (const e of entries) {
+    rows.push([`${e.ip}:0`, e.info]);
+    ids.push(lxcRowId(e.ip));
+  }
+  tabulate(rows)
+    .split('\n')
+    .forEach((line, i) => (i === 0 ? b.note(line) : b.row(ids[i - 1]!, line)));
+  b.text('');
+  ipcacheLines(b, dp, node);
+  for (const ep of local) {
+    b.text('');
+    policyLines(b, dp, ep);
+  }
+  b.text('');
+  lbLines(b, cluster);
+  return b.lines;
+}
+
+const ipNumber = (ip: string): number =>
+  ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+
+export const lbRowId = (key: string): string => `lb/${key}`;
+
+/** `cilium bpf lb list`: each Service port's slot 0 (count, rev NAT) and one slot per backend. */
+function lbLines(b: DumpBuilder, cluster: Cluster): void {
+  b.open('lb', '$ cilium bpf lb list   # cilium_lb4_services_v2, cilium_lb4_backends_v3');
+  const rows: string[][] = [['SERVICE ADDRESS', 'BACKEND ADDRESS (REVNAT_ID) (SLOT)']];
+  const ids: string[] = [];
+  for (const { svc, port } of allServicePorts(cluster)) {
+    const id = serviceId(cluster, svc, port);
+    const key = (slot: number) => `${svc.clusterIP}:${port.port}/${port.protocol} (${slot})`;
+    rows.push([key(0), `0.0.0.0:0 (${id}) (0) [ClusterIP, non-routable]`]);
+    ids.push(lbRowId(key(0)));
+    serviceBackends(cluster, svc, port).forEach((be, i) => {
+      rows.push([key(i + 1), `${be.ip}:${be.port}/${port.protocol} (${id}) (${i + 1})`]);
+      ids.push(lbRowId(key(i + 1)));
+    });
+  }
+  tabulate(rows)
+    .split('\n')
+    .forEach((line, i) => (i === 0 ? b.note(line) : b.row(ids[i - 1]!, line)));
+}
+
+/**
+ * One node's dump for a CNI under its configuration; `node` null or unknown: the first node
+ * (sorted by name).
+ */
+export function dataplaneDump(
+  engine: Engine,
+  config: WalkConfig,
+  node: string | null,
+): DataplaneDump {
+  const cluster = engine.cluster;
+  if (config.cni === 'calico') {
+    const dp = engine.calico();
+    const nodes = Object.keys(dp.nodes).sort();
+    const at = node !== null && nodes.includes(node) ? node : (nodes[0] ?? '');
+    const lines = calicoNodeLines(cluster, dp, at, config.calico.dataplane === 'ebpf');
+    return { cni: 'calico', node: at, nodes, lines };
+  }
+  const dp = engine.cilium();
+  const nodes = [...dp.nodes].sort();
+  const at = node !== null && nodes.includes(node) ? node : (nodes[0] ?? '');
+  return { cni: 'cilium', node: at, nodes, lines: ciliumNodeLines(cluster, dp, at) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a hop's row is in the dump
+// ---------------------------------------------------------------------------------------------
+
+/** A row of a node's dump: by id when the trace event names it, else by its exact text. */
+export type DumpTarget =
+  { readonly node: string; readonly id: string } | { readonly node: string; readonly text: string };
+
+/** The dump line a trace event names: the rule tested, the map entry found (or the map missed). */
+export function eventTarget(e: TraceEvent, node: string): DumpTarget | null {
+  switch (e.kind) {
+    case 'rule':
+      return { node: e.node, id: filterRuleId(e.chain, e.index) };
+    case 'chain-policy':
+      return { node: e.node, id: filterChainId(e.chain) };
+    case 'lookup':
+      if (e.table === 'ipcache') return { node: e.node, id: ipcacheRowId(e.node, e.value.prefix) };
+      return {
+        node,
+        id: e.value
+          ? policyEntryId(e.endpoint, {
+              identity: e.key.identity,
+              direction: e.key.direction,
+              proto: e.value.proto,
+              port: e.value.port,
+              prefixLen: e.value.prefixLen,
+            })
+          : policyMapId(e.endpoint),
+      };
+    case 'frag-needed':
+      return { node, id: policyMapId(e.endpoint) };
+    default:
+      return null;
+  }
+}
+
+/** Where one row of a hop's table is in the dump of the hop's node, if it is there. */
+export function rowTarget(row: HopRow, hop: Hop): DumpTarget | null {
+  if (row.event) return eventTarget(row.event, hop.node);
+  // kube-proxy's nat rows print as the dump prints them.
+  if (row.text.startsWith('-A ')) return { node: hop.node, text: row.text };
+  return null;
+}
+
+/** The row that decided a hop (its last matched row with a place in the dump). */
+export function hopTarget(hop: Hop | undefined): DumpTarget | null {
+  const rows = hop?.rows ?? [];
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (row.state !== 'matched') continue;
+    const target = rowTarget(row, hop!);
+    if (target) return target;
+  }
+  return null;
+}
+
+/** The index of the line a target names in a dump, or -1. */
+export function findTarget(dump: DataplaneDump, target: DumpTarget | null): number {
+  if (!target || target.node !== dump.node) return -1;
+  return 'id' in target
+    ? dump.lines.findIndex((l) => l.id === target.id)
+    : dump.lines.findIndex((l) => l.kind === 'row' && l.text === target.text);
+}
