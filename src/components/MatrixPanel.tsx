@@ -54,27 +54,16 @@ export function MatrixPanel({
       }),
     [matrix, cni],
   );
+  // What both the small and the grouped matrix are given: the CNI and the port choice.
+  const shared = { cni, port, ports, onPortChange: setMatrixPort, showPortSelect };
   if (cluster && cluster.pods.length > MATRIX_AGGREGATE_ABOVE)
-    return (
-      <LargeMatrix
-        cni={cni}
-        port={port}
-        ports={ports}
-        onPortChange={setMatrixPort}
-        showControls={showPortSelect}
-        onWalk={playWalk}
-      />
-    );
+    return <LargeMatrix {...shared} onWalk={playWalk} />;
   if (!matrix) return <p className="matrix-loading">Computing the matrix in the policy worker…</p>;
   return (
     <ConnectivityMatrix
-      cni={cni}
+      {...shared}
       pods={pods}
       cells={cells}
-      port={port}
-      ports={ports}
-      onPortChange={setMatrixPort}
-      showPortSelect={showPortSelect}
       onSelect={(cell) =>
         playWalk({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
       }
@@ -97,14 +86,14 @@ function LargeMatrix({
   port,
   ports,
   onPortChange,
-  showControls,
+  showPortSelect,
   onWalk,
 }: {
   cni: Cni;
   port: number | null;
   ports: readonly { port: number; protocol: Protocol }[];
   onPortChange(port: number | null): void;
-  showControls: boolean;
+  showPortSelect: boolean;
   onWalk(packet: { from: string; to: string; port: number; protocol: Protocol }): void;
 }) {
   const scale = useAppStore(selectMatrixScale);
@@ -131,7 +120,7 @@ function LargeMatrix({
   const line = progressLine(scale);
   return (
     <>
-      {showControls && (
+      {showPortSelect && (
         <div className="matrix-progress">
           <MatrixPortSelect port={port} ports={ports} onPortChange={onPortChange} />
           {line.computing && (
