@@ -23,6 +23,7 @@ const JOB_LABELS: Partial<Record<EngineMethod, string>> = {
   matrixStream: 'Computing the connectivity matrix',
   walk: 'Walking the packet',
   scaleSweep: 'Sweeping policy counts',
+  generateCluster: 'Generating the cluster',
 };
 
 /** The job the status line shows: the one with progress, else the oldest one that has a label. */

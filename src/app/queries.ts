@@ -17,12 +17,15 @@ import {
   MATRIX_AGGREGATE_ABOVE,
   type MatrixData,
 } from '../engine/matrix';
+import { isGeneratedScenarioId } from '../engine/generateOptions';
 import type { Cluster, Probe } from '../engine/model';
 import type { VerdictResult } from '../engine/verdict';
 import type { AppState, AppStore, PacketChoice } from '../store';
 import type { WorkerApi } from '../worker/api';
 import { EngineCallError, type EngineClient } from '../worker/client';
+import { generatedText, generateQuery } from './generateQuery';
 import type { EngineQuery } from './queryTypes';
+import { dataplaneQuery } from './dataplaneQuery';
 import { scaleQuery } from './scaleQuery';
 
 export type { EngineQuery, QueryContext } from './queryTypes';
@@ -38,8 +41,20 @@ const MATRIX_TIMEOUT_MS = 30_000;
 export const sameDeps = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
-export function scenarioText(view: AppState['view']): string {
-  return view.scenarioText ?? BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ?? '';
+/**
+ * The text to load: the user's edit, else the built-in scenario's, else the generated one's once
+ * the worker wrote it (app/generateQuery.ts; '' until then).
+ */
+export function scenarioText(
+  view: AppState['view'],
+  generation: AppState['generation'] = null,
+): string {
+  return (
+    view.scenarioText ??
+    BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ??
+    generatedText(view.scenarioId, generation) ??
+    ''
+  );
 }
 
 /** A first packet worth walking: the first pod to a pod on another node that declares a port. */
@@ -58,18 +73,22 @@ type LoadSummary = Awaited<ReturnType<WorkerApi['load']>>;
 /** The scenario's manifests into the engine; edits wait for a pause in typing, a new scenario does not. */
 export const loadQuery: EngineQuery<
   readonly [scenarioId: string, text: string],
-  { summary: LoadSummary; inWorker: boolean }
+  { summary: LoadSummary; inWorker: boolean } | null
 > = {
   key: 'load',
-  dependencies: (s) => [s.view.scenarioId, scenarioText(s.view)],
+  dependencies: (s) => [s.view.scenarioId, scenarioText(s.view, s.generation)],
   delayMs: ([id], previous) =>
     previous === undefined || previous[0] !== id ? 0 : LOAD_DEBOUNCE_MS,
   run: async (client, [id, text]) => {
+    // A generated scenario loads once the worker has written it.
+    if (text === '' && isGeneratedScenarioId(id)) return null;
     const summary = await client.call('load', [{ name: `${id}.yaml`, text }]);
     const inWorker = summary.applied ? (await client.call('hello')).inWorker : false;
     return { summary, inWorker };
   },
-  write: (store, { summary, inWorker }, [id]) => {
+  write: (store, loaded, [id]) => {
+    if (!loaded) return;
+    const { summary, inWorker } = loaded;
     const get = store.getState;
     get().setEngineData({ diagnostics: summary.diagnostics });
     // A load with errors keeps the last good scenario running: the walk and matrix stay as they were.
@@ -215,12 +234,14 @@ export const matrixCellQuery: EngineQuery<
 };
 
 export const ENGINE_QUERIES: readonly AnyQuery[] = [
+  generateQuery,
   loadQuery,
   walkQuery,
   sceneQuery,
   matrixQuery,
   matrixCellQuery,
   scaleQuery,
+  dataplaneQuery,
 ];
 
 /**

@@ -41,6 +41,8 @@ export const selectMatrix = (s: AppState) => s.matrix;
 export const selectWalks = (s: AppState) => s.walks;
 /** The O(N) vs O(1) sweep as it streams in (scale slice). */
 export const selectScaleSweep = (s: AppState) => s.scaleSweep;
+/** "Generate a large cluster": the generated scenario's progress and text (scale slice). */
+export const selectGeneration = (s: AppState) => s.generation;
 
 const walkSelectors = new Map<Cni, (s: AppState) => AppState['walks'][Cni]>();
 /** One CNI's walk outcome; the same selector function per CNI, so hooks can keep it. */

@@ -156,3 +156,26 @@ describe('ICMP packets in the URL', () => {
     expect(tcp.view.packet).toEqual({ from: 'a/b', to: 'c/d', port: 80, protocol: 'TCP' });
   });
 });
+
+describe('generated scenarios in the URL', () => {
+  const token = 'pods:1000,nodes:10,ns:20,pol:10000,mix:40-30-30,seed:42';
+
+  it('carries the generator’s options as the scenario, never its YAML', () => {
+    const view: ViewState = { ...DEFAULT_VIEW, scenarioId: `gen:${token}` };
+    const query = encodeView(view);
+    expect(query).toContain(`scenario=gen:${token}`);
+    expect(query).not.toContain('yaml=');
+    expect(decodeView(query, ['seed-policies'])).toEqual({ view, problems: [] });
+  });
+
+  it('refuses a token with a bad value, saying which and why', () => {
+    const bad = decodeView('scenario=gen:pods:1000,nodes:2,ns:20,pol:10,mix:40-30-30,seed:1', []);
+    expect(bad.view).toBe(DEFAULT_VIEW);
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/cannot be generated: 1,000 pods do not fit on 2 nodes/),
+    ]);
+    expect(decodeView('scenario=gen:pods:10', []).problems[0]).toMatch(
+      /nodes, ns, pol, mix, seed are missing/,
+    );
+  });
+});

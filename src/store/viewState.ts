@@ -12,6 +12,12 @@ import {
 } from '../datapath/config';
 import { CALICO_OPTIONS, CILIUM_OPTIONS, decodeOptions, encodeOptions } from '../datapath/options';
 import type { PacketSpec } from '../datapath/packet';
+import {
+  GENERATED_PREFIX,
+  generatedScenarioId,
+  isGeneratedScenarioId,
+  parseGenerateToken,
+} from '../engine/generateOptions';
 import { PROBE_PROTOCOLS, type Cni } from '../engine/model';
 import { ECHO_REQUEST } from '../engine/probe';
 import { isPanelId, type PanelId } from '../registry/panels';
@@ -27,7 +33,12 @@ export { PANELS, type PanelId } from '../registry/panels';
 export type PacketChoice = PacketSpec;
 
 export interface ViewState {
-  /** A built-in scenario's id. */
+  /**
+   * A built-in scenario's id, a lesson's (`lesson/file.yaml`), or a generated cluster's:
+   * `gen:pods:1000,nodes:10,ns:20,pol:10000,mix:50-25-25,seed:42` (engine/generateOptions.ts), so a
+   * link carries the generator's options and the app generates the same cluster again, never the
+   * megabytes of its YAML.
+   */
   readonly scenarioId: string;
   /** Edited manifests that replace the scenario's text; null when unedited. */
   readonly scenarioText: string | null;
@@ -118,7 +129,11 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   const sid = get('scenario');
   if (sid !== undefined) {
     if (knownScenarios.includes(sid)) scenarioId = sid;
-    else problems.push(`unknown scenario "${sid}"`);
+    else if (isGeneratedScenarioId(sid)) {
+      const parsed = parseGenerateToken(sid.slice(GENERATED_PREFIX.length));
+      if (parsed.ok) scenarioId = generatedScenarioId(parsed.options);
+      else problems.push(parsed.error);
+    } else problems.push(`unknown scenario "${sid}"`);
   }
 
   // Today's named tokens, or the positional form of older links (read, then rewritten).

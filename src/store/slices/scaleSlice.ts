@@ -2,7 +2,8 @@
  * The scale slice (issue 15): the O(N) vs O(1) sweep (engine/sweep.ts) as the worker streams it in,
  * sample by sample, and the user's stop and measure-again. Not in the URL: the engine query
  * (app/scaleQuery.ts) derives it from the loaded scenario and the view's packet while the Scale
- * panel is open.
+ * panel is open. Also "Generate a large cluster": the generated scenario's text as the worker writes
+ * it (app/generateQuery.ts), its progress, and the user's stops.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Cluster } from '../../engine/model';
@@ -24,18 +25,41 @@ export interface ScaleSweepState {
   readonly error?: string;
 }
 
+/** A generated scenario (`gen:…` id) as the worker writes it, then its text. */
+export interface GenerationState {
+  /** The scenario id (`gen:` and its token) this is the text of. */
+  readonly id: string;
+  readonly status: 'generating' | 'done' | 'cancelled' | 'failed';
+  /** Documents written, of all. */
+  readonly done: number;
+  readonly total: number;
+  /** The manifests, once done. */
+  readonly text?: string;
+  readonly elapsedMs?: number;
+  /** Why it failed, in a sentence. */
+  readonly error?: string;
+}
+
 export interface ScaleSliceState {
   readonly scaleSweep: ScaleSweepState | null;
   /** Counts the user's stops (the sweep ends before its next step, keeping the worker). */
   readonly scaleStopRequests: number;
   /** Counts the user's asks to measure again (after a stop). */
   readonly scaleRuns: number;
+  readonly generation: GenerationState | null;
+  /** Counts the user's Cancels of a generation (it stops before its next batch of documents). */
+  readonly generateStopRequests: number;
+  /** Counts the user's asks to generate again (after a cancel or a failure). */
+  readonly generateRuns: number;
 }
 
 export interface ScaleSliceActions {
   setScaleSweep(state: ScaleSweepState | null): void;
   stopScaleSweep(): void;
   measureScaleAgain(): void;
+  setGeneration(state: GenerationState | null): void;
+  stopGenerating(): void;
+  generateAgain(): void;
 }
 
 export type ScaleSlice = ScaleSliceState & ScaleSliceActions;
@@ -44,6 +68,9 @@ export const DEFAULT_SCALE_SLICE: ScaleSliceState = {
   scaleSweep: null,
   scaleStopRequests: 0,
   scaleRuns: 0,
+  generation: null,
+  generateStopRequests: 0,
+  generateRuns: 0,
 };
 
 export const createScaleSlice: StateCreator<ScaleSlice> = (set) => ({
@@ -51,4 +78,7 @@ export const createScaleSlice: StateCreator<ScaleSlice> = (set) => ({
   setScaleSweep: (scaleSweep) => set({ scaleSweep }),
   stopScaleSweep: () => set((s) => ({ scaleStopRequests: s.scaleStopRequests + 1 })),
   measureScaleAgain: () => set((s) => ({ scaleRuns: s.scaleRuns + 1 })),
+  setGeneration: (generation) => set({ generation }),
+  stopGenerating: () => set((s) => ({ generateStopRequests: s.generateStopRequests + 1 })),
+  generateAgain: () => set((s) => ({ generateRuns: s.generateRuns + 1 })),
 });
