@@ -19,7 +19,6 @@ export type {
   Route,
   GenerationState,
   ScaleSweepState,
-  DataplaneFocus,
   WalkOutcome,
   Theme,
   ThemePreference,
