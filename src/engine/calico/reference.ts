@@ -158,7 +158,7 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 }
 
 /** Whether a Calico policy's selector (and a GlobalNetworkPolicy's namespaceSelector) picks the pod. */
-function calicoSelects(cluster: Cluster, policy: CalicoPolicy, pod: Pod): boolean {
+export function isCalicoSelected(cluster: Cluster, policy: CalicoPolicy, pod: Pod): boolean {
   if (!policy.global && policy.namespace !== pod.namespace) return false;
   if (!matcher(policy.selector)(calicoEndpointLabels(cluster, pod))) return false;
   if (policy.global && given(policy.namespaceSelector)) {
@@ -181,7 +181,7 @@ function planFor(cluster: Cluster, pod: Pod, direction: Direction): Plan {
   const applied: (Applied & { tier: string })[] = [];
   const calico = [...(cache.calicoByNamespace.get(pod.namespace) ?? []), ...cache.calicoGlobal];
   for (const policy of calico) {
-    if (!calicoSelects(cluster, policy, pod)) continue;
+    if (!isCalicoSelected(cluster, policy, pod)) continue;
     if (policy.staged) {
       notes.push(`Staged policy ${formatRef(policy.ref)} selects this pod but is never enforced.`);
       continue;
