@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expose } from 'comlink';
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorkerApi as createEngineApi, type WorkerApi as EngineApi } from './api';
 import { createEngineClient, type WorkerHandle } from './client';
 
@@ -192,6 +192,15 @@ function silentCapable(api: EngineApi = createEngineApi()) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Lets real macrotasks run (MessageChannel deliveries; setImmediate is never faked here) until
+ * `ok()` holds, and fails after many turns instead of waiting on a clock.
+ */
+async function until(ok: () => boolean, turns = 1000): Promise<void> {
+  for (let i = 0; i < turns && !ok(); i++) await new Promise((r) => setImmediate(r));
+  expect(ok()).toBe(true);
+}
 const SEED = () => readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
 
 describe('engine client watchdog', () => {
@@ -255,42 +264,78 @@ describe('engine client watchdog', () => {
   });
 
   it('lets a long job run while it reports progress, and cuts it off once it goes quiet', async () => {
-    const jobs: { method: string; done?: number; total?: number }[][] = [];
-    const started: ReturnType<typeof fakeWorker>[] = [];
-    const client = createEngineClient({
-      startWorker: () => {
-        const api = createEngineApi();
-        let calls = 0;
-        api.matrix = (async (_options: unknown, onProgress?: (d: number, t: number) => void) => {
-          calls++;
-          for (let i = 1; i <= 6; i++) {
-            await sleep(40);
-            // The second run goes quiet after its first report.
-            if (calls === 1 || i === 1) await onProgress?.(i, 6);
-          }
-          return { verdicts: [], errors: [] };
-        }) as unknown as typeof api.matrix;
-        started.push(fakeWorker(api));
-        return started.at(-1)!.handle;
-      },
-      loadFallback: () => Promise.reject(new Error('fallback not expected')),
-      callTimeoutMs: 100,
-      onJobs: (j) => jobs.push(j.map((x) => ({ ...x }))),
-    });
-    clients.push(client);
-    const seen: number[] = [];
-    // 6 × 40 ms is past the 100 ms deadline, but each report starts it again.
-    await expect(client.call('matrix', {}, (d: number) => void seen.push(d))).resolves.toEqual({
-      verdicts: [],
-      errors: [],
-    });
-    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(jobs.some((j) => j[0]?.method === 'matrix' && j[0].done === 3 && j[0].total === 6)).toBe(
-      true,
-    );
-    expect(jobs.at(-1)).toEqual([]);
-    await expect(client.call('matrix', {}, () => {})).rejects.toMatchObject({ reason: 'timeout' });
-    expect(started).toHaveLength(2);
+    // The deadline runs on fake timers and the stand-in job reports only when the test opens its
+    // gate, so the outcome depends on no real clock (messages still cross a real MessageChannel).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gates: (() => void)[] = [];
+      const gate = () => new Promise<void>((open) => gates.push(open));
+      const jobs: { method: string; done?: number; total?: number }[][] = [];
+      const started: ReturnType<typeof fakeWorker>[] = [];
+      const client = createEngineClient({
+        startWorker: () => {
+          const api = createEngineApi();
+          let calls = 0;
+          api.matrix = (async (_options: unknown, onProgress?: (d: number, t: number) => void) => {
+            calls++;
+            for (let i = 1; i <= 6; i++) {
+              await gate();
+              // The second run goes quiet after its first report: its next gate never opens.
+              if (calls === 1 || i === 1) await onProgress?.(i, 6);
+            }
+            return { verdicts: [], errors: [] };
+          }) as unknown as typeof api.matrix;
+          started.push(fakeWorker(api));
+          return started.at(-1)!.handle;
+        },
+        loadFallback: () => Promise.reject(new Error('fallback not expected')),
+        callTimeoutMs: 100,
+        onJobs: (j) => jobs.push(j.map((x) => ({ ...x }))),
+      });
+      clients.push(client);
+      const seen: number[] = [];
+      let first: 'pending' | 'resolved' | 'rejected' = 'pending';
+      const job = client.call('matrix', {}, (d: number) => void seen.push(d));
+      job.then(
+        () => (first = 'resolved'),
+        () => (first = 'rejected'),
+      );
+      // Six reports 60 ms apart: 360 ms is past the 100 ms deadline, but each report starts it again.
+      for (let i = 1; i <= 6; i++) {
+        await until(() => gates.length === i);
+        await vi.advanceTimersByTimeAsync(60);
+        expect(first).toBe('pending');
+        gates[i - 1]!();
+        await until(() => seen.length === i);
+      }
+      await expect(job).resolves.toEqual({ verdicts: [], errors: [] });
+      expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(
+        jobs.some((j) => j[0]?.method === 'matrix' && j[0].done === 3 && j[0].total === 6),
+      ).toBe(true);
+      expect(jobs.at(-1)).toEqual([]);
+
+      // The second run reports once, then nothing: it fails exactly when the deadline has passed
+      // since that report, and the worker is replaced.
+      let second: 'pending' | 'timeout' | 'other' = 'pending';
+      const quiet = client.call('matrix', {}, () => {});
+      quiet.then(
+        () => (second = 'other'),
+        (e: { reason?: string }) => (second = e.reason === 'timeout' ? 'timeout' : 'other'),
+      );
+      await until(() => gates.length === 7);
+      gates[6]!();
+      await until(() => jobs.at(-1)?.[0]?.done === 1);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(second).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+      await until(() => second !== 'pending');
+      expect(second).toBe('timeout');
+      await expect(quiet).rejects.toMatchObject({ reason: 'timeout' });
+      expect(started).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancels a call through an AbortSignal by restarting the worker with the last good state', async () => {
