@@ -4,6 +4,8 @@ export interface Io {
   err(line: string): void;
   /** Reads a file as UTF-8; throws CliError when it cannot. */
   readFile(path: string): string;
+  /** Writes a file as UTF-8 (`cli fix --write`); throws CliError when it cannot. */
+  writeFile?(path: string, text: string): void;
 }
 
 /** Bad input: each line is printed to stderr and the command exits with code 2. */

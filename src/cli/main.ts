@@ -1,5 +1,5 @@
 /** The command line's entry point in Node: `npm run --silent cli -- …` (see run.ts). */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CliError, type Io } from './io';
 import { main } from './run';
 
@@ -12,6 +12,14 @@ const nodeIo: Io = {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new CliError([`${path}: cannot read the file (${code ?? String(error)})`]);
+    }
+  },
+  writeFile: (path, text) => {
+    try {
+      writeFileSync(path, text, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliError([`${path}: cannot write the file (${code ?? String(error)})`]);
     }
   },
 };

@@ -6,6 +6,9 @@
  *   npm run --silent cli -- walk FILE.yaml --cni calico|cilium --from NS/POD --to … --port N […]
  *   npm run --silent cli -- iptables-save FILE.yaml [--node NODE] [--ipsets]
  *   npm run --silent cli -- bpf-maps FILE.yaml [--endpoint NS/POD]
+ *   npm run --silent cli -- explain FILE.yaml --from NS/POD --to NS/POD --port N
+ *   npm run --silent cli -- fix FILE.yaml --from … --to … --port N --cni calico|cilium [--dialect …]
+ *   npm run --silent cli -- diff A.yaml B.yaml
  *   npm run --silent cli -- generate [--pods N] [--nodes N] [--namespaces N] [--policies N] [--mix A-B-C] [--seed N]
  *
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
@@ -14,6 +17,7 @@
 import { BASELINE_LINE, BASELINE_NOTE } from '../engine/baseline';
 import { runBpfMaps, runIptablesSave } from './dump';
 import { GENERATE_USAGE, runGenerate } from './generate';
+import { DIFF_USAGE, EXPLAIN_USAGE, FIX_USAGE, runDiff, runExplain, runFix } from './explain';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
 import { runWalk, WALK_USAGE } from './walk';
@@ -25,6 +29,9 @@ const USAGE = `usage:
   ${WALK_USAGE.replace('usage: ', '')}
   cli iptables-save FILE.yaml [--node NODE] [--ipsets]
   cli bpf-maps FILE.yaml [--endpoint NS/POD]
+  ${EXPLAIN_USAGE.replace('usage: ', '')}
+  ${FIX_USAGE.replace('usage: ', '')}
+  ${DIFF_USAGE.replace('usage: ', '')}
   ${GENERATE_USAGE.replace('usage: ', '')}
 
 ${BASELINE_LINE}.
@@ -44,6 +51,12 @@ export function main(argv: readonly string[], io: Io): number {
         return runIptablesSave(rest, io);
       case 'bpf-maps':
         return runBpfMaps(rest, io);
+      case 'explain':
+        return runExplain(rest, io);
+      case 'fix':
+        return runFix(rest, io);
+      case 'diff':
+        return runDiff(rest, io);
       case 'generate':
         return runGenerate(rest, io);
       case undefined:

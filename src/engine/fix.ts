@@ -75,6 +75,8 @@ export type FixResult =
       readonly opened: readonly ConnectionChange[];
       /** Connections allowed before and denied after (a new policy's default deny), either CNI. */
       readonly closed: readonly ConnectionChange[];
+      /** False when the cluster is too large to list them (over MAX_DIFF_PROBES probes). */
+      readonly listed: boolean;
     }
   | { readonly ok: false; readonly error: string };
 
@@ -513,14 +515,30 @@ const connection = (p: Probe, cni: Cni): ConnectionChange => ({
 export const connectionKey = (c: ConnectionChange): string =>
   `${c.cni} ${c.from} -> ${c.to} ${c.protocol === 'ICMP' ? 'ICMP' : `${c.port}/${c.protocol}`}`;
 
-/** What changes between two clusters of the same pods, under each CNI. */
+/** Every pod pair and declared port of either cluster, each once (the first cluster's order first). */
+function unionProbes(a: Cluster, b: Cluster): Probe[] {
+  const seen = new Set<string>();
+  const out: Probe[] = [];
+  for (const p of [...defaultProbes(a), ...defaultProbes(b)]) {
+    const key = connectionKey(connection(p, 'calico'));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * What changes between two clusters under each CNI, over every pod pair and declared port of
+ * either (a probe one cluster cannot resolve, a pod only the other has, is left out).
+ */
 export function verdictDiff(
   before: Engine,
   after: Engine,
 ): { opened: ConnectionChange[]; closed: ConnectionChange[]; complete: boolean } {
   const opened: ConnectionChange[] = [];
   const closed: ConnectionChange[] = [];
-  const probes = defaultProbes(before.cluster);
+  const probes = unionProbes(before.cluster, after.cluster);
   const complete = probes.length <= MAX_DIFF_PROBES;
   for (const p of complete ? probes : []) {
     const a = evaluateProbe(before, p);
@@ -589,6 +607,7 @@ export function suggestFix(file: { name: string; text: string }, request: FixReq
         text,
         opened: others(diff.opened),
         closed: diff.closed,
+        listed: diff.complete,
       };
     }
     const stillSame = (d: Direction) => after.verdict[request.cni].reference[d]?.allowed === false;
