@@ -8,7 +8,6 @@
  * Options: --pods N --policies N --probes N --seed N
  */
 import { performance } from 'node:perf_hooks';
-import { stringify } from 'yaml';
 import { calicoModelDecision, calicoStats, compileCalico } from '../src/engine/calico/iptables';
 import { calicoReferenceDecision } from '../src/engine/calico/reference';
 import { ciliumModelDecision, ciliumStats, compileCilium } from '../src/engine/cilium/ebpf';
@@ -19,6 +18,7 @@ import { resolveProbe } from '../src/engine/probe';
 import { measureLoad } from './benchLoad';
 import { matrixFigures } from './benchMatrix';
 import { compileFigures, recompileFigures, verdictFigures } from './benchModels';
+import { scenario, seeded } from './benchScenario';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,109 +28,7 @@ function arg(name: string, fallback: number): number {
 const PODS = arg('pods', 1000);
 const POLICIES = arg('policies', 10000);
 const PROBES = arg('probes', 5000);
-let seed = arg('seed', 42);
-const rand = (n: number) => {
-  seed = (seed * 1103515245 + 12345) >>> 0;
-  return seed % n;
-};
-
-const NAMESPACES = 20;
-const NODES = 10;
-const APPS = 100;
-
-function scenario(): string {
-  const docs: unknown[] = [];
-  for (let n = 0; n < NODES; n++) {
-    docs.push({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: `node-${n}` },
-      spec: { podCIDR: `10.${100 + n}.0.0/16` },
-      status: { addresses: [{ type: 'InternalIP', address: `192.168.0.${10 + n}` }] },
-    });
-  }
-  for (let n = 0; n < NAMESPACES; n++) {
-    docs.push({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: `ns-${n}`, labels: { team: `t${n % 5}` } },
-    });
-  }
-  for (let p = 0; p < PODS; p++) {
-    const node = p % NODES;
-    docs.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `pod-${p}`,
-        namespace: `ns-${p % NAMESPACES}`,
-        labels: { app: `app-${p % APPS}`, tier: p % 3 === 0 ? 'front' : 'back' },
-      },
-      spec: {
-        nodeName: `node-${node}`,
-        containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }],
-      },
-      status: { podIP: `10.${100 + node}.${Math.floor(p / 250)}.${(p % 250) + 2}` },
-    });
-  }
-  for (let i = 0; i < POLICIES; i++) {
-    const ns = `ns-${rand(NAMESPACES)}`;
-    const target = `app-${rand(APPS)}`;
-    const peer = `app-${rand(APPS)}`;
-    const port = 8000 + rand(200);
-    switch (i % 4) {
-      case 0:
-      case 1:
-        docs.push({
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: { name: `knp-${i}`, namespace: ns },
-          spec: {
-            podSelector: { matchLabels: { app: target } },
-            ingress: [
-              { from: [{ podSelector: { matchLabels: { app: peer } } }], ports: [{ port }] },
-            ],
-          },
-        });
-        break;
-      case 2:
-        docs.push({
-          apiVersion: 'cilium.io/v2',
-          kind: 'CiliumNetworkPolicy',
-          metadata: { name: `cnp-${i}`, namespace: ns },
-          spec: {
-            endpointSelector: { matchLabels: { app: target } },
-            ingress: [
-              {
-                fromEndpoints: [{ matchLabels: { app: peer } }],
-                toPorts: [{ ports: [{ port: String(port), protocol: 'TCP' }] }],
-              },
-            ],
-          },
-        });
-        break;
-      default:
-        docs.push({
-          apiVersion: 'projectcalico.org/v3',
-          kind: 'NetworkPolicy',
-          metadata: { name: `cnp-${i}`, namespace: ns },
-          spec: {
-            order: rand(2000),
-            selector: `app == '${target}'`,
-            ingress: [
-              {
-                action: 'Allow',
-                protocol: 'TCP',
-                source: { selector: `app == '${peer}'` },
-                destination: { ports: [port] },
-              },
-            ],
-          },
-        });
-    }
-  }
-  return docs.map((d) => stringify(d)).join('---\n');
-}
+const rand = seeded(arg('seed', 42));
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;
 
@@ -142,7 +40,7 @@ function perSecond(n: number, run: () => void): { perSecond: number; totalMs: nu
 }
 
 const t0 = performance.now();
-const yaml = scenario();
+const yaml = scenario(PODS, POLICIES, rand);
 const generateMs = ms(t0);
 const { cluster, diagnostics, loadMs, figures: loadVsParse } = measureLoad(yaml);
 const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -49,26 +49,28 @@ export function resolveProbe(cluster: Cluster, probe: Probe): ResolveResult {
   if (src.kind !== 'pod' && dst.kind !== 'pod') {
     return { ok: false, error: 'a probe needs a pod at one end at least' };
   }
-  const base = { src, dst, srcIP: peerIP(src), dstIP: peerIP(dst) };
+  // Each probe is a plain literal of a fixed shape: spreading into it (`{ ...base, ...extra }`)
+  // gave every probe a hidden class of its own, and every model read of a field a megamorphic
+  // lookup (~1 µs per verdict in `npm run bench`).
+  const srcIP = peerIP(src);
+  const dstIP = peerIP(dst);
   if (probe.protocol === 'ICMP') {
     const icmp = probe.icmp ?? ECHO_REQUEST;
     const bad = icmpTypeCodeError(icmp);
     if (bad) return { ok: false, error: bad };
     if (probe.http) return { ok: false, error: 'an ICMP probe cannot carry an HTTP request' };
-    return { ok: true, probe: { ...base, port: 0, protocol: 'ICMP', icmp } };
+    return { ok: true, probe: { src, dst, srcIP, dstIP, port: 0, protocol: 'ICMP', icmp } };
   }
   if (probe.icmp) return { ok: false, error: `icmp is set but the protocol is ${probe.protocol}` };
   if (!Number.isInteger(probe.port) || probe.port < 1 || probe.port > 65535) {
     return { ok: false, error: `port ${probe.port} is not between 1 and 65535` };
   }
+  const { port, protocol, http } = probe;
   return {
     ok: true,
-    probe: {
-      ...base,
-      port: probe.port,
-      protocol: probe.protocol,
-      ...(probe.http ? { http: probe.http } : {}),
-    },
+    probe: http
+      ? { src, dst, srcIP, dstIP, port, protocol, http }
+      : { src, dst, srcIP, dstIP, port, protocol },
   };
 }
 
