@@ -10,7 +10,8 @@ import { createAppStore, StoreProvider, TimelineProvider } from '../store';
 import { EDITS_KEY_PREFIX, startController } from './controller';
 import { browserIdbStore, openEditStorage } from './editStorage';
 import { startEngine } from './engine';
-import { LESSONS } from './lessons';
+import type { Lesson } from '../lessons/types';
+import { appLessons, opensLesson } from './lessonSource';
 import { lessonStepView, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 import { loadSeedClaims } from './seedClaims';
@@ -39,35 +40,57 @@ export function App() {
   // Progress: every lesson step opened is remembered, so the list can resume where the learner was.
   const progress = useProgress();
   const route = useStore(store, (s) => s.route);
+
+  // The lessons come in a chunk of their own, when a page first needs them.
+  const [loadedLessons, setLessons] = useState<readonly Lesson[] | null>(appLessons.current);
+  // (Read the source too: the controller may have loaded them for a link before this state knows.)
+  const lessons = loadedLessons ?? appLessons.current();
+  const needsLessons =
+    route.page === 'lessons' || route.page === 'lesson' || route.page === 'facts';
+  useEffect(() => {
+    if (!needsLessons || lessons) return;
+    let live = true;
+    appLessons.load().then(
+      (loaded) => live && setLessons(loaded),
+      (error: unknown) =>
+        live && store.getState().setNotice(`The lessons could not be loaded (${String(error)}).`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [needsLessons, lessons, store]);
+  const lessonList = useMemo(() => lessons ?? [], [lessons]);
+
   const { visit } = progress;
   useEffect(() => {
     if (route.page !== 'lesson') return;
-    const lesson = LESSONS.find((l) => l.id === route.lessonId);
+    const lesson = lessonList.find((l) => l.id === route.lessonId);
     if (lesson) visit(lesson.id, route.step, lesson.steps.length);
-  }, [route, visit]);
+  }, [route, visit, lessonList]);
   const lessonSupport: LessonSupport = useMemo(
     () => ({
-      lessons: LESSONS,
+      lessons: lessonList,
+      loading: needsLessons && !lessons,
       stepView: lessonStepView,
       hopIndex: stepHopIndex,
       status: (id) => {
-        const lesson = LESSONS.find((l) => l.id === id);
+        const lesson = lessonList.find((l) => l.id === id);
         return lesson ? STATUS_WORDS[lessonSummary(progress.progress, lesson).status] : '';
       },
       summary: (id) => {
-        const lesson = LESSONS.find((l) => l.id === id);
+        const lesson = lessonList.find((l) => l.id === id);
         return lesson && lessonSummary(progress.progress, lesson);
       },
       checkpointProgress: (id, stepId) => checkpointProgress(progress.progress, id, stepId),
       resume: (id) =>
-        resumeStep(progress.progress, id, LESSONS.find((l) => l.id === id)?.steps.length),
+        resumeStep(progress.progress, id, lessonList.find((l) => l.id === id)?.steps.length),
       onAnswer: progress.answer,
       exportText: progress.exportText,
       importText: progress.importText,
       unreadableProgress: progress.unreadable,
       dismissUnreadableProgress: progress.dismissUnreadable,
     }),
-    [progress],
+    [progress, lessonList, needsLessons, lessons],
   );
 
   // Challenge mode's score lives in the progress beside the lessons'.
@@ -82,7 +105,11 @@ export function App() {
     const client = startEngine(store);
     let stop: (() => void) | undefined;
     let cancelled = false;
-    // Edits live in IndexedDB (editStorage.ts); the controller starts once they are read.
+    // Edits live in IndexedDB (editStorage.ts); the controller starts once they are read (and, for
+    // a lesson's link, once the lessons are here too).
+    const lessonsFirst = opensLesson(window.location.hash)
+      ? appLessons.load().catch(() => null)
+      : null;
     void openEditStorage({
       prefix: EDITS_KEY_PREFIX,
       idb: browserIdbStore(),
@@ -92,18 +119,21 @@ export function App() {
           store.getState().setNotice(message);
         }
       },
-    }).then((storage) => {
-      if (cancelled) return;
-      stop = startController(store, client, {
-        location: window.location,
-        history: window.history,
-        storage,
-        onHashChange: (listener) => {
-          window.addEventListener('hashchange', listener);
-          return () => window.removeEventListener('hashchange', listener);
-        },
+    })
+      .then((storage) => Promise.all([storage, lessonsFirst]))
+      .then(([storage]) => {
+        if (cancelled) return;
+        stop = startController(store, client, {
+          lessons: appLessons,
+          location: window.location,
+          history: window.history,
+          storage,
+          onHashChange: (listener) => {
+            window.addEventListener('hashchange', listener);
+            return () => window.removeEventListener('hashchange', listener);
+          },
+        });
       });
-    });
     return () => {
       cancelled = true;
       stop?.();

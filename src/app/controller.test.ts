@@ -3,6 +3,8 @@ import { createAppStore, encodeView, DEFAULT_VIEW } from '../store';
 import { createWorkerApi } from '../worker/api';
 import { createEngineClient, type EngineClient, type EngineMethod } from '../worker/client';
 import { EDITS_KEY_PREFIX, startController, type ControllerEnv } from './controller';
+import { LESSONS } from './lessons';
+import { loadedLessons } from './lessonSource';
 
 /** A browser stand-in: a hash, a history that records, a Map for localStorage. */
 function fakeEnv(hash = '') {
@@ -12,6 +14,7 @@ function fakeEnv(hash = '') {
   const entries: string[] = [hash];
   let listener: (() => void) | undefined;
   const env: ControllerEnv & { location: { hash: string } } = {
+    lessons: loadedLessons(LESSONS),
     location: { hash },
     history: {
       replaceState: (_d: unknown, _t: string, url?: string | URL | null) => {

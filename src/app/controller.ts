@@ -7,7 +7,8 @@
 import { decodeView, encodeView, type AppStore, type Route, type ViewState } from '../store';
 import type { EngineClient } from '../worker/client';
 import { challengeHash, parseChallengeHash } from './challengeLink';
-import { LESSONS } from './lessons';
+import type { Lesson } from '../lessons/types';
+import { opensLesson, type LessonSource } from './lessonSource';
 import { lessonStepView, parseLessonHash, routeHash } from './lessonView';
 import { startQueries } from './queries';
 import { BUILT_IN_SCENARIOS } from './scenarios';
@@ -30,6 +31,8 @@ export interface ControllerEnv {
   readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /** Subscribes to the user changing the URL's hash in place (a pasted link); returns the unsubscribe. */
   readonly onHashChange?: (listener: () => void) => () => void;
+  /** The lessons, loaded on demand (lessonSource.ts): a lesson's link waits for them. */
+  readonly lessons: LessonSource;
 }
 
 /** The hash of a page: its own route, or the visualizer's view. */
@@ -52,6 +55,17 @@ export function startController(
   // kept under linkDraftKey, so the saved edit survives the link.
   let linkDraft: string | null = null;
 
+  /** Runs `then` with the lessons: now when they are loaded, else once they are. */
+  function withLessons(then: (lessons: readonly Lesson[]) => void): void {
+    const lessons = env.lessons.current();
+    if (lessons) return then(lessons);
+    env.lessons
+      .load()
+      .then(use, (error: unknown) =>
+        get().setNotice(`The lessons could not be loaded (${String(error)}).`),
+      );
+  }
+
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.
   function openLink(): void {
     opening = true;
@@ -73,12 +87,20 @@ export function startController(
       get().setView(challenge.view);
       return;
     }
-    const lessonRoute = parseLessonHash(hash, LESSONS);
+    const lessons = env.lessons.current();
+    if (!lessons && opensLesson(hash)) {
+      // A lesson's link before the lessons are here: opened again once they are.
+      withLessons(() => {
+        if (env.location.hash === hash) openLink();
+      });
+      return;
+    }
+    const lessonRoute = parseLessonHash(hash, lessons ?? []);
     if (lessonRoute) {
       get().setNotice(null);
       get().setRoute(lessonRoute);
       if (lessonRoute.page === 'lesson') {
-        const lesson = LESSONS.find((l) => l.id === lessonRoute.lessonId)!;
+        const lesson = lessons!.find((l) => l.id === lessonRoute.lessonId)!;
         get().setView(lessonStepView(lesson, lessonRoute.step));
       }
       return;
@@ -128,8 +150,10 @@ export function startController(
         route.page === 'lesson' &&
         (was.page !== 'lesson' || was.lessonId !== route.lessonId || was.step !== route.step);
       if (moved) {
-        const lesson = LESSONS.find((l) => l.id === route.lessonId);
-        if (lesson) state.setView(lessonStepView(lesson, route.step));
+        withLessons((lessons) => {
+          const lesson = lessons.find((l) => l.id === route.lessonId);
+          if (lesson && get().route === route) get().setView(lessonStepView(lesson, route.step));
+        });
         return;
       }
     }

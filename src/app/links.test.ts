@@ -11,6 +11,7 @@ import { createWorkerApi } from '../worker/api';
 import { createEngineClient } from '../worker/client';
 import { startController, type ControllerEnv } from './controller';
 import { LESSONS } from './lessons';
+import { loadedLessons } from './lessonSource';
 import { lessonStepView } from './lessonView';
 
 const stops: (() => void)[] = [];
@@ -26,6 +27,7 @@ function open(hash: string) {
   const urls: string[] = [];
   const pushed: string[] = [];
   const env: ControllerEnv = {
+    lessons: loadedLessons(LESSONS),
     location: { hash },
     history: {
       replaceState: (_d, _t, url) => void urls.push(String(url)),

@@ -16,7 +16,7 @@ import {
   emptyMatrixData,
   MATRIX_AGGREGATE_ABOVE,
   type MatrixData,
-} from '../engine/matrix';
+} from '../engine/matrixData';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import type { Cluster, Probe } from '../engine/model';
 import type { VerdictResult } from '../engine/verdict';
@@ -26,6 +26,7 @@ import { EngineCallError, type EngineClient } from '../worker/client';
 import { generatedText, generateQuery } from './generateQuery';
 import type { EngineQuery } from './queryTypes';
 import { dataplaneQuery } from './dataplaneQuery';
+import { fixQuery } from './fixQuery';
 import { scaleQuery } from './scaleQuery';
 
 export type { EngineQuery, QueryContext } from './queryTypes';
@@ -242,6 +243,7 @@ export const ENGINE_QUERIES: readonly AnyQuery[] = [
   matrixCellQuery,
   scaleQuery,
   dataplaneQuery,
+  fixQuery((s) => scenarioText(s.view, s.generation)),
 ];
 
 /**

@@ -3,9 +3,12 @@ import { createAppStore, DEFAULT_VIEW, encodeView } from '../store';
 import { createWorkerApi } from '../worker/api';
 import { createEngineClient } from '../worker/client';
 import { EDITS_KEY_PREFIX, linkDraftKey, startController, type ControllerEnv } from './controller';
+import { LESSONS } from './lessons';
+import { loadedLessons } from './lessonSource';
 
 function env(hash: string, saved: Map<string, string>) {
   const e: ControllerEnv & { location: { hash: string } } = {
+    lessons: loadedLessons(LESSONS),
     location: { hash },
     history: {
       replaceState: (_d: unknown, _t: string, url?: string | URL | null) =>

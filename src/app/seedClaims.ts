@@ -5,7 +5,7 @@
  */
 import type { SeedClaims } from '../lessons/seedClaims';
 import { decodeView } from '../store';
-import { LESSONS } from './lessons';
+import { appLessons } from './lessonSource';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
 export const SEED_CLAIMS_PATH = 'lessons/seed-claims.yaml';
@@ -17,7 +17,8 @@ export function loadSeedClaims(): Promise<SeedClaims> {
   loading ??= Promise.all([
     import('../lessons/seedClaims'),
     import('../../lessons/seed-claims.yaml?raw'),
-  ]).then(([{ parseSeedClaims }, { default: text }]) => {
+    appLessons.load(),
+  ]).then(([{ parseSeedClaims }, { default: text }, LESSONS]) => {
     const known = BUILT_IN_SCENARIOS.map((s) => s.id);
     const r = parseSeedClaims(text, SEED_CLAIMS_PATH, {
       lessons: LESSONS.map((l) => ({ id: l.id, steps: l.steps.length })),

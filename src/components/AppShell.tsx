@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { SeedClaims } from '../lessons/seedClaims';
 import {
   selectLayout,
@@ -17,20 +17,23 @@ import { CNI_TITLE, stagePhrase } from '../scene/words';
 import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
 import { HelpOverlay } from './HelpOverlay';
-import { LessonList } from './LessonList';
-import { LessonPlayer } from './LessonPlayer';
+import {
+  ChallengePage,
+  FactCheck,
+  LessonList,
+  LessonPlayer,
+  Loading,
+  PresenterOverlay,
+  SpeakerView,
+} from './lazyViews';
 import { NO_LESSONS, type LessonSupport, type ScenarioChoice } from './lessonSupport';
-import { PresenterOverlay, SpeakerView } from './Presenter';
 import { usePanelPlayback } from './usePlayback';
 import { useShellCommands } from './useShellCommands';
 import { Welcome, type WelcomeProps } from './Welcome';
 import { Workspace, type WorkspaceProps } from './Workspace';
-import { ChallengePage, type ChallengeSupport } from './ChallengePage';
+import type { ChallengeSupport } from './ChallengePage';
 
 export type { LessonSupport, ScenarioChoice } from './lessonSupport';
-
-// The fact-check page and its data load on first visit (their own chunks).
-const FactCheck = lazy(() => import('./FactCheck'));
 
 /**
  * The visualizer's frame, one screen high: the toolbar, the stage (topologies, timeline) with the
@@ -109,30 +112,36 @@ export function AppShell({
   if (route.page === 'lesson' && route.mode === 'speaker' && lesson) {
     return (
       <>
-        <SpeakerView lesson={lesson} route={route} />
+        <Suspense fallback={<Loading what="the speaker view" />}>
+          <SpeakerView lesson={lesson} route={route} />
+        </Suspense>
         {help}
       </>
     );
   }
   const presenting = route.page === 'lesson' && route.mode === 'present';
   const player = lesson && route.page === 'lesson' && (
-    <LessonPlayer
-      lesson={lesson}
-      step={route.step}
-      stepView={lessonSupport.stepView(lesson, route.step)}
-      hopIndex={(hops) => lessonSupport.hopIndex(lesson.steps[route.step]!, hops)}
-      onAnswer={(stepId, answer, correct) =>
-        lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
-      }
-      caption={presenting}
-      support={lessonSupport}
-    />
+    <Suspense fallback={<Loading what="the lesson" />}>
+      <LessonPlayer
+        lesson={lesson}
+        step={route.step}
+        stepView={lessonSupport.stepView(lesson, route.step)}
+        hopIndex={(hops) => lessonSupport.hopIndex(lesson.steps[route.step]!, hops)}
+        onAnswer={(stepId, answer, correct) =>
+          lessonSupport.onAnswer?.(lesson.id, stepId, answer, correct)
+        }
+        caption={presenting}
+        support={lessonSupport}
+      />
+    </Suspense>
   );
 
   return (
     <div className={`app-shell${presenting ? ' presenting' : ''}`}>
       {presenting && lesson && (
-        <PresenterOverlay lesson={lesson} route={route} onCommands={onPresenterCommands} />
+        <Suspense fallback={null}>
+          <PresenterOverlay lesson={lesson} route={route} onCommands={onPresenterCommands} />
+        </Suspense>
       )}
       <AppHeader scenarios={scenarios} onHelp={() => setHelpOpen(true)} />
       {notice && (
@@ -145,20 +154,32 @@ export function AppShell({
       )}
       {route.page === 'lessons' ? (
         <div className="page-scroll">
-          <LessonList support={lessonSupport} />
+          {lessonSupport.loading ? (
+            <Loading what="the lessons" />
+          ) : (
+            <Suspense fallback={<Loading what="the lessons" />}>
+              <LessonList support={lessonSupport} />
+            </Suspense>
+          )}
         </div>
       ) : route.page === 'facts' ? (
         <div className="page-scroll">
-          <Suspense fallback={<p role="status">Loading the fact check…</p>}>
-            <FactCheck load={loadFacts ?? noFacts} lessons={lessonSupport.lessons} />
-          </Suspense>
+          {lessonSupport.loading ? (
+            <Loading what="the fact check" />
+          ) : (
+            <Suspense fallback={<Loading what="the fact check" />}>
+              <FactCheck load={loadFacts ?? noFacts} lessons={lessonSupport.lessons} />
+            </Suspense>
+          )}
         </div>
       ) : route.page === 'challenge' ? (
-        <ChallengePage
-          seed={route.seed}
-          workspace={(pane) => visualizer({ lesson: pane, sideLabel: 'Challenge' })}
-          {...(challengeSupport ? { support: challengeSupport } : {})}
-        />
+        <Suspense fallback={<Loading what="the challenge" />}>
+          <ChallengePage
+            seed={route.seed}
+            workspace={(pane) => visualizer({ lesson: pane, sideLabel: 'Challenge' })}
+            {...(challengeSupport ? { support: challengeSupport } : {})}
+          />
+        </Suspense>
       ) : (
         visualizer(player ? (presenting ? { caption: player } : { lesson: player }) : {})
       )}

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
-import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrix';
+import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrixData';
 import type { Cni, Protocol } from '../engine/model';
 import {
   selectCluster,

@@ -13,7 +13,12 @@
 import './ScaleMatrix.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { protocolOf, VERDICT_ALLOWED, VERDICT_PENDING, type MatrixData } from '../engine/matrix';
+import {
+  protocolOf,
+  VERDICT_ALLOWED,
+  VERDICT_PENDING,
+  type MatrixData,
+} from '../engine/matrixData';
 import {
   aggregate,
   groupKind,

@@ -15,6 +15,8 @@ export interface ScenarioChoice {
 
 export interface LessonSupport {
   readonly lessons: readonly Lesson[];
+  /** True while the lessons are being fetched (they load on demand). */
+  readonly loading?: boolean;
   readonly stepView: (lesson: Lesson, step: number) => ViewState;
   readonly hopIndex: (step: LessonStep, hops: readonly Hop[]) => number;
   readonly status: (lessonId: string) => string;

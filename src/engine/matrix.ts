@@ -19,51 +19,20 @@ import { ciliumReferenceDecision } from './cilium/reference';
 import { podKey } from './cluster';
 import type { Pod, Protocol, ResolvedProbe } from './model';
 import type { Engine } from './verdict';
+import {
+  FLAG_CALICO_DISAGREES,
+  FLAG_CILIUM_DISAGREES,
+  FLAG_REFERENCE_CHECKED,
+  FLAG_SELF,
+  MATRIX_PROTOCOLS,
+  protocolOf,
+  VERDICT_ALLOWED,
+  VERDICT_DENIED,
+  type MatrixChunk,
+  type MatrixLayout,
+} from './matrixData';
 
-/** A cell's verdict code in `calico` / `cilium`. */
-export const VERDICT_PENDING = 0;
-export const VERDICT_ALLOWED = 1;
-export const VERDICT_DENIED = 2;
-
-/** Bits of a cell's `flags`. */
-export const FLAG_SELF = 1;
-export const FLAG_REFERENCE_CHECKED = 2;
-export const FLAG_CALICO_DISAGREES = 4;
-export const FLAG_CILIUM_DISAGREES = 8;
-
-const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
-/**
- * Where each probe sits. A row is one source pod; in a row, destination `j` owns the slots
- * `offsets[j]` to `offsets[j + 1] - 1`, one per port it declares (deduplicated, in manifest order,
- * as `defaultProbes`), so cell (i, j, k) is at `i * stride + offsets[j] + k`. The slots of a pod's
- * own column are not probes (FLAG_SELF).
- */
-export interface MatrixLayout {
-  /** `namespace/name`, in manifest order. */
-  readonly pods: readonly string[];
-  readonly namespaces: readonly string[];
-  /** The workload each pod belongs to (see `workloadOf`). */
-  readonly workloads: readonly string[];
-  readonly offsets: Int32Array;
-  readonly ports: Uint16Array;
-  /** Index into TCP, UDP, SCTP (`protocolOf`). */
-  readonly protocols: Uint8Array;
-  readonly stride: number;
-  /** Probes in the whole matrix (self slots excluded). */
-  readonly total: number;
-  /** A cell is checked against the references when `sampled(index, referenceEvery)`. */
-  readonly referenceEvery: number;
-}
-
-/** A band of finished source rows `[rowStart, rowEnd)`, `stride` slots each. */
-export interface MatrixChunk {
-  readonly rowStart: number;
-  readonly rowEnd: number;
-  readonly calico: Uint8Array;
-  readonly cilium: Uint8Array;
-  readonly flags: Uint8Array;
-}
+export * from './matrixData';
 
 export interface MatrixPlanOptions {
   readonly port?: number;
@@ -74,9 +43,6 @@ export interface MatrixPlanOptions {
 
 /** The references check every cell of a matrix this small, and a sample this large of bigger ones. */
 export const DEFAULT_REFERENCE_CHECKS = 500;
-
-export const protocolOf = (layout: MatrixLayout, slot: number): Protocol =>
-  PROTOCOLS[layout.protocols[slot]!]!;
 
 /**
  * The workload a pod belongs to, as people name it: its `app.kubernetes.io/name` or `app` label,
@@ -113,7 +79,7 @@ export function planMatrix(pods: readonly Pod[], options: MatrixPlanOptions = {}
       if (seen.has(key)) continue;
       seen.add(key);
       ports.push(p.port);
-      protocols.push(PROTOCOLS.indexOf(p.protocol));
+      protocols.push(MATRIX_PROTOCOLS.indexOf(p.protocol));
     }
   });
   offsets[n] = ports.length;
@@ -204,32 +170,6 @@ export function computeMatrix(
   return { layout, chunk: computeMatrixRows(engine, layout, 0, layout.pods.length) };
 }
 
-/** A matrix as it fills: the layout, the cells so far, and how many source rows are done. */
-export interface MatrixData {
-  readonly layout: MatrixLayout;
-  readonly calico: Uint8Array;
-  readonly cilium: Uint8Array;
-  readonly flags: Uint8Array;
-}
-
-export function emptyMatrixData(layout: MatrixLayout): MatrixData {
-  const size = layout.pods.length * layout.stride;
-  return {
-    layout,
-    calico: new Uint8Array(size),
-    cilium: new Uint8Array(size),
-    flags: new Uint8Array(size),
-  };
-}
-
-/** Copies a streamed band of rows into place (the arrays are filled in place, not copied whole). */
-export function applyMatrixChunk(data: MatrixData, chunk: MatrixChunk): void {
-  const at = chunk.rowStart * data.layout.stride;
-  data.calico.set(chunk.calico, at);
-  data.cilium.set(chunk.cilium, at);
-  data.flags.set(chunk.flags, at);
-}
-
 /** What the streamed matrix sends: its layout, each model compiled, then bands of finished rows. */
 export type MatrixStreamEvent =
   | { readonly kind: 'layout'; readonly layout: MatrixLayout }
@@ -307,6 +247,3 @@ export async function streamMatrix(
   }
   return stop('done');
 }
-
-/** Above this many pods the matrix is shown by groups of pods (and streamed as model verdicts). */
-export const MATRIX_AGGREGATE_ABOVE = 50;

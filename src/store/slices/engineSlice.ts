@@ -5,7 +5,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { WalkResult } from '../../datapath/walk';
-import type { MatrixData } from '../../engine/matrix';
+import type { MatrixData } from '../../engine/matrixData';
 import type { Cluster, Cni, Diagnostic, Probe } from '../../engine/model';
 import type { ProbeVerdict, VerdictResult } from '../../engine/verdict';
 import type { Scene } from '../../scene/scene';
