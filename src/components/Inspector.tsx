@@ -7,7 +7,8 @@
  * without rows but with a match shows that match as the table's one row.
  */
 import './Inspector.css';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { rowTarget, type DumpTarget } from '../datapath/dumpTargets';
 import type { Hop, HopRow, PacketHeader } from '../datapath/hop';
 import { CNI_TITLE, STAGE_WORDS } from '../scene/words';
 import type { Cni } from '../engine/model';
@@ -22,6 +23,10 @@ export interface InspectorProps {
   dropReason?: string;
   /** Words to mark wherever they appear in the hop's place and table rows (set by a lesson step). */
   highlight?: readonly string[];
+  /** Shown under the verdict at the end of the walk (why, and a fix: FixPanel). */
+  verdictDetail?: ReactNode;
+  /** Opens the Dataplane panel at a row of the hop's table (rows it can find get the link). */
+  onShowInDataplane?: (target: DumpTarget) => void;
 }
 
 /** Text with every occurrence of the highlight words wrapped in <mark>. */
@@ -118,10 +123,12 @@ function TableRows({
   hop,
   label,
   highlight,
+  onShow,
 }: {
   hop: Hop;
   label: string;
   highlight: readonly string[];
+  onShow: ((target: DumpTarget) => void) | undefined;
 }) {
   const rows = rowsOf(hop);
   const scroller = useRef<HTMLDivElement>(null);
@@ -182,6 +189,7 @@ function TableRows({
                     <span aria-hidden="true">{s.symbol}</span> {s.label}
                   </span>
                   {row.outcome && <span className="inspector-row-outcome">{row.outcome}</span>}
+                  {onShow && <DataplaneLink row={row} hop={hop} n={i + 1} onShow={onShow} />}
                 </td>
               </tr>
             );
@@ -189,6 +197,32 @@ function TableRows({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** "Show in Dataplane": the row in its node's dump, when the dump has it. */
+function DataplaneLink({
+  row,
+  hop,
+  n,
+  onShow,
+}: {
+  row: HopRow;
+  hop: Hop;
+  n: number;
+  onShow: (target: DumpTarget) => void;
+}) {
+  const target = rowTarget(row, hop);
+  if (!target) return null;
+  return (
+    <button
+      type="button"
+      className="inspector-dataplane-link"
+      aria-label={`Show row ${n} in the Dataplane panel`}
+      onClick={() => onShow(target)}
+    >
+      Show in Dataplane
+    </button>
   );
 }
 
@@ -201,6 +235,8 @@ export function Inspector({
   verdict,
   dropReason,
   highlight = NO_WORDS,
+  verdictDetail,
+  onShowInDataplane,
 }: InspectorProps) {
   const id = useId();
   const title = `${CNI_TITLE[cni]} inspector`;
@@ -247,7 +283,12 @@ export function Inspector({
               <h4>
                 Table consulted: <code>{hop.table}</code>
               </h4>
-              <TableRows hop={hop} label={`Rows of ${hop.table}`} highlight={highlight} />
+              <TableRows
+                hop={hop}
+                label={`Rows of ${hop.table}`}
+                highlight={highlight}
+                onShow={onShowInDataplane}
+              />
             </>
           ) : null}
 
@@ -306,6 +347,7 @@ export function Inspector({
                   )}
                 </p>
               )}
+              {verdictDetail}
             </div>
           )}
         </>

@@ -4,12 +4,15 @@
  * per CNI on screen with that CNI's walk, a `side` panel once. Side panels load on first open (the
  * policy editor brings CodeMirror).
  */
-import { lazy, type ComponentType } from 'react';
+import { lazy, useCallback, type ComponentType } from 'react';
+import type { DumpTarget } from '../datapath/dumpTargets';
 import type { Hop } from '../datapath/hop';
 import type { WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
 import type { SeedClaims } from '../lessons/seedClaims';
 import type { PANEL_SPECS } from '../registry/panels';
+import { selectPanels, useAppActions, useAppStore } from '../store';
+import { FixPanel } from './FixPanel';
 import { Inspector } from './Inspector';
 
 /** What a side panel is given. */
@@ -59,7 +62,20 @@ const ScaleSidePanel = lazy(() =>
   })),
 );
 
+const DataplaneSidePanel = lazy(() =>
+  import('./DataplanePanel').then((m) => ({ default: m.DataplanePanel })),
+);
+
 function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: CniSlotProps) {
+  const panels = useAppStore(selectPanels);
+  const { togglePanel, focusDataplane } = useAppActions();
+  const showInDataplane = useCallback(
+    (target: DumpTarget) => {
+      focusDataplane(cni, target);
+      if (!panels.includes('dataplane')) togglePanel('dataplane');
+    },
+    [cni, panels, focusDataplane, togglePanel],
+  );
   return (
     <Inspector
       cni={cni}
@@ -70,6 +86,8 @@ function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: Cni
       verdict={verdict}
       dropReason={dropReason}
       highlight={highlight}
+      verdictDetail={<FixPanel cni={cni} />}
+      onShowInDataplane={showInDataplane}
     />
   );
 }
@@ -79,4 +97,5 @@ export const PANEL_VIEWS: PanelViews = {
   policies: PoliciesSidePanel,
   matrix: MatrixSidePanel,
   scale: ScaleSidePanel,
+  dataplane: DataplaneSidePanel,
 };

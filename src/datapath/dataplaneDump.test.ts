@@ -5,13 +5,8 @@ import { dumpCiliumMaps } from '../engine/cilium/dump';
 import { dumpText, type DumpLine } from '../engine/dumpLines';
 import { defaultProbes } from '../engine/verdict';
 import { calico, cilium, engineFor, SCENARIOS } from '../test/scenarios';
-import {
-  dataplaneDump,
-  findTarget,
-  hopTarget,
-  rowTarget,
-  type DataplaneDump,
-} from './dataplaneDump';
+import { dataplaneDump, type DataplaneDump } from './dataplaneDump';
+import { findTarget, hopTarget, rowTarget } from './dumpTargets';
 import type { PacketSpec } from './packet';
 import { walk } from './walk';
 

@@ -4,7 +4,7 @@
  * lines `cli iptables-save` prints) and kube-proxy's Service chains of the nat table; for Cilium,
  * `cilium bpf endpoint list` (cilium_lxc), `cilium bpf ipcache list`, each local endpoint's
  * `cilium bpf policy get` (engine/cilium/dump.ts, the lines `cli bpf-maps` prints) and
- * `cilium bpf lb list` (services and backends). And where a hop's deciding row sits in it.
+ * `cilium bpf lb list` (services and backends). Where a hop's row sits in it: dumpTargets.ts.
  *
  * Sources: kubernetes pkg/proxy/iptables/proxier.go (nat chains); cilium-dbg/cmd/bpf_lb_list.go
  * (`dumpSVC`: slot 0 `0.0.0.0:0 (revnat) (0) [flags]`, slot n `backend:port/PROTO (revnat) (n)`),
@@ -12,16 +12,13 @@
  * ClusterIP is `non-routable` unless ExternalClusterIP), pkg/maps/lxcmap/lxcmap.go
  * `EndpointInfo.String` (`(localhost)` for host entries) and pkg/bpf/endpoint.go (key `ip:0`).
  */
-import { filterChainId, filterRuleId, iptablesSaveLines } from '../engine/calico/iptablesSave';
+import { iptablesSaveLines } from '../engine/calico/iptablesSave';
 import type { CalicoDataplane } from '../engine/calico/dataplane';
 import {
   headerLines,
   identityLines,
   ipcacheLines,
-  ipcacheRowId,
-  policyEntryId,
   policyLines,
-  policyMapId,
   tabulate,
 } from '../engine/cilium/dump';
 import type { CiliumDataplane } from '../engine/cilium/ebpf';
@@ -29,8 +26,6 @@ import { DumpBuilder, type DumpLine } from '../engine/dumpLines';
 import type { Cluster, Cni } from '../engine/model';
 import type { Engine } from '../engine/verdict';
 import type { WalkConfig } from './config';
-import type { TraceEvent } from '../engine/trace';
-import type { Hop, HopRow } from './hop';
 import { KUBE_NODEPORTS_RULE } from './calicoServices';
 import { allServicePorts, kubeProxyTrace, serviceBackends, serviceId } from './services';
 
@@ -181,68 +176,4 @@ export function dataplaneDump(
   const nodes = [...dp.nodes].sort();
   const at = node !== null && nodes.includes(node) ? node : (nodes[0] ?? '');
   return { cni: 'cilium', node: at, nodes, lines: ciliumNodeLines(cluster, dp, at) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Where a hop's row is in the dump
-// ---------------------------------------------------------------------------------------------
-
-/** A row of a node's dump: by id when the trace event names it, else by its exact text. */
-export type DumpTarget =
-  { readonly node: string; readonly id: string } | { readonly node: string; readonly text: string };
-
-/** The dump line a trace event names: the rule tested, the map entry found (or the map missed). */
-export function eventTarget(e: TraceEvent, node: string): DumpTarget | null {
-  switch (e.kind) {
-    case 'rule':
-      return { node: e.node, id: filterRuleId(e.chain, e.index) };
-    case 'chain-policy':
-      return { node: e.node, id: filterChainId(e.chain) };
-    case 'lookup':
-      if (e.table === 'ipcache') return { node: e.node, id: ipcacheRowId(e.node, e.value.prefix) };
-      return {
-        node,
-        id: e.value
-          ? policyEntryId(e.endpoint, {
-              identity: e.key.identity,
-              direction: e.key.direction,
-              proto: e.value.proto,
-              port: e.value.port,
-              prefixLen: e.value.prefixLen,
-            })
-          : policyMapId(e.endpoint),
-      };
-    case 'frag-needed':
-      return { node, id: policyMapId(e.endpoint) };
-    default:
-      return null;
-  }
-}
-
-/** Where one row of a hop's table is in the dump of the hop's node, if it is there. */
-export function rowTarget(row: HopRow, hop: Hop): DumpTarget | null {
-  if (row.event) return eventTarget(row.event, hop.node);
-  // kube-proxy's nat rows print as the dump prints them.
-  if (row.text.startsWith('-A ')) return { node: hop.node, text: row.text };
-  return null;
-}
-
-/** The row that decided a hop (its last matched row with a place in the dump). */
-export function hopTarget(hop: Hop | undefined): DumpTarget | null {
-  const rows = hop?.rows ?? [];
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
-    if (row.state !== 'matched') continue;
-    const target = rowTarget(row, hop!);
-    if (target) return target;
-  }
-  return null;
-}
-
-/** The index of the line a target names in a dump, or -1. */
-export function findTarget(dump: DataplaneDump, target: DumpTarget | null): number {
-  if (!target || target.node !== dump.node) return -1;
-  return 'id' in target
-    ? dump.lines.findIndex((l) => l.id === target.id)
-    : dump.lines.findIndex((l) => l.kind === 'row' && l.text === target.text);
 }

@@ -78,3 +78,23 @@ export class DumpBuilder {
     return this;
   }
 }
+
+// Row ids, shared by the printers and by whoever points into a dump (datapath/dumpTargets.ts).
+
+/** A filter-table rule of a node's dump: its chain and 1-based number. */
+export const filterRuleId = (chain: string, number: number): string => `filter/${chain}/${number}`;
+export const filterChainId = (chain: string): string => `filter/${chain}`;
+export const ipcacheRowId = (node: string, prefix: string): string => `ipcache/${node}/${prefix}`;
+
+/** The key of a policy map entry, as an id: the map's key is unique in the map. */
+export const policyEntryId = (
+  endpoint: number,
+  k: {
+    readonly identity: number;
+    readonly direction: string;
+    readonly proto: number;
+    readonly port: number;
+    readonly prefixLen: number;
+  },
+): string => `policy/${endpoint}/${k.identity}/${k.direction}/${k.proto}/${k.port}/${k.prefixLen}`;
+export const policyMapId = (endpoint: number): string => `policy/${endpoint}`;

@@ -23,6 +23,7 @@ export const PANEL_SPECS = [
   { id: 'policies', label: 'Policies', place: 'side' },
   { id: 'matrix', label: 'Matrix', place: 'side' },
   { id: 'scale', label: 'Scale', place: 'side' },
+  { id: 'dataplane', label: 'Dataplane', place: 'side' },
 ] as const satisfies readonly PanelSpec[];
 
 export type PanelId = (typeof PANEL_SPECS)[number]['id'];

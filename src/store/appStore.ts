@@ -18,6 +18,12 @@ import {
   type ScaleSlice,
   type ScaleSliceState,
 } from './slices/scaleSlice';
+import {
+  createDataplaneSlice,
+  DEFAULT_DATAPLANE_SLICE,
+  type DataplaneSlice,
+  type DataplaneSliceState,
+} from './slices/dataplaneSlice';
 import { createUiSlice, DEFAULT_UI_SLICE, type UiSlice, type UiSliceState } from './slices/uiSlice';
 import {
   createViewSlice,
@@ -34,6 +40,7 @@ export type {
   WalkOutcome,
 } from './slices/engineSlice';
 export type { GenerationState, ScaleSweepState } from './slices/scaleSlice';
+export type { DataplaneFocus } from './slices/dataplaneSlice';
 export type { Route, Theme, ThemePreference } from './slices/uiSlice';
 export {
   nextThemePreference,
@@ -43,14 +50,19 @@ export {
 } from './slices/uiSlice';
 
 /** The store's data, without its actions: what a test or the app's edge may start it with. */
-export type AppViewState = ViewSliceState & EngineSliceState & ScaleSliceState & UiSliceState;
-export type AppState = ViewSlice & EngineSlice & ScaleSlice & UiSlice;
+export type AppViewState = ViewSliceState &
+  EngineSliceState &
+  ScaleSliceState &
+  DataplaneSliceState &
+  UiSliceState;
+export type AppState = ViewSlice & EngineSlice & ScaleSlice & DataplaneSlice & UiSlice;
 export type AppActions = Omit<AppState, keyof AppViewState>;
 
 export const DEFAULT_VIEW_STATE: AppViewState = {
   ...DEFAULT_VIEW_SLICE,
   ...DEFAULT_ENGINE_SLICE,
   ...DEFAULT_SCALE_SLICE,
+  ...DEFAULT_DATAPLANE_SLICE,
   ...DEFAULT_UI_SLICE,
 };
 
@@ -63,6 +75,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       ...createViewSlice(...as<ViewSlice>()),
       ...createEngineSlice(...as<EngineSlice>()),
       ...createScaleSlice(...as<ScaleSlice>()),
+      ...createDataplaneSlice(...as<DataplaneSlice>()),
       ...createUiSlice(...as<UiSlice>()),
       ...initial,
     };

@@ -19,6 +19,7 @@ export type {
   Route,
   GenerationState,
   ScaleSweepState,
+  DataplaneFocus,
   WalkOutcome,
   Theme,
   ThemePreference,

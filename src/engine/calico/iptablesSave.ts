@@ -9,7 +9,7 @@
  * chain name and the rules before it, felix/generictables `Chain.RuleHashes`); PacketWalk leaves
  * those tags out rather than print hashes that would not match a real node's.
  */
-import { DumpBuilder, dumpText, type DumpLine } from '../dumpLines';
+import { DumpBuilder, dumpText, filterChainId, filterRuleId, type DumpLine } from '../dumpLines';
 import { formatIcmpMatch } from './icmp';
 import type {
   CalicoDataplane,
@@ -144,10 +144,6 @@ function ipsetSave(b: DumpBuilder, set: CalicoIpSet): void {
 function chainOf(dp: CalicoDataplane, node: string, name: string): IptChain | undefined {
   return dp.nodes[node]?.chains[name] ?? dp.chains[name];
 }
-
-/** The id of a filter-table rule in a node's dump: its chain and 1-based number. */
-export const filterRuleId = (chain: string, number: number): string => `filter/${chain}/${number}`;
-export const filterChainId = (chain: string): string => `filter/${chain}`;
 
 /**
  * One node's `iptables-save -t filter` (after its `ipset save` when asked) as structured lines: one

@@ -15,7 +15,14 @@
  */
 import { CILIUM_BASELINE, CILIUM_BASELINE_NAME } from '../baseline';
 import type { CiliumDataplane, CiliumEndpoint, PolicyMapEntry } from './ebpf/types';
-import { DumpBuilder, dumpText, type DumpLine } from '../dumpLines';
+import {
+  DumpBuilder,
+  dumpText,
+  ipcacheRowId,
+  policyEntryId,
+  policyMapId,
+  type DumpLine,
+} from '../dumpLines';
 import { formatPortKey } from './policyKey';
 
 /**
@@ -101,8 +108,6 @@ export function identityLines(b: DumpBuilder, dp: CiliumDataplane): void {
   tableInto(b, rows, ids);
 }
 
-export const ipcacheRowId = (node: string, prefix: string): string => `ipcache/${node}/${prefix}`;
-
 function ipcacheTable(dp: CiliumDataplane, node: string): { rows: string[][]; ids: string[] } {
   const rows: string[][] = [['IP PREFIX/ADDRESS', 'IDENTITY']];
   const ids: string[] = [];
@@ -140,19 +145,6 @@ function compareIP(a: string, b: string): number {
   };
   return num(a) - num(b);
 }
-
-/** The key of a policy map entry, as an id: the map's key is unique in the map. */
-export const policyEntryId = (
-  endpoint: number,
-  k: {
-    readonly identity: number;
-    readonly direction: string;
-    readonly proto: number;
-    readonly port: number;
-    readonly prefixLen: number;
-  },
-): string => `policy/${endpoint}/${k.identity}/${k.direction}/${k.proto}/${k.port}/${k.prefixLen}`;
-export const policyMapId = (endpoint: number): string => `policy/${endpoint}`;
 
 function policyTable(dp: CiliumDataplane, endpoint: CiliumEndpoint) {
   const rows: string[][] = [

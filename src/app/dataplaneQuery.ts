@@ -1,0 +1,36 @@
+/**
+ * The Dataplane panel's dump (datapath/dataplaneDump.ts) while the panel is open: one node's
+ * dataplane for one CNI under the view's modes, printed in the worker (a dump of thousands of
+ * policies is large) and written to the dataplane slice.
+ */
+import type { DataplaneDump } from '../datapath/dataplaneDump';
+import type { Cluster, Cni } from '../engine/model';
+import type { AppState } from '../store';
+import type { EngineQuery } from './queryTypes';
+
+export const dataplaneQuery: EngineQuery<
+  readonly [
+    cluster: Cluster | null,
+    open: boolean,
+    cni: Cni | null,
+    node: string | null,
+    calico: AppState['view']['calico'],
+    cilium: AppState['view']['cilium'],
+  ],
+  DataplaneDump | null
+> = {
+  key: 'dataplane',
+  dependencies: (s: AppState) => [
+    s.cluster,
+    s.view.panels.includes('dataplane'),
+    s.dataplaneCni,
+    s.dataplaneNode,
+    s.view.calico,
+    s.view.cilium,
+  ],
+  run: async (client, [cluster, open, cni, node, calico, cilium]) => {
+    if (!cluster || !open || !cni) return null;
+    return client.call('dataplane', cni === 'calico' ? { cni, calico } : { cni, cilium }, node);
+  },
+  write: (store, dump) => store.getState().setDataplaneDump(dump),
+};

@@ -1,0 +1,424 @@
+/**
+ * The Dataplane panel (issue 16): one node's dataplane as the tools print it, for Calico (IP sets,
+ * the filter table, kube-proxy's nat chains) or Cilium (cilium_lxc, the ipcache, each endpoint's
+ * policy map, the Service maps), printed in the worker (app/dataplaneQuery.ts) as structured lines.
+ * Sections collapse; a search marks its matches and steps through them; the row the current hop
+ * decided on is highlighted and scrolled into view as the walk plays, and the inspector's "Show in
+ * Dataplane" opens the panel at a row.
+ *
+ * The list is a tree (sections, then their lines), virtualised with @tanstack/react-virtual: one
+ * tab stop, the active line is `aria-activedescendant`; arrows move, Left/Right collapse and expand,
+ * Home/End, Enter toggles a section.
+ */
+import './DataplanePanel.css';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import type { DataplaneDump } from '../datapath/dataplaneDump';
+import { findTarget, hopTarget } from '../datapath/dumpTargets';
+import type { DumpLine } from '../engine/dumpLines';
+import type { Cni } from '../engine/model';
+import { CNI_TITLE } from '../scene/words';
+import { selectWalk, useAppActions, useAppStore, type AppState } from '../store';
+import {
+  COLLAPSED_AT_FIRST,
+  searchLines,
+  splitMatches,
+  treeItems,
+  widestLine,
+  type TreeItem,
+} from './dataplaneView';
+import type { SidePanelProps } from './panels';
+import { usePanelPlayback } from './usePlayback';
+
+const ROW_H = 24;
+
+const selectDump = (s: AppState) => s.dataplaneDump;
+const selectCni = (s: AppState) => s.dataplaneCni;
+const selectNode = (s: AppState) => s.dataplaneNode;
+const selectFocus = (s: AppState) => s.dataplaneFocus;
+
+export function DataplanePanel({ shown }: SidePanelProps) {
+  const storedCni = useAppStore(selectCni);
+  const cni: Cni =
+    storedCni !== null && shown.includes(storedCni) ? storedCni : (shown[0] ?? 'calico');
+  const node = useAppStore(selectNode);
+  const dump = useAppStore(selectDump);
+  const focus = useAppStore(selectFocus);
+  const showDataplane = useAppActions().showDataplane;
+
+  // The current hop of this CNI's walk, and the node it is on.
+  const walk = useAppStore(selectWalk(cni));
+  const hops = walk?.ok ? walk.result.hops : undefined;
+  const { index } = usePanelPlayback(hops);
+  const hop = hops?.[index];
+  const hopNode = hop?.place.node ?? null;
+  const [follow, setFollow] = useState(true);
+
+  // Follow the walk: the node of the current hop, unless the user picked one.
+  useEffect(() => {
+    if (follow && hopNode !== null && (hopNode !== node || storedCni !== cni))
+      showDataplane(cni, hopNode);
+    else if (storedCni !== cni) showDataplane(cni, node);
+  }, [follow, hopNode, node, cni, storedCni, showDataplane]);
+
+  // A row asked for by the inspector: its node, no longer following.
+  const focusSeq = focus?.seq ?? 0;
+  useEffect(() => {
+    if (focusSeq > 0) setFollow(false);
+  }, [focusSeq]);
+
+  const current = useMemo(() => {
+    if (!dump || dump.cni !== cni) return -1;
+    return findTarget(dump, hopTarget(hop));
+  }, [dump, cni, hop]);
+
+  const focused = useMemo(() => {
+    if (!dump || !focus || focus.cni !== cni) return -1;
+    return findTarget(dump, focus.target);
+  }, [dump, focus, cni]);
+
+  return (
+    <section className="dataplane" aria-labelledby="dataplane-title">
+      <h3 id="dataplane-title">Dataplane</h3>
+      <div className="dp-controls">
+        {shown.length > 1 && (
+          <div className="segmented" role="group" aria-label="CNI">
+            {shown.map((c) => (
+              <button
+                key={c}
+                type="button"
+                aria-pressed={c === cni}
+                onClick={() => showDataplane(c, follow ? hopNode : node)}
+              >
+                {CNI_TITLE[c]}
+              </button>
+            ))}
+          </div>
+        )}
+        <label>
+          Node{' '}
+          <select
+            value={follow ? '' : (node ?? '')}
+            onChange={(e) => {
+              const v = e.target.value;
+              setFollow(v === '');
+              showDataplane(cni, v === '' ? hopNode : v);
+            }}
+          >
+            <option value="">Current hop{hopNode ? ` (${hopNode})` : ''}</option>
+            {(dump?.nodes ?? []).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {!dump || dump.cni !== cni ? (
+        <p className="dp-muted">Printing {CNI_TITLE[cni]}’s dataplane…</p>
+      ) : (
+        <DumpTree
+          dump={dump}
+          current={current}
+          focused={focused}
+          focusSeq={focusSeq}
+          label={`${CNI_TITLE[cni]} dataplane on ${dump.node}`}
+          hopWords={hop ? `hop ${index + 1} (${hop.node})` : ''}
+        />
+      )}
+    </section>
+  );
+}
+
+interface DumpTreeProps {
+  readonly dump: DataplaneDump;
+  /** The line the current hop decided on, or -1. */
+  readonly current: number;
+  /** The line the inspector asked for, or -1. */
+  readonly focused: number;
+  readonly focusSeq: number;
+  readonly label: string;
+  readonly hopWords: string;
+}
+
+function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTreeProps) {
+  const id = useId();
+  const lines = dump.lines;
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
+    () => new Set(COLLAPSED_AT_FIRST),
+  );
+  const [query, setQuery] = useState('');
+  const [matchAt, setMatchAt] = useState(0);
+  const [active, setActive] = useState(0);
+  const matches = useMemo(() => searchLines(lines, query), [lines, query]);
+  const items = useMemo(() => treeItems(lines, collapsed), [lines, collapsed]);
+  const itemOf = useMemo(() => new Map(items.map((it, i) => [it.line, i])), [items]);
+  const width = useMemo(() => widestLine(lines), [lines]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const tree = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 12,
+  });
+
+  /** Shows line `line` (opening its section) and makes it the active item. */
+  const reveal = useCallback(
+    (line: number) => {
+      const l = lines[line];
+      if (!l) return;
+      if (l.kind !== 'section' && collapsed.has(l.section)) {
+        const next = new Set(collapsed);
+        next.delete(l.section);
+        setCollapsed(next);
+      }
+      setActive(line);
+    },
+    [lines, collapsed],
+  );
+
+  // Scroll the active line into the middle once it is an item.
+  const activeItem = itemOf.get(active);
+  useEffect(() => {
+    if (activeItem !== undefined) v.scrollToIndex(activeItem, { align: 'auto' });
+  }, [activeItem, v]);
+
+  // Follow the walk: the current hop's line.
+  useEffect(() => {
+    if (current >= 0) {
+      reveal(current);
+      const item = itemOf.get(current);
+      if (item !== undefined) v.scrollToIndex(item, { align: 'center' });
+    }
+    // Only when the hop's line changes, not when sections open.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current, dump]);
+
+  // The inspector's ask.
+  useEffect(() => {
+    if (focused >= 0) {
+      reveal(focused);
+      tree.current?.focus();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focused, focusSeq]);
+
+  const step = (by: number) => {
+    if (matches.length === 0) return;
+    const next = (matchAt + by + matches.length) % matches.length;
+    setMatchAt(next);
+    reveal(matches[next]!);
+  };
+
+  const toggle = (sectionId: string) => {
+    const next = new Set(collapsed);
+    if (next.has(sectionId)) next.delete(sectionId);
+    else next.add(sectionId);
+    setCollapsed(next);
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = activeItem ?? 0;
+    const item = items[at];
+    const line = item ? lines[item.line] : undefined;
+    const go = (i: number) => {
+      const it = items[Math.max(0, Math.min(items.length - 1, i))];
+      if (it) setActive(it.line);
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        go(at + 1);
+        break;
+      case 'ArrowUp':
+        go(at - 1);
+        break;
+      case 'PageDown':
+        go(at + 10);
+        break;
+      case 'PageUp':
+        go(at - 10);
+        break;
+      case 'Home':
+        go(0);
+        break;
+      case 'End':
+        go(items.length - 1);
+        break;
+      case 'ArrowRight':
+        if (line?.kind === 'section' && collapsed.has(line.id)) toggle(line.id);
+        else go(at + 1);
+        break;
+      case 'ArrowLeft':
+        if (line?.kind === 'section' && !collapsed.has(line.id)) toggle(line.id);
+        else if (item?.level === 2) setActive(lines.findIndex((l) => l.id === line?.section));
+        break;
+      case 'Enter':
+      case ' ':
+        if (line?.kind === 'section') toggle(line.id);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const sections = lines.filter((l) => l.kind === 'section').map((l) => l.id);
+  const matchWords =
+    query.trim() === ''
+      ? ''
+      : matches.length === 0
+        ? 'no match'
+        : `${matchAt + 1} of ${matches.length}`;
+  const currentLine = current >= 0 ? lines[current] : undefined;
+
+  return (
+    <>
+      <div className="dp-search" role="search">
+        <label>
+          Search{' '}
+          <input
+            type="search"
+            value={query}
+            placeholder="chain, set, map, IP…"
+            aria-describedby={`${id}-count`}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatchAt(0);
+              const first = searchLines(lines, e.target.value)[0];
+              if (first !== undefined) reveal(first);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                step(e.shiftKey ? -1 : 1);
+              }
+            }}
+          />
+        </label>
+        <span id={`${id}-count`} className="dp-count" aria-live="polite">
+          {matchWords}
+        </span>
+        <button type="button" onClick={() => step(-1)} disabled={matches.length === 0}>
+          Previous
+        </button>
+        <button type="button" onClick={() => step(1)} disabled={matches.length === 0}>
+          Next
+        </button>
+        <button type="button" onClick={() => setCollapsed(new Set(sections))}>
+          Collapse all
+        </button>
+        <button type="button" onClick={() => setCollapsed(new Set())}>
+          Expand all
+        </button>
+      </div>
+      <p className="dp-current-note" aria-live="polite">
+        {currentLine
+          ? `Current ${hopWords}: ${currentLine.kind === 'section' ? `${currentLine.text} (no entry matched)` : 'the highlighted row'}`
+          : hopWords
+            ? `The current ${hopWords} has no row in this dump.`
+            : ''}
+      </p>
+      <div className="dp-scroll" ref={scroller}>
+        <div
+          className="dp-canvas"
+          role="tree"
+          aria-label={label}
+          tabIndex={0}
+          ref={tree}
+          onKeyDown={onKey}
+          aria-activedescendant={activeItem !== undefined ? `${id}-l${active}` : undefined}
+          style={{ height: v.getTotalSize(), minWidth: `calc(${width + 4}ch + 2rem)` }}
+        >
+          {v.getVirtualItems().map((vi) => {
+            const item = items[vi.index]!;
+            return (
+              <TreeRow
+                key={item.line}
+                id={`${id}-l${item.line}`}
+                item={item}
+                line={lines[item.line]!}
+                top={vi.start}
+                query={query}
+                active={item.line === active}
+                current={item.line === current}
+                match={matches[matchAt] === item.line}
+                onClick={() => {
+                  setActive(item.line);
+                  const l = lines[item.line]!;
+                  if (l.kind === 'section') toggle(l.id);
+                }}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}
+
+interface TreeRowProps {
+  readonly id: string;
+  readonly item: TreeItem;
+  readonly line: DumpLine;
+  readonly top: number;
+  readonly query: string;
+  readonly active: boolean;
+  readonly current: boolean;
+  readonly match: boolean;
+  readonly onClick: () => void;
+}
+
+function TreeRow({ id, item, line, top, query, active, current, match, onClick }: TreeRowProps) {
+  const parts = splitMatches(line.text, query);
+  const classes = [
+    'dp-line',
+    `dp-${line.kind}`,
+    item.level === 2 ? 'dp-child' : '',
+    active ? 'dp-active' : '',
+    current ? 'dp-current' : '',
+    match ? 'dp-match' : '',
+    line.printed ? '' : 'dp-title',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-level={item.level}
+      aria-posinset={item.posinset}
+      aria-setsize={item.setsize}
+      aria-expanded={item.expanded}
+      aria-selected={active}
+      aria-current={current ? 'true' : undefined}
+      data-line-id={line.id}
+      className={classes}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={onClick}
+    >
+      {item.expanded !== undefined && (
+        <span className="dp-twisty" aria-hidden="true">
+          {item.expanded ? '▾' : '▸'}
+        </span>
+      )}
+      {current && (
+        <span className="dp-flag" aria-hidden="true">
+          ▶
+        </span>
+      )}
+      <code>
+        {parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p || null))}
+        {line.text === '' ? ' ' : null}
+      </code>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * The Dataplane panel's list, as data: which lines of a node's dump show with some sections
+ * collapsed, each line's place in the tree (level, position in its set), and the search matches.
+ * Pure, so it is tested without a DOM; DataplanePanel.tsx draws it.
+ */
+import type { DumpLine } from '../engine/dumpLines';
+
+export interface TreeItem {
+  /** Index of the line in the dump. */
+  readonly line: number;
+  /** 1: a section title or a line outside every section; 2: a line inside a section. */
+  readonly level: 1 | 2;
+  /** 1-based position among the items of its level in its parent, and how many there are. */
+  readonly posinset: number;
+  readonly setsize: number;
+  /** For a section title: whether its lines show. */
+  readonly expanded?: boolean;
+}
+
+/** Sections a dump opens collapsed: the long lists no walk points into. */
+export const COLLAPSED_AT_FIRST: readonly string[] = ['filter/:', 'nat/:', 'identity'];
+
+/** The items that show when `collapsed` sections hide their lines. */
+export function treeItems(lines: readonly DumpLine[], collapsed: ReadonlySet<string>): TreeItem[] {
+  // Sizes first: items at level 1, and lines in each section.
+  let top = 0;
+  const inSection = new Map<string, number>();
+  for (const l of lines) {
+    if (l.section === '' || l.kind === 'section') top++;
+    else inSection.set(l.section, (inSection.get(l.section) ?? 0) + 1);
+  }
+  const items: TreeItem[] = [];
+  let topPos = 0;
+  let childPos = 0;
+  lines.forEach((l, i) => {
+    if (l.section === '' || l.kind === 'section') {
+      childPos = 0;
+      const section = l.kind === 'section';
+      items.push({
+        line: i,
+        level: 1,
+        posinset: ++topPos,
+        setsize: top,
+        ...(section ? { expanded: !collapsed.has(l.id) } : {}),
+      });
+      return;
+    }
+    childPos++;
+    if (collapsed.has(l.section)) return;
+    items.push({
+      line: i,
+      level: 2,
+      posinset: childPos,
+      setsize: inSection.get(l.section) ?? 0,
+    });
+  });
+  return items;
+}
+
+/** Lines whose text contains `query` (case-insensitive), in order; none for a blank query. */
+export function searchLines(lines: readonly DumpLine[], query: string): number[] {
+  const q = query.trim().toLowerCase();
+  if (q === '') return [];
+  const out: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.text.toLowerCase().includes(q)) out.push(i);
+  });
+  return out;
+}
+
+/** The text cut around each occurrence of `query` (case-insensitive): odd parts are matches. */
+export function splitMatches(text: string, query: string): string[] {
+  const q = query.trim().toLowerCase();
+  if (q === '') return [text];
+  const parts: string[] = [];
+  const lower = text.toLowerCase();
+  let from = 0;
+  for (let at = lower.indexOf(q); at >= 0; at = lower.indexOf(q, from)) {
+    parts.push(text.slice(from, at), text.slice(at, at + q.length));
+    from = at + q.length;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
+/** The longest line, in characters: the list is that wide, and scrolls sideways. */
+export const widestLine = (lines: readonly DumpLine[]): number =>
+  lines.reduce((w, l) => Math.max(w, l.text.length), 0);
