@@ -156,8 +156,10 @@ export function PolicyEditor({
   useEffect(() => {
     const view = viewRef.current;
     if (!view || view.state.doc.toString() === value) return;
+    // Only the part that differs is replaced, in one transaction: an applied fix is one step of the
+    // editor's undo history (Ctrl+Z takes it back, and that edit reaches onChange like any other).
     view.dispatch({
-      changes: { from: 0, to: view.state.doc.length, insert: value },
+      changes: changedRange(view.state.doc.toString(), value),
       annotations: fromProps.of(true),
     });
     // The old markers were mapped onto text that is gone: place the current ones on the new text.
@@ -236,6 +238,20 @@ export function PolicyEditor({
       )}
     </div>
   );
+}
+
+/** The one range that differs between two texts (common prefix and suffix kept), as a change. */
+export function changedRange(
+  before: string,
+  after: string,
+): { from: number; to: number; insert: string } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end])
+    end++;
+  return { from: start, to: before.length - end, insert: after.slice(start, after.length - end) };
 }
 
 function count(n: number, noun: string): string {

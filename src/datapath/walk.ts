@@ -5,7 +5,8 @@
  * compiled dataplanes (Felix's chains, Cilium's maps), and the reference evaluator's verdict is
  * checked against the walk's.
  */
-import type { Cni } from '../engine/model';
+import { explainCni, explanationText } from '../engine/explain';
+import type { Cni, Probe } from '../engine/model';
 import { evaluateProbe, type Engine } from '../engine/verdict';
 import { walkCalico, type CniWalk } from './calicoWalk';
 import { walkCilium } from './ciliumWalk';
@@ -34,6 +35,10 @@ export interface WalkResult {
   readonly podMtu: number;
   /** Things worth a sentence: name clashes, what a CNI ignores, a disagreement of the engine's paths. */
   readonly notes: readonly string[];
+  /** The connection the walk judged (a Service resolved to its backend), for a fix; not for replies. */
+  readonly probe?: Probe;
+  /** Why this CNI allowed or dropped the connection, in one or two sentences (engine/explain.ts). */
+  readonly why?: string;
 }
 
 export const resultConfig = (r: WalkResult): WalkConfig =>
@@ -101,9 +106,11 @@ export function walk(engine: Engine, chosen: WalkConfig, packet: PacketSpec): Wa
   const result = runCni(engine, config, p);
   const notes = [...result.notes];
   const probe = probeOf(p);
+  let why: string | undefined;
   if (probe && !p.reply) {
     const v = evaluateProbe(engine, probe);
     if (v.ok) {
+      why = explanationText(explainCni(v.verdict, cni));
       const ref = v.verdict[cni];
       // Compare only when the walk ended on policy (or not at all): a routing or L7 end says
       // nothing about the L3/L4 verdict.
@@ -124,6 +131,8 @@ export function walk(engine: Engine, chosen: WalkConfig, packet: PacketSpec): Wa
     hops: result.log.hops,
     podMtu: result.podMtu,
     notes: [...new Set(notes)],
+    ...(probe && !p.reply ? { probe } : {}),
+    ...(why !== undefined ? { why } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import { calicoStats, iptablesSave } from './calico/iptables';
 import { ciliumStats, dumpCiliumMaps } from './cilium/ebpf';
 import { matchesLabelSelector, type LabelSelector, type Labels } from './labels';
+import { suggestFix, type FixRequest, type FixResult } from './fix';
 import type { Cluster, Diagnostic, Probe, Protocol } from './model';
 import {
   inWorker,
@@ -118,6 +119,14 @@ export function createEngineSession() {
       onEvent: MatrixStreamCallback,
     ): Promise<MatrixStreamSummary> {
       return streamMatrix(requireEngine(), options, onEvent);
+    },
+
+    /**
+     * The smallest verified fix for a connection one CNI drops (engine/fix.ts), over the manifests
+     * given (the editor's text, which the fix edits), not the loaded scenario.
+     */
+    suggestFix(file: ManifestFile, request: FixRequest): FixResult {
+      return suggestFix(file, request);
     },
 
     iptablesSave(node?: string): string {

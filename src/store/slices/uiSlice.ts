@@ -4,6 +4,8 @@
  * the URL hash by app/controller.ts, but it is navigation, not view: history does not snapshot it.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import type { FixRequest, FixResult } from '../../engine/fix';
+import type { Cni } from '../../engine/model';
 
 /**
  * Which page is open: the free visualizer, the lesson list, the seed articles fact-checked, or a step
@@ -59,6 +61,16 @@ export interface UiSliceState {
   readonly highlight: readonly string[];
   /** A message for the user that stays until dismissed (e.g. a link that did not decode). */
   readonly notice: string | null;
+  /** The fix the user asked for (a dropped walk's "Suggest a fix"), null when none is open. */
+  readonly fixRequest: FixRequest | null;
+  /** The engine's answer to `fixRequest`, null while it works. */
+  readonly fixAnswer: FixResult | null;
+  /** The last fix applied: the text before (null: the built-in one) and after, for its Undo. */
+  readonly fixUndo: {
+    readonly cni: Cni;
+    readonly previous: string | null;
+    readonly applied: string;
+  } | null;
 }
 
 export interface UiSliceActions {
@@ -68,6 +80,10 @@ export interface UiSliceActions {
   setRoute(route: Route): void;
   setHighlight(words: readonly string[]): void;
   setNotice(notice: string | null): void;
+  /** Asks for a fix (app/fixQuery.ts answers it); null closes it. */
+  requestFix(request: FixRequest | null): void;
+  setFixAnswer(answer: FixResult | null): void;
+  setFixUndo(undo: UiSliceState['fixUndo']): void;
 }
 
 export type UiSlice = UiSliceState & UiSliceActions;
@@ -77,6 +93,9 @@ export const DEFAULT_UI_SLICE: UiSliceState = {
   route: { page: 'walk' },
   highlight: [],
   notice: null,
+  fixRequest: null,
+  fixAnswer: null,
+  fixUndo: null,
 };
 
 export const createUiSlice: StateCreator<UiSlice> = (set) => ({
@@ -87,4 +106,7 @@ export const createUiSlice: StateCreator<UiSlice> = (set) => ({
   setRoute: (route) => set({ route }),
   setHighlight: (highlight) => set({ highlight }),
   setNotice: (notice) => set({ notice }),
+  requestFix: (fixRequest) => set({ fixRequest, fixAnswer: null }),
+  setFixAnswer: (fixAnswer) => set({ fixAnswer }),
+  setFixUndo: (fixUndo) => set({ fixUndo }),
 });
