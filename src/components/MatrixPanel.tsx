@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
+import { explainCni, explanationText } from '../engine/explain';
 import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrixData';
 import type { Cni, Protocol } from '../engine/model';
 import {
@@ -48,7 +49,8 @@ export function MatrixPanel({
           protocol: v.probe.protocol,
           allowed: c.allowed,
           l7: c.reference.l7?.redirected ?? false,
-          reason: c.reason,
+          // Why, in sentences: the deciding rule, the end of a tier, the identity with no entry.
+          reason: explanationText(explainCni(v, cni)),
           ...policyOf(c.reference),
         };
       }),
@@ -112,9 +114,10 @@ function LargeMatrix({
     if (!cellVerdict.ok) return { key, text: cellVerdict.error };
     const v = cellVerdict.verdict[cni];
     const decided = policyOf(v.reference).policy;
+    const why = explanationText(explainCni(cellVerdict.verdict, cni));
     return {
       key,
-      text: `${v.allowed ? 'Allowed' : 'Denied'}${decided ? ` by ${decided}` : ''}: ${v.reason}${v.agree ? '' : ' (the model disagrees with the reference: a PacketWalk bug)'}`,
+      text: `${v.allowed ? 'Allowed' : 'Denied'}${decided ? ` by ${decided}` : ''}: ${why}${v.agree ? '' : ' (the model disagrees with the reference: a PacketWalk bug)'}`,
     };
   }, [cellProbe, cellVerdict, cni]);
   const line = progressLine(scale);
