@@ -11,7 +11,7 @@ import {
   isGeneratedScenarioId,
   parseGenerateToken,
 } from '../engine/generateOptions';
-import type { GenerationState } from '../store';
+import { generatedTextOf, type GenerationState } from '../store';
 import { EngineCallError } from '../worker/client';
 import type { EngineQuery } from './queryTypes';
 
@@ -20,10 +20,7 @@ const BATCH_TIMEOUT_MS = 60_000;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The generated text of the view's scenario, when it is generated and done. */
-export function generatedText(id: string, generation: GenerationState | null): string | undefined {
-  return generation?.id === id && generation.status === 'done' ? generation.text : undefined;
-}
+export { generatedTextOf as generatedText };
 
 /** `undefined` leaves the slice as it is; null clears an unfinished generation. */
 export const generateQuery: EngineQuery<
@@ -35,7 +32,7 @@ export const generateQuery: EngineQuery<
   run: async (client, [id], { signal, partial, store }) => {
     const current = store.getState().generation;
     if (!isGeneratedScenarioId(id)) return current && current.status !== 'done' ? null : undefined;
-    if (generatedText(id, current) !== undefined) return undefined;
+    if (generatedTextOf(id, current) !== undefined) return undefined;
     const parsed = parseGenerateToken(id.slice(GENERATED_PREFIX.length));
     if (!parsed.ok) return { id, status: 'failed', done: 0, total: 0, error: parsed.error };
     const o = parsed.options;

@@ -1,4 +1,11 @@
+import { useCallback, useState } from 'react';
 import { ciliumHostRoutingReason } from '../datapath/config';
+import {
+  describeGenerated,
+  GENERATED_PREFIX,
+  isGeneratedScenarioId,
+  parseGenerateToken,
+} from '../engine/generateOptions';
 import {
   type Layout,
   type PacketChoice,
@@ -11,6 +18,7 @@ import {
   useAppActions,
   useAppStore,
 } from '../store';
+import { GenerateDialog } from './GenerateDialog';
 import type { ScenarioChoice } from './lessonSupport';
 import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';
@@ -33,6 +41,13 @@ export function packetLine(packet: PacketChoice | null): string {
       ? packet.to.slice(packet.to.indexOf(':') + 1)
       : packet.to;
   return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
+}
+
+/** How the scenario select names a scenario that is not built in. */
+function otherScenarioTitle(id: string): string {
+  if (!isGeneratedScenarioId(id)) return 'This lesson’s scenario';
+  const parsed = parseGenerateToken(id.slice(GENERATED_PREFIX.length));
+  return parsed.ok ? `Generated: ${describeGenerated(parsed.options)}` : 'Generated cluster';
 }
 
 /** A challenge to start from: a small number, easy to read out to a room ("challenge 17"). */
@@ -58,6 +73,12 @@ export function AppHeader({
   const setScenario = useAppActions().setScenario;
   const setLayout = useAppActions().setLayout;
   const visualizer = showsVisualizer(route);
+  const [generating, setGenerating] = useState(false);
+  const closeGenerate = useCallback(() => {
+    setGenerating(false);
+    // The opener sits in the Packet popover, which a click in the dialog closed: return there.
+    document.querySelector<HTMLButtonElement>('.packet-popover .popover-button')?.focus();
+  }, []);
   return (
     <header className="app-header">
       <h1>PacketWalk</h1>
@@ -105,10 +126,13 @@ export function AppHeader({
                   </option>
                 ))}
                 {!scenarios.some((s) => s.id === scenarioId) && (
-                  <option value={scenarioId}>This lesson’s scenario</option>
+                  <option value={scenarioId}>{otherScenarioTitle(scenarioId)}</option>
                 )}
               </select>
             </label>
+            <button type="button" className="generate-open" onClick={() => setGenerating(true)}>
+              Generate a large cluster…
+            </button>
             <PacketComposer />
           </Popover>
           <Popover label="Modes" summary={LAYOUT_LABEL[layout]} className="modes-popover">
@@ -130,6 +154,7 @@ export function AppHeader({
             </p>
           </Popover>
           <PanelToggles />
+          <GenerateDialog open={generating} onClose={closeGenerate} />
         </div>
       )}
       <div className="header-end">

@@ -1,4 +1,12 @@
-import { selectDiagnostics, selectScenarioText, useAppActions, useAppStore } from '../store';
+import { isGeneratedScenarioId } from '../engine/generateOptions';
+import {
+  selectDiagnostics,
+  selectGeneratedText,
+  selectScenarioId,
+  selectScenarioText,
+  useAppActions,
+  useAppStore,
+} from '../store';
 import { PolicyEditor } from './PolicyEditor';
 
 /**
@@ -7,6 +15,10 @@ import { PolicyEditor } from './PolicyEditor';
  */
 export function PoliciesPanel({ builtInText }: { builtInText: string }) {
   const text = useAppStore(selectScenarioText);
+  // A generated scenario's own text is the worker's, not a built-in file.
+  const generated = isGeneratedScenarioId(useAppStore(selectScenarioId));
+  const generatedText = useAppStore(selectGeneratedText);
+  const base = generated ? generatedText : builtInText;
   const diagnostics = useAppStore(selectDiagnostics);
   const setScenarioText = useAppActions().setScenarioText;
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -18,19 +30,25 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
           {errors > 0
             ? `${errors} error${errors === 1 ? '' : 's'}: the last valid version keeps running`
             : text === null
-              ? 'Built-in scenario'
+              ? generated
+                ? 'Generated scenario'
+                : 'Built-in scenario'
               : 'Edited (kept in this browser)'}
         </p>
         <button type="button" onClick={() => setScenarioText(null)} disabled={text === null}>
           Reset scenario
         </button>
       </header>
-      <PolicyEditor
-        label="Scenario manifests (YAML)"
-        value={text ?? builtInText}
-        diagnostics={diagnostics}
-        onChange={(next) => setScenarioText(next === builtInText ? null : next)}
-      />
+      {text === null && base === undefined ? (
+        <p className="policies-generating">Generating the cluster…</p>
+      ) : (
+        <PolicyEditor
+          label="Scenario manifests (YAML)"
+          value={text ?? base ?? ''}
+          diagnostics={diagnostics}
+          onChange={(next) => setScenarioText(next === base ? null : next)}
+        />
+      )}
     </section>
   );
 }

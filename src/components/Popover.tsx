@@ -26,6 +26,8 @@ export function Popover({
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
+      // A modal dialog opened from the panel (Generate a large cluster…) takes its own Escape.
+      if (document.querySelector('dialog[open]')) return;
       e.preventDefault();
       setOpen(false);
       button.current?.focus();

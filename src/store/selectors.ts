@@ -43,6 +43,15 @@ export const selectWalks = (s: AppState) => s.walks;
 export const selectScaleSweep = (s: AppState) => s.scaleSweep;
 /** "Generate a large cluster": the generated scenario's progress and text (scale slice). */
 export const selectGeneration = (s: AppState) => s.generation;
+/** The text generated for scenario `id`, once the worker wrote it. */
+export const generatedTextOf = (
+  id: string,
+  generation: AppState['generation'],
+): string | undefined =>
+  generation?.id === id && generation.status === 'done' ? generation.text : undefined;
+/** The view's scenario's generated text (undefined for a built-in one, or before it is written). */
+export const selectGeneratedText = (s: AppState) =>
+  generatedTextOf(s.view.scenarioId, s.generation);
 
 const walkSelectors = new Map<Cni, (s: AppState) => AppState['walks'][Cni]>();
 /** One CNI's walk outcome; the same selector function per CNI, so hooks can keep it. */
