@@ -61,7 +61,7 @@ export function startController(
     if (lessons) return then(lessons);
     env.lessons
       .load()
-      .then(use, (error: unknown) =>
+      .then(then, (error: unknown) =>
         get().setNotice(`The lessons could not be loaded (${String(error)}).`),
       );
   }
