@@ -5,6 +5,13 @@
 import { cniOptions, CNIS, type AnyOption } from '../datapath/options';
 import { STAGES, type Stage } from '../datapath/hop';
 import { WALK_VERDICTS } from '../datapath/walk';
+import {
+  GENERATED_PREFIX,
+  generatedScenarioId,
+  generateProblems,
+  isGeneratedScenarioId,
+  parseGenerateToken,
+} from '../engine/generateOptions';
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
@@ -323,6 +330,38 @@ function readStep(
   };
 }
 
+/**
+ * A generated cluster as a step's scenario (`scenario: {generate: {pods: 1000, nodes: 10,
+ * namespaces: 20, policies: 2000, mix: {k8s: 50, cilium: 25, calico: 25}, seed: 42}}`), read as
+ * its scenario id `gen:<token>` (engine/generateOptions.ts); each bad option is an error at it.
+ */
+function readGenerated(r: Reader, path: string): string | undefined {
+  r.keys(path, ['generate']);
+  const g = `${path}.generate`;
+  if (!r.map(g, { required: true })) return undefined;
+  const sizes = ['pods', 'nodes', 'namespaces', 'policies', 'seed'] as const;
+  r.keys(g, [...sizes, 'mix']);
+  const value = (p: string) => r.number(p, { required: true }) ?? NaN;
+  const [pods, nodes, namespaces, policies, seed] = sizes.map((k) => value(`${g}.${k}`)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!r.map(`${g}.mix`, { required: true })) return undefined;
+  r.keys(`${g}.mix`, ['k8s', 'cilium', 'calico']);
+  const mix = {
+    k8s: value(`${g}.mix.k8s`),
+    cilium: value(`${g}.mix.cilium`),
+    calico: value(`${g}.mix.calico`),
+  };
+  const options = { pods, nodes, namespaces, policies, mix, seed };
+  const problems = generateProblems(options);
+  for (const p of problems) r.error(`${g}.${p.field}`, p.message);
+  return problems.length > 0 ? undefined : generatedScenarioId(options);
+}
+
 function readView(
   r: Reader,
   path: string,
@@ -330,9 +369,17 @@ function readView(
 ): StepView | undefined {
   if (!r.map(path, { required: true })) return undefined;
   r.keys(path, ['scenario', 'calico', 'cilium', 'packet', 'hop', 'layout', 'panels', 'highlight']);
-  const scenario = r.string(`${path}.scenario`, { required: true });
+  const scenarioValue = r.get(`${path}.scenario`);
+  const scenario =
+    scenarioValue !== null && typeof scenarioValue === 'object'
+      ? readGenerated(r, `${path}.scenario`)
+      : r.string(`${path}.scenario`, { required: true });
   if (scenario?.startsWith('./') && files[scenario.slice(2)] === undefined) {
     r.error(`${path}.scenario`, `the lesson has no file ${scenario.slice(2)}`);
+  }
+  if (typeof scenarioValue === 'string' && isGeneratedScenarioId(scenarioValue)) {
+    const parsed = parseGenerateToken(scenarioValue.slice(GENERATED_PREFIX.length));
+    if (!parsed.ok) r.error(`${path}.scenario`, parsed.error);
   }
   const view: Record<string, unknown> = { scenario };
   // The modes: each CNI's keys and values come from the options registry (datapath/options.ts).

@@ -5,6 +5,12 @@
  */
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG, type WalkConfig } from '../datapath/config';
 import { walk, type WalkResult } from '../datapath/walk';
+import {
+  GENERATED_PREFIX,
+  generateCluster,
+  isGeneratedScenarioId,
+  parseGenerateToken,
+} from '../engine/generate';
 import { formatDiagnostic } from '../engine/model';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, type Engine } from '../engine/verdict';
@@ -20,6 +26,12 @@ export interface StepReplay {
 }
 
 const mentions = hopMentions;
+
+/** A generated scenario's manifests (the same text the app generates for the id). */
+function generatedText(id: string): string | undefined {
+  const parsed = parseGenerateToken(id.slice(GENERATED_PREFIX.length));
+  return parsed.ok ? generateCluster(parsed.options) : undefined;
+}
 
 /**
  * What keeps a challenge checkpoint from being asked: a CNI the step does not show, or a walk with
@@ -57,7 +69,9 @@ export class LessonReplayer {
   private engineFor(lesson: Lesson, scenario: string): Engine | string {
     const text = scenario.startsWith('./')
       ? lesson.scenarios[scenario]
-      : this.sharedScenarios[scenario];
+      : isGeneratedScenarioId(scenario)
+        ? generatedText(scenario)
+        : this.sharedScenarios[scenario];
     if (text === undefined) return `unknown scenario "${scenario}"`;
     const key = `${lesson.id}:${scenario}`;
     const cached = this.engines.get(key);

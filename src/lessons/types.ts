@@ -18,7 +18,10 @@ export type { Cni };
 
 /** What a step shows: partial modes are merged over the defaults. */
 export interface StepView {
-  /** A shared scenario id (lessons/scenarios/<id>.yaml) or a file of the lesson (`./x.yaml`). */
+  /**
+   * A shared scenario id (lessons/scenarios/<id>.yaml), a file of the lesson (`./x.yaml`), or a
+   * generated cluster (`gen:<token>`, written in steps.yaml as `{generate: {…}}` or as the token).
+   */
   readonly scenario: string;
   readonly calico?: Partial<CalicoConfig>;
   readonly cilium?: Partial<CiliumConfig>;
