@@ -158,9 +158,12 @@ export function PolicyEditor({
     if (!view || view.state.doc.toString() === value) return;
     // Only the part that differs is replaced, in one transaction: an applied fix is one step of the
     // editor's undo history (Ctrl+Z takes it back, and that edit reaches onChange like any other).
+    const change = changedRange(view.state.doc.toString(), value);
     view.dispatch({
-      changes: changedRange(view.state.doc.toString(), value),
+      changes: change,
       annotations: fromProps.of(true),
+      // The changed text is brought into view (an applied fix is seen where it went).
+      effects: EditorView.scrollIntoView(change.from, { y: 'center' }),
     });
     // The old markers were mapped onto text that is gone: place the current ones on the new text.
     applyDiagnostics(view, latest.current.diagnostics, markers);
