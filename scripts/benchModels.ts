@@ -4,7 +4,6 @@
  * recompiled incrementally against a full compile. Ratios only, with the figures behind them; the
  * targets are printed beside them, never asserted (no timed tests).
  */
-import { performance } from 'node:perf_hooks';
 import {
   type CalicoDataplane,
   compileCalico,
@@ -20,16 +19,7 @@ import {
   recompileCilium,
 } from '../src/engine/cilium/ebpf';
 import type { Cluster, ResolvedProbe } from '../src/engine/model';
-
-/**
- * This process's CPU time in milliseconds. The bench machine is shared: wall-clock time counts the
- * moments other processes hold the core, which inflated every figure (a bare Map.get read 40 to
- * 280 ns between runs); CPU time counts only this process's work.
- */
-export function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
+import { cpuMs } from './benchClock';
 
 /** Runs `round` until at least `minMs` of CPU time have passed; nanoseconds per op (`ops` per
  * round). */
@@ -148,12 +138,12 @@ export function verdictFigures(
   cilium: CiliumDataplane,
   probes: readonly ResolvedProbe[],
 ): VerdictFigures {
-  let t = performance.now();
+  let t = cpuMs();
   calicoVerdictIndex(calico);
-  const iptablesMs = performance.now() - t;
-  t = performance.now();
+  const iptablesMs = cpuMs() - t;
+  t = cpuMs();
   ciliumVerdictIndex(cilium);
-  const ebpfMs = performance.now() - t;
+  const ebpfMs = cpuMs() - t;
 
   // Counted once, untimed: what each verdict costs in the model's own terms.
   const rules = { rules: 0 };
@@ -209,9 +199,9 @@ function oneEdit(cluster: Cluster): Cluster {
 }
 
 const timed = <T>(run: () => T): { ms: number; value: T } => {
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const value = run();
-  return { ms: performance.now() - t0, value };
+  return { ms: cpuMs() - t0, value };
 };
 
 /**

@@ -92,6 +92,13 @@ function byOrder(a: FelixPolicy, b: FelixPolicy): number {
 
 const KIND_COMMENT_DIR: Record<Direction, string> = { ingress: 'ingress', egress: 'egress' };
 
+/** A rendered policy chain, the policy it renders and the IP sets it asked for, in order. */
+interface PolicyChainMemo {
+  readonly policy: FelixPolicy;
+  readonly chain: IptChain;
+  readonly sets: CalicoIpSet[];
+}
+
 /** What a recompile may reuse of a compile (recompile.ts): per policy, its conversion, the pods
  * it selects and its rendered chains with the IP sets they refer to; chain names of groups. */
 export interface CalicoCompileMemo {
@@ -99,11 +106,30 @@ export interface CalicoCompileMemo {
   readonly context: readonly unknown[];
   readonly felix: Map<object, FelixPolicy>;
   readonly selected: Map<FelixPolicy, Pod[]>;
-  readonly chains: Map<string, { policy: FelixPolicy; chain: IptChain; sets: CalicoIpSet[] }>;
+  readonly chains: Map<string, PolicyChainMemo>;
   readonly groupNames: Map<string, string>;
   /** Each pod's Calico labels (labels.ts calicoEndpointLabels). */
   readonly labels: Map<Pod, Readonly<Record<string, string>>>;
+  /** Per pod: what its endpoint chains were built from, and every chain they reach. */
+  readonly endpoints: Map<Pod, EndpointMemo>;
+  /** The compile's output, for the chains, workloads and node tables a recompile keeps. */
+  output?: Pick<CalicoDataplane, 'chains' | 'nodes' | 'workloads'>;
 }
+
+/**
+ * A pod's endpoint chains depend on the pod and, per direction, the Felix policies that apply to
+ * it in order (each with its tier, found by name in the same tiers): when those are the same
+ * objects, the chains are the same. `trail` names every chain they reach, each after the chains
+ * it jumps to (the order a compile adds them in), so a recompile can add them as a compile would.
+ */
+interface EndpointMemo {
+  readonly ingress: readonly FelixPolicy[];
+  readonly egress: readonly FelixPolicy[];
+  readonly trail: readonly string[];
+}
+
+const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
+  a.length === b.length && a.every((ap, i) => ap.policy === b[i]);
 
 const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
 export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined =>
@@ -130,8 +156,10 @@ export function compileCalicoDataplane(
     felix: new Map(),
     selected: new Map(),
     chains: new Map(),
-    groupNames: new Map(),
+    // Group chain names are a function of their key: the previous compile's stand.
+    groupNames: reuse?.groupNames ?? new Map(),
     labels: new Map(),
+    endpoints: new Map(),
   };
   const index = indexCluster(cluster);
   const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
@@ -192,13 +220,11 @@ export function compileCalicoDataplane(
   const renderPolicyChain = (ap: ActivePolicy, direction: Direction): string => {
     const { policy } = ap;
     const name = policyChainName(direction, policy.id);
+    trail.push(name);
     if (policyChains.has(name)) return name;
     const known = reuse?.chains.get(name);
     if (known && known.policy === policy) {
-      sets.adopt(known.sets);
-      memo.chains.set(name, known);
-      policyChains.set(name, known.chain);
-      shared.set(name, known.chain);
+      adoptPolicyChain(name, known);
       return name;
     }
     const recording = sets.record();
@@ -227,6 +253,14 @@ export function compileCalicoDataplane(
     shared.set(name, chain);
     return name;
   };
+  const adoptPolicyChain = (name: string, known: PolicyChainMemo) => {
+    sets.adopt(known.sets);
+    memo.chains.set(name, known);
+    policyChains.set(name, known.chain);
+    shared.set(name, known.chain);
+  };
+  /** The chains the pod being compiled reaches, in the order a compile adds them. */
+  let trail: string[] = [];
 
   // Endpoints that share a group share its chain: name each group once.
   const groupNames = new Map<string, string>();
@@ -242,7 +276,13 @@ export function compileCalicoDataplane(
       memo.groupNames.set(across, name);
       groupNames.set(key, name);
     }
-    if (shared.has(name)) return name;
+    if (shared.has(name)) {
+      for (const ap of group) {
+        if (!ap.policy.staged) trail.push(policyChainName(direction, ap.policy.id));
+      }
+      trail.push(name);
+      return name;
+    }
     const rules: IptRule[] = [];
     let count = -1;
     for (const ap of group) {
@@ -255,11 +295,13 @@ export function compileCalicoDataplane(
       rules.push(rule(count % 5 === 0 ? [] : [markClear(M.pass | M.accept)], jump(target)));
     }
     shared.set(name, { name, rules });
+    trail.push(name);
     return name;
   };
 
   const renderProfileChain = (profile: string, direction: Direction, allow: boolean): string => {
     const name = profileChainName(direction, profile);
+    trail.push(name);
     if (shared.has(name)) return name;
     const origin: RuleOrigin = { kind: 'profile', profile, direction };
     // The kns. profile's one rule is `Allow` (conversion.go `NamespaceToProfile`); its RETURN is
@@ -269,15 +311,42 @@ export function compileCalicoDataplane(
     return name;
   };
 
+  /** Adds, as a compile would, the chains a pod's unchanged endpoint chains reach. */
+  const replay = (previous: Pick<CalicoDataplane, 'chains'>, trail: readonly string[]) => {
+    for (const name of trail) {
+      if (shared.has(name)) continue;
+      const known = reuse!.chains.get(name);
+      if (known) adoptPolicyChain(name, known);
+      else shared.set(name, previous.chains[name]!);
+    }
+  };
+
   // Endpoint chains.
   const workloads: Record<string, CalicoWorkload> = {};
+  /** Nodes with a pod whose endpoint chains were built again (the others keep their tables). */
+  const rebuilt = new Set<string>();
   for (const pod of cluster.pods) {
+    const entry = applied.get(pod) ?? { ingress: [], egress: [] };
+    const before = reuse?.endpoints.get(pod);
+    const output = reuse?.output;
+    if (
+      before &&
+      output &&
+      samePolicies(entry.ingress, before.ingress) &&
+      samePolicies(entry.egress, before.egress)
+    ) {
+      replay(output, before.trail);
+      memo.endpoints.set(pod, before);
+      workloads[podKey(pod)] = output.workloads[podKey(pod)]!;
+      continue;
+    }
+    rebuilt.add(pod.nodeName);
+    trail = [];
     const iface = calicoInterfaceName(pod.namespace, pod.name);
     const profiles = [
       namespaceProfileName(pod.namespace),
       serviceAccountProfileName(pod.namespace, pod.serviceAccount),
     ];
-    const entry = applied.get(pod) ?? { ingress: [], egress: [] };
     for (const direction of ['ingress', 'egress'] as const) {
       const chain = endpointChainName(direction, iface);
       const rules: IptRule[] = [
@@ -364,7 +433,13 @@ export function compileCalicoDataplane(
       });
       rules.push(rule([], DROP, ['Drop if no profiles matched'], { kind: 'no-profile-matched' }));
       shared.set(chain, { name: chain, rules });
+      trail.push(chain);
     }
+    memo.endpoints.set(pod, {
+      ingress: entry.ingress.map((ap) => ap.policy),
+      egress: entry.egress.map((ap) => ap.policy),
+      trail,
+    });
     workloads[podKey(pod)] = {
       pod: podKey(pod),
       node: pod.nodeName,
@@ -383,6 +458,11 @@ export function compileCalicoDataplane(
   ]);
   const nodes: Record<string, CalicoNodeTables> = {};
   for (const node of [...nodeNames].sort()) {
+    const kept = reuse?.output?.nodes[node];
+    if (kept && !rebuilt.has(node)) {
+      nodes[node] = kept;
+      continue;
+    }
     const local = Object.values(workloads).filter((w) => w.node === node);
     const chains = staticChains();
     const ifaces = local.map((w) => w.iface);
@@ -414,6 +494,7 @@ export function compileCalicoDataplane(
     workloads,
     countsConntrackRules: true,
   };
+  memo.output = dp;
   memos.set(dp, memo);
   return dp;
 }
