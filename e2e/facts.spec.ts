@@ -150,17 +150,13 @@ test('the fact check is reached from the header and from the lesson list', async
 }) => {
   await app.goto('/');
   await app.ready();
-  const pages = page.getByRole('navigation', { name: 'Pages' });
-  await pages.getByRole('button', { name: 'Fact check' }).click();
+  await app.pageButton('Fact check').click();
   await expect(
     page.getByRole('heading', { name: 'The seed articles, fact-checked' }),
   ).toBeVisible();
-  await expect(pages.getByRole('button', { name: 'Fact check' })).toHaveAttribute(
-    'aria-pressed',
-    'true',
-  );
+  await expect(app.pageButton('Fact check')).toHaveAttribute('aria-pressed', 'true');
   expect(page.url()).toMatch(/#\/facts$/);
-  await pages.getByRole('button', { name: 'Lessons' }).click();
+  await app.openLessonList();
   await page.getByRole('link', { name: /fact-checked/ }).click();
   await expect(page.locator('tr[data-claim]')).toHaveCount(CLAIMS.length);
 });

@@ -173,9 +173,7 @@ test('Back and Forward move between views; a hop change is no history entry', as
   await app.ready();
   await app.button('Step forward').click();
   await expect(app.hop('calico')).toHaveText(/^2 of /);
-  const pages = page.getByRole('navigation', { name: 'Pages' });
-  await pages.getByRole('button', { name: 'Lessons' }).click();
-  await expect(page.locator('.lesson-list li').first()).toBeVisible();
+  await app.openLessonList();
   await page.getByRole('button', { name: /^Start lesson 3:/ }).click();
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 11');
   await page.locator('body').press('n');

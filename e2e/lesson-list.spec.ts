@@ -26,10 +26,7 @@ async function lesson3ToStep5(app: AppPage, page: Page) {
   await page.locator('body').press('n');
   await page.locator('body').press('n');
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 5 of 11');
-  await page
-    .getByRole('navigation', { name: 'Pages' })
-    .getByRole('button', { name: 'Lessons' })
-    .click();
+  await app.openLessonList();
 }
 
 test('an in-progress lesson shows step N of M, its checkpoints and Resume, which reopens it there', async ({

@@ -24,13 +24,6 @@ async function answer(page: Page, choice: string) {
   await page.getByRole('button', { name: 'Check answer' }).click();
 }
 
-async function toList(page: Page) {
-  await page
-    .getByRole('navigation', { name: 'Pages' })
-    .getByRole('button', { name: 'Lessons' })
-    .click();
-}
-
 test('pressing n through a lesson without answering does not mark it done; the end lists what is left', async ({
   app,
   page,
@@ -58,7 +51,7 @@ test('pressing n through a lesson without answering does not mark it done; the e
   await expect(end.getByRole('link', { name: 'All lessons' })).toBeVisible();
 
   // The list says in progress, at the last step.
-  await toList(page);
+  await app.openLessonList();
   await expect(listItem(page)).toHaveAttribute('data-status', 'in-progress');
 
   // A checkpoint-left link opens its step; the next-lesson link opens the next lesson.
@@ -113,7 +106,7 @@ test('answering every checkpoint correctly marks the lesson done; answers surviv
   await expect(page.getByLabel('dropped', { exact: true })).toBeChecked();
   await expect(feedback(page)).toHaveClass(/wrong/);
   await expect(lessonEnd(page).getByRole('link', { name: 'Step 10: Side by side' })).toBeVisible();
-  await toList(page);
+  await app.openLessonList();
   await expect(listItem(page)).toHaveAttribute('data-status', 'in-progress');
 
   await page.goto(at(10));
@@ -126,7 +119,7 @@ test('answering every checkpoint correctly marks the lesson done; answers surviv
   );
   await expect(end.getByRole('list', { name: 'Checkpoints left' })).toHaveCount(0);
   await expect(end).toContainText('Every checkpoint is answered correctly.');
-  await toList(page);
+  await app.openLessonList();
   await expect(listItem(page)).toHaveAttribute('data-status', 'done');
 });
 

@@ -4,8 +4,7 @@ import { expect, test } from './fixtures/app';
 test.describe('lessons', () => {
   test('lists the 14 lessons and opens one at its first step', async ({ app, page }) => {
     await app.goto('/#/lessons');
-    const items = page.locator('.lesson-list li');
-    await expect(items).toHaveCount(14);
+    await expect(app.lessonCards()).toHaveCount(14);
     await page.getByRole('button', { name: /^Start lesson 3:/ }).click();
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 11');
     expect(page.url()).toMatch(/#\/lessons\/03-across-nodes\/1$/);
@@ -32,11 +31,8 @@ test.describe('lessons', () => {
     await page.reload();
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
     // Progress is kept in the browser: the list says where the learner is and resumes there.
-    await page
-      .getByRole('navigation', { name: 'Pages' })
-      .getByRole('button', { name: 'Lessons' })
-      .click();
-    const lesson3 = page.locator('.lesson-list li').nth(2);
+    await app.openLessonList();
+    const lesson3 = app.lessonCards().nth(2);
     await expect(lesson3).toContainText('in progress');
     await lesson3.getByRole('button').press('Enter');
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 11');
@@ -48,14 +44,8 @@ test.describe('lessons', () => {
       await page.locator('body').press('n');
       await expect(page.getByTestId('lesson-step')).toHaveText(`Step ${step} of 11`);
     }
-    await page
-      .getByRole('navigation', { name: 'Pages' })
-      .getByRole('button', { name: 'Lessons' })
-      .press('Enter');
-    await expect(page.locator('.lesson-list li').nth(2)).toHaveAttribute(
-      'data-status',
-      'in-progress',
-    );
+    await app.openLessonList('Enter');
+    await expect(app.lessonCards().nth(2)).toHaveAttribute('data-status', 'in-progress');
   });
 
   test('the visualizer stays live in a lesson, and "Back to the lesson view" restores the step', async ({
