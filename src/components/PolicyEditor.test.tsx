@@ -4,7 +4,7 @@ import { diagnosticCount, forEachDiagnostic } from '@codemirror/lint';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../engine/model';
-import { PolicyEditor, type PolicyEditorProps } from './PolicyEditor';
+import { changedRange, PolicyEditor, type PolicyEditorProps } from './PolicyEditor';
 
 // jsdom has no layout: CodeMirror measures ranges, which jsdom lacks. Stub them here, not in the
 // component.
@@ -217,5 +217,18 @@ describe('PolicyEditor', () => {
     expect(screen.getByText(/Tab moves to the next control/).id).toBe(
       content().getAttribute('aria-describedby'),
     );
+  });
+});
+
+describe('changedRange', () => {
+  it('is the one range that differs, so a new value is one small edit', () => {
+    expect(changedRange('abcXYZdef', 'abc123def')).toEqual({ from: 3, to: 6, insert: '123' });
+    expect(changedRange('a\nb\n', 'a\nnew\nb\n')).toEqual({ from: 2, to: 2, insert: 'new\n' });
+    expect(changedRange('same', 'same')).toEqual({ from: 4, to: 4, insert: '' });
+    expect(changedRange('aaa', 'aa')).toEqual({ from: 2, to: 3, insert: '' });
+    const before = 'kind: A\n---\nkind: B\n';
+    const after = 'kind: A\n---\nkind: B\nspec: {}\n';
+    const c = changedRange(before, after);
+    expect(before.slice(0, c.from) + c.insert + before.slice(c.to)).toBe(after);
   });
 });
