@@ -16,10 +16,10 @@ import type { Cni } from '../engine/model';
 import { CNI_TITLE, stagePhrase } from '../scene/words';
 import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
-import { HelpOverlay } from './HelpOverlay';
 import {
   ChallengePage,
   FactCheck,
+  HelpOverlay,
   LessonList,
   LessonPlayer,
   Loading,
@@ -108,7 +108,11 @@ export function AppShell({
     </>
   );
 
-  const help = helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />;
+  const help = helpOpen && (
+    <Suspense fallback={null}>
+      <HelpOverlay onClose={() => setHelpOpen(false)} />
+    </Suspense>
+  );
   if (route.page === 'lesson' && route.mode === 'speaker' && lesson) {
     return (
       <>

@@ -6,7 +6,8 @@
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Hop } from '../datapath/hop';
-import { placeHop, type Scene } from '../scene/scene';
+import { placeHop } from '../scene/place';
+import type { Scene } from '../scene/scene';
 import { hopDuration } from '../machines/timeline';
 import { selectPresenting, useAppStore, usePlaybackPace } from '../store';
 import { createTopology, type PlaceHop, type Size, type Topology } from '../viz/topology';

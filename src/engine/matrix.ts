@@ -17,14 +17,13 @@ import { calicoModelVerdict } from './calico/verdict';
 import { ciliumModelVerdict } from './cilium/ebpf';
 import { ciliumReferenceDecision } from './cilium/reference';
 import { podKey } from './cluster';
-import type { Pod, Protocol, ResolvedProbe } from './model';
+import { PROTOCOLS, type Pod, type Protocol, type ResolvedProbe } from './model';
 import type { Engine } from './verdict';
 import {
   FLAG_CALICO_DISAGREES,
   FLAG_CILIUM_DISAGREES,
   FLAG_REFERENCE_CHECKED,
   FLAG_SELF,
-  MATRIX_PROTOCOLS,
   protocolOf,
   VERDICT_ALLOWED,
   VERDICT_DENIED,
@@ -79,7 +78,7 @@ export function planMatrix(pods: readonly Pod[], options: MatrixPlanOptions = {}
       if (seen.has(key)) continue;
       seen.add(key);
       ports.push(p.port);
-      protocols.push(MATRIX_PROTOCOLS.indexOf(p.protocol));
+      protocols.push(PROTOCOLS.indexOf(p.protocol));
     }
   });
   offsets[n] = ports.length;

@@ -3,7 +3,7 @@
  * and flags, where each probe sits, and how streamed bands fill it. No model here, so the main
  * thread can hold a streamed matrix without loading the models (issue 15, lazy loading).
  */
-import type { Protocol } from './model';
+import { PROTOCOLS, type Protocol } from './model';
 
 /** A cell's verdict code in `calico` / `cilium`. */
 export const VERDICT_PENDING = 0;
@@ -15,9 +15,6 @@ export const FLAG_SELF = 1;
 export const FLAG_REFERENCE_CHECKED = 2;
 export const FLAG_CALICO_DISAGREES = 4;
 export const FLAG_CILIUM_DISAGREES = 8;
-
-/** The protocols a layout's `protocols` index into. */
-export const MATRIX_PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /**
  * Where each probe sits. A row is one source pod; in a row, destination `j` owns the slots
@@ -52,7 +49,7 @@ export interface MatrixChunk {
 }
 
 export const protocolOf = (layout: MatrixLayout, slot: number): Protocol =>
-  MATRIX_PROTOCOLS[layout.protocols[slot]!]!;
+  PROTOCOLS[layout.protocols[slot]!]!;
 
 /** A matrix as it fills: the layout, the cells so far, and how many source rows are done. */
 export interface MatrixData {

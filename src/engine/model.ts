@@ -27,6 +27,10 @@ export interface IcmpTypeCode {
   readonly type: number;
   readonly code: number;
 }
+
+/** ICMP echo request (type 8, code 0): what `ping` sends, and the default ICMP probe. */
+export const ECHO_REQUEST: IcmpTypeCode = { type: 8, code: 0 };
+
 export type Direction = 'ingress' | 'egress';
 export type Cni = 'calico' | 'cilium';
 

@@ -3,14 +3,15 @@
  */
 import { isIPv4 } from './cidr';
 import { indexCluster, podKey } from './cluster';
-import type {
-  Cluster,
-  Decision,
-  IcmpTypeCode,
-  Peer,
-  Probe,
-  ProbeEndpoint,
-  ResolvedProbe,
+import {
+  ECHO_REQUEST,
+  type Cluster,
+  type Decision,
+  type IcmpTypeCode,
+  type Peer,
+  type Probe,
+  type ProbeEndpoint,
+  type ResolvedProbe,
 } from './model';
 
 export type ResolveResult = { ok: true; probe: ResolvedProbe } | { ok: false; error: string };
@@ -110,8 +111,8 @@ export function specCaseDecision(c: SpecCase, selfReason: string, ownNodeNote: s
       };
 }
 
-/** ICMP echo request (type 8, code 0): what `ping` sends, and the default ICMP probe. */
-export const ECHO_REQUEST: IcmpTypeCode = { type: 8, code: 0 };
+// ICMP echo request, the default ICMP probe (in model.ts, so the page's URL codec needs no more).
+export { ECHO_REQUEST };
 
 /** Why an ICMP type/code cannot be on the wire (both are 8-bit fields of the ICMP header). */
 export function icmpTypeCodeError(icmp: IcmpTypeCode): string | null {

@@ -19,7 +19,7 @@ import {
   parseGenerateToken,
 } from '../engine/generateOptions';
 import { PROBE_PROTOCOLS, type Cni } from '../engine/model';
-import { ECHO_REQUEST } from '../engine/probe';
+import { ECHO_REQUEST } from '../engine/model';
 import { isPanelId, type PanelId } from '../registry/panels';
 import { decodeLegacyCalico, decodeLegacyCilium, isLegacyModes } from './legacyLinks';
 
