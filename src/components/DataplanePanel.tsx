@@ -26,7 +26,13 @@ import { findTarget, hopTarget } from '../datapath/dumpTargets';
 import type { DumpLine } from '../engine/dumpLines';
 import type { Cni } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
-import { selectWalk, useAppActions, useAppStore, type AppState } from '../store';
+import {
+  selectThemePreference,
+  selectWalk,
+  useAppActions,
+  useAppStore,
+  type AppState,
+} from '../store';
 import {
   COLLAPSED_AT_FIRST,
   searchLines,
@@ -38,7 +44,9 @@ import {
 import type { SidePanelProps } from './panels';
 import { usePanelPlayback } from './usePlayback';
 
-const ROW_H = 24;
+/** A line is 1.5rem high: 24 px, 30 px in the projector theme (125 %). */
+const rowHeight = (): number =>
+  1.5 * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
 
 const selectDump = (s: AppState) => s.dataplaneDump;
 const selectCni = (s: AppState) => s.dataplaneCni;
@@ -87,7 +95,9 @@ export function DataplanePanel({ shown }: SidePanelProps) {
 
   return (
     <section className="dataplane" aria-labelledby="dataplane-title">
-      <h3 id="dataplane-title">Dataplane</h3>
+      <h3 id="dataplane-title" className="visually-hidden">
+        Dataplane
+      </h3>
       <div className="dp-controls">
         {shown.length > 1 && (
           <div className="segmented" role="group" aria-label="CNI">
@@ -164,12 +174,22 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
   const width = useMemo(() => widestLine(lines), [lines]);
   const scroller = useRef<HTMLDivElement>(null);
   const tree = useRef<HTMLDivElement>(null);
+  // The theme sets the root font size: read it again when the theme changes.
+  const theme = useAppStore(selectThemePreference);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rowH = useMemo(() => rowHeight(), [theme]);
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_H,
+    estimateSize: () => rowH,
     overscan: 12,
   });
+  // New row heights (a theme change): measure again and keep the active line in view.
+  const activeRef = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    v.measure();
+    if (activeRef.current !== undefined) v.scrollToIndex(activeRef.current, { align: 'center' });
+  }, [rowH, v]);
 
   /** Shows line `line` (opening its section) and makes it the active item. */
   const reveal = useCallback(
@@ -188,6 +208,7 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
 
   // Scroll the active line into the middle once it is an item.
   const activeItem = itemOf.get(active);
+  activeRef.current = activeItem;
   useEffect(() => {
     if (activeItem !== undefined) v.scrollToIndex(activeItem, { align: 'auto' });
   }, [activeItem, v]);
@@ -307,6 +328,8 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
         <span id={`${id}-count`} className="dp-count" aria-live="polite">
           {matchWords}
         </span>
+      </div>
+      <div className="dp-buttons">
         <button type="button" onClick={() => step(-1)} disabled={matches.length === 0}>
           Previous
         </button>
@@ -321,11 +344,19 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
         </button>
       </div>
       <p className="dp-current-note" aria-live="polite">
-        {currentLine
-          ? `Current ${hopWords}: ${currentLine.kind === 'section' ? `${currentLine.text} (no entry matched)` : 'the highlighted row'}`
-          : hopWords
-            ? `The current ${hopWords} has no row in this dump.`
-            : ''}
+        {currentLine ? (
+          <>
+            <span className="dp-flag" aria-hidden="true">
+              ▶
+            </span>{' '}
+            {currentLine.kind === 'section'
+              ? `The current ${hopWords} found no entry in `
+              : `The current ${hopWords} decided at `}
+            <code title={currentLine.text}>{currentLine.text}</code>
+          </>
+        ) : hopWords ? (
+          `The current ${hopWords} has no row in this dump.`
+        ) : null}
       </p>
       <div className="dp-scroll" ref={scroller}>
         <div
@@ -347,6 +378,7 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
                 item={item}
                 line={lines[item.line]!}
                 top={vi.start}
+                height={rowH}
                 query={query}
                 active={item.line === active}
                 current={item.line === current}
@@ -370,6 +402,7 @@ interface TreeRowProps {
   readonly item: TreeItem;
   readonly line: DumpLine;
   readonly top: number;
+  readonly height: number;
   readonly query: string;
   readonly active: boolean;
   readonly current: boolean;
@@ -377,7 +410,18 @@ interface TreeRowProps {
   readonly onClick: () => void;
 }
 
-function TreeRow({ id, item, line, top, query, active, current, match, onClick }: TreeRowProps) {
+function TreeRow({
+  id,
+  item,
+  line,
+  top,
+  height,
+  query,
+  active,
+  current,
+  match,
+  onClick,
+}: TreeRowProps) {
   const parts = splitMatches(line.text, query);
   const classes = [
     'dp-line',
@@ -402,7 +446,7 @@ function TreeRow({ id, item, line, top, query, active, current, match, onClick }
       aria-current={current ? 'true' : undefined}
       data-line-id={line.id}
       className={classes}
-      style={{ transform: `translateY(${top}px)` }}
+      style={{ transform: `translateY(${top}px)`, height }}
       onClick={onClick}
     >
       {item.expanded !== undefined && (

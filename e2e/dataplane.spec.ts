@@ -1,0 +1,158 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test, type AppPage, type Cni } from './fixtures/app';
+
+/**
+ * The Dataplane panel (issue 16): one node's dump, the current hop's deciding rule (Calico) or
+ * policy-map entry (Cilium) highlighted, a search that steps through its matches, the inspector's
+ * "Show in Dataplane" link, axe in three themes. DATAPLANE_SHOTS=dir saves screenshots.
+ */
+const SHOTS = process.env.DATAPLANE_SHOTS;
+const WALK =
+  '/#/walk?scenario=seed-policies&from=shop/frontend&to=shop/backend&port=8080&proto=TCP';
+
+const panel = (page: Page) => page.getByRole('region', { name: 'Dataplane' });
+const tree = (page: Page) => panel(page).getByRole('tree');
+
+/** Steps forward until `cni`'s packet is at its ingress policy hop. */
+async function stepToIngressPolicy(app: AppPage, cni: Cni) {
+  const forward = app.button('Step forward');
+  for (let i = 0; i < 40; i++) {
+    if ((await app.stage(cni).getAttribute('data-stage')) === 'ingress-policy') return;
+    await forward.click();
+  }
+  await expect(app.stage(cni)).toHaveAttribute('data-stage', 'ingress-policy');
+}
+
+test.describe('Dataplane panel', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('highlights the deciding rule (Calico) and policy-map entry (Cilium) as the walk plays', async ({
+    app,
+    page,
+  }) => {
+    await app.goto(`${WALK}&panels=dataplane`);
+    await app.ready();
+    await expect(tree(page)).toBeVisible();
+
+    await panel(page).getByRole('button', { name: 'Calico', exact: true }).click();
+    await stepToIngressPolicy(app, 'calico');
+    // The receiver's node, followed from the walk, and the rule that accepted the packet.
+    await expect(tree(page)).toHaveAccessibleName('Calico dataplane on node-2');
+    const calicoRow = tree(page).locator('[role="treeitem"][aria-current="true"]');
+    await expect(calicoRow).toBeVisible();
+    await expect(calicoRow).toContainText(/^.*-A cali-(pi|tw)-\S+ .*/);
+    // It is the row the inspector marks as deciding this hop.
+    await expect(calicoRow).toContainText('allow-frontend');
+    await expect(calicoRow).toBeInViewport();
+
+    await panel(page).getByRole('button', { name: 'Cilium', exact: true }).click();
+    await stepToIngressPolicy(app, 'cilium');
+    await expect(tree(page)).toHaveAccessibleName('Cilium dataplane on node-2');
+    const ciliumRow = tree(page).locator('[role="treeitem"][aria-current="true"]');
+    await expect(ciliumRow).toBeVisible();
+    // The policy map entry: allow, ingress, from frontend's identity, port 8080/TCP.
+    await expect(ciliumRow).toHaveText(/Allow\s+Ingress\s+k8s:app=frontend\s+8080\/TCP/);
+    await expect(ciliumRow).toBeInViewport();
+  });
+
+  test('search finds a chain, counts its matches and steps with Enter', async ({ app, page }) => {
+    await app.goto(`${WALK}&panels=dataplane`);
+    await app.ready();
+    await panel(page).getByRole('button', { name: 'Calico', exact: true }).click();
+    await expect(tree(page)).toBeVisible();
+    const search = panel(page).getByRole('searchbox', { name: 'Search' });
+    await search.fill('cali-from-wl-dispatch');
+    const count = panel(page).locator('.dp-count');
+    await expect(count).toHaveText(/^1 of (\d+)$/);
+    const total = Number(/of (\d+)/.exec((await count.textContent()) ?? '')?.[1]);
+    expect(total).toBeGreaterThan(1);
+    await search.press('Enter');
+    await expect(count).toHaveText(`2 of ${total}`);
+    const hit = tree(page).locator('.dp-match');
+    await expect(hit).toBeInViewport();
+    await expect(hit.locator('mark')).toHaveText('cali-from-wl-dispatch');
+    await search.press('Shift+Enter');
+    await expect(count).toHaveText(`1 of ${total}`);
+    await search.fill('no-such-chain-anywhere');
+    await expect(count).toHaveText('no match');
+
+    // The tree is keyboard navigable: Home, and a section collapses and opens again.
+    await tree(page).focus();
+    await page.keyboard.press('Home');
+    const selected = tree(page).locator('[role="treeitem"][aria-selected="true"]');
+    await expect(selected).toHaveAttribute('aria-posinset', '1');
+    await search.fill('cali-FORWARD (');
+    const title = tree(page).locator('[data-line-id="filter/cali-FORWARD"]');
+    await expect(title).toHaveAttribute('aria-expanded', 'true');
+    await title.click();
+    await expect(title).toHaveAttribute('aria-expanded', 'false');
+    await expect(tree(page).locator('[data-line-id="filter/cali-FORWARD/1"]')).toHaveCount(0);
+    await expect(tree(page)).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect(title).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('ArrowDown');
+    await expect(selected).toHaveAttribute('data-line-id', 'filter/cali-FORWARD/1');
+  });
+
+  test('the inspector’s row opens the panel at that row', async ({ app, page }) => {
+    await app.goto(`${WALK}&panels=inspector`);
+    await app.ready();
+    await stepToIngressPolicy(app, 'calico');
+    const inspector = app.inspector('calico');
+    // A row that did not decide (the first rule tested), so the panel's answer is the link's, not
+    // the current hop's highlight.
+    const tested = inspector
+      .locator('tr[data-state="tested"]')
+      .filter({ has: page.getByRole('button', { name: /in the Dataplane panel/ }) })
+      .first();
+    await expect(tested).toBeVisible();
+    const text = ((await tested.locator('td code').last().textContent()) ?? '').trim();
+    await tested.getByRole('button', { name: /in the Dataplane panel/ }).click();
+    await expect(app.drawerTab('Dataplane')).toHaveAttribute('aria-selected', 'true');
+    const selected = tree(page).locator('[role="treeitem"][aria-selected="true"]');
+    await expect(selected.locator('code')).toHaveText(text);
+    await expect(selected).not.toHaveAttribute('aria-current', 'true');
+    await expect(selected).toBeInViewport();
+    await expect(tree(page)).toBeFocused();
+  });
+
+  test('axe clean and readable in light, dark and projector, at 1280×800 and 1024×768', async ({
+    app,
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    await app.goto(`${WALK}&panels=dataplane`);
+    await app.ready();
+    await stepToIngressPolicy(app, 'calico');
+    await expect(tree(page).locator('[aria-current="true"]')).toBeVisible();
+    const themes = ['System', 'Light', 'Dark', 'Projector'] as const;
+    for (let i = 1; i < themes.length; i++) {
+      await app.themeToggle(themes[i - 1]!).click();
+      const theme = themes[i]!;
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme.toLowerCase());
+      const results = await new AxeBuilder({ page }).include('.dataplane').analyze();
+      expect(
+        results.violations.map(
+          (v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
+      // Monospace rows: never smaller than 13 px, never wrapped.
+      const row = tree(page).locator('[aria-current="true"] code');
+      const size = await row.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      expect(size).toBeGreaterThanOrEqual(13);
+      expect(await row.evaluate((el) => getComputedStyle(el.parentElement!).whiteSpace)).toBe(
+        'pre',
+      );
+      if (SHOTS) {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: `${SHOTS}/dataplane-1280-${theme.toLowerCase()}.png` });
+        await page.setViewportSize({ width: 1024, height: 768 });
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: `${SHOTS}/dataplane-1024-${theme.toLowerCase()}.png` });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+    }
+  });
+});
