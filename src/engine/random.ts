@@ -14,6 +14,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Whole numbers from a seed: `next(n)` is in [0, n), the same sequence for the same seed. */
+export function seededInts(seed: number): (n: number) => number {
+  const rng = mulberry32(seed);
+  return (n) => Math.floor(rng() * n);
+}
+
 /** One element of a non-empty list, drawn with `rng`. */
 export const pickOne = <T>(rng: () => number, xs: readonly T[]): T =>
   xs[Math.floor(rng() * xs.length)]!;

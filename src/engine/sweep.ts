@@ -21,7 +21,7 @@ import { podKey } from './cluster';
 import type { Cluster, Pod, Policy, ResolvedProbe } from './model';
 import { loadManifests } from './parse/load';
 import { resolveProbe } from './probe';
-import { mulberry32 } from './random';
+import { seededInts } from './random';
 import {
   MAX_SWEEP_POLICIES,
   policyCount,
@@ -86,12 +86,6 @@ export type SweepProgress = (done: number, total: number, sample: SweepSample | 
 /** Policies parsed per batch: each batch is a progress report and a pause for other calls. */
 const PARSE_BATCH = 1000;
 
-/** A whole number in [0, n) from a seeded generator, so a sweep is the same every time. */
-function seeded(seed: number): (n: number) => number {
-  const rng = mulberry32(seed);
-  return (n) => Math.floor(rng() * n);
-}
-
 /** The label a policy selects a pod by: `app` when it has one (as workloads do), else its first. */
 function selectingLabel(pod: Pod): [string, string] | null {
   if (pod.labels.app !== undefined) return ['app', pod.labels.app];
@@ -109,7 +103,7 @@ export function sweepPolicyGenerator(
   source: Pod,
   seed = 15,
 ): (index: number) => string {
-  const rand = seeded(seed);
+  const rand = seededInts(seed);
   const targets = cluster.pods.filter((p) => selectingLabel(p) !== null);
   return (i) => {
     if (targets.length === 0)
