@@ -1,0 +1,357 @@
+/**
+ * `npm run bench:ui [DIST]` (issue 15): the app at scale in a browser. Builds the app into its own
+ * folder (or serves DIST, an existing build), serves it with `vite preview` on a free port, and in
+ * Debian's Chromium opens a 1,000-pod, 10,000-policy scenario (the bench generator's mix), opens the
+ * Matrix panel and waits for the whole matrix, then plays a walk. Prints JSON: per phase (load,
+ * matrix, walk) its time and the main-thread long tasks a PerformanceObserver saw ('longtask',
+ * buffered: count, max, sum), and the frame times (requestAnimationFrame deltas in the page) of the
+ * walk's playback, beside the issue's targets. Figures only: no thresholds, never fails on them.
+ *
+ * Options: --pods N --policies N --seed N (the scenario); --paste (open it by pasting); --trace FILE (a Playwright trace of the
+ * run); --profile FILE (a CPU profile of the page, .cpuprofile for the DevTools Performance panel,
+ * with the phases' bounds on the page's clock; build with `vite build --minify false` for names);
+ * --headed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
+import { DEFAULT_GENERATE_OPTIONS, generatedScenarioId } from '../src/engine/generateOptions';
+import { scenario, seeded } from './benchScenario';
+
+const TARGETS = { longTasksOver50ms: 0, walkFrameP95Ms: 16.7 } as const;
+const MATRIX_TIMEOUT_MS = 30 * 60_000;
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
+
+const shape = {
+  pods: numberOption('pods', 1000),
+  policies: numberOption('policies', 10000),
+  seed: numberOption('seed', 42),
+};
+// The first argument that is neither an option nor an option's value: a build to serve.
+const positional = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1]!.startsWith('--')));
+const givenDist = positional[0];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, server: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode})`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url}`);
+}
+
+interface Shape {
+  readonly pods: number;
+  readonly policies: number;
+  readonly seed: number;
+}
+
+/**
+ * How the scenario reaches the app: by default a link to the app's own generator (`scenario=gen:…`,
+ * generated in the policy worker, the bench's sizes and mix); with --paste, the bench's YAML
+ * (scripts/benchScenario.ts) pasted into the Policies editor over its text, as a user would.
+ */
+type ScenarioSource = { kind: 'link'; hash: string } | { kind: 'paste'; yaml: string };
+
+function scenarioSource(s: Shape): ScenarioSource {
+  if (process.argv.includes('--paste'))
+    return { kind: 'paste', yaml: scenario(s.pods, s.policies, seeded(s.seed)) };
+  const id = generatedScenarioId({ ...DEFAULT_GENERATE_OPTIONS, ...s });
+  return { kind: 'link', hash: `#/walk?${new URLSearchParams({ scenario: id, panels: '' })}` };
+}
+
+/**
+ * Opens the link, or the app with the Policies panel, selects the editor's whole text and pastes the scenario
+ * over it (a paste event carrying the text, which CodeMirror handles like a real one).
+ */
+async function openScenario(page: Page, base: string, source: ScenarioSource): Promise<void> {
+  if (source.kind === 'link') return void (await page.goto(`${base}/${source.hash}`));
+  await page.goto(`${base}/#/walk?panels=policies`);
+  const editor = page.getByTestId('policy-editor').locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await editor.evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, source.yaml);
+}
+
+/** Runs in the page before its scripts: records long tasks from the start, and a frame recorder. */
+function instrument(): void {
+  const bench = {
+    longTasks: [] as { start: number; duration: number }[],
+    frames: [] as number[],
+    recording: false,
+  };
+  (window as unknown as { __bench: typeof bench }).__bench = bench;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      bench.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  try {
+    localStorage.setItem('packetwalk.welcome-seen', '1');
+  } catch {
+    // about:blank has no storage.
+  }
+}
+
+type Bench = ReturnType<typeof readBench> extends Promise<infer T> ? T : never;
+function readBench(page: Page) {
+  return page.evaluate(() => {
+    const b = (
+      window as unknown as {
+        __bench: { longTasks: { start: number; duration: number }[]; frames: number[] };
+      }
+    ).__bench;
+    return { longTasks: b.longTasks, frames: b.frames };
+  });
+}
+
+/**
+ * With --profile FILE, a CPU profile of the page per phase (FILE-load.cpuprofile, …): `next(phase)`
+ * saves the running one under that phase's name and starts the next.
+ */
+async function phaseProfiler(page: Page, file: string | undefined) {
+  if (!file) return { next: async (_phase: string) => {} };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    next: async (phase: string) => {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(
+        `${file.replace(/\.cpuprofile$/, '')}-${phase}.cpuprofile`,
+        JSON.stringify(profile),
+      );
+      await cdp.send('Profiler.start');
+    },
+  };
+}
+
+/** Page time (performance.now()) now: phases are cut on the page's clock, like the long tasks. */
+const pageNow = (page: Page) => page.evaluate(() => performance.now());
+
+/** Records requestAnimationFrame deltas until stopFrames. */
+function startFrames(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const b = (window as unknown as { __bench: { frames: number[]; recording: boolean } }).__bench;
+    b.frames = [];
+    b.recording = true;
+    let last: number | null = null;
+    const tick = (t: number) => {
+      if (!b.recording) return;
+      if (last !== null) b.frames.push(t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+async function stopFrames(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const b = (window as unknown as { __bench: { frames: number[]; recording: boolean } }).__bench;
+    b.recording = false;
+    return b.frames;
+  });
+}
+
+/** Progress on stderr, so stdout stays the JSON. */
+const say = (message: string) => console.error(`bench:ui: ${message}`);
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+}
+
+function frameFigures(frames: readonly number[]) {
+  return {
+    frames: frames.length,
+    p50Ms: percentile(frames, 50),
+    p95Ms: percentile(frames, 95),
+    maxMs: frames.length ? round(Math.max(...frames)) : null,
+    over33Ms: frames.filter((f) => f > 33.4).length,
+  };
+}
+
+function longTaskFigures(tasks: Bench['longTasks'], from: number, to: number) {
+  const inPhase = tasks.filter((t) => t.start >= from && t.start < to).map((t) => t.duration);
+  return {
+    count: inPhase.length,
+    maxMs: inPhase.length ? round(Math.max(...inPhase)) : 0,
+    sumMs: round(inPhase.reduce((a, b) => a + b, 0)),
+  };
+}
+
+async function run(base: string) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: !process.argv.includes('--headed'),
+  });
+  let page: Page | undefined;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // tsx (esbuild, keepNames) wraps named functions in a `__name` helper the page does not have.
+    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    await context.addInitScript(instrument);
+    const trace = option('trace');
+    if (trace) await context.tracing.start({ screenshots: false, snapshots: false });
+    page = await context.newPage();
+    const profiler = await phaseProfiler(page, option('profile'));
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+
+    const source = scenarioSource(shape);
+    say(`load: opening ${shape.pods} pods, ${shape.policies} policies by ${source.kind}`);
+    // Load: from navigation until the scenario is loaded and both walks of its first packet show.
+    await openScenario(page, base, source);
+    const engineStatus = page.locator('[data-engine-mode]');
+    await engineStatus
+      .filter({ hasText: `${shape.pods} pods, ${shape.policies} policies loaded` })
+      .waitFor({ timeout: 10 * 60_000 });
+    await page
+      .getByTestId('calico-hop')
+      .filter({ hasText: /^1 of \d+$/ })
+      .waitFor();
+    await page
+      .getByTestId('cilium-hop')
+      .filter({ hasText: /of \d+$/ })
+      .waitFor();
+    const loadEnd = await pageNow(page);
+    await profiler.next('load');
+
+    // Idle frames: what this machine's rAF does with nothing to draw, as a floor for the walk's.
+    await startFrames(page);
+    await page.waitForTimeout(1500);
+    const idle = frameFigures(await stopFrames(page));
+
+    say(`matrix (load took ${round(loadEnd)} ms)`);
+    // Matrix: open the panel; it is done when it says how many probes both models answered.
+    const matrixStart = await pageNow(page);
+    await page.getByRole('button', { name: 'Matrix', exact: true }).click();
+    const done = page.getByText(/probes by both models in [\d.]+ s/);
+    await done.waitFor({ timeout: MATRIX_TIMEOUT_MS });
+    const matrixText = (await done.textContent())?.trim() ?? '';
+    const matrixEnd = await pageNow(page);
+    await profiler.next('matrix');
+
+    say(`walk (matrix took ${round(matrixEnd - matrixStart)} ms)`);
+    // Walk: Play from the first hop; it ends when the Pause button turns back into Play.
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    const walkStart = await pageNow(page);
+    await startFrames(page);
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor({ timeout: 5 * 60_000 });
+    const walkFrames = await stopFrames(page);
+    const walkEnd = await pageNow(page);
+    await profiler.next('walk');
+    const hops = {
+      calico: (await page.getByTestId('calico-hop').textContent())?.trim(),
+      cilium: (await page.getByTestId('cilium-hop').textContent())?.trim(),
+    };
+
+    // Long tasks are reported after they end: let the observer deliver the last ones.
+    await page.waitForTimeout(300);
+    const { longTasks } = await readBench(page);
+    if (trace) await context.tracing.stop({ path: trace });
+    await context.close();
+
+    const walk = frameFigures(walkFrames);
+    const phases = {
+      load: { timeMs: round(loadEnd), longTasks: longTaskFigures(longTasks, 0, loadEnd) },
+      matrix: {
+        timeMs: round(matrixEnd - matrixStart),
+        longTasks: longTaskFigures(longTasks, matrixStart, matrixEnd),
+        panelSays: matrixText,
+      },
+      walk: {
+        timeMs: round(walkEnd - walkStart),
+        longTasks: longTaskFigures(longTasks, walkStart, walkEnd),
+        hops,
+        frameTimes: walk,
+      },
+    };
+    const all = longTaskFigures(longTasks, 0, Number.POSITIVE_INFINITY);
+    return {
+      scenario: { ...shape, openedBy: source.kind },
+      phases,
+      longTasksTotal: all,
+      idleFrameTimes: idle,
+      targets: {
+        longTasksOver50ms: { target: TARGETS.longTasksOver50ms, measured: all.count },
+        walkFrameP95Ms: { target: TARGETS.walkFrameP95Ms, measured: walk.p95Ms },
+      },
+      problems,
+    };
+  } catch (error) {
+    // Where it stopped, to look at (the folder the script runs in).
+    await page?.screenshot({ path: 'bench-ui-failure.png' }).catch(() => undefined);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+let dist = givenDist;
+if (!dist) {
+  dist = process.env.PW_OUTDIR || 'dist-bench-ui';
+  const build = spawnSync(
+    'node_modules/.bin/vite',
+    ['build', '--logLevel', 'error', '--outDir', dist],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (build.status !== 0) process.exit(build.status ?? 1);
+} else if (!existsSync(`${dist}/index.html`)) {
+  console.error(`bench:ui: ${dist}/index.html not found (the argument names a vite build folder)`);
+  process.exit(2);
+}
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+// vite itself (not through npx), so killing it stops the server.
+const server = spawn(
+  'node_modules/.bin/vite',
+  ['preview', '--outDir', dist, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  { stdio: 'ignore' },
+);
+try {
+  await waitForServer(base, server);
+  console.log(JSON.stringify(await run(base), null, 2));
+} finally {
+  server.kill();
+}
