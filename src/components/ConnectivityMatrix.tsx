@@ -228,7 +228,8 @@ export function ConnectivityMatrix({
       head: `${from} → ${to}`,
       lines: g.cells.map(
         (c) =>
-          `${KIND[kindOf(c)].symbol} ${cellWords(c)}${c.policy ? `, decided by ${c.policy}` : ''}: ${c.reason}`,
+          // The reason may name the policy itself (the explained sentences do): not twice.
+          `${KIND[kindOf(c)].symbol} ${cellWords(c)}${c.policy && !c.reason.includes(c.policy) ? `, decided by ${c.policy}` : ''}: ${c.reason}`,
       ),
       hint: 'Click or press Enter to walk this packet.',
     };
