@@ -22,15 +22,15 @@ const selectFixRequest = (s: AppState) => s.fixRequest;
 const selectFixAnswer = (s: AppState) => s.fixAnswer;
 const selectFixUndo = (s: AppState) => s.fixUndo;
 
-/** The dialects each CNI reads, the Kubernetes one first. */
+/** The policy dialects each CNI reads (NetworkPolicy of each API group), the Kubernetes one first. */
 const DIALECTS: Readonly<Record<Cni, readonly { value: FixDialect; label: string }[]>> = {
   calico: [
-    { value: 'k8s', label: 'Kubernetes NetworkPolicy' },
-    { value: 'calico', label: 'Calico NetworkPolicy' },
+    { value: 'k8s', label: 'Kubernetes' },
+    { value: 'calico', label: 'Calico' },
   ],
   cilium: [
-    { value: 'k8s', label: 'Kubernetes NetworkPolicy' },
-    { value: 'cilium', label: 'CiliumNetworkPolicy' },
+    { value: 'k8s', label: 'Kubernetes' },
+    { value: 'cilium', label: 'Cilium' },
   ],
 };
 
