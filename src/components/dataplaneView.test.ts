@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { DumpBuilder } from '../engine/dumpLines';
+import { searchLines, splitMatches, treeItems, widestLine } from './dataplaneView';
+
+const lines = new DumpBuilder()
+  .text('# header')
+  .text('*filter')
+  .open('filter/FORWARD', 'FORWARD (2 rules)', false)
+  .row('filter/FORWARD/1', '-A FORWARD -j cali-FORWARD')
+  .row('filter/FORWARD/2', '-A FORWARD -m mark --mark 0x10000/0x10000 -j ACCEPT')
+  .open('filter/cali-FORWARD', 'cali-FORWARD (1 rule)', false)
+  .row('filter/cali-FORWARD/1', '-A cali-FORWARD -i cali+ -j cali-from-wl-dispatch')
+  .text('COMMIT').lines;
+
+describe('the Dataplane panel’s tree', () => {
+  it('puts sections and loose lines at level 1 and a section’s lines at level 2, counted per set', () => {
+    const items = treeItems(lines, new Set());
+    expect(
+      items.map((i) => [lines[i.line]!.text.slice(0, 12), i.level, i.posinset, i.setsize]),
+    ).toEqual([
+      ['# header', 1, 1, 5],
+      ['*filter', 1, 2, 5],
+      ['FORWARD (2 r', 1, 3, 5],
+      ['-A FORWARD -', 2, 1, 2],
+      ['-A FORWARD -', 2, 2, 2],
+      ['cali-FORWARD', 1, 4, 5],
+      ['-A cali-FORW', 2, 1, 1],
+      ['COMMIT', 1, 5, 5],
+    ]);
+    expect(items.filter((i) => i.expanded !== undefined).map((i) => i.expanded)).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it('hides a collapsed section’s lines but keeps its title, marked collapsed', () => {
+    const items = treeItems(lines, new Set(['filter/FORWARD']));
+    expect(items.map((i) => lines[i.line]!.text)).toEqual([
+      '# header',
+      '*filter',
+      'FORWARD (2 rules)',
+      'cali-FORWARD (1 rule)',
+      '-A cali-FORWARD -i cali+ -j cali-from-wl-dispatch',
+      'COMMIT',
+    ]);
+    expect(items.find((i) => lines[i.line]!.id === 'filter/FORWARD')?.expanded).toBe(false);
+  });
+});
+
+describe('the Dataplane panel’s search', () => {
+  it('finds every line containing the words, ignoring case, titles included', () => {
+    expect(searchLines(lines, 'CALI-forward')).toEqual([3, 5, 6]);
+    expect(searchLines(lines, '   ')).toEqual([]);
+    expect(searchLines(lines, 'nothing like this')).toEqual([]);
+  });
+
+  it('cuts a line around each match, keeping the line’s own case', () => {
+    expect(splitMatches('-A cali-FORWARD -j cali-forward', 'Cali-Forward')).toEqual([
+      '-A ',
+      'cali-FORWARD',
+      ' -j ',
+      'cali-forward',
+      '',
+    ]);
+    expect(splitMatches('no match here', 'zzz')).toEqual(['no match here']);
+    expect(splitMatches('x', '')).toEqual(['x']);
+  });
+
+  it('measures the widest line, so the list scrolls sideways rather than wrapping', () => {
+    expect(widestLine(lines)).toBe('-A FORWARD -m mark --mark 0x10000/0x10000 -j ACCEPT'.length);
+  });
+});
