@@ -129,6 +129,28 @@ function verdictsOf(c: CniVerdict, d: Direction) {
 const ruleRef = (v: DirectionVerdict | undefined): string | undefined =>
   v?.policy && v.rule ? `${v.policy} ${v.rule}` : undefined;
 
+/**
+ * An allowed connection, direction by direction (the destination's first): the rule that allowed
+ * it with what the dataplane did (`detail`), or why the direction was not enforced.
+ */
+function allowedParts(
+  c: CniVerdict,
+  ctx: Ctx,
+  referenceRule: boolean,
+  detail: (d: Direction) => string,
+): string[] {
+  return (['ingress', 'egress'] as const)
+    .filter((d) => c.model[d] !== undefined)
+    .map((d) => {
+      const v = verdictsOf(c, d);
+      const r = ruleRef(v.model) ?? (referenceRule ? ruleRef(v.reference) : undefined);
+      const at = v.model?.endpoint ?? v.reference?.endpoint;
+      if (r)
+        return `${r} allows ${d} ${ctx.what} ${towards(d)} ${ctx.other(d)} at ${at}${detail(d)}`;
+      return lowerFirst(stripStop(v.reference?.reason ?? v.model?.reason ?? ''));
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calico
 // ---------------------------------------------------------------------------------------------
@@ -183,17 +205,9 @@ function explainCalico(c: CniVerdict, ctx: Ctx): CniExplanation {
       sentences: [reference?.reason ?? c.reference.reason],
     };
   }
-  // Allowed: each direction said in turn, the destination's first.
-  const dirs = (['ingress', 'egress'] as const).filter((d) => m[d] !== undefined);
-  const parts = dirs.map((d) => {
-    const v = verdictsOf(c, d);
-    const r = ruleRef(v.model) ?? ruleRef(v.reference);
-    const at = v.model?.endpoint ?? v.reference?.endpoint;
-    if (r) {
-      const accept = acceptRule(m.trace, d);
-      return `${r} allows ${d} ${ctx.what} ${towards(d)} ${ctx.other(d)} at ${at}${accept ? ` (${where(accept)})` : ''}`;
-    }
-    return lowerFirst(stripStop(v.reference?.reason ?? v.model?.reason ?? ''));
+  const parts = allowedParts(c, ctx, true, (d) => {
+    const accept = acceptRule(m.trace, d);
+    return accept ? ` (${where(accept)})` : '';
   });
   const main = verdictsOf(c, direction);
   const policy = main.model?.policy ?? main.reference?.policy;
@@ -271,17 +285,12 @@ function explainCilium(c: CniVerdict, ctx: Ctx): CniExplanation {
       sentences: [reference?.reason ?? c.reference.reason],
     };
   }
-  const dirs = (['ingress', 'egress'] as const).filter((d) => m[d] !== undefined);
-  const parts = dirs.map((d) => {
-    const v = verdictsOf(c, d);
-    const r = ruleRef(v.model);
-    const at = v.model?.endpoint ?? v.reference?.endpoint;
-    const id = identityOf(d);
-    if (r) {
-      return `${r} allows ${d} ${ctx.what} ${towards(d)} ${ctx.other(d)} at ${at} (${mapOf(d) ?? 'the policy map'} holds an entry for identity ${id ?? '?'})`;
-    }
-    return lowerFirst(stripStop(v.reference?.reason ?? v.model?.reason ?? ''));
-  });
+  const parts = allowedParts(
+    c,
+    ctx,
+    false,
+    (d) => ` (${mapOf(d) ?? 'the policy map'} holds an entry for identity ${identityOf(d) ?? '?'})`,
+  );
   const policy = model?.policy;
   const rule = model?.rule;
   const sentences = [`Cilium allows it: ${parts.join('; ')}.`];
