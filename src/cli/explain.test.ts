@@ -1,32 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CliError, type Io } from './io';
-import { main } from './run';
+import { runCli } from './testing';
 
 const SEED = 'lessons/scenarios/seed-policies.yaml';
 
-/** Runs the CLI in memory: files from a map (falling back to disk), writes kept in the map. */
-function run(argv: string[], files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: (path) => {
-      if (path in files) return files[path]!;
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        throw new CliError([`${path}: cannot read the file (ENOENT)`]);
-      }
-    },
-    writeFile: (path, text) => {
-      files[path] = text;
-    },
-  };
-  const code = main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 const BACKEND = ['--from', 'shop/debug', '--to', 'shop/backend', '--port', '8080'];
 

@@ -1,31 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cniOptions, CNIS } from '../datapath/options';
 import { cilium } from '../test/scenarios';
-import { CliError, type Io } from './io';
-import { main } from './run';
+import { runCli } from './testing';
 import { parseWalkArgs } from './walk';
 
 const SEED = 'lessons/scenarios/seed-policies.yaml';
 const BASIC = 'lessons/scenarios/two-node-basic.yaml';
 
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        throw new CliError([`${path}: cannot read the file (ENOENT)`]);
-      }
-    },
-  };
-  const code = main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('cli walk', () => {
   it('walks a TCP Service in Calico eBPF mode through connect-time load balancing', () => {
