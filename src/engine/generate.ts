@@ -358,19 +358,28 @@ function header(o: GenerateOptions): string {
 const totalOf = (o: GenerateOptions) => o.nodes + o.namespaces + o.pods + o.policies;
 
 /**
+ * Writes the documents into `parts`, pausing every 500 documents and at the end with the progress
+ * (documents written, of all), so each reader below decides how to report it.
+ */
+function* written(options: GenerateOptions, parts: string[]): Generator<[number, number]> {
+  assertGenerateOptions(options);
+  const total = totalOf(options);
+  parts.push(header(options));
+  let done = 0;
+  for (const doc of documents(options)) {
+    parts.push(doc);
+    if (++done % PROGRESS_EVERY === 0) yield [Math.min(done, total), total];
+  }
+  yield [total, total];
+}
+
+/**
  * The cluster's manifests as YAML text. Throws GenerateOptionsError on bad options. `onProgress`
  * hears every 500 documents and at the end (its answer is ignored: this one cannot be stopped).
  */
 export function generateCluster(options: GenerateOptions, onProgress?: GenerateProgress): string {
-  assertGenerateOptions(options);
-  const total = totalOf(options);
-  const parts = [header(options)];
-  let done = 0;
-  for (const doc of documents(options)) {
-    parts.push(doc);
-    if (++done % PROGRESS_EVERY === 0) onProgress?.(Math.min(done, total), total);
-  }
-  onProgress?.(total, total);
+  const parts: string[] = [];
+  for (const [done, total] of written(options, parts)) onProgress?.(done, total);
   return parts.join('---\n');
 }
 
@@ -390,15 +399,8 @@ export async function generateClusterStream(
   options: GenerateOptions,
   onProgress: GenerateProgress,
 ): Promise<string> {
-  assertGenerateOptions(options);
-  const total = totalOf(options);
-  const parts = [header(options)];
-  let done = 0;
-  for (const doc of documents(options)) {
-    parts.push(doc);
-    if (++done % PROGRESS_EVERY === 0 && (await onProgress(Math.min(done, total), total)) === false)
-      throw new GenerateCancelled();
-  }
-  await onProgress(total, total);
+  const parts: string[] = [];
+  for (const [done, total] of written(options, parts))
+    if ((await onProgress(done, total)) === false && done < total) throw new GenerateCancelled();
   return parts.join('---\n');
 }

@@ -1,8 +1,7 @@
-import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateCluster, type GenerateOptions } from '../engine/generate';
-import { createWorkerApi } from './api';
-import { createEngineClient, type EngineJob, type WorkerHandle } from './client';
+import { createEngineClient, type EngineJob } from './client';
+import { inProcessWorker } from './inProcessWorker';
 
 const options: GenerateOptions = {
   pods: 600,
@@ -16,20 +15,9 @@ const options: GenerateOptions = {
 const clients: { dispose(): void }[] = [];
 afterEach(() => clients.splice(0).forEach((c) => c.dispose()));
 
-/** The real worker API behind a MessageChannel (as matrixStream.test.ts does). */
+/** A client of the real worker API behind a MessageChannel, recording its jobs. */
 function start() {
-  const { port1, port2 } = new MessageChannel();
-  expose(createWorkerApi(), port1);
-  let terminated = 0;
-  const handle: WorkerHandle = {
-    endpoint: port2,
-    onCrash: () => {},
-    terminate: () => {
-      terminated++;
-      port1.close();
-      port2.close();
-    },
-  };
+  const { handle, terminated } = inProcessWorker();
   const jobs: EngineJob[] = [];
   const client = createEngineClient({
     startWorker: () => handle,
@@ -37,7 +25,7 @@ function start() {
     onJobs: (j) => j[0] && jobs.push({ ...j[0] }),
   });
   clients.push(client);
-  return { client, jobs, terminated: () => terminated };
+  return { client, jobs, terminated };
 }
 
 describe('generateCluster in the worker', () => {

@@ -1,4 +1,3 @@
-import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   applyMatrixChunk,
@@ -9,8 +8,8 @@ import {
 } from '../engine/matrix';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
-import { createWorkerApi } from './api';
-import { createEngineClient, type WorkerHandle } from './client';
+import { createEngineClient } from './client';
+import { inProcessWorker } from './inProcessWorker';
 
 /** 60 pods in 3 namespaces; ns-1 denies all ingress: a matrix of 3,540 probes in many bands. */
 function scenario(): string {
@@ -29,28 +28,11 @@ function scenario(): string {
   return docs.join('\n---\n');
 }
 
-/** The real worker API behind a MessageChannel, as client.test.ts does; counts terminations. */
-function fakeWorker() {
-  const { port1, port2 } = new MessageChannel();
-  expose(createWorkerApi(), port1);
-  let terminated = 0;
-  const handle: WorkerHandle = {
-    endpoint: port2,
-    onCrash: () => {},
-    terminate: () => {
-      terminated++;
-      port1.close();
-      port2.close();
-    },
-  };
-  return { handle, terminated: () => terminated };
-}
-
 const clients: { dispose(): void }[] = [];
 afterEach(() => clients.splice(0).forEach((c) => c.dispose()));
 
 function start() {
-  const w = fakeWorker();
+  const w = inProcessWorker();
   const jobs: { done?: number; total?: number }[] = [];
   const client = createEngineClient({
     startWorker: () => w.handle,
