@@ -96,6 +96,30 @@ test.describe('Dataplane panel', () => {
     await expect(selected).toHaveAttribute('data-line-id', 'filter/cali-FORWARD/1');
   });
 
+  test('a row jumps to the YAML of the policy that made it', async ({ app, page }) => {
+    await app.goto(`${WALK}&panels=dataplane`);
+    await app.ready();
+    await panel(page).getByRole('button', { name: 'Cilium', exact: true }).click();
+    await stepToIngressPolicy(app, 'cilium');
+    await expect(tree(page).locator('[aria-current="true"]')).toBeVisible();
+    // The deciding entry came from allow-frontend's ingress rule.
+    await panel(page)
+      .getByRole('button', { name: 'Show NetworkPolicy shop/allow-frontend in Policies' })
+      .click();
+    await expect(app.drawerTab('Policies')).toHaveAttribute('aria-selected', 'true');
+    await expect(app.editor()).toBeFocused();
+    const line = app.editor().locator('.cm-line', { hasText: 'name: allow-frontend' });
+    await expect(line).toBeInViewport();
+    // The cursor is on the policy's first line (where the engine read the object).
+    const cursorLine = await page.evaluate(() => {
+      const sel = window.getSelection();
+      const node = sel?.anchorNode;
+      const el = node instanceof Element ? node : node?.parentElement;
+      return el?.closest('.cm-line')?.textContent ?? '';
+    });
+    expect(cursorLine).toMatch(/^(apiVersion|kind|---)/);
+  });
+
   test('the inspector’s row opens the panel at that row', async ({ app, page }) => {
     await app.goto(`${WALK}&panels=inspector`);
     await app.ready();

@@ -26,7 +26,9 @@ import { findTarget, hopTarget } from '../datapath/dumpTargets';
 import type { DumpLine } from '../engine/dumpLines';
 import type { Cni } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
+import { useDrawer } from './Drawer';
 import {
+  selectPanels,
   selectThemePreference,
   selectWalk,
   useAppActions,
@@ -60,7 +62,17 @@ export function DataplanePanel({ shown }: SidePanelProps) {
   const node = useAppStore(selectNode);
   const dump = useAppStore(selectDump);
   const focus = useAppStore(selectFocus);
-  const showDataplane = useAppActions().showDataplane;
+  const { showDataplane, revealPolicy, togglePanel } = useAppActions();
+  const panels = useAppStore(selectPanels);
+  const drawer = useDrawer();
+  const onPolicy = useCallback(
+    (ref: string) => {
+      revealPolicy(ref);
+      if (panels.includes('policies')) drawer.show('policies');
+      else togglePanel('policies');
+    },
+    [revealPolicy, panels, drawer, togglePanel],
+  );
 
   // The current hop of this CNI's walk, and the node it is on.
   const walk = useAppStore(selectWalk(cni));
@@ -142,6 +154,7 @@ export function DataplanePanel({ shown }: SidePanelProps) {
           focusSeq={focusSeq}
           label={`${CNI_TITLE[cni]} dataplane on ${dump.node}`}
           hopWords={hop ? `hop ${index + 1} (${hop.node})` : ''}
+          onPolicy={onPolicy}
         />
       )}
     </section>
@@ -157,9 +170,11 @@ interface DumpTreeProps {
   readonly focusSeq: number;
   readonly label: string;
   readonly hopWords: string;
+  /** Shows the YAML of the policy a row came from. */
+  readonly onPolicy: (ref: string) => void;
 }
 
-function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTreeProps) {
+function DumpTree({ dump, current, focused, focusSeq, label, hopWords, onPolicy }: DumpTreeProps) {
   const id = useId();
   const lines = dump.lines;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
@@ -300,6 +315,7 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
         ? 'no match'
         : `${matchAt + 1} of ${matches.length}`;
   const currentLine = current >= 0 ? lines[current] : undefined;
+  const activeLine = lines[active];
 
   return (
     <>
@@ -342,6 +358,11 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords }: DumpTre
         <button type="button" onClick={() => setCollapsed(new Set())}>
           Expand all
         </button>
+        {activeLine?.policy !== undefined && (
+          <button type="button" onClick={() => onPolicy(activeLine.policy!)}>
+            Show {activeLine.policy} in Policies
+          </button>
+        )}
       </div>
       <p className="dp-current-note" aria-live="polite">
         {currentLine ? (

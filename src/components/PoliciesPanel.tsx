@@ -1,13 +1,19 @@
+import { useMemo } from 'react';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import {
+  selectCluster,
   selectDiagnostics,
+  type AppState,
   selectGeneratedText,
   selectScenarioId,
   selectScenarioText,
   useAppActions,
   useAppStore,
 } from '../store';
+import { policyPosition } from './dataplaneView';
 import { PolicyEditor } from './PolicyEditor';
+
+const selectPolicyReveal = (s: AppState) => s.policyReveal;
 
 /**
  * The scenario's manifests in an editor. Every edit is kept (in the view, the URL and the browser);
@@ -22,6 +28,13 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
   const diagnostics = useAppStore(selectDiagnostics);
   const setScenarioText = useAppActions().setScenarioText;
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  // A policy asked for from the Dataplane panel: where the engine read it.
+  const cluster = useAppStore(selectCluster);
+  const asked = useAppStore(selectPolicyReveal);
+  const reveal = useMemo(() => {
+    const pos = asked ? policyPosition(cluster, asked.ref) : null;
+    return asked && pos ? { line: pos.line, column: pos.column, seq: asked.seq } : undefined;
+  }, [asked, cluster]);
   return (
     <section className="side-panel policies-panel" aria-labelledby="policies-title">
       <header className="side-panel-header">
@@ -47,6 +60,7 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
           value={text ?? base ?? ''}
           diagnostics={diagnostics}
           onChange={(next) => setScenarioText(next === base ? null : next)}
+          {...(reveal ? { reveal } : {})}
         />
       )}
     </section>

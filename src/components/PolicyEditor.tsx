@@ -43,6 +43,8 @@ export interface PolicyEditorProps {
   /** The editor's accessible name. */
   readonly label: string;
   readonly readOnly?: boolean;
+  /** A place to select and scroll to (1-based line and column), again each time `seq` grows. */
+  readonly reveal?: { readonly line: number; readonly column: number; readonly seq: number };
 }
 
 /** Marks the transactions that apply the `value` prop, so they are not reported as user edits. */
@@ -99,6 +101,7 @@ export function PolicyEditor({
   onChange,
   label,
   readOnly = false,
+  reveal,
 }: PolicyEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
@@ -205,6 +208,20 @@ export function PolicyEditor({
     view.dispatch({ selection: { anchor: offset }, scrollIntoView: true });
     view.focus();
   };
+
+  const revealSeq = reveal?.seq ?? 0;
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view || !reveal) return;
+    const { offset } = resolvePosition(view.state.doc, reveal.line, reveal.column);
+    view.dispatch({
+      selection: { anchor: offset },
+      effects: EditorView.scrollIntoView(offset, { y: 'start' }),
+    });
+    view.focus();
+    // Only a new ask moves the cursor, not a new object for the same one.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revealSeq]);
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

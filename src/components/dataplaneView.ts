@@ -4,6 +4,7 @@
  * Pure, so it is tested without a DOM; DataplanePanel.tsx draws it.
  */
 import type { DumpLine } from '../engine/dumpLines';
+import { formatRef, type Cluster, type SourcePos } from '../engine/model';
 
 export interface TreeItem {
   /** Index of the line in the dump. */
@@ -86,3 +87,10 @@ export function splitMatches(text: string, query: string): string[] {
 /** The longest line, in characters: the list is that wide, and scrolls sideways. */
 export const widestLine = (lines: readonly DumpLine[]): number =>
   lines.reduce((w, l) => Math.max(w, l.text.length), 0);
+
+/** Where the policy a dump row names (`formatRef`: `NetworkPolicy shop/allow-web`) is written. */
+export function policyPosition(cluster: Cluster | null, ref: string): SourcePos | null {
+  if (!cluster) return null;
+  const all = [...cluster.k8sPolicies, ...cluster.ciliumPolicies, ...cluster.calicoPolicies];
+  return all.find((p) => formatRef(p.ref) === ref)?.ref.pos ?? null;
+}

@@ -23,6 +23,11 @@ export interface DataplaneSliceState {
   readonly dataplaneFocus: DataplaneFocus | null;
   /** The dump the worker printed for that CNI and node. */
   readonly dataplaneDump: DataplaneDump | null;
+  /**
+   * A policy to show in the Policies editor (`NetworkPolicy shop/allow-web`, as formatRef prints
+   * it), asked from a dump row; `seq` grows with each ask.
+   */
+  readonly policyReveal: { readonly ref: string; readonly seq: number } | null;
 }
 
 export interface DataplaneSliceActions {
@@ -31,6 +36,8 @@ export interface DataplaneSliceActions {
   /** Shows the row a hop's table names, on its node. */
   focusDataplane(cni: Cni, target: DumpTarget): void;
   setDataplaneDump(dump: DataplaneDump | null): void;
+  /** Asks the Policies editor to show the YAML of a policy. */
+  revealPolicy(ref: string): void;
 }
 
 export type DataplaneSlice = DataplaneSliceState & DataplaneSliceActions;
@@ -40,6 +47,7 @@ export const DEFAULT_DATAPLANE_SLICE: DataplaneSliceState = {
   dataplaneNode: null,
   dataplaneFocus: null,
   dataplaneDump: null,
+  policyReveal: null,
 };
 
 export const createDataplaneSlice: StateCreator<DataplaneSlice> = (set) => ({
@@ -52,4 +60,6 @@ export const createDataplaneSlice: StateCreator<DataplaneSlice> = (set) => ({
       dataplaneFocus: { cni, target, seq: (s.dataplaneFocus?.seq ?? 0) + 1 },
     })),
   setDataplaneDump: (dataplaneDump) => set({ dataplaneDump }),
+  revealPolicy: (ref) =>
+    set((s) => ({ policyReveal: { ref, seq: (s.policyReveal?.seq ?? 0) + 1 } })),
 });
