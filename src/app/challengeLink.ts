@@ -5,7 +5,7 @@
  * everyone. The query is the visualizer's own codec (store/viewState.ts) less the packet, the step
  * and the panels, which the challenge sets itself.
  */
-import { checkSeed } from '../lessons/challenge';
+import { checkSeed } from '../lessons/challengeSeed';
 import { decodeView, DEFAULT_VIEW, encodeView, type DecodedView, type ViewState } from '../store';
 
 const PREFIX = '#/challenge/';

@@ -18,7 +18,7 @@ import {
   useAppActions,
   useAppStore,
 } from '../store';
-import { GenerateDialog } from './GenerateDialog';
+import { GenerateDialog } from './lazyViews';
 import type { ScenarioChoice } from './lessonSupport';
 import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';

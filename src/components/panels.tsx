@@ -4,7 +4,7 @@
  * per CNI on screen with that CNI's walk, a `side` panel once. Side panels load on first open (the
  * policy editor brings CodeMirror).
  */
-import { lazy, useCallback, type ComponentType } from 'react';
+import { lazy, Suspense, useCallback, type ComponentType } from 'react';
 import type { DumpTarget } from '../datapath/dumpTargets';
 import type { Hop } from '../datapath/hop';
 import type { WalkVerdict } from '../datapath/walk';
@@ -12,7 +12,7 @@ import type { Cni } from '../engine/model';
 import type { SeedClaims } from '../lessons/seedClaims';
 import type { PANEL_SPECS } from '../registry/panels';
 import { selectPanels, useAppActions, useAppStore } from '../store';
-import { FixPanel } from './FixPanel';
+import { FixPanel } from './lazyViews';
 import { Inspector } from './Inspector';
 
 /** What a side panel is given. */
@@ -86,7 +86,11 @@ function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: Cni
       verdict={verdict}
       dropReason={dropReason}
       highlight={highlight}
-      verdictDetail={<FixPanel cni={cni} />}
+      verdictDetail={
+        <Suspense fallback={null}>
+          <FixPanel cni={cni} />
+        </Suspense>
+      }
       onShowInDataplane={showInDataplane}
     />
   );

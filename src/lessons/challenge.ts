@@ -10,6 +10,10 @@ import type { WalkResult, WalkVerdict } from '../datapath/walk';
 import type { Cluster, Cni, Protocol } from '../engine/model';
 import { mulberry32, pickOne } from '../engine/random';
 import { decidingHopIndex, hopMentions } from './deciding';
+import { checkSeed } from './challengeSeed';
+
+// The seed's rule is its own module (the page reads challenge links without the rest of this one).
+export { checkSeed, MAX_SEED } from './challengeSeed';
 
 function shuffled<T>(rng: () => number, xs: readonly T[]): T[] {
   const out = [...xs];
@@ -18,17 +22,6 @@ function shuffled<T>(rng: () => number, xs: readonly T[]): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
-}
-
-/** The largest seed: seeds are 32-bit, as mulberry32's state is. */
-export const MAX_SEED = 0xffffffff;
-
-/** Seeds are whole numbers 0..MAX_SEED; anything else is refused with a message saying so. */
-export function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
-    throw new RangeError(
-      `challenge seed ${String(seed)} is not a whole number from 0 to ${MAX_SEED}`,
-    );
 }
 
 /**
