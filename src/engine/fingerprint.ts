@@ -27,16 +27,7 @@ export function changedObjects<T extends object>(
   next: readonly T[],
   key: (o: T) => string,
 ): T[] {
-  // An edit leaves the objects around it as they were (the same objects when the caller reuses
-  // them): only the middle that differs is matched by key.
-  let start = 0;
-  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
-  let endPrev = prev.length;
-  let endNext = next.length;
-  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
-    endPrev--;
-    endNext--;
-  }
+  const { start, endPrev, endNext } = editedRange(prev, next);
   const before = new Map(prev.slice(start, endPrev).map((o) => [key(o), o]));
   const out: T[] = [];
   for (const o of next.slice(start, endNext)) {
@@ -48,4 +39,24 @@ export function changedObjects<T extends object>(
   }
   out.push(...before.values());
   return out;
+}
+
+/**
+ * Where two lists differ: an edit leaves the objects around it as they were (the same objects when
+ * the caller reuses them), so `prev[start, endPrev)` became `next[start, endNext)` and the rest is
+ * the same objects in the same order.
+ */
+export function editedRange(
+  prev: readonly unknown[],
+  next: readonly unknown[],
+): { start: number; endPrev: number; endNext: number } {
+  let start = 0;
+  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
+  let endPrev = prev.length;
+  let endNext = next.length;
+  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
+    endPrev--;
+    endNext--;
+  }
+  return { start, endPrev, endNext };
 }

@@ -23,6 +23,7 @@
  */
 import { cidrContains } from '../cidr';
 import { indexCluster, podKey } from '../cluster';
+import { editedRange } from '../fingerprint';
 import type { Cluster, ClusterNode, IPBlock, Pod, Protocol } from '../model';
 import {
   endpointLabels,
@@ -96,38 +97,63 @@ export function ciliumIdentityPlan(cluster: Cluster): CiliumIdentityPlan {
   return plan;
 }
 
-/** What the plan asks of the policies: selector keys, ipBlocks, egress named ports. */
-const planInputs = new WeakMap<Cluster, string>();
-/** One policy's part of them, kept per policy object: the union over a cluster is cheap. */
+/** One policy's part of what the plan asks of the policies (selector keys, ipBlocks, egress named
+ * ports), kept per policy object. */
 const policyInputs = new WeakMap<object, readonly string[]>();
-function planInputsOf(cluster: Cluster): string {
-  let text = planInputs.get(cluster);
-  if (text === undefined) {
-    const all = new Set<string>();
-    const one = (p: object, alone: () => Cluster) => {
-      let parts = policyInputs.get(p);
-      if (!parts) {
-        parts = [
-          ...[...collectK8sSelectorKeys(alone())].map((k) => `key ${k}`),
-          ...collectIpBlocks(alone()).map((b) => `ipBlock ${formatIpBlock(b)}`),
-          ...collectEgressNamedPorts(alone()).map((r) => `port ${namedPortKey(r)}`),
-        ];
-        policyInputs.set(p, parts);
-      }
-      for (const x of parts) all.add(x);
-    };
-    const none = { ...cluster, k8sPolicies: [], ciliumPolicies: [] };
-    for (const p of cluster.k8sPolicies) one(p, () => ({ ...none, k8sPolicies: [p] }));
-    for (const p of cluster.ciliumPolicies) one(p, () => ({ ...none, ciliumPolicies: [p] }));
-    text = [...all].sort().join('\n');
-    planInputs.set(cluster, text);
+function inputsOf(p: object, alone: () => Cluster): readonly string[] {
+  let parts = policyInputs.get(p);
+  if (!parts) {
+    parts = [
+      ...[...collectK8sSelectorKeys(alone())].map((k) => `key ${k}`),
+      ...collectIpBlocks(alone()).map((b) => `ipBlock ${formatIpBlock(b)}`),
+      ...collectEgressNamedPorts(alone()).map((r) => `port ${namedPortKey(r)}`),
+    ];
+    policyInputs.set(p, parts);
   }
-  return text;
+  return parts;
+}
+
+/** What the plan asks of a cluster's policies: each input with the number of policies asking. */
+const planInputs = new WeakMap<Cluster, Map<string, number>>();
+
+/** Adds `sign` to the count of every input of the policies of `cluster` in the given ranges. */
+function countInputs(
+  counts: Map<string, number>,
+  cluster: Cluster,
+  k8s: readonly [number, number],
+  cilium: readonly [number, number],
+  sign: 1 | -1,
+): void {
+  const none = { ...cluster, k8sPolicies: [], ciliumPolicies: [] };
+  const add = (parts: readonly string[]) => {
+    for (const x of parts) counts.set(x, (counts.get(x) ?? 0) + sign);
+  };
+  for (let i = k8s[0]; i < k8s[1]; i++) {
+    const p = cluster.k8sPolicies[i]!;
+    add(inputsOf(p, () => ({ ...none, k8sPolicies: [p] })));
+  }
+  for (let i = cilium[0]; i < cilium[1]; i++) {
+    const p = cluster.ciliumPolicies[i]!;
+    add(inputsOf(p, () => ({ ...none, ciliumPolicies: [p] })));
+  }
+}
+
+function planInputsOf(cluster: Cluster): Map<string, number> {
+  let counts = planInputs.get(cluster);
+  if (!counts) {
+    counts = new Map();
+    const all = [0, cluster.k8sPolicies.length] as const;
+    countInputs(counts, cluster, all, [0, cluster.ciliumPolicies.length], 1);
+    planInputs.set(cluster, counts);
+  }
+  return counts;
 }
 
 /**
  * For an incremental recompile: `next` gets `previous`'s plan when it has the same pods, namespaces
- * and nodes (the same objects) and its policies ask the plan for the same things.
+ * and nodes (the same objects) and its policies ask the plan for the same things. Only the policies
+ * an edit changed are looked at (fingerprint.ts editedRange): the counts of what they ask for are
+ * taken off and put back, and the plan carries over when no input appears or disappears.
  */
 export function carryIdentityPlan(previous: Cluster, next: Cluster): void {
   const plan = cache.get(previous);
@@ -138,7 +164,22 @@ export function carryIdentityPlan(previous: Cluster, next: Cluster): void {
     next.nodes !== previous.nodes
   )
     return;
-  if (planInputsOf(previous) === planInputsOf(next)) cache.set(next, plan);
+  const before = planInputsOf(previous);
+  const k8s = editedRange(previous.k8sPolicies, next.k8sPolicies);
+  const cilium = editedRange(previous.ciliumPolicies, next.ciliumPolicies);
+  const changes = new Map<string, number>();
+  countInputs(changes, previous, [k8s.start, k8s.endPrev], [cilium.start, cilium.endPrev], -1);
+  countInputs(changes, next, [k8s.start, k8s.endNext], [cilium.start, cilium.endNext], 1);
+  const after = new Map(before);
+  let same = true;
+  for (const [x, d] of changes) {
+    const was = before.get(x) ?? 0;
+    if (was > 0 !== was + d > 0) same = false;
+    if (was + d > 0) after.set(x, was + d);
+    else after.delete(x);
+  }
+  planInputs.set(next, after);
+  if (same) cache.set(next, plan);
 }
 
 function collectK8sSelectorKeys(cluster: Cluster): Set<string> {

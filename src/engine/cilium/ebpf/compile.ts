@@ -5,13 +5,14 @@ import { sha256 } from '../../hash';
 import type { Cluster, Pod } from '../../model';
 import { ciliumIdentityPlan } from '../identity';
 import { formatCiliumLabel, labelSetText } from '../labels';
-import { compileEndpoint, type EndpointPolicy, indexPolicies } from './endpoint';
+import { compileEndpoint, type EndpointPolicy, indexPolicies, lazyPolicyIndex } from './endpoint';
 import { allocateIdentities, type IdentityInfo } from './identities';
 import type { Compiler } from './rules';
 import { SelectorCache } from './selectorCache';
 import {
   type CiliumDataplane,
   type CiliumEndpoint,
+  type DataplaneIndex,
   ID_HOST,
   ID_WORLD,
   type IpcacheEntry,
@@ -59,6 +60,13 @@ export interface CiliumCompileMemo {
   readonly pods: readonly Pod[];
   readonly endpointIds: ReadonlyMap<string, number>;
   readonly allocated: ReturnType<typeof allocateIdentities>;
+  /** The nodes the addressing below was built for. */
+  readonly nodes: Cluster['nodes'];
+  /** Per pod (in `pods` order): its policy signature and endpoint. */
+  readonly signatures: readonly string[];
+  readonly endpoints: readonly CiliumEndpoint[];
+  /** What depends only on the identities, pods and nodes: the ipcache and its indexes. */
+  readonly addressing: Addressing;
 }
 
 /** What recompile.ts tells a compile it may reuse. */
@@ -83,6 +91,75 @@ const identitiesText = (all: readonly IdentityInfo[]): string =>
     )
     .join('\n');
 
+/** What depends only on the identities, pods and nodes: the ipcache, the identities as listed,
+ * and the lookup indexes over them. */
+interface Addressing {
+  readonly identities: CiliumDataplane['identities'];
+  readonly ipcache: readonly IpcacheEntry[];
+  readonly index: Pick<
+    DataplaneIndex,
+    'identityById' | 'nodeAddresses' | 'podAddresses' | 'prefixes' | 'nodeIPs'
+  >;
+}
+
+function addressing(
+  cluster: Cluster,
+  allocated: ReturnType<typeof allocateIdentities>,
+): Addressing {
+  const index = indexCluster(cluster);
+  const ipcache: IpcacheEntry[] = [];
+  const podAddresses = new Map<string, IpcacheEntry>();
+  for (const pod of cluster.pods) {
+    const node = index.nodeByName.get(pod.nodeName);
+    const entry: IpcacheEntry = {
+      prefix: `${pod.ip}/32`,
+      identity: allocated.podIdentity.get(podKey(pod))!,
+      hostNode: pod.nodeName,
+      ...(node ? { hostNodeIP: node.internalIP } : {}),
+    };
+    podAddresses.set(pod.ip, entry);
+    ipcache.push(entry);
+  }
+  const prefixes: { cidr: Cidr; entry: IpcacheEntry }[] = [];
+  for (const info of allocated.all) {
+    if (!info.cidr) continue;
+    const entry: IpcacheEntry = { prefix: info.cidr.text, identity: info.id };
+    prefixes.push({ cidr: info.cidr, entry });
+    ipcache.push(entry);
+  }
+  const world: IpcacheEntry = { prefix: '0.0.0.0/0', identity: ID_WORLD };
+  ipcache.push(world);
+  prefixes.push({ cidr: { base: 0, prefix: 0, text: '0.0.0.0/0' }, entry: world });
+  prefixes.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+
+  const nodeAddresses = new Map<string, Map<string, number>>();
+  for (const view of cluster.nodes) {
+    const m = new Map<string, number>();
+    for (const node of cluster.nodes) {
+      const identity = node.name === view.name ? ID_HOST : allocated.nodeIdentity.get(node.name)!;
+      m.set(node.internalIP, identity);
+      ipcache.push({ prefix: `${node.internalIP}/32`, identity, node: view.name });
+    }
+    nodeAddresses.set(view.name, m);
+  }
+  const identities = allocated.all.map((i) => ({
+    id: i.id,
+    labels: i.set.labels.map(formatCiliumLabel),
+    scope: i.scope,
+  }));
+  return {
+    identities: [...identities].sort((a, b) => a.id - b.id),
+    ipcache,
+    index: {
+      identityById: new Map(identities.map((i) => [i.id, { ...i }])),
+      nodeAddresses,
+      podAddresses,
+      prefixes,
+      nodeIPs: new Map(cluster.nodes.map((n) => [n.name, n.internalIP])),
+    },
+  };
+}
+
 /**
  * The whole dataplane. With `reuse` (recompile.ts), a signature's policy comes from the previous
  * compile when its pods are not dirty and the identities are the same as that compile's (taken
@@ -90,7 +167,7 @@ const identitiesText = (all: readonly IdentityInfo[]): string =>
  */
 export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumDataplane {
   const allocated = reuse?.sameIdentities ? reuse.memo.allocated : allocateIdentities(cluster);
-  const { all, podIdentity, nodeIdentity } = allocated;
+  const { all, podIdentity } = allocated;
   const identityText = reuse?.sameIdentities ? reuse.memo.identities : identitiesText(all);
   const reusable = reuse && reuse.memo.identities === identityText ? reuse : undefined;
   const identities = new Map(all.map((i) => [i.id, i]));
@@ -99,10 +176,10 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     ingress: stablePort(LISTENERS.ingress),
     egress: stablePort(LISTENERS.egress),
   };
-  const policies = indexPolicies(cluster);
+  // A recompile compiles few endpoints: their namespaces' policies are found when asked for.
+  const policies = reuse ? lazyPolicyIndex(cluster) : indexPolicies(cluster);
   const ids =
     reuse && reuse.memo.pods === cluster.pods ? reuse.memo.endpointIds : endpointIds(cluster.pods);
-  const index = indexCluster(cluster);
 
   // Endpoints with the same identity and container ports get the same policy (Cilium computes one
   // selector policy per identity; named ports are resolved per endpoint).
@@ -112,9 +189,19 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
   const proxyPolicies = new Map<number, readonly ProxyPolicyRule[]>();
   const lpm = new Map<number, ReadonlyMap<string, readonly PolicyMapEntry[]>>();
   const plan = ciliumIdentityPlan(cluster);
-  for (const pod of cluster.pods) {
-    const identity = podIdentity.get(podKey(pod))!;
-    const sig = `${identity}|${pod.ports.map((p) => `${p.name ?? ''}:${p.protocol}/${p.port}`).join(',')}`;
+  // With the same identities and pods, each pod's signature, endpoint and addresses are as before.
+  const same =
+    reuse?.sameIdentities && reuse.memo.pods === cluster.pods && reuse.memo.nodes === cluster.nodes
+      ? reuse.memo
+      : undefined;
+  const signatures: string[] = [];
+  cluster.pods.forEach((pod, i) => {
+    const key = podKey(pod);
+    const identity = podIdentity.get(key)!;
+    const sig =
+      same?.signatures[i] ??
+      `${identity}|${pod.ports.map((p) => `${p.name ?? ''}:${p.protocol}/${p.port}`).join(',')}`;
+    signatures.push(sig);
     let s = shared.get(sig);
     if (!s && reusable && !reusable.dirty(pod)) {
       s = reusable.memo.policies.get(sig);
@@ -134,82 +221,39 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
       s = { entries, lpm: byKey, policy };
       shared.set(sig, s);
     }
-    const id = ids.get(podKey(pod))!;
-    endpoints.push({
-      id,
-      pod: podKey(pod),
-      node: pod.nodeName,
-      ip: pod.ip,
-      identity,
-      mapName: policyMapName(id),
-      enforced: s.policy.enforced,
-      enforcedBy: s.policy.enforcedBy,
-    });
-    policyMaps.set(id, s.entries);
-    proxyPolicies.set(id, s.policy.proxy);
-    lpm.set(id, s.lpm);
-  }
-
-  // ipcache
-  const ipcache: IpcacheEntry[] = [];
-  const podAddresses = new Map<string, IpcacheEntry>();
-  for (const pod of cluster.pods) {
-    const node = index.nodeByName.get(pod.nodeName);
-    const entry: IpcacheEntry = {
-      prefix: `${pod.ip}/32`,
-      identity: podIdentity.get(podKey(pod))!,
-      hostNode: pod.nodeName,
-      ...(node ? { hostNodeIP: node.internalIP } : {}),
-    };
-    podAddresses.set(pod.ip, entry);
-    ipcache.push(entry);
-  }
-  const prefixes: { cidr: Cidr; entry: IpcacheEntry }[] = [];
-  for (const info of all) {
-    if (!info.cidr) continue;
-    const entry: IpcacheEntry = { prefix: info.cidr.text, identity: info.id };
-    prefixes.push({ cidr: info.cidr, entry });
-    ipcache.push(entry);
-  }
-  const world: IpcacheEntry = { prefix: '0.0.0.0/0', identity: ID_WORLD };
-  ipcache.push(world);
-  prefixes.push({ cidr: { base: 0, prefix: 0, text: '0.0.0.0/0' }, entry: world });
-  prefixes.sort((a, b) => b.cidr.prefix - a.cidr.prefix);
-
-  const nodeAddresses = new Map<string, Map<string, number>>();
-  for (const view of cluster.nodes) {
-    const m = new Map<string, number>();
-    for (const node of cluster.nodes) {
-      const identity = node.name === view.name ? ID_HOST : nodeIdentity.get(node.name)!;
-      m.set(node.internalIP, identity);
-      ipcache.push({ prefix: `${node.internalIP}/32`, identity, node: view.name });
-    }
-    nodeAddresses.set(view.name, m);
-  }
+    const before = same?.endpoints[i];
+    const endpoint =
+      before && before.enforced === s.policy.enforced
+        ? before
+        : {
+            id: ids.get(key)!,
+            pod: key,
+            node: pod.nodeName,
+            ip: pod.ip,
+            identity,
+            mapName: policyMapName(ids.get(key)!),
+            enforced: s.policy.enforced,
+            enforcedBy: s.policy.enforcedBy,
+          };
+    endpoints.push(endpoint);
+    policyMaps.set(endpoint.id, s.entries);
+    proxyPolicies.set(endpoint.id, s.policy.proxy);
+    lpm.set(endpoint.id, s.lpm);
+  });
+  const addr = same?.addressing ?? addressing(cluster, allocated);
 
   const dp: CiliumDataplane = {
-    identities: all
-      .map((i) => ({ id: i.id, labels: i.set.labels.map(formatCiliumLabel), scope: i.scope }))
-      .sort((a, b) => a.id - b.id),
-    ipcache,
+    identities: addr.identities,
+    ipcache: addr.ipcache,
     endpoints,
     policyMaps,
     proxyPolicies,
     proxyPorts: { [LISTENERS.egress]: proxyPorts.egress, [LISTENERS.ingress]: proxyPorts.ingress },
     nodes: cluster.nodes.map((n) => n.name),
     index: {
+      ...addr.index,
       endpointByPod: new Map(endpoints.map((e) => [e.pod, e])),
-      identityById: new Map(
-        all.map((i) => [
-          i.id,
-          { id: i.id, labels: i.set.labels.map(formatCiliumLabel), scope: i.scope },
-        ]),
-      ),
       lpm,
-      nodeAddresses,
-      podAddresses,
-      prefixes,
-      nodeIPs: new Map(cluster.nodes.map((n) => [n.name, n.internalIP])),
     },
   };
   memos.set(dp, {
@@ -218,6 +262,10 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     pods: cluster.pods,
     endpointIds: ids,
     allocated,
+    nodes: cluster.nodes,
+    signatures,
+    endpoints,
+    addressing: addr,
   });
   return dp;
 }

@@ -210,52 +210,103 @@ interface CompiledSubject<T> {
   readonly subject: CiliumSelector;
 }
 
-interface PolicyIndex {
-  readonly cilium: Map<string, CompiledSubject<CiliumPolicy>[]>;
-  readonly clusterwide: CompiledSubject<CiliumPolicy>[];
-  readonly k8s: Map<string, CompiledSubject<K8sNetworkPolicy>[]>;
+/** The policies that may select a pod, by the pod's namespace (lists in the cluster's order). */
+export interface PolicyIndex {
+  readonly cilium: { get(namespace: string): readonly CompiledSubject<CiliumPolicy>[] | undefined };
+  readonly clusterwide: readonly CompiledSubject<CiliumPolicy>[];
+  readonly k8s: {
+    get(namespace: string): readonly CompiledSubject<K8sNetworkPolicy>[] | undefined;
+  };
 }
 
 /** Subject selectors per policy object, so a recompile builds only those of changed policies. */
-const subjects = new WeakMap<object, CiliumSelector>();
-const subjectOf = (policy: object, build: () => CiliumSelector): CiliumSelector => {
-  let s = subjects.get(policy);
-  if (!s) subjects.set(policy, (s = build()));
+const subjects = new WeakMap<object, CompiledSubject<object>>();
+const subjectOf = <T extends object>(
+  policy: T,
+  build: () => CiliumSelector,
+): CompiledSubject<T> => {
+  let s = subjects.get(policy) as CompiledSubject<T> | undefined;
+  if (!s) subjects.set(policy, (s = { policy, subject: build() }));
   return s;
 };
 
+/** A CiliumNetworkPolicy's subject; undefined for a nodeSelector (host firewall, not modelled). */
+const ciliumSubject = (p: CiliumPolicy): CompiledSubject<CiliumPolicy> | undefined => {
+  const sel = p.endpointSelector;
+  if (!sel) return undefined;
+  return subjectOf(p, () => subjectSelector(sel, p.clusterwide ? undefined : p.namespace));
+};
+
+// pkg/k8s/network_policy.go: the podSelector with k8s: keys and the policy's namespace. (Cilium
+// overwrites a podSelector naming io.kubernetes.pod.namespace; PacketWalk ANDs, as the spec reads.)
+const k8sSubject = (p: K8sNetworkPolicy): CompiledSubject<K8sNetworkPolicy> =>
+  subjectOf(p, () =>
+    makeSelector([
+      ...fromLabelSelector(p.podSelector, 'k8s'),
+      req('k8s', POD_NAMESPACE_LABEL, 'In', [p.namespace]),
+    ]),
+  );
+
 export function indexPolicies(cluster: Cluster): PolicyIndex {
-  const idx: PolicyIndex = { cilium: new Map(), clusterwide: [], k8s: new Map() };
+  const cilium = new Map<string, CompiledSubject<CiliumPolicy>[]>();
+  const clusterwide: CompiledSubject<CiliumPolicy>[] = [];
+  const k8s = new Map<string, CompiledSubject<K8sNetworkPolicy>[]>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const l = m.get(k);
     if (l) l.push(v);
     else m.set(k, [v]);
   };
   for (const p of cluster.ciliumPolicies) {
-    if (!p.endpointSelector) continue; // nodeSelector: host firewall, not modelled
-    const sel = p.endpointSelector;
-    if (p.clusterwide)
-      idx.clusterwide.push({
-        policy: p,
-        subject: subjectOf(p, () => subjectSelector(sel, undefined)),
-      });
-    else if (p.namespace)
-      push(idx.cilium, p.namespace, {
-        policy: p,
-        subject: subjectOf(p, () => subjectSelector(sel, p.namespace)),
-      });
+    const s = ciliumSubject(p);
+    if (!s) continue;
+    if (p.clusterwide) clusterwide.push(s);
+    else if (p.namespace) push(cilium, p.namespace, s);
   }
   for (const p of cluster.k8sPolicies) {
-    if (p.staged) continue;
-    // pkg/k8s/network_policy.go: the podSelector with k8s: keys and the policy's namespace. (Cilium
-    // overwrites a podSelector naming io.kubernetes.pod.namespace; PacketWalk ANDs, as the spec reads.)
-    const subject = subjectOf(p, () =>
-      makeSelector([
-        ...fromLabelSelector(p.podSelector, 'k8s'),
-        req('k8s', POD_NAMESPACE_LABEL, 'In', [p.namespace]),
-      ]),
-    );
-    push(idx.k8s, p.namespace, { policy: p, subject });
+    if (!p.staged) push(k8s, p.namespace, k8sSubject(p));
   }
-  return idx;
+  return { cilium, clusterwide, k8s };
+}
+
+/**
+ * The same index, each namespace's lists found when first asked for: a recompile compiles the
+ * endpoints of the few namespaces an edit touches, and a pass over every policy costs more than
+ * the scans of those namespaces.
+ */
+export function lazyPolicyIndex(cluster: Cluster): PolicyIndex {
+  const lazily = <T>(find: (namespace: string) => T[]) => {
+    const found = new Map<string, T[]>();
+    return {
+      get(namespace: string): T[] {
+        let l = found.get(namespace);
+        if (!l) found.set(namespace, (l = find(namespace)));
+        return l;
+      },
+    };
+  };
+  let clusterwide: CompiledSubject<CiliumPolicy>[] | undefined;
+  return {
+    cilium: lazily((ns) => {
+      const out: CompiledSubject<CiliumPolicy>[] = [];
+      for (const p of cluster.ciliumPolicies) {
+        if (p.clusterwide || p.namespace !== ns) continue;
+        const s = ciliumSubject(p);
+        if (s) out.push(s);
+      }
+      return out;
+    }),
+    get clusterwide() {
+      clusterwide ??= cluster.ciliumPolicies.flatMap((p) => {
+        const s = p.clusterwide ? ciliumSubject(p) : undefined;
+        return s ? [s] : [];
+      });
+      return clusterwide;
+    },
+    k8s: lazily((ns) => {
+      const out: CompiledSubject<K8sNetworkPolicy>[] = [];
+      for (const p of cluster.k8sPolicies)
+        if (!p.staged && p.namespace === ns) out.push(k8sSubject(p));
+      return out;
+    }),
+  };
 }
