@@ -16,6 +16,7 @@ export const dataplaneQuery: EngineQuery<
     node: string | null,
     calico: AppState['view']['calico'],
     cilium: AppState['view']['cilium'],
+    packet: AppState['view']['packet'],
   ],
   DataplaneDump | null
 > = {
@@ -27,10 +28,14 @@ export const dataplaneQuery: EngineQuery<
     s.dataplaneNode,
     s.view.calico,
     s.view.cilium,
+    s.view.packet,
   ],
-  run: async (client, [cluster, open, cni, node, calico, cilium]) => {
+  run: async (client, [cluster, open, cni, node, calico, cilium, packet]) => {
     if (!cluster || !open || !cni) return null;
-    return client.call('dataplane', cni === 'calico' ? { cni, calico } : { cni, cilium }, node);
+    // The packet gives Cilium's dump the walked flow's conntrack entries.
+    return cni === 'calico'
+      ? client.call('dataplane', { cni, calico }, node, null)
+      : client.call('dataplane', { cni, cilium }, node, packet);
   },
   write: (store, dump) => store.getState().setDataplaneDump(dump),
 };

@@ -160,3 +160,52 @@ describe('kube-proxy’s nat rows in the Calico dump', () => {
     }
   });
 });
+
+describe('the walked flow’s conntrack entries in the Cilium dump', () => {
+  const engine = engineFor('seed-policies.yaml');
+  const ctRows = (node: string, packet: PacketSpec) =>
+    dataplaneDump(engine, cilium(), node, packet).lines.filter(
+      (l) => l.section === 'ct' && l.kind === 'row',
+    );
+  const identity = (pod: string) => engine.cilium().index.endpointByPod.get(pod)!.identity;
+
+  it('has OUT on the client’s node and IN on the server’s when the connection is allowed', () => {
+    const packet: PacketSpec = {
+      from: 'shop/frontend',
+      to: 'shop/backend',
+      port: 8080,
+      protocol: 'TCP',
+    };
+    const walked = walk(engine, cilium(), packet);
+    expect(walked.verdict).toBe('delivered');
+    const egress = walked.hops.find((h) => h.stage === 'egress-policy')!;
+    const h = egress.headers.at(-1)!;
+    const key = `${h.src}:${h.sport} -> ${h.dst}:${h.dport}`;
+    const from = identity('shop/frontend');
+    expect(ctRows(egress.node, packet).map((l) => l.text)).toEqual([
+      `TCP OUT ${key} SourceSecurityID=${from}`,
+    ]);
+    const ingress = walked.hops.find((h) => h.stage === 'ingress-policy')!;
+    expect(ingress.node).not.toBe(egress.node);
+    expect(ctRows(ingress.node, packet).map((l) => l.text)).toEqual([
+      `TCP IN ${key} SourceSecurityID=${from}`,
+    ]);
+  });
+
+  it('has no IN entry where the server’s ingress policy dropped the packet', () => {
+    const packet: PacketSpec = {
+      from: 'shop/debug',
+      to: 'shop/backend',
+      port: 8080,
+      protocol: 'TCP',
+    };
+    const walked = walk(engine, cilium(), packet);
+    expect(walked.verdict).toBe('dropped');
+    const egress = walked.hops.find((h) => h.stage === 'egress-policy')!;
+    expect(ctRows(egress.node, packet).map((l) => l.text.split(' ').slice(0, 2).join(' '))).toEqual(
+      ['TCP OUT'],
+    );
+    const server = engine.cluster.pods.find((p) => p.name === 'backend')!.nodeName;
+    expect(ctRows(server, packet)).toEqual([]);
+  });
+});

@@ -26,6 +26,9 @@ import { DumpBuilder, type DumpLine } from '../engine/dumpLines';
 import type { Cluster, Cni } from '../engine/model';
 import type { Engine } from '../engine/verdict';
 import type { WalkConfig } from './config';
+import type { Hop } from './hop';
+import type { PacketSpec } from './packet';
+import { walk } from './walk';
 import { KUBE_NODEPORTS_RULE } from './calicoServices';
 import { allServicePorts, kubeProxyTrace, serviceBackends, serviceId } from './services';
 
@@ -93,8 +96,78 @@ export function calicoNodeLines(
 
 export const lxcRowId = (ip: string): string => `lxc/${ip}`;
 
+/** A conntrack entry of the walked flow (bpf/lib/conntrack.h `ct_create4`). */
+export interface CtEntry {
+  readonly node: string;
+  /** TUPLE_F_OUT: created by the client's cil_from_container; TUPLE_F_IN: by the server's policy. */
+  readonly dir: 'OUT' | 'IN';
+  readonly proto: string;
+  readonly src: string;
+  readonly sport: number;
+  readonly dst: string;
+  readonly dport: number;
+  /** `src_sec_id`: the client's identity in both (bpf_lxc.c: SECLABEL on egress, the source on ingress). */
+  readonly sourceIdentity: number;
+}
+
+/**
+ * The conntrack entries a new connection of the walk leaves in `cilium_ct4_global` (TCP) or
+ * `cilium_ct_any4_global`: OUT on the client's node once its egress let the packet out, IN on the
+ * server's node once its ingress let it in (no entry for a packet dropped by policy before it).
+ */
+export function walkedConntrack(
+  hops: readonly Hop[],
+  delivered: boolean,
+  clientIdentity: number,
+): CtEntry[] {
+  const out: CtEntry[] = [];
+  const at = (stage: Hop['stage']) => hops.find((h) => h.stage === stage);
+  const entry = (hop: Hop | undefined, dir: CtEntry['dir']): void => {
+    const h = hop?.headers.at(-1);
+    if (!hop || !h || h.sport === undefined || h.dport === undefined) return;
+    out.push({
+      node: hop.node,
+      dir,
+      proto: h.proto,
+      src: h.src,
+      sport: h.sport,
+      dst: h.dst,
+      dport: h.dport,
+      sourceIdentity: clientIdentity,
+    });
+  };
+  const egress = at('egress-policy');
+  const dropped = hops.at(-1)?.stage === 'dropped';
+  const droppedAtEgress =
+    dropped && egress !== undefined && hops.indexOf(egress) === hops.length - 2;
+  if (!droppedAtEgress) entry(egress, 'OUT');
+  if (delivered) entry(at('ingress-policy'), 'IN');
+  return out;
+}
+
+function conntrackLines(b: DumpBuilder, node: string, entries: readonly CtEntry[]): void {
+  const here = entries.filter((e) => e.node === node);
+  if (here.length === 0) return;
+  const map = here[0]!.proto === 'TCP' ? 'cilium_ct4_global' : 'cilium_ct_any4_global';
+  b.text('');
+  b.open('ct', `$ cilium bpf ct list global   # ${map} on ${node}, the walked flow only`);
+  b.note(
+    '# expires, packet and byte counters, flags seen and report times are runtime values; left out.',
+  );
+  for (const e of here)
+    b.row(
+      `ct/${e.dir}/${e.src}:${e.sport}/${e.dst}:${e.dport}`,
+      `${e.proto} ${e.dir} ${e.src}:${e.sport} -> ${e.dst}:${e.dport} SourceSecurityID=${e.sourceIdentity}`,
+    );
+}
+
 /** One Cilium node: identities, cilium_lxc, its ipcache, its endpoints' policy maps, services. */
-export function ciliumNodeLines(cluster: Cluster, dp: CiliumDataplane, node: string): DumpLine[] {
+export function ciliumNodeLines(
+  cluster: Cluster,
+  dp: CiliumDataplane,
+  node: string,
+  conntrack: readonly CtEntry[] = [],
+): DumpLine[] {
   const b = new DumpBuilder();
   headerLines(b);
   identityLines(b, dp);
@@ -127,6 +200,7 @@ export function ciliumNodeLines(cluster: Cluster, dp: CiliumDataplane, node: str
   }
   b.text('');
   lbLines(b, cluster);
+  conntrackLines(b, node, conntrack);
   return b.lines;
 }
 
@@ -163,6 +237,7 @@ export function dataplaneDump(
   engine: Engine,
   config: WalkConfig,
   node: string | null,
+  packet: PacketSpec | null = null,
 ): DataplaneDump {
   const cluster = engine.cluster;
   if (config.cni === 'calico') {
@@ -175,5 +250,23 @@ export function dataplaneDump(
   const dp = engine.cilium();
   const nodes = [...dp.nodes].sort();
   const at = node !== null && nodes.includes(node) ? node : (nodes[0] ?? '');
-  return { cni: 'cilium', node: at, nodes, lines: ciliumNodeLines(cluster, dp, at) };
+  return {
+    cni: 'cilium',
+    node: at,
+    nodes,
+    lines: ciliumNodeLines(cluster, dp, at, flowCt(packet)),
+  };
+
+  function flowCt(p: PacketSpec | null): CtEntry[] {
+    // A new connection's entries; a reply or ICMP (keyed by its identifier) is not shown.
+    if (!p || p.reply || p.protocol === 'ICMP') return [];
+    const client = dp.index.endpointByPod.get(p.from);
+    if (!client) return [];
+    try {
+      const r = walk(engine, config, p);
+      return walkedConntrack(r.hops, r.verdict === 'delivered', client.identity);
+    } catch {
+      return []; // a packet the scenario cannot walk has no flow
+    }
+  }
 }

@@ -53,10 +53,10 @@ export function createWorkerApi() {
      * One node's dataplane as the tools print it, in structured lines (datapath/dataplaneDump.ts):
      * computed here, since a dump of thousands of policies is large.
      */
-    dataplane(config: WalkConfig, node: string | null): DataplaneDump {
+    dataplane(config: WalkConfig, node: string | null, packet?: PacketSpec | null): DataplaneDump {
       const engine = session.engine();
       if (!engine) throw new Error('No scenario is loaded yet.');
-      return dataplaneDump(engine, config, node);
+      return dataplaneDump(engine, config, node, packet ?? null);
     },
     /**
      * What each configuration's panel draws (nodes, layers, network, names), in the order asked:
