@@ -7,6 +7,7 @@ import { calicoStats, iptablesSave } from './calico/iptables';
 import { ciliumStats, dumpCiliumMaps } from './cilium/ebpf';
 import { matchesLabelSelector, type LabelSelector, type Labels } from './labels';
 import { suggestFix, type FixRequest, type FixResult } from './fix';
+import { lintCluster } from './lint';
 import type { Cluster, Diagnostic, Probe, Protocol } from './model';
 import {
   inWorker,
@@ -80,10 +81,14 @@ export function createEngineSession() {
     },
 
     load(files: readonly ManifestFile[]): LoadSummary {
-      const { cluster, diagnostics } = loadManifests(files);
-      const applied = !diagnostics.some((d) => d.severity === 'error');
-      if (applied) engine = createEngine(cluster);
+      const loaded = loadManifests(files);
+      const applied = !loaded.diagnostics.some((d) => d.severity === 'error');
+      if (applied) engine = createEngine(loaded.cluster);
       const current = engine?.cluster ?? null;
+      // The classic mistakes (engine/lint.ts) as warnings at their line, once the manifests load.
+      const diagnostics = applied
+        ? [...loaded.diagnostics, ...lintCluster(loaded.cluster)]
+        : loaded.diagnostics;
       return { applied, diagnostics, counts: counts(current), cluster: current };
     },
 
