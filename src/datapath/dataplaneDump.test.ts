@@ -168,17 +168,16 @@ describe('the walked flow’s conntrack entries in the Cilium dump', () => {
       (l) => l.section === 'ct' && l.kind === 'row',
     );
   const identity = (pod: string) => engine.cilium().index.endpointByPod.get(pod)!.identity;
+  /** Walks `from` to shop/backend on TCP 8080 under Cilium, expecting `verdict`. */
+  const walkTo = (from: string, verdict: 'delivered' | 'dropped') => {
+    const packet: PacketSpec = { from, to: 'shop/backend', port: 8080, protocol: 'TCP' };
+    const walked = walk(engine, cilium(), packet);
+    expect(walked.verdict).toBe(verdict);
+    return { packet, walked, egress: walked.hops.find((h) => h.stage === 'egress-policy')! };
+  };
 
   it('has OUT on the client’s node and IN on the server’s when the connection is allowed', () => {
-    const packet: PacketSpec = {
-      from: 'shop/frontend',
-      to: 'shop/backend',
-      port: 8080,
-      protocol: 'TCP',
-    };
-    const walked = walk(engine, cilium(), packet);
-    expect(walked.verdict).toBe('delivered');
-    const egress = walked.hops.find((h) => h.stage === 'egress-policy')!;
+    const { packet, walked, egress } = walkTo('shop/frontend', 'delivered');
     const h = egress.headers.at(-1)!;
     const key = `${h.src}:${h.sport} -> ${h.dst}:${h.dport}`;
     const from = identity('shop/frontend');
@@ -193,15 +192,7 @@ describe('the walked flow’s conntrack entries in the Cilium dump', () => {
   });
 
   it('has no IN entry where the server’s ingress policy dropped the packet', () => {
-    const packet: PacketSpec = {
-      from: 'shop/debug',
-      to: 'shop/backend',
-      port: 8080,
-      protocol: 'TCP',
-    };
-    const walked = walk(engine, cilium(), packet);
-    expect(walked.verdict).toBe('dropped');
-    const egress = walked.hops.find((h) => h.stage === 'egress-policy')!;
+    const { packet, egress } = walkTo('shop/debug', 'dropped');
     expect(ctRows(egress.node, packet).map((l) => l.text.split(' ').slice(0, 2).join(' '))).toEqual(
       ['TCP OUT'],
     );
