@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { expect, test, type AppPage } from './fixtures/app';
 
 /**
@@ -102,38 +102,5 @@ test.describe('fix and the editor', () => {
     await expect(app.editor()).not.toContainText('app: debug');
     await app.drawerTab('Inspector').click();
     await expectVerdict(app, 'dropped');
-  });
-});
-
-test.describe('lint', () => {
-  test.use({ viewport: { width: 1280, height: 800 } });
-
-  test('a classic mistake gets a warning at its line, with the explanation', async ({
-    app,
-    page,
-  }) => {
-    test.setTimeout(120_000);
-    await app.goto(`${WALK}&panels=policies`);
-    await app.ready();
-    const seed = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8').trimEnd();
-    const policy = [
-      '---',
-      'apiVersion: networking.k8s.io/v1',
-      'kind: NetworkPolicy',
-      'metadata: {name: or-by-mistake, namespace: shop}',
-      'spec:',
-      '  podSelector: {matchLabels: {app: database}}',
-      '  ingress:',
-      '  - from:',
-      '    - namespaceSelector: {matchLabels: {team: red}}',
-      '    - podSelector: {matchLabels: {app: api}}',
-    ];
-    await app.replaceScenario(`${seed}\n${policy.join('\n')}\n`);
-    // The rule `- from:` is the 8th line of the policy.
-    const line = seed.split('\n').length + 8;
-    const problem = page.locator('.policy-editor-problem', { hasText: 'two list items' });
-    await expect(problem).toContainText(`line ${line}:`);
-    await expect(problem).toContainText('For pods matching both (AND), put them in one item');
-    await expect(page.locator('.cm-lint-marker-warning').first()).toBeVisible();
   });
 });
