@@ -132,6 +132,52 @@ describe('fix: the seed scenario', () => {
   });
 });
 
+const EGRESS = `${SEED.trimEnd()}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: frontend-egress
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: frontend
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              app: backend
+`;
+
+describe('fix: an egress drop', () => {
+  const p = probe('shop/frontend', 'shop/database', 5432);
+
+  it('adds an egress rule at the source (Cilium: enough)', () => {
+    const r = suggestFix({ name: 'eg.yaml', text: EGRESS }, { probe: p, cni: 'cilium' });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.changes.map((c) => [c.kind, c.policy, c.rule])).toEqual([
+      ['add-rule', 'NetworkPolicy shop/frontend-egress', 'spec.egress[1]'],
+    ]);
+    expect(allowed(r.text, p, 'cilium')).toBe(true);
+  });
+
+  it('then the destination’s ingress when it drops too (Calico: the Deny of deny-external)', () => {
+    const r = suggestFix(
+      { name: 'eg.yaml', text: EGRESS },
+      { probe: p, cni: 'calico', dialect: 'k8s' },
+    );
+    if (!r.ok) throw new Error(r.error);
+    expect(r.changes.map((c) => [c.kind, c.direction])).toEqual([
+      ['add-rule', 'egress'],
+      ['new-policy', 'ingress'],
+    ]);
+    expect(r.yaml.split('---\n')).toHaveLength(2);
+    expect(allowed(r.text, p, 'calico')).toBe(true);
+  });
+});
+
 describe('fix: generated scenarios', () => {
   it('every fix offered allows the connection and lists every other connection it changes', () => {
     let offered = 0;
