@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BASELINE } from '../engine/baseline';
-import { CliError, type Io } from './io';
-import { main } from './run';
+import { runCli } from './testing';
 
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: (path) => {
-      throw new CliError([`${path}: not available in this test`]);
-    },
-  };
-  const code = main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('cli --help', () => {
   it('names the versions it models after the commands, and exits 0', () => {
