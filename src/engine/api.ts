@@ -7,7 +7,7 @@ import { calicoStats, iptablesSave } from './calico/iptables';
 import { ciliumStats, dumpCiliumMaps } from './cilium/ebpf';
 import { matchesLabelSelector, type LabelSelector, type Labels } from './labels';
 import { suggestFix, type FixRequest, type FixResult } from './fix';
-import { lintCluster } from './lint';
+import { lintManifests } from './lint';
 import type { Cluster, Diagnostic, Probe, Protocol } from './model';
 import {
   inWorker,
@@ -87,7 +87,7 @@ export function createEngineSession() {
       const current = engine?.cluster ?? null;
       // The classic mistakes (engine/lint.ts) as warnings at their line, once the manifests load.
       const diagnostics = applied
-        ? [...loaded.diagnostics, ...lintCluster(loaded.cluster)]
+        ? [...loaded.diagnostics, ...lintManifests(files, loaded.cluster)]
         : loaded.diagnostics;
       return { applied, diagnostics, counts: counts(current), cluster: current };
     },

@@ -1,92 +1,329 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * Lint: each check fires on the mistake, at the line of the field, and stays silent on the correct
+ * form; the lesson links point at the steps that teach the point.
+ */
 import { readFileSync } from 'node:fs';
-import { lintCluster } from './lint';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { LINT_LESSONS, lintManifests, type LintCheck } from './lint';
+import type { Diagnostic } from './model';
 import { loadManifests } from './parse/load';
 
 const BASE = `apiVersion: v1
 kind: Namespace
-metadata: {name: shop}
+metadata: {name: shop, labels: {team: a}}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: shop, labels: {app: web}}
-spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 80}]}]}
+spec: {nodeName: node-1, containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}
 status: {podIP: 10.244.0.5}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+status: {podIP: 10.244.0.6}
 `;
+const BASE_LINES = BASE.split('\n').length; // the policy's first line is BASE_LINES + 1
 
-const lint = (extra: string) => {
-  const { cluster, diagnostics } = loadManifests([
-    { name: 'l.yaml', text: `${BASE}---\n${extra}` },
-  ]);
+/** The lint warnings for BASE plus one policy text, after checking it loads without errors. */
+function lint(policy: string): Diagnostic[] {
+  const files = [{ name: 'l.yaml', text: `${BASE}---\n${policy}` }];
+  const { cluster, diagnostics } = loadManifests(files);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return lintCluster(cluster);
-};
+  const out = lintManifests(files, cluster);
+  for (const d of out) expect(d.severity).toBe('warning');
+  return out;
+}
+const only = (ds: readonly Diagnostic[], check: LintCheck) => ds.filter((d) => d.lint === check);
+/** The line of a policy text's `n`th line (1-based) in the file. */
+const line = (n: number) => BASE_LINES + n;
 
-describe('lint', () => {
-  it('warns at the rule when namespaceSelector and podSelector are two items (OR)', () => {
-    const d = lint(`apiVersion: networking.k8s.io/v1
+const K8S = (spec: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: np, namespace: shop}
 spec:
-  podSelector: {matchLabels: {app: web}}
+${spec}`;
+
+describe('peers-or: namespaceSelector and podSelector as two items', () => {
+  it('fires at the podSelector item', () => {
+    const d = only(
+      lint(
+        K8S(`  podSelector: {matchLabels: {app: web}}
   ingress:
-  - from:
-    - namespaceSelector: {matchLabels: {team: a}}
-    - podSelector: {matchLabels: {app: api}}
-`);
-    expect(d).toHaveLength(1);
-    expect(d[0]).toMatchObject({ severity: 'warning', field: 'spec.ingress[0].from' });
-    expect(d[0]!.pos.line).toBe(17);
-    expect(d[0]!.message).toMatch(/two list items.*\(OR\).*\(AND\), put them in one item/);
-    // One item with both is what was meant: no warning.
-    expect(
-      lint(`apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: np, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress:
-  - from:
-    - namespaceSelector: {matchLabels: {team: a}}
-      podSelector: {matchLabels: {app: api}}
+    - from:
+        - namespaceSelector: {matchLabels: {team: a}}
+        - podSelector: {matchLabels: {app: api}}
 `),
-    ).toEqual([]);
+      ),
+      'peers-or',
+    );
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({
+      field: 'spec.ingress[0].from[1]',
+      object: 'NetworkPolicy shop/np',
+    });
+    expect(d[0]!.pos.line).toBe(line(9));
+    expect(d[0]!.message).toMatch(
+      /from\[0\] \(namespaceSelector\) and from\[1\] \(podSelector\) are two peers, ORed/,
+    );
   });
 
-  it('warns at a Cilium rule {} that selects nothing, with the lesson that teaches it', () => {
-    const d = lint(`apiVersion: cilium.io/v2
+  it('is silent on one item with both (AND)', () => {
+    const d = lint(
+      K8S(`  podSelector: {matchLabels: {app: web}}
+  egress:
+    - to:
+        - namespaceSelector: {matchLabels: {team: a}}
+          podSelector: {matchLabels: {app: api}}
+`),
+    );
+    expect(only(d, 'peers-or')).toEqual([]);
+  });
+});
+
+describe('ports-apart: ports in a rule of their own', () => {
+  it('fires at the ports of the rule without from', () => {
+    const d = only(
+      lint(
+        K8S(`  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: api}}
+    - ports:
+        - port: 80
+`),
+      ),
+      'ports-apart',
+    );
+    expect(d).toHaveLength(1);
+    expect(d[0]!.field).toBe('spec.ingress[1].ports');
+    expect(d[0]!.pos.line).toBe(line(9));
+    expect(d[0]!.message).toMatch(/opens these ports to every source, while ingress\[0\] allows/);
+  });
+
+  it('is silent when ports sit with from', () => {
+    const d = lint(
+      K8S(`  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: api}}
+      ports:
+        - port: 80
+`),
+    );
+    expect(only(d, 'ports-apart')).toEqual([]);
+  });
+});
+
+describe('empty-selector: what {} selects', () => {
+  it('says podSelector: {} is every pod of the namespace and namespaceSelector: {} every namespace', () => {
+    const d = only(
+      lint(
+        K8S(`  podSelector: {}
+  ingress:
+    - from:
+        - namespaceSelector: {}
+`),
+      ),
+      'empty-selector',
+    );
+    expect(d.map((x) => [x.field, x.pos.line])).toEqual([
+      ['spec.podSelector', line(5)],
+      ['spec.ingress[0].from[0].namespaceSelector', line(8)],
+    ]);
+    expect(d[0]!.message).toMatch(/every pod in namespace shop/);
+    expect(d[1]!.message).toMatch(/every pod in every namespace/);
+  });
+
+  it('says what a Cilium endpointSelector: {} covers, and is silent on labelled selectors', () => {
+    const cnp = (sel: string) => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: cnp, namespace: shop}
+spec:
+  endpointSelector: ${sel}
+  ingress:
+    - fromEndpoints: [${sel}]
+`;
+    const d = only(lint(cnp('{}')), 'empty-selector');
+    expect(d.map((x) => x.field)).toEqual([
+      'spec.endpointSelector',
+      'spec.ingress[0].fromEndpoints[0]',
+    ]);
+    expect(d[0]!.message).toMatch(/every endpoint in namespace shop/);
+    expect(only(lint(cnp('{matchLabels: {app: web}}')), 'empty-selector')).toEqual([]);
+  });
+});
+
+describe('cilium-empty-rule: ingress: [{}]', () => {
+  const cnp = (rule: string) => `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata: {name: cnp, namespace: shop}
 spec:
   endpointSelector: {matchLabels: {app: web}}
-  ingress: [{}]
-`);
+  ingress:
+    - ${rule}
+`;
+  it('fires at the rule, with the lesson on default deny', () => {
+    const d = only(lint(cnp('{}')), 'cilium-empty-rule');
     expect(d).toHaveLength(1);
-    expect(d[0]!.field).toBe('spec.ingress[0]');
-    expect(d[0]!.message).toContain('#/lessons/07-policy-in-ebpf/10');
+    expect(d[0]!.pos.line).toBe(line(7));
+    expect(d[0]!.message).toMatch(
+      /allows nothing in Cilium: it only puts the selected endpoints into default deny/,
+    );
+    expect(d[0]!.lesson?.href).toBe('#/lessons/07-policy-in-ebpf/10');
   });
+  it('is silent on a rule that names its peers', () => {
+    expect(only(lint(cnp('fromEntities: [all]')), 'cilium-empty-rule')).toEqual([]);
+  });
+});
 
-  it('warns at Calico policies of one tier with the same order, and at a policy selecting no pod', () => {
-    const d = lint(`apiVersion: projectcalico.org/v3
+describe('calico-equal-order: the same order in one tier', () => {
+  const two = (
+    orderA: number,
+    orderB: number,
+    selB = "app == 'web'",
+  ) => `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata: {name: a, namespace: shop}
-spec: {selector: app == 'web', order: 10}
+spec: {selector: app == 'web', order: ${orderA}}
 ---
 apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata: {name: b, namespace: shop}
-spec: {selector: app == 'nothing', order: 10}
-`);
-    expect(d.map((x) => [x.object, x.field])).toEqual([
-      ['NetworkPolicy shop/b', 'spec.order'],
-      ['NetworkPolicy shop/b', 'spec.selector'],
-    ]);
-    expect(d[0]!.message).toContain('NetworkPolicy shop/a has the same order (10) in tier default');
+spec:
+  selector: ${selB}
+  order: ${orderB}
+`;
+  it('fires at the later one by name, naming the earlier', () => {
+    const d = only(lint(two(10, 10)), 'calico-equal-order');
+    expect(d).toHaveLength(1);
+    expect(d[0]!.object).toBe('NetworkPolicy shop/b');
+    expect(d[0]!.pos.line).toBe(line(11));
+    expect(d[0]!.message).toMatch(
+      /NetworkPolicy shop\/a in tier default, and both select shop\/web: Calico then applies them by name, "shop\/a" first/,
+    );
+    expect(d[0]!.lesson?.href).toBe('#/lessons/06-policy-in-iptables/8');
   });
+  it('is silent with different orders, or when they select no pod in common', () => {
+    expect(only(lint(two(10, 20)), 'calico-equal-order')).toEqual([]);
+    expect(only(lint(two(10, 10, "app == 'api'")), 'calico-equal-order')).toEqual([]);
+  });
+  it('counts a Kubernetes NetworkPolicy as order 1000 in tier default', () => {
+    const d = only(
+      lint(`${K8S(`  podSelector: {matchLabels: {app: web}}\n  ingress: [{}]\n`)}---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: c, namespace: shop}
+spec: {selector: app == 'web', order: 1000}
+`),
+      'calico-equal-order',
+    );
+    expect(d.map((x) => x.object)).toEqual(['NetworkPolicy shop/c']);
+    expect(d[0]!.message).toMatch(/NetworkPolicy shop\/np in tier default.*"shop\/c" first/);
+  });
+});
 
-  it('finds nothing to say about the seed scenario', () => {
+describe('selects-no-pod', () => {
+  it('fires at the selector of each dialect when no pod matches', () => {
+    const d = only(
+      lint(`${K8S('  podSelector: {matchLabels: {app: webb}}\n')}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: cnp, namespace: shop}
+spec: {endpointSelector: {matchLabels: {app: nothing}}, ingress: [{fromEntities: [all]}]}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: cal, namespace: other}
+spec: {selector: app == 'web'}
+`),
+      'selects-no-pod',
+    );
+    expect(d.map((x) => [x.object, x.field])).toEqual([
+      ['NetworkPolicy shop/np', 'spec.podSelector'],
+      ['CiliumNetworkPolicy shop/cnp', 'spec.endpointSelector'],
+      ['NetworkPolicy other/cal', 'spec.selector'],
+    ]);
+    expect(d[0]!.pos.line).toBe(line(5));
+    expect(d[2]!.message).toMatch(/no pod in namespace other matches "app == 'web'"/);
+    expect(d[0]!.lesson?.href).toBe('#/lessons/06-policy-in-iptables/11');
+  });
+  it('is silent when the selector matches a pod', () => {
+    expect(only(lint(K8S('  podSelector: {matchLabels: {app: web}}\n')), 'selects-no-pod')).toEqual(
+      [],
+    );
+  });
+});
+
+describe('named-port-undeclared', () => {
+  const np = (port: string) =>
+    K8S(`  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - ports:
+        - port: ${port}
+`);
+  it('fires at a named port no selected pod declares', () => {
+    const d = only(lint(np('htp')), 'named-port-undeclared');
+    expect(d).toHaveLength(1);
+    expect(d[0]!.field).toBe('spec.ingress[0].ports[0].port');
+    expect(d[0]!.pos.line).toBe(line(8));
+    expect(d[0]!.message).toMatch(
+      /no pod this policy selects declares a container port named "htp" \(TCP\)/,
+    );
+  });
+  it('is silent when a selected pod declares it, and for numbers', () => {
+    expect(only(lint(np('http')), 'named-port-undeclared')).toEqual([]);
+    expect(only(lint(np('8080')), 'named-port-undeclared')).toEqual([]);
+  });
+  it('checks Cilium toPorts and Calico destination ports too', () => {
+    const d = only(
+      lint(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: cnp, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress:
+    - toPorts: [{ports: [{port: http}]}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: cal, namespace: shop}
+spec:
+  selector: app == 'web'
+  ingress:
+    - action: Allow
+      protocol: TCP
+      destination: {ports: [http, metrics]}
+`),
+      'named-port-undeclared',
+    );
+    // The api pod declares no "http"; the web pod declares "http" but no "metrics".
+    expect(d.map((x) => x.field)).toEqual([
+      'spec.ingress[0].toPorts[0].ports[0].port',
+      'spec.ingress[0].destination.ports[1]',
+    ]);
+  });
+});
+
+describe('lesson links', () => {
+  it('each points at the step that teaches it', () => {
+    for (const link of Object.values(LINT_LESSONS)) {
+      const m = /^#\/lessons\/([^/]+)\/(\d+)$/.exec(link.href);
+      expect(m).not.toBeNull();
+      const steps = (
+        parse(readFileSync(`lessons/${m![1]}/steps.yaml`, 'utf8')) as { steps: { id: string }[] }
+      ).steps;
+      expect(steps[Number(m![2]) - 1]?.id).toBe(link.stepId);
+    }
+  });
+});
+
+describe('the lessons’ own scenarios', () => {
+  it('find nothing wrong in the seed scenario', () => {
     const text = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
-    const { cluster } = loadManifests([{ name: 's.yaml', text }]);
-    expect(lintCluster(cluster)).toEqual([]);
+    const files = [{ name: 's.yaml', text }];
+    expect(lintManifests(files, loadManifests(files).cluster)).toEqual([]);
   });
 });

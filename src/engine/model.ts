@@ -385,6 +385,10 @@ export interface Diagnostic {
   readonly field?: string;
   /** Set when the diagnostic says a CNI ignores the object. */
   readonly ignoredBy?: Cni;
+  /** Set on lint warnings (engine/lint.ts): the check that found it. */
+  readonly lint?: string;
+  /** The lesson step that teaches the point (`#/lessons/<id>/<n>`), for lint warnings. */
+  readonly lesson?: { readonly href: string; readonly title: string };
 }
 
 export const formatDiagnostic = (d: Diagnostic): string =>
