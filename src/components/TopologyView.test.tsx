@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { readFileSync } from 'node:fs';
 import { createRef, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -119,7 +119,7 @@ describe('TopologyView', () => {
     expect(svg.querySelector('g.packet')!.getAttribute('transform')).not.toBe(midway);
   });
 
-  it('zooms from its buttons and its handle, and cleans up on unmount', () => {
+  it('zooms from its buttons and its handle, and cleans up on unmount', async () => {
     const ref = createRef<TopologyViewHandle>();
     const { unmount } = render(
       <TopologyView label="Cilium topology" scene={scene} hops={result.hops} index={2} ref={ref} />,
@@ -127,7 +127,11 @@ describe('TopologyView', () => {
     );
     const svg = screen.getByRole('figure', { name: 'Cilium topology' });
     const viewport = svg.querySelector('g.viewport')!;
+    // Pan/zoom loads on demand; the drawing stays hidden until it is here and has framed it.
+    expect(viewport.getAttribute('visibility')).toBe('hidden');
+    await waitFor(() => expect(viewport.hasAttribute('visibility')).toBe(false));
     const fitted = viewport.getAttribute('transform');
+    expect(fitted).not.toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Zoom in on the Cilium topology' }));
     expect(viewport.getAttribute('transform')).not.toBe(fitted);
     fireEvent.click(screen.getByRole('button', { name: 'Fit the Cilium topology' }));

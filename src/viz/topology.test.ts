@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Hop, PacketHeader } from '../datapath/hop';
 import type { Scene } from '../scene/scene';
 import { layoutPath, pathFocus } from './pathLayout';
+import { createPanZoom } from './panZoom';
 import { createTopology, fitText, outerLabel, podRangesText, type PlaceHop } from './topology';
 import { sceneIds, syntheticScene } from './testScene';
 
@@ -61,7 +62,7 @@ function setup(
 ) {
   const el = svg();
   const onSelectPod = vi.fn();
-  const topo = createTopology({ svg: el, placeHop, onSelectPod });
+  const topo = createTopology({ svg: el, placeHop, onSelectPod, panZoom: createPanZoom });
   topo.update(scene, SIZE);
   const byId = (id: string) =>
     [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;
@@ -84,7 +85,7 @@ describe('createTopology', () => {
     const el = svg();
     const keep = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
     el.append(keep);
-    const topo = createTopology({ svg: el, placeHop });
+    const topo = createTopology({ svg: el, placeHop, panZoom: createPanZoom });
     topo.update(syntheticScene({ nodes: 3, podsPerNode: 2, subnets: 1 }), SIZE);
     // No walk yet: every node is a chip.
     expect(el.querySelectorAll('g.chip-node')).toHaveLength(3);
@@ -120,7 +121,12 @@ describe('createTopology', () => {
       tunnel: true,
     });
     const el = svg();
-    const topo = createTopology({ svg: el, placeHop, view: { whole: true } });
+    const topo = createTopology({
+      svg: el,
+      placeHop,
+      view: { whole: true },
+      panZoom: createPanZoom,
+    });
     topo.update(scene, SIZE);
     const byId = (id: string) =>
       [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;

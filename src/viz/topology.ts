@@ -20,7 +20,7 @@ import type { Point } from './layout';
 import { drawPath, type PathParts } from './layers/path';
 import { createPacketLayer } from './layers/packet';
 import { renderNetwork, renderNodes } from './layers/static';
-import { createPanZoom } from './panZoom';
+import { lazyPanZoom, type CreatePanZoom } from './lazyPanZoom';
 import { layoutPath, NO_FOCUS, pathFocus, type Focus, type FocusLayout } from './pathLayout';
 import { pathLength, pointAlong, routePoints } from './packetPath';
 
@@ -43,6 +43,8 @@ export interface TopologyOptions {
   /** Where a hop is; without it a hop is placed on its node's box. */
   readonly placeHop?: PlaceHop;
   readonly view?: Partial<TopologyView>;
+  /** Makes the pan/zoom behaviour; by default it is loaded on demand (lazyPanZoom.ts). */
+  readonly panZoom?: CreatePanZoom;
 }
 
 export interface PacketOptions {
@@ -98,6 +100,7 @@ export function createTopology({
   onSelectPod,
   placeHop = defaultPlace,
   view: initialView,
+  panZoom: createPanZoom = lazyPanZoom(),
 }: TopologyOptions): Topology {
   const root = select(svg).append('g').attr('class', 'topology');
   const surface = root
