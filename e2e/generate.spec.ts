@@ -35,7 +35,7 @@ async function axe(page: Page, what: string) {
 }
 
 /** Clicks the theme button (System → Light → Dark → Projector) until it names `name`. */
-async function setTheme(page: Page, name: 'Light' | 'Projector') {
+async function setTheme(page: Page, name: 'Light' | 'Dark' | 'Projector') {
   const target = page.getByRole('button', { name: `Theme: ${name}` });
   for (let i = 0; i < 4 && !(await target.isVisible()); i++)
     await page.getByRole('button', { name: /^Theme: / }).click();
@@ -170,7 +170,7 @@ test.describe('Generate a large cluster', () => {
     );
   });
 
-  test('the dialog reads at 1280×800 and 1024×768 in light and projector (axe)', async ({
+  test('the dialog reads at 1280×800 and 1024×768 in light, dark and projector (axe)', async ({
     app,
     page,
   }) => {
@@ -193,12 +193,18 @@ test.describe('Generate a large cluster', () => {
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/generate-light-${size.width}.png` });
       await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
-      await setTheme(page, 'Projector');
-      expect(await app.theme()).toBe('projector');
-      await openDialog(app, page);
-      await axe(page, `projector ${size.width}`);
-      if (SHOTS) await page.screenshot({ path: `${SHOTS}/generate-projector-${size.width}.png` });
-      await page.keyboard.press('Escape');
+      for (const theme of ['Dark', 'Projector'] as const) {
+        await setTheme(page, theme);
+        expect(await app.theme()).toBe(theme.toLowerCase());
+        await openDialog(app, page);
+        await axe(page, `${theme} ${size.width}`);
+        if (SHOTS)
+          await page.screenshot({
+            path: `${SHOTS}/generate-${theme.toLowerCase()}-${size.width}.png`,
+          });
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
+      }
     }
   });
 });
