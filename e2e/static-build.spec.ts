@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { FIRST_LOAD_JS_GZIP_LIMIT, measureBuild } from '../scripts/bundleSize';
 import { expect, test } from './fixtures/app';
 
 /**
@@ -47,4 +48,18 @@ test('the built site works from a plain static server under a sub-path', async (
   await expect(app.calicoPanel).toBeVisible();
   await expect(app.ciliumPanel).toBeVisible();
   await expect(app.engineStatus).toHaveAttribute('data-engine-mode', 'worker');
+});
+
+// Issue 15: the first screen loads only what it needs. Counted as `npm run bench:bundle` counts it
+// (scripts/bundleSize.ts): the entry script of index.html, every module it imports statically and
+// its modulepreloads, gzipped at level 9.
+test('what index.html loads first is at most 150 kB of JavaScript gzipped', async () => {
+  const sizes = await measureBuild(DIST);
+  const first = sizes.firstLoad.files.map((f) => `${f.file} ${f.gzip} B gz`).join(', ');
+  expect(sizes.firstLoad.js.gzip, `first load: ${first}`).toBeLessThanOrEqual(
+    FIRST_LOAD_JS_GZIP_LIMIT,
+  );
+  // The rest is really there, loaded on demand, and the policy worker is a file of its own.
+  expect(sizes.lazy.filter((f) => f.file.endsWith('.js')).length).toBeGreaterThan(5);
+  expect(sizes.worker).toHaveLength(1);
 });
