@@ -9,6 +9,7 @@
  *   npm run --silent cli -- explain FILE.yaml --from NS/POD --to NS/POD --port N
  *   npm run --silent cli -- fix FILE.yaml --from … --to … --port N --cni calico|cilium [--dialect …]
  *   npm run --silent cli -- diff A.yaml B.yaml
+ *   npm run --silent cli -- lint FILE.yaml [--json]
  *   npm run --silent cli -- generate [--pods N] [--nodes N] [--namespaces N] [--policies N] [--mix A-B-C] [--seed N]
  *
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
@@ -17,6 +18,7 @@
 import { BASELINE_LINE, BASELINE_NOTE } from '../engine/baseline';
 import { runBpfMaps, runIptablesSave } from './dump';
 import { GENERATE_USAGE, runGenerate } from './generate';
+import { LINT_USAGE, runLint } from './lint';
 import { DIFF_USAGE, EXPLAIN_USAGE, FIX_USAGE, runDiff, runExplain, runFix } from './explain';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
@@ -32,6 +34,7 @@ const USAGE = `usage:
   ${EXPLAIN_USAGE.replace('usage: ', '')}
   ${FIX_USAGE.replace('usage: ', '')}
   ${DIFF_USAGE.replace('usage: ', '')}
+  ${LINT_USAGE.replace('usage: ', '')}
   ${GENERATE_USAGE.replace('usage: ', '')}
 
 ${BASELINE_LINE}.
@@ -57,6 +60,8 @@ export function main(argv: readonly string[], io: Io): number {
         return runFix(rest, io);
       case 'diff':
         return runDiff(rest, io);
+      case 'lint':
+        return runLint(rest, io);
       case 'generate':
         return runGenerate(rest, io);
       case undefined:
