@@ -104,8 +104,10 @@ interface PolicyChainMemo {
 export interface CalicoCompileMemo {
   /** The cluster objects everything below depends on besides the policy itself. */
   readonly context: readonly unknown[];
-  readonly felix: Map<object, FelixPolicy>;
-  readonly selected: Map<FelixPolicy, Pod[]>;
+  /** Per policy object: its conversion and the pods it selects (kept from compile to compile while
+   * the context is the same: entries of removed policies go with them). */
+  readonly felix: WeakMap<object, FelixPolicy>;
+  readonly selected: WeakMap<FelixPolicy, Pod[]>;
   readonly chains: Map<string, PolicyChainMemo>;
   readonly groupNames: Map<string, string>;
   /** Each pod's Calico labels (labels.ts calicoEndpointLabels). */
@@ -126,6 +128,7 @@ interface EndpointMemo {
   readonly ingress: readonly FelixPolicy[];
   readonly egress: readonly FelixPolicy[];
   readonly trail: readonly string[];
+  readonly workload: CalicoWorkload;
 }
 
 const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
@@ -153,8 +156,8 @@ export function compileCalicoDataplane(
     previous && previous.context.every((x, i) => x === context[i]) ? previous : undefined;
   const memo: CalicoCompileMemo = {
     context,
-    felix: new Map(),
-    selected: new Map(),
+    felix: reuse?.felix ?? new WeakMap(),
+    selected: reuse?.selected ?? new WeakMap(),
     chains: new Map(),
     // Group chain names are a function of their key: the previous compile's stand.
     groupNames: reuse?.groupNames ?? new Map(),
@@ -163,8 +166,8 @@ export function compileCalicoDataplane(
   };
   const index = indexCluster(cluster);
   const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
-    const felix = reuse?.felix.get(p) ?? f(p);
-    memo.felix.set(p, felix);
+    let felix = memo.felix.get(p);
+    if (!felix) memo.felix.set(p, (felix = f(p)));
     return felix;
   };
   // conversion.ts felixPolicies, one policy at a time.
@@ -195,22 +198,22 @@ export function compileCalicoDataplane(
   // Which policies apply to which endpoint, per direction (the active rules calculator).
   const applied = new Map<Pod, Record<Direction, ActivePolicy[]>>();
   const selectedBy = (policy: FelixPolicy): Pod[] => {
-    let pods = reuse?.selected.get(policy);
+    let pods = memo.selected.get(policy);
     if (!pods) {
       const sel = felixSelector(policy.selector);
       const candidates =
         policy.namespace !== undefined ? index.podsInNamespace(policy.namespace) : cluster.pods;
       pods = candidates.filter((pod) => sel.match(labelsByPod.get(pod)!));
+      memo.selected.set(policy, pods);
     }
-    memo.selected.set(policy, pods);
     return pods;
   };
   for (const policy of policies) {
-    const tier = tierByName.get(policy.tier)!.t;
+    const active: ActivePolicy = { policy, tier: tierByName.get(policy.tier)!.t };
     for (const pod of selectedBy(policy)) {
       let entry = applied.get(pod);
       if (!entry) applied.set(pod, (entry = { ingress: [], egress: [] }));
-      for (const d of policy.types) entry[d].push({ policy, tier });
+      for (const d of policy.types) entry[d].push(active);
     }
   }
 
@@ -337,7 +340,7 @@ export function compileCalicoDataplane(
     ) {
       replay(output, before.trail);
       memo.endpoints.set(pod, before);
-      workloads[podKey(pod)] = output.workloads[podKey(pod)]!;
+      workloads[before.workload.pod] = before.workload;
       continue;
     }
     rebuilt.add(pod.nodeName);
@@ -435,12 +438,7 @@ export function compileCalicoDataplane(
       shared.set(chain, { name: chain, rules });
       trail.push(chain);
     }
-    memo.endpoints.set(pod, {
-      ingress: entry.ingress.map((ap) => ap.policy),
-      egress: entry.egress.map((ap) => ap.policy),
-      trail,
-    });
-    workloads[podKey(pod)] = {
+    const workload: CalicoWorkload = {
       pod: podKey(pod),
       node: pod.nodeName,
       ip: pod.ip,
@@ -449,6 +447,13 @@ export function compileCalicoDataplane(
       fromChain: endpointChainName('egress', iface),
       profiles,
     };
+    workloads[workload.pod] = workload;
+    memo.endpoints.set(pod, {
+      ingress: entry.ingress.map((ap) => ap.policy),
+      egress: entry.egress.map((ap) => ap.policy),
+      trail,
+      workload,
+    });
   }
 
   // Per node: static and dispatch chains, then everything they reach.
