@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../engine/generate';
 import { loadManifests } from '../engine/parse/load';
-import { CliError, type Io } from './io';
-import { main } from './run';
-
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: (path) => {
-      throw new CliError([`${path}: not available in this test`]);
-    },
-  };
-  const code = main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from './testing';
 
 describe('cli generate', () => {
   const sizes = ['--pods', '40', '--nodes', '2', '--namespaces', '4', '--policies', '30'];
