@@ -121,6 +121,35 @@ describe('PolicyEditor', () => {
     expect(items.map((li) => li.dataset.severity)).toEqual(['error', 'warning']);
   });
 
+  it('links a lint warning to the lesson step that teaches it, in the list and the marker', () => {
+    const { view } = setup({
+      diagnostics: [
+        diag(7, 3, 'selects every pod', { severity: 'warning' }),
+        diag(6, 1, 'allows nothing', {
+          severity: 'warning',
+          lint: 'cilium-empty-rule',
+          lesson: { href: '#/lessons/07-policy-in-ebpf/10', title: 'Lesson 7: Selected' },
+        }),
+      ],
+    });
+    const links = screen.getAllByRole('link');
+    expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['Lesson 7: Selected', '#/lessons/07-policy-in-ebpf/10'],
+    ]);
+    expect(links[0]!.closest('li')?.textContent).toMatch(/^line 6:1 — allows nothing/);
+    const rendered: string[] = [];
+    forEachDiagnostic(view().state, (d) => {
+      const node = d.renderMessage?.(view());
+      rendered.push(
+        node ? `${node.textContent} ${node.querySelector('a')?.getAttribute('href')}` : d.message,
+      );
+    });
+    expect(rendered).toEqual([
+      'allows nothing — Lesson 7: Selected #/lessons/07-policy-in-ebpf/10',
+      'selects every pod',
+    ]);
+  });
+
   it('puts the diagnostics into the editor as lint markers at their line and column', () => {
     const { view } = setup({
       diagnostics: [

@@ -251,6 +251,11 @@ export function PolicyEditor({
                 <button type="button" onClick={() => goTo(i)}>
                   line {line}:{column} — {diagnosticText(d)}
                 </button>
+                {d.lesson && (
+                  <a className="policy-editor-lesson" href={d.lesson.href}>
+                    {d.lesson.title}
+                  </a>
+                )}
               </li>
             );
           })}
@@ -283,7 +288,24 @@ function applyDiagnostics(
   diagnostics: readonly Diagnostic[],
   markers: { current: readonly LintDiagnostic[] },
 ): void {
-  const placed: LintDiagnostic[] = toEditorDiagnostics(view.state.doc, diagnostics);
+  const placed: LintDiagnostic[] = toEditorDiagnostics(view.state.doc, diagnostics).map(
+    (marker, i) => {
+      // A lint warning's tooltip links the lesson step that teaches the point.
+      const lesson = diagnostics[i]?.lesson;
+      if (!lesson) return marker;
+      return {
+        ...marker,
+        renderMessage: () => {
+          const box = document.createElement('span');
+          const link = document.createElement('a');
+          link.href = lesson.href;
+          link.textContent = lesson.title;
+          box.append(`${marker.message} — `, link);
+          return box;
+        },
+      };
+    },
+  );
   markers.current = placed;
   view.dispatch(setDiagnostics(view.state, placed));
 }
