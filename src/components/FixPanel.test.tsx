@@ -55,6 +55,18 @@ describe('FixPanel', () => {
     expect(screen.queryByRole('button', { name: 'Undo the fix' })).toBeNull();
   });
 
+  it('does not apply a fix over an edit made after it was asked', () => {
+    const store = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Suggest a fix' }));
+    const answer = suggestFix({ name: 'seed.yaml', text: SEED }, store.getState().fixRequest!);
+    act(() => {
+      store.getState().setScenarioText(`# my edit\n${SEED}`);
+      store.getState().setFixAnswer(answer);
+    });
+    expect(screen.getByText(/The policies changed since the fix was asked/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Apply to the policies' })).toBeNull();
+  });
+
   it('shows why there is no fix', () => {
     const store = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Suggest a fix' }));

@@ -90,6 +90,8 @@ export function FixPanel({ cni }: { cni: Cni }) {
   const text = useAppStore(selectScenarioText);
   const { requestFix, setScenarioText, setFixUndo } = useAppActions();
   const [dialect, setDialect] = useState<FixDialect>('k8s');
+  // The text the fix was asked for: Apply replaces the whole text, so never over a later edit.
+  const [askedOver, setAskedOver] = useState<string | null | undefined>(undefined);
   const id = useId();
   const result = outcome?.ok ? outcome.result : undefined;
   if (!result) return null;
@@ -120,14 +122,23 @@ export function FixPanel({ cni }: { cni: Cni }) {
               </option>
             ))}
           </select>
-          <button type="button" onClick={() => requestFix({ probe, cni, dialect })}>
+          <button
+            type="button"
+            onClick={() => {
+              setAskedOver(text);
+              requestFix({ probe, cni, dialect });
+            }}
+          >
             Suggest a fix
           </button>
         </div>
       )}
       <div aria-live="polite">
         {mine && answer === null && <p>Looking for the smallest fix…</p>}
-        {mine && answer !== null && (
+        {mine && answer !== null && askedOver !== undefined && askedOver !== text && (
+          <p className="fix-error">The policies changed since the fix was asked: ask again.</p>
+        )}
+        {mine && answer !== null && (askedOver === undefined || askedOver === text) && (
           <Answer
             answer={answer}
             onApply={() => {
