@@ -117,6 +117,30 @@ describe('ports-apart: ports in a rule of their own', () => {
   });
 });
 
+describe('ports inside a from item', () => {
+  it('is a load error that says where ports belongs (lint never runs on it)', () => {
+    const files = [
+      {
+        name: 'p.yaml',
+        text: `${BASE}---\n${K8S(`  podSelector: {}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: api}}
+        - ports: [{port: 80}]
+`)}`,
+      },
+    ];
+    const errors = loadManifests(files).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.field, d.pos.line, d.message])).toEqual([
+      [
+        'spec.ingress[0].from[1]',
+        line(9),
+        'Required value: must specify a peer: ports belongs to the rule, next to from/to (one "-" for both), not in a peer item',
+      ],
+    ]);
+  });
+});
+
 describe('empty-selector: what {} selects', () => {
   it('says podSelector: {} is every pod of the namespace and namespaceSelector: {} every namespace', () => {
     const d = only(

@@ -151,7 +151,11 @@ function parsePeer(ctx: ObjectContext, path: string): K8sPeer | 'ipv6' | undefin
   const namespaceSelector = r.labelSelector(childPath(path, 'namespaceSelector'));
   const count = Number(hasPod) + Number(hasNs) + Number(hasBlock);
   if (count === 0) {
-    r.error(path, 'Required value: must specify a peer');
+    // A `- ports:` written one level too deep (a from/to item of its own) is the usual cause.
+    const ports = r.has(childPath(path, 'ports'))
+      ? ': ports belongs to the rule, next to from/to (one "-" for both), not in a peer item'
+      : '';
+    r.error(path, `Required value: must specify a peer${ports}`);
     return undefined;
   }
   if (hasBlock && count > 1) {
