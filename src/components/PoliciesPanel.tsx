@@ -5,12 +5,13 @@ import {
   selectDiagnostics,
   type AppState,
   selectGeneratedText,
+  selectGeneration,
   selectScenarioId,
   selectScenarioText,
   useAppActions,
   useAppStore,
 } from '../store';
-import { policyPosition } from './dataplaneView';
+import { policyAtLine, policyPosition } from './dataplaneView';
 import { PolicyEditor } from './PolicyEditor';
 
 const selectPolicyReveal = (s: AppState) => s.policyReveal;
@@ -22,11 +23,21 @@ const selectPolicyReveal = (s: AppState) => s.policyReveal;
 export function PoliciesPanel({ builtInText }: { builtInText: string }) {
   const text = useAppStore(selectScenarioText);
   // A generated scenario's own text is the worker's, not a built-in file.
-  const generated = isGeneratedScenarioId(useAppStore(selectScenarioId));
+  const scenarioId = useAppStore(selectScenarioId);
+  const generated = isGeneratedScenarioId(scenarioId);
   const generatedText = useAppStore(selectGeneratedText);
+  const generation = useAppStore(selectGeneration);
+  const { generateAgain } = useAppActions();
+  const mine = generation?.id === scenarioId ? generation : null;
+  const stopped =
+    mine?.status === 'failed'
+      ? `Generating this cluster failed: ${mine.error}`
+      : mine?.status === 'cancelled'
+        ? 'Generating this cluster was cancelled.'
+        : null;
   const base = generated ? generatedText : builtInText;
   const diagnostics = useAppStore(selectDiagnostics);
-  const setScenarioText = useAppActions().setScenarioText;
+  const { setScenarioText, setEditorPolicy } = useAppActions();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   // A policy asked for from the Dataplane panel: where the engine read it.
   const cluster = useAppStore(selectCluster);
@@ -53,7 +64,18 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
         </button>
       </header>
       {text === null && base === undefined ? (
-        <p className="policies-generating">Generating the cluster…</p>
+        <div className="policies-generating" role="status">
+          {stopped ? (
+            <p>
+              {stopped}{' '}
+              <button type="button" onClick={generateAgain}>
+                Generate again
+              </button>
+            </p>
+          ) : (
+            <p>Generating the cluster…</p>
+          )}
+        </div>
       ) : (
         <PolicyEditor
           label="Scenario manifests (YAML)"
@@ -61,6 +83,7 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
           diagnostics={diagnostics}
           onChange={(next) => setScenarioText(next === base ? null : next)}
           {...(reveal ? { reveal } : {})}
+          onCursorLine={(line) => setEditorPolicy(policyAtLine(cluster, text ?? base ?? '', line))}
         />
       )}
     </section>
