@@ -7,10 +7,10 @@
  * buffered: count, max, sum), and the frame times (requestAnimationFrame deltas in the page) of the
  * walk's playback, beside the issue's targets. Figures only: no thresholds, never fails on them.
  *
- * Options: --pods N --policies N --seed N (the scenario); --paste (open it by pasting); --trace FILE (a Playwright trace of the
- * run); --profile FILE (a CPU profile of the page, .cpuprofile for the DevTools Performance panel,
- * with the phases' bounds on the page's clock; build with `vite build --minify false` for names);
- * --headed.
+ * Options: --pods N --policies N --seed N (the scenario); --paste (open it by pasting its YAML);
+ * --profile FILE (a CPU profile of the page per phase, FILE-load.cpuprofile …, for the DevTools
+ * Performance panel; give a `vite build --minify false` build for names); --trace FILE (a Chrome
+ * trace of the walk's playback: tasks, style, layout, paint); --headed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,12 @@ import { DEFAULT_GENERATE_OPTIONS, generatedScenarioId } from '../src/engine/gen
 import { scenario, seeded } from './benchScenario';
 
 const TARGETS = { longTasksOver50ms: 0, walkFrameP95Ms: 16.7 } as const;
+/** What the walk's trace records: tasks, rendering (style, layout, paint) and script. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+];
 const MATRIX_TIMEOUT_MS = 30 * 60_000;
 
 function option(name: string): string | undefined {
@@ -157,6 +163,15 @@ async function phaseProfiler(page: Page, file: string | undefined) {
   };
 }
 
+/**
+ * Waits for a cheap check in the page, polled every 250 ms. (Playwright's text and role locators
+ * scan the whole page at each poll: on a 1,000-pod page their work would count as the app's long
+ * tasks.)
+ */
+async function until(page: Page, check: (arg: string) => boolean, arg: string, timeout = 60_000) {
+  await page.waitForFunction(check, arg, { polling: 250, timeout });
+}
+
 /** Page time (performance.now()) now: phases are cut on the page's clock, like the long tasks. */
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
@@ -226,8 +241,6 @@ async function run(base: string) {
     // tsx (esbuild, keepNames) wraps named functions in a `__name` helper the page does not have.
     await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await context.addInitScript(instrument);
-    const trace = option('trace');
-    if (trace) await context.tracing.start({ screenshots: false, snapshots: false });
     page = await context.newPage();
     const profiler = await phaseProfiler(page, option('profile'));
     const problems: string[] = [];
@@ -240,18 +253,16 @@ async function run(base: string) {
     say(`load: opening ${shape.pods} pods, ${shape.policies} policies by ${source.kind}`);
     // Load: from navigation until the scenario is loaded and both walks of its first packet show.
     await openScenario(page, base, source);
-    const engineStatus = page.locator('[data-engine-mode]');
-    await engineStatus
-      .filter({ hasText: `${shape.pods} pods, ${shape.policies} policies loaded` })
-      .waitFor({ timeout: 10 * 60_000 });
-    await page
-      .getByTestId('calico-hop')
-      .filter({ hasText: /^1 of \d+$/ })
-      .waitFor();
-    await page
-      .getByTestId('cilium-hop')
-      .filter({ hasText: /of \d+$/ })
-      .waitFor();
+    const loaded = `${shape.pods} pods, ${shape.policies} policies loaded`;
+    await until(
+      page,
+      (text) =>
+        !!document.querySelector('[data-engine-mode]')?.textContent?.includes(text) &&
+        /^1 of \d+$/.test(document.querySelector('[data-testid=calico-hop]')?.textContent ?? '') &&
+        /of \d+$/.test(document.querySelector('[data-testid=cilium-hop]')?.textContent ?? ''),
+      loaded,
+      10 * 60_000,
+    );
     const loadEnd = await pageNow(page);
     await profiler.next('load');
 
@@ -264,32 +275,45 @@ async function run(base: string) {
     // Matrix: open the panel; it is done when it says how many probes both models answered.
     const matrixStart = await pageNow(page);
     await page.getByRole('button', { name: 'Matrix', exact: true }).click();
-    const done = page.getByText(/probes by both models in [\d.]+ s/);
-    await done.waitFor({ timeout: MATRIX_TIMEOUT_MS });
-    const matrixText = (await done.textContent())?.trim() ?? '';
+    await until(
+      page,
+      () =>
+        [...document.querySelectorAll('.matrix-progress [role=status]')].some((e) =>
+          /probes by both models in [\d.]+ s/.test(e.textContent ?? ''),
+        ),
+      '',
+      MATRIX_TIMEOUT_MS,
+    );
+    const matrixText = await page.evaluate(
+      () => document.querySelector('.matrix-progress [role=status]')?.textContent ?? '',
+    );
     const matrixEnd = await pageNow(page);
     await profiler.next('matrix');
 
     say(`walk (matrix took ${round(matrixEnd - matrixStart)} ms)`);
     // Walk: Play from the first hop; it ends when the Pause button turns back into Play.
-    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.click('.playback-bar button:first-child'); // Reset
+    const trace = option('trace');
+    if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
     const walkStart = await pageNow(page);
     await startFrames(page);
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Play', exact: true }).waitFor({ timeout: 5 * 60_000 });
+    await page.click('.playback-bar button.play');
+    const playButton = (label: string) =>
+      document.querySelector('.playback-bar button.play')?.textContent === label;
+    await until(page, playButton, 'Pause');
+    await until(page, playButton, 'Play', 5 * 60_000);
     const walkFrames = await stopFrames(page);
     const walkEnd = await pageNow(page);
+    if (trace) await browser.stopTracing();
     await profiler.next('walk');
-    const hops = {
-      calico: (await page.getByTestId('calico-hop').textContent())?.trim(),
-      cilium: (await page.getByTestId('cilium-hop').textContent())?.trim(),
-    };
+    const hops = await page.evaluate(() => ({
+      calico: document.querySelector('[data-testid=calico-hop]')?.textContent,
+      cilium: document.querySelector('[data-testid=cilium-hop]')?.textContent,
+    }));
 
     // Long tasks are reported after they end: let the observer deliver the last ones.
     await page.waitForTimeout(300);
     const { longTasks } = await readBench(page);
-    if (trace) await context.tracing.stop({ path: trace });
     await context.close();
 
     const walk = frameFigures(walkFrames);

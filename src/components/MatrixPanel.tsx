@@ -14,6 +14,7 @@ import type { AppState } from '../store';
 import { ConnectivityMatrix, MatrixPortSelect, type MatrixCell } from './ConnectivityMatrix';
 import { probeKey, ScaleMatrix } from './ScaleMatrix';
 import { usePlayWalk } from './usePlayWalk';
+import { formatCount as fmt } from './formatCount';
 
 /** Pods × pods for a port, per CNI; a click sends that packet into the walk and plays it. */
 export function MatrixPanel({
@@ -76,8 +77,6 @@ export function MatrixPanel({
 const selectMatrixScale = (s: AppState) => s.matrixScale;
 const selectCellProbe = (s: AppState) => s.matrixCellProbe;
 const selectCellVerdict = (s: AppState) => s.matrixCellVerdict;
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The matrix of a large scenario: progress with Cancel while it streams in, then the grouped grid

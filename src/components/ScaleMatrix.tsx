@@ -12,7 +12,7 @@
  */
 import './ScaleMatrix.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import {
   protocolOf,
   VERDICT_ALLOWED,
@@ -21,6 +21,7 @@ import {
 } from '../engine/matrixData';
 import {
   aggregate,
+  type Aggregate,
   groupKind,
   groupPods,
   type GroupCounts,
@@ -31,6 +32,7 @@ import {
 import type { Cni, Probe, Protocol } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
 import { gridMove } from './ConnectivityMatrix';
+import { formatCount as fmt } from './formatCount';
 
 export interface ScaleMatrixProps {
   cni: Cni;
@@ -76,7 +78,54 @@ interface Level {
   readonly to?: string;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+/**
+ * While the matrix streams in, its grid is summed again at most once a second, and at most a tenth
+ * of the time: summing a 1,000-pod matrix (a million probes) takes a few hundred milliseconds of
+ * main thread on a busy 2-core machine, and the matrix streams in hundreds of bands.
+ */
+const refreshMs = () => Math.max(1000, 10 * (lastSum?.ms ?? 0));
+
+/** `value`, changing at most once per `ms()`: a change inside the wait shows at its end. */
+function useThrottled<T>(value: T, ms: () => number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    const timer = setTimeout(
+      () => {
+        last.current = performance.now();
+        setShown(value);
+      },
+      Math.max(0, last.current + ms() - performance.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [value, shown, ms]);
+  return shown;
+}
+
+/** The namespaces level of a layout, one object per layout, so both CNIs' grids share its sums. */
+const topLevels = new WeakMap<MatrixData['layout'], Level>();
+function topLevel(layout: MatrixData['layout']): Level {
+  let top = topLevels.get(layout);
+  if (!top) {
+    const ns = groupPods(layout, 'namespace');
+    top = { level: 'namespace', rows: ns, cols: ns };
+    topLevels.set(layout, top);
+  }
+  return top;
+}
+
+/** The last sum made: the Calico and the Cilium grid show the same counts (both CNIs per cell). */
+let lastSum: { data: MatrixData; level: Level; done: number; sum: Aggregate; ms: number } | null =
+  null;
+function sumOf(data: MatrixData, level: Level, done: number): Aggregate {
+  if (lastSum?.data !== data || lastSum.level !== level || lastSum.done !== done) {
+    const t0 = performance.now();
+    const sum = aggregate(data, level.rows, level.cols);
+    lastSum = { data, level, done, sum, ms: performance.now() - t0 };
+  }
+  return lastSum.sum;
+}
 
 /** Words for a cell: what a screen reader hears and the details line shows. */
 export function countsWords(c: GroupCounts, cni: Cni): string {
@@ -115,18 +164,22 @@ function CellText({ c, cni }: { c: GroupCounts; cni: Cni }) {
   );
 }
 
-export function ScaleMatrix({ cni, data, done, onWalk, onExplain, explanation }: ScaleMatrixProps) {
+/**
+ * Memoised: the drawer re-renders its panels at every step of a playing walk, and a grid of a few
+ * hundred cells (each with its label in words) is worth skipping when nothing it shows changed.
+ */
+export const ScaleMatrix = memo(ScaleMatrixGrid);
+
+function ScaleMatrixGrid({ cni, data, done, onWalk, onExplain, explanation }: ScaleMatrixProps) {
   const id = useId();
   const { layout } = data;
-  const top = useMemo<Level>(() => {
-    const ns = groupPods(layout, 'namespace');
-    return { level: 'namespace', rows: ns, cols: ns };
-  }, [layout]);
+  const top = topLevel(layout);
   const [stack, setStack] = useState<readonly Level[]>([]);
   const level = stack.at(-1) ?? top;
-  // `done` changes with every band streamed in (the arrays fill in place).
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const agg = useMemo(() => aggregate(data, level.rows, level.cols), [data, level, done]);
+  // `done` changes with every band streamed in (the arrays fill in place); the grid is summed
+  // again at most once per refreshMs() while it streams.
+  const shownDone = useThrottled(done, refreshMs);
+  const agg = sumOf(data, level, shownDone);
   const [active, setActive] = useState({ row: 0, col: 0 });
   const [pair, setPair] = useState<{ row: number; col: number } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
