@@ -6,7 +6,11 @@
  * Figures only: no thresholds; they go in the closing notes. Times are this process's CPU time
  * (benchClock.ts), garbage collector threads included; the matrix's alone is wall-clock time.
  *
- * Options: --pods N --policies N --probes N --seed N
+ * Issue 15: `bundle` is `npm run bench:bundle` (benchBundle.ts): what index.html loads first, raw and
+ * gzipped, and each lazy chunk, from the build folder given by --dist DIR, else from a fresh build
+ * into a temporary folder.
+ *
+ * Options: --pods N --policies N --probes N --seed N --dist DIR
  */
 import { calicoModelDecision, calicoStats, compileCalico } from '../src/engine/calico/iptables';
 import { calicoReferenceDecision } from '../src/engine/calico/reference';
@@ -17,6 +21,7 @@ import { DEFAULT_GENERATE_OPTIONS, generateCluster } from '../src/engine/generat
 import type { ResolvedProbe } from '../src/engine/model';
 import { resolveProbe } from '../src/engine/probe';
 import { cpuMs } from './benchClock';
+import { bundleFigures } from './benchBundle';
 import { measureLoad } from './benchLoad';
 import { matrixFigures } from './benchMatrix';
 import { compileFigures, recompileFigures, verdictFigures } from './benchModels';
@@ -122,6 +127,10 @@ const oneEditRecompile = recompileFigures(cluster, calico, cilium, {
 // Issue 15: the whole matrix, as the policy worker streams it.
 const matrix = await matrixFigures(cluster, calico, cilium);
 
+// Issue 15: the page's first load (a build of the app, measured on disk).
+const distAt = process.argv.indexOf('--dist');
+const bundle = await bundleFigures(distAt >= 0 ? process.argv[distAt + 1] : undefined);
+
 const mapKeys = Math.max(1, ciliumStats(cilium).policyMapEntries);
 const baseline = new Map<string, number>();
 for (let i = 0; i < mapKeys; i++) baseline.set(`${i}/ingress/6/${8000 + (i % 200)}`, i);
@@ -173,6 +182,7 @@ console.log(
         baselineMapKeys: mapKeys,
         baselineHits: hits,
       },
+      bundle,
       node: process.version,
     },
     null,
