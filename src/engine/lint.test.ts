@@ -194,7 +194,7 @@ spec:
     expect(d).toHaveLength(1);
     expect(d[0]!.pos.line).toBe(line(7));
     expect(d[0]!.message).toMatch(
-      /allows nothing in Cilium: it only puts the selected endpoints into default deny/,
+      /allows nothing in Cilium, it only turns on default deny for ingress/,
     );
     expect(d[0]!.lesson?.href).toBe('#/lessons/07-policy-in-ebpf/10');
   });

@@ -219,7 +219,7 @@ function lintK8sShapes(p: K8sNetworkPolicy, value: unknown, warn: Warn): void {
         warn(
           'peers-or',
           path,
-          `${peersKey}[${nsItem}] (namespaceSelector) and ${peersKey}[${j}] (podSelector) are two peers, ORed: every pod of the selected namespaces, or these pods of ${ns}. For these pods in those namespaces only, make them one item (no "-" before podSelector)`,
+          `${peersKey}[${nsItem}] (namespaceSelector) and ${peersKey}[${j}] (podSelector) are two peers, ORed, not ANDed: for these pods in those namespaces only, make them one item (no "-" before podSelector)`,
         );
       });
       const hasPeers = isPlainMap(rule) && peersKey in rule;
@@ -258,7 +258,7 @@ function lintCiliumShapes(p: CiliumPolicy, base: string, value: unknown, warn: W
         warn(
           'cilium-empty-rule',
           path,
-          `an empty ${d} rule {} allows nothing in Cilium: it only puts the selected endpoints into default deny for ${d} (in a Kubernetes NetworkPolicy the same shape allows everything). To allow all, write ${d === 'ingress' ? 'fromEntities' : 'toEntities'}: [all]`,
+          `an empty ${d} rule {} allows nothing in Cilium, it only turns on default deny for ${d} (in a Kubernetes NetworkPolicy it allows all); to allow all, write ${d === 'ingress' ? 'fromEntities' : 'toEntities'}: [all]`,
         );
         return;
       }
