@@ -139,7 +139,7 @@ describe('PolicyEditor', () => {
     expect(links[0]!.closest('li')?.textContent).toMatch(/^line 6:1 — allows nothing/);
     const rendered: string[] = [];
     forEachDiagnostic(view().state, (d) => {
-      const node = d.renderMessage?.(view());
+      const node = d.renderMessage?.(view()) as HTMLElement | undefined;
       rendered.push(
         node ? `${node.textContent} ${node.querySelector('a')?.getAttribute('href')}` : d.message,
       );
