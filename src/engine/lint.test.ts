@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LINT_LESSONS, lintManifests, type LintCheck } from './lint';
+import { LINT_LESSONS, LINT_MAX_POLICIES, lintManifests, type LintCheck } from './lint';
 import type { Diagnostic } from './model';
 import { loadManifests } from './parse/load';
 
@@ -328,6 +328,28 @@ spec:
       'spec.ingress[0].toPorts[0].ports[0].port',
       'spec.ingress[0].destination.ports[1]',
     ]);
+  });
+});
+
+describe('large clusters', () => {
+  it(`lints nothing above ${LINT_MAX_POLICIES} policies`, () => {
+    const policy = (i: number) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p${i}, namespace: shop}\nspec: {podSelector: {}}\n`;
+    const make = (n: number) => {
+      const files = [
+        {
+          name: 'big.yaml',
+          text: `${BASE}---\n${Array.from({ length: n }, (_, i) => policy(i)).join('---\n')}`,
+        },
+      ];
+      return lintManifests(files, loadManifests(files).cluster);
+    };
+    expect(make(3).map((d) => d.lint)).toEqual([
+      'empty-selector',
+      'empty-selector',
+      'empty-selector',
+    ]);
+    expect(make(LINT_MAX_POLICIES + 1)).toEqual([]);
   });
 });
 
