@@ -203,6 +203,26 @@ spec:
   });
 });
 
+describe('where a policy is written', () => {
+  it('finds a policy inside a List and each spec of a Cilium policy with specs', () => {
+    const d = lint(`apiVersion: v1
+kind: List
+items:
+  - apiVersion: cilium.io/v2
+    kind: CiliumNetworkPolicy
+    metadata: {name: multi, namespace: shop}
+    specs:
+      - endpointSelector: {matchLabels: {app: web}}
+        ingress: [{fromEntities: [all]}]
+      - endpointSelector: {matchLabels: {app: web}}
+        egress: [{}]
+`);
+    expect(d.map((x) => [x.lint, x.field, x.pos.line, x.pos.column])).toEqual([
+      ['cilium-empty-rule', 'specs[1].egress[0]', line(11), 18],
+    ]);
+  });
+});
+
 describe('calico-equal-order: the same order in one tier', () => {
   const two = (
     orderA: number,

@@ -480,14 +480,14 @@ function indexRaw(files: readonly ManifestFile[]): Map<string, RawObject> {
   const add = (file: string, doc: YamlDocument, base: string, value: unknown) => {
     if (!isPlainMap(value)) return;
     const { kind, apiVersion } = value;
-    const name = valueAt(value, 'metadata.name');
-    if (typeof kind !== 'string' || typeof apiVersion !== 'string' || typeof name !== 'string') {
-      return;
-    }
     if (kind === 'List') {
       listAt(value, 'items').forEach((item, i) =>
         add(file, doc, base === '' ? `items[${i}]` : `${base}.items[${i}]`, item),
       );
+      return;
+    }
+    const name = valueAt(value, 'metadata.name');
+    if (typeof kind !== 'string' || typeof apiVersion !== 'string' || typeof name !== 'string') {
       return;
     }
     const written = valueAt(value, 'metadata.namespace');
