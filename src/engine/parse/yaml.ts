@@ -28,6 +28,12 @@
  * whole load, 800-1000 ms against 225-250 ms (3.2-4×; `npm run bench` prints it as
  * `loadVsParse`), 5.5-7.4 s before (15-19×).
  *
+ * Since the bench loads the app's generated cluster (engine/generate.ts, 3.4 MB) and times CPU,
+ * not wall-clock (3 December 2026, load average ~20): the fast path 344 ms against 283 ms for a
+ * plain loadAll (1.2×), the whole load 882 ms (3.1×); of the rest, the kinds' parsers and their
+ * checks take most, and positions about a tenth: every model object keeps the position of its
+ * fields (`pos`), so the first one asked for builds the node tree of the file, valid or not.
+ *
  * The yaml package's faster entry points do not close the gap: its lexer alone costs 3.6× a
  * js-yaml parse. yaml-ast-parser and yamljs are unmaintained.
  */
