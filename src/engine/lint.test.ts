@@ -246,13 +246,31 @@ spec:
     expect(d[0]!.object).toBe('NetworkPolicy shop/b');
     expect(d[0]!.pos.line).toBe(line(11));
     expect(d[0]!.message).toMatch(
-      /NetworkPolicy shop\/a in tier default, and both select shop\/web: Calico then applies them by name, "shop\/a" first/,
+      /NetworkPolicy shop\/a in tier default, and both select shop\/web: Calico then takes them by name, then namespace \(NetworkPolicy shop\/a first\)/,
     );
     expect(d[0]!.lesson?.href).toBe('#/lessons/06-policy-in-iptables/8');
   });
   it('is silent with different orders, or when they select no pod in common', () => {
     expect(only(lint(two(10, 20)), 'calico-equal-order')).toEqual([]);
     expect(only(lint(two(10, 10, "app == 'api'")), 'calico-equal-order')).toEqual([]);
+  });
+  it('says which comes first as Felix 3.32 does: by name, then namespace', () => {
+    const d = only(
+      lint(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: d}
+spec: {selector: app == 'web', order: 10}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: a, namespace: shop}
+spec: {selector: app == 'web', order: 10}
+`),
+      'calico-equal-order',
+    );
+    // "a/shop/NetworkPolicy" < "d//GlobalNetworkPolicy" (the pre-3.32 key "shop/a" sorted after "d").
+    expect(d.map((x) => [x.object, x.pos.line])).toEqual([['GlobalNetworkPolicy d', line(4)]]);
+    expect(d[0]!.message).toMatch(/\(NetworkPolicy shop\/a first\)/);
   });
   it('counts a Kubernetes NetworkPolicy as order 1000 in tier default', () => {
     const d = only(
@@ -265,7 +283,9 @@ spec: {selector: app == 'web', order: 1000}
       'calico-equal-order',
     );
     expect(d.map((x) => x.object)).toEqual(['NetworkPolicy shop/c']);
-    expect(d[0]!.message).toMatch(/NetworkPolicy shop\/np in tier default.*"shop\/c" first/);
+    expect(d[0]!.message).toMatch(
+      /NetworkPolicy shop\/np in tier default.*\(NetworkPolicy shop\/c first\)/,
+    );
   });
 });
 

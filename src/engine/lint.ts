@@ -383,7 +383,7 @@ interface Ordered {
   readonly policy: Policy;
   readonly tier: string;
   readonly order: number;
-  /** The name Felix breaks ties with (calico/conversion.ts `sortName`). */
+  /** What Felix breaks ties with: `<name>/<namespace>/<kind>` of the policy's key. */
   readonly sortName: string;
 }
 
@@ -396,9 +396,12 @@ function lintEqualOrders(
   podsOf: (p: Policy) => readonly Pod[],
   out: Diagnostic[],
 ): void {
-  // Felix sorts a tier's policies by order, unset last, ties by name (felix/calc/policy_sorter.go
-  // `PolicyByOrder`, as calico/compile.ts `byOrder`); a Kubernetes NetworkPolicy is
-  // `knp.default.<name>` at order 1000 in tier default (calico/conversion.ts).
+  // Felix sorts a tier's policies by order, unset last; equal orders by the string
+  // `<name>/<namespace>/<kind>` of the policy's key, name first (projectcalico/calico v3.32.1
+  // felix/calc/policy_sorter.go `PolKVLess`; the key is libcalico-go/lib/backend/model/policy.go
+  // `PolicyKey`, where a Kubernetes NetworkPolicy keeps its own name with kind
+  // KubernetesNetworkPolicy). A Kubernetes NetworkPolicy sits at order 1000 in tier default.
+  // (calico/compile.ts `byOrder` still breaks ties by `<namespace>/<name>`, the pre-3.32 key.)
   const entries: Ordered[] = [
     ...cluster.calicoPolicies
       .filter((p): p is CalicoPolicy & { order: number } => !p.staged && p.order !== undefined)
@@ -406,7 +409,7 @@ function lintEqualOrders(
         policy: p,
         tier: p.tier,
         order: p.order,
-        sortName: p.namespace !== undefined ? `${p.namespace}/${p.name}` : p.name,
+        sortName: `${p.name}/${p.namespace ?? ''}/${p.ref.kind}`,
       })),
     ...cluster.k8sPolicies
       .filter((p) => !p.staged)
@@ -414,7 +417,7 @@ function lintEqualOrders(
         policy: p,
         tier: 'default',
         order: 1000,
-        sortName: `${p.namespace}/knp.default.${p.name}`,
+        sortName: `${p.name}/${p.namespace}/KubernetesNetworkPolicy`,
       })),
   ];
   const groups = new Map<string, Ordered[]>();
@@ -442,7 +445,7 @@ function lintEqualOrders(
         const spec = obj.value.spec;
         out.push({
           severity: 'warning',
-          message: `order ${target.order} is also the order of ${formatRef(other.policy.ref)} in tier ${target.tier}, and both select ${common.namespace}/${common.name}: Calico then applies them by name, "${a.sortName}" first. Give them different orders to say which comes first`,
+          message: `order ${target.order} is also the order of ${formatRef(other.policy.ref)} in tier ${target.tier}, and both select ${common.namespace}/${common.name}: Calico then takes them by name, then namespace (${formatRef(a.policy.ref)} first). Give them different orders to say which comes first`,
           pos: obj.at(isPlainMap(spec) && 'order' in spec ? 'spec.order' : 'metadata.name'),
           object: formatRef(target.policy.ref),
           field: 'spec.order',
