@@ -198,6 +198,17 @@ spec:
     );
     expect(d[0]!.lesson?.href).toBe('#/lessons/07-policy-in-ebpf/10');
   });
+  it('says an empty rule changes nothing when default deny is turned off', () => {
+    const d = only(
+      lint(cnp('{}').replace('spec:\n', 'spec:\n  enableDefaultDeny: {ingress: false}\n')),
+      'cilium-empty-rule',
+    );
+    expect(d.map((x) => x.message)).toEqual([
+      expect.stringMatching(
+        /allows nothing in Cilium, and with enableDefaultDeny.ingress: false it changes nothing/,
+      ),
+    ]);
+  });
   it('is silent on a rule that names its peers', () => {
     expect(only(lint(cnp('fromEntities: [all]')), 'cilium-empty-rule')).toEqual([]);
   });

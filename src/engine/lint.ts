@@ -258,7 +258,11 @@ function lintCiliumShapes(p: CiliumPolicy, base: string, value: unknown, warn: W
         warn(
           'cilium-empty-rule',
           path,
-          `an empty ${d} rule {} allows nothing in Cilium, it only turns on default deny for ${d} (in a Kubernetes NetworkPolicy it allows all); to allow all, write ${d === 'ingress' ? 'fromEntities' : 'toEntities'}: [all]`,
+          `an empty ${d} rule {} allows nothing in Cilium, ${
+            p.enableDefaultDeny?.[d] === false
+              ? `and with enableDefaultDeny.${d}: false it changes nothing`
+              : `it only turns on default deny for ${d}`
+          } (in a Kubernetes NetworkPolicy it allows all); to allow all, write ${d === 'ingress' ? 'fromEntities' : 'toEntities'}: [all]`,
         );
         return;
       }
