@@ -120,6 +120,38 @@ test.describe('Dataplane panel', () => {
     expect(cursorLine).toMatch(/^(apiVersion|kind|---)/);
   });
 
+  test('the policy at the editor’s cursor marks and lists the rows it made', async ({
+    app,
+    page,
+  }) => {
+    await app.goto(`${WALK}&panels=policies,dataplane`);
+    await app.ready();
+    await app.drawerTab('Dataplane').click();
+    await panel(page).getByRole('button', { name: 'Calico', exact: true }).click();
+    await panel(page).getByRole('combobox', { name: 'Node' }).selectOption('node-2');
+    await expect(tree(page)).toHaveAccessibleName('Calico dataplane on node-2');
+    await app.drawerTab('Policies').click();
+    // CodeMirror draws only the lines near its viewport: scroll to allow-frontend (line 146).
+    await app.editor().locator('.cm-line').first().waitFor();
+    await page.evaluate(() => {
+      const scroller = document.querySelector('[data-testid="policy-editor"] .cm-scroller')!;
+      const line = document.querySelector('[data-testid="policy-editor"] .cm-line') as HTMLElement;
+      scroller.scrollTop = 140 * line.offsetHeight;
+    });
+    await app.editor().locator('.cm-line', { hasText: 'name: allow-frontend' }).click();
+    await app.drawerTab('Dataplane').click();
+    const made = panel(page).locator('.dp-made');
+    await expect(made).toContainText(
+      /\d+ rows? made by NetworkPolicy shop\/allow-frontend \(at the editor’s cursor\)/,
+    );
+    await made.getByRole('button', { name: 'Next row of it' }).click();
+    await expect(made).toContainText(/: 1 of \d+/);
+    const selected = tree(page).locator('[role="treeitem"][aria-selected="true"]');
+    await expect(selected).toHaveClass(/dp-made-row/);
+    await expect(selected).toContainText('shop/allow-frontend');
+    await expect(selected).toBeInViewport();
+  });
+
   test('the inspector’s row opens the panel at that row', async ({ app, page }) => {
     await app.goto(`${WALK}&panels=inspector`);
     await app.ready();

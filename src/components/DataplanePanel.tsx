@@ -54,6 +54,7 @@ const selectDump = (s: AppState) => s.dataplaneDump;
 const selectCni = (s: AppState) => s.dataplaneCni;
 const selectNode = (s: AppState) => s.dataplaneNode;
 const selectFocus = (s: AppState) => s.dataplaneFocus;
+const selectEditorPolicy = (s: AppState) => s.editorPolicy;
 
 export function DataplanePanel({ shown }: SidePanelProps) {
   const storedCni = useAppStore(selectCni);
@@ -62,6 +63,7 @@ export function DataplanePanel({ shown }: SidePanelProps) {
   const node = useAppStore(selectNode);
   const dump = useAppStore(selectDump);
   const focus = useAppStore(selectFocus);
+  const editorPolicy = useAppStore(selectEditorPolicy);
   const { showDataplane, revealPolicy, togglePanel } = useAppActions();
   const panels = useAppStore(selectPanels);
   const drawer = useDrawer();
@@ -155,6 +157,7 @@ export function DataplanePanel({ shown }: SidePanelProps) {
           label={`${CNI_TITLE[cni]} dataplane on ${dump.node}`}
           hopWords={hop ? `hop ${index + 1} (${hop.node})` : ''}
           onPolicy={onPolicy}
+          editorPolicy={editorPolicy}
         />
       )}
     </section>
@@ -172,9 +175,20 @@ interface DumpTreeProps {
   readonly hopWords: string;
   /** Shows the YAML of the policy a row came from. */
   readonly onPolicy: (ref: string) => void;
+  /** The policy at the editor's cursor: its rows are marked and listed. */
+  readonly editorPolicy: string | null;
 }
 
-function DumpTree({ dump, current, focused, focusSeq, label, hopWords, onPolicy }: DumpTreeProps) {
+function DumpTree({
+  dump,
+  current,
+  focused,
+  focusSeq,
+  label,
+  hopWords,
+  onPolicy,
+  editorPolicy,
+}: DumpTreeProps) {
   const id = useId();
   const lines = dump.lines;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
@@ -184,6 +198,17 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords, onPolicy 
   const [matchAt, setMatchAt] = useState(0);
   const [active, setActive] = useState(0);
   const matches = useMemo(() => searchLines(lines, query), [lines, query]);
+  // The rows the policy at the editor's cursor made, and which of them was shown last.
+  const made = useMemo(
+    () =>
+      editorPolicy === null
+        ? []
+        : lines.flatMap((l, i) => (l.kind === 'row' && l.policy === editorPolicy ? [i] : [])),
+    [lines, editorPolicy],
+  );
+  const [madeAt, setMadeAt] = useState(-1);
+  useEffect(() => setMadeAt(-1), [made]);
+  const madeSet = useMemo(() => new Set(made), [made]);
   const items = useMemo(() => treeItems(lines, collapsed), [lines, collapsed]);
   const itemOf = useMemo(() => new Map(items.map((it, i) => [it.line, i])), [items]);
   const width = useMemo(() => widestLine(lines), [lines]);
@@ -364,6 +389,28 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords, onPolicy 
           </button>
         )}
       </div>
+      {editorPolicy !== null && (
+        <p className="dp-made" aria-live="polite">
+          <span className="dp-made-mark" aria-hidden="true">
+            ◆
+          </span>{' '}
+          {made.length === 0
+            ? `${editorPolicy} (at the editor’s cursor) made no row on this node.`
+            : `${made.length} row${made.length === 1 ? '' : 's'} made by ${editorPolicy} (at the editor’s cursor)${madeAt >= 0 ? `: ${madeAt + 1} of ${made.length}` : ''}`}{' '}
+          {made.length > 0 && (
+            <button
+              type="button"
+              onClick={() => {
+                const next = (madeAt + 1) % made.length;
+                setMadeAt(next);
+                reveal(made[next]!);
+              }}
+            >
+              Next row of it
+            </button>
+          )}
+        </p>
+      )}
       <p className="dp-current-note" aria-live="polite">
         {currentLine ? (
           <>
@@ -404,6 +451,7 @@ function DumpTree({ dump, current, focused, focusSeq, label, hopWords, onPolicy 
                 active={item.line === active}
                 current={item.line === current}
                 match={matches[matchAt] === item.line}
+                made={madeSet.has(item.line)}
                 onClick={() => {
                   setActive(item.line);
                   const l = lines[item.line]!;
@@ -428,6 +476,8 @@ interface TreeRowProps {
   readonly active: boolean;
   readonly current: boolean;
   readonly match: boolean;
+  /** Made by the policy at the editor's cursor. */
+  readonly made: boolean;
   readonly onClick: () => void;
 }
 
@@ -441,6 +491,7 @@ function TreeRow({
   active,
   current,
   match,
+  made,
   onClick,
 }: TreeRowProps) {
   const parts = splitMatches(line.text, query);
@@ -451,6 +502,7 @@ function TreeRow({
     active ? 'dp-active' : '',
     current ? 'dp-current' : '',
     match ? 'dp-match' : '',
+    made ? 'dp-made-row' : '',
     line.printed ? '' : 'dp-title',
   ]
     .filter(Boolean)
@@ -478,6 +530,11 @@ function TreeRow({
       {current && (
         <span className="dp-flag" aria-hidden="true">
           ▶
+        </span>
+      )}
+      {made && (
+        <span className="dp-made-mark" aria-hidden="true">
+          ◆
         </span>
       )}
       <code>

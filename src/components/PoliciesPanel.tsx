@@ -11,7 +11,7 @@ import {
   useAppActions,
   useAppStore,
 } from '../store';
-import { policyPosition } from './dataplaneView';
+import { policyAtLine, policyPosition } from './dataplaneView';
 import { PolicyEditor } from './PolicyEditor';
 
 const selectPolicyReveal = (s: AppState) => s.policyReveal;
@@ -37,7 +37,7 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
         : null;
   const base = generated ? generatedText : builtInText;
   const diagnostics = useAppStore(selectDiagnostics);
-  const setScenarioText = useAppActions().setScenarioText;
+  const { setScenarioText, setEditorPolicy } = useAppActions();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   // A policy asked for from the Dataplane panel: where the engine read it.
   const cluster = useAppStore(selectCluster);
@@ -83,6 +83,7 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
           diagnostics={diagnostics}
           onChange={(next) => setScenarioText(next === base ? null : next)}
           {...(reveal ? { reveal } : {})}
+          onCursorLine={(line) => setEditorPolicy(policyAtLine(cluster, text ?? base ?? '', line))}
         />
       )}
     </section>

@@ -43,6 +43,8 @@ export interface PolicyEditorProps {
   /** The editor's accessible name. */
   readonly label: string;
   readonly readOnly?: boolean;
+  /** Called with the cursor's line (1-based) when the user moves it. */
+  readonly onCursorLine?: (line: number) => void;
   /** A place to select and scroll to (1-based line and column), again each time `seq` grows. */
   readonly reveal?: { readonly line: number; readonly column: number; readonly seq: number };
 }
@@ -102,11 +104,12 @@ export function PolicyEditor({
   label,
   readOnly = false,
   reveal,
+  onCursorLine,
 }: PolicyEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   // The latest props, read by the editor's listeners and by the effect that creates the view once.
-  const latest = useRef({ value, diagnostics, onChange, label, readOnly });
+  const latest = useRef({ value, diagnostics, onChange, label, readOnly, onCursorLine });
   // The markers last handed to CodeMirror, in the order of `diagnostics` (for the problems list).
   const markers = useRef<readonly LintDiagnostic[]>([]);
   const compartments = useRef<{ access: Compartment; editable: Compartment } | null>(null);
@@ -114,7 +117,7 @@ export function PolicyEditor({
   const summaryId = useId();
 
   useLayoutEffect(() => {
-    latest.current = { value, diagnostics, onChange, label, readOnly };
+    latest.current = { value, diagnostics, onChange, label, readOnly, onCursorLine };
   });
 
   useEffect(() => {
@@ -140,6 +143,10 @@ export function PolicyEditor({
           access.of(accessibility(props.label, hintId)),
           editable.of(editability(props.readOnly)),
           EditorView.updateListener.of((update) => {
+            if (update.selectionSet && update.view.hasFocus)
+              latest.current.onCursorLine?.(
+                update.state.doc.lineAt(update.state.selection.main.head).number,
+              );
             if (!update.docChanged) return;
             if (update.transactions.some((tr) => tr.annotation(fromProps))) return;
             latest.current.onChange(update.state.doc.toString());

@@ -94,3 +94,24 @@ export function policyPosition(cluster: Cluster | null, ref: string): SourcePos 
   const all = [...cluster.k8sPolicies, ...cluster.ciliumPolicies, ...cluster.calicoPolicies];
   return all.find((p) => formatRef(p.ref) === ref)?.ref.pos ?? null;
 }
+
+/**
+ * The policy written in the YAML document that holds `line` of `text` (documents split at `---`),
+ * as formatRef prints it; null when that document is no policy.
+ */
+export function policyAtLine(cluster: Cluster | null, text: string, line: number): string | null {
+  if (!cluster) return null;
+  const lines = text.split(/\r\n?|\n/);
+  // docOf[n - 1]: the document of line n (a `---` line closes the document before it).
+  const docOf: number[] = [];
+  let doc = 0;
+  for (const l of lines) {
+    docOf.push(doc);
+    if (/^---/.test(l)) doc++;
+  }
+  const at = docOf[line - 1];
+  if (at === undefined) return null;
+  const all = [...cluster.k8sPolicies, ...cluster.ciliumPolicies, ...cluster.calicoPolicies];
+  const found = all.find((p) => docOf[p.ref.pos.line - 1] === at);
+  return found ? formatRef(found.ref) : null;
+}

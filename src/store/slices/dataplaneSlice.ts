@@ -28,6 +28,8 @@ export interface DataplaneSliceState {
    * it), asked from a dump row; `seq` grows with each ask.
    */
   readonly policyReveal: { readonly ref: string; readonly seq: number } | null;
+  /** The policy the Policies editor's cursor is in (formatRef), whose rows the panel marks. */
+  readonly editorPolicy: string | null;
 }
 
 export interface DataplaneSliceActions {
@@ -38,6 +40,7 @@ export interface DataplaneSliceActions {
   setDataplaneDump(dump: DataplaneDump | null): void;
   /** Asks the Policies editor to show the YAML of a policy. */
   revealPolicy(ref: string): void;
+  setEditorPolicy(ref: string | null): void;
 }
 
 export type DataplaneSlice = DataplaneSliceState & DataplaneSliceActions;
@@ -48,6 +51,7 @@ export const DEFAULT_DATAPLANE_SLICE: DataplaneSliceState = {
   dataplaneFocus: null,
   dataplaneDump: null,
   policyReveal: null,
+  editorPolicy: null,
 };
 
 export const createDataplaneSlice: StateCreator<DataplaneSlice> = (set) => ({
@@ -62,4 +66,5 @@ export const createDataplaneSlice: StateCreator<DataplaneSlice> = (set) => ({
   setDataplaneDump: (dataplaneDump) => set({ dataplaneDump }),
   revealPolicy: (ref) =>
     set((s) => ({ policyReveal: { ref, seq: (s.policyReveal?.seq ?? 0) + 1 } })),
+  setEditorPolicy: (editorPolicy) => set({ editorPolicy }),
 });
