@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { engineFor } from '../test/scenarios';
 import { DumpBuilder } from '../engine/dumpLines';
-import { searchLines, splitMatches, treeItems, widestLine } from './dataplaneView';
+import {
+  policyAtLine,
+  policyPosition,
+  searchLines,
+  splitMatches,
+  treeItems,
+  widestLine,
+} from './dataplaneView';
 
 const lines = new DumpBuilder()
   .text('# header')
@@ -68,5 +77,38 @@ describe('the Dataplane panel’s search', () => {
 
   it('measures the widest line, so the list scrolls sideways rather than wrapping', () => {
     expect(widestLine(lines)).toBe('-A FORWARD -m mark --mark 0x10000/0x10000 -j ACCEPT'.length);
+  });
+});
+
+describe('the policy at the editor’s cursor', () => {
+  const text = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
+  const cluster = engineFor('seed-policies.yaml').cluster;
+  const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('is the policy of the YAML document the line is in, as formatRef names it', () => {
+    expect(policyAtLine(cluster, text, lineOf('name: allow-frontend'))).toBe(
+      'NetworkPolicy shop/allow-frontend',
+    );
+    // a line deep in the same document (its ingress rule)
+    expect(policyAtLine(cluster, text, lineOf('name: allow-frontend') + 10)).toBe(
+      'NetworkPolicy shop/allow-frontend',
+    );
+    expect(policyAtLine(cluster, text, lineOf('name: api-l7-policy'))).toBe(
+      'CiliumNetworkPolicy shop/api-l7-policy',
+    );
+  });
+
+  it('is none in a document that is no policy, or past the text', () => {
+    expect(policyAtLine(cluster, text, lineOf('kind: Service'))).toBeNull();
+    expect(policyAtLine(cluster, text, 1)).toBeNull();
+    expect(policyAtLine(cluster, text, 100_000)).toBeNull();
+    expect(policyAtLine(null, text, 1)).toBeNull();
+  });
+
+  it('points back at where the engine read the policy', () => {
+    const pos = policyPosition(cluster, 'NetworkPolicy shop/allow-frontend')!;
+    expect(text.split('\n')[pos.line - 1]).toMatch(/^apiVersion:/);
+    expect(policyAtLine(cluster, text, pos.line)).toBe('NetworkPolicy shop/allow-frontend');
+    expect(policyPosition(cluster, 'NetworkPolicy shop/nope')).toBeNull();
   });
 });
