@@ -4,7 +4,7 @@ import { createWorkerApi } from '../worker/api';
 import { createEngineClient, type EngineClient, type EngineMethod } from '../worker/client';
 import { EDITS_KEY_PREFIX, startController, type ControllerEnv } from './controller';
 import { LESSONS } from './lessons';
-import { loadedLessons } from './lessonSource';
+import { lazyLessons, loadedLessons } from './lessonSource';
 
 /** A browser stand-in: a hash, a history that records, a Map for localStorage. */
 function fakeEnv(hash = '') {
@@ -204,6 +204,28 @@ function startSlow(held: readonly EngineMethod[]) {
   stops.push(startController(store, client, fakeEnv().env), () => client.dispose());
   return { store, waiting };
 }
+
+describe('controller with lessons loaded on demand', () => {
+  it('a lesson link pasted before the lessons are here opens its step once they are', async () => {
+    let release: () => void = () => {};
+    const arrived = new Promise<void>((r) => (release = r));
+    const store = createAppStore();
+    const client = createEngineClient({
+      startWorker: () => null,
+      loadFallback: async () => createWorkerApi(),
+    });
+    const browser = fakeEnv();
+    const env = { ...browser.env, lessons: lazyLessons(() => arrived.then(() => LESSONS)) };
+    stops.push(startController(store, client, env), () => client.dispose());
+    browser.navigate('#/lessons/03-across-nodes/2');
+    // Not yet: the link waits for the lessons instead of being read as an unknown lesson.
+    expect(store.getState().route).toEqual({ page: 'walk' });
+    release();
+    await expect
+      .poll(() => store.getState().route)
+      .toEqual({ page: 'lesson', lessonId: '03-across-nodes', step: 1 });
+  });
+});
 
 describe('engine queries: a slow reply for old inputs never overwrites a newer one', () => {
   it('drops the matrix for the old port when it arrives after the matrix for the new port', async () => {
