@@ -17,8 +17,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
+import { generateCluster } from '../src/engine/generate';
 import { DEFAULT_GENERATE_OPTIONS, generatedScenarioId } from '../src/engine/generateOptions';
-import { scenario, seeded } from './benchScenario';
 
 const TARGETS = { longTasksOver50ms: 0, walkFrameP95Ms: 16.7 } as const;
 /** What the walk's trace records: tasks, rendering (style, layout, paint) and script. */
@@ -79,15 +79,15 @@ interface Shape {
 
 /**
  * How the scenario reaches the app: by default a link to the app's own generator (`scenario=gen:…`,
- * generated in the policy worker, the bench's sizes and mix); with --paste, the bench's YAML
- * (scripts/benchScenario.ts) pasted into the Policies editor over its text, as a user would.
+ * generated in the policy worker, the bench's sizes and mix); with --paste, the same cluster's YAML
+ * (engine/generate.ts, in Node) pasted into the Policies editor over its text, as a user would.
  */
 type ScenarioSource = { kind: 'link'; hash: string } | { kind: 'paste'; yaml: string };
 
 function scenarioSource(s: Shape): ScenarioSource {
-  if (process.argv.includes('--paste'))
-    return { kind: 'paste', yaml: scenario(s.pods, s.policies, seeded(s.seed)) };
-  const id = generatedScenarioId({ ...DEFAULT_GENERATE_OPTIONS, ...s });
+  const options = { ...DEFAULT_GENERATE_OPTIONS, ...s };
+  if (process.argv.includes('--paste')) return { kind: 'paste', yaml: generateCluster(options) };
+  const id = generatedScenarioId(options);
   return { kind: 'link', hash: `#/walk?${new URLSearchParams({ scenario: id, panels: '' })}` };
 }
 
