@@ -53,6 +53,19 @@ for (const size of [
         axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
       ).toEqual([]);
 
+      // The link and the warnings stay legible in every theme (axe counts contrast).
+      const themes = ['System', 'Light', 'Dark', 'Projector'] as const;
+      for (let i = 1; i < themes.length; i++) {
+        await app.themeToggle(themes[i - 1]!).click();
+        const theme = themes[i]!;
+        await expect(page.locator('html')).toHaveAttribute('data-theme', theme.toLowerCase());
+        const themed = await new AxeBuilder({ page })
+          .include('[data-testid=policy-editor]')
+          .analyze();
+        expect(themed.violations.map((v) => `${theme}: ${v.id}`)).toEqual([]);
+        if (SHOTS) await page.screenshot({ path: `${SHOTS}/lint-${size.width}-${theme}.png` });
+      }
+
       await link.click();
       await expect(page).toHaveURL(/#\/lessons\/07-policy-in-ebpf\/10$/);
       await expect(
