@@ -111,6 +111,8 @@ interface FastWorkload {
   readonly node: FastNode | undefined;
   readonly nodeName: string;
   readonly iface: string | undefined;
+  /** The pod's address as a number (parsed once, not per verdict). */
+  readonly ip: number;
 }
 
 export interface CalicoVerdictIndex {
@@ -298,6 +300,7 @@ export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
     node: nodes.get(pod.nodeName),
     nodeName: pod.nodeName,
     iface: dp.workloads[key]?.iface,
+    ip: ipOf(pod.ip),
   });
   const idx: CalicoVerdictIndex = { nodes, byPod, workloadByKey };
   indexes.set(dp, idx);
@@ -464,8 +467,9 @@ export function calicoModelVerdict(
   )
     return true;
   const idx = calicoVerdictIndex(dp);
-  pSrc = ipOf(probe.srcIP);
-  pDst = ipOf(probe.dstIP);
+  // A pod's address is its probe address (probe.ts peerIP).
+  pSrc = src.kind === 'pod' ? workloadOf(idx, src.pod).ip : ipOf(probe.srcIP);
+  pDst = dst.kind === 'pod' ? workloadOf(idx, dst.pod).ip : ipOf(probe.dstIP);
   pProto = PROTO[probe.protocol]!;
   pSport = PROBE_SOURCE_PORT;
   pDport = probe.port;
