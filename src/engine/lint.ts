@@ -18,6 +18,7 @@
  * - `named-port-undeclared`: a named port no pod it can refer to declares.
  */
 import { isCalicoSelected } from './calico/reference';
+import { felixPolicySortKey } from './calico/tiers';
 import { ciliumIdentityPlan } from './cilium/identity';
 import { selectorMatches, subjectSelector } from './cilium/labels';
 import { matchesLabelSelector } from './labels';
@@ -405,7 +406,6 @@ function lintEqualOrders(
   // felix/calc/policy_sorter.go `PolKVLess`; the key is libcalico-go/lib/backend/model/policy.go
   // `PolicyKey`, where a Kubernetes NetworkPolicy keeps its own name with kind
   // KubernetesNetworkPolicy). A Kubernetes NetworkPolicy sits at order 1000 in tier default.
-  // (calico/compile.ts `byOrder` still breaks ties by `<namespace>/<name>`, the pre-3.32 key.)
   const entries: Ordered[] = [
     ...cluster.calicoPolicies
       .filter((p): p is CalicoPolicy & { order: number } => !p.staged && p.order !== undefined)
@@ -413,7 +413,7 @@ function lintEqualOrders(
         policy: p,
         tier: p.tier,
         order: p.order,
-        sortName: `${p.name}/${p.namespace ?? ''}/${p.ref.kind}`,
+        sortName: felixPolicySortKey(p.name, p.namespace, p.ref.kind),
       })),
     ...cluster.k8sPolicies
       .filter((p) => !p.staged)
@@ -421,7 +421,7 @@ function lintEqualOrders(
         policy: p,
         tier: 'default',
         order: 1000,
-        sortName: `${p.name}/${p.namespace}/KubernetesNetworkPolicy`,
+        sortName: felixPolicySortKey(p.name, p.namespace, 'KubernetesNetworkPolicy'),
       })),
   ];
   const groups = new Map<string, Ordered[]>();

@@ -81,7 +81,7 @@ interface ActivePolicy {
 }
 
 function byOrder(a: FelixPolicy, b: FelixPolicy): number {
-  // policy_sorter.go `PolicyByOrder`: order ascending, unset last, ties by name.
+  // policy_sorter.go `PolKVLess`: order ascending, unset last, ties by tiers.ts felixPolicySortKey.
   if (a.order !== b.order) {
     if (a.order === undefined) return 1;
     if (b.order === undefined) return -1;

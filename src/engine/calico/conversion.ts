@@ -39,6 +39,7 @@ import {
   SERVICE_ACCOUNT_LABEL_PREFIX,
 } from './labels';
 import type { FelixPolicyId } from './names';
+import { felixPolicySortKey } from './tiers';
 import {
   canonicalSelector,
   compileSelector,
@@ -95,7 +96,7 @@ export interface FelixPolicy {
   readonly tier: string;
   /** `undefined` sorts after every order. */
   readonly order?: number;
-  /** The name Felix breaks order ties with (v1 key: `<ns>/<name>` or `<name>`). */
+  /** What Felix breaks order ties with (tiers.ts felixPolicySortKey: `<name>/<namespace>/<kind>`). */
   readonly sortName: string;
   /** Felix's selector for the endpoints the policy applies to. */
   readonly selector: string;
@@ -335,7 +336,7 @@ export function convertCalicoPolicy(p: CalicoPolicy): FelixPolicy {
     ref: formatRef(p.ref),
     tier: p.tier,
     ...(p.order !== undefined ? { order: p.order } : {}),
-    sortName: namespace !== undefined ? `${namespace}/${p.name}` : p.name,
+    sortName: felixPolicySortKey(p.name, namespace, kind),
     selector: selector === '' ? 'all()' : selector,
     ...(namespace !== undefined ? { namespace } : {}),
     types: p.types,
@@ -481,8 +482,7 @@ export function convertK8sPolicy(p: K8sNetworkPolicy): FelixPolicy {
     // "We insert all the NetworkPolicy Policies at order 1000.0 after conversion."
     tier: 'default',
     order: 1000,
-    // The v1 key of a converted policy (up to v3.31): `<ns>/knp.default.<name>`.
-    sortName: `${p.namespace}/knp.default.${p.name}`,
+    sortName: felixPolicySortKey(p.name, p.namespace, 'KubernetesNetworkPolicy'),
     selector: `(${podSelector}) && ${LABEL_NAMESPACE} == '${p.namespace}'`,
     namespace: p.namespace,
     types: p.policyTypes,

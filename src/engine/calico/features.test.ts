@@ -284,6 +284,28 @@ describe('order within a tier', () => {
     expect(check(allowFirst, 'shop/web', 'shop/db', 5432).allowed).toBe(true);
   });
 
+  it('equal orders compare the name before the namespace (v3.32 `<name>/<namespace>/<kind>`)', () => {
+    // policy_sorter.go PolKVLess: "a-allow/shop/NetworkPolicy" < "b-deny//GlobalNetworkPolicy", so
+    // the namespaced allow comes first. The pre-3.32 key put the global "b-deny" before "shop/a-allow".
+    const c = world({
+      calicoPolicies: [
+        calicoPolicy('b-deny', { order: 100, ...denyAll }),
+        calicoPolicy('shop/a-allow', { order: 100, ...allowAll }),
+      ],
+    });
+    expect(check(c, 'shop/web', 'shop/db', 5432).allowed).toBe(true);
+    // And a Kubernetes policy (order 1000) keys on its own name, not knp.default.<name>: the Calico
+    // deny "b-deny" at order 1000 sorts after the Kubernetes "a-allow" ("a-allow/shop/…" first),
+    // where the old key ("shop/knp.default.a-allow" vs "b-deny") put the deny first.
+    const k8sFirst = world({
+      calicoPolicies: [calicoPolicy('b-deny', { order: 1000, ...denyAll })],
+      k8sPolicies: [
+        k8sPolicy('shop/a-allow', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{}] }),
+      ],
+    });
+    expect(check(k8sFirst, 'shop/web', 'shop/db', 5432).allowed).toBe(true);
+  });
+
   it('an unset order sorts after every set order', () => {
     const c = world({
       calicoPolicies: [

@@ -68,7 +68,7 @@ import {
   namespaceProfileName,
 } from './labels';
 import { compileSelector, parseCalicoSelector, type SelectorMatcher } from './selector';
-import { orderedTiers } from './tiers';
+import { felixPolicySortKey, orderedTiers } from './tiers';
 
 // ---------------------------------------------------------------------------------------------
 // Selectors, compiled once per text
@@ -198,8 +198,12 @@ function planFor(cluster: Cluster, pod: Pod, direction: Direction): Plan {
       kind: 'calico',
       policy,
       ...(policy.order !== undefined ? { order: policy.order } : {}),
-      // Felix breaks ties on the policy's key: `<namespace>/<name>`, or the name if global.
-      sortName: policy.global ? policy.name : `${policy.namespace}/${policy.name}`,
+      // Felix breaks equal orders on the policy's key, name first (tiers.ts felixPolicySortKey).
+      sortName: felixPolicySortKey(
+        policy.name,
+        policy.global ? undefined : policy.namespace,
+        policy.global ? 'GlobalNetworkPolicy' : 'NetworkPolicy',
+      ),
       tier: policy.tier,
     });
   }
@@ -215,7 +219,7 @@ function planFor(cluster: Cluster, pod: Pod, direction: Direction): Plan {
       kind: 'k8s',
       policy,
       order: 1000,
-      sortName: `${policy.namespace}/knp.default.${policy.name}`,
+      sortName: felixPolicySortKey(policy.name, policy.namespace, 'KubernetesNetworkPolicy'),
       tier: 'default',
     });
   }

@@ -53,3 +53,15 @@ function compareTiers(a: TierInfo, b: TierInfo): number {
   }
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
+
+/**
+ * What Felix v3.32 breaks equal policy orders with inside a tier: the string
+ * `<name>/<namespace>/<kind>` of the policy's key, name first (projectcalico/calico v3.32.1
+ * felix/calc/policy_sorter.go `PolKVLess`; the key is libcalico-go/lib/backend/model/policy.go
+ * `PolicyKey`). A Kubernetes NetworkPolicy keeps its own name there, with kind
+ * KubernetesNetworkPolicy (libcalico-go/lib/backend/k8s/conversion/conversion.go
+ * `K8sNetworkPolicyToCalico`); a global policy has no namespace. Before v3.32 the tie-break was the
+ * v1 key `<namespace>/<name>`, with `knp.default.` before a Kubernetes policy's name.
+ */
+export const felixPolicySortKey = (name: string, namespace: string | undefined, kind: string) =>
+  `${name}/${namespace ?? ''}/${kind}`;
