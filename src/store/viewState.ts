@@ -66,6 +66,16 @@ export const DEFAULT_VIEW: ViewState = {
   matrixPort: null,
 };
 
+/**
+ * The last scenario text compressed for a link. The URL is written again at every step of a walk,
+ * and compressing an edited scenario each time cost long tasks (a 100-pod scenario: ~100 ms a step).
+ */
+let compressed: { text: string; value: string } | null = null;
+function compressedText(text: string): string {
+  if (compressed?.text !== text) compressed = { text, value: compressToEncodedURIComponent(text) };
+  return compressed.value;
+}
+
 /** The view as URL query parameters (for the part of the URL after `#/walk?`). */
 export function encodeView(view: ViewState): string {
   const p = new URLSearchParams();
@@ -93,7 +103,7 @@ export function encodeView(view: ViewState): string {
   p.set('layout', view.layout);
   p.set('panels', view.panels.join(','));
   if (view.matrixPort !== null) p.set('mport', String(view.matrixPort));
-  if (view.scenarioText !== null) p.set('yaml', compressToEncodedURIComponent(view.scenarioText));
+  if (view.scenarioText !== null) p.set('yaml', compressedText(view.scenarioText));
   // `:` and `,` may stand unescaped in a query (RFC 3986 pchar, sub-delims): links stay readable.
   return p.toString().replace(/%3A/g, ':').replace(/%2C/g, ',');
 }
