@@ -112,7 +112,7 @@ const rule = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] }
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'playwright-report/**', 'test-results/**', 'docs/**'],
+    ignores: ['dist*/**', 'node_modules/**', 'playwright-report/**', 'test-results*/**', 'docs/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
