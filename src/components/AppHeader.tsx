@@ -1,3 +1,4 @@
+import { packetLine } from './packetChoice';
 import { useCallback, useState } from 'react';
 import { ciliumHostRoutingReason } from '../datapath/config';
 import {
@@ -8,7 +9,6 @@ import {
 } from '../engine/generateOptions';
 import {
   type Layout,
-  type PacketChoice,
   selectCiliumConfig,
   selectLayout,
   selectPacket,
@@ -31,17 +31,6 @@ const LAYOUT_LABEL: Record<Layout, string> = {
   calico: 'Calico only',
   cilium: 'Cilium only',
 };
-
-/** The packet in one line: `shop/frontend → shop/backend :8080/TCP`. */
-export function packetLine(packet: PacketChoice | null): string {
-  if (!packet) return 'none yet';
-  const to = packet.to.startsWith('svc:')
-    ? `${packet.to.slice(4)} (Service)`
-    : packet.to.startsWith('ip:') || packet.to.startsWith('pod:')
-      ? packet.to.slice(packet.to.indexOf(':') + 1)
-      : packet.to;
-  return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
-}
 
 /** How the scenario select names a scenario that is not built in. */
 function otherScenarioTitle(id: string): string {

@@ -19,7 +19,7 @@ import {
   useAppStoreApi,
   type PacketChoice,
 } from '../store';
-import { packetLine } from './AppHeader';
+import { packetLine } from './packetChoice';
 import { ChallengeQuiz, okWalks, useChallengeQuiz } from './ChallengeQuiz';
 import type { ChallengeProgress } from '../lessons/progress';
 

@@ -43,7 +43,6 @@ import {
   widestLine,
   type TreeItem,
 } from './dataplaneView';
-import type { SidePanelProps } from './panels';
 import { usePanelPlayback } from './usePlayback';
 
 /** A line is 1.5rem high: 24 px, 30 px in the projector theme (125 %). */
@@ -56,7 +55,8 @@ const selectNode = (s: AppState) => s.dataplaneNode;
 const selectFocus = (s: AppState) => s.dataplaneFocus;
 const selectEditorPolicy = (s: AppState) => s.editorPolicy;
 
-export function DataplanePanel({ shown }: SidePanelProps) {
+/** Side-panel props (panels.tsx SidePanelProps) it reads; named here so it need not import panels.tsx. */
+export function DataplanePanel({ shown }: { readonly shown: readonly Cni[] }) {
   const storedCni = useAppStore(selectCni);
   const cni: Cni =
     storedCni !== null && shown.includes(storedCni) ? storedCni : (shown[0] ?? 'calico');

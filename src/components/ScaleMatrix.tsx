@@ -24,6 +24,7 @@ import {
   type Aggregate,
   groupKind,
   groupPods,
+  namespaceTotals,
   type GroupCounts,
   type GroupKind,
   type GroupLevel,
@@ -79,9 +80,10 @@ interface Level {
 }
 
 /**
- * While the matrix streams in, its grid is summed again at most once a second, and at most a tenth
- * of the time: summing a 1,000-pod matrix (a million probes) takes a few hundred milliseconds of
- * main thread on a busy 2-core machine, and the matrix streams in hundreds of bands.
+ * The namespaces grid reads running totals, to which each band streamed in is added once
+ * (`namespaceTotals`: a band costs its own size). A drilled-down grid is summed on demand from its
+ * two groups' pods; while the matrix streams in, at most once a second and at most a tenth of the
+ * time, since the two groups may hold most of the matrix.
  */
 const refreshMs = () => Math.max(1000, 10 * (lastSum?.ms ?? 0));
 
@@ -103,22 +105,27 @@ function useThrottled<T>(value: T, ms: () => number): T {
   return shown;
 }
 
-/** The namespaces level of a layout, one object per layout, so both CNIs' grids share its sums. */
-const topLevels = new WeakMap<MatrixData['layout'], Level>();
-function topLevel(layout: MatrixData['layout']): Level {
-  let top = topLevels.get(layout);
+/** The namespaces level of a matrix, one object per matrix: both CNIs' grids share its totals. */
+const topLevels = new WeakMap<MatrixData, Level>();
+function topLevel(data: MatrixData): Level {
+  let top = topLevels.get(data);
   if (!top) {
-    const ns = groupPods(layout, 'namespace');
-    top = { level: 'namespace', rows: ns, cols: ns };
-    topLevels.set(layout, top);
+    const { rows, cols } = namespaceTotals(data).sum;
+    top = { level: 'namespace', rows, cols };
+    topLevels.set(data, top);
   }
   return top;
 }
 
-/** The last sum made: the Calico and the Cilium grid show the same counts (both CNIs per cell). */
+/** The last drilled-down sum: the Calico and the Cilium grids show the same (both CNIs per cell). */
 let lastSum: { data: MatrixData; level: Level; done: number; sum: Aggregate; ms: number } | null =
   null;
 function sumOf(data: MatrixData, level: Level, done: number): Aggregate {
+  if (level === topLevel(data)) {
+    const totals = namespaceTotals(data);
+    totals.catchUp();
+    return totals.sum;
+  }
   if (lastSum?.data !== data || lastSum.level !== level || lastSum.done !== done) {
     const t0 = performance.now();
     const sum = aggregate(data, level.rows, level.cols);
@@ -173,11 +180,12 @@ export const ScaleMatrix = memo(ScaleMatrixGrid);
 function ScaleMatrixGrid({ cni, data, done, onWalk, onExplain, explanation }: ScaleMatrixProps) {
   const id = useId();
   const { layout } = data;
-  const top = topLevel(layout);
+  const top = topLevel(data);
   const [stack, setStack] = useState<readonly Level[]>([]);
   const level = stack.at(-1) ?? top;
-  // `done` changes with every band streamed in (the arrays fill in place); the grid is summed
-  // again at most once per refreshMs() while it streams.
+  // `done` changes with every band streamed in (the arrays fill in place): the namespaces grid
+  // adds the new bands to its totals; a drilled-down grid is summed again at most once per
+  // refreshMs() while it streams.
   const shownDone = useThrottled(done, refreshMs);
   const agg = sumOf(data, level, shownDone);
   const [active, setActive] = useState({ row: 0, col: 0 });

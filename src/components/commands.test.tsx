@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore, StoreProvider, TimelineProvider, type Route } from '../store';
 import { AppShell } from './AppShell';
@@ -169,7 +169,7 @@ describe('the help dialog', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  it('opens with ?, lists every command and the legend, keeps focus, closes with Escape', () => {
+  it('opens with ?, lists every command and the legend, keeps focus, closes with Escape', async () => {
     render(
       <StoreProvider store={createAppStore()}>
         <TimelineProvider>
@@ -183,7 +183,11 @@ describe('the help dialog', () => {
     act(() => {
       fireEvent.keyDown(opener, { key: '?', shiftKey: true });
     });
-    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts and legend' });
+    // The help is a lazy view: it appears once its chunk has loaded.
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts and legend' });
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close' })),
+    );
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     for (const c of COMMANDS) expect(dialog.textContent).toContain(c.label);
     for (const name of ['veth', 'BGP session', 'RR badge', 'Outer-header rings', 'Verdict marks'])

@@ -97,3 +97,14 @@ export function pickingHint(picking: Picking): string {
     ? 'Click a pod in a topology to make it the source.'
     : `Source: ${picking.from}. Click a destination: a pod, a Service or outside the cluster (Esc cancels).`;
 }
+
+/** The packet in one line: `shop/frontend → shop/backend :8080/TCP`. */
+export function packetLine(packet: PacketChoice | null): string {
+  if (!packet) return 'none yet';
+  const to = packet.to.startsWith('svc:')
+    ? `${packet.to.slice(4)} (Service)`
+    : packet.to.startsWith('ip:') || packet.to.startsWith('pod:')
+      ? packet.to.slice(packet.to.indexOf(':') + 1)
+      : packet.to;
+  return `${packet.from} → ${to} :${packet.port}/${packet.protocol}${packet.http ? ` ${packet.http.method} ${packet.http.path}` : ''}`;
+}

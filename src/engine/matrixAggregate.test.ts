@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyMatrixChunk, computeMatrixRows, emptyMatrixData, planMatrix } from './matrix';
 import {
   aggregate,
   groupKind,
   groupPods,
+  namespaceTotals,
+  streamTotals,
   type Aggregate,
   type GroupCounts,
 } from './matrixAggregate';
@@ -109,5 +112,129 @@ describe('matrix aggregation', () => {
     // A pod's own cell holds no probe.
     const one = groupPods(layout, 'pod', [0]);
     expect(groupKind(aggregate(data, one, one).at(0, 0), 'calico')).toBe('none');
+  });
+});
+
+/** A synthetic matrix: pods in namespaces, 0–3 port slots each, random verdicts and flags. */
+const arbMatrix = fc
+  .array(
+    fc.record({ ns: fc.constantFrom('a', 'b', 'c', 'd'), width: fc.integer({ min: 0, max: 3 }) }),
+    {
+      minLength: 1,
+      maxLength: 14,
+    },
+  )
+  .chain((pods) => {
+    const offsets = new Int32Array(pods.length + 1);
+    pods.forEach((p, j) => (offsets[j + 1] = offsets[j]! + p.width));
+    const stride = offsets[pods.length]!;
+    const size = pods.length * stride;
+    const codes = fc.uint8Array({ min: 1, max: 2, minLength: size, maxLength: size });
+    return fc.record({
+      pods: fc.constant(pods),
+      offsets: fc.constant(offsets),
+      calico: codes,
+      cilium: codes,
+      flags: fc.uint8Array({ min: 0, max: 15, minLength: size, maxLength: size }),
+      // Where the rows are cut into bands, and the order the bands arrive in.
+      cuts: fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, pods.length - 1) }), {
+        maxLength: pods.length,
+      }),
+      order: fc.array(fc.nat(), { minLength: pods.length + 1, maxLength: pods.length + 1 }),
+    });
+  });
+
+function syntheticLayout(pods: readonly { ns: string; width: number }[], offsets: Int32Array) {
+  const stride = offsets[pods.length]!;
+  return {
+    pods: pods.map((p, i) => `${p.ns}/p${i}`),
+    namespaces: pods.map((p) => p.ns),
+    workloads: pods.map((_, i) => `w${i % 2}`),
+    offsets,
+    ports: new Uint16Array(stride).fill(80),
+    protocols: new Uint8Array(stride),
+    stride,
+    total: (pods.length - 1) * stride,
+    referenceEvery: 1,
+  };
+}
+
+describe('streamed matrix totals', () => {
+  it('equal a full sum after every band, whatever the bands and their order', () => {
+    fc.assert(
+      fc.property(arbMatrix, (m) => {
+        const layout = syntheticLayout(m.pods, m.offsets);
+        const n = m.pods.length;
+        const cuts = [0, ...[...m.cuts].filter((c) => c < n).sort((a, b) => a - b), n];
+        const bands = cuts
+          .slice(1)
+          .map((end, b) => ({ start: cuts[b]!, end, key: m.order[b]! }))
+          .sort((x, y) => x.key - y.key);
+        const data = emptyMatrixData(layout);
+        const ns = groupPods(layout, 'namespace');
+        // One finds the arrived rows itself, the other is told each band.
+        const found = streamTotals(data, ns, ns);
+        const told = streamTotals(data, ns, ns);
+        expect(sum(found.sum)).toEqual(sum(aggregate(data, ns, ns)));
+        for (const { start, end } of bands) {
+          const from = start * layout.stride;
+          const to = end * layout.stride;
+          applyMatrixChunk(data, {
+            rowStart: start,
+            rowEnd: end,
+            calico: m.calico.subarray(from, to),
+            cilium: m.cilium.subarray(from, to),
+            flags: m.flags.subarray(from, to),
+          });
+          found.catchUp();
+          told.addRows(start, end);
+          const full = aggregate(data, ns, ns);
+          expect(sum(found.sum)).toEqual(sum(full));
+          expect(sum(told.sum)).toEqual(sum(full));
+          expect(found.sum.total).toEqual(full.total);
+          expect(told.sum.total).toEqual(full.total);
+        }
+        expect(found.sum.total.pending).toBe(0);
+        expect(found.catchUp()).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a band added twice counts once, and a band out of range is refused', () => {
+    const data = emptyMatrixData(layout);
+    applyMatrixChunk(data, computeMatrixRows(engine, layout, 0, 4));
+    const ns = groupPods(layout, 'namespace');
+    const totals = streamTotals(data, ns, ns);
+    totals.addRows(0, 4);
+    totals.addRows(0, 4);
+    expect(totals.catchUp()).toBe(0);
+    expect(sum(totals.sum)).toEqual(sum(aggregate(data, ns, ns)));
+    expect(() => totals.addRows(10, 13)).toThrow(/rows \[10, 13\) outside 0\.\.12/);
+  });
+
+  it('start again at zero for a restarted stream (a new port, or Compute again)', () => {
+    const first = emptyMatrixData(layout);
+    applyMatrixChunk(first, computeMatrixRows(engine, layout, 0, 8));
+    const before = namespaceTotals(first);
+    before.catchUp();
+    expect(namespaceTotals(first)).toBe(before);
+    expect(before.sum.total.pending).toBe(88); // 4 rows of 11 pods × 2 ports left
+    // Compute again after a cancel: the same layout, a new matrix.
+    const again = namespaceTotals(emptyMatrixData(layout));
+    again.catchUp();
+    expect(again.sum.total.pending).toBe(264);
+    expect(again.sum.total.calico).toEqual({ allowed: 0, denied: 0 });
+    // Another port: one slot per pod.
+    const port80 = planMatrix(cluster.pods, { port: 80 });
+    const next = emptyMatrixData(port80);
+    const totals = namespaceTotals(next);
+    expect(totals).not.toBe(before);
+    applyMatrixChunk(next, computeMatrixRows(engine, port80, 4, 12));
+    expect(totals.catchUp()).toBe(8);
+    const ns = groupPods(port80, 'namespace');
+    expect(totals.sum.total).toEqual(aggregate(next, ns, ns).total);
+    expect(totals.sum.total.probes).toBe(132);
+    expect(totals.sum.total.pending).toBe(44);
   });
 });

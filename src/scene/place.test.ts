@@ -11,7 +11,8 @@ import { engineFor, everyConfig, SCENARIOS } from '../test/scenarios';
 import type { WalkConfig } from '../datapath/config';
 import type { Hop } from '../datapath/hop';
 import { resolvePacket, type PacketSpec } from '../datapath/packet';
-import { buildScene, placeHop, sceneElementIds, type Scene } from './scene';
+import { placeHop, sceneElementIds } from './place';
+import { buildScene, type Scene } from './scene';
 import { isPolicyDrop, walk } from '../datapath/walk';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));

@@ -462,4 +462,3 @@ export function buildScene(cluster: Cluster, config: WalkConfig): Scene {
 }
 
 // Which elements a scene draws and where a hop happens: place.ts (light, for the main thread).
-export { placeHop, sceneElementIds } from './place';
