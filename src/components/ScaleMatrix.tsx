@@ -117,7 +117,7 @@ function topLevel(data: MatrixData): Level {
   return top;
 }
 
-/** The last drilled-down sum: the Calico and the Cilium grids show the same (both CNIs per cell). */
+/** The last drilled-down sum: the Calico and Cilium grids show the same one (both CNIs a cell). */
 let lastSum: { data: MatrixData; level: Level; done: number; sum: Aggregate; ms: number } | null =
   null;
 function sumOf(data: MatrixData, level: Level, done: number): Aggregate {

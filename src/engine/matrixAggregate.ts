@@ -177,7 +177,7 @@ function readCounts(counts: Uint32Array, cell: number): GroupCounts {
 export interface StreamTotals {
   /** The totals so far (`at` and `total` read them live). */
   readonly sum: Aggregate;
-  /** Adds the source rows `[rowStart, rowEnd)`, which must have arrived; a row added before is skipped. */
+  /** Adds the source rows `[rowStart, rowEnd)`, which must have arrived (a row added before: once). */
   addRows(rowStart: number, rowEnd: number): void;
   /** Adds the rows that arrived since the last call (found by one probe each); returns how many. */
   catchUp(): number;
@@ -260,7 +260,7 @@ export function streamTotals(
   };
 }
 
-/** The namespace totals of a streamed matrix, one per matrix object: a new stream starts at zero. */
+/** The namespace totals of a streamed matrix, one per matrix object (a new stream starts at zero). */
 const namespaceTotalsOf = new WeakMap<MatrixData, StreamTotals>();
 export function namespaceTotals(data: MatrixData): StreamTotals {
   let totals = namespaceTotalsOf.get(data);
