@@ -384,7 +384,12 @@ function DumpTree({
           Expand all
         </button>
         {activeLine?.policy !== undefined && (
-          <button type="button" onClick={() => onPolicy(activeLine.policy!)}>
+          <button
+            type="button"
+            className="dp-policy-link"
+            title={`Show ${activeLine.policy} in Policies`}
+            onClick={() => onPolicy(activeLine.policy!)}
+          >
             Show {activeLine.policy} in Policies
           </button>
         )}

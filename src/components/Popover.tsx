@@ -53,7 +53,8 @@ export function Popover({
         aria-controls={id}
         onClick={() => setOpen((o) => !o)}
       >
-        <span className="popover-label">{label}</span> {summary} <span aria-hidden="true">▾</span>
+        <span className="popover-label">{label}</span>{' '}
+        <span className="popover-summary">{summary}</span> <span aria-hidden="true">▾</span>
       </button>
       <div id={id} className="popover-panel" role="group" aria-label={label} hidden={!open}>
         {children}
