@@ -59,7 +59,7 @@ const VIEWS: {
   },
   {
     file: 'dataplane-1280.png',
-    alt: 'The Dataplane panel at 1280×800: the rule that decided the hop, lit in the node\'s iptables-save',
+    alt: "The Dataplane panel at 1280×800: the rule that decided the hop, lit in the node's iptables-save",
     hash: '#/walk?scenario=seed-policies&panels=dataplane',
     viewport: { width: 1280, height: 800 },
     theme: 'light',
