@@ -37,5 +37,7 @@ export const dataplaneQuery: EngineQuery<
       ? client.call('dataplane', { cni, calico }, node, null)
       : client.call('dataplane', { cni, cilium }, node, packet);
   },
-  write: (store, dump) => store.getState().setDataplaneDump(dump),
+  // The cluster and scenario keep the Live diff's base (the dump before the user's edits).
+  write: (store, dump, [cluster]) =>
+    store.getState().setDataplaneDump(dump, cluster, store.getState().view.scenarioId),
 };

@@ -216,8 +216,11 @@ export const matrixQuery: EngineQuery<
       matrixScale: { data, done, total, status: summary.status, elapsedMs: summary.elapsedMs },
     };
   },
-  write: (store, { matrix, matrixScale }) => {
+  write: (store, { matrix, matrixScale }, [cluster, port]) => {
     if (matrix || matrixScale) store.getState().setEngineData({ matrix, matrixScale });
+    // The Live diff's base: the small matrix before the user's edits of this scenario and port.
+    if (matrix && cluster)
+      store.getState().noteMatrix(`${store.getState().view.scenarioId}|${port}`, cluster, matrix);
   },
   cancellable: true,
 };

@@ -174,4 +174,27 @@ describe('ConnectivityMatrix', () => {
     fireEvent.change(select, { target: { value: '' } });
     expect(props.onPortChange).toHaveBeenLastCalledWith(null);
   });
+
+  it('marks a cell whose verdict an edit changed, was → now, and Dismiss clears it', () => {
+    const onDismissChanges = vi.fn();
+    const cells = CELLS.map((c) =>
+      c.from === 'shop/api' && c.to === 'shop/backend' ? { ...c, before: 'allowed' as const } : c,
+    );
+    show({ cells, onDismissChanges });
+    // api → backend (row 2, column 1): was allowed, now denied; the others are not marked.
+    const changed = gridCell(2, 1);
+    expect(changed.className).toContain('matrix-changed');
+    expect(changed.textContent).toContain('✓→✗');
+    expect(changed.textContent).toContain('8080/TCP denied (was allowed before your edit)');
+    expect(gridCell(0, 1).className).not.toContain('matrix-changed');
+    expect(screen.getByText(/Since your edit: 1 verdict changed/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(onDismissChanges).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows no change line without an edit', () => {
+    show();
+    expect(screen.queryByText(/Since your edit/)).toBeNull();
+    expect(screen.getByRole('grid').querySelector('.matrix-changed')).toBeNull();
+  });
 });

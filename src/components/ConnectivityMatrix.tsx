@@ -24,6 +24,8 @@ export interface MatrixCell {
   readonly reason: string;
   /** The policy that decided, when one did. */
   readonly policy?: string;
+  /** Live diff: the verdict before the user's edit, when the edit changed it. */
+  readonly before?: Kind;
 }
 
 export interface ConnectivityMatrixProps {
@@ -37,6 +39,8 @@ export interface ConnectivityMatrixProps {
   /** False for the second matrix of a pair, so the page has one "Matrix port" select. */
   showPortSelect?: boolean;
   onSelect(cell: MatrixCell): void;
+  /** Given after an edit of the scenario: the cells with `before` are marked, and this clears them. */
+  onDismissChanges?(): void;
 }
 
 type Kind = 'allowed' | 'denied' | 'l7';
@@ -136,7 +140,8 @@ export function MatrixPortSelect({
 
 /** Words for one cell: what a screen reader hears and the details line shows. */
 function cellWords(c: MatrixCell): string {
-  return `${c.port}/${c.protocol} ${KIND[kindOf(c)].word}`;
+  const was = c.before ? ` (was ${KIND[c.before].word} before your edit)` : '';
+  return `${c.port}/${c.protocol} ${KIND[kindOf(c)].word}${was}`;
 }
 
 export function ConnectivityMatrix({
@@ -148,6 +153,7 @@ export function ConnectivityMatrix({
   onPortChange,
   showPortSelect = true,
   onSelect,
+  onDismissChanges,
 }: ConnectivityMatrixProps) {
   const id = useId();
   const titleId = `${id}-title`;
@@ -183,6 +189,11 @@ export function ConnectivityMatrix({
   };
 
   const n = pods.length;
+  // Live diff: the cells shown whose verdict the user's edit changed.
+  const changedCount = [...groups.values()].reduce(
+    (sum, list) => sum + list.filter((c) => c.before !== undefined).length,
+    0,
+  );
   const row = Math.min(active.row, Math.max(0, n - 1));
   const col = Math.min(active.col, Math.max(0, n - 1));
 
@@ -279,6 +290,19 @@ export function ConnectivityMatrix({
           </li>
         </ul>
       </div>
+      {onDismissChanges && (
+        <p className="conn-matrix-changes" aria-live="polite">
+          <span>
+            Since your edit:{' '}
+            {changedCount === 0
+              ? 'no verdict changed.'
+              : `${changedCount} verdict${changedCount === 1 ? '' : 's'} changed, marked was→now (✓→✗).`}
+          </span>{' '}
+          <button type="button" onClick={onDismissChanges}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {n === 0 ? (
         <p className="conn-matrix-empty">No pods in this scenario.</p>
       ) : (
@@ -312,7 +336,7 @@ export function ConnectivityMatrix({
                     const g = groupAt(r, c);
                     const cls =
                       g.kind === 'cells'
-                        ? `matrix-${g.summary}`
+                        ? `matrix-${g.summary}${g.cells.some((x) => x.before) ? ' matrix-changed' : ''}`
                         : g.kind === 'self'
                           ? 'matrix-self'
                           : 'matrix-none';
@@ -356,6 +380,9 @@ export function ConnectivityMatrix({
                               className={`matrix-mark matrix-${kindOf(cell)}`}
                             >
                               <span aria-hidden="true">
+                                {cell.before && (
+                                  <span className="matrix-was">{KIND[cell.before].symbol}→</span>
+                                )}
                                 {KIND[kindOf(cell)].symbol}
                                 {port === null || g.cells.length > 1 ? (
                                   <span className="matrix-port">

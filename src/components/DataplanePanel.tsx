@@ -26,6 +26,7 @@ import { findTarget, hopTarget } from '../datapath/dumpTargets';
 import type { DumpLine } from '../engine/dumpLines';
 import type { Cni } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
+import { ChangeList, DiffBar, useDumpDiff } from './DataplaneDiff';
 import { useDrawer } from './Drawer';
 import {
   selectPanels,
@@ -64,7 +65,11 @@ export function DataplanePanel({ shown }: { readonly shown: readonly Cni[] }) {
   const dump = useAppStore(selectDump);
   const focus = useAppStore(selectFocus);
   const editorPolicy = useAppStore(selectEditorPolicy);
-  const { showDataplane, revealPolicy, togglePanel } = useAppActions();
+  const { showDataplane, revealPolicy, togglePanel, dismissDataplaneDiff } = useAppActions();
+  // Live diff: the rows the user's edits changed in this dump.
+  const diff = useDumpDiff(dump && dump.cni === cni ? dump : null);
+  const [changesOnly, setChangesOnly] = useState(false);
+  const showChanges = changesOnly && diff !== null && diff.changes.length > 0;
   const panels = useAppStore(selectPanels);
   const drawer = useDrawer();
   const onPolicy = useCallback(
@@ -146,8 +151,21 @@ export function DataplanePanel({ shown }: { readonly shown: readonly Cni[] }) {
           </select>
         </label>
       </div>
+      {diff && (
+        <DiffBar
+          diff={diff}
+          changesOnly={showChanges}
+          onChangesOnly={setChangesOnly}
+          onDismiss={() => {
+            setChangesOnly(false);
+            dismissDataplaneDiff();
+          }}
+        />
+      )}
       {!dump || dump.cni !== cni ? (
         <p className="dp-muted">Printing {CNI_TITLE[cni]}’s dataplane…</p>
+      ) : showChanges && diff ? (
+        <ChangeList diff={diff} label={`Changes in ${CNI_TITLE[cni]} dataplane on ${dump.node}`} />
       ) : (
         <DumpTree
           dump={dump}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import { explainCni, explanationText } from '../engine/explain';
+import { changedCells, editedSince, verdictKey } from '../datapath/editDiff';
 import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrixData';
 import type { Cni, Protocol } from '../engine/model';
 import {
@@ -27,7 +28,20 @@ export function MatrixPanel({
   const cluster = useAppStore(selectCluster);
   const matrix = useAppStore(selectMatrix);
   const port = useAppStore(selectMatrixPort);
-  const setMatrixPort = useAppActions().setMatrixPort;
+  const { setMatrixPort, dismissMatrixDiff } = useAppActions();
+  // Live diff: the verdicts before the user's edits of this scenario, at this port.
+  const base = useAppStore(selectMatrixBase);
+  const seen = useAppStore(selectMatrixSeen);
+  const scenarioId = useAppStore(selectScenarioId);
+  const changed = useMemo(
+    () =>
+      matrix &&
+      seen?.verdicts === matrix &&
+      editedSince(base, `${scenarioId}|${port}`, seen.cluster)
+        ? changedCells(base.value, matrix, cni)
+        : null,
+    [matrix, seen, base, scenarioId, port, cni],
+  );
   // A click sends that packet and plays its walk, the stage in view.
   const playWalk = usePlayWalk();
   const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
@@ -53,9 +67,10 @@ export function MatrixPanel({
           // Why, in sentences: the deciding rule, the end of a tier, the identity with no entry.
           reason: explanationText(explainCni(v, cni)),
           ...policyOf(c.reference),
+          ...(changed?.has(verdictKey(v)) ? { before: changed.get(verdictKey(v)) } : {}),
         };
       }),
-    [matrix, cni],
+    [matrix, cni, changed],
   );
   // What both the small and the grouped matrix are given: the CNI and the port choice.
   const shared = { cni, port, ports, onPortChange: setMatrixPort, showPortSelect };
@@ -67,6 +82,7 @@ export function MatrixPanel({
       {...shared}
       pods={pods}
       cells={cells}
+      {...(changed ? { onDismissChanges: dismissMatrixDiff } : {})}
       onSelect={(cell) =>
         playWalk({ from: cell.from, to: cell.to, port: cell.port, protocol: cell.protocol })
       }
@@ -75,6 +91,9 @@ export function MatrixPanel({
 }
 
 const selectMatrixScale = (s: AppState) => s.matrixScale;
+const selectMatrixBase = (s: AppState) => s.matrixBase;
+const selectMatrixSeen = (s: AppState) => s.matrixSeen;
+const selectScenarioId = (s: AppState) => s.view.scenarioId;
 const selectCellProbe = (s: AppState) => s.matrixCellProbe;
 const selectCellVerdict = (s: AppState) => s.matrixCellVerdict;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dataplaneDump } from '../datapath/dataplaneDump';
+import { dataplaneDump } from './dataplaneDump';
 import { DumpBuilder } from '../engine/dumpLines';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine, defaultProbes, evaluateProbe, type Engine } from '../engine/verdict';
