@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 
@@ -13,6 +14,32 @@ const SEED = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
 const EDITED = SEED.replace(/(name: allow-frontend[\s\S]*?port: )8080/, '$19090');
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Dataplane' });
+
+async function expectAxeClean(page: Page, selector: string) {
+  const results = await new AxeBuilder({ page }).include(selector).analyze();
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`),
+  ).toEqual([]);
+}
+
+/** With DATAPLANE_SHOTS: the page at 1280×800 and 1024×768, in the light and dark themes. */
+async function shots(page: Page, name: string) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  for (const theme of ['light', 'dark', 'projector']) {
+    await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    for (const [w, h] of [
+      [1280, 800],
+      [1024, 768],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SHOTS}/${name}-${w}-${theme}.png` });
+    }
+  }
+  await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -47,6 +74,8 @@ test('an edit shows its diff in the Dataplane panel and the changed matrix cells
   await expect(changes.locator('ins')).toContainText('--dports 9090 ');
   await expect(changes.locator('.dp-change-removed .dp-change-sign')).toHaveText('−');
   await expect(changes.locator('.dp-change-added .dp-change-sign')).toHaveText('+');
+  await expectAxeClean(page, '.dataplane');
+  await shots(page, 'dataplane-diff');
 
   // The matrix: frontend → backend was allowed, now denied, in both CNIs' matrices.
   await app.drawerTab('Matrix').click();
@@ -55,7 +84,8 @@ test('an edit shows its diff in the Dataplane panel and the changed matrix cells
   await expect(changed.first()).toContainText('✓→✗');
   await expect(changed.first()).toContainText('was allowed before your edit');
   await expect(page.locator('.conn-matrix-changes').first()).toContainText('1 verdict changed');
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/dataplane-diff-matrix-1280.png` });
+  await expectAxeClean(page, '.side-panel');
+  await shots(page, 'dataplane-diff-matrix');
   await page
     .locator('.conn-matrix-changes')
     .first()
@@ -64,7 +94,6 @@ test('an edit shows its diff in the Dataplane panel and the changed matrix cells
   await expect(changed).toHaveCount(0);
 
   await app.drawerTab('Dataplane').click();
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/dataplane-diff-1280.png` });
   await panel(page).getByRole('button', { name: 'Dismiss' }).click();
   await expect(bar).toHaveCount(0);
   await expect(panel(page).getByRole('tree')).toBeVisible();

@@ -5,7 +5,7 @@
  * base is the dump before the edits, kept in the dataplane slice until Dismiss or another scenario;
  * the diff itself is datapath/editDiff.ts.
  */
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import type { DataplaneDump } from '../datapath/dataplaneDump';
 import { diffDump, editedSince, type DumpChange, type DumpDiff } from '../datapath/editDiff';
 import { useAppStore, type AppState } from '../store';
@@ -92,11 +92,11 @@ export function ChangeList({ diff, label }: { readonly diff: DumpDiff; readonly 
                 <span className="visually-hidden">{c.change}: </span>
                 {c.change === 'removed' ? (
                   <del>
-                    <code>{c.text}</code>
+                    <Tokens text={c.text} />
                   </del>
                 ) : (
                   <ins>
-                    <code>{c.text}</code>
+                    <Tokens text={c.text} />
                   </ins>
                 )}
               </li>
@@ -105,5 +105,19 @@ export function ChangeList({ diff, label }: { readonly diff: DumpDiff; readonly 
         </section>
       ))}
     </div>
+  );
+}
+
+/** A row's text, wrapped at spaces only: each token stays whole (`cali-pi-…`, `--dports`). */
+function Tokens({ text }: { readonly text: string }) {
+  return (
+    <code>
+      {text.split(' ').map((token, i) => (
+        <Fragment key={i}>
+          {i > 0 ? ' ' : null}
+          <span className="dp-token">{token}</span>
+        </Fragment>
+      ))}
+    </code>
   );
 }
