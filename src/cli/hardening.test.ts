@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CliError, type Io } from './io';
-import { main } from './run';
+import { runCli } from './testing';
 
 const SEED = readFileSync('lessons/scenarios/seed-policies.yaml', 'utf8');
 const EVIL_PATH = `/${'a'.repeat(30)}!`;
@@ -16,20 +15,11 @@ function withRule(method: string, path: string): string {
   return text;
 }
 
+/** The CLI in memory (testing.ts), timed. */
 function run(argv: string[], files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: (path) => {
-      if (path in files) return files[path]!;
-      throw new CliError([`${path}: cannot read the file`]);
-    },
-  };
   const t0 = performance.now();
-  const code = main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n'), ms: performance.now() - t0 };
+  const result = runCli(argv, files);
+  return { ...result, ms: performance.now() - t0 };
 }
 
 const walkArgs = (path: string) => [
