@@ -291,7 +291,7 @@ export function ConnectivityMatrix({
         </ul>
       </div>
       {onDismissChanges && (
-        <p className="conn-matrix-changes" aria-live="polite">
+        <p className="conn-matrix-changes edit-diff" aria-live="polite">
           <span>
             Since your edit:{' '}
             {changedCount === 0

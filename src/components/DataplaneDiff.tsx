@@ -41,7 +41,7 @@ export function DiffBar({
 }) {
   const none = diff.added + diff.removed === 0;
   return (
-    <p className="dp-diff" aria-live="polite">
+    <p className="dp-diff edit-diff" aria-live="polite">
       <span className="dp-diff-label">Since your edit:</span>{' '}
       {none ? (
         'no row changed on this node.'
