@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../engine/model';
@@ -133,8 +133,9 @@ describe('ScalePanel', () => {
       sweep.samples.map((s) => s.iptables.rulesTested.toLocaleString('en')),
     );
     // The quoted block: labelled, dashed series, the article's quotes as they are.
+    // (The chart's element comes with the lazily loaded facts; d3 draws its series just after.)
     const quoted = await screen.findByTestId('scale-quoted-chart');
-    expect(quoted.querySelectorAll('.scale-series.quoted')).toHaveLength(2);
+    await waitFor(() => expect(quoted.querySelectorAll('.scale-series.quoted')).toHaveLength(2));
     const block = screen.getByTestId('scale-quoted');
     expect(within(block).getByRole('heading').textContent).toMatch(
       /Quoted from the seed article, not measured here/,
