@@ -50,12 +50,12 @@ const policyLookup = (
     : { result: 'miss' }),
 });
 
-interface IpcacheHit {
+export interface IpcacheHit {
   readonly identity: number;
   readonly prefix: string;
 }
 
-function ipcacheLookup(dp: CiliumDataplane, node: string, ip: string): IpcacheHit {
+export function ipcacheLookup(dp: CiliumDataplane, node: string, ip: string): IpcacheHit {
   const nodeId = dp.index.nodeAddresses.get(node)?.get(ip);
   if (nodeId !== undefined) return { identity: nodeId, prefix: `${ip}/32` };
   const pod = dp.index.podAddresses.get(ip);
