@@ -24,6 +24,7 @@ const JOB_LABELS: Partial<Record<EngineMethod, string>> = {
   walk: 'Walking the packet',
   scaleSweep: 'Sweeping policy counts',
   generateCluster: 'Generating the cluster',
+  runTraffic: 'Running traffic',
 };
 
 /** The job the status line shows: the one with progress, else the oldest one that has a label. */

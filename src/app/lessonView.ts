@@ -6,7 +6,7 @@ import type { Hop } from '../datapath/hop';
 import { findHop } from '../lessons/hopAddress';
 import { SEED_VERDICTS } from '../lessons/seedVerdicts';
 import type { Lesson, LessonStep } from '../lessons/types';
-import { DEFAULT_VIEW, type Route, type ViewState } from '../store';
+import { DEFAULT_FLOWS_VIEW, DEFAULT_VIEW, type Route, type ViewState } from '../store';
 
 export function lessonStepView(lesson: Lesson, index: number): ViewState {
   const step = lesson.steps[Math.max(0, Math.min(index, lesson.steps.length - 1))]!;
@@ -22,6 +22,7 @@ export function lessonStepView(lesson: Lesson, index: number): ViewState {
     layout: v.layout ?? 'compare',
     panels: v.panels ?? DEFAULT_VIEW.panels,
     matrixPort: null,
+    flows: DEFAULT_FLOWS_VIEW,
   };
 }
 

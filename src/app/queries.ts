@@ -27,6 +27,7 @@ import { generatedText, generateQuery } from './generateQuery';
 import type { EngineQuery } from './queryTypes';
 import { dataplaneQuery } from './dataplaneQuery';
 import { fixQuery } from './fixQuery';
+import { flowsQuery } from './flowsQuery';
 import { scaleQuery } from './scaleQuery';
 
 export type { EngineQuery, QueryContext } from './queryTypes';
@@ -246,6 +247,7 @@ export const ENGINE_QUERIES: readonly AnyQuery[] = [
   matrixCellQuery,
   scaleQuery,
   dataplaneQuery,
+  flowsQuery,
   fixQuery((s) => scenarioText(s.view, s.generation)),
 ];
 

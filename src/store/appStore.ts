@@ -24,6 +24,12 @@ import {
   type DataplaneSlice,
   type DataplaneSliceState,
 } from './slices/dataplaneSlice';
+import {
+  createFlowsSlice,
+  DEFAULT_FLOWS_SLICE,
+  type FlowsSlice,
+  type FlowsSliceState,
+} from './slices/flowsSlice';
 import { createUiSlice, DEFAULT_UI_SLICE, type UiSlice, type UiSliceState } from './slices/uiSlice';
 import {
   createViewSlice,
@@ -41,6 +47,7 @@ export type {
 } from './slices/engineSlice';
 export type { GenerationState, ScaleSweepState } from './slices/scaleSlice';
 export type { DataplaneFocus } from './slices/dataplaneSlice';
+export type { FlowsRunState } from './slices/flowsSlice';
 export type { Route, Theme, ThemePreference } from './slices/uiSlice';
 export {
   nextThemePreference,
@@ -54,8 +61,9 @@ export type AppViewState = ViewSliceState &
   EngineSliceState &
   ScaleSliceState &
   DataplaneSliceState &
+  FlowsSliceState &
   UiSliceState;
-export type AppState = ViewSlice & EngineSlice & ScaleSlice & DataplaneSlice & UiSlice;
+export type AppState = ViewSlice & EngineSlice & ScaleSlice & DataplaneSlice & FlowsSlice & UiSlice;
 export type AppActions = Omit<AppState, keyof AppViewState>;
 
 export const DEFAULT_VIEW_STATE: AppViewState = {
@@ -63,6 +71,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   ...DEFAULT_ENGINE_SLICE,
   ...DEFAULT_SCALE_SLICE,
   ...DEFAULT_DATAPLANE_SLICE,
+  ...DEFAULT_FLOWS_SLICE,
   ...DEFAULT_UI_SLICE,
 };
 
@@ -76,6 +85,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       ...createEngineSlice(...as<EngineSlice>()),
       ...createScaleSlice(...as<ScaleSlice>()),
       ...createDataplaneSlice(...as<DataplaneSlice>()),
+      ...createFlowsSlice(...as<FlowsSlice>()),
       ...createUiSlice(...as<UiSlice>()),
       ...initial,
     };

@@ -20,11 +20,28 @@ export type {
   GenerationState,
   ScaleSweepState,
   DataplaneFocus,
+  FlowsRunState,
   WalkOutcome,
   Theme,
   ThemePreference,
 } from './appStore';
 export { StoreProvider, useAppActions, useAppStore, useAppStoreApi } from './context';
 export { TimelineProvider, usePlaybackPace, useTimeline, useTimelineSelector } from './timeline';
-export { DEFAULT_VIEW, LAYOUTS, PANELS, decodeView, encodeView } from './viewState';
-export type { DecodedView, Layout, PacketChoice, PanelId, ViewState } from './viewState';
+export {
+  DEFAULT_FLOWS_VIEW,
+  DEFAULT_VIEW,
+  FLOW_TABS,
+  LAYOUTS,
+  PANELS,
+  decodeView,
+  encodeView,
+} from './viewState';
+export type {
+  DecodedView,
+  FlowTab,
+  FlowsView,
+  Layout,
+  PacketChoice,
+  PanelId,
+  ViewState,
+} from './viewState';

@@ -26,6 +26,12 @@ const full: ViewState = {
   layout: 'cilium',
   panels: ['policies', 'matrix'],
   matrixPort: 8080,
+  flows: {
+    tab: 'map',
+    observe: '--verdict DROPPED --to-label app=api',
+    calicoFilter: 'action:Deny',
+    mapCni: 'calico',
+  },
 };
 
 describe('view state in the URL', () => {

@@ -29,6 +29,30 @@ export const LAYOUTS: readonly Layout[] = ['compare', 'calico', 'cilium'];
 // The panel ids come from the panels registry: a link may name exactly the registry's panels.
 export { PANELS, type PanelId } from '../registry/panels';
 
+/** The Flows panel's tabs: Hubble's flows (Cilium), Calico's flow logs, the service map. */
+export const FLOW_TABS = ['hubble', 'calico', 'map'] as const;
+export type FlowTab = (typeof FLOW_TABS)[number];
+
+/**
+ * The Flows panel as a link carries it: the tab, the `hubble observe` flags typed in its filter bar
+ * and the Calico flow-log filter, kept as typed (a filter that does not parse is said in the panel,
+ * never dropped), so a pasted link opens the same filtered flows.
+ */
+export interface FlowsView {
+  readonly tab: FlowTab;
+  readonly observe: string;
+  readonly calicoFilter: string;
+  /** The service map's CNI. */
+  readonly mapCni: Cni;
+}
+
+export const DEFAULT_FLOWS_VIEW: FlowsView = {
+  tab: 'hubble',
+  observe: '',
+  calicoFilter: '',
+  mapCni: 'cilium',
+};
+
 /** The packet a view shows: the walk's own packet type (datapath/packet.ts). */
 export type PacketChoice = PacketSpec;
 
@@ -52,6 +76,7 @@ export interface ViewState {
   readonly panels: readonly PanelId[];
   /** The port the connectivity matrix shows; null = every declared port. */
   readonly matrixPort: number | null;
+  readonly flows: FlowsView;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -64,6 +89,7 @@ export const DEFAULT_VIEW: ViewState = {
   layout: 'compare',
   panels: ['inspector'],
   matrixPort: null,
+  flows: DEFAULT_FLOWS_VIEW,
 };
 
 /**
@@ -103,6 +129,10 @@ export function encodeView(view: ViewState): string {
   p.set('layout', view.layout);
   p.set('panels', view.panels.join(','));
   if (view.matrixPort !== null) p.set('mport', String(view.matrixPort));
+  if (view.flows.tab !== DEFAULT_FLOWS_VIEW.tab) p.set('ftab', view.flows.tab);
+  if (view.flows.observe) p.set('observe', view.flows.observe);
+  if (view.flows.calicoFilter) p.set('wfilter', view.flows.calicoFilter);
+  if (view.flows.mapCni !== DEFAULT_FLOWS_VIEW.mapCni) p.set('mapcni', view.flows.mapCni);
   if (view.scenarioText !== null) p.set('yaml', compressedText(view.scenarioText));
   // `:` and `,` may stand unescaped in a query (RFC 3986 pchar, sub-delims): links stay readable.
   return p.toString().replace(/%3A/g, ':').replace(/%2C/g, ',');
@@ -240,6 +270,13 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
     else problems.push(`matrix port "${mport}" is not a port`);
   }
 
+  const flows: FlowsView = {
+    tab: pick(get('ftab'), FLOW_TABS, DEFAULT_FLOWS_VIEW.tab, 'flows tab', problems),
+    observe: get('observe') ?? '',
+    calicoFilter: get('wfilter') ?? '',
+    mapCni: pick(get('mapcni'), ['calico', 'cilium'], DEFAULT_FLOWS_VIEW.mapCni, 'CNI', problems),
+  };
+
   let scenarioText: string | null = null;
   const yaml = get('yaml');
   if (yaml !== undefined) {
@@ -251,7 +288,18 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   // A link that fails to decode opens the default view, with the notice, rather than half of it.
   if (problems.length > 0) return { view: DEFAULT_VIEW, problems };
   return {
-    view: { scenarioId, scenarioText, calico, cilium, packet, step, layout, panels, matrixPort },
+    view: {
+      scenarioId,
+      scenarioText,
+      calico,
+      cilium,
+      packet,
+      step,
+      layout,
+      panels,
+      matrixPort,
+      flows,
+    },
     problems,
     ...(rewritten ? { rewritten } : {}),
   };

@@ -23,6 +23,12 @@ import {
   type SweepProgress,
 } from '../engine/sweep';
 import { buildScene, type Scene } from '../scene/scene';
+import {
+  runFlows,
+  type FlowsData,
+  type FlowsRequest,
+  type FlowsProgress,
+} from '../datapath/flows/flowsData';
 
 export type WalkAnswer = { ok: true; result: WalkResult } | { ok: false; error: string };
 
@@ -75,6 +81,16 @@ export function createWorkerApi() {
       const engine = session.engine();
       if (!engine) throw new Error('No scenario is loaded yet.');
       return sweepScale(engine.cluster, options, onProgress);
+    },
+    /**
+     * "Run traffic" (issue 17): the scenario's traffic walked through both CNIs, as the flow views
+     * read it (datapath/flows/flowsData.ts), with progress every batch of connections; a false from
+     * `onProgress` stops it.
+     */
+    runTraffic(request: FlowsRequest, onProgress?: FlowsProgress): Promise<FlowsData | null> {
+      const engine = session.engine();
+      if (!engine) throw new Error('No scenario is loaded yet.');
+      return runFlows(engine, request, onProgress);
     },
     /**
      * "Generate a large cluster" (engine/generate.ts): the manifests as YAML text, with progress

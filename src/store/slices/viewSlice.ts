@@ -6,6 +6,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { CalicoConfig, CiliumConfig } from '../../datapath/config';
 import {
   DEFAULT_VIEW,
+  type FlowsView,
   type Layout,
   type PacketChoice,
   type PanelId,
@@ -29,6 +30,8 @@ export interface ViewSliceActions {
   setLayout(layout: Layout): void;
   togglePanel(panel: PanelId): void;
   setMatrixPort(port: number | null): void;
+  /** Changes the Flows panel's tab or filters (the rest stays). */
+  setFlowsView(change: Partial<FlowsView>): void;
 }
 
 export type ViewSlice = ViewSliceState & ViewSliceActions;
@@ -57,5 +60,6 @@ export const createViewSlice: StateCreator<ViewSlice> = (set) => {
           : [...view.panels, panel],
       })),
     setMatrixPort: (matrixPort) => patch(() => ({ matrixPort })),
+    setFlowsView: (change) => patch((view) => ({ flows: { ...view.flows, ...change } })),
   };
 };
