@@ -1,6 +1,6 @@
 /**
  * Test worlds for the Calico flow-log tests: the seed scenario, and lesson 6's tiers with more
- * policy added (a tier whose default action is Pass, a staged policy, an egress deny), each run
+ * policy added (a tier whose default action is Pass holding two policies, a staged policy, an egress deny), each run
  * through both CNIs under a chosen Calico dataplane.
  */
 import { readFileSync } from 'node:fs';
@@ -41,6 +41,19 @@ spec:
     - action: Deny
       source:
         selector: app == "nothing"
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata:
+  name: audit.zz-watch-db
+spec:
+  tier: audit
+  selector: app == "database"
+  types: [Ingress]
+  ingress:
+    - action: Deny
+      source:
+        selector: app == "nothing-either"
 ---
 apiVersion: projectcalico.org/v3
 kind: StagedGlobalNetworkPolicy

@@ -187,7 +187,11 @@ describe('policy traces', () => {
         action: 'Pass',
         policy_index: 0,
         rule_index: -1,
-        trigger: expect.objectContaining({ kind: 'GlobalNetworkPolicy', name: 'audit.watch-db' }),
+        // Felix's TierDefaultActionRuleID: the tier's last policy (by order, then name).
+        trigger: expect.objectContaining({
+          kind: 'GlobalNetworkPolicy',
+          name: 'audit.zz-watch-db',
+        }),
       }),
       expect.objectContaining({
         kind: 'EndOfTier',
@@ -201,6 +205,8 @@ describe('policy traces', () => {
     expect(formatPolicyHit(dst.policies.enforced[1]!)).toBe(
       '1|security|gnp:security.database-guard|deny|-1',
     );
+    // The pending trace's checker names the tier's first policy that did not match.
+    expect(dst.policies.pending[0]!.trigger).toMatchObject({ name: 'audit.watch-db' });
   });
 
   it('puts the staged policy in the pending trace only, where it decides', () => {
