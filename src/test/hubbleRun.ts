@@ -1,14 +1,18 @@
 /**
- * Walked connections for the Hubble tests, made the way a traffic run makes them (request, and the
- * reply when the request was delivered) with walk() over a lesson scenario, and their events.
+ * Walked connections for the Hubble tests, made by the traffic run's walkConnection over a lesson
+ * scenario, and their events.
  */
-import { calico, cilium, engineFor } from './scenarios';
+import { engineFor } from './scenarios';
 import type { Engine } from '../engine/verdict';
-import type { CiliumConfig } from '../datapath/config';
+import {
+  DEFAULT_CALICO_CONFIG,
+  DEFAULT_CILIUM_CONFIG,
+  type CiliumConfig,
+} from '../datapath/config';
 import type { PacketSpec } from '../datapath/packet';
-import { walk } from '../datapath/walk';
 import { hubbleFlows, type HubbleEvent } from '../datapath/flows/hubble';
-import type { CniOutcome, WalkedConnection } from '../datapath/flows/types';
+import { DEFAULT_RUN_START, walkConnection } from '../datapath/flows/run';
+import type { WalkedConnection } from '../datapath/flows/types';
 
 export const SEED = 'seed-policies.yaml';
 export const seedEngine = (): Engine => engineFor(SEED);
@@ -39,28 +43,20 @@ export const PACKETS: readonly PacketSpec[] = [
   { from: 'shop/backend', to: 'shop/api', port: 0, protocol: 'ICMP' },
 ];
 
-function outcome(engine: Engine, config: ReturnType<typeof cilium>, p: PacketSpec): CniOutcome {
-  const request = walk(engine, config, p);
-  if (request.verdict !== 'delivered') return { ok: true, request };
-  return { ok: true, request, reply: walk(engine, config, { ...p, reply: true }) };
-}
-
-/** A walked connection as run.ts makes one, at `time` on the simulated clock. */
+/** A walked connection as the traffic run makes one (datapath/flows/run.ts). */
 export function walked(
   engine: Engine,
   packet: PacketSpec,
   id: number,
   over: Partial<CiliumConfig> = {},
-  time = Date.UTC(2026, 11, 3, 9, 0, 0) + id * 1000,
 ): WalkedConnection {
-  return {
+  return walkConnection(
+    engine,
+    { calico: DEFAULT_CALICO_CONFIG, cilium: { ...DEFAULT_CILIUM_CONFIG, ...over } },
+    { packet, kind: 'listed' },
     id,
-    time,
-    replyTime: time + 3,
-    connection: { packet, kind: 'listed' },
-    calico: outcome(engine, calico(), packet),
-    cilium: outcome(engine, cilium(over), packet),
-  };
+    DEFAULT_RUN_START + id * 1000,
+  );
 }
 
 /** Every test connection under one Cilium configuration, and their events. */

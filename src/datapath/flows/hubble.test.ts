@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../engine/parse/load';
 import { createEngine, evaluateProbe, type Engine } from '../../engine/verdict';
-import { SCENARIOS } from '../../test/scenarios';
+import { engineFor, SCENARIOS } from '../../test/scenarios';
+import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../config';
+import { runTraffic } from './run';
+import { generateTraffic } from './traffic';
 import { ciliumPolicy } from '../ciliumPolicy';
 import { isPolicyDrop } from '../walk';
 import {
@@ -61,6 +64,39 @@ describe('verdicts agree with the walk and the evaluator', () => {
         // Every event of a delivered request is FORWARDED / REDIRECTED.
         if (request.verdict === 'delivered')
           expect(mine.every((e) => e.flow.verdict !== 'DROPPED')).toBe(true);
+      }
+    });
+  }
+});
+
+describe('generated traffic over every scenario', () => {
+  for (const file of ['seed-policies.yaml', 'two-node-basic.yaml', 'multi-rack.yaml']) {
+    it(`${file}: each connection's events end as its Cilium walk ends`, () => {
+      const engine = engineFor(file);
+      const { connections } = generateTraffic(engine.cluster, { max: 60 });
+      const run = runTraffic(
+        engine,
+        { calico: DEFAULT_CALICO_CONFIG, cilium: DEFAULT_CILIUM_CONFIG },
+        connections,
+      );
+      expect(run.connections.length).toBeGreaterThan(0);
+      for (const wc of run.connections) {
+        if (!wc.cilium.ok) continue;
+        const request = wc.cilium.request;
+        const events = hubbleFlows(engine, wc);
+        const verdict = hubbleConnectionVerdict(events);
+        if (request.verdict === 'delivered') expect(verdict, request.title).toBe('FORWARDED');
+        else if (
+          isPolicyDrop(request.dropReason) ||
+          /^HTTP\/1\.1 403/.test(request.dropReason ?? '')
+        )
+          expect(verdict, request.title).toBe('DROPPED');
+        const v = request.probe && evaluateProbe(engine, request.probe);
+        if (v && v.ok && (request.verdict === 'delivered' || isPolicyDrop(request.dropReason)))
+          expect(verdict === 'FORWARDED', request.title).toBe(v.verdict.cilium.allowed);
+        expect(events.some((e) => e.walk === 'reply')).toBe(
+          wc.cilium.reply !== undefined && wc.cilium.reply.hops.some((h) => h.place.node !== null),
+        );
       }
     });
   }

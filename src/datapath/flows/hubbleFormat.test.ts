@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { seedRun } from '../../test/hubbleRun';
 import { DROP_REASONS, RESERVED_IDENTITY_NAMES, type HubbleFlow } from './hubble';
-import { compactLine, fmtIdentity, jsonLine, orderedFlow, stampMilli } from './hubbleFormat';
+import {
+  compactLine,
+  FLOW_ORDER,
+  fmtIdentity,
+  jsonLine,
+  orderedFlow,
+  stampMilli,
+} from './hubbleFormat';
 
 const { events } = seedRun();
 
@@ -90,29 +97,12 @@ describe('compact', () => {
 
 describe('json', () => {
   it('is a GetFlowsResponse whose flow keeps flow.proto’s names and order', () => {
-    const protoOrder = [
-      'time',
-      'verdict',
-      'drop_reason',
-      'IP',
-      'l4',
-      'source',
-      'destination',
-      'Type',
-      'node_name',
-      'l7',
-      'reply',
-      'event_type',
-      'source_service',
-      'destination_service',
-      'traffic_direction',
-      'policy_match_type',
-      'trace_observation_point',
-      'trace_reason',
-      'drop_reason_desc',
-      'is_reply',
-      'Summary',
-    ];
+    // Declaration order, not field numbers: trace_reason (36) is declared before
+    // drop_reason_desc (25), Summary (100000) before the policy lists (21001+).
+    const at = (k: string) => FLOW_ORDER.indexOf(k as (typeof FLOW_ORDER)[number]);
+    expect(at('trace_reason')).toBeLessThan(at('drop_reason_desc'));
+    expect(at('time')).toBe(0);
+    expect(at('Summary')).toBe(FLOW_ORDER.length - 1);
     for (const { flow } of events) {
       const parsed = JSON.parse(jsonLine(flow)) as {
         flow: HubbleFlow;
@@ -124,7 +114,7 @@ describe('json', () => {
       expect(parsed.node_name).toBe(flow.node_name);
       expect(parsed.time).toBe(flow.time);
       const keys = Object.keys(parsed.flow);
-      expect(keys).toEqual(protoOrder.filter((k) => keys.includes(k)));
+      expect(keys).toEqual(FLOW_ORDER.filter((k) => keys.includes(k)));
       expect(Object.keys(orderedFlow(flow))).toEqual(keys);
       // protojson leaves zero values out.
       expect(JSON.stringify(parsed)).not.toMatch(

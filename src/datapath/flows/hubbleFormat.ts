@@ -83,20 +83,21 @@ export function verdictText(f: HubbleFlow): string {
 /** One `hubble observe -o compact` line (without the newline). */
 export function compactLine(f: HubbleFlow, opts: CompactOptions = {}): string {
   const [sport, dport] = ports(f);
-  let src = hostname(
-    f.IP.source,
-    sport,
-    f.source_service?.namespace ?? f.source.namespace ?? '',
-    f.source.pod_name ?? '',
-    f.source_service?.name ?? '',
-  );
-  let dst = hostname(
-    f.IP.destination,
-    dport,
-    f.destination_service?.namespace ?? f.destination.namespace ?? '',
-    f.destination.pod_name ?? '',
-    f.destination_service?.name ?? '',
-  );
+  const side = (s: 'source' | 'destination') => {
+    const svc = s === 'source' ? f.source_service : f.destination_service;
+    const ep = f[s];
+    const ip = s === 'source' ? f.IP.source : f.IP.destination;
+    const port = s === 'source' ? sport : dport;
+    return hostname(
+      ip,
+      port,
+      svc?.namespace ?? ep.namespace ?? '',
+      ep.pod_name ?? '',
+      svc?.name ?? '',
+    );
+  };
+  let src = side('source');
+  let dst = side('destination');
   let srcId = fmtIdentity(f.source.identity);
   let dstId = fmtIdentity(f.destination.identity);
   let arrow = '->';
@@ -110,8 +111,8 @@ export function compactLine(f: HubbleFlow, opts: CompactOptions = {}): string {
   return `${stampMilli(f.time)}${node}: ${src} ${srcId} ${arrow} ${dst} ${dstId} ${flowType(f)} ${verdictText(f)} (${f.Summary})`;
 }
 
-/** flow.proto field order, which protojson follows. */
-const FLOW_ORDER: readonly (keyof HubbleFlow)[] = [
+/** flow.proto's declaration order, which protojson follows (protobuf-go order.IndexOrder). */
+export const FLOW_ORDER: readonly (keyof HubbleFlow)[] = [
   'time',
   'verdict',
   'drop_reason',
