@@ -10,6 +10,7 @@
  *   npm run --silent cli -- fix FILE.yaml --from … --to … --port N --cni calico|cilium [--dialect …]
  *   npm run --silent cli -- diff A.yaml B.yaml
  *   npm run --silent cli -- lint FILE.yaml [--json]
+ *   npm run --silent cli -- observe FILE.yaml [--traffic T.yaml] [--cni cilium|calico] [-o compact|json] [hubble flags]
  *   npm run --silent cli -- generate [--pods N] [--nodes N] [--namespaces N] [--policies N] [--mix A-B-C] [--seed N]
  *
  * Exit codes: 0 done; 2 bad input (one message per problem on stderr, file:line:column, object and
@@ -19,6 +20,7 @@ import { BASELINE_LINE, BASELINE_NOTE } from '../engine/baseline';
 import { runBpfMaps, runIptablesSave } from './dump';
 import { GENERATE_USAGE, runGenerate } from './generate';
 import { LINT_USAGE, runLint } from './lint';
+import { OBSERVE_USAGE, runObserve } from './observe';
 import { DIFF_USAGE, EXPLAIN_USAGE, FIX_USAGE, runDiff, runExplain, runFix } from './explain';
 import { runSelector } from './selector';
 import { runVerdict } from './verdict';
@@ -35,6 +37,7 @@ const USAGE = `usage:
   ${FIX_USAGE.replace('usage: ', '')}
   ${DIFF_USAGE.replace('usage: ', '')}
   ${LINT_USAGE.replace('usage: ', '')}
+  ${OBSERVE_USAGE.replace('usage: ', '')}
   ${GENERATE_USAGE.replace('usage: ', '')}
 
 ${BASELINE_LINE}.
@@ -62,6 +65,8 @@ export function main(argv: readonly string[], io: Io): number {
         return runDiff(rest, io);
       case 'lint':
         return runLint(rest, io);
+      case 'observe':
+        return runObserve(rest, io);
       case 'generate':
         return runGenerate(rest, io);
       case undefined:
