@@ -150,6 +150,10 @@ describe('kinds', () => {
     );
     // Requests have no status code (pkg/hubble/parser/seven/http.go), so nothing matches.
     expect(select('--http-status 4+').size).toBe(0);
+    expect(select('--http-url ^http://10\\.244\\.1\\.11:8080/api/')).toEqual(
+      where((f) => !!f.l7?.http.url.startsWith('http://10.244.1.11:8080/api/')),
+    );
+    expect(select('--http-url ^http://10\\.244\\.1\\.11:8080/api/').size).toBeGreaterThan(0);
   });
 
   it('--protocol, --traffic-direction, --drop-reason-desc', () => {
@@ -177,6 +181,8 @@ describe('bad flags', () => {
 
   it('name the flag and say why', () => {
     expect(error('--to-pood shop/api')).toBe('unknown flag: --to-pood');
+    expect(error('--last 20')).toMatch(/^--last: it is not a filter/);
+    expect(error('--to-fqdn example.com')).toBe('--to-fqdn: PacketWalk’s flows carry no DNS names');
     expect(error('-x 1')).toMatch(/unknown shorthand flag: 'x'/);
     expect(error('--verdict')).toBe('flag needs an argument: --verdict');
     expect(error('--verdict dropped')).toMatch(
@@ -236,6 +242,13 @@ describe('parsing', () => {
     expect(translateSelector('app=api')).toBe('any.app=api');
     expect(translateSelector('k8s:app=api, !tier')).toBe('k8s.app=api, !any.tier');
     expect(translateSelector('app in (a, b),env!=prod')).toBe('any.app in (a, b),any.env!=prod');
+  });
+
+  it('skips a pasted `hubble observe` prefix', () => {
+    expect(parseHubbleFlags('hubble observe --verdict DROPPED')).toEqual(
+      parseHubbleFlags('--verdict DROPPED'),
+    );
+    expect(parseHubbleFlags('hubble observe flows -n shop')).toEqual(parseHubbleFlags('-n shop'));
   });
 
   it('no flags: every flow', () => {

@@ -85,9 +85,51 @@ const VALUE_FLAGS = new Set([
   'protocol',
   'http-method',
   'http-path',
+  'http-url',
   'http-status',
   'traffic-direction',
 ]);
+/**
+ * hubble observe's other flags (hubble/cmd/observe/flows.go): real, but nothing PacketWalk's flows
+ * could be filtered or shown by, so they get a reason rather than "unknown flag".
+ */
+const NOT_HERE: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    ['fqdn', 'from-fqdn', 'to-fqdn'].map((f) => [f, 'PacketWalk’s flows carry no DNS names']),
+  ),
+  ...Object.fromEntries(
+    ['workload', 'from-workload', 'to-workload'].map((f) => [
+      f,
+      'PacketWalk’s pods have no owner references to name a workload by',
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['cluster', 'from-cluster', 'to-cluster'].map((f) => [f, 'PacketWalk models one cluster']),
+  ),
+  ...Object.fromEntries(
+    ['follow', 'last', 'first', 'since', 'until', 'all', 'output', 'print-node-name'].map((f) => [
+      f,
+      'it is not a filter: PacketWalk shows every flow of the run (choose compact or JSON output separately)',
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      'tcp-flags',
+      'http-header',
+      'snat-ip',
+      'node-name',
+      'node-label',
+      'uuid',
+      'trace-id',
+      'interface',
+      'cel-expression',
+      'ipv4',
+      'ipv6',
+      'ip-version',
+    ].map((f) => [f, 'PacketWalk does not filter on it yet']),
+  ),
+};
+
 const BOOL_FLAGS = new Set(['not', 'all-namespaces', 'from-all-namespaces', 'to-all-namespaces']);
 const SHORT: Readonly<Record<string, string>> = {
   t: 'type',
@@ -319,6 +361,8 @@ function setFlag(t: Tracker, name: string, val: string): void {
       return t.apply(push('http_method', val));
     case 'http-path':
       return t.apply(push('http_path', val));
+    case 'http-url':
+      return t.apply(push('http_url', val));
     case 'http-status':
       return t.apply(push('http_status_code', val));
     case 'traffic-direction': {
@@ -338,7 +382,10 @@ function setFlag(t: Tracker, name: string, val: string): void {
  * ports, regular expressions, addresses checked) so every mistake is reported here.
  */
 export function parseHubbleFlags(args: string | readonly string[]): HubbleQuery {
-  const argv = typeof args === 'string' ? splitArgs(args) : args;
+  const all = typeof args === 'string' ? splitArgs(args) : args;
+  // A pasted command line: skip `hubble observe` (and its `flows` subcommand).
+  const skip = all[0] === 'hubble' && all[1] === 'observe' ? (all[2] === 'flows' ? 3 : 2) : 0;
+  const argv = all.slice(skip);
   const white = new Tracker();
   const black = new Tracker();
   let blacklisting = false;
@@ -368,7 +415,9 @@ export function parseHubbleFlags(args: string | readonly string[]): HubbleQuery 
       }
       value = '';
     } else if (!VALUE_FLAGS.has(name)) {
-      throw new HubbleFlagError(`unknown flag: --${name}`);
+      throw new HubbleFlagError(
+        NOT_HERE[name] ? `--${name}: ${NOT_HERE[name]}` : `unknown flag: --${name}`,
+      );
     } else if (value === undefined) {
       value = argv[++i];
       if (value === undefined) throw new HubbleFlagError(`flag needs an argument: --${name}`);

@@ -45,6 +45,7 @@ export interface FlowFilter {
   http_status_code?: string[];
   http_method?: string[];
   http_path?: string[];
+  http_url?: string[];
   traffic_direction?: ('INGRESS' | 'EGRESS')[];
 }
 
@@ -232,6 +233,19 @@ function urlPath(url: string): string | undefined {
   }
 }
 
+/**
+ * http.go compiles with Go's regexp (RE2); PacketWalk with re2js, the same syntax in linear time.
+ * Go's Regexp.MatchString finds a match anywhere (not anchored): re2js `test` does the same.
+ */
+function regexps(flag: string, patterns: readonly string[]) {
+  return patterns.map((p) => {
+    const c = compileRe2(p);
+    if (!c.ok)
+      throw new HubbleFlagError(`--${flag} ${p}: invalid regular expression: ${c.problem}`);
+    return c.re;
+  });
+}
+
 function buildFilter(ff: FlowFilter): FlowPredicate {
   const parts: FlowPredicate[] = [];
   const ep = (side: 'source' | 'destination') => (f: HubbleFlow) => f[side];
@@ -324,17 +338,19 @@ function buildFilter(ff: FlowFilter): FlowPredicate {
   }
   if (ff.http_path?.length) {
     httpCompatible(ff, 'http path');
-    const res = ff.http_path.map((p) => {
-      const c = compileRe2(p);
-      if (!c.ok)
-        throw new HubbleFlagError(`--http-path ${p}: invalid regular expression: ${c.problem}`);
-      return c.re;
-    });
+    const res = regexps('http-path', ff.http_path);
     parts.push((f) => {
       const url = f.l7?.http.url;
       const path = url ? urlPath(url) : undefined;
-      // Go's Regexp.MatchString finds a match anywhere in the path (not anchored).
       return path !== undefined && res.some((re) => re.test(path));
+    });
+  }
+  if (ff.http_url?.length) {
+    httpCompatible(ff, 'http url');
+    const res = regexps('http-url', ff.http_url);
+    parts.push((f) => {
+      const url = f.l7?.http.url;
+      return !!url && res.some((re) => re.test(url));
     });
   }
   if (ff.traffic_direction?.length) {
