@@ -4,6 +4,7 @@ import { evaluateProbe, type Engine } from '../../engine/verdict';
 import { isPolicyDrop } from '../walk';
 import type { WalkedConnection } from './types';
 import {
+  aggregateFlowLogs,
   calicoFlowLogs,
   calicoRunFlowLogs,
   formatPolicyHit,
@@ -289,5 +290,46 @@ describe('fields', () => {
     expect(l!.protocol).toBe(wc.connection.packet.protocol.toLowerCase());
     expect(Date.parse(l!.start_time)).toBe(Math.floor(wc.time / 1000) * 1000);
     expect(Date.parse(l!.end_time) - Date.parse(l!.start_time)).toBe(15_000);
+  });
+});
+
+describe('aggregateFlowLogs', () => {
+  const engine = seedWorld();
+  const run = runOf(engine, 'iptables');
+  const logs = calicoRunFlowLogs(engine, run.connections);
+  const sum = (xs: readonly { packets_in: number; bytes_out: number }[]) =>
+    xs.reduce((n, x) => n + x.packets_in * 1000 + x.bytes_out, 0);
+
+  it('merges a key’s logs within an interval, keeping every connection and counter once', () => {
+    const rows = aggregateFlowLogs(logs);
+    expect(rows.length).toBeLessThan(logs.length);
+    expect(rows.reduce((n, r) => n + r.connections.length, 0)).toBe(logs.length);
+    expect(sum(rows)).toBe(sum(logs));
+    for (const r of rows) {
+      expect(r.num_connections_started).toBe(r.connections.length);
+      const members = logs.filter(
+        (l) => r.connections.includes(l.connection) && l.reporter === r.reporter,
+      );
+      expect(members).toHaveLength(r.connections.length);
+      for (const m of members) {
+        expect(m).toMatchObject({
+          action: r.action,
+          dest_name: r.dest_name,
+          dest_port: r.dest_port,
+          source_name: r.source_name,
+        });
+        expect(m.policies).toEqual(r.policies);
+        expect(Date.parse(m.start_time)).toBeGreaterThanOrEqual(Date.parse(r.start_time));
+        expect(Date.parse(m.start_time)).toBeLessThan(Date.parse(r.end_time));
+      }
+    }
+  });
+
+  it('merges more over a longer interval than over one second, and refuses an interval that is not whole seconds', () => {
+    const span = Math.ceil((run.connections.at(-1)!.time - run.connections[0]!.time) / 1000) + 1;
+    const one = aggregateFlowLogs(logs, span);
+    expect(one.length).toBeLessThan(aggregateFlowLogs(logs, 1).length);
+    expect(new Set(one.map((r) => r.start_time)).size).toBe(1);
+    expect(() => aggregateFlowLogs(logs, 1.5)).toThrow(/whole number of seconds/);
   });
 });

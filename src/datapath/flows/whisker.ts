@@ -305,6 +305,96 @@ export const calicoRunFlowLogs = (
   connections: readonly WalkedConnection[],
 ): CalicoFlowLog[] => connections.flatMap((wc) => calicoFlowLogs(engine, wc));
 
+/** Flow logs Goldmane merged: one FlowKey in one aggregation interval. */
+export interface AggregatedFlowLog extends Omit<CalicoFlowLog, 'connection' | 'time'> {
+  /** The connections merged into the row, ascending: what a click on it opens. */
+  readonly connections: readonly number[];
+  /** api.proto `Flow.num_connections_started`. */
+  readonly num_connections_started: number;
+}
+
+type NotKey =
+  | 'connection'
+  | 'time'
+  | 'start_time'
+  | 'end_time'
+  | 'packets_in'
+  | 'packets_out'
+  | 'bytes_in'
+  | 'bytes_out';
+const NOT_KEY = new Set<string>([
+  'connection',
+  'time',
+  'start_time',
+  'end_time',
+  'packets_in',
+  'packets_out',
+  'bytes_in',
+  'bytes_out',
+] satisfies NotKey[]);
+
+/**
+ * Goldmane's aggregation (goldmane/pkg/storage: a bucket per interval, one flow per FlowKey in it,
+ * counters summed): logs with the same key, reporter, action and policy trace in the same
+ * interval become one row, its times the interval's. Intervals are counted from the earliest log
+ * (Goldmane counts from its own start). Rows by interval, then by first appearance.
+ */
+export function aggregateFlowLogs(
+  logs: readonly CalicoFlowLog[],
+  intervalS: number = AGGREGATION_INTERVAL_S,
+): AggregatedFlowLog[] {
+  if (!Number.isInteger(intervalS) || intervalS <= 0)
+    throw new RangeError(
+      `aggregateFlowLogs: the interval must be a whole number of seconds > 0, not ${intervalS}`,
+    );
+  const origin = Math.min(...logs.map((l) => Math.floor(l.time / 1000)));
+  const rows = new Map<
+    string,
+    { bucket: number; row: AggregatedFlowLog & { connections: number[] } }
+  >();
+  for (const l of logs) {
+    const { connection, time, packets_in, packets_out, bytes_in, bytes_out } = l;
+    const key = Object.fromEntries(Object.entries(l).filter(([k]) => !NOT_KEY.has(k))) as Omit<
+      CalicoFlowLog,
+      NotKey
+    >;
+    const bucket = Math.floor((Math.floor(time / 1000) - origin) / intervalS);
+    const id = `${bucket}|${JSON.stringify(key)}`;
+    const found = rows.get(id);
+    if (found) {
+      const r = found.row;
+      if (!r.connections.includes(connection)) r.connections.push(connection);
+      found.row = {
+        ...r,
+        packets_in: r.packets_in + packets_in,
+        packets_out: r.packets_out + packets_out,
+        bytes_in: r.bytes_in + bytes_in,
+        bytes_out: r.bytes_out + bytes_out,
+        num_connections_started: r.connections.length,
+      };
+      continue;
+    }
+    const start = origin + bucket * intervalS;
+    rows.set(id, {
+      bucket,
+      row: {
+        ...key,
+        start_time: rfc3339(start),
+        end_time: rfc3339(start + intervalS),
+        packets_in,
+        packets_out,
+        bytes_in,
+        bytes_out,
+        connections: [connection],
+        num_connections_started: 1,
+      },
+    });
+  }
+  return [...rows.values()]
+    .sort((a, b) => a.bucket - b.bucket)
+    .map(({ row }) => ({ ...row, connections: [...row.connections].sort((a, b) => a - b) }));
+}
+
 /**
  * The trace as Whisker's flow details list it (whisker/src/features/flowLogs/components/
  * PoliciesLogDetails): a Profile hit is shown as an EndOfTier of tier `default` without name or
