@@ -1,0 +1,338 @@
+/**
+ * Where the service map's boxes and edges go (issue 17), as a pure function of the map and the
+ * room: one column of boxes, the namespaces as labelled groups in name order and what is outside
+ * them (world, nodes, unknown addresses) below, so the map reads in a drawer 300 to 640 px wide.
+ * Edges are arcs beside the column (an arc diagram): those going down on the right, those going up
+ * on the left, so a pair of workloads talking both ways shows as two arcs, one per side. Arcs nest
+ * (a longer span bulges further and leaves its box higher, or enters it lower), and an edge's label
+ * is placed only where it hides no box and no other label. Deterministic: the same map and room
+ * give the same picture, nothing is simulated.
+ */
+import type { ServiceMap, ServiceMapBox, ServiceMapEdge } from '../datapath/flows/serviceMap';
+import type { Box, Point } from './layout';
+import { abbreviate, textWidth } from './text';
+
+export type EdgeVerdict = 'forwarded' | 'dropped' | 'mixed' | 'error';
+
+export interface MapLayoutOptions {
+  /** The room's width in px; the layout is at least wide enough for its boxes. */
+  readonly width: number;
+  /** The labels' font size in px (the panel's, so the projector theme's larger type gets room). */
+  readonly fontSize: number;
+}
+
+export interface LaidGroup {
+  readonly namespace: string;
+  readonly box: Box;
+  /** The namespace's name, shortened to the group's width. */
+  readonly label: string;
+}
+
+export interface LaidMapBox {
+  readonly id: string;
+  readonly kind: ServiceMapBox['kind'];
+  readonly box: Box;
+  /** `ns/name`, or the label of a box outside namespaces: the tooltip and the accessible name. */
+  readonly title: string;
+  /** The name as drawn, shortened to the box. */
+  readonly name: string;
+  /** The second line: `2 pods`, `Service`, `outside the cluster`. */
+  readonly detail: string;
+}
+
+export interface LaidLabel {
+  readonly text: string;
+  /** The label's box (its text is drawn centred in it). */
+  readonly box: Box;
+}
+
+export interface LaidMapEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly side: 'left' | 'right' | 'loop';
+  readonly verdict: EdgeVerdict;
+  /** The arc as an SVG path, from the source to the target (the arrowhead at its end). */
+  readonly d: string;
+  /** The arc's farthest point from the column: where a drop's ✕ goes. */
+  readonly apex: Point;
+  /** Ports (and both counts on a mixed edge), when there was room. */
+  readonly label: LaidLabel | null;
+}
+
+export interface ServiceMapLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly fontSize: number;
+  readonly groups: readonly LaidGroup[];
+  readonly boxes: readonly LaidMapBox[];
+  readonly edges: readonly LaidMapEdge[];
+}
+
+export function edgeVerdict(e: ServiceMapEdge): EdgeVerdict {
+  const kinds = (e.forwarded > 0 ? 1 : 0) + (e.dropped > 0 ? 1 : 0) + (e.errors > 0 ? 1 : 0);
+  if (kinds > 1) return 'mixed';
+  if (e.dropped > 0) return 'dropped';
+  if (e.errors > 0) return 'error';
+  return 'forwarded';
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What an edge says in words: its counts, then its ports (the aria-label and the list's title). */
+export function edgeCounts(e: ServiceMapEdge): string {
+  const parts = [`${e.forwarded} forwarded`, `${e.dropped} dropped`];
+  if (e.errors > 0) parts.push(`${e.errors} not walked`);
+  return parts.join(', ');
+}
+
+/** `ns/name` for a box in a namespace, its label otherwise. */
+export const boxTitle = (b: ServiceMapBox): string =>
+  b.namespace !== undefined ? `${b.namespace}/${b.label}` : b.label;
+
+function boxDetail(b: ServiceMapBox): string {
+  switch (b.kind) {
+    case 'workload':
+      return plural(b.pods.length, 'pod');
+    case 'service':
+      return 'Service, no backend';
+    case 'node':
+      return 'node';
+    case 'world':
+      return 'outside the cluster';
+    case 'unknown':
+      return 'not resolved';
+  }
+}
+
+/** The edge's label, longest first: both counts when it is mixed, then its ports (three at most). */
+function edgeTexts(e: ServiceMapEdge, verdict: EdgeVerdict): string[] {
+  const ports =
+    e.ports.length > 3
+      ? `${e.ports.slice(0, 2).join(' ')} +${e.ports.length - 2}`
+      : e.ports.join(' ');
+  if (verdict === 'dropped') return ports ? [`✕ ${ports}`] : [];
+  if (verdict !== 'mixed') return ports ? [ports] : [];
+  const counts = [
+    `${e.forwarded}✓`,
+    `${e.dropped}✕`,
+    ...(e.errors > 0 ? [`${e.errors}?`] : []),
+  ].join(' ');
+  return ports ? [`${counts} · ${ports}`, counts] : [counts];
+}
+
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): ServiceMapLayout {
+  const fs = options.fontSize;
+  if (!(fs > 0)) throw new Error(`layoutServiceMap: fontSize must be positive, got ${fs}`);
+  const ids = new Set(map.boxes.map((b) => b.id));
+  for (const e of map.edges)
+    for (const end of [e.source, e.target])
+      if (!ids.has(end))
+        throw new Error(`service map (${map.cni}) edge ${e.id}: no box ${end} among its boxes`);
+
+  const detailFs = fs * 0.85;
+  const minGutter = fs * 4;
+  const minBox = fs * 9;
+  const width = Math.max(options.width, minBox + 2 * minGutter);
+  const gutter = Math.max(minGutter, (width - fs * 13) / 2);
+  const boxW = width - 2 * gutter;
+  const boxH = fs * 2.9;
+  const boxGap = fs * 0.9;
+  const groupPad = fs * 0.5;
+  const groupHead = fs * 1.6;
+  const groupGap = fs * 1.1;
+  const textRoom = boxW - fs;
+
+  // The column: each namespace's boxes in the map's order (workloads, then Services), then the
+  // boxes outside namespaces.
+  const namespaces = [
+    ...new Set(map.boxes.flatMap((b) => (b.namespace !== undefined ? [b.namespace] : []))),
+  ].sort(byText);
+  const ordered: ServiceMapBox[] = [
+    ...namespaces.flatMap((ns) => map.boxes.filter((b) => b.namespace === ns)),
+    ...map.boxes.filter((b) => b.namespace === undefined),
+  ];
+  const groups: LaidGroup[] = [];
+  const boxes: LaidMapBox[] = [];
+  let y = groupPad;
+  let current: string | undefined;
+  let groupTop = 0;
+  const closeGroup = () => {
+    if (current === undefined) return;
+    groups.push({
+      namespace: current,
+      box: {
+        x: gutter - groupPad,
+        y: groupTop,
+        width: boxW + 2 * groupPad,
+        height: y - boxGap + groupPad - groupTop,
+      },
+      label: abbreviate(`namespace ${current}`, boxW, detailFs),
+    });
+    y += groupPad + groupGap - boxGap;
+  };
+  for (const b of ordered) {
+    if (b.namespace !== current) {
+      closeGroup();
+      current = b.namespace;
+      if (current !== undefined) {
+        groupTop = y;
+        y += groupHead;
+      }
+    }
+    boxes.push({
+      id: b.id,
+      kind: b.kind,
+      box: { x: gutter, y, width: boxW, height: boxH },
+      title: boxTitle(b),
+      name: abbreviate(b.label, textRoom, fs),
+      detail: abbreviate(boxDetail(b), textRoom, detailFs),
+    });
+    y += boxH + boxGap;
+  }
+  closeGroup();
+  const height = Math.max(y - boxGap + groupPad, boxH + 2 * groupPad);
+
+  const row = new Map(boxes.map((b, i) => [b.id, i]));
+
+  // Where each arc meets its boxes: per box and side, arcs to boxes above enter at the top (the
+  // nearest highest), arcs to boxes below at the bottom (the farthest highest), self-loops between:
+  // so nested arcs do not cross where they meet a box.
+  interface Arc {
+    readonly edge: ServiceMapEdge;
+    readonly side: 'left' | 'right' | 'loop';
+    readonly upper: number;
+    readonly lower: number;
+  }
+  const arcs: Arc[] = map.edges.map((edge) => {
+    const s = row.get(edge.source)!;
+    const t = row.get(edge.target)!;
+    return {
+      edge,
+      side: s === t ? 'loop' : s < t ? 'right' : 'left',
+      upper: Math.min(s, t),
+      lower: Math.max(s, t),
+    };
+  });
+  const slots = new Map<string, number>(); // `${arc id}|${row}` -> y
+  for (const side of ['left', 'right'] as const) {
+    for (let i = 0; i < boxes.length; i++) {
+      const here = arcs.filter(
+        (a) =>
+          (a.side === side && (a.upper === i || a.lower === i)) ||
+          (side === 'right' && a.side === 'loop' && a.upper === i),
+      );
+      const above = here
+        .filter((a) => a.side !== 'loop' && a.lower === i)
+        .sort((a, b) => b.upper - a.upper || byText(a.edge.id, b.edge.id));
+      const loops = here.filter((a) => a.side === 'loop');
+      const below = here
+        .filter((a) => a.side !== 'loop' && a.upper === i)
+        .sort((a, b) => b.lower - a.lower || byText(a.edge.id, b.edge.id));
+      const order = [...above, ...loops, ...below];
+      const box = boxes[i]!.box;
+      const inset = fs * 0.35;
+      const step = (box.height - 2 * inset) / (order.length + 1);
+      order.forEach((a, k) => slots.set(`${a.edge.id}|${i}`, box.y + inset + step * (k + 1)));
+    }
+  }
+
+  const maxBulge = gutter - fs * 0.4;
+  const minBulge = Math.min(maxBulge, fs * 1.3);
+  const maxSpan = Math.max(1, ...arcs.map((a) => a.lower - a.upper));
+  const taken: Box[] = [
+    ...boxes.map((b) => b.box),
+    ...groups.map((g) => ({ ...g.box, height: groupHead })),
+  ];
+  const labelFs = detailFs;
+  const labelH = labelFs * 1.3;
+
+  // Labels go to the shorter arcs first: they have the least room.
+  const laid = arcs.map((a): LaidMapEdge => {
+    const e = a.edge;
+    const verdict = edgeVerdict(e);
+    const from = row.get(e.source)!;
+    const to = row.get(e.target)!;
+    const y0 = slots.get(`${e.id}|${from}`)!;
+    if (a.side === 'loop') {
+      const x = gutter + boxW;
+      const s = fs * 0.9;
+      return {
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        side: 'loop',
+        verdict,
+        d: `M${r1(x)},${r1(y0 - s * 0.4)} C${r1(x + s * 2.2)},${r1(y0 - s * 1.3)} ${r1(x + s * 2.2)},${r1(y0 + s * 1.3)} ${r1(x)},${r1(y0 + s * 0.4)}`,
+        apex: { x: r1(x + s * 1.65), y: r1(y0) },
+        label: null,
+      };
+    }
+    const y1 = slots.get(`${e.id}|${to}`)!;
+    const span = a.lower - a.upper;
+    const bulge =
+      maxBulge <= minBulge || maxSpan <= 1
+        ? minBulge
+        : minBulge + ((maxBulge - minBulge) * (span - 1)) / (maxSpan - 1);
+    const x = a.side === 'right' ? gutter + boxW : gutter;
+    const sign = a.side === 'right' ? 1 : -1;
+    const cx = x + sign * bulge;
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      side: a.side,
+      verdict,
+      d: `M${r1(x)},${r1(y0)} C${r1(cx)},${r1(y0)} ${r1(cx)},${r1(y1)} ${r1(x)},${r1(y1)}`,
+      // The cubic's point at t = 0.5.
+      apex: { x: r1(x + sign * bulge * 0.75), y: r1((y0 + y1) / 2) },
+      label: null,
+    };
+  });
+
+  const order = laid
+    .map((l, i) => ({ l, i, span: arcs[i]!.lower - arcs[i]!.upper, mixed: l.verdict === 'mixed' }))
+    .filter((o) => o.l.side !== 'loop')
+    .sort((a, b) => Number(b.mixed) - Number(a.mixed) || a.span - b.span || byText(a.l.id, b.l.id));
+  // A drop's ✕ stays visible: another edge's label keeps off it.
+  const marks = laid.map((l) => {
+    const m = fs * 0.5;
+    return l.verdict === 'forwarded'
+      ? null
+      : { x: l.apex.x - m, y: l.apex.y - m, width: 2 * m, height: 2 * m };
+  });
+  const labelled = [...laid];
+  for (const { l, i } of order) {
+    const fits = (text: string): LaidLabel | null => {
+      const w = textWidth(text, labelFs) + labelFs * 0.6;
+      const top = r1(l.apex.y - labelH / 2);
+      // Centred on the apex, else against the drawing's edge beyond it; never over a box, a
+      // group's name, another label or another drop's ✕.
+      const xs = [l.apex.x - w / 2, l.side === 'left' ? 1 : width - w - 1];
+      for (const x0 of xs) {
+        const x = Math.min(Math.max(x0, 1), width - w - 1);
+        const box: Box = { x: r1(x), y: top, width: r1(w), height: r1(labelH) };
+        if (taken.some((t) => overlaps(t, box))) continue;
+        if (marks.some((m, k) => k !== i && m !== null && overlaps(m, box))) continue;
+        return { text, box };
+      }
+      return null;
+    };
+    for (const text of edgeTexts(arcs[i]!.edge, l.verdict)) {
+      const label = fits(text);
+      if (!label) continue;
+      taken.push(label.box);
+      labelled[i] = { ...l, label };
+      break;
+    }
+  }
+
+  return { width: r1(width), height: r1(height), fontSize: fs, groups, boxes, edges: labelled };
+}
