@@ -223,12 +223,14 @@ describe('policy verdicts and drops', () => {
   });
 
   it('L7: to-proxy, a REDIRECTED verdict, the http-request with its method and URL', () => {
-    const { connections, events } = seedRun();
+    const { engine, connections, events } = seedRun();
     for (const id of [2, 3]) {
       const wc = connections[id]!;
       const http = PACKETS[id]!.http!;
       const mine = events.filter((e) => e.connection === id);
       expect(points(mine, 'request')).toContain('TO_PROXY');
+      const toProxy = mine.find((e) => e.flow.trace_observation_point === 'TO_PROXY')!;
+      expect(toProxy.flow.proxy_port).toBe(engine.cilium().proxyPorts['cilium-http-ingress']);
       expect(mine.find((e) => e.flow.event_type.type === 5)!.flow.verdict).toBe('REDIRECTED');
       const l7 = mine.filter((e) => e.flow.Type === 'L7');
       expect(l7).toHaveLength(1);

@@ -301,6 +301,9 @@ function walkEvents(
         trace_observation_point: point.point,
         ...(known ? { trace_reason: reply ? ('REPLY' as const) : ('NEW' as const) } : {}),
         ...(known ? { is_reply: reply } : {}),
+        ...(point.point === 'TO_PROXY' && proxyPort(hop, policy)
+          ? { proxy_port: proxyPort(hop, policy) }
+          : {}),
         Summary: b.summary,
       });
     }
@@ -379,6 +382,10 @@ function walkEvents(
     }
   });
 }
+
+/** The proxy port of the side whose proxy hop this is (bpf_lxc.c passes it with TRACE_TO_PROXY). */
+const proxyPort = (hop: Hop, policy: CiliumPolicyView | null): number | undefined =>
+  policy?.[hop.stage === 'egress-policy' ? 'egress' : 'ingress']?.proxyPort;
 
 const subType = (n: number) => (n === 0 ? {} : { sub_type: n });
 

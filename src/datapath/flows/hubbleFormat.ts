@@ -133,6 +133,7 @@ export const FLOW_ORDER: readonly (keyof HubbleFlow)[] = [
   'trace_reason',
   'drop_reason_desc',
   'is_reply',
+  'proxy_port',
   'Summary',
 ];
 

@@ -168,6 +168,8 @@ export interface HubbleFlow {
   readonly drop_reason_desc?: string;
   /** A BoolValue: absent when the datapath does not know (drops, traces before conntrack). */
   readonly is_reply?: boolean;
+  /** The proxy's port, on to-proxy traces (threefour/parser.go decodeProxyPort). */
+  readonly proxy_port?: number;
   /** Deprecated in flow.proto, still printed: the compact line's last column. */
   readonly Summary: string;
 }
