@@ -244,8 +244,19 @@ describe('policy traces', () => {
   it('shows a profile as Whisker’s details table does: an end of tier default', () => {
     const src = calicoFlowLogs(engine, find(run, 'shop/frontend', 'pod:shop/backend'))[0]!;
     expect(whiskerPolicyRows(src.policies.enforced)).toEqual([
-      expect.objectContaining({ kind: 'EndOfTier', tier: 'default', name: '', policy_index: -1 }),
+      expect.objectContaining({
+        kind: 'EndOfTier',
+        tier: 'default',
+        name: '',
+        policy_index: null,
+        rule_index: null,
+      }),
     ]);
+    const dst = calicoFlowLogs(engine, find(run, 'shop/frontend', 'pod:shop/backend'))[1]!;
+    // A policy's own hit keeps its indices; only end-of-tier rows lose them.
+    expect(whiskerPolicyRows(dst.policies.enforced)).toEqual(dst.policies.enforced);
+    const db = calicoFlowLogs(engine, find(run, 'shop/frontend', 'pod:shop/database'))[1]!;
+    expect(whiskerPolicyRows(db.policies.enforced).map((r) => r.rule_index)).toEqual([null, null]);
   });
 });
 

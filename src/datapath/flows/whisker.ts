@@ -395,16 +395,24 @@ export function aggregateFlowLogs(
     .map(({ row }) => ({ ...row, connections: [...row.connections].sort((a, b) => a - b) }));
 }
 
+/** A row of Whisker's policy table: indices left blank (null) where Whisker blanks them. */
+export interface WhiskerPolicyRow extends Omit<PolicyHit, 'policy_index' | 'rule_index'> {
+  readonly policy_index: number | null;
+  readonly rule_index: number | null;
+}
+
 /**
  * The trace as Whisker's flow details list it (whisker/src/features/flowLogs/components/
- * PoliciesLogDetails): a Profile hit is shown as an EndOfTier of tier `default` without name or
- * indices, an EndOfTier without indices.
+ * PoliciesLogDetails `transformPolicyLog`): a Profile hit is shown as an EndOfTier of tier
+ * `default` without name or indices, an EndOfTier without indices.
  */
-export function whiskerPolicyRows(hits: readonly PolicyHit[]): PolicyHit[] {
+export function whiskerPolicyRows(hits: readonly PolicyHit[]): WhiskerPolicyRow[] {
   return hits.map((h) =>
     h.kind === 'Profile'
-      ? { ...h, kind: 'EndOfTier', tier: 'default', name: '', policy_index: -1, rule_index: -1 }
-      : h,
+      ? { ...h, kind: 'EndOfTier', tier: 'default', name: '', policy_index: null, rule_index: null }
+      : h.kind === 'EndOfTier'
+        ? { ...h, policy_index: null, rule_index: null }
+        : h,
   );
 }
 
