@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLUSTER_NAME } from '../../engine/cilium/labels';
 import { loadManifests } from '../../engine/parse/load';
 import { createEngine, evaluateProbe, type Engine } from '../../engine/verdict';
 import { engineFor, SCENARIOS } from '../../test/scenarios';
@@ -324,6 +325,8 @@ describe('endpoints and time', () => {
         const cep = dp.index.endpointByPod.get(`${ep.namespace}/${ep.pod_name}`)!;
         expect(ep.identity).toBe(cep.identity);
         expect(ep.labels).toContain(`k8s:io.kubernetes.pod.namespace=${ep.namespace}`);
+        expect(ep.labels).toEqual([...ep.labels].sort());
+        expect(ep.cluster_name).toBe(CLUSTER_NAME);
         if (ep.ID !== undefined) expect(cep.node).toBe(e.flow.node_name);
       }
     }

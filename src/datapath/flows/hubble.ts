@@ -4,6 +4,10 @@
  * points, policy verdicts where an endpoint's policy decided the connection, a drop with its code,
  * and the L7 flow Envoy logs for an HTTP request it judged.
  *
+ * Endpoints as pkg/hubble/parser/common/endpoint.go resolves them: the endpoint ID only for an
+ * endpoint on the observing node; identity, namespace and pod from the ipcache; the identity's
+ * labels, sorted; cluster_name from its io.cilium.k8s.policy.cluster label.
+ *
  * Where the datapath emits what (cilium 1.18, read at the mirror's HEAD):
  * - bpf/bpf_lxc.c: TRACE_FROM_LXC (from-endpoint) when cil_from_container starts, with
  *   TRACE_REASON_UNKNOWN; TRACE_TO_STACK when it passes the packet to the stack; TRACE_TO_NETWORK
@@ -25,6 +29,7 @@
  *   verdict DROPPED (no code: decodeHTTP sets code on responses only); summary `HTTP/1.1 GET url`.
  */
 import { podKey } from '../../engine/cluster';
+import { CLUSTER_LABEL } from '../../engine/cilium/labels';
 import { ipcacheLookup } from '../../engine/cilium/ebpf/lookup';
 import type { CiliumDataplane } from '../../engine/cilium/ebpf';
 import type { Cluster } from '../../engine/model';
@@ -66,21 +71,30 @@ interface Ctx {
 
 /** The endpoint Hubble resolves for an address seen on `node` (threefour parser ResolveEndpoint). */
 function endpointAt(ctx: Ctx, node: string, ip: string): HubbleEndpoint {
-  const labelsOf = (id: number) => [...(ctx.dp.index.identityById.get(id)?.labels ?? [])];
+  // pkg/hubble/parser/common/labels.go SortAndFilterLabels: sorted as strings.
+  const labelsOf = (id: number) => [...(ctx.dp.index.identityById.get(id)?.labels ?? [])].sort();
+  // endpoint.go: cluster_name is the value of the identity's io.cilium.k8s.policy.cluster label.
+  const clusterOf = (labels: readonly string[]) => {
+    const l = labels.find((x) => x.startsWith(`k8s:${CLUSTER_LABEL}=`));
+    return l ? { cluster_name: l.slice(`k8s:${CLUSTER_LABEL}=`.length) } : {};
+  };
   const pod = ctx.cluster.pods.find((p) => p.ip === ip);
   if (pod) {
     const ep = ctx.dp.index.endpointByPod.get(podKey(pod));
     const identity = ep?.identity ?? ipcacheLookup(ctx.dp, node, ip).identity;
+    const labels = labelsOf(identity);
     return {
       ...(ep && ep.node === node ? { ID: ep.id } : {}),
       identity,
+      ...clusterOf(labels),
       namespace: pod.namespace,
-      labels: labelsOf(identity),
+      labels,
       pod_name: pod.name,
     };
   }
   const identity = ipcacheLookup(ctx.dp, node, ip).identity;
-  return { identity, labels: labelsOf(identity) };
+  const labels = labelsOf(identity);
+  return { identity, ...clusterOf(labels), labels };
 }
 
 function serviceAt(cluster: Cluster, h: PacketHeader) {

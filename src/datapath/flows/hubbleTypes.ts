@@ -101,6 +101,8 @@ export interface HubbleEndpoint {
   /** The endpoint ID; only for an endpoint local to the node that observed the event. */
   readonly ID?: number;
   readonly identity: number;
+  /** The identity's `io.cilium.k8s.policy.cluster` label (pkg/hubble/parser/common/endpoint.go). */
+  readonly cluster_name?: string;
   readonly namespace?: string;
   /** The identity's labels as Cilium prints them: `k8s:app=api`, `reserved:world`. */
   readonly labels: readonly string[];
