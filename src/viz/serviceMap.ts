@@ -1,0 +1,219 @@
+/**
+ * The service map (issue 17), drawn with d3 into the `<svg>` it is given
+ * (`createServiceMap({ svg, onSelect }) -> { update, destroy }`): namespaces as labelled groups,
+ * workloads as boxes in them, the outside below, and edges as arrows laid out by
+ * serviceMapLayout.ts. An edge is told by its colour and, without colour, by its line (solid:
+ * forwarded; dashed with a ✕: dropped; dash-dot with both counts: mixed) and its accessible name.
+ * Edges are buttons: a click, Enter or Space selects one (`onSelect`), and the view lists its flows.
+ * Colours are the theme's (CSS classes in ServiceMapView.css), never set here.
+ */
+import { select } from 'd3';
+import type { ServiceMap } from '../datapath/flows/serviceMap';
+import {
+  boxTitle,
+  edgeCounts,
+  layoutServiceMap,
+  type EdgeVerdict,
+  type LaidMapEdge,
+  type ServiceMapLayout,
+} from './serviceMapLayout';
+
+export interface ServiceMapOptions {
+  readonly width: number;
+  /** The panel's font size in px: the labels' size (the projector theme's is larger). */
+  readonly fontSize: number;
+  readonly selected: string | null;
+}
+
+export interface ServiceMapRenderer {
+  /** Lays the map out for the room and draws it; returns the layout drawn. */
+  update(map: ServiceMap, options: ServiceMapOptions): ServiceMapLayout;
+  destroy(): void;
+}
+
+const VERDICTS: readonly EdgeVerdict[] = ['forwarded', 'dropped', 'mixed', 'error'];
+
+let instances = 0;
+
+/** What an edge says to a screen reader: who to whom, its counts, its ports and Services. */
+export function edgeName(map: ServiceMap, edgeId: string): string {
+  const e = map.edges.find((x) => x.id === edgeId);
+  if (!e) throw new Error(`service map (${map.cni}): no edge ${edgeId}`);
+  const title = (id: string) => {
+    const b = map.boxes.find((x) => x.id === id);
+    return b ? boxTitle(b) : id;
+  };
+  const ports = e.ports.length > 0 ? `, ports ${e.ports.join(', ')}` : '';
+  const via = e.services.length > 0 ? `, via Service ${e.services.join(', ')}` : '';
+  return `${title(e.source)} to ${title(e.target)}: ${edgeCounts(e)}${ports}${via}`;
+}
+
+export function createServiceMap({
+  svg,
+  onSelect,
+}: {
+  svg: SVGSVGElement;
+  onSelect: (edgeId: string) => void;
+}): ServiceMapRenderer {
+  const prefix = `sm${++instances}`;
+  const root = select(svg).attr('class', 'service-map');
+  const defs = root.append('defs');
+  for (const v of VERDICTS)
+    defs
+      .append('marker')
+      .attr('id', `${prefix}-arrow-${v}`)
+      .attr('class', `sm-arrow sm-${v}`)
+      .attr('viewBox', '0 0 10 10')
+      .attr('refX', 9)
+      .attr('refY', 5)
+      .attr('markerWidth', 7)
+      .attr('markerHeight', 7)
+      .attr('markerUnits', 'userSpaceOnUse')
+      .attr('orient', 'auto')
+      .append('path')
+      .attr('d', 'M0,0 L10,5 L0,10 z');
+  const groupsLayer = root.append('g').attr('class', 'sm-groups');
+  const boxesLayer = root.append('g').attr('class', 'sm-boxes');
+  const edgesLayer = root.append('g').attr('class', 'sm-edges');
+
+  function update(map: ServiceMap, options: ServiceMapOptions): ServiceMapLayout {
+    const fs = options.fontSize;
+    const layout = layoutServiceMap(map, { width: options.width, fontSize: fs });
+    const small = fs * 0.85;
+    // The drawing scales with its box (the drawer's width changes before the next layout).
+    root
+      .attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
+      .attr('width', layout.width)
+      .attr('height', layout.height);
+
+    groupsLayer
+      .selectAll<SVGGElement, (typeof layout.groups)[number]>('g.sm-group')
+      .data(layout.groups, (g) => g.namespace)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'sm-group');
+        g.append('title');
+        g.append('rect');
+        g.append('text').attr('class', 'sm-group-label');
+        return g;
+      })
+      .call((g) => {
+        g.select('title').text((d) => `namespace ${d.namespace}`);
+        g.select('rect')
+          .attr('x', (d) => d.box.x)
+          .attr('y', (d) => d.box.y)
+          .attr('width', (d) => d.box.width)
+          .attr('height', (d) => d.box.height)
+          .attr('rx', fs * 0.4);
+        g.select('text')
+          .attr('x', (d) => d.box.x + fs * 0.5)
+          .attr('y', (d) => d.box.y + fs * 1.15)
+          .attr('font-size', small)
+          .text((d) => d.label);
+      });
+
+    const podsOf = new Map(map.boxes.map((b) => [b.id, b.pods]));
+    boxesLayer
+      .selectAll<SVGGElement, (typeof layout.boxes)[number]>('g.sm-box')
+      .data(layout.boxes, (b) => b.id)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'sm-box');
+        g.append('title');
+        g.append('rect');
+        g.append('text').attr('class', 'sm-box-name');
+        g.append('text').attr('class', 'sm-box-detail');
+        return g;
+      })
+      .attr('data-kind', (b) => b.kind)
+      .attr('data-box', (b) => b.id)
+      .call((g) => {
+        g.select('title').text((b) => {
+          const pods = podsOf.get(b.id) ?? [];
+          return pods.length > 0 ? `${b.title}: ${pods.join(', ')}` : b.title;
+        });
+        g.select('rect')
+          .attr('x', (b) => b.box.x)
+          .attr('y', (b) => b.box.y)
+          .attr('width', (b) => b.box.width)
+          .attr('height', (b) => b.box.height)
+          .attr('rx', fs * 0.3);
+        g.select('.sm-box-name')
+          .attr('x', (b) => b.box.x + fs * 0.5)
+          .attr('y', (b) => b.box.y + fs * 1.25)
+          .attr('font-size', fs)
+          .text((b) => b.name);
+        g.select('.sm-box-detail')
+          .attr('x', (b) => b.box.x + fs * 0.5)
+          .attr('y', (b) => b.box.y + fs * 2.4)
+          .attr('font-size', small)
+          .text((b) => b.detail);
+      });
+
+    edgesLayer
+      .selectAll<SVGGElement, LaidMapEdge>('g.sm-edge')
+      .data(layout.edges, (e) => e.id)
+      .join((enter) => {
+        const g = enter
+          .append('g')
+          .attr('class', 'sm-edge')
+          .attr('tabindex', 0)
+          .attr('role', 'button')
+          .on('click', (_event, e) => onSelect(e.id))
+          .on('keydown', (event: KeyboardEvent, e) => {
+            if (event.key !== 'Enter' && event.key !== ' ') return;
+            event.preventDefault();
+            onSelect(e.id);
+          });
+        g.append('path').attr('class', 'sm-hit');
+        g.append('path').attr('class', 'sm-line');
+        g.append('text').attr('class', 'sm-mark').attr('aria-hidden', 'true');
+        g.append('rect').attr('class', 'sm-label-bg');
+        g.append('text').attr('class', 'sm-label').attr('aria-hidden', 'true');
+        return g;
+      })
+      .attr('data-edge', (e) => e.id)
+      .attr('data-verdict', (e) => e.verdict)
+      .attr('aria-label', (e) => edgeName(map, e.id))
+      .attr('aria-pressed', (e) => String(e.id === options.selected))
+      .call((g) => {
+        g.select('.sm-hit')
+          .attr('d', (e) => e.d)
+          .attr('stroke-width', fs * 0.8);
+        g.select('.sm-line')
+          .attr('d', (e) => e.d)
+          .attr('class', (e) => `sm-line sm-${e.verdict}`)
+          .attr('marker-end', (e) => `url(#${prefix}-arrow-${e.verdict})`);
+        // A drop's ✕ where the line has no label to say it.
+        g.select('.sm-mark')
+          .attr('x', (e) => e.apex.x)
+          .attr('y', (e) => e.apex.y)
+          .attr('dy', '0.35em')
+          .attr('text-anchor', 'middle')
+          .attr('font-size', small)
+          .attr('class', (e) => `sm-mark sm-${e.verdict}`)
+          .text((e) => (e.label || (e.verdict !== 'dropped' && e.verdict !== 'mixed') ? '' : '✕'));
+        g.select('.sm-label-bg')
+          .attr('display', (e) => (e.label ? null : 'none'))
+          .attr('x', (e) => e.label?.box.x ?? 0)
+          .attr('y', (e) => e.label?.box.y ?? 0)
+          .attr('width', (e) => e.label?.box.width ?? 0)
+          .attr('height', (e) => e.label?.box.height ?? 0)
+          .attr('rx', fs * 0.25);
+        g.select('.sm-label')
+          .attr('x', (e) => (e.label ? e.label.box.x + e.label.box.width / 2 : 0))
+          .attr('y', (e) => (e.label ? e.label.box.y + e.label.box.height / 2 : 0))
+          .attr('dy', '0.35em')
+          .attr('text-anchor', 'middle')
+          .attr('font-size', small)
+          .attr('class', (e) => `sm-label sm-${e.verdict}`)
+          .text((e) => e.label?.text ?? '');
+      });
+    return layout;
+  }
+
+  return {
+    update,
+    destroy() {
+      root.selectAll('*').remove();
+    },
+  };
+}
