@@ -101,10 +101,13 @@ const tcp = (from: string, to: string, port: number): TrafficConnection => ({
   kind: 'listed',
 });
 
-/** Listed on top of the generated traffic of the tiers world: same node, egress deny. */
+/** Listed on top of the generated traffic of the tiers world: same node, egress deny, nodes. */
 export const TIERS_LISTED: readonly TrafficConnection[] = [
   tcp('shop/frontend', 'shop/debug', 80),
   tcp('shop/debug', 'shop/frontend', 80),
+  // Nodes: node-1 (frontend's own) and node-2.
+  tcp('shop/frontend', 'ip:192.168.1.5', 10250),
+  tcp('shop/frontend', 'ip:192.168.1.10', 10250),
 ];
 
 const runs = new WeakMap<Engine, Map<string, TrafficRun>>();

@@ -29,7 +29,10 @@ import { podKey } from '../../engine/cluster';
 import type { Labels } from '../../engine/labels';
 import type { CalicoNetworkSet, Cluster, Pod, Probe } from '../../engine/model';
 import type { TraceEvent } from '../../engine/trace';
-import { createEngine, evaluateProbe, type Engine } from '../../engine/verdict';
+import { calicoModelDecision } from '../../engine/calico/iptables';
+import { resolveProbe } from '../../engine/probe';
+import { createEngine, type Engine } from '../../engine/verdict';
+import type { CalicoConfig } from '../config';
 import { resolvePacket, type ResolvedPacket } from '../packet';
 import type { WalkResult } from '../walk';
 import type { WalkedConnection } from './types';
@@ -152,20 +155,20 @@ function destSide(cluster: Cluster, p: ResolvedPacket): Side {
   return addressSide(cluster, p.dstIP);
 }
 
-/** The rule events of the walk's hops; the engine's model trace when the hops carry none. */
+/** The rule events of the walk's iptables hops; in eBPF mode, the engine's run of the chains. */
 function enforcedEvents(engine: Engine, request: WalkResult): readonly TraceEvent[] {
-  const events = request.hops.flatMap((h) =>
-    (h.rows ?? []).flatMap((r) => (r.event ? [r.event] : [])),
-  );
-  if (events.some((e) => e.kind === 'rule')) return events;
-  // The eBPF dataplane's policy program rows carry no events: the program is built from the same
-  // compiled chains (datapath/calicoFilter.ts), so the model's run of them says what it did.
-  return request.probe ? modelTrace(engine, request.probe) : [];
+  // The eBPF dataplane's policy program rows carry no events (its hops' events are the few
+  // iptables rules Felix keeps in BPF mode): the program is built from the same compiled chains
+  // (datapath/calicoFilter.ts), so the model's run of them says what it decided.
+  if ((request.config as CalicoConfig).dataplane === 'ebpf')
+    return request.probe ? modelTrace(engine, request.probe) : [];
+  return request.hops.flatMap((h) => (h.rows ?? []).flatMap((r) => (r.event ? [r.event] : [])));
 }
 
+/** The Calico model's run of the compiled chains for the connection (no Cilium work). */
 function modelTrace(engine: Engine, probe: Probe): readonly TraceEvent[] {
-  const v = evaluateProbe(engine, probe);
-  return v.ok ? v.verdict.calico.model.trace : [];
+  const r = resolveProbe(engine.cluster, probe);
+  return r.ok ? calicoModelDecision(engine.calico(), r.probe).trace : [];
 }
 
 interface PendingWorld {
