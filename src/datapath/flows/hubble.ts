@@ -97,18 +97,10 @@ function endpointAt(ctx: Ctx, node: string, ip: string): HubbleEndpoint {
   return { identity, ...clusterOf(labels), labels };
 }
 
-function serviceAt(cluster: Cluster, h: PacketHeader) {
+/** The Service whose frontend is this address and port (Hubble's serviceGetter.GetServiceByAddr). */
+function serviceAt(cluster: Cluster, ip: string, port: number | undefined, proto: string) {
   const svc = cluster.services.find(
-    (s) =>
-      s.clusterIP === h.dst && s.ports.some((p) => p.port === h.dport && p.protocol === h.proto),
-  );
-  return svc ? { name: svc.name, namespace: svc.namespace } : undefined;
-}
-
-function sourceServiceAt(cluster: Cluster, h: PacketHeader) {
-  const svc = cluster.services.find(
-    (s) =>
-      s.clusterIP === h.src && s.ports.some((p) => p.port === h.sport && p.protocol === h.proto),
+    (s) => s.clusterIP === ip && s.ports.some((p) => p.port === port && p.protocol === proto),
   );
   return svc ? { name: svc.name, namespace: svc.namespace } : undefined;
 }
@@ -251,6 +243,10 @@ export function policyMatchType(side: CiliumSide): number {
 
 type Emit = (hop: number, flow: HubbleFlow) => void;
 
+/**
+ * The fields every event of a hop shares: time, addresses, ports, endpoints, Services, node and
+ * Summary. Key order does not matter: the JSON printer writes flow.proto's order.
+ */
 function baseFlow(
   ctx: Ctx,
   hop: Hop,
@@ -258,20 +254,19 @@ function baseFlow(
   flags: 'SYN' | 'SYN, ACK' | null,
   time: string,
 ) {
-  const node = hop.node;
   const { l4, summary } = l4Of(header, flags);
+  const sourceService = serviceAt(ctx.cluster, header.src, header.sport, header.proto);
+  const destinationService = serviceAt(ctx.cluster, header.dst, header.dport, header.proto);
   return {
-    head: {
-      time,
-      IP: { source: header.src, destination: header.dst, ipVersion: 'IPv4' as const },
-      ...(l4 ? { l4 } : {}),
-      source: endpointAt(ctx, node, header.src),
-      destination: endpointAt(ctx, node, header.dst),
-    },
-    node,
-    summary,
-    sourceService: sourceServiceAt(ctx.cluster, header),
-    destinationService: serviceAt(ctx.cluster, header),
+    time,
+    IP: { source: header.src, destination: header.dst, ipVersion: 'IPv4' as const },
+    ...(l4 ? { l4 } : {}),
+    source: endpointAt(ctx, hop.node, header.src),
+    destination: endpointAt(ctx, hop.node, header.dst),
+    node_name: hop.node,
+    ...(sourceService ? { source_service: sourceService } : {}),
+    ...(destinationService ? { destination_service: destinationService } : {}),
+    Summary: summary,
   };
 }
 
@@ -303,14 +298,11 @@ function walkEvents(
             : 'INGRESS'
         : undefined;
       emit(i, {
-        ...b.head,
+        ...b,
         verdict: 'FORWARDED',
         Type: 'L3_L4',
-        node_name: b.node,
         ...(known && reply ? { reply: true as const } : {}),
         event_type: { type: MESSAGE_TYPES.trace, ...subType(TRACE_POINTS[point.point].subType) },
-        ...(b.sourceService ? { source_service: b.sourceService } : {}),
-        ...(b.destinationService ? { destination_service: b.destinationService } : {}),
         ...(dir ? { traffic_direction: dir } : {}),
         trace_observation_point: point.point,
         ...(known ? { trace_reason: reply ? ('REPLY' as const) : ('NEW' as const) } : {}),
@@ -318,7 +310,6 @@ function walkEvents(
         ...(point.point === 'TO_PROXY' && proxyPort(hop, policy)
           ? { proxy_port: proxyPort(hop, policy) }
           : {}),
-        Summary: b.summary,
       });
     }
     if (!reply && policy && (hop.stage === 'egress-policy' || hop.stage === 'ingress-policy')) {
@@ -333,19 +324,15 @@ function walkEvents(
         const reason = drop ? DROP_REASONS.find((r) => r.code === drop.code) : undefined;
         const match = policyMatchType(side);
         emit(i, {
-          ...b.head,
+          ...b,
           verdict: !side.allowed ? 'DROPPED' : side.proxyPort ? 'REDIRECTED' : 'FORWARDED',
           ...(drop ? { drop_reason: drop.code } : {}),
           Type: 'L3_L4',
-          node_name: b.node,
           event_type: { type: MESSAGE_TYPES['policy-verdict'] },
-          ...(b.sourceService ? { source_service: b.sourceService } : {}),
-          ...(b.destinationService ? { destination_service: b.destinationService } : {}),
           traffic_direction: direction === 'egress' ? 'EGRESS' : 'INGRESS',
           ...(match ? { policy_match_type: match } : {}),
           ...(reason ? { drop_reason_desc: reason.name } : {}),
           ...(side.allowed ? { is_reply: false } : {}),
-          Summary: b.summary,
         });
       }
     }
@@ -360,14 +347,11 @@ function walkEvents(
         http: { method: http.method, url, protocol: 'HTTP/1.1' },
       };
       emit(i, {
-        ...b.head,
+        ...b,
         verdict: denied ? 'DROPPED' : 'FORWARDED',
         Type: 'L7',
-        node_name: b.node,
         l7,
         event_type: { type: MESSAGE_TYPES.l7 },
-        ...(b.sourceService ? { source_service: b.sourceService } : {}),
-        ...(b.destinationService ? { destination_service: b.destinationService } : {}),
         traffic_direction: hop.stage === 'egress-policy' ? 'EGRESS' : 'INGRESS',
         is_reply: false,
         Summary: `HTTP/1.1 ${http.method} ${url}`,
@@ -380,18 +364,14 @@ function walkEvents(
       const header = inner(hop);
       const b = baseFlow(ctx, hop, header, header.proto === 'TCP' ? flags : null, clock());
       emit(i, {
-        ...b.head,
+        ...b,
         verdict: 'DROPPED',
         drop_reason: reason.code,
         Type: 'L3_L4',
-        node_name: b.node,
         event_type: { type: MESSAGE_TYPES.drop, sub_type: reason.code },
-        ...(b.sourceService ? { source_service: b.sourceService } : {}),
-        ...(b.destinationService ? { destination_service: b.destinationService } : {}),
         // decodeTrafficDirection: the drop happened at the packet's source endpoint or not.
         traffic_direction: passedIngressPolicy ? 'INGRESS' : 'EGRESS',
         drop_reason_desc: reason.name,
-        Summary: b.summary,
       });
     }
   });
