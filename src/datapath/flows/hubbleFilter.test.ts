@@ -77,6 +77,14 @@ describe('sides', () => {
     expect(select('--to-label reserved:world')).toEqual(
       where((f) => f.destination.labels.includes('reserved:world')),
     );
+    expect(select('--to-label k8s:io.kubernetes.pod.namespace=shop')).toEqual(
+      where((f) => f.destination.namespace === 'shop'),
+    );
+    // `!key` and `notin` also match endpoints without the label (apimachinery selector.go).
+    expect(select('--to-label "!app"')).toEqual(where((f) => f.destination.pod_name === undefined));
+    expect(select('--to-label "app notin (api)"')).toEqual(
+      where((f) => !f.destination.labels.includes('k8s:app=api')),
+    );
     expect(select('--from-label "app in (api, debug)"')).toEqual(
       union(select('--from-label app=api'), select('--from-label app=debug')),
     );
