@@ -21,6 +21,7 @@ export const flowsQuery: EngineQuery<
     calico: AppState['view']['calico'],
     cilium: AppState['view']['cilium'],
     runs: number,
+    traffic: string | null,
   ],
   FlowsRunState | null
 > = {
@@ -31,8 +32,9 @@ export const flowsQuery: EngineQuery<
     s.view.calico,
     s.view.cilium,
     s.flowsRuns,
+    s.view.flows.traffic,
   ],
-  run: async (client, [cluster, open, calico, cilium], { signal, partial, store }) => {
+  run: async (client, [cluster, open, calico, cilium, , traffic], { signal, partial, store }) => {
     if (!cluster || !open) return store.getState().flowsRun;
     const stops = store.getState().flowsStopRequests;
     const stopped = () => signal.aborted || store.getState().flowsStopRequests !== stops;
@@ -42,7 +44,10 @@ export const flowsQuery: EngineQuery<
       const data = await client.request(
         'runTraffic',
         [
-          { configs: { calico, cilium } },
+          {
+            configs: { calico, cilium },
+            traffic: traffic === null ? null : { file: 'traffic.yaml', text: traffic },
+          },
           (done: number, total: number) => {
             if (stopped()) return false;
             state = { ...state, done, total };

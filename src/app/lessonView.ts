@@ -22,7 +22,11 @@ export function lessonStepView(lesson: Lesson, index: number): ViewState {
     layout: v.layout ?? 'compare',
     panels: v.panels ?? DEFAULT_VIEW.panels,
     matrixPort: null,
-    flows: DEFAULT_FLOWS_VIEW,
+    flows: {
+      ...DEFAULT_FLOWS_VIEW,
+      ...v.flows,
+      traffic: v.flows?.traffic ? (lesson.scenarios[v.flows.traffic] ?? null) : null,
+    },
   };
 }
 

@@ -66,6 +66,8 @@ const DataplaneSidePanel = lazy(() =>
   import('./DataplanePanel').then((m) => ({ default: m.DataplanePanel })),
 );
 
+const FlowsSidePanel = lazy(() => import('./FlowsPanel').then((m) => ({ default: m.FlowsPanel })));
+
 function InspectorSlot({ cni, hops, index, verdict, dropReason, highlight }: CniSlotProps) {
   const panels = useAppStore(selectPanels);
   const { togglePanel, focusDataplane } = useAppActions();
@@ -102,4 +104,5 @@ export const PANEL_VIEWS: PanelViews = {
   matrix: MatrixSidePanel,
   scale: ScaleSidePanel,
   dataplane: DataplaneSidePanel,
+  flows: FlowsSidePanel,
 };

@@ -15,7 +15,8 @@ import {
 import type { Diagnostic } from '../engine/model';
 import { Reader } from '../engine/parse/reader';
 import { parseYamlFile } from '../engine/parse/yaml';
-import { isPanelId, PANELS } from '../registry/panels';
+import { FLOW_TABS, isPanelId, PANELS } from '../registry/panels';
+import { parseTraffic } from '../datapath/flows/traffic';
 import { MAX_SEED } from './challenge';
 import type {
   Checkpoint,
@@ -362,13 +363,55 @@ function readGenerated(r: Reader, path: string): string | undefined {
   return problems.length > 0 ? undefined : generatedScenarioId(options);
 }
 
+/** A step's Flows panel: tab, filters, the service map's CNI, and a traffic file of the lesson's. */
+function readFlows(
+  r: Reader,
+  path: string,
+  files: Readonly<Record<string, string>>,
+): StepView['flows'] | undefined {
+  if (!r.map(path)) return undefined;
+  r.keys(path, ['tab', 'observe', 'calicoFilter', 'mapCni', 'traffic']);
+  const traffic = r.string(`${path}.traffic`);
+  if (traffic !== undefined) {
+    const text = traffic.startsWith('./') ? files[traffic.slice(2)] : undefined;
+    if (text === undefined)
+      r.error(`${path}.traffic`, `the lesson has no file ${traffic} (a traffic file: ./name.yaml)`);
+    else {
+      const parsed = parseTraffic(text, traffic.slice(2));
+      for (const d of parsed.diagnostics)
+        if (d.severity === 'error')
+          r.error(
+            `${path}.traffic`,
+            `${d.pos.file}:${d.pos.line}:${d.pos.column}: ${d.field ? `${d.field}: ` : ''}${d.message}`,
+          );
+    }
+  }
+  return clean({
+    tab: r.oneOf(`${path}.tab`, FLOW_TABS),
+    observe: r.string(`${path}.observe`),
+    calicoFilter: r.string(`${path}.calicoFilter`),
+    mapCni: r.oneOf(`${path}.mapCni`, CNIS),
+    traffic,
+  }) as StepView['flows'];
+}
+
 function readView(
   r: Reader,
   path: string,
   files: Readonly<Record<string, string>>,
 ): StepView | undefined {
   if (!r.map(path, { required: true })) return undefined;
-  r.keys(path, ['scenario', 'calico', 'cilium', 'packet', 'hop', 'layout', 'panels', 'highlight']);
+  r.keys(path, [
+    'scenario',
+    'calico',
+    'cilium',
+    'packet',
+    'hop',
+    'layout',
+    'panels',
+    'highlight',
+    'flows',
+  ]);
   const scenarioValue = r.get(`${path}.scenario`);
   const scenario =
     scenarioValue !== null && typeof scenarioValue === 'object'
@@ -435,6 +478,8 @@ function readView(
   }
   const highlight = r.strings(`${path}.highlight`);
   if (highlight) view.highlight = highlight;
+  const flows = readFlows(r, `${path}.flows`, files);
+  if (flows) view.flows = flows;
   return clean(view) as unknown as StepView;
 }
 

@@ -13,6 +13,7 @@ import type { WalkVerdict } from '../datapath/walk';
 import type { Cni } from '../engine/model';
 import type { PanelId } from '../registry/panels';
 import type { HopAddress } from './hopAddress';
+import type { FlowsView } from '../registry/panels';
 
 export type { Cni };
 
@@ -32,6 +33,8 @@ export interface StepView {
   readonly panels?: readonly PanelId[];
   /** Words to highlight in the inspector (a chain, a map, a route). */
   readonly highlight?: readonly string[];
+  /** The Flows panel: its tab and filters, and a traffic file of the lesson's (`./traffic.yaml`). */
+  readonly flows?: Partial<Omit<FlowsView, 'traffic'>> & { readonly traffic?: string };
 }
 
 /** Claims the replay test checks against the engine and the datapath. */

@@ -24,6 +24,7 @@ export const PANEL_SPECS = [
   { id: 'matrix', label: 'Matrix', place: 'side' },
   { id: 'scale', label: 'Scale', place: 'side' },
   { id: 'dataplane', label: 'Dataplane', place: 'side' },
+  { id: 'flows', label: 'Flows', place: 'side' },
 ] as const satisfies readonly PanelSpec[];
 
 export type PanelId = (typeof PANEL_SPECS)[number]['id'];
@@ -35,3 +36,29 @@ export const isPanelId = (value: string): value is PanelId =>
   (PANELS as readonly string[]).includes(value);
 
 export const panelSpec = (id: PanelId): PanelSpec => PANEL_SPECS.find((p) => p.id === id)!;
+
+/** The Flows panel's tabs: Hubble's flows (Cilium), Calico's flow logs, the service map. */
+export const FLOW_TABS = ['hubble', 'calico', 'map'] as const;
+export type FlowTab = (typeof FLOW_TABS)[number];
+
+/**
+ * The Flows panel as a link or a lesson step sets it: the tab, the `hubble observe` flags typed in
+ * its filter bar, the Calico flow-log filter (kept as typed: a filter that does not parse is said
+ * in the panel, never dropped), the service map's CNI, and a traffic list (a traffic file's YAML,
+ * datapath/flows/traffic.ts) instead of the generated traffic.
+ */
+export interface FlowsView {
+  readonly tab: FlowTab;
+  readonly observe: string;
+  readonly calicoFilter: string;
+  readonly mapCni: 'calico' | 'cilium';
+  readonly traffic: string | null;
+}
+
+export const DEFAULT_FLOWS_VIEW: FlowsView = {
+  tab: 'hubble',
+  observe: '',
+  calicoFilter: '',
+  mapCni: 'cilium',
+  traffic: null,
+};

@@ -31,6 +31,7 @@ const full: ViewState = {
     observe: '--verdict DROPPED --to-label app=api',
     calicoFilter: 'action:Deny',
     mapCni: 'calico',
+    traffic: '- {from: demo/web-1, to: ip:8.8.8.8, port: 53, protocol: UDP}\n',
   },
 };
 

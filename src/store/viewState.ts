@@ -20,38 +20,27 @@ import {
 } from '../engine/generateOptions';
 import { PROBE_PROTOCOLS, type Cni } from '../engine/model';
 import { ECHO_REQUEST } from '../engine/model';
-import { isPanelId, type PanelId } from '../registry/panels';
+import {
+  DEFAULT_FLOWS_VIEW,
+  FLOW_TABS,
+  isPanelId,
+  type FlowsView,
+  type PanelId,
+} from '../registry/panels';
 import { decodeLegacyCalico, decodeLegacyCilium, isLegacyModes } from './legacyLinks';
 
 /** Both CNIs side by side, or one alone. */
 export type Layout = 'compare' | Cni;
 export const LAYOUTS: readonly Layout[] = ['compare', 'calico', 'cilium'];
 // The panel ids come from the panels registry: a link may name exactly the registry's panels.
-export { PANELS, type PanelId } from '../registry/panels';
-
-/** The Flows panel's tabs: Hubble's flows (Cilium), Calico's flow logs, the service map. */
-export const FLOW_TABS = ['hubble', 'calico', 'map'] as const;
-export type FlowTab = (typeof FLOW_TABS)[number];
-
-/**
- * The Flows panel as a link carries it: the tab, the `hubble observe` flags typed in its filter bar
- * and the Calico flow-log filter, kept as typed (a filter that does not parse is said in the panel,
- * never dropped), so a pasted link opens the same filtered flows.
- */
-export interface FlowsView {
-  readonly tab: FlowTab;
-  readonly observe: string;
-  readonly calicoFilter: string;
-  /** The service map's CNI. */
-  readonly mapCni: Cni;
-}
-
-export const DEFAULT_FLOWS_VIEW: FlowsView = {
-  tab: 'hubble',
-  observe: '',
-  calicoFilter: '',
-  mapCni: 'cilium',
-};
+export {
+  DEFAULT_FLOWS_VIEW,
+  FLOW_TABS,
+  PANELS,
+  type FlowsView,
+  type FlowTab,
+  type PanelId,
+} from '../registry/panels';
 
 /** The packet a view shows: the walk's own packet type (datapath/packet.ts). */
 export type PacketChoice = PacketSpec;
@@ -133,6 +122,8 @@ export function encodeView(view: ViewState): string {
   if (view.flows.observe) p.set('observe', view.flows.observe);
   if (view.flows.calicoFilter) p.set('wfilter', view.flows.calicoFilter);
   if (view.flows.mapCni !== DEFAULT_FLOWS_VIEW.mapCni) p.set('mapcni', view.flows.mapCni);
+  if (view.flows.traffic !== null)
+    p.set('traffic', compressToEncodedURIComponent(view.flows.traffic));
   if (view.scenarioText !== null) p.set('yaml', compressedText(view.scenarioText));
   // `:` and `,` may stand unescaped in a query (RFC 3986 pchar, sub-delims): links stay readable.
   return p.toString().replace(/%3A/g, ':').replace(/%2C/g, ',');
@@ -270,12 +261,19 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
     else problems.push(`matrix port "${mport}" is not a port`);
   }
 
-  const flows: FlowsView = {
+  let flows: FlowsView = {
     tab: pick(get('ftab'), FLOW_TABS, DEFAULT_FLOWS_VIEW.tab, 'flows tab', problems),
     observe: get('observe') ?? '',
     calicoFilter: get('wfilter') ?? '',
     mapCni: pick(get('mapcni'), ['calico', 'cilium'], DEFAULT_FLOWS_VIEW.mapCni, 'CNI', problems),
+    traffic: null,
   };
+  const trafficText = get('traffic');
+  if (trafficText !== undefined) {
+    const text = decompressFromEncodedURIComponent(trafficText);
+    if (text) flows = { ...flows, traffic: text };
+    else problems.push('the traffic list in the link could not be decompressed');
+  }
 
   let scenarioText: string | null = null;
   const yaml = get('yaml');

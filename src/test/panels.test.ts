@@ -51,16 +51,16 @@ describe('panels registry', () => {
   it('a link with every registry panel round-trips; one not in the registry is reported', () => {
     const all = { ...DEFAULT_VIEW, panels: PANELS };
     expect(decodeView(encodeView(all), [DEFAULT_VIEW.scenarioId]).view.panels).toEqual(PANELS);
-    const bad = decodeView('panels=inspector,flows', []);
-    expect(bad.problems).toEqual(['unknown panel "flows"']);
-    expect(isPanelId('flows')).toBe(false);
+    const bad = decodeView('panels=inspector,hubble', []);
+    expect(bad.problems).toEqual(['unknown panel "hubble"']);
+    expect(isPanelId('hubble')).toBe(false);
   });
 
   it('a lesson step accepts every registry panel and nothing else', () => {
     expect(lessonProblems(PANELS)).toEqual([]);
-    const problems = lessonProblems(['inspector', 'flows']);
+    const problems = lessonProblems(['inspector', 'hubble']);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('unknown panel "flows"');
+    expect(problems[0]).toContain('unknown panel "hubble"');
     for (const id of PANELS) expect(problems[0]).toContain(id);
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * What a flow opens (issue 17): its packet walked in the picture (the inspector then says why and
+ * offers the fix for a drop), or its dataplane rows for that CNI. Shared by the Hubble list, the
+ * Calico flow logs and the service map.
+ */
+import { useCallback } from 'react';
+import type { PacketSpec } from '../datapath/packet';
+import type { Cni } from '../engine/model';
+import { selectPanels, useAppActions, useAppStore } from '../store';
+import { useDrawer } from './Drawer';
+import { usePlayWalk } from './usePlayWalk';
+
+export function FlowDoor({ cni, packet }: { readonly cni: Cni; readonly packet: PacketSpec }) {
+  const playWalk = usePlayWalk();
+  const panels = useAppStore(selectPanels);
+  const { togglePanel, showDataplane } = useAppActions();
+  const drawer = useDrawer();
+  const walkIt = useCallback(() => playWalk(packet), [playWalk, packet]);
+  const rows = useCallback(() => {
+    playWalk(packet);
+    showDataplane(cni, null);
+    if (panels.includes('dataplane')) drawer.show('dataplane');
+    else togglePanel('dataplane');
+  }, [playWalk, packet, showDataplane, cni, panels, drawer, togglePanel]);
+  return (
+    <div className="flow-door">
+      <button type="button" onClick={walkIt}>
+        Walk this packet
+      </button>
+      <button type="button" onClick={rows}>
+        Dataplane rows
+      </button>
+      {packet.reply ? null : (
+        <span className="flow-door-note">
+          The walk&rsquo;s inspector says why, and the fix for a drop.
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * Cilium's flows as Hubble shows them (issue 17): a filter bar that takes `hubble observe`'s own
+ * flags (parsed and combined as hubble does: datapath/flows/hubbleFilter.ts), the flows as Hubble UI
+ * lists them (virtualised), or the matching events as `hubble observe -o compact` / `-o json` print
+ * them. A flow opens into the events Hubble emitted along its walk.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { FlowsData } from '../datapath/flows/flowsData';
+import { hubbleFilter } from '../datapath/flows/hubbleFilter';
+import { compactLine, jsonLine } from '../datapath/flows/hubbleFormat';
+import { useAppActions, useAppStore, type AppState } from '../store';
+import { FlowDoor } from './FlowDoor';
+import {
+  clockTime,
+  flowPacket,
+  hubbleFlowRows,
+  verdictCounts,
+  type HubbleFlowRow,
+} from './flowsView';
+import { useFilterText } from './useFilterText';
+
+const selectObserve = (s: AppState) => s.view.flows.observe;
+
+/** Flags worth one click, from the seed articles' own examples. */
+const EXAMPLES = ['--verdict DROPPED', '--type l7', '--type policy-verdict', '--protocol tcp'];
+
+/** Lines printed at most in the compact and JSON outputs (the CLI prints them all). */
+const MAX_LINES = 2000;
+
+type Output = 'flows' | 'compact' | 'json';
+
+export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) {
+  const observe = useAppStore(selectObserve);
+  const { setFlowsView } = useAppActions();
+  const [text, setText] = useFilterText(observe, (observe) => setFlowsView({ observe }));
+  const [output, setOutput] = useState<Output>('flows');
+  const [open, setOpen] = useState<string | null>(null);
+  const errorId = useId();
+
+  const filter = useMemo(() => {
+    if (text.trim() === '') return { ok: true as const, matches: null };
+    try {
+      return { ok: true as const, matches: hubbleFilter(text) };
+    } catch (error) {
+      return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [text]);
+  const rows = useMemo(
+    () => (data && filter.ok ? hubbleFlowRows(data.hubble, filter.matches) : []),
+    [data, filter],
+  );
+  const lines = useMemo(() => {
+    if (output === 'flows' || !data || !filter.ok) return [];
+    const events = filter.matches
+      ? data.hubble.filter((e) => filter.matches!(e.flow))
+      : data.hubble;
+    const print = output === 'compact' ? compactLine : jsonLine;
+    return events.slice(0, MAX_LINES).map((e) => print(e.flow));
+  }, [output, data, filter]);
+  const counts = verdictCounts(rows);
+  const selected = rows.find((r) => r.key === open);
+
+  return (
+    <div className="hubble-flows">
+      <label className="flows-filter">
+        <span className="flows-command">hubble observe</span>
+        <input
+          type="text"
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="--verdict DROPPED --to-label app=api"
+          aria-invalid={!filter.ok}
+          aria-describedby={errorId}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+      <p id={errorId} className={filter.ok ? 'flows-hint' : 'flows-error'} aria-live="polite">
+        {filter.ok
+          ? 'Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them.'
+          : filter.error}
+      </p>
+      <div className="flows-examples" role="group" aria-label="Example filters">
+        {EXAMPLES.map((ex) => (
+          <button key={ex} type="button" className="chip" onClick={() => setText(ex)}>
+            {ex}
+          </button>
+        ))}
+        {text && (
+          <button type="button" className="chip" onClick={() => setText('')}>
+            Clear
+          </button>
+        )}
+      </div>
+      <div className="flows-output">
+        <div className="segmented" role="group" aria-label="Output">
+          {(['flows', 'compact', 'json'] as const).map((o) => (
+            <button key={o} type="button" aria-pressed={output === o} onClick={() => setOutput(o)}>
+              {o === 'flows' ? 'Flows' : o === 'compact' ? '-o compact' : '-o json'}
+            </button>
+          ))}
+        </div>
+        {data && filter.ok && (
+          <span className="flows-count">
+            {rows.length} flow{rows.length === 1 ? '' : 's'}: {counts.forwarded} forwarded,{' '}
+            {counts.dropped} dropped
+          </span>
+        )}
+      </div>
+      {output === 'flows' ? (
+        <>
+          <FlowList rows={rows} open={open} onOpen={setOpen} />
+          {selected && data && <FlowDetails row={selected} data={data} />}
+        </>
+      ) : (
+        <pre className="flows-lines" tabIndex={0} aria-label={`hubble observe -o ${output}`}>
+          {lines.join('\n')}
+          {lines.length === MAX_LINES
+            ? `\n… the first ${MAX_LINES} lines; cli observe prints all`
+            : ''}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+/** A flow is two lines high: who to whom, then time, L7, verdict and drop reason. */
+const ROW_REM = 3.25;
+
+function FlowList({
+  rows,
+  open,
+  onOpen,
+}: {
+  readonly rows: readonly HubbleFlowRow[];
+  readonly open: string | null;
+  readonly onOpen: (key: string | null) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_REM * rem,
+    overscan: 8,
+  });
+  useEffect(() => v.measure(), [rem, v]);
+  if (rows.length === 0) return <p className="flows-empty">No flow matches.</p>;
+  return (
+    <div className="flows-list" ref={scroller} role="list" aria-label="Hubble flows">
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((item) => {
+          const r = rows[item.index]!;
+          return (
+            <div
+              key={r.key}
+              role="listitem"
+              className="flow-row"
+              style={{
+                position: 'absolute',
+                top: item.start,
+                height: item.size,
+                left: 0,
+                right: 0,
+              }}
+            >
+              <button
+                type="button"
+                aria-expanded={open === r.key}
+                data-verdict={r.verdict}
+                onClick={() => onOpen(open === r.key ? null : r.key)}
+              >
+                <span className="flow-who">
+                  {r.walk === 'reply' && <span className="flow-reply">reply </span>}
+                  {r.source} → {r.destination}
+                  <span className="flow-port"> {r.port}</span>
+                </span>
+                <span className="flow-what">
+                  <time>{clockTime(r.time)}</time>
+                  {r.service && <span> via {r.service}</span>}
+                  {r.l7 && <span className="flow-l7"> {r.l7}</span>}
+                  <span className="flow-verdict"> {r.verdict}</span>
+                  {r.dropReason && <span> ({r.dropReason})</span>}
+                </span>
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function FlowDetails({ row, data }: { readonly row: HubbleFlowRow; readonly data: FlowsData }) {
+  const packet = flowPacket(data.rows, row.connection, row.walk);
+  return (
+    <div className="flow-details" aria-label="Flow details" role="region">
+      <p className="flow-details-title">
+        {row.walk === 'reply' ? 'Reply of ' : ''}
+        {row.source} → {row.destination} {row.port}: the events Hubble emitted along the walk
+      </p>
+      <ol className="flow-events">
+        {row.events.map((e, i) => (
+          <li key={i} className={row.matched[i] ? 'matched' : 'unmatched'}>
+            <code>{compactLine(e.flow)}</code>
+          </li>
+        ))}
+      </ol>
+      {packet && <FlowDoor cni="cilium" packet={packet} />}
+    </div>
+  );
+}
