@@ -1,8 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../../engine/parse/load';
 import { formatRef, type Direction } from '../../engine/model';
 import { specCase } from '../../engine/probe';
-import { evaluateProbe, type Engine } from '../../engine/verdict';
+import { createEngine, evaluateProbe, type Engine } from '../../engine/verdict';
+import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../config';
 import { isPolicyDrop } from '../walk';
+import { runTraffic } from './run';
+import { generateTraffic } from './traffic';
 import type { WalkedConnection } from './types';
 import {
   aggregateFlowLogs,
@@ -350,4 +356,53 @@ describe('aggregateFlowLogs', () => {
     expect(new Set(one.map((r) => r.start_time)).size).toBe(1);
     expect(() => aggregateFlowLogs(logs, 1.5)).toThrow(/whole number of seconds/);
   });
+});
+
+describe('every scenario of the lessons', () => {
+  const files = [
+    ...readdirSync('lessons', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) =>
+        readdirSync(join('lessons', d.name))
+          .filter((f) => f.endsWith('.yaml') && f !== 'steps.yaml' && f !== 'notes.yaml')
+          .map((f) => join('lessons', d.name, f)),
+      ),
+    'src/test/fixtures/surprises.yaml',
+  ];
+
+  it.each(files)(
+    '%s: flow logs agree with evaluateProbe, each trace ends on its action',
+    (file) => {
+      const { cluster, diagnostics } = loadManifests([
+        { name: file, text: readFileSync(file, 'utf8') },
+      ]);
+      if (diagnostics.some((d) => d.severity === 'error') || cluster.pods.length < 2) return;
+      const engine = createEngine(cluster);
+      const run = runTraffic(
+        engine,
+        { calico: DEFAULT_CALICO_CONFIG, cilium: DEFAULT_CILIUM_CONFIG },
+        generateTraffic(cluster, { max: 60 }).connections,
+      );
+      for (const wc of run.connections) {
+        if (!wc.calico.ok || !wc.calico.request.probe) continue;
+        const logs = calicoFlowLogs(engine, wc);
+        const v = evaluateProbe(engine, wc.calico.request.probe);
+        if (!v.ok || logs.length === 0 || specCase(v.verdict.resolved)) continue;
+        expect(
+          logs.every((l) => l.action === 'Allow'),
+          wc.calico.request.title,
+        ).toBe(v.verdict.calico.allowed);
+        for (const l of logs) {
+          expect(l.policies.enforced.at(-1)?.action).toBe(l.action);
+          // Pending ends on a verdict too (its own: a staged policy may decide otherwise).
+          expect(['Allow', 'Deny']).toContain(l.policies.pending.at(-1)?.action);
+          for (const trace of [l.policies.enforced, l.policies.pending]) {
+            const indices = trace.map((h) => h.policy_index);
+            expect([...indices].sort((a, b) => a - b)).toEqual(indices);
+            for (const h of trace) if (h.kind === 'EndOfTier') expect(h.trigger).not.toBeNull();
+          }
+        }
+      }
+    },
+  );
 });
