@@ -228,6 +228,12 @@ describe('bad flags', () => {
     expect(error('--namespace shop --to-pod shop/api')).toBe(
       'filters --to-pod and --namespace cannot be combined',
     );
+    expect(error('--pod other/x --namespace shop')).toBe(
+      'namespace conflict: "shop" does not contain "other/x"',
+    );
+    expect(error('--to-pod shop/api --to-service kube-system/dns')).toBe(
+      'namespace of service "kube-system/dns" conflict with pod "shop"',
+    );
     expect(error('shop/api')).toMatch(/^unexpected argument "shop\/api"/);
     expect(error('--to-pod "shop/api')).toMatch(/unterminated " quote/);
   });

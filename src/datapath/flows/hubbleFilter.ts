@@ -274,7 +274,7 @@ function parseType(val: string): EventTypeFilter {
 }
 
 /** flows_filter.go flowFilter.set for one flag. */
-function setFlag(t: Tracker, name: string, val: string): void {
+function setOne(t: Tracker, name: string, val: string): void {
   if (!t.changed.includes(name)) t.changed.push(name);
   for (const group of CONFLICTS) {
     if (!group.includes(name)) continue;
@@ -374,6 +374,47 @@ function setFlag(t: Tracker, name: string, val: string): void {
       return t.apply(push('traffic_direction', td === 'ingress' ? 'INGRESS' : 'EGRESS'));
     }
   }
+}
+
+const nsOf = (name: string): string => (name.includes('/') ? name.split('/')[0]! : '');
+
+/** flows_filter.go checkNamespaceConflicts, after every flag. */
+function checkNamespaces(t: Tracker): void {
+  const conflicts = (ns: readonly string[], names: readonly string[] | undefined) => {
+    for (const n of ns)
+      for (const name of names ?? []) {
+        const own = nsOf(name);
+        if (own !== '' && own !== n)
+          throw new HubbleFlagError(`namespace conflict: "${n}" does not contain "${name}"`);
+      }
+  };
+  // checkInconsistentNamespaces: a pod and a Service of one side in different namespaces.
+  const inconsistent = (pods: readonly string[] = [], svcs: readonly string[] = []) => {
+    for (const pod of pods) {
+      if (nsOf(pod) === '') continue;
+      for (const svc of svcs)
+        if (nsOf(svc) !== nsOf(pod))
+          throw new HubbleFlagError(
+            `namespace of service "${svc}" conflict with pod "${nsOf(pod)}"`,
+          );
+    }
+  };
+  for (const f of [t.left, t.right]) {
+    if (!f) continue;
+    for (const names of [f.source_pod, f.source_service, f.destination_pod, f.destination_service])
+      conflicts(t.ns, names);
+    conflicts(t.srcNs, f.source_pod);
+    conflicts(t.srcNs, f.source_service);
+    conflicts(t.dstNs, f.destination_pod);
+    conflicts(t.dstNs, f.destination_service);
+    inconsistent(f.source_pod, f.source_service);
+    inconsistent(f.destination_pod, f.destination_service);
+  }
+}
+
+function setFlag(t: Tracker, name: string, val: string): void {
+  setOne(t, name, val);
+  checkNamespaces(t);
 }
 
 /**
