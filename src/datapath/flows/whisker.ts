@@ -86,6 +86,26 @@ export interface CalicoFlowLog {
   readonly time: number;
 }
 
+/** Whisker's flow table columns, in its order (whisker/src/features/flowLogs/components/FlowLogsList/flowLogsTable.tsx). */
+export const WHISKER_COLUMNS = [
+  'start_time',
+  'end_time',
+  'action',
+  'source_namespace',
+  'source_name',
+  'dest_namespace',
+  'dest_name',
+  'protocol',
+  'dest_port',
+  'reporter',
+] as const satisfies readonly (keyof CalicoFlowLog)[];
+
+/** How Whisker's table words the reporter (whisker/src/types/render.ts `ReporterLabels`). */
+export const REPORTER_LABELS: Readonly<Record<Reporter, string>> = {
+  Src: 'Source',
+  Dst: 'Destination',
+};
+
 /** Goldmane's aggregation interval for Whisker's stream (api.proto `FlowStreamRequest`). */
 export const AGGREGATION_INTERVAL_S = 15;
 
