@@ -106,21 +106,53 @@ function serviceAt(cluster: Cluster, ip: string, port: number | undefined, proto
 }
 
 /**
- * gopacket's ICMPv4TypeCode.String() for the types PacketWalk sends (google/gopacket
- * layers/icmp4.go; not in the cilium mirror, so only the common names are kept).
+ * gopacket's ICMPv4TypeCode.String() (google/gopacket layers/icmp4.go, which Hubble's threefour
+ * parser uses for the Summary): the type's name, and the code's name for the types that name
+ * their codes; `Type(Code: n)` for a code it does not name; `t(c)` for an unknown type.
  */
-const ICMP_TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: 'EchoReply',
-  3: 'DestinationUnreachable',
-  8: 'EchoRequest',
-  11: 'TimeExceeded',
-  13: 'TimestampRequest',
-  14: 'TimestampReply',
-  15: 'InfoRequest',
-  16: 'InfoReply',
-  17: 'AddressMaskRequest',
-  18: 'AddressMaskReply',
+const UNREACHABLE_CODES = [
+  'Net',
+  'Host',
+  'Protocol',
+  'Port',
+  'FragmentationNeeded',
+  'SourceRoutingFailed',
+  'NetUnknown',
+  'HostUnknown',
+  'SourceIsolated',
+  'NetAdminProhibited',
+  'HostAdminProhibited',
+  'NetTOS',
+  'HostTOS',
+  'CommAdminProhibited',
+  'HostPrecedence',
+  'PrecedenceCutoff',
+];
+const ICMP_TYPES: Readonly<Record<number, { name: string; codes?: readonly string[] }>> = {
+  0: { name: 'EchoReply' },
+  3: { name: 'DestinationUnreachable', codes: UNREACHABLE_CODES },
+  4: { name: 'SourceQuench' },
+  5: { name: 'Redirect', codes: ['Net', 'Host', 'TOS+Net', 'TOS+Host'] },
+  8: { name: 'EchoRequest' },
+  9: { name: 'RouterAdvertisement' },
+  10: { name: 'RouterSolicitation' },
+  11: { name: 'TimeExceeded', codes: ['TTLExceeded', 'FragmentReassemblyTimeExceeded'] },
+  12: { name: 'ParameterProblem', codes: ['PointerIndicatesError', 'MissingOption', 'BadLength'] },
+  13: { name: 'TimestampRequest' },
+  14: { name: 'TimestampReply' },
+  15: { name: 'InfoRequest' },
+  16: { name: 'InfoReply' },
+  17: { name: 'AddressMaskRequest' },
+  18: { name: 'AddressMaskReply' },
 };
+
+export function icmpv4TypeCode(type: number, code: number): string {
+  const t = ICMP_TYPES[type];
+  if (!t) return `${type}(${code})`;
+  if (!t.codes) return code === 0 ? t.name : `${t.name}(Code: ${code})`;
+  const name = t.codes[code];
+  return name ? `${t.name}(${name})` : `${t.name}(Code: ${code})`;
+}
 
 /** The transport part of a flow and its Summary, as threefour's decodeLayers gives them. */
 function l4Of(
@@ -151,10 +183,9 @@ function l4Of(
       return { l4: { SCTP: ports }, summary: 'SCTP' };
     case 'ICMP': {
       const { type, code } = h.icmp ?? { type: 8, code: 0 };
-      const name = ICMP_TYPE_NAMES[type];
       return {
         l4: { ICMPv4: { ...(type ? { type } : {}), ...(code ? { code } : {}) } },
-        summary: `ICMPv4 ${name ? (code ? `${name}(Code: ${code})` : name) : `${type}(${code})`}`,
+        summary: `ICMPv4 ${icmpv4TypeCode(type, code)}`,
       };
     }
     default:

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seedRun } from '../../test/hubbleRun';
-import { DROP_REASONS, RESERVED_IDENTITY_NAMES, type HubbleFlow } from './hubble';
+import { DROP_REASONS, icmpv4TypeCode, RESERVED_IDENTITY_NAMES, type HubbleFlow } from './hubble';
 import {
   compactLine,
   FLOW_ORDER,
@@ -87,6 +87,18 @@ describe('compact', () => {
     expect(fmtIdentity(6)).toBe('(remote-node)');
     expect(fmtIdentity(256)).toBe('(ID:256)');
     expect(fmtIdentity(0)).toBe('(ID:0)');
+  });
+
+  it('ICMP summaries name type and code as gopacket does', () => {
+    expect(icmpv4TypeCode(8, 0)).toBe('EchoRequest');
+    expect(icmpv4TypeCode(0, 0)).toBe('EchoReply');
+    expect(icmpv4TypeCode(3, 4)).toBe('DestinationUnreachable(FragmentationNeeded)');
+    expect(icmpv4TypeCode(3, 0)).toBe('DestinationUnreachable(Net)');
+    expect(icmpv4TypeCode(8, 1)).toBe('EchoRequest(Code: 1)');
+    expect(icmpv4TypeCode(11, 9)).toBe('TimeExceeded(Code: 9)');
+    expect(icmpv4TypeCode(42, 1)).toBe('42(1)');
+    const icmp = events.find((e) => e.flow.l4 && 'ICMPv4' in e.flow.l4)!;
+    expect(icmp.flow.Summary).toBe('ICMPv4 EchoRequest');
   });
 
   it('time.StampMilli pads the day with a space', () => {
