@@ -75,6 +75,9 @@ export function createServiceMap({
   const groupsLayer = root.append('g').attr('class', 'sm-groups');
   const boxesLayer = root.append('g').attr('class', 'sm-boxes');
   const edgesLayer = root.append('g').attr('class', 'sm-edges');
+  // Labels and ✕ marks above every line, so another edge's line never covers them; a click on one
+  // selects its edge (the edge itself is the button a keyboard reaches).
+  const labelsLayer = root.append('g').attr('class', 'sm-edge-labels').attr('aria-hidden', 'true');
 
   function update(map: ServiceMap, options: ServiceMapOptions): ServiceMapLayout {
     const fs = options.fontSize;
@@ -165,9 +168,6 @@ export function createServiceMap({
           });
         g.append('path').attr('class', 'sm-hit');
         g.append('path').attr('class', 'sm-line');
-        g.append('text').attr('class', 'sm-mark').attr('aria-hidden', 'true');
-        g.append('rect').attr('class', 'sm-label-bg');
-        g.append('text').attr('class', 'sm-label').attr('aria-hidden', 'true');
         return g;
       })
       .attr('data-edge', (e) => e.id)
@@ -182,6 +182,24 @@ export function createServiceMap({
           .attr('d', (e) => e.d)
           .attr('class', (e) => `sm-line sm-${e.verdict}`)
           .attr('marker-end', (e) => `url(#${prefix}-arrow-${e.verdict})`);
+      });
+
+    labelsLayer
+      .selectAll<SVGGElement, LaidMapEdge>('g.sm-edge-label')
+      .data(layout.edges, (e) => e.id)
+      .join((enter) => {
+        const g = enter
+          .append('g')
+          .attr('class', 'sm-edge-label')
+          .on('click', (_event, e) => onSelect(e.id));
+        g.append('text').attr('class', 'sm-mark');
+        g.append('rect').attr('class', 'sm-label-bg');
+        g.append('text').attr('class', 'sm-label');
+        return g;
+      })
+      .attr('data-edge', (e) => e.id)
+      .attr('data-selected', (e) => String(e.id === options.selected))
+      .call((g) => {
         // A drop's ✕ where the line has no label to say it.
         g.select('.sm-mark')
           .attr('x', (e) => e.apex.x)
