@@ -17,13 +17,14 @@ import { filterFlowLogs, parseWhiskerFilter } from '../datapath/flows/whiskerFil
 import { useAppActions, useAppStore, type AppState } from '../store';
 import { FlowDoor } from './FlowDoor';
 import { clockTime, flowPacket, verdictCounts } from './flowsView';
+import { FilterExamples, FlowBack } from './FlowParts';
 import { useFilterText } from './useFilterText';
 
 const selectFilter = (s: AppState) => s.view.flows.calicoFilter;
 
 const EXAMPLES = ['action=Deny', 'reporter=Dst', 'policyTier=default', 'protocol=tcp'];
 
-const ROW_REM = 3.25;
+const ROW_REM = 4.4;
 
 const logKey = (l: CalicoFlowLog) => `${l.connection}:${l.reporter}`;
 
@@ -56,6 +57,7 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
           spellCheck={false}
           autoComplete="off"
           placeholder="action=Deny policy~allow namespace=shop"
+          title="Whisker's filter keys: key=value matches exactly, key~value a part"
           aria-invalid={!filter.ok}
           aria-describedby={errorId}
           onChange={(e) => setText(e.target.value)}
@@ -66,26 +68,20 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
           ? 'Whisker’s keys: key=value matches exactly, key~value a part; keys of one name are ORed.'
           : filter.error}
       </p>
-      <div className="flows-examples" role="group" aria-label="Example filters">
-        {EXAMPLES.map((ex) => (
-          <button key={ex} type="button" className="chip" onClick={() => setText(ex)}>
-            {ex}
-          </button>
-        ))}
-        {text && (
-          <button type="button" className="chip" onClick={() => setText('')}>
-            Clear
-          </button>
+      <div className="flows-output">
+        <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
+        {data && filter.ok && (
+          <span className="flows-count">
+            {logs.length} flow log{logs.length === 1 ? '' : 's'}: {counts.forwarded} Allow,{' '}
+            {counts.dropped} Deny
+          </span>
         )}
       </div>
-      {data && filter.ok && (
-        <p className="flows-count">
-          {logs.length} flow log{logs.length === 1 ? '' : 's'}: {counts.forwarded} Allow,{' '}
-          {counts.dropped} Deny
-        </p>
+      {selected && data ? (
+        <LogDetails log={selected} data={data} onClose={() => setOpen(null)} />
+      ) : (
+        <LogList logs={logs} open={open} onOpen={setOpen} />
       )}
-      <LogList logs={logs} open={open} onOpen={setOpen} />
-      {selected && data && <LogDetails log={selected} data={data} />}
     </div>
   );
 }
@@ -137,9 +133,9 @@ function LogList({
                 data-verdict={l.action}
                 onClick={() => onOpen(open === key ? null : key)}
               >
+                <span className="flow-who">{endpoint(l.source_namespace, l.source_name)}</span>
                 <span className="flow-who">
-                  {endpoint(l.source_namespace, l.source_name)} →{' '}
-                  {endpoint(l.dest_namespace, l.dest_name)}
+                  → {endpoint(l.dest_namespace, l.dest_name)}
                   <span className="flow-port">
                     {' '}
                     {l.protocol} {l.dest_port}
@@ -175,8 +171,12 @@ function Trace({
         <ol className="flow-trace">
           {whiskerPolicyRows(hits).map((w, i) => (
             <li key={i}>
-              <code>{policyHitSummary(hits[i]!)}</code>{' '}
-              <span className="flows-hint">
+              <code>
+                {hits[i]!.kind === 'Profile'
+                  ? `profile ${hits[i]!.name}|${hits[i]!.action}`
+                  : policyHitSummary(hits[i]!)}
+              </code>{' '}
+              <span className="flow-hit-note">
                 {w.kind}
                 {w.policy_index !== null ? `, policy ${w.policy_index}` : ''}
                 {w.rule_index !== null ? `, rule ${w.rule_index}` : ''} ({formatPolicyHit(hits[i]!)}
@@ -190,10 +190,19 @@ function Trace({
   );
 }
 
-function LogDetails({ log, data }: { readonly log: CalicoFlowLog; readonly data: FlowsData }) {
+function LogDetails({
+  log,
+  data,
+  onClose,
+}: {
+  readonly log: CalicoFlowLog;
+  readonly data: FlowsData;
+  readonly onClose: () => void;
+}) {
   const packet = flowPacket(data.rows, log.connection, 'request');
   return (
     <div className="flow-details" aria-label="Flow log details" role="region">
+      <FlowBack onClose={onClose} />
       <p className="flow-details-title">
         {endpoint(log.source_namespace, log.source_name)} →{' '}
         {endpoint(log.dest_namespace, log.dest_name)} {log.protocol} {log.dest_port}, reported by{' '}

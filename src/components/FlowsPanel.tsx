@@ -24,9 +24,15 @@ const ServiceMapView = lazy(() =>
 );
 
 const TAB_LABEL: Record<FlowTab, string> = {
-  hubble: 'Hubble (Cilium)',
-  calico: 'Flow logs (Calico)',
-  map: 'Service map',
+  hubble: 'Hubble',
+  calico: 'Calico',
+  map: 'Map',
+};
+
+const TAB_TITLE: Record<FlowTab, string> = {
+  hubble: "Cilium's flows as Hubble shows them (hubble observe)",
+  calico: "Calico's flow logs as Whisker shows them (Goldmane)",
+  map: 'The service map (Hubble UI), for either CNI',
 };
 
 const selectRun = (s: AppState) => s.flowsRun;
@@ -74,7 +80,7 @@ function RunBar() {
 function runSummary(data: FlowsData): string {
   const n = data.rows.length;
   const left = data.omitted > 0 ? `; ${data.omitted.toLocaleString('en')} more left out (cap)` : '';
-  return `${n.toLocaleString('en')} connection${n === 1 ? '' : 's'} walked through both CNIs, replies included, in ${(data.elapsedMs / 1000).toFixed(1)} s${left}.`;
+  return `${n.toLocaleString('en')} connection${n === 1 ? '' : 's'} through both CNIs, replies too, in ${(data.elapsedMs / 1000).toFixed(1)} s${left}.`;
 }
 
 export function FlowsPanel() {
@@ -94,6 +100,7 @@ export function FlowsPanel() {
           <button
             key={tab}
             type="button"
+            title={TAB_TITLE[tab]}
             aria-pressed={view.tab === tab}
             onClick={() => setFlowsView({ tab })}
           >

@@ -18,6 +18,7 @@ import {
   verdictCounts,
   type HubbleFlowRow,
 } from './flowsView';
+import { FilterExamples, FlowBack } from './FlowParts';
 import { useFilterText } from './useFilterText';
 
 const selectObserve = (s: AppState) => s.view.flows.observe;
@@ -71,6 +72,7 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
           spellCheck={false}
           autoComplete="off"
           placeholder="--verdict DROPPED --to-label app=api"
+          title="hubble observe's filter flags, e.g. --verdict DROPPED --to-label app=api"
           aria-invalid={!filter.ok}
           aria-describedby={errorId}
           onChange={(e) => setText(e.target.value)}
@@ -81,38 +83,28 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
           ? 'Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them.'
           : filter.error}
       </p>
-      <div className="flows-examples" role="group" aria-label="Example filters">
-        {EXAMPLES.map((ex) => (
-          <button key={ex} type="button" className="chip" onClick={() => setText(ex)}>
-            {ex}
-          </button>
-        ))}
-        {text && (
-          <button type="button" className="chip" onClick={() => setText('')}>
-            Clear
-          </button>
-        )}
-      </div>
       <div className="flows-output">
+        <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
         <div className="segmented" role="group" aria-label="Output">
           {(['flows', 'compact', 'json'] as const).map((o) => (
             <button key={o} type="button" aria-pressed={output === o} onClick={() => setOutput(o)}>
-              {o === 'flows' ? 'Flows' : o === 'compact' ? '-o compact' : '-o json'}
+              {o === 'flows' ? 'Flows' : o}
             </button>
           ))}
         </div>
-        {data && filter.ok && (
-          <span className="flows-count">
-            {rows.length} flow{rows.length === 1 ? '' : 's'}: {counts.forwarded} forwarded,{' '}
-            {counts.dropped} dropped
-          </span>
-        )}
       </div>
+      {data && filter.ok && (
+        <p className="flows-count">
+          {rows.length} flow{rows.length === 1 ? '' : 's'}: {counts.forwarded} forwarded,{' '}
+          {counts.dropped} dropped
+        </p>
+      )}
       {output === 'flows' ? (
-        <>
+        selected && data ? (
+          <FlowDetails row={selected} data={data} onClose={() => setOpen(null)} />
+        ) : (
           <FlowList rows={rows} open={open} onOpen={setOpen} />
-          {selected && data && <FlowDetails row={selected} data={data} />}
-        </>
+        )
       ) : (
         <pre className="flows-lines" tabIndex={0} aria-label={`hubble observe -o ${output}`}>
           {lines.join('\n')}
@@ -125,8 +117,8 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
   );
 }
 
-/** A flow is two lines high: who to whom, then time, L7, verdict and drop reason. */
-const ROW_REM = 3.25;
+/** A flow is three lines high: from, to whom, then time, L7, verdict and drop reason. */
+const ROW_REM = 4.4;
 
 function FlowList({
   rows,
@@ -173,7 +165,10 @@ function FlowList({
               >
                 <span className="flow-who">
                   {r.walk === 'reply' && <span className="flow-reply">reply </span>}
-                  {r.source} → {r.destination}
+                  {r.source}
+                </span>
+                <span className="flow-who">
+                  → {r.destination}
                   <span className="flow-port"> {r.port}</span>
                 </span>
                 <span className="flow-what">
@@ -192,13 +187,23 @@ function FlowList({
   );
 }
 
-function FlowDetails({ row, data }: { readonly row: HubbleFlowRow; readonly data: FlowsData }) {
+function FlowDetails({
+  row,
+  data,
+  onClose,
+}: {
+  readonly row: HubbleFlowRow;
+  readonly data: FlowsData;
+  readonly onClose: () => void;
+}) {
   const packet = flowPacket(data.rows, row.connection, row.walk);
   return (
     <div className="flow-details" aria-label="Flow details" role="region">
+      <FlowBack onClose={onClose} />
       <p className="flow-details-title">
-        {row.walk === 'reply' ? 'Reply of ' : ''}
-        {row.source} → {row.destination} {row.port}: the events Hubble emitted along the walk
+        {row.walk === 'reply' ? 'Reply: ' : ''}
+        {row.source} → {row.destination} {row.port}, {row.verdict}: the events Hubble emitted along
+        the walk
       </p>
       <ol className="flow-events">
         {row.events.map((e, i) => (

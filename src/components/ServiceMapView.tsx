@@ -94,7 +94,7 @@ function Legend() {
       <li>
         {line('dropped')} <span aria-hidden="true">✕</span> dropped
       </li>
-      <li>{line('mixed')} mixed: both counts (3✓ 1✕)</li>
+      <li>{line('mixed')} mixed, both counts: 3✓ 1✕</li>
     </ul>
   );
 }

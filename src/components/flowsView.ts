@@ -50,9 +50,8 @@ function portOf(f: HubbleFlow): string {
 }
 
 /**
- * The flows of a run, each with its events; a flow shows when one of its events matches. Source and
- * destination are the request's: a reply's flow is named as its connection (Hubble UI does the same
- * with `is_reply`).
+ * The flows of a run, each with its events; a flow shows when one of its events matches. Each is
+ * named as Hubble names its packets: a reply from the server to the client.
  */
 export function hubbleFlowRows(
   events: readonly HubbleEvent[],
@@ -70,22 +69,20 @@ export function hubbleFlowRows(
     const matched = list.map((e) => (matches ? matches(e.flow) : true));
     if (!matched.some(Boolean)) continue;
     const first = list[0]!.flow;
-    const reply = list[0]!.walk === 'reply';
+    // Named as its last event sees it: after a Service's translation, at the pod or the drop.
+    const last = list[list.length - 1]!.flow;
     const drop = list.find((e) => e.flow.verdict === 'DROPPED');
     const l7 = list.find((e) => e.flow.l7)?.flow.l7;
     const svc = list.find((e) => e.flow.destination_service)?.flow.destination_service;
-    const [from, to] = reply
-      ? (['destination', 'source'] as const)
-      : (['source', 'destination'] as const);
     rows.push({
       key,
       connection: list[0]!.connection,
       walk: list[0]!.walk,
       time: first.time,
-      source: endpointName(first, from),
-      destination: endpointName(first, to),
-      ...(svc && !reply ? { service: `${svc.namespace}/${svc.name}` } : {}),
-      port: portOf(first),
+      source: endpointName(last, 'source'),
+      destination: endpointName(last, 'destination'),
+      ...(svc ? { service: `${svc.namespace}/${svc.name}` } : {}),
+      port: portOf(last),
       ...(l7
         ? { l7: `${l7.http.method} ${l7.http.url}${l7.http.code ? ` → ${l7.http.code}` : ''}` }
         : {}),
