@@ -46,7 +46,7 @@ export interface GeneratedTraffic {
 const firstAddress = (c: Cidr): string => nthAddress(c, c.prefix >= 31 ? 0 : 1);
 
 const inCluster = (cluster: Cluster, ip: string): boolean =>
-  cluster.pods.some((p) => p.ip === ip) || cluster.nodes.some((n) => n.ip === ip);
+  cluster.pods.some((p) => p.ip === ip) || cluster.nodes.some((n) => n.internalIP === ip);
 
 /** The outside addresses: the public one, then the first address of each CIDR policies name. */
 export function outsideAddresses(cluster: Cluster): string[] {
