@@ -50,6 +50,10 @@ function checkLayout(map: ServiceMap, layout: ServiceMapLayout) {
     expect(y1! > dst.y && y1! < dst.y + dst.height, e.id).toBe(true);
     if (e.label) {
       expect(inside(e.label.box, frame), e.id).toBe(true);
+      // A label sits on its own arc.
+      expect(e.label.box.x <= e.apex.x && e.apex.x <= e.label.box.x + e.label.box.width, e.id).toBe(
+        true,
+      );
       for (const b of layout.boxes)
         expect(overlaps(e.label.box, b.box), `${e.id} over ${b.id}`).toBe(false);
     }
@@ -158,7 +162,7 @@ describe('layoutServiceMap', () => {
     expect(long.name.endsWith('…')).toBe(true);
     expect(long.title).toBe('b/one-with-a-very-long-name-that-cannot-fit-anywhere');
     expect(layout.boxes[0]!.detail).toBe('1 pod');
-    expect(layout.boxes[3]!.detail).toBe('outside the cluster');
+    expect(layout.boxes[3]!.detail).toBe('outside');
   });
 
   it('tells verdicts apart and puts both counts on a mixed edge', () => {

@@ -14,6 +14,7 @@ import {
   edgeCounts,
   layoutServiceMap,
   type EdgeVerdict,
+  type LaidMapBox,
   type LaidMapEdge,
   type ServiceMapLayout,
 } from './serviceMapLayout';
@@ -34,6 +35,13 @@ export interface ServiceMapRenderer {
 const VERDICTS: readonly EdgeVerdict[] = ['forwarded', 'dropped', 'mixed', 'error'];
 
 let instances = 0;
+
+/** What a box's tooltip adds to its name, where the drawn word is short. */
+const TITLE_NOTE: Partial<Record<LaidMapBox['kind'], string>> = {
+  service: ': a Service with no backend',
+  world: ': outside the cluster',
+  unknown: ': an address the walk could not resolve',
+};
 
 /** What an edge says to a screen reader: who to whom, its counts, its ports and Services. */
 export function edgeName(map: ServiceMap, edgeId: string): string {
@@ -131,7 +139,8 @@ export function createServiceMap({
       .call((g) => {
         g.select('title').text((b) => {
           const pods = podsOf.get(b.id) ?? [];
-          return pods.length > 0 ? `${b.title}: ${pods.join(', ')}` : b.title;
+          if (pods.length > 0) return `${b.title}: ${pods.join(', ')}`;
+          return `${b.title}${TITLE_NOTE[b.kind] ?? ''}`;
         });
         g.select('rect')
           .attr('x', (b) => b.box.x)
@@ -141,12 +150,15 @@ export function createServiceMap({
           .attr('rx', fs * 0.3);
         g.select('.sm-box-name')
           .attr('x', (b) => b.box.x + fs * 0.5)
-          .attr('y', (b) => b.box.y + fs * 1.25)
+          .attr('y', (b) => b.box.y + b.box.height / 2)
+          .attr('dy', '0.35em')
           .attr('font-size', fs)
           .text((b) => b.name);
         g.select('.sm-box-detail')
-          .attr('x', (b) => b.box.x + fs * 0.5)
-          .attr('y', (b) => b.box.y + fs * 2.4)
+          .attr('x', (b) => b.box.x + b.box.width - fs * 0.5)
+          .attr('y', (b) => b.box.y + b.box.height / 2)
+          .attr('dy', '0.35em')
+          .attr('text-anchor', 'end')
           .attr('font-size', small)
           .text((b) => b.detail);
       });

@@ -36,7 +36,7 @@ export interface LaidMapBox {
   readonly title: string;
   /** The name as drawn, shortened to the box. */
   readonly name: string;
-  /** The second line: `2 pods`, `Service`, `outside the cluster`. */
+  /** Beside the name: `2 pods`, `Service`, `outside`. */
   readonly detail: string;
 }
 
@@ -95,13 +95,13 @@ function boxDetail(b: ServiceMapBox): string {
     case 'workload':
       return plural(b.pods.length, 'pod');
     case 'service':
-      return 'Service, no backend';
+      return 'Service';
     case 'node':
       return 'node';
     case 'world':
-      return 'outside the cluster';
+      return 'outside';
     case 'unknown':
-      return 'not resolved';
+      return 'unknown';
   }
 }
 
@@ -139,16 +139,24 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
 
   const detailFs = fs * 0.85;
   const minGutter = fs * 4;
-  const minBox = fs * 9;
+  const minBox = fs * 7;
   const width = Math.max(options.width, minBox + 2 * minGutter);
-  const gutter = Math.max(minGutter, (width - fs * 13) / 2);
-  const boxW = width - 2 * gutter;
-  const boxH = fs * 2.9;
-  const boxGap = fs * 0.9;
+  // One line per box (its name, then its pod count at the right), as wide as the longest needs
+  // (up to 14 em): the rest is room for the arcs.
+  const longest = Math.max(
+    0,
+    ...map.boxes.map((b) => textWidth(b.label, fs) + fs * 0.6 + textWidth(boxDetail(b), detailFs)),
+    ...map.namespaces.map((ns) => textWidth(`namespace ${ns}`, fs * 0.85)),
+  );
+  const wanted = Math.min(fs * 14, Math.max(minBox, longest + fs * 1.2));
+  // Whole pixels, so the arcs start exactly on the boxes' sides.
+  const gutter = Math.round(Math.max(minGutter, (width - wanted) / 2));
+  const boxW = Math.round(width - 2 * gutter);
+  const boxH = fs * 1.9;
+  const boxGap = fs * 0.8;
   const groupPad = fs * 0.5;
   const groupHead = fs * 1.6;
   const groupGap = fs * 1.1;
-  const textRoom = boxW - fs;
 
   // The column: each namespace's boxes in the map's order (workloads, then Services), then the
   // boxes outside namespaces.
@@ -174,7 +182,7 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
         width: boxW + 2 * groupPad,
         height: y - boxGap + groupPad - groupTop,
       },
-      label: abbreviate(`namespace ${current}`, boxW, detailFs),
+      label: abbreviate(`namespace ${current}`, boxW + 2 * groupPad - fs, detailFs),
     });
     y += groupPad + groupGap - boxGap;
   };
@@ -187,13 +195,14 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
         y += groupHead;
       }
     }
+    const detail = boxDetail(b);
     boxes.push({
       id: b.id,
       kind: b.kind,
       box: { x: gutter, y, width: boxW, height: boxH },
       title: boxTitle(b),
-      name: abbreviate(b.label, textRoom, fs),
-      detail: abbreviate(boxDetail(b), textRoom, detailFs),
+      name: abbreviate(b.label, boxW - fs * 1.6 - textWidth(detail, detailFs), fs),
+      detail,
     });
     y += boxH + boxGap;
   }
@@ -313,11 +322,14 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
     const fits = (text: string): LaidLabel | null => {
       const w = textWidth(text, labelFs) + labelFs * 0.6;
       const top = r1(l.apex.y - labelH / 2);
-      // Centred on the apex, else against the drawing's edge beyond it; never over a box, a
+      // Centred on the apex, else shifted away from the column; never over a box, a
       // group's name, another label or another drop's ✕.
-      const xs = [l.apex.x - w / 2, l.side === 'left' ? 1 : width - w - 1];
+      // Or beyond the apex, away from the column, still on its own arc.
+      const nudge = fs * 0.3;
+      const xs = [l.apex.x - w / 2, l.side === 'left' ? l.apex.x + nudge - w : l.apex.x - nudge];
       for (const x0 of xs) {
         const x = Math.min(Math.max(x0, 1), width - w - 1);
+        if (x > l.apex.x || x + w < l.apex.x) continue;
         const box: Box = { x: r1(x), y: top, width: r1(w), height: r1(labelH) };
         if (taken.some((t) => overlaps(t, box))) continue;
         if (marks.some((m, k) => k !== i && m !== null && overlaps(m, box))) continue;
