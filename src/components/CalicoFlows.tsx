@@ -171,11 +171,7 @@ function Trace({
         <ol className="flow-trace">
           {whiskerPolicyRows(hits).map((w, i) => (
             <li key={i}>
-              <code>
-                {hits[i]!.kind === 'Profile'
-                  ? `profile ${hits[i]!.name}|${hits[i]!.action}`
-                  : policyHitSummary(hits[i]!)}
-              </code>{' '}
+              <code>{policyHitSummary(hits[i]!)}</code>{' '}
               <span className="flow-hit-note">
                 {w.kind}
                 {w.policy_index !== null ? `, policy ${w.policy_index}` : ''}

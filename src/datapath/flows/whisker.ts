@@ -439,8 +439,13 @@ export function whiskerPolicyRows(hits: readonly PolicyHit[]): WhiskerPolicyRow[
   );
 }
 
-/** `tier|namespace|name|action` of a hit, the issue's short form (the trigger names an EndOfTier). */
+/**
+ * `tier|namespace|name|action` of a hit, the issue's short form (the trigger names an EndOfTier; a
+ * profile's tier is `__PROFILE__`).
+ */
 export function policyHitSummary(h: PolicyHit): string {
   const named = h.kind === 'EndOfTier' && h.trigger ? h.trigger : h;
-  return `${h.tier}|${named.namespace}|${named.name}|${h.action}`;
+  // A profile has no tier: Felix labels its hits in tier `__PROFILE__` (formatPolicyHit).
+  const tier = h.kind === 'Profile' ? '__PROFILE__' : h.tier;
+  return `${tier}|${named.namespace}|${named.name}|${h.action}`;
 }
