@@ -124,4 +124,33 @@ test.describe('Service map', () => {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  test('a generated cluster: a group per namespace, labels apart, axe clean', async ({
+    app,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await app.goto(
+      '/#/walk?scenario=gen:pods:24,nodes:3,ns:3,pol:3,mix:40-30-30,seed:2&panels=flows&ftab=map',
+    );
+    const map = page.locator('.service-map-view').getByTestId('service-map');
+    await expect(map.locator('g.sm-edge').first()).toBeVisible({ timeout: 150_000 });
+    expect(await map.locator('g.sm-group').count()).toBeGreaterThan(1);
+    const rects = await textRects(page);
+    const clashes = rects.flatMap((a, k) =>
+      rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
+    );
+    expect(clashes).toEqual([]);
+    const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
+    expect(
+      results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: `${SHOTS}/map-generated-1280.png` });
+      await map.screenshot({ path: `${SHOTS}/map-only-generated-1280.png` });
+    }
+  });
 });

@@ -144,6 +144,8 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
           <section
             className="sm-selected"
             aria-live="polite"
+            // It scrolls in a short drawer: the keyboard can scroll it too.
+            tabIndex={0}
             aria-label="Flows of the selected edge"
           >
             {selected ? (
