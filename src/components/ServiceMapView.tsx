@@ -94,7 +94,7 @@ function Legend() {
       <li>
         {line('dropped')} <span aria-hidden="true">✕</span> dropped
       </li>
-      <li>{line('mixed')} mixed, both counts: 3✓ 1✕</li>
+      <li>{line('mixed')} mixed (3✓ 1✕)</li>
     </ul>
   );
 }
@@ -143,6 +143,7 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
           <MapSvg map={map} selected={selected?.id ?? null} onSelect={setSelectedId} />
           <section
             className="sm-selected"
+            data-open={selected !== null}
             aria-live="polite"
             // It scrolls in a short drawer: the keyboard can scroll it too.
             tabIndex={0}
