@@ -95,7 +95,9 @@ export function createServiceMap({
     root
       .attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
       .attr('width', layout.width)
-      .attr('height', layout.height);
+      .attr('height', layout.height)
+      // With an edge selected, the other lines step back (their labels stay as they are).
+      .attr('data-selection', String(options.selected !== null));
 
     groupsLayer
       .selectAll<SVGGElement, (typeof layout.groups)[number]>('g.sm-group')
