@@ -9,7 +9,24 @@ import { sha1, sha256, toHex } from '../engine/hash';
  * workload_endpoint_default.go (VethNameForWorkload); the prefix is Felix's InterfacePrefix.
  */
 export function calicoVethName(namespace: string, pod: string, prefix = 'cali'): string {
-  return prefix + toHex(sha1(`${namespace}.${pod}`)).slice(0, 11);
+  return (
+    prefix + hashed(`${namespace}.${pod}`, () => toHex(sha1(`${namespace}.${pod}`)).slice(0, 11))
+  );
+}
+
+/**
+ * The names are pure functions of their input and a walk asks for them at several hops (a traffic
+ * run thousands of times): computed once per input, up to a bound that keeps memory flat.
+ */
+const names = new Map<string, string>();
+const MAX_NAMES = 50_000;
+function hashed(key: string, compute: () => string): string {
+  let name = names.get(key);
+  if (name === undefined) {
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(key, (name = compute()));
+  }
+  return name;
 }
 
 /**
@@ -20,5 +37,5 @@ export function calicoVethName(namespace: string, pod: string, prefix = 'cali'):
  * real, the digits are not the ones a live cluster would show.
  */
 export function ciliumVethName(containerId: string): string {
-  return 'lxc' + toHex(sha256(containerId)).slice(0, 12);
+  return 'lxc' + hashed(`lxc:${containerId}`, () => toHex(sha256(containerId)).slice(0, 12));
 }

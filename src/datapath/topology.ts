@@ -57,7 +57,18 @@ export function racks(cluster: Cluster): { rack: string; nodes: ClusterNode[] }[
  */
 export const CALICO_BLOCK_SIZE = 26;
 
-export function calicoBlocks(cluster: Cluster, node: ClusterNode): Cidr[] {
+/** Per cluster (immutable) and node: a walk asks for a node's blocks at several hops, a run thousands of times. */
+const blocksMemo = new WeakMap<Cluster, Map<string, readonly Cidr[]>>();
+
+export function calicoBlocks(cluster: Cluster, node: ClusterNode): readonly Cidr[] {
+  let perNode = blocksMemo.get(cluster);
+  if (!perNode) blocksMemo.set(cluster, (perNode = new Map()));
+  let blocks = perNode.get(node.name);
+  if (!blocks) perNode.set(node.name, (blocks = computeBlocks(cluster, node)));
+  return blocks;
+}
+
+function computeBlocks(cluster: Cluster, node: ClusterNode): Cidr[] {
   const pod = node.podCIDR;
   if (pod.prefix >= CALICO_BLOCK_SIZE) return [pod];
   const size = 2 ** (32 - CALICO_BLOCK_SIZE);
@@ -76,8 +87,17 @@ export function calicoBlocks(cluster: Cluster, node: ClusterNode): Cidr[] {
 }
 
 /** The lowest address of `range` at or after `start` that no pod holds. */
+const takenMemo = new WeakMap<Cluster, ReadonlySet<string>>();
+
+/** The addresses the cluster's pods hold. */
+function takenAddresses(cluster: Cluster): ReadonlySet<string> {
+  let taken = takenMemo.get(cluster);
+  if (!taken) takenMemo.set(cluster, (taken = new Set(cluster.pods.map((p) => p.ip))));
+  return taken;
+}
+
 function firstFree(cluster: Cluster, range: Cidr, start: number): string {
-  const taken = new Set(cluster.pods.map((p) => p.ip));
+  const taken = takenAddresses(cluster);
   for (let i = start; i < 2 ** (32 - range.prefix); i++) {
     const ip = nthAddress(range, i);
     if (!taken.has(ip)) return ip;
