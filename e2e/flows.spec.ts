@@ -88,5 +88,12 @@ test.describe('Flows panel', () => {
     await expect(list).toBeVisible();
     const axe = await new AxeBuilder({ page }).include('.flows').analyze();
     expect(axe.violations).toEqual([]);
+
+    // "Why and fix" walks the connection with the inspector in view: why Calico dropped it.
+    await list.getByRole('button').first().click();
+    await details.getByRole('button', { name: 'Why and fix' }).click();
+    await expect(page.getByTestId('calico-why')).toContainText(/drops it|denies/, {
+      timeout: 30_000,
+    });
   });
 });

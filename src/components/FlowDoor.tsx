@@ -1,7 +1,8 @@
 /**
  * What a flow opens (issue 17): its packet walked in the picture (the inspector then says why and
  * offers the fix for a drop), or its dataplane rows for that CNI. Shared by the Hubble list, the
- * Calico flow logs and the service map.
+ * Calico flow logs and the service map. "Why and fix" walks it with the inspector in view, which
+ * says why each CNI decided so and offers the smallest fix for a drop (engine/explain.ts, fix.ts).
  */
 import { useCallback } from 'react';
 import type { PacketSpec } from '../datapath/packet';
@@ -16,6 +17,11 @@ export function FlowDoor({ cni, packet }: { readonly cni: Cni; readonly packet: 
   const { togglePanel, showDataplane } = useAppActions();
   const drawer = useDrawer();
   const walkIt = useCallback(() => playWalk(packet), [playWalk, packet]);
+  const why = useCallback(() => {
+    playWalk(packet);
+    if (panels.includes('inspector')) drawer.show('inspector');
+    else togglePanel('inspector');
+  }, [playWalk, packet, panels, drawer, togglePanel]);
   const rows = useCallback(() => {
     playWalk(packet);
     showDataplane(cni, null);
@@ -30,10 +36,14 @@ export function FlowDoor({ cni, packet }: { readonly cni: Cni; readonly packet: 
       <button type="button" onClick={rows}>
         Dataplane rows
       </button>
-      {packet.reply ? null : (
-        <span className="flow-door-note">
-          The walk&rsquo;s inspector says why, and the fix for a drop.
-        </span>
+      {!packet.reply && (
+        <button
+          type="button"
+          onClick={why}
+          title="The walk's inspector: why, and the fix for a drop"
+        >
+          Why and fix
+        </button>
       )}
     </div>
   );
