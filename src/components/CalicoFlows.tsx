@@ -4,8 +4,7 @@
  * pending policy traces (`tier|namespace|name|action`, and as Felix labels the hit). Filtered by
  * Whisker's own keys (datapath/flows/whiskerFilter.ts): `action=Deny policy~allow namespace=shop`.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { FlowsData } from '../datapath/flows/flowsData';
 import {
   formatPolicyHit,
@@ -17,14 +16,12 @@ import { filterFlowLogs, parseWhiskerFilter } from '../datapath/flows/whiskerFil
 import { useAppActions, useAppStore, type AppState } from '../store';
 import { FlowDoor } from './FlowDoor';
 import { clockTime, flowPacket, verdictCounts } from './flowsView';
-import { FilterExamples, FlowBack } from './FlowParts';
+import { FilterBar, FilterExamples, FlowBack, FlowRows, useParsed } from './FlowParts';
 import { useFilterText } from './useFilterText';
 
 const selectFilter = (s: AppState) => s.view.flows.calicoFilter;
 
 const EXAMPLES = ['action=Deny', 'reporter=Dst', 'policyTier=default', 'protocol=tcp'];
-
-const ROW_REM = 4.4;
 
 const logKey = (l: CalicoFlowLog) => `${l.connection}:${l.reporter}`;
 
@@ -33,41 +30,23 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
   const { setFlowsView } = useAppActions();
   const [text, setText] = useFilterText(stored, (calicoFilter) => setFlowsView({ calicoFilter }));
   const [open, setOpen] = useState<string | null>(null);
-  const errorId = useId();
-  const filter = useMemo(() => {
-    try {
-      return { ok: true as const, filter: parseWhiskerFilter(text) };
-    } catch (error) {
-      return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
-    }
-  }, [text]);
+  const filter = useParsed(text, parseWhiskerFilter);
   const logs = useMemo(
-    () => (data && filter.ok ? filterFlowLogs(data.calico, filter.filter) : []),
+    () => (data && filter.ok ? filterFlowLogs(data.calico, filter.value) : []),
     [data, filter],
   );
   const counts = verdictCounts(logs.map((l) => ({ verdict: l.action })));
   const selected = logs.find((l) => logKey(l) === open);
   return (
     <div className="calico-flows">
-      <label className="flows-filter">
-        <span className="flows-command">filter</span>
-        <input
-          type="text"
-          value={text}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="action=Deny policy~allow namespace=shop"
-          title="Whisker's filter keys: key=value matches exactly, key~value a part"
-          aria-invalid={!filter.ok}
-          aria-describedby={errorId}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </label>
-      <p id={errorId} className={filter.ok ? 'flows-hint' : 'flows-error'} aria-live="polite">
-        {filter.ok
-          ? 'Whisker’s keys: key=value matches exactly, key~value a part; keys of one name are ORed.'
-          : filter.error}
-      </p>
+      <FilterBar
+        command="filter"
+        text={text}
+        onText={setText}
+        placeholder="action=Deny policy~allow namespace=shop"
+        hint="Whisker’s keys: key=value matches exactly, key~value a part; keys of one name are ORed."
+        error={filter.ok ? null : filter.error}
+      />
       <div className="flows-output">
         <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
         {data && filter.ok && (
@@ -80,7 +59,17 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
       {selected && data ? (
         <LogDetails log={selected} data={data} onClose={() => setOpen(null)} />
       ) : (
-        <LogList logs={logs} open={open} onOpen={setOpen} />
+        <FlowRows
+          items={logs}
+          rowKey={logKey}
+          verdict={(l) => l.action}
+          label="Calico flow logs"
+          empty="No flow log matches."
+          open={open}
+          onOpen={setOpen}
+        >
+          {(l) => <LogRow l={l} />}
+        </FlowRows>
       )}
     </div>
   );
@@ -88,70 +77,24 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
 
 const endpoint = (ns: string, name: string) => (ns && ns !== '-' ? `${ns}/${name}` : name);
 
-function LogList({
-  logs,
-  open,
-  onOpen,
-}: {
-  readonly logs: readonly CalicoFlowLog[];
-  readonly open: string | null;
-  readonly onOpen: (key: string | null) => void;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  const v = useVirtualizer({
-    count: logs.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_REM * rem,
-    overscan: 8,
-  });
-  useEffect(() => v.measure(), [rem, v]);
-  if (logs.length === 0) return <p className="flows-empty">No flow log matches.</p>;
+function LogRow({ l }: { readonly l: CalicoFlowLog }) {
+  const deciding = l.policies.enforced.at(-1);
   return (
-    <div className="flows-list" ref={scroller} role="list" aria-label="Calico flow logs">
-      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-        {v.getVirtualItems().map((item) => {
-          const l = logs[item.index]!;
-          const key = logKey(l);
-          const deciding = l.policies.enforced.at(-1);
-          return (
-            <div
-              key={key}
-              role="listitem"
-              className="flow-row"
-              style={{
-                position: 'absolute',
-                top: item.start,
-                height: item.size,
-                left: 0,
-                right: 0,
-              }}
-            >
-              <button
-                type="button"
-                aria-expanded={open === key}
-                data-verdict={l.action}
-                onClick={() => onOpen(open === key ? null : key)}
-              >
-                <span className="flow-who">{endpoint(l.source_namespace, l.source_name)}</span>
-                <span className="flow-who">
-                  → {endpoint(l.dest_namespace, l.dest_name)}
-                  <span className="flow-port">
-                    {' '}
-                    {l.protocol} {l.dest_port}
-                  </span>
-                </span>
-                <span className="flow-what">
-                  <time>{clockTime(l.time)}</time> reporter {l.reporter}
-                  <span className="flow-verdict"> {l.action}</span>
-                  {deciding && <span> {policyHitSummary(deciding)}</span>}
-                </span>
-              </button>
-            </div>
-          );
-        })}
-      </div>
-    </div>
+    <>
+      <span className="flow-who">{endpoint(l.source_namespace, l.source_name)}</span>
+      <span className="flow-who">
+        → {endpoint(l.dest_namespace, l.dest_name)}
+        <span className="flow-port">
+          {' '}
+          {l.protocol} {l.dest_port}
+        </span>
+      </span>
+      <span className="flow-what">
+        <time>{clockTime(l.time)}</time> reporter {l.reporter}
+        <span className="flow-verdict"> {l.action}</span>
+        {deciding && <span> {policyHitSummary(deciding)}</span>}
+      </span>
+    </>
   );
 }
 

@@ -1,4 +1,9 @@
-/** Small parts the Hubble and Calico flow views share: the example filters and the way back. */
+/**
+ * The parts the Hubble and Calico flow views share: the filter box (parsed as typed), the example
+ * filters, the virtualised list of flows and the way back from a flow's details.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
 
 /** Example filters as one select (a row of chips took three lines in a 300 px drawer). */
 export function FilterExamples({
@@ -37,5 +42,124 @@ export function FlowBack({ onClose }: { readonly onClose: () => void }) {
     <button type="button" className="flow-back" onClick={onClose}>
       ← All flows
     </button>
+  );
+}
+
+/** A filter's text parsed, or why it does not parse (said at the filter, the text kept). */
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+export function useParsed<T>(text: string, parse: (text: string) => T): Parsed<T> {
+  return useMemo(() => {
+    try {
+      return { ok: true, value: parse(text) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [text, parse]);
+}
+
+/** The filter box: the command it stands for, the text, and a hint or the error under it. */
+export function FilterBar({
+  command,
+  text,
+  onText,
+  placeholder,
+  hint,
+  error,
+}: {
+  readonly command: string;
+  readonly text: string;
+  readonly onText: (text: string) => void;
+  readonly placeholder: string;
+  readonly hint: string;
+  readonly error: string | null;
+}) {
+  const errorId = useId();
+  return (
+    <>
+      <label className="flows-filter">
+        <span className="flows-command">{command}</span>
+        <input
+          type="text"
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={placeholder}
+          title={hint}
+          aria-invalid={error !== null}
+          aria-describedby={errorId}
+          onChange={(e) => onText(e.target.value)}
+        />
+      </label>
+      <p id={errorId} className={error === null ? 'flows-hint' : 'flows-error'} aria-live="polite">
+        {error ?? hint}
+      </p>
+    </>
+  );
+}
+
+/** A row is three lines high: from, to whom, then time, verdict and what decided. */
+const ROW_REM = 4.4;
+
+/**
+ * A virtualised list of flows, one button per row (it opens the row's details); `label` names the
+ * list for screen readers and tests.
+ */
+export function FlowRows<T>({
+  items,
+  rowKey,
+  verdict,
+  label,
+  empty,
+  open,
+  onOpen,
+  children,
+}: {
+  readonly items: readonly T[];
+  readonly rowKey: (item: T) => string;
+  readonly verdict: (item: T) => string;
+  readonly label: string;
+  readonly empty: string;
+  readonly open: string | null;
+  readonly onOpen: (key: string | null) => void;
+  readonly children: (item: T) => ReactNode;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const v = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_REM * rem,
+    overscan: 8,
+  });
+  useEffect(() => v.measure(), [rem, v]);
+  if (items.length === 0) return <p className="flows-empty">{empty}</p>;
+  return (
+    <div className="flows-list" ref={scroller} role="list" aria-label={label}>
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((row) => {
+          const item = items[row.index]!;
+          const key = rowKey(item);
+          return (
+            <div
+              key={key}
+              role="listitem"
+              className="flow-row"
+              style={{ position: 'absolute', top: row.start, height: row.size, left: 0, right: 0 }}
+            >
+              <button
+                type="button"
+                aria-expanded={open === key}
+                data-verdict={verdict(item)}
+                onClick={() => onOpen(open === key ? null : key)}
+              >
+                {children(item)}
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </div>
   );
 }

@@ -4,8 +4,7 @@
  * lists them (virtualised), or the matching events as `hubble observe -o compact` / `-o json` print
  * them. A flow opens into the events Hubble emitted along its walk.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { FlowsData } from '../datapath/flows/flowsData';
 import { hubbleFilter } from '../datapath/flows/hubbleFilter';
 import { compactLine, jsonLine } from '../datapath/flows/hubbleFormat';
@@ -18,8 +17,11 @@ import {
   verdictCounts,
   type HubbleFlowRow,
 } from './flowsView';
-import { FilterExamples, FlowBack } from './FlowParts';
+import { FilterBar, FilterExamples, FlowBack, FlowRows, useParsed } from './FlowParts';
 import { useFilterText } from './useFilterText';
+
+/** hubble observe's flags as a predicate; no flags, every flow. */
+const parseObserve = (text: string) => (text.trim() === '' ? null : hubbleFilter(text));
 
 const selectObserve = (s: AppState) => s.view.flows.observe;
 
@@ -37,25 +39,15 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
   const [text, setText] = useFilterText(observe, (observe) => setFlowsView({ observe }));
   const [output, setOutput] = useState<Output>('flows');
   const [open, setOpen] = useState<string | null>(null);
-  const errorId = useId();
-
-  const filter = useMemo(() => {
-    if (text.trim() === '') return { ok: true as const, matches: null };
-    try {
-      return { ok: true as const, matches: hubbleFilter(text) };
-    } catch (error) {
-      return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
-    }
-  }, [text]);
+  const filter = useParsed(text, parseObserve);
   const rows = useMemo(
-    () => (data && filter.ok ? hubbleFlowRows(data.hubble, filter.matches) : []),
+    () => (data && filter.ok ? hubbleFlowRows(data.hubble, filter.value) : []),
     [data, filter],
   );
   const lines = useMemo(() => {
     if (output === 'flows' || !data || !filter.ok) return [];
-    const events = filter.matches
-      ? data.hubble.filter((e) => filter.matches!(e.flow))
-      : data.hubble;
+    const matches = filter.value;
+    const events = matches ? data.hubble.filter((e) => matches(e.flow)) : data.hubble;
     const print = output === 'compact' ? compactLine : jsonLine;
     return events.slice(0, MAX_LINES).map((e) => print(e.flow));
   }, [output, data, filter]);
@@ -64,25 +56,14 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
 
   return (
     <div className="hubble-flows">
-      <label className="flows-filter">
-        <span className="flows-command">hubble observe</span>
-        <input
-          type="text"
-          value={text}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="--verdict DROPPED --to-label app=api"
-          title="hubble observe's filter flags, e.g. --verdict DROPPED --to-label app=api"
-          aria-invalid={!filter.ok}
-          aria-describedby={errorId}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </label>
-      <p id={errorId} className={filter.ok ? 'flows-hint' : 'flows-error'} aria-live="polite">
-        {filter.ok
-          ? 'Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them.'
-          : filter.error}
-      </p>
+      <FilterBar
+        command="hubble observe"
+        text={text}
+        onText={setText}
+        placeholder="--verdict DROPPED --to-label app=api"
+        hint="Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them."
+        error={filter.ok ? null : filter.error}
+      />
       <div className="flows-output">
         <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
         <div className="segmented" role="group" aria-label="Output">
@@ -103,7 +84,17 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
         selected && data ? (
           <FlowDetails row={selected} data={data} onClose={() => setOpen(null)} />
         ) : (
-          <FlowList rows={rows} open={open} onOpen={setOpen} />
+          <FlowRows
+            items={rows}
+            rowKey={(r) => r.key}
+            verdict={(r) => r.verdict}
+            label="Hubble flows"
+            empty="No flow matches."
+            open={open}
+            onOpen={setOpen}
+          >
+            {(r) => <HubbleRow r={r} />}
+          </FlowRows>
         )
       ) : (
         <pre className="flows-lines" tabIndex={0} aria-label={`hubble observe -o ${output}`}>
@@ -117,73 +108,25 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
   );
 }
 
-/** A flow is three lines high: from, to whom, then time, L7, verdict and drop reason. */
-const ROW_REM = 4.4;
-
-function FlowList({
-  rows,
-  open,
-  onOpen,
-}: {
-  readonly rows: readonly HubbleFlowRow[];
-  readonly open: string | null;
-  readonly onOpen: (key: string | null) => void;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  const v = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_REM * rem,
-    overscan: 8,
-  });
-  useEffect(() => v.measure(), [rem, v]);
-  if (rows.length === 0) return <p className="flows-empty">No flow matches.</p>;
+function HubbleRow({ r }: { readonly r: HubbleFlowRow }) {
   return (
-    <div className="flows-list" ref={scroller} role="list" aria-label="Hubble flows">
-      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-        {v.getVirtualItems().map((item) => {
-          const r = rows[item.index]!;
-          return (
-            <div
-              key={r.key}
-              role="listitem"
-              className="flow-row"
-              style={{
-                position: 'absolute',
-                top: item.start,
-                height: item.size,
-                left: 0,
-                right: 0,
-              }}
-            >
-              <button
-                type="button"
-                aria-expanded={open === r.key}
-                data-verdict={r.verdict}
-                onClick={() => onOpen(open === r.key ? null : r.key)}
-              >
-                <span className="flow-who">
-                  {r.walk === 'reply' && <span className="flow-reply">reply </span>}
-                  {r.source}
-                </span>
-                <span className="flow-who">
-                  → {r.destination}
-                  <span className="flow-port"> {r.port}</span>
-                </span>
-                <span className="flow-what">
-                  <time>{clockTime(r.time)}</time>
-                  {r.service && <span> via {r.service}</span>}
-                  {r.l7 && <span className="flow-l7"> {r.l7}</span>}
-                  <span className="flow-verdict"> {r.verdict}</span>
-                  {r.dropReason && <span> ({r.dropReason})</span>}
-                </span>
-              </button>
-            </div>
-          );
-        })}
-      </div>
-    </div>
+    <>
+      <span className="flow-who">
+        {r.walk === 'reply' && <span className="flow-reply">reply </span>}
+        {r.source}
+      </span>
+      <span className="flow-who">
+        → {r.destination}
+        <span className="flow-port"> {r.port}</span>
+      </span>
+      <span className="flow-what">
+        <time>{clockTime(r.time)}</time>
+        {r.service && <span> via {r.service}</span>}
+        {r.l7 && <span className="flow-l7"> {r.l7}</span>}
+        <span className="flow-verdict"> {r.verdict}</span>
+        {r.dropReason && <span> ({r.dropReason})</span>}
+      </span>
+    </>
   );
 }
 
