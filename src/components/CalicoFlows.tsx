@@ -64,7 +64,7 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
           rowKey={logKey}
           verdict={(l) => l.action}
           label="Calico flow logs"
-          empty="No flow log matches."
+          empty={data ? 'No flow log matches.' : 'The flow logs appear when the run ends.'}
           open={open}
           onOpen={setOpen}
         >

@@ -89,7 +89,7 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
             rowKey={(r) => r.key}
             verdict={(r) => r.verdict}
             label="Hubble flows"
-            empty="No flow matches."
+            empty={data ? 'No flow matches.' : 'The flows appear when the run ends.'}
             open={open}
             onOpen={setOpen}
           >
