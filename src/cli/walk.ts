@@ -32,6 +32,7 @@ import {
 import { costUpTo, type PacketHeader } from '../datapath/hop';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { resultConfig, walk, type WalkResult } from '../datapath/walk';
+import { walkJson } from '../datapath/walkJson';
 import { CliError, parseArgs, type Io } from './io';
 import { loadCluster } from './load';
 
@@ -237,41 +238,6 @@ export function runWalk(args: readonly string[], io: Io): number {
   if (json) io.out(JSON.stringify(walkJson(result)));
   else printWalk(result, io);
   return 0;
-}
-
-const headerJson = (h: PacketHeader) => ({
-  proto: h.proto,
-  src: h.src,
-  dst: h.dst,
-  sport: h.sport ?? null,
-  dport: h.dport ?? null,
-  ...(h.icmp ? { icmpType: h.icmp.type, icmpCode: h.icmp.code } : {}),
-  ...(h.ipProtocol !== undefined ? { ipProtocol: h.ipProtocol } : {}),
-  ...(h.bytes !== undefined ? { bytes: h.bytes } : {}),
-  ...(h.vni !== undefined ? { vni: h.vni } : {}),
-  ...(h.spi !== undefined ? { spi: h.spi } : {}),
-});
-
-/** The exact JSON shape of issue 5, plus `explanation` per hop and `notes`. */
-export function walkJson(r: WalkResult) {
-  return {
-    cni: r.cni,
-    config: r.config,
-    verdict: r.verdict,
-    dropReason: r.dropReason ?? null,
-    hops: r.hops.map((h) => ({
-      stage: h.stage,
-      node: h.node,
-      where: h.where,
-      table: h.table ?? '',
-      match: h.match ?? '',
-      headers: h.headers.map(headerJson),
-      cost: { rules: h.cost.rules, lookups: h.cost.lookups },
-      explanation: h.explanation,
-    })),
-    notes: r.notes,
-    mtu: r.podMtu,
-  };
 }
 
 export function formatHeader(h: PacketHeader): string {

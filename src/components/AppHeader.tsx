@@ -24,6 +24,7 @@ import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';
 import { PanelToggles } from './PanelToggles';
 import { Popover } from './Popover';
+import { SharePopover } from './SharePopover';
 import { ThemeToggle } from './ThemeToggle';
 
 const LAYOUT_LABEL: Record<Layout, string> = {
@@ -147,6 +148,7 @@ export function AppHeader({
         </div>
       )}
       <div className="header-end">
+        {visualizer && <SharePopover scenarios={scenarios} />}
         <button
           type="button"
           onClick={onHelp}
