@@ -82,6 +82,20 @@ const VIEWS: {
     steps: 4,
   },
   {
+    file: 'flows-1280.png',
+    alt: "The Flows panel at 1280×800: hubble observe's own flags filtering the scenario's traffic",
+    hash: '#/walk?scenario=seed-policies&panels=flows&observe=--verdict%20DROPPED',
+    viewport: { width: 1280, height: 800 },
+    theme: 'light',
+  },
+  {
+    file: 'service-map-projector-1024.png',
+    alt: 'The service map at 1024×768, projector theme',
+    hash: '#/walk?scenario=seed-policies&panels=flows&ftab=map',
+    viewport: { width: 1024, height: 768 },
+    theme: 'projector',
+  },
+  {
     file: 'compare-1024.png',
     alt: 'Compare view at 1024×768',
     hash: '#/walk?scenario=seed-policies&panels=',
