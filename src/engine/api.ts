@@ -17,6 +17,7 @@ import {
   type MatrixStreamSummary,
 } from './matrix';
 import { loadManifests, type ManifestFile } from './parse/load';
+import { splitScenarioText } from './parse/multiFile';
 import {
   createEngine,
   defaultProbes,
@@ -80,7 +81,9 @@ export function createEngineSession() {
       return { version: ENGINE_API_VERSION, inWorker: inWorker() };
     },
 
-    load(files: readonly ManifestFile[]): LoadSummary {
+    load(given: readonly ManifestFile[]): LoadSummary {
+      // Imported files joined in one text load as the files they were (parse/multiFile.ts).
+      const files = given.flatMap((f) => splitScenarioText(f.text, f.name));
       const loaded = loadManifests(files);
       const applied = !loaded.diagnostics.some((d) => d.severity === 'error');
       if (applied) engine = createEngine(loaded.cluster);

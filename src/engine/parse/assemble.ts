@@ -41,7 +41,7 @@ import type {
 } from '../model';
 import { formatRef } from '../model';
 import { BUILT_IN_TIERS } from './calicoPolicy';
-import type { Collected, ParsedNode } from './common';
+import type { Collected, ParsedNode, ParsedPod } from './common';
 
 /** Where built-in objects "come from" in messages. */
 export const BUILT_IN_POS: SourcePos = { file: '(built-in)', line: 1, column: 1 };
@@ -52,13 +52,8 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
-  const say = (
-    severity: Diagnostic['severity'],
-    pos: SourcePos,
-    object: string,
-    field: string | undefined,
-    message: string,
-  ) => sink.push({ severity, message, pos, object, ...(field ? { field } : {}) });
+  const say: Say = (severity, pos, object, field, message) =>
+    sink.push({ severity, message, pos, object, ...(field ? { field } : {}) });
 
   // ---- Namespaces ------------------------------------------------------------------------------
   // The API server labels every namespace with its name (kubernetes.io/docs/concepts/overview/
@@ -153,6 +148,7 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
       );
     }
   }
+  takeHostIPs(c.pods, nodes, nodeByName, say);
   const unplaced = c.pods.filter((p) => p.nodeName === undefined);
   if (nodes.length === 0 && unplaced.length > 0) {
     const first = unplaced[0]!;
@@ -174,18 +170,25 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
       podNode.set(i, nodeByName.get(pod.nodeName)!);
       return;
     }
+    const byHost =
+      pod.hostIP !== undefined ? nodes.find((n) => n.internalIP === pod.hostIP) : undefined;
     const byCidr =
-      pod.ip !== undefined
+      !byHost && pod.ip !== undefined
         ? nodes.find((n) => n.podCIDR && cidrContains(n.podCIDR, pod.ip!))
         : undefined;
-    const node = byCidr ?? nodes[roundRobin++ % nodes.length]!;
+    const node = byHost ?? byCidr ?? nodes[roundRobin++ % nodes.length]!;
     podNode.set(i, node);
+    const why = byHost
+      ? ` (its status.hostIP ${pod.hostIP} is the node's InternalIP)`
+      : byCidr
+        ? ' (its podCIDR holds the pod IP)'
+        : '';
     say(
       'warning',
       pod.ref.pos,
       formatRef(pod.ref),
       'spec.nodeName',
-      `no spec.nodeName: PacketWalk placed the pod on ${node.name}${byCidr ? ' (its podCIDR holds the pod IP)' : ''}`,
+      `no spec.nodeName: PacketWalk placed the pod on ${node.name}${why}`,
     );
   });
 
@@ -210,7 +213,7 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
     );
   const usedCidrs = (): Cidr[] => nodes.flatMap((n) => (n.podCIDR ? [n.podCIDR] : []));
   const writtenIPs = [
-    ...c.nodes.flatMap((n) => (n.internalIP ? [parseIPv4(n.internalIP)!] : [])),
+    ...nodes.flatMap((n) => (n.internalIP ? [parseIPv4(n.internalIP)!] : [])),
     ...c.services.flatMap((s) =>
       s.clusterIP && s.clusterIP !== 'None' ? [parseIPv4(s.clusterIP)!] : [],
     ),
@@ -527,6 +530,54 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
     calicoTiers: tiers,
     calicoNetworkSets: c.calicoNetworkSets,
   };
+}
+
+type Say = (
+  severity: Diagnostic['severity'],
+  pos: SourcePos,
+  object: string,
+  field: string | undefined,
+  message: string,
+) => void;
+
+/**
+ * A pod's `status.hostIP` is the InternalIP of the node it runs on (the kubelet reports it, from
+ * the Node's own addresses): a node without a written InternalIP takes it from its first pod that
+ * reports one, and a pod that disagrees with its node's written address gets a warning.
+ */
+function takeHostIPs(
+  pods: readonly ParsedPod[],
+  nodes: readonly { name: string; ref: ObjectRef; internalIP?: string; ipPos: SourcePos }[],
+  nodeByName: ReadonlyMap<string, (typeof nodes)[number]>,
+  say: Say,
+): void {
+  const from = new Map<string, ParsedPod>();
+  for (const pod of pods) {
+    if (pod.hostIP === undefined || pod.nodeName === undefined) continue;
+    const node = nodeByName.get(pod.nodeName)!;
+    const source = from.get(node.name);
+    if (node.internalIP === undefined) {
+      node.internalIP = pod.hostIP;
+      node.ipPos = pod.hostIPPos;
+      from.set(node.name, pod);
+      say(
+        'warning',
+        pod.hostIPPos,
+        formatRef(node.ref),
+        'status.addresses',
+        `no InternalIP address: PacketWalk took ${pod.hostIP}, the status.hostIP of ${formatRef(pod.ref)}`,
+      );
+    } else if (node.internalIP !== pod.hostIP) {
+      const theirs = source ? `the status.hostIP of ${formatRef(source.ref)}` : `its InternalIP`;
+      say(
+        'warning',
+        pod.hostIPPos,
+        formatRef(pod.ref),
+        'status.hostIP',
+        `status.hostIP ${pod.hostIP} is not ${node.name}'s address ${node.internalIP} (${theirs}); PacketWalk uses ${node.internalIP}`,
+      );
+    }
+  }
 }
 
 const slash24 = (ip: number): Cidr => {

@@ -55,6 +55,9 @@ export interface ParsedPod {
   readonly nodeNamePos: SourcePos;
   readonly ip?: string;
   readonly ipPos: SourcePos;
+  /** `status.hostIP`: the address of the pod's node, as the kubelet reports it. */
+  readonly hostIP?: string;
+  readonly hostIPPos: SourcePos;
   readonly ports: readonly ContainerPort[];
   readonly serviceAccount: string;
   readonly serviceAccountPos: SourcePos;

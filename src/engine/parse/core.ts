@@ -10,7 +10,7 @@
  * ServicePort, NodeSpec, NodeAddress (kubernetes.io/docs/reference/kubernetes-api/).
  */
 import { isIPv4 } from '../cidr';
-import type { ContainerPort, ServicePort } from '../model';
+import type { ContainerPort, ServicePort, SourcePos } from '../model';
 import {
   checkPortName,
   cidrOrIPv6,
@@ -250,27 +250,9 @@ export function parsePod(ctx: ObjectContext, out: Collected): void {
     }
   }
 
-  let ip: string | undefined;
-  let ipPos = r.posOf('status.podIP');
-  const podIP = r.string('status.podIP');
-  const candidates: { text: string; path: string }[] = [];
-  if (podIP !== undefined) candidates.push({ text: podIP, path: 'status.podIP' });
-  for (const item of mapItems(r, 'status.podIPs') ?? []) {
-    const text = r.string(childPath(item.path, 'ip'));
-    if (text !== undefined) candidates.push({ text, path: childPath(item.path, 'ip') });
-  }
-  for (const c of candidates) {
-    if (isIPv4(c.text)) {
-      if (ip === undefined) {
-        ip = c.text;
-        ipPos = r.posOf(c.path);
-      }
-    } else if (c.text.includes(':')) {
-      r.warn(c.path, 'an IPv6 pod IP: PacketWalk models IPv4 only');
-    } else {
-      r.error(c.path, `"${c.text}" is not a valid IPv4 address`);
-    }
-  }
+  const pod = statusIPv4(r, 'podIP', 'podIPs', 'pod IP');
+  // The kubelet reports its node's address as `status.hostIP` (and `hostIPs`, one per family).
+  const host = statusIPv4(r, 'hostIP', 'hostIPs', 'host IP');
 
   out.pods.push({
     ref,
@@ -279,12 +261,48 @@ export function parsePod(ctx: ObjectContext, out: Collected): void {
     labels,
     ...(nodeName !== undefined && nodeName !== '' ? { nodeName } : {}),
     nodeNamePos: r.posOf('spec.nodeName'),
-    ...(ip !== undefined ? { ip } : {}),
-    ipPos,
+    ...(pod.ip !== undefined ? { ip: pod.ip } : {}),
+    ipPos: pod.pos,
+    ...(host.ip !== undefined ? { hostIP: host.ip } : {}),
+    hostIPPos: host.pos,
     ports,
     serviceAccount,
     serviceAccountPos: r.posOf(saPath),
   });
+}
+
+/**
+ * The first IPv4 address of a pod status field and its plural list (`podIP` and `podIPs[].ip`,
+ * `hostIP` and `hostIPs[].ip`), with where it is written; IPv6 ones are skipped with a warning.
+ */
+function statusIPv4(
+  r: ObjectContext['r'],
+  single: string,
+  plural: string,
+  what: string,
+): { ip?: string; pos: SourcePos } {
+  let ip: string | undefined;
+  let pos = r.posOf(`status.${single}`);
+  const text = r.string(`status.${single}`);
+  const candidates: { text: string; path: string }[] = [];
+  if (text !== undefined) candidates.push({ text, path: `status.${single}` });
+  for (const item of mapItems(r, `status.${plural}`) ?? []) {
+    const t = r.string(childPath(item.path, 'ip'));
+    if (t !== undefined) candidates.push({ text: t, path: childPath(item.path, 'ip') });
+  }
+  for (const c of candidates) {
+    if (isIPv4(c.text)) {
+      if (ip === undefined) {
+        ip = c.text;
+        pos = r.posOf(c.path);
+      }
+    } else if (c.text.includes(':')) {
+      r.warn(c.path, `an IPv6 ${what}: PacketWalk models IPv4 only`);
+    } else {
+      r.error(c.path, `"${c.text}" is not a valid IPv4 address`);
+    }
+  }
+  return ip !== undefined ? { ip, pos } : { pos };
 }
 
 function parseContainerPort(

@@ -215,7 +215,7 @@ const KINDS: readonly KindSpec[] = [
 const SUPPORTED = (() => {
   const byKind = new Map<string, string[]>();
   for (const k of KINDS) byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), k.apiVersion]);
-  return [...byKind, ['List', ['v1']] as const]
+  return [...byKind, ['List', ['v1']] as const, ['<Kind>List', ['as its kind']] as const]
     .map(([kind, versions]) => `${kind} (${versions.join(', ')})`)
     .join(', ');
 })();
@@ -246,8 +246,17 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
     const yaml = parseYamlFile(file.text, file.name);
     diagnostics.push(...yaml.diagnostics);
     const lines = file.text.split(/\r?\n/);
+    const st = { lines, out, seen, sink: diagnostics };
     for (const doc of yaml.documents) {
-      loadDocument(doc, `document ${doc.index + 1}`, { lines, out, seen, sink: diagnostics }, true);
+      const label = `document ${doc.index + 1}`;
+      // calicoctl prints a YAML sequence (or a JSON array) of its lists when `get` names more
+      // than one resource type (calicoctl/calicoctl/commands/common/printer.go, FPrint: one
+      // result alone, else the slice of results).
+      if (Array.isArray(doc.value)) {
+        doc.value.forEach((_, i) =>
+          loadDocument(subDocument(doc, `[${i}]`), `${label}, [${i}]`, st, true),
+        );
+      } else loadDocument(doc, label, st, true);
     }
   }
   const cluster = assemble(out, diagnostics);
@@ -273,8 +282,9 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
   if (kind !== undefined) r.object = `${kind} (${label})`;
   if (kind === undefined || apiVersion === undefined) return;
 
-  if (kind === 'List') {
-    if (apiVersion !== 'v1') {
+  const typed = typedListOf(kind, apiVersion);
+  if (kind === 'List' || typed) {
+    if (kind === 'List' && apiVersion !== 'v1') {
       r.error(
         'apiVersion',
         `"${apiVersion}" is not a supported apiVersion for List (supported: v1)`,
@@ -282,12 +292,15 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
       return;
     }
     if (!listAllowed) {
-      r.error('kind', 'a List inside a List is not supported');
+      r.error('kind', `a ${kind} inside a List is not supported`);
       return;
     }
-    warnUnknownKeys(r, '', ['apiVersion', 'kind', 'metadata', 'items'], 'List');
+    warnUnknownKeys(r, '', ['apiVersion', 'kind', 'metadata', 'items'], kind);
     for (const item of mapItems(r, 'items', {}) ?? []) {
-      loadDocument(subDocument(doc, item.path), `${label}, ${item.path}`, st, false);
+      const sub = subDocument(doc, item.path);
+      // The API server's typed lists leave kind and apiVersion off their items.
+      const value = typed ? { apiVersion, kind: typed.kind, ...item.value } : item.value;
+      loadDocument({ ...sub, value }, `${label}, ${item.path}`, st, false);
     }
     return;
   }
@@ -363,6 +376,18 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
       ignoredBy,
     });
   }
+}
+
+/**
+ * The kind a typed list holds: `PodList` of v1 holds Pods, `NetworkPolicyList` of
+ * projectcalico.org/v3 Calico NetworkPolicies (api/pkg/apis/projectcalico/v3/networkpolicy.go
+ * `KindNetworkPolicyList`), `CiliumNetworkPolicyList` of cilium.io/v2 Cilium's: what the API
+ * server and calicoctl return for one resource type (kubectl `get` prints a `List` instead).
+ */
+function typedListOf(kind: string, apiVersion: string): KindSpec | undefined {
+  if (!kind.endsWith('List') || kind === 'List') return undefined;
+  const item = kind.slice(0, -'List'.length);
+  return KINDS.find((k) => k.kind === item && k.apiVersion === apiVersion);
 }
 
 /** A List item as a document of its own: paths and positions relative to the item. */
