@@ -7,9 +7,10 @@ import type { ChallengeSupport } from '../components/ChallengePage';
 import { rememberWelcome, shouldWelcome } from '../components/Welcome';
 import { timelineMachine } from '../machines/timeline';
 import { createAppStore, StoreProvider, TimelineProvider } from '../store';
-import { EDITS_KEY_PREFIX, startController } from './controller';
+import { EDITS_KEY_PREFIX, linkDraftKey, startController } from './controller';
 import { browserIdbStore, openEditStorage } from './editStorage';
 import { startEngine } from './engine';
+import { browserLibraryIdb, LIBRARY_KEY_PREFIX, startLibrary } from './library';
 import type { Lesson } from '../lessons/types';
 import { appLessons, opensLesson } from './lessonSource';
 import { lessonStepView, stepHopIndex } from './lessonView';
@@ -110,19 +111,34 @@ export function App() {
     const lessonsFirst = opensLesson(window.location.hash)
       ? appLessons.load().catch(() => null)
       : null;
+    const problem = (what: string) => (message: string | null) => {
+      if (message !== null || store.getState().notice?.startsWith(`${what} (`)) {
+        store.getState().setNotice(message);
+      }
+    };
+    // The library too (library.ts): a link may name one of the user's own scenarios.
+    const library = openEditStorage({
+      prefix: LIBRARY_KEY_PREFIX,
+      idb: browserLibraryIdb(),
+      local: safeLocalStorage(),
+      what: 'A saved scenario',
+      onProblem: problem('A saved scenario'),
+    });
+    let stopLibrary: (() => void) | undefined;
     void openEditStorage({
       prefix: EDITS_KEY_PREFIX,
       idb: browserIdbStore(),
       local: safeLocalStorage(),
-      onProblem: (message) => {
-        if (message !== null || store.getState().notice?.startsWith('Your edit (')) {
-          store.getState().setNotice(message);
-        }
-      },
+      onProblem: problem('Your edit'),
     })
-      .then((storage) => Promise.all([storage, lessonsFirst]))
-      .then(([storage]) => {
+      .then((storage) => Promise.all([storage, library, lessonsFirst]))
+      .then(([storage, libraryStorage]) => {
         if (cancelled) return;
+        stopLibrary = startLibrary(store, {
+          storage: libraryStorage,
+          edits: storage,
+          editKeys: (id) => [EDITS_KEY_PREFIX + id, linkDraftKey(id)],
+        });
         stop = startController(store, client, {
           lessons: appLessons,
           location: window.location,
@@ -137,9 +153,22 @@ export function App() {
     return () => {
       cancelled = true;
       stop?.();
+      stopLibrary?.();
       client.dispose();
     };
   }, [store]);
+
+  // The built-in scenarios, then the user's own (the library, read at start-up).
+  const userScenarios = useStore(store, (s) => s.userScenarios);
+  const scenarios = useMemo(
+    () => [
+      ...BUILT_IN_SCENARIOS,
+      ...userScenarios
+        .filter((s) => !s.trashed)
+        .map((s) => ({ id: s.id, title: s.name, text: s.text })),
+    ],
+    [userScenarios],
+  );
 
   // The first visit's welcome: decided once, from the link the app opened with.
   const [welcome] = useState(() => {
@@ -154,7 +183,7 @@ export function App() {
     <StoreProvider store={store}>
       <TimelineProvider actor={timeline}>
         <AppShell
-          scenarios={BUILT_IN_SCENARIOS}
+          scenarios={scenarios}
           lessonSupport={lessonSupport}
           welcome={welcome}
           loadFacts={loadSeedClaims}

@@ -10,6 +10,7 @@ import { challengeHash, parseChallengeHash } from './challengeLink';
 import type { Lesson } from '../lessons/types';
 import { opensLesson, type LessonSource } from './lessonSource';
 import { lessonStepView, parseLessonHash, routeHash } from './lessonView';
+import { openUserScenarioLink } from './library';
 import { startQueries } from './queries';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 
@@ -114,6 +115,11 @@ export function startController(
         ? `This link could not be opened as written (${decoded.problems.join('; ')}), so the default view is shown.`
         : null,
     );
+    // One of the user's own scenarios: from the library, or added from the link's text (library.ts).
+    const mine = openUserScenarioLink(view, get().userScenarios, Date.now());
+    view = mine.view;
+    if (mine.library) get().setUserScenarios(mine.library);
+    if (mine.notice) get().setNotice(mine.notice);
     // Edits kept in the browser come back, unless the link carries its own.
     const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
     linkDraft = null;

@@ -29,6 +29,8 @@ export interface EditStorageOptions {
     Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'> | undefined;
   /** A write could not be kept anywhere (or could again, with null). */
   readonly onProblem?: (message: string | null) => void;
+  /** How a problem names what was not kept ("Your edit" unless told). */
+  readonly what?: string;
 }
 
 export function browserIdbStore(): UseStore | null {
@@ -51,7 +53,12 @@ const reason = (e: unknown): string =>
       ? e.message
       : String(e);
 
-export async function openEditStorage(options: EditStorageOptions): Promise<EditStorage> {
+/** The stored keys too (the scenario library lists its records). */
+export interface ListableStorage extends EditStorage {
+  keys(): string[];
+}
+
+export async function openEditStorage(options: EditStorageOptions): Promise<ListableStorage> {
   const { prefix, local, onProblem } = options;
   let idb = options.idb;
   const memory = new Map<string, string>();
@@ -113,7 +120,7 @@ export async function openEditStorage(options: EditStorageOptions): Promise<Edit
         }
       }
       onProblem?.(
-        `Your edit (${size(value.length)}) could not be kept in this browser (${
+        `${options.what ?? 'Your edit'} (${size(value.length)}) could not be kept in this browser (${
           idbError ? reason(idbError) : 'IndexedDB is unavailable here'
         }). It is still in the editor and in this page's link: copy it somewhere safe before closing the tab.`,
       );
@@ -121,6 +128,7 @@ export async function openEditStorage(options: EditStorageOptions): Promise<Edit
   }
 
   return {
+    keys: () => [...memory.keys()],
     getItem: (key) => memory.get(key) ?? null,
     setItem(key, value) {
       memory.set(key, value);
@@ -132,5 +140,5 @@ export async function openEditStorage(options: EditStorageOptions): Promise<Edit
     },
     /** Resolves once every write so far has landed (for tests). */
     flush: () => chain,
-  } as EditStorage & { flush(): Promise<void> };
+  } as ListableStorage & { flush(): Promise<void> };
 }

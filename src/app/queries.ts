@@ -44,16 +44,19 @@ export const sameDeps = (a: readonly unknown[], b: readonly unknown[]): boolean 
   a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 /**
- * The text to load: the user's edit, else the built-in scenario's, else the generated one's once
+ * The text to load: the user's edit, else the built-in scenario's (or the user's own saved one's,
+ * from the library), else the generated one's once
  * the worker wrote it (app/generateQuery.ts; '' until then).
  */
 export function scenarioText(
   view: AppState['view'],
   generation: AppState['generation'] = null,
+  userScenarios: AppState['userScenarios'] = [],
 ): string {
   return (
     view.scenarioText ??
     BUILT_IN_SCENARIOS.find((s) => s.id === view.scenarioId)?.text ??
+    userScenarios.find((s) => s.id === view.scenarioId)?.text ??
     generatedText(view.scenarioId, generation) ??
     ''
   );
@@ -78,7 +81,7 @@ export const loadQuery: EngineQuery<
   { summary: LoadSummary; inWorker: boolean } | null
 > = {
   key: 'load',
-  dependencies: (s) => [s.view.scenarioId, scenarioText(s.view, s.generation)],
+  dependencies: (s) => [s.view.scenarioId, scenarioText(s.view, s.generation, s.userScenarios)],
   delayMs: ([id], previous) =>
     previous === undefined || previous[0] !== id ? 0 : LOAD_DEBOUNCE_MS,
   run: async (client, [id, text]) => {
@@ -248,7 +251,7 @@ export const ENGINE_QUERIES: readonly AnyQuery[] = [
   scaleQuery,
   dataplaneQuery,
   flowsQuery,
-  fixQuery((s) => scenarioText(s.view, s.generation)),
+  fixQuery((s) => scenarioText(s.view, s.generation, s.userScenarios)),
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { packetLine } from './packetChoice';
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { ciliumHostRoutingReason } from '../datapath/config';
 import {
   describeGenerated,
@@ -8,6 +8,7 @@ import {
   parseGenerateToken,
 } from '../engine/generateOptions';
 import {
+  isUserScenarioId,
   type Layout,
   selectCiliumConfig,
   selectLayout,
@@ -40,6 +41,10 @@ function otherScenarioTitle(id: string): string {
   return parsed.ok ? `Generated: ${describeGenerated(parsed.options)}` : 'Generated cluster';
 }
 
+const ScenarioLibrary = lazy(() =>
+  import('./ScenarioLibrary').then((m) => ({ default: m.ScenarioLibrary })),
+);
+
 /** A challenge to start from: a small number, easy to read out to a room ("challenge 17"). */
 const firstSeed = (): number => 1 + Math.floor(Math.random() * 999);
 
@@ -69,6 +74,13 @@ export function AppHeader({
     // The opener sits in the Packet popover, which a click in the dialog closed: return there.
     document.querySelector<HTMLButtonElement>('.packet-popover .popover-button')?.focus();
   }, []);
+  const [library, setLibrary] = useState(false);
+  const closeLibrary = useCallback(() => {
+    setLibrary(false);
+    document.querySelector<HTMLButtonElement>('.packet-popover .popover-button')?.focus();
+  }, []);
+  const builtIns = scenarios.filter((s) => !isUserScenarioId(s.id));
+  const mine = scenarios.filter((s) => isUserScenarioId(s.id));
   return (
     <header className="app-header">
       <h1>PacketWalk</h1>
@@ -110,7 +122,7 @@ export function AppHeader({
             <label className="scenario">
               Scenario
               <select value={scenarioId} onChange={(e) => setScenario(e.target.value)}>
-                {scenarios.map((s) => (
+                {builtIns.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.title}
                   </option>
@@ -118,8 +130,20 @@ export function AppHeader({
                 {!scenarios.some((s) => s.id === scenarioId) && (
                   <option value={scenarioId}>{otherScenarioTitle(scenarioId)}</option>
                 )}
+                {mine.length > 0 && (
+                  <optgroup label="Your scenarios">
+                    {mine.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.title}
+                      </option>
+                    ))}
+                  </optgroup>
+                )}
               </select>
             </label>
+            <button type="button" className="library-open" onClick={() => setLibrary(true)}>
+              Scenario library…
+            </button>
             <button type="button" className="generate-open" onClick={() => setGenerating(true)}>
               Generate a large cluster…
             </button>
@@ -145,6 +169,11 @@ export function AppHeader({
           </Popover>
           <PanelToggles />
           <GenerateDialog open={generating} onClose={closeGenerate} />
+          {library && (
+            <Suspense fallback={null}>
+              <ScenarioLibrary scenarios={scenarios} onClose={closeLibrary} />
+            </Suspense>
+          )}
         </div>
       )}
       <div className="header-end">

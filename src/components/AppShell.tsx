@@ -32,6 +32,7 @@ import { useShellCommands } from './useShellCommands';
 import { Welcome, type WelcomeProps } from './Welcome';
 import { Workspace, type WorkspaceProps } from './Workspace';
 import type { ChallengeSupport } from './ChallengePage';
+import { UndoNotice } from './UndoNotice';
 
 export type { LessonSupport, ScenarioChoice } from './lessonSupport';
 
@@ -156,6 +157,7 @@ export function AppShell({
           </button>
         </div>
       )}
+      <UndoNotice clock />
       {route.page === 'lessons' ? (
         <div className="page-scroll">
           {lessonSupport.loading ? (

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import {
   selectCluster,
@@ -10,6 +10,7 @@ import {
   selectScenarioText,
   useAppActions,
   useAppStore,
+  useAppStoreApi,
 } from '../store';
 import { policyAtLine, policyPosition } from './dataplaneView';
 import { PolicyEditor } from './PolicyEditor';
@@ -59,9 +60,7 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
                 : 'Built-in scenario'
               : 'Edited (kept in this browser)'}
         </p>
-        <button type="button" onClick={() => setScenarioText(null)} disabled={text === null}>
-          Reset scenario
-        </button>
+        <ResetScenario edited={text !== null} />
       </header>
       {text === null && base === undefined ? (
         <div className="policies-generating" role="status">
@@ -87,5 +86,76 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * "Reset scenario" asks first, then returns to the scenario as built in (or as saved in the
+ * library) and offers to undo: Undo puts the edited text back, if the same scenario is still on
+ * screen. Where a link's draft is reset to the user's own saved edit, that edit is what comes back,
+ * and Undo would overwrite it, so none is offered.
+ */
+function ResetScenario({ edited }: { edited: boolean }) {
+  const store = useAppStoreApi();
+  const { setScenarioText, offerUndo } = useAppActions();
+  const [asking, setAsking] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setAsking(false);
+    requestAnimationFrame(() => opener.current?.focus());
+  };
+  if (asking && edited) {
+    return (
+      <div
+        className="reset-confirm"
+        role="group"
+        aria-label="Reset scenario?"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            close();
+          }
+        }}
+      >
+        <p>Discard your edits?</p>
+        <button
+          type="button"
+          // The question is what the user asked for by pressing Reset scenario.
+          autoFocus
+          onClick={() => {
+            const { scenarioId, scenarioText: before } = store.getState().view;
+            setScenarioText(null);
+            setAsking(false);
+            const after = store.getState().view;
+            if (before !== null && after.scenarioText === null) {
+              offerUndo({
+                message: 'The scenario is reset; your edits are discarded.',
+                undo: () => {
+                  const now = store.getState().view;
+                  if (now.scenarioId === scenarioId && now.scenarioText === null)
+                    setScenarioText(before);
+                },
+              });
+            }
+            // The reset button is disabled now: the focus goes to the Undo that the notice offers.
+            requestAnimationFrame(() =>
+              (
+                document.querySelector<HTMLElement>('.undo-notice .undo-button') ?? opener.current
+              )?.focus(),
+            );
+          }}
+        >
+          Reset
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  return (
+    <button ref={opener} type="button" onClick={() => setAsking(true)} disabled={!edited}>
+      Reset scenario
+    </button>
   );
 }

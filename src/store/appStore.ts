@@ -30,6 +30,12 @@ import {
   type FlowsSlice,
   type FlowsSliceState,
 } from './slices/flowsSlice';
+import {
+  createLibrarySlice,
+  DEFAULT_LIBRARY_SLICE,
+  type LibrarySlice,
+  type LibrarySliceState,
+} from './slices/librarySlice';
 import { createUiSlice, DEFAULT_UI_SLICE, type UiSlice, type UiSliceState } from './slices/uiSlice';
 import {
   createViewSlice,
@@ -49,6 +55,7 @@ export type { GenerationState, ScaleSweepState } from './slices/scaleSlice';
 export type { DataplaneFocus } from './slices/dataplaneSlice';
 export type { FlowsRunState } from './slices/flowsSlice';
 export type { Route, Theme, ThemePreference } from './slices/uiSlice';
+export type { LibraryActions, UndoOffer, UserScenario } from './slices/librarySlice';
 export {
   nextThemePreference,
   resolveTheme,
@@ -62,8 +69,15 @@ export type AppViewState = ViewSliceState &
   ScaleSliceState &
   DataplaneSliceState &
   FlowsSliceState &
+  LibrarySliceState &
   UiSliceState;
-export type AppState = ViewSlice & EngineSlice & ScaleSlice & DataplaneSlice & FlowsSlice & UiSlice;
+export type AppState = ViewSlice &
+  EngineSlice &
+  ScaleSlice &
+  DataplaneSlice &
+  FlowsSlice &
+  LibrarySlice &
+  UiSlice;
 export type AppActions = Omit<AppState, keyof AppViewState>;
 
 export const DEFAULT_VIEW_STATE: AppViewState = {
@@ -72,6 +86,7 @@ export const DEFAULT_VIEW_STATE: AppViewState = {
   ...DEFAULT_SCALE_SLICE,
   ...DEFAULT_DATAPLANE_SLICE,
   ...DEFAULT_FLOWS_SLICE,
+  ...DEFAULT_LIBRARY_SLICE,
   ...DEFAULT_UI_SLICE,
 };
 
@@ -86,6 +101,7 @@ export function createAppStore(initial: Partial<AppViewState> = {}) {
       ...createScaleSlice(...as<ScaleSlice>()),
       ...createDataplaneSlice(...as<DataplaneSlice>()),
       ...createFlowsSlice(...as<FlowsSlice>()),
+      ...createLibrarySlice(...as<LibrarySlice>()),
       ...createUiSlice(...as<UiSlice>()),
       ...initial,
     };

@@ -24,7 +24,11 @@ export type {
   WalkOutcome,
   Theme,
   ThemePreference,
+  LibraryActions,
+  UndoOffer,
+  UserScenario,
 } from './appStore';
+export { isUserScenarioId, USER_SCENARIO_PREFIX } from './slices/librarySlice';
 export { StoreProvider, useAppActions, useAppStore, useAppStoreApi } from './context';
 export { TimelineProvider, usePlaybackPace, useTimeline, useTimelineSelector } from './timeline';
 export {

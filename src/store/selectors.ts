@@ -92,3 +92,9 @@ const NO_WORDS: readonly string[] = [];
  */
 export const selectLessonHighlight = (s: AppState): readonly string[] =>
   s.route.page === 'lesson' || s.route.page === 'challenge' ? s.highlight : NO_WORDS;
+
+// The library slice (issue 18).
+export const selectUserScenarios = (s: AppState) => s.userScenarios;
+export const selectLibraryActions = (s: AppState) => s.libraryActions;
+export const selectUndoOffer = (s: AppState) => s.undoOffer;
+export const selectUndoHeld = (s: AppState) => s.undoHeld;

@@ -28,6 +28,7 @@ import {
   type PanelId,
 } from '../registry/panels';
 import { decodeLegacyCalico, decodeLegacyCilium, isLegacyModes } from './legacyLinks';
+import { isUserScenarioId } from './slices/librarySlice';
 
 /** Both CNIs side by side, or one alone. */
 export type Layout = 'compare' | Cni;
@@ -159,7 +160,8 @@ export function decodeView(query: string, knownScenarios: readonly string[]): De
   let scenarioId = DEFAULT_VIEW.scenarioId;
   const sid = get('scenario');
   if (sid !== undefined) {
-    if (knownScenarios.includes(sid)) scenarioId = sid;
+    // A user scenario (`my:…`) need not be in this browser's library: the controller decides.
+    if (knownScenarios.includes(sid) || isUserScenarioId(sid)) scenarioId = sid;
     else if (isGeneratedScenarioId(sid)) {
       const parsed = parseGenerateToken(sid.slice(GENERATED_PREFIX.length));
       if (parsed.ok) scenarioId = generatedScenarioId(parsed.options);
