@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { PWA_ICONS, drawIcon, encodePng } from './src/app/pwaIcons.ts';
 
 /**
  * The built app's Content-Security-Policy, as a <meta http-equiv> in dist/index.html (issue 13). Only
@@ -42,9 +44,72 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** The manifest's PNG icons, drawn at build time (src/app/pwaIcons.ts), and the Apple touch icon link. */
+function pwaIcons(): Plugin {
+  return {
+    name: 'packetwalk-pwa-icons',
+    apply: 'build',
+    generateBundle() {
+      for (const icon of PWA_ICONS) {
+        this.emitFile({
+          type: 'asset',
+          fileName: icon.file,
+          source: encodePng(drawIcon(icon), icon.size),
+        });
+      }
+    },
+    transformIndexHtml: () => [
+      {
+        tag: 'link',
+        attrs: { rel: 'apple-touch-icon', href: './icons/apple-touch-icon-180.png' },
+        injectTo: 'head',
+      },
+    ],
+  };
+}
+
+/**
+ * Offline and installable (issue 18): the web app manifest and a Workbox service worker
+ * (vite-plugin-pwa, generateSW) that precaches every file of the build the app can ask for: the
+ * shell, every lazy JS/CSS chunk (lessons, CodeMirror, the panels), the policy worker, the icons.
+ * Source maps are left out (only devtools read them). `registerType: 'prompt'`: a new version
+ * waits until the user says Reload (src/app/pwa.ts, components/UpdateNotice.tsx), never mid-lesson;
+ * `clientsClaim` only takes effect when a worker activates, which for an update is after that click
+ * and on a first visit makes the page work offline without a reload. Registered only by the build
+ * (src/app/main.tsx): no service worker in `npm start` or the unit tests. Relative start_url and
+ * scope (resolved against the manifest's URL): the build works from any sub-path.
+ */
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  manifest: {
+    id: './',
+    name: 'PacketWalk',
+    short_name: 'PacketWalk',
+    description: 'See the same packet walk through Calico and Cilium, hook by hook.',
+    start_url: './',
+    scope: './',
+    display: 'standalone',
+    theme_color: '#1f6feb',
+    background_color: '#f6f8fa',
+    icons: PWA_ICONS.filter((i) => !i.file.includes('apple')).map((i) => ({
+      src: i.file,
+      sizes: `${i.size}x${i.size}`,
+      type: 'image/png',
+      purpose: i.maskable ? 'maskable' : 'any',
+    })),
+  },
+  workbox: {
+    globPatterns: ['**/*.{html,js,css,svg,png}'],
+    clientsClaim: true,
+    cleanupOutdatedCaches: true,
+    navigateFallback: 'index.html',
+  },
+});
+
 // One config for the app, the worker bundle and the unit tests.
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), pwaIcons(), pwa],
   // Relative asset paths: dist/ works from any static server and any sub-path.
   base: './',
   worker: { format: 'es' },
