@@ -39,6 +39,7 @@ export function browserLibraryIdb(): UseStore | null {
 export function slugOf(name: string): string {
   const slug = name
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents go, their letters stay ("É" -> "e")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
