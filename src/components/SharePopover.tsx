@@ -238,7 +238,7 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
           </div>
         )}
       </div>
-      <h3 className="share-heading">Export</h3>
+      <h2 className="share-heading">Export</h2>
       <ul className="share-exports">
         <ExportItem
           label="Scenario (YAML)"
