@@ -19,6 +19,7 @@ import {
   useAppActions,
   useAppStore,
 } from '../store';
+import { ImportFiles, ImportFilesButton } from './ImportFiles';
 import { GenerateDialog } from './lazyViews';
 import type { ScenarioChoice } from './lessonSupport';
 import { ModeSelects } from './ModeSelects';
@@ -147,6 +148,7 @@ export function AppHeader({
             <button type="button" className="generate-open" onClick={() => setGenerating(true)}>
               Generate a large cluster…
             </button>
+            <ImportFilesButton />
             <PacketComposer />
           </Popover>
           <Popover label="Modes" summary={LAYOUT_LABEL[layout]} className="modes-popover">
@@ -168,6 +170,7 @@ export function AppHeader({
             </p>
           </Popover>
           <PanelToggles />
+          <ImportFiles />
           <GenerateDialog open={generating} onClose={closeGenerate} />
           {library && (
             <Suspense fallback={null}>

@@ -53,6 +53,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
 import { fastParse, lineIndex } from './fastYaml';
+import { MAX_YAML_BYTES } from './limits';
 
 export interface YamlDocument {
   /** 0-based index of the document in the file. */
@@ -67,8 +68,7 @@ export interface YamlFile {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Files larger than this are refused with a clear error instead of freezing the tab. */
-export const MAX_YAML_BYTES = 8 * 1024 * 1024;
+export { MAX_YAML_BYTES };
 
 /**
  * Child paths, by parent and key: the same string object comes back for the same path, so the
