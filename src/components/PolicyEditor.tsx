@@ -24,7 +24,7 @@ import {
 import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
-import { useEffect, useId, useLayoutEffect, useRef } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Diagnostic } from '../engine/model';
 import {
   diagnosticText,
@@ -32,6 +32,7 @@ import {
   resolvePosition,
   toEditorDiagnostics,
 } from './diagnosticRanges';
+import { fileLabel, placeInText } from './scenarioFiles';
 
 export interface PolicyEditorProps {
   /** The manifests. A change from outside (scenario switch, reset) replaces the document. */
@@ -99,13 +100,15 @@ function editability(readOnly: boolean): Extension {
 
 export function PolicyEditor({
   value,
-  diagnostics,
+  diagnostics: given,
   onChange,
   label,
   readOnly = false,
   reveal,
   onCursorLine,
 }: PolicyEditorProps) {
+  // Imported files joined in the text: their positions placed on its lines (scenarioFiles.ts).
+  const diagnostics = useMemo(() => placeInText(value, given), [value, given]);
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   // The latest props, read by the editor's listeners and by the effect that creates the view once.
@@ -256,7 +259,7 @@ export function PolicyEditor({
                 data-severity={d.severity}
               >
                 <button type="button" onClick={() => goTo(i)}>
-                  line {line}:{column} — {diagnosticText(d)}
+                  {fileLabel(d) ?? `line ${line}:${column}`} — {diagnosticText(d)}
                 </button>
                 {d.lesson && (
                   <a className="policy-editor-lesson" href={d.lesson.href}>

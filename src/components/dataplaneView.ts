@@ -5,6 +5,7 @@
  */
 import type { DumpLine } from '../engine/dumpLines';
 import { formatRef, type Cluster, type SourcePos } from '../engine/model';
+import { hasFileMarkers, joinedPosition, splitScenarioText } from '../engine/parse/multiFile';
 
 export interface TreeItem {
   /** Index of the line in the dump. */
@@ -112,6 +113,8 @@ export function policyAtLine(cluster: Cluster | null, text: string, line: number
   const at = docOf[line - 1];
   if (at === undefined) return null;
   const all = [...cluster.k8sPolicies, ...cluster.ciliumPolicies, ...cluster.calicoPolicies];
-  const found = all.find((p) => docOf[p.ref.pos.line - 1] === at);
+  // A text of imported files: the engine's lines are each file's own (scenarioFiles.ts).
+  const parts = hasFileMarkers(text) ? splitScenarioText(text, '') : [];
+  const found = all.find((p) => docOf[joinedPosition(parts, p.ref.pos).line - 1] === at);
   return found ? formatRef(found.ref) : null;
 }
