@@ -4,7 +4,7 @@
  * (YAML), the walk (JSON), the matrix (CSV, JSON) and the picture of the step (SVG, PNG).
  */
 import './SharePopover.css';
-import { useRef, useState } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { matrixCsv, matrixExportRows, matrixJson } from '../engine/matrixExport';
 import { MATRIX_AGGREGATE_ABOVE } from '../engine/matrixData';
 import type { Cni } from '../engine/model';
@@ -51,6 +51,8 @@ function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+const OPEN_MATRIX = 'Open the Matrix panel first.';
+
 const text = (body: string, type: string) => new Blob([body], { type: `${type};charset=utf-8` });
 
 type LinkState =
@@ -60,35 +62,58 @@ type LinkState =
   | { readonly kind: 'manual'; readonly link: string }
   | (LinkCheck & { readonly fits: false; readonly kind: 'too-long' });
 
-/** One export: a button, or the reason it cannot apply now. */
-function ExportItem({
-  label,
+/**
+ * One kind of export, its formats side by side; when it cannot apply now, the buttons are disabled
+ * and say why (with the way to make it apply, if there is one).
+ */
+function ExportRow({
   reason,
-  onExport,
+  formats,
+  children,
 }: {
-  label: string;
   reason: string | null;
-  onExport: () => void;
+  formats: readonly { readonly label: string; readonly run: () => void }[];
+  /** Shown beside the reason. */
+  children?: ReactNode;
 }) {
-  const id = `share-why-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const id = useId();
   return (
     <li>
-      <button
-        type="button"
-        disabled={reason !== null}
-        aria-describedby={reason ? id : undefined}
-        onClick={onExport}
-      >
-        {label}
-      </button>
+      <span className="share-formats">
+        {formats.map((f) => (
+          <button
+            key={f.label}
+            type="button"
+            disabled={reason !== null}
+            aria-describedby={reason ? id : undefined}
+            onClick={f.run}
+          >
+            {f.label}
+          </button>
+        ))}
+      </span>
       {reason && (
-        <span id={id} className="share-why">
-          {reason}
+        <span className="share-why">
+          <span id={id}>{reason}</span> {children}
         </span>
       )}
     </li>
   );
 }
+
+/** Beside the word on a wide screen, instead of it on a narrow one (SharePopover.css). */
+const SHARE_ICON = (
+  <svg className="share-icon" aria-hidden="true" width="14" height="14" viewBox="0 0 16 16">
+    <path
+      d="M8 10V1.5M4.5 5 8 1.5 11.5 5M2.5 8.5v6h11v-6"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.7"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
+  </svg>
+);
 
 export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice[] }) {
   const store = useAppStoreApi();
@@ -122,7 +147,7 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
   const matrixReason = large
     ? `Over ${MATRIX_AGGREGATE_ABOVE} pods the matrix is grouped; export needs a smaller scenario.`
     : !panels.includes('matrix')
-      ? 'Open the Matrix panel first.'
+      ? OPEN_MATRIX
       : matrix === null
         ? 'The matrix is still being computed.'
         : null;
@@ -203,7 +228,7 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
   const pictureReason = packet ? null : 'Choose a packet first.';
 
   return (
-    <Popover label="Share" summary={null} className="share-popover">
+    <Popover label="Share" summary={SHARE_ICON} className="share-popover">
       <div className="share-link">
         <button type="button" onClick={copyLink}>
           Copy link
@@ -240,38 +265,32 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
       </div>
       <h2 className="share-heading">Export</h2>
       <ul className="share-exports">
-        <ExportItem
-          label="Scenario (YAML)"
+        <ExportRow
           reason={yaml ? null : 'The scenario is still being generated.'}
-          onExport={exportYaml}
+          formats={[{ label: 'Scenario (YAML)', run: exportYaml }]}
         />
-        <ExportItem label="Walk (JSON)" reason={walkReason} onExport={exportWalk} />
-        <ExportItem
-          label="Matrix (CSV)"
+        <ExportRow reason={walkReason} formats={[{ label: 'Walk (JSON)', run: exportWalk }]} />
+        <ExportRow
           reason={matrixReason}
-          onExport={() => exportMatrix('csv')}
-        />
-        <ExportItem
-          label="Matrix (JSON)"
-          reason={matrixReason}
-          onExport={() => exportMatrix('json')}
-        />
-        <ExportItem
-          label="Picture (SVG)"
+          formats={[
+            { label: 'Matrix (CSV)', run: () => exportMatrix('csv') },
+            { label: 'Matrix (JSON)', run: () => exportMatrix('json') },
+          ]}
+        >
+          {matrixReason === OPEN_MATRIX && (
+            <button type="button" onClick={() => togglePanel('matrix')}>
+              Open the Matrix panel
+            </button>
+          )}
+        </ExportRow>
+        <ExportRow
           reason={pictureReason}
-          onExport={() => void exportPicture('svg')}
-        />
-        <ExportItem
-          label="Picture (PNG)"
-          reason={pictureReason}
-          onExport={() => void exportPicture('png')}
+          formats={[
+            { label: 'Picture (SVG)', run: () => void exportPicture('svg') },
+            { label: 'Picture (PNG)', run: () => void exportPicture('png') },
+          ]}
         />
       </ul>
-      {matrixReason === 'Open the Matrix panel first.' && (
-        <button type="button" className="share-open-matrix" onClick={() => togglePanel('matrix')}>
-          Open the Matrix panel
-        </button>
-      )}
       {problem && (
         <p className="share-problem" role="alert">
           {problem}
