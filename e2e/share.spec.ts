@@ -154,7 +154,7 @@ test('the pictures download as a valid PNG and a standalone SVG', async ({ app, 
   await app.ready();
   await app.button('Step forward').click();
   const svg = await exportFile(page, 'Picture (SVG)');
-  expect(svg.name).toMatch(/^packetwalk-seed-policies-step-2-\d{4}-\d\d-\d\d\.svg$/);
+  expect(svg.name).toMatch(/^packetwalk-seed-policies-hop-2-\d{4}-\d\d-\d\d\.svg$/);
   const text = svg.bytes.toString('utf8');
   expect(text).not.toMatch(/var\(--|https?:\/\/(?!www\.w3\.org)/);
   // It parses, and it draws on its own (an <img> has no access to the page's stylesheets).

@@ -200,16 +200,14 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
       const svg = document.querySelector<SVGSVGElement>(
         `.topology-view[data-cni='${cni}'] .topology-canvas > svg`,
       );
-      return svg
-        ? [panelOf(svg, `${CNI_TITLE[cni]} · step ${step + 1} · ${packetLine(packet)}`)]
-        : [];
+      return svg ? [panelOf(svg, CNI_TITLE[cni])] : [];
     });
     if (panelsShown.length === 0) return null;
     const root = getComputedStyle(document.documentElement);
     const view = document.querySelector('.topology-view');
-    return pictureSvg(panelsShown, {
+    return pictureSvg(`${packetLine(packet)} · hop ${step + 1}`, panelsShown, {
       background: view ? getComputedStyle(view).backgroundColor : root.backgroundColor,
-      text: root.getPropertyValue('--text').trim() || getComputedStyle(document.body).color,
+      text: getComputedStyle(document.body).color,
       fontFamily: getComputedStyle(document.body).fontFamily,
     });
   };
@@ -217,7 +215,7 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
     setProblem(null);
     const svg = picture();
     if (!svg) return setProblem('No drawing on screen to export.');
-    const what = `step-${step + 1}`;
+    const what = `hop-${step + 1}`;
     if (format === 'svg') return download(name(what, 'svg'), text(svg, 'image/svg+xml'));
     try {
       download(name(what, 'png'), await svgToPng(svg, 2));

@@ -55,8 +55,9 @@ describe('svg export', () => {
   it('makes one standalone document of the panels: namespace, sizes, titles, no outside refs', () => {
     const markup = new XMLSerializer().serializeToString(inlineStyles(drawing(), styleOf));
     const text = pictureSvg(
+      'a → b <TCP> · hop 2',
       [
-        { title: 'Calico · step 2 · a → b <TCP>', markup, width: 400, height: 300 },
+        { title: 'Calico', markup, width: 400, height: 300 },
         { title: 'Cilium', markup, width: 380, height: 320 },
       ],
       {
@@ -70,18 +71,19 @@ describe('svg export', () => {
     const root = doc.documentElement;
     expect(root.namespaceURI).toBe(SVG_NS);
     expect(root.getAttribute('xmlns')).toBe(SVG_NS);
-    // Two panels of 400 and 380 with 12 px around and between; the taller one under a 28 px title.
+    // Two panels of 400 and 380 with 12 px around and between; the taller one under the 26 px
+    // caption and a 22 px title.
     expect(root.getAttribute('width')).toBe(String(400 + 380 + 3 * 12));
-    expect(root.getAttribute('height')).toBe(String(320 + 28 + 12));
+    expect(root.getAttribute('height')).toBe(String(320 + 26 + 22 + 12));
     const panels = root.querySelectorAll(':scope > g > svg');
     expect([...panels].map((p) => [p.getAttribute('width'), p.getAttribute('height')])).toEqual([
       ['400', '300'],
       ['380', '320'],
     ]);
     expect(panels[0]!.getAttribute('viewBox')).toBe('0 0 200 100');
-    expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toContain(
-      'Calico · step 2 · a → b <TCP>',
-    );
+    expect(
+      [...root.querySelectorAll(':scope > text, :scope > g > text')].map((t) => t.textContent),
+    ).toEqual(['a → b <TCP> · hop 2', 'Calico', 'Cilium']);
     expect(root.querySelector('rect')!.getAttribute('style')).toBe('fill:rgb(255, 255, 255)');
     expect(text).not.toMatch(/var\(--|https?:\/\/(?!www\.w3\.org)/);
   });

@@ -91,16 +91,24 @@ export interface PictureTheme {
   readonly fontFamily: string;
 }
 
-const TITLE_HEIGHT = 28;
+const CAPTION_HEIGHT = 26;
+const TITLE_HEIGHT = 22;
 const GAP = 12;
 
 /**
- * One standalone SVG document: the panels side by side, each under its title, on the theme's
- * background. Pure: the markup comes in as text.
+ * One standalone SVG document: the caption (the packet and the hop), then the panels side by side,
+ * each under its short title (the CNI), on the theme's background. Pure: the markup comes in as text.
  */
-export function pictureSvg(panels: readonly PicturePanel[], theme: PictureTheme): string {
+export function pictureSvg(
+  caption: string,
+  panels: readonly PicturePanel[],
+  theme: PictureTheme,
+): string {
   const width = panels.reduce((w, p) => w + p.width, 0) + GAP * (panels.length + 1);
-  const height = Math.max(0, ...panels.map((p) => p.height)) + TITLE_HEIGHT + GAP;
+  const top = CAPTION_HEIGHT + TITLE_HEIGHT;
+  const height = Math.max(0, ...panels.map((p) => p.height)) + top + GAP;
+  const font = (size: number) =>
+    `fill:${theme.text};font-family:${escapeXml(theme.fontFamily)};font-size:${size}px;font-weight:600`;
   let x = GAP;
   const parts = panels.map((p) => {
     const at = x;
@@ -114,8 +122,8 @@ export function pictureSvg(panels: readonly PicturePanel[], theme: PictureTheme)
           .replace(/\sxmlns(:xlink)?="[^"]*"/g, '')} width="${p.width}" height="${p.height}">`,
     );
     return (
-      `<g transform="translate(${at},${TITLE_HEIGHT})">` +
-      `<text x="0" y="-9" style="fill:${theme.text};font-family:${escapeXml(theme.fontFamily)};font-size:14px;font-weight:600">${escapeXml(p.title)}</text>` +
+      `<g transform="translate(${at},${top})">` +
+      `<text x="0" y="-7" style="${font(13)}">${escapeXml(p.title)}</text>` +
       `${sized}</g>`
     );
   });
@@ -123,6 +131,7 @@ export function pictureSvg(panels: readonly PicturePanel[], theme: PictureTheme)
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<svg xmlns="${SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<rect width="100%" height="100%" style="fill:${theme.background}"/>` +
+    `<text x="${GAP}" y="${CAPTION_HEIGHT - 6}" style="${font(15)}">${escapeXml(caption)}</text>` +
     parts.join('') +
     `</svg>\n`
   );
