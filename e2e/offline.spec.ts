@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 
@@ -173,6 +174,8 @@ test('a new version is announced mid-lesson, never reloads by itself, and Reload
   );
   await expect(notice).toBeVisible();
   await expect(notice).toHaveText(/A new version of PacketWalk is ready\./);
+  const axe = await new AxeBuilder({ page }).include('.update-notice').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   // The lesson goes on: no reload, the step is where the learner left it.
   await page.locator('body').press('n');
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 7');

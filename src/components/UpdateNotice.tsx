@@ -17,9 +17,10 @@ export interface UpdateSource {
 export function UpdateNotice({ updates }: { updates: UpdateSource }) {
   const { needRefresh } = useSyncExternalStore(updates.subscribe, updates.getState);
   return (
+    // The live region stays in the page (empty, no box) so that screen readers hear what appears.
     <div className="update-notice" role="status" aria-live="polite">
       {needRefresh && (
-        <>
+        <div className="update-notice-box">
           <p>A new version of PacketWalk is ready.</p>
           <button type="button" onClick={() => updates.reload()}>
             Reload
@@ -27,7 +28,7 @@ export function UpdateNotice({ updates }: { updates: UpdateSource }) {
           <button type="button" onClick={() => updates.dismiss()}>
             Later
           </button>
-        </>
+        </div>
       )}
     </div>
   );
