@@ -147,6 +147,7 @@ test.describe('Generate a large cluster', () => {
     await expect(status).toHaveText('Edited (kept in this browser)');
     await expect(app.editor()).toContainText('# my note');
     await page.getByRole('button', { name: 'Reset scenario' }).click();
+    await page.getByRole('button', { name: 'Discard edits' }).click();
     await expect(status).toHaveText('Generated scenario');
     await app.panelToggle('policies').click();
 

@@ -133,6 +133,7 @@ test.describe('hardening', () => {
     await app.editor().press('ControlOrMeta+Home');
     await expect(app.editor()).toContainText('# from-a-link');
     await app.button('Reset scenario').click();
+    await app.button('Discard edits').click();
     await app.editor().press('ControlOrMeta+Home');
     await expect(app.editor()).toContainText('# my-own-edit');
     // And it is still the saved edit after a reload.

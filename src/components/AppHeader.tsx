@@ -78,7 +78,10 @@ export function AppHeader({
   const [library, setLibrary] = useState(false);
   const closeLibrary = useCallback(() => {
     setLibrary(false);
-    document.querySelector<HTMLButtonElement>('.packet-popover .popover-button')?.focus();
+    // After the dialog is gone (closing it returns the focus to its opener, hidden in the popover).
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLButtonElement>('.packet-popover .popover-button')?.focus(),
+    );
   }, []);
   const builtIns = scenarios.filter((s) => !isUserScenarioId(s.id));
   const mine = scenarios.filter((s) => isUserScenarioId(s.id));

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import {
+  isUserScenarioId,
   selectCluster,
   selectDiagnostics,
   type AppState,
@@ -57,7 +58,9 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
             : text === null
               ? generated
                 ? 'Generated scenario'
-                : 'Built-in scenario'
+                : isUserScenarioId(scenarioId)
+                  ? 'Saved in your library'
+                  : 'Built-in scenario'
               : 'Edited (kept in this browser)'}
         </p>
         <ResetScenario edited={text !== null} />
@@ -117,7 +120,7 @@ function ResetScenario({ edited }: { edited: boolean }) {
           }
         }}
       >
-        <p>Discard your edits?</p>
+        <p>Reset the scenario?</p>
         <button
           type="button"
           // The question is what the user asked for by pressing Reset scenario.
@@ -145,7 +148,7 @@ function ResetScenario({ edited }: { edited: boolean }) {
             );
           }}
         >
-          Reset
+          Discard edits
         </button>
         <button type="button" onClick={close}>
           Cancel

@@ -80,12 +80,12 @@ export function ScenarioLibrary({
         else onClose();
       }}
     >
-      <header className="library-header">
+      <div className="library-header">
         <h2 id={`${ids}-title`}>Scenario library</h2>
         <button type="button" className="library-close" onClick={onClose}>
           Close
         </button>
-      </header>
+      </div>
       <p id={`${ids}-intro`} className="library-intro">
         The built-in scenarios and your own, kept in this browser with their edits. A link to one of
         yours opens it here; in another browser, only a link that carries the text does.
@@ -101,7 +101,7 @@ export function ScenarioLibrary({
                 id={`${ids}-name`}
                 value={name}
                 maxLength={120}
-                placeholder="My cluster"
+                placeholder="e.g. Team lab"
                 aria-invalid={error !== null}
                 aria-describedby={error ? `${ids}-error` : undefined}
                 onChange={(e) => setName(e.target.value)}
