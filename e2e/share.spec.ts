@@ -149,6 +149,42 @@ test('copy link without clipboard access shows the link selected to copy by hand
     .toBe(page.url().length);
 });
 
+test('a link too long to travel: the scenario as a file, or the link without the edits', async ({
+  app,
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.goto(WALK);
+  await app.ready();
+  // Comments of pseudo-random words compress poorly: the link grows past 8,000 characters.
+  let seed = 7;
+  const word = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed.toString(36);
+  };
+  const noise = Array.from({ length: 400 }, () => `# ${word()} ${word()} ${word()}`).join('\n');
+  const big = `${EDITED}${noise}\n`;
+  await typeScenario(app, big);
+  await expect.poll(() => page.url().length).toBeGreaterThan(8000);
+  const panel = await openShare(page);
+  await panel.getByRole('button', { name: 'Copy link' }).click();
+  await expect(panel.getByRole('alert')).toContainText('over the 8,000');
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/too-long.png` });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Download the scenario (YAML)' }).click(),
+  ]);
+  expect((await read(download)).toString('utf8')).toBe(big);
+  await panel.getByRole('button', { name: 'Copy the link without the edits' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Link without the edits copied');
+  const plain = await page.evaluate(() => navigator.clipboard.readText());
+  expect(plain).not.toContain('yaml=');
+  expect(plain).toContain('scenario=seed-policies');
+  expect(plain).toContain('from=shop%2Ffrontend');
+});
+
 test('the pictures download as a valid PNG and a standalone SVG', async ({ app, page }) => {
   await app.goto(WALK);
   await app.ready();
