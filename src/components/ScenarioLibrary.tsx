@@ -68,6 +68,66 @@ export function ScenarioLibrary({
   }
 
   const builtIns = scenarios.filter((s) => !isUserScenarioId(s.id));
+  /** A scenario's row: Open and Duplicate; one's own also Rename and Delete. */
+  const row = (id: string, name: string, detail: string, actions: LibraryActions, own: boolean) => (
+    <li key={id} data-scenario={id} className="library-row">
+      {renaming === id ? (
+        <RenameForm
+          id={id}
+          name={name}
+          actions={actions}
+          onDone={(renamed) => {
+            setRenaming(null);
+            if (renamed) setSaid(`Renamed to "${renamed}".`);
+            focusRow(id);
+          }}
+        />
+      ) : (
+        <>
+          <ScenarioName name={name} detail={detail} open={id === current} />
+          <div className="library-actions" role="group" aria-label={name}>
+            <button
+              type="button"
+              onClick={() => {
+                actions.open(id);
+                onClose();
+              }}
+            >
+              Open
+            </button>
+            {own && (
+              <button type="button" onClick={() => setRenaming(id)}>
+                Rename
+              </button>
+            )}
+            <button
+              type="button"
+              onClick={() => {
+                const copy = actions.duplicate(id);
+                setSaid(`Duplicated "${name}" into your scenarios.`);
+                focusRow(copy);
+              }}
+            >
+              Duplicate
+            </button>
+            {own && (
+              <button
+                type="button"
+                onClick={() => {
+                  actions.remove(id);
+                  requestAnimationFrame(() =>
+                    ref.current?.querySelector<HTMLElement>('.undo-button')?.focus(),
+                  );
+                }}
+              >
+                Delete
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </li>
+  );
   return (
     <dialog
       ref={ref}
@@ -123,96 +183,14 @@ export function ScenarioLibrary({
             <p className="library-empty">None yet: save the scenario on screen to start.</p>
           ) : (
             <ul className="library-list" aria-labelledby={`${ids}-mine`}>
-              {mine.map((s) => (
-                <li key={s.id} data-scenario={s.id} className="library-row">
-                  {renaming === s.id ? (
-                    <RenameForm
-                      id={s.id}
-                      name={s.name}
-                      actions={actions}
-                      onDone={(renamed) => {
-                        setRenaming(null);
-                        if (renamed) setSaid(`Renamed to "${renamed}".`);
-                        focusRow(s.id);
-                      }}
-                    />
-                  ) : (
-                    <>
-                      <ScenarioName
-                        name={s.name}
-                        detail={`${s.id} · saved ${dateOf(s.updated)}`}
-                        open={s.id === current}
-                      />
-                      <div className="library-actions" role="group" aria-label={s.name}>
-                        <button
-                          type="button"
-                          onClick={() => {
-                            actions.open(s.id);
-                            onClose();
-                          }}
-                        >
-                          Open
-                        </button>
-                        <button type="button" onClick={() => setRenaming(s.id)}>
-                          Rename
-                        </button>
-                        <button
-                          type="button"
-                          onClick={() => {
-                            const id = actions.duplicate(s.id);
-                            setSaid(`Duplicated "${s.name}".`);
-                            focusRow(id);
-                          }}
-                        >
-                          Duplicate
-                        </button>
-                        <button
-                          type="button"
-                          className="library-delete"
-                          onClick={() => {
-                            actions.remove(s.id);
-                            requestAnimationFrame(() =>
-                              ref.current?.querySelector<HTMLElement>('.undo-button')?.focus(),
-                            );
-                          }}
-                        >
-                          Delete
-                        </button>
-                      </div>
-                    </>
-                  )}
-                </li>
-              ))}
+              {mine.map((s) =>
+                row(s.id, s.name, `${s.id} · saved ${dateOf(s.updated)}`, actions, true),
+              )}
             </ul>
           )}
           <h3 id={`${ids}-built`}>Built in</h3>
           <ul className="library-list" aria-labelledby={`${ids}-built`}>
-            {builtIns.map((s) => (
-              <li key={s.id} data-scenario={s.id} className="library-row">
-                <ScenarioName name={s.title} detail={s.id} open={s.id === current} />
-                <div className="library-actions" role="group" aria-label={s.title}>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      actions.open(s.id);
-                      onClose();
-                    }}
-                  >
-                    Open
-                  </button>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      const id = actions.duplicate(s.id);
-                      setSaid(`Duplicated "${s.title}" into your scenarios.`);
-                      focusRow(id);
-                    }}
-                  >
-                    Duplicate
-                  </button>
-                </div>
-              </li>
-            ))}
+            {builtIns.map((s) => row(s.id, s.title, s.id, actions, false))}
           </ul>
         </>
       )}
