@@ -145,7 +145,9 @@ test('copy link without clipboard access shows the link selected to copy by hand
   await expect(field).toHaveValue(page.url());
   await expect(field).toHaveJSProperty('readOnly', true);
   await expect
-    .poll(() => field.evaluate((el: HTMLInputElement) => el.selectionEnd - el.selectionStart))
+    .poll(() =>
+      field.evaluate((el: HTMLInputElement) => (el.selectionEnd ?? 0) - (el.selectionStart ?? 0)),
+    )
     .toBe(page.url().length);
 });
 
