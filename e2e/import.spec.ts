@@ -122,3 +122,48 @@ test('a binary or foreign file is refused with why, nothing lost', async ({ app,
   );
   await app.ready();
 });
+
+test('screenshots: the Packet popover and the drop overlay (IMPORT_SHOTS=dir)', async ({
+  app,
+  page,
+}) => {
+  const dir = process.env.IMPORT_SHOTS;
+  test.skip(!dir, 'IMPORT_SHOTS is not set');
+  test.setTimeout(120_000);
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1024, height: 768 },
+  ]) {
+    await page.setViewportSize(size);
+    await app.goto();
+    await app.ready();
+    for (const theme of ['light', 'dark', 'projector']) {
+      // The toggle cycles System, Light, Dark, Projector; the choice outlives a reload.
+      for (let n = 0; n < 4; n++) {
+        if ((await page.locator('html').getAttribute('data-theme')) === theme) break;
+        await page.getByRole('button', { name: /^Theme: / }).click();
+      }
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await app.openPopover('Packet');
+      await expect(app.button('Import files…')).toBeVisible();
+      await page.screenshot({ path: `${dir}/popover-${size.width}-${theme}.png` });
+      await page.keyboard.press('Escape');
+      const drag = await dragFiles(page, [{ name: 'a.yaml', text: POLICY }]);
+      await expect(page.getByTestId('import-drop-overlay')).toBeVisible();
+      expect(
+        serious(await new AxeBuilder({ page }).include('.import-drop-overlay').analyze()),
+      ).toEqual([]);
+      await page.screenshot({ path: `${dir}/overlay-${size.width}-${theme}.png` });
+      await page.evaluate(() =>
+        document.body.dispatchEvent(
+          new DragEvent('dragleave', {
+            bubbles: true,
+            dataTransfer: (window as unknown as { __drag: DataTransfer }).__drag,
+          }),
+        ),
+      );
+      await expect(page.getByTestId('import-drop-overlay')).toBeHidden();
+      void drag;
+    }
+  }
+});
