@@ -223,6 +223,10 @@ test('the library dialog: keyboard, axe in three themes, screenshots', async ({ 
   await page.keyboard.press('Escape');
   await expect(dialog(page)).toBeHidden();
   await expect(page.getByRole('button', { name: /^Packet\b/ })).toBeFocused();
+  // The Packet popover with its new button, for the eye.
+  await app.openPopover('Packet');
+  await page.screenshot({ path: `${SHOTS}/packet-popover-1024-projector.png` });
+  await page.keyboard.press('Escape');
   // The Reset question and the Undo notice, for the eye.
   await app.panelToggle('policies').click();
   await app.replaceScenario(`# mine\n${SEED}`);

@@ -241,7 +241,10 @@ export function startLibrary(store: AppStore, env: LibraryEnv): () => void {
     saveAs(name) {
       const checked = checkName(name, names());
       if ('error' in checked) return checked;
-      const id = add(checked.name, textOf(get().view.scenarioId));
+      const text = textOf(get().view.scenarioId);
+      if (text === '')
+        return { error: 'The scenario on screen has no text yet (it is still being generated).' };
+      const id = add(checked.name, text);
       open(id);
       return { id };
     },
