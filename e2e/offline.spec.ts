@@ -1,10 +1,9 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
+import { BUILD_DIR, serveStatic, type StaticSite } from './fixtures/staticServer';
 
 /**
  * Issue 18, "Offline and installable": the build is a PWA. After a first visit the service worker
@@ -112,46 +111,26 @@ test('the web app manifest is served, valid, relative, with 192, 512 and maskabl
  * sub-path with the plainest file server and, when told, a service worker script one comment
  * longer (a changed sw.js is what makes the browser install a new version).
  */
-const DIST = join(process.cwd(), process.env.PW_OUTDIR || 'dist');
-const PREFIX = '/pw/sub/';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.webmanifest': 'application/manifest+json',
-};
-let server: Server;
-let base: string;
+let site: StaticSite;
 let version = 1;
 
 test.beforeAll(async () => {
-  expect(existsSync(join(DIST, 'sw.js')), `${DIST}/sw.js exists (vite build ran)`).toBe(true);
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!url.pathname.startsWith(PREFIX)) return void res.writeHead(404).end();
-    const rel = normalize(url.pathname.slice(PREFIX.length) || 'index.html');
-    const file = join(DIST, rel);
-    if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    if (rel === 'sw.js') return void res.end(`${readFileSync(file, 'utf8')}\n// v${version}\n`);
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PREFIX}`;
+  expect(existsSync(join(BUILD_DIR, 'sw.js')), `${BUILD_DIR}/sw.js exists (vite build ran)`).toBe(
+    true,
+  );
+  site = await serveStatic(BUILD_DIR, '/pw/sub/', (file, text) =>
+    file === 'sw.js' ? `${text()}\n// v${version}\n` : null,
+  );
 });
 
-test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+test.afterAll(() => site.close());
 
 test('a new version is announced mid-lesson, never reloads by itself, and Reload brings it in', async ({
   app,
   page,
 }) => {
   version = 1;
-  await app.goto(`${base}#/lessons/02-same-node/1`);
+  await app.goto(`${site.base}#/lessons/02-same-node/1`);
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 7');
   await controlled(page);
   await page.locator('body').press('n');

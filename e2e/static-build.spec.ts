@@ -1,47 +1,28 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FIRST_LOAD_JS_GZIP_LIMIT, measureBuild } from '../scripts/bundleSize';
 import { expect, test } from './fixtures/app';
+import { BUILD_DIR, serveStatic, type StaticSite } from './fixtures/staticServer';
 
 /**
  * `npm run build` must give a static site that works from any static server, at any path. This
  * serves dist/ with the plainest possible file server, under a sub-path, and loads the app from it.
  */
-const DIST = join(process.cwd(), process.env.PW_OUTDIR || 'dist');
+const DIST = BUILD_DIR;
 const PREFIX = '/some/sub/path/';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json',
-};
 
-let server: Server;
+let site: StaticSite;
 let base: string;
 
 test.beforeAll(async () => {
   expect(existsSync(join(DIST, 'index.html')), 'dist/index.html exists (vite build ran)').toBe(
     true,
   );
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!url.pathname.startsWith(PREFIX)) return void res.writeHead(404).end();
-    const rel = normalize(url.pathname.slice(PREFIX.length) || 'index.html');
-    const file = join(DIST, rel);
-    if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PREFIX}`;
+  site = await serveStatic(DIST, PREFIX);
+  base = site.base;
 });
 
-test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+test.afterAll(() => site.close());
 
 test('the built site works from a plain static server under a sub-path', async ({ app }) => {
   await app.goto(base);
