@@ -6,6 +6,7 @@
 import { lintManifests } from '../engine/lint';
 import { formatDiagnostic } from '../engine/model';
 import { loadManifests } from '../engine/parse/load';
+import { splitScenarioText } from '../engine/parse/multiFile';
 import { CliError, parseArgs, type Io } from './io';
 
 export const LINT_USAGE = 'usage: cli lint FILE.yaml [--json]';
@@ -14,7 +15,8 @@ export function runLint(args: readonly string[], io: Io): number {
   const { positional, flags } = parseArgs(args, { flags: ['json'], options: [] });
   if (positional.length !== 1) throw new CliError([LINT_USAGE]);
   const path = positional[0]!;
-  const files = [{ name: path, text: io.readFile(path) }];
+  // A text joined from several files (the app's import) lints as those files.
+  const files = splitScenarioText(io.readFile(path), path);
   const { cluster, diagnostics } = loadManifests(files);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new CliError(errors.map(formatDiagnostic));
