@@ -262,6 +262,9 @@ for (const [width, height] of [
       expect(headerBox.height).toBeLessThan(70);
       const share = (await shareButton(page).boundingBox())!;
       expect(share.x + share.width).toBeLessThanOrEqual(width);
+      // The last panel toggle ends before the Share button begins.
+      const lastToggle = (await page.locator('.panel-toggles button').last().boundingBox())!;
+      expect(lastToggle.x + lastToggle.width).toBeLessThanOrEqual(share.x);
       const panel = await openShare(page);
       const box = (await panel.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
