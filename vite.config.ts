@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { PWA_ICONS, drawIcon, encodePng } from './src/app/pwaIcons.ts';
+import { APPLE_TOUCH_ICON, PWA_ICONS, drawIcon, encodePng } from './src/app/pwaIcons.ts';
 
 /**
  * The built app's Content-Security-Policy, as a <meta http-equiv> in dist/index.html (issue 13). Only
@@ -50,7 +50,7 @@ function pwaIcons(): Plugin {
     name: 'packetwalk-pwa-icons',
     apply: 'build',
     generateBundle() {
-      for (const icon of PWA_ICONS) {
+      for (const icon of [...PWA_ICONS, APPLE_TOUCH_ICON]) {
         this.emitFile({
           type: 'asset',
           fileName: icon.file,
@@ -61,7 +61,7 @@ function pwaIcons(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'link',
-        attrs: { rel: 'apple-touch-icon', href: './icons/apple-touch-icon-180.png' },
+        attrs: { rel: 'apple-touch-icon', href: `./${APPLE_TOUCH_ICON.file}` },
         injectTo: 'head',
       },
     ],
@@ -92,7 +92,7 @@ const pwa = VitePWA({
     display: 'standalone',
     theme_color: '#1f6feb',
     background_color: '#f6f8fa',
-    icons: PWA_ICONS.filter((i) => !i.file.includes('apple')).map((i) => ({
+    icons: PWA_ICONS.map((i) => ({
       src: i.file,
       sizes: `${i.size}x${i.size}`,
       type: 'image/png',
@@ -104,6 +104,9 @@ const pwa = VitePWA({
     clientsClaim: true,
     cleanupOutdatedCaches: true,
     navigateFallback: 'index.html',
+    // The app is one document (its routes are in the #hash): only its own address falls back to
+    // it, so other pages a host serves under the same path are left to the network.
+    navigateFallbackAllowlist: [/\/(?:index\.html)?(?:\?.*)?$/],
   },
 });
 

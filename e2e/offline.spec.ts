@@ -56,6 +56,10 @@ test('with no network after the first visit, the app walks a packet, a lesson st
   await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 7');
   await expect(page.locator('[data-testid$="-hop"]').first()).toHaveText(/^\d+ of \d+$/);
 
+  // A link with a query string (none is precached as such) opens the app too.
+  await page.goto('/index.html?source=home-screen#/lessons/02-same-node/3');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 7');
+
   expect(failed, 'requests that failed offline').toEqual([]);
   expect(fromWorker).toContain('/');
   expect(fromWorker.filter((p) => p.endsWith('.js')).length).toBeGreaterThan(5);

@@ -111,5 +111,11 @@ export const PWA_ICONS = [
   { file: 'icons/icon-192.png', size: 192, maskable: false },
   { file: 'icons/icon-512.png', size: 512, maskable: false },
   { file: 'icons/icon-maskable-512.png', size: 512, maskable: true },
-  { file: 'icons/apple-touch-icon-180.png', size: 180, maskable: true },
 ] as const;
+
+/** iOS's home-screen icon (a link in index.html): full bleed, iOS rounds the corners itself. */
+export const APPLE_TOUCH_ICON = {
+  file: 'icons/apple-touch-icon-180.png',
+  size: 180,
+  maskable: true,
+} as const;
