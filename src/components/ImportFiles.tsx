@@ -1,14 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { MAX_YAML_BYTES } from '../engine/parse/limits';
 import { useAppStoreApi } from '../store';
-import {
-  IMPORT_ACCEPT,
-  importedText,
-  importSummary,
-  planImport,
-  refusedText,
-  type ReadFile,
-} from './importFiles';
+import { IMPORT_ACCEPT } from './importAccept';
+import type { ReadFile } from './importPlan';
 import './ImportFiles.css';
 
 /** The hidden file input's id: the Packet popover's "Import files…" clicks it. */
@@ -33,6 +27,8 @@ export function useImportFiles(): (files: readonly File[]) => Promise<void> {
   const store = useAppStoreApi();
   return useCallback(
     async (list) => {
+      // The planning, joining and wording load on the first import, not with the page.
+      const { importedText, importSummary, planImport, refusedText } = await import('./importPlan');
       const plan = planImport(await Promise.all(list.map(readFile)));
       const text = importedText(plan);
       const start = store.getState();

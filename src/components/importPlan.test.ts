@@ -3,7 +3,7 @@ import type { Diagnostic } from '../engine/model';
 import { MAX_YAML_BYTES } from '../engine/parse/limits';
 import { loadManifests } from '../engine/parse/load';
 import { splitScenarioText } from '../engine/parse/multiFile';
-import { importedText, importSummary, planImport, refusal } from './importFiles';
+import { importedText, importSummary, planImport, refusal } from './importPlan';
 import { fileLabel, placeInText } from './scenarioFiles';
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -6,16 +6,7 @@
 import type { Diagnostic } from '../engine/model';
 import { joinScenarioFiles, uniqueNames } from '../engine/parse/multiFile';
 import { MAX_YAML_BYTES } from '../engine/parse/limits';
-
-export const IMPORT_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
-/** The file input's `accept`: the extensions and their MIME types. */
-export const IMPORT_ACCEPT = [
-  ...IMPORT_EXTENSIONS,
-  'application/yaml',
-  'application/x-yaml',
-  'text/yaml',
-  'application/json',
-].join(',');
+import { IMPORT_EXTENSIONS } from './importAccept';
 
 /** A file as read from the browser: its name, size and bytes. */
 export interface ReadFile {
