@@ -116,6 +116,7 @@ test('save as "My cluster", reload, rename, duplicate, switch, delete and Undo',
   await expect(undo.getByRole('button', { name: 'Undo' })).toBeFocused();
   await undo.getByRole('button', { name: 'Undo' }).click();
   await expect(row(page, 'Copy of Team lab')).toContainText('(open)');
+  await expect(row(page, 'Copy of Team lab').locator('.library-name')).toBeFocused();
   // Delete another and let it go: gone after a reload.
   await row(page, 'Copy of Two nodes, no policy').getByRole('button', { name: 'Delete' }).click();
   await dialog(page).getByRole('button', { name: 'Dismiss' }).click();
@@ -151,6 +152,7 @@ test('"Reset scenario" asks first, and Undo restores the edited text', async ({ 
   await expect(notice.getByRole('button', { name: 'Undo' })).toBeFocused();
   await notice.getByRole('button', { name: 'Undo' }).click();
   await expect(status(page)).toHaveText('Edited (kept in this browser)');
+  await expect(app.button('Reset scenario')).toBeFocused();
   await editorShows(app, '# mine');
   // And it is kept again: after a reload the edit is there.
   await page.waitForTimeout(400);

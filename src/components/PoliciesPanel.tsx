@@ -137,6 +137,8 @@ function ResetScenario({ edited }: { edited: boolean }) {
                   const now = store.getState().view;
                   if (now.scenarioId === scenarioId && now.scenarioText === null)
                     setScenarioText(before);
+                  // The Undo button is gone: the focus returns to Reset scenario.
+                  requestAnimationFrame(() => opener.current?.focus());
                 },
               });
             }

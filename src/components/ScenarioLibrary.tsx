@@ -38,6 +38,8 @@ export function ScenarioLibrary({
   const [error, setError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [said, setSaid] = useState('');
+  /** The scenario last deleted here: Undo returns the focus to its row. */
+  const deleted = useRef<string | null>(null);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -115,6 +117,7 @@ export function ScenarioLibrary({
                 type="button"
                 onClick={() => {
                   actions.remove(id);
+                  deleted.current = id;
                   requestAnimationFrame(() =>
                     ref.current?.querySelector<HTMLElement>('.undo-button')?.focus(),
                   );
@@ -177,7 +180,13 @@ export function ScenarioLibrary({
           <p className="visually-hidden" role="status">
             {said}
           </p>
-          <UndoNotice />
+          <UndoNotice
+            onSettled={(how) => {
+              const back = deleted.current;
+              if (how === 'undo' && back) focusRow(back);
+              else requestAnimationFrame(() => ref.current?.querySelector('input')?.focus());
+            }}
+          />
           <h3 id={`${ids}-mine`}>Your scenarios</h3>
           {mine.length === 0 ? (
             <p className="library-empty">None yet: save the scenario on screen to start.</p>

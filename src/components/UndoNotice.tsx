@@ -10,7 +10,14 @@ export const UNDO_WINDOW_MS = 10_000;
  * at once. The window does not run out under the user's hand (WCAG 2.2.1). The shell's notice owns
  * the clock; a modal dialog shows its own copy (the page behind it is inert), holding the same clock.
  */
-export function UndoNotice({ clock = false }: { clock?: boolean }) {
+export function UndoNotice({
+  clock = false,
+  onSettled,
+}: {
+  clock?: boolean;
+  /** The user pressed Undo or Dismiss (their button is gone: the caller places the focus). */
+  onSettled?: (how: 'undo' | 'expire') => void;
+}) {
   const offer = useAppStore(selectUndoOffer);
   const held = useAppStore(selectUndoHeld);
   const { settleUndo, holdUndo } = useAppActions();
@@ -39,14 +46,24 @@ export function UndoNotice({ clock = false }: { clock?: boolean }) {
       }}
     >
       <p>{offer.message}</p>
-      <button type="button" className="undo-button" onClick={() => settleUndo(offer.key, 'undo')}>
+      <button
+        type="button"
+        className="undo-button"
+        onClick={() => {
+          settleUndo(offer.key, 'undo');
+          onSettled?.('undo');
+        }}
+      >
         Undo
       </button>
       <button
         type="button"
         aria-label="Dismiss"
         title="Dismiss"
-        onClick={() => settleUndo(offer.key, 'expire')}
+        onClick={() => {
+          settleUndo(offer.key, 'expire');
+          onSettled?.('expire');
+        }}
       >
         ×
       </button>
