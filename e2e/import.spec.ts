@@ -74,6 +74,8 @@ for (const size of [
       'Imported 2 files (cluster.yaml, debug-egress.yaml): 3 pods, 2 nodes, 2 policies; 1 warning in the Policies panel.',
     );
     expect(serious(await new AxeBuilder({ page }).include('.undo-notice').analyze())).toEqual([]);
+    if (process.env.IMPORT_SHOTS)
+      await page.screenshot({ path: `${process.env.IMPORT_SHOTS}/notice-${size.width}.png` });
 
     // The picture holds the imported pods at the addresses kubectl printed.
     for (const pod of ['shop/frontend, 10.244.1.5', 'shop/backend, 10.244.2.7'])
