@@ -15,6 +15,7 @@ import {
 } from '../store';
 import { policyAtLine, policyPosition } from './dataplaneView';
 import { PolicyEditor } from './PolicyEditor';
+import { positionInText } from './scenarioFiles';
 
 const selectPolicyReveal = (s: AppState) => s.policyReveal;
 
@@ -45,9 +46,11 @@ export function PoliciesPanel({ builtInText }: { builtInText: string }) {
   const cluster = useAppStore(selectCluster);
   const asked = useAppStore(selectPolicyReveal);
   const reveal = useMemo(() => {
-    const pos = asked ? policyPosition(cluster, asked.ref) : null;
+    const found = asked ? policyPosition(cluster, asked.ref) : null;
+    // Imported files joined in the text: the file's own line is moved to the text's.
+    const pos = found && positionInText(text ?? base ?? '', found);
     return asked && pos ? { line: pos.line, column: pos.column, seq: asked.seq } : undefined;
-  }, [asked, cluster]);
+  }, [asked, cluster, text, base]);
   return (
     <section className="side-panel policies-panel" aria-labelledby="policies-title">
       <header className="side-panel-header">

@@ -4,7 +4,7 @@ import { MAX_YAML_BYTES } from '../engine/parse/limits';
 import { loadManifests } from '../engine/parse/load';
 import { splitScenarioText } from '../engine/parse/multiFile';
 import { importedText, importSummary, planImport, refusal } from './importPlan';
-import { fileLabel, placeInText } from './scenarioFiles';
+import { fileLabel, placeInText, positionInText } from './scenarioFiles';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
@@ -74,6 +74,12 @@ describe('an imported text in the editor', () => {
     expect(importSummary(plan, diagnostics, null)).toBe(
       'Imported 2 files (ns.yaml, bad.yaml): 1 error and 0 warnings in the Policies panel; the last valid scenario keeps running.',
     );
+  });
+
+  it('moves a position read from a file to the line of the text', () => {
+    const at = positionInText(text, error.pos);
+    expect(text.split('\n')[at.line - 1]).toBe('  name: Bad_Name');
+    expect(at.column).toBe(error.pos.column);
   });
 
   it('leaves a text without markers as it is', () => {

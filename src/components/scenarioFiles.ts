@@ -17,8 +17,7 @@ export function placeInText(
   diagnostics: readonly Diagnostic[],
 ): readonly PlacedDiagnostic[] {
   if (!hasFileMarkers(text)) return diagnostics;
-  // Text before the first marker is the scenario's own file, counted from line 1 as it is.
-  const parts = splitScenarioText(text, '').filter((p) => p.name !== '');
+  const parts = importedParts(text);
   return diagnostics.map((d) => {
     const pos = d.pos as SourcePos | undefined;
     if (!pos || !parts.some((p) => p.name === pos.file)) return d;
@@ -30,3 +29,12 @@ export function placeInText(
 /** "pods.yaml:12:5" for a diagnostic placed from a file of a joined text, else null. */
 export const fileLabel = (d: PlacedDiagnostic): string | null =>
   d.filePos ? `${d.filePos.file}:${d.filePos.line}:${d.filePos.column}` : null;
+
+/** Where a position the engine read is in `text` (a file's own line moved to the joined text's). */
+export function positionInText(text: string, pos: SourcePos): { line: number; column: number } {
+  if (!hasFileMarkers(text)) return { line: pos.line, column: pos.column };
+  return joinedPosition(importedParts(text), pos);
+}
+
+/** The marked files; text before the first marker is the scenario's own, counted from line 1. */
+const importedParts = (text: string) => splitScenarioText(text, '').filter((p) => p.name !== '');
