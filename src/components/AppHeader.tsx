@@ -20,13 +20,12 @@ import {
   useAppStore,
 } from '../store';
 import { ImportFiles, ImportFilesButton } from './ImportFiles';
-import { GenerateDialog } from './lazyViews';
+import { GenerateDialog, SharePopover } from './lazyViews';
 import type { ScenarioChoice } from './lessonSupport';
 import { ModeSelects } from './ModeSelects';
 import { PacketComposer } from './PacketComposer';
 import { PanelToggles } from './PanelToggles';
 import { Popover } from './Popover';
-import { SharePopover } from './SharePopover';
 import { ThemeToggle } from './ThemeToggle';
 
 const LAYOUT_LABEL: Record<Layout, string> = {
@@ -183,7 +182,17 @@ export function AppHeader({
         </div>
       )}
       <div className="header-end">
-        {visualizer && <SharePopover scenarios={scenarios} />}
+        {visualizer && (
+          <Suspense
+            fallback={
+              <button type="button" disabled>
+                Share ▾
+              </button>
+            }
+          >
+            <SharePopover scenarios={scenarios} />
+          </Suspense>
+        )}
         <button
           type="button"
           onClick={onHelp}

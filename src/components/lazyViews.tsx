@@ -24,6 +24,10 @@ export const FactCheck = lazy(() => import('./FactCheck'));
 export const HelpOverlay = lazy(() =>
   import('./HelpOverlay').then((m) => ({ default: m.HelpOverlay })),
 );
+/** The Share popover: copy link and the exports (SVG/PNG pictures, matrix CSV) load after the first screen. */
+export const SharePopover = lazy(() =>
+  import('./SharePopover').then((m) => ({ default: m.SharePopover })),
+);
 export const FixPanel = lazy(() => import('./FixPanel').then((m) => ({ default: m.FixPanel })));
 
 const GenerateDialogView = lazy(() =>
