@@ -148,7 +148,9 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
   // (up to 14 em): the rest is room for the arcs.
   const longest = Math.max(
     0,
-    ...map.boxes.map((b) => textWidth(b.label, bold) + fs * 0.6 + textWidth(boxDetail(b), detailFs)),
+    ...map.boxes.map(
+      (b) => textWidth(b.label, bold) + fs * 0.6 + textWidth(boxDetail(b), detailFs),
+    ),
     ...map.namespaces.map((ns) => textWidth(`namespace ${ns}`, fs * 0.85)),
   );
   const wanted = Math.min(fs * 14, Math.max(minBox, longest + fs * 1.2));
