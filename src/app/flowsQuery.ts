@@ -7,7 +7,7 @@
 import type { Cluster } from '../engine/model';
 import type { AppState, FlowsRunState } from '../store';
 import { EngineCallError } from '../worker/client';
-import type { EngineQuery } from './queryTypes';
+import { trackProgress, type EngineQuery } from './queryTypes';
 
 /** A batch of 25 connections (100 walks) takes well under a second; each report restarts this. */
 const BATCH_TIMEOUT_MS = 60_000;
@@ -38,8 +38,11 @@ export const flowsQuery: EngineQuery<
     if (!cluster || !open) return store.getState().flowsRun;
     const stops = store.getState().flowsStopRequests;
     const stopped = () => signal.aborted || store.getState().flowsStopRequests !== stops;
-    let state: FlowsRunState = { cluster, status: 'running', done: 0, total: 0 };
-    partial(state);
+    const progress = trackProgress<FlowsRunState>(
+      { cluster, status: 'running', done: 0, total: 0 },
+      stopped,
+      partial,
+    );
     try {
       const data = await client.request(
         'runTraffic',
@@ -48,22 +51,18 @@ export const flowsQuery: EngineQuery<
             configs: { calico, cilium },
             traffic: traffic === null ? null : { file: 'traffic.yaml', text: traffic },
           },
-          (done: number, total: number) => {
-            if (stopped()) return false;
-            state = { ...state, done, total };
-            partial(state);
-            return true;
-          },
+          progress.report,
         ],
         { timeoutMs: BATCH_TIMEOUT_MS },
       );
+      const state = progress.current();
       if (!data) return { ...state, status: 'stopped' };
       return { ...state, status: 'done', done: data.rows.length, total: data.rows.length, data };
     } catch (error) {
       // The status line's Cancel stops the whole worker: for the panel, the run was stopped.
       if (error instanceof EngineCallError && error.reason === 'cancel')
-        return { ...state, status: 'stopped' };
-      return { ...state, status: 'failed', error: message(error) };
+        return { ...progress.current(), status: 'stopped' };
+      return { ...progress.current(), status: 'failed', error: message(error) };
     }
   },
   write: (store, result) => store.getState().setFlowsRun(result),

@@ -13,7 +13,7 @@ import {
 } from '../engine/generateOptions';
 import { generatedTextOf, type GenerationState } from '../store';
 import { EngineCallError } from '../worker/client';
-import type { EngineQuery } from './queryTypes';
+import { trackProgress, type EngineQuery } from './queryTypes';
 
 /** One batch of 500 documents takes well under a second; a report restarts this deadline. */
 const BATCH_TIMEOUT_MS = 60_000;
@@ -38,27 +38,16 @@ export const generateQuery: EngineQuery<
     const o = parsed.options;
     const stops = store.getState().generateStopRequests;
     const stopped = () => signal.aborted || store.getState().generateStopRequests !== stops;
-    let state: GenerationState = {
-      id,
-      status: 'generating',
-      done: 0,
-      total: o.nodes + o.namespaces + o.pods + o.policies,
-    };
-    partial(state);
+    const progress = trackProgress<GenerationState>(
+      { id, status: 'generating', done: 0, total: o.nodes + o.namespaces + o.pods + o.policies },
+      stopped,
+      partial,
+    );
     try {
-      const answer = await client.request(
-        'generateCluster',
-        [
-          o,
-          (done: number, total: number) => {
-            if (stopped()) return false;
-            state = { ...state, done, total };
-            partial(state);
-            return true;
-          },
-        ],
-        { timeoutMs: BATCH_TIMEOUT_MS },
-      );
+      const answer = await client.request('generateCluster', [o, progress.report], {
+        timeoutMs: BATCH_TIMEOUT_MS,
+      });
+      const state = progress.current();
       if (answer.ok)
         return {
           ...state,
@@ -72,8 +61,8 @@ export const generateQuery: EngineQuery<
     } catch (error) {
       // The status line's Cancel stops the whole worker: for the generation, it was cancelled.
       if (error instanceof EngineCallError && error.reason === 'cancel')
-        return { ...state, status: 'cancelled' };
-      return { ...state, status: 'failed', error: message(error) };
+        return { ...progress.current(), status: 'cancelled' };
+      return { ...progress.current(), status: 'failed', error: message(error) };
     }
   },
   write: (store, result) => {

@@ -29,3 +29,25 @@ export interface QueryContext<Result> {
   readonly partial: (result: Result) => void;
   readonly store: AppStore;
 }
+
+/**
+ * The progress of a streamed job (a generation, a traffic run): written as a partial answer at
+ * each report, until the user's Stop or a newer question (`stopped`) makes the report say stop.
+ */
+export function trackProgress<S extends { readonly done: number; readonly total: number }>(
+  initial: S,
+  stopped: () => boolean,
+  partial: (state: S) => void,
+): { readonly current: () => S; readonly report: (done: number, total: number) => boolean } {
+  let state = initial;
+  partial(state);
+  return {
+    current: () => state,
+    report: (done, total) => {
+      if (stopped()) return false;
+      state = { ...state, done, total };
+      partial(state);
+      return true;
+    },
+  };
+}
