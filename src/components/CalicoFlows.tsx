@@ -90,8 +90,8 @@ function LogRow({ l }: { readonly l: CalicoFlowLog }) {
         </span>
       </span>
       <span className="flow-what">
-        <time>{clockTime(l.time)}</time> reporter {l.reporter}
-        <span className="flow-verdict"> {l.action}</span>
+        <span className="flow-verdict">{l.action}</span> <time>{clockTime(l.time)}</time> reporter{' '}
+        {l.reporter}
         {deciding && <span> {policyHitSummary(deciding)}</span>}
       </span>
     </>

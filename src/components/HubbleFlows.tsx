@@ -120,11 +120,11 @@ function HubbleRow({ r }: { readonly r: HubbleFlowRow }) {
         <span className="flow-port"> {r.port}</span>
       </span>
       <span className="flow-what">
-        <time>{clockTime(r.time)}</time>
+        {/* The verdict first: a narrow drawer cuts the end of the line, never the verdict. */}
+        <span className="flow-verdict">{r.verdict}</span> <time>{clockTime(r.time)}</time>
+        {r.dropReason && <span> ({r.dropReason})</span>}
         {r.service && <span> via {r.service}</span>}
         {r.l7 && <span className="flow-l7"> {r.l7}</span>}
-        <span className="flow-verdict"> {r.verdict}</span>
-        {r.dropReason && <span> ({r.dropReason})</span>}
       </span>
     </>
   );
