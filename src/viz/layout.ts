@@ -13,6 +13,13 @@ export interface Box {
   readonly height: number;
 }
 
+/** A finished drawing's extent and the font size its labels were laid out at, in CSS px. */
+export interface DrawingSize {
+  readonly width: number;
+  readonly height: number;
+  readonly fontSize: number;
+}
+
 export interface Point {
   readonly x: number;
   readonly y: number;

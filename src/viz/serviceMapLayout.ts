@@ -9,7 +9,7 @@
  * give the same picture, nothing is simulated.
  */
 import type { ServiceMap, ServiceMapBox, ServiceMapEdge } from '../datapath/flows/serviceMap';
-import type { Box, Point } from './layout';
+import type { Box, DrawingSize, Point } from './layout';
 import { abbreviate, textWidth } from './text';
 
 export type EdgeVerdict = 'forwarded' | 'dropped' | 'mixed' | 'error';
@@ -60,10 +60,7 @@ export interface LaidMapEdge {
   readonly label: LaidLabel | null;
 }
 
-export interface ServiceMapLayout {
-  readonly width: number;
-  readonly height: number;
-  readonly fontSize: number;
+export interface ServiceMapLayout extends DrawingSize {
   readonly groups: readonly LaidGroup[];
   readonly boxes: readonly LaidMapBox[];
   readonly edges: readonly LaidMapEdge[];

@@ -27,17 +27,21 @@ export interface ServiceMapBox {
   readonly pods: readonly string[];
 }
 
-export interface ServiceMapEdge {
+/** What became of an edge's connections under one CNI (the accumulator counts them up). */
+export interface EdgeCounts {
+  /** Connections whose request this CNI delivered. */
+  forwarded: number;
+  /** Connections whose request this CNI dropped. */
+  dropped: number;
+  /** Connections the CNI's walk could not take (bad input: said, not hidden). */
+  errors: number;
+}
+
+export interface ServiceMapEdge extends Readonly<EdgeCounts> {
   /** `<source id> -> <target id>`. */
   readonly id: string;
   readonly source: string;
   readonly target: string;
-  /** Connections whose request this CNI delivered. */
-  readonly forwarded: number;
-  /** Connections whose request this CNI dropped. */
-  readonly dropped: number;
-  /** Connections the CNI's walk could not take (bad input: said, not hidden). */
-  readonly errors: number;
   /** `8080/TCP`, `ICMP`: the destination ports after load balancing, sorted. */
   readonly ports: readonly string[];
   /** Services the connections went through, `ns/name`, sorted. */
@@ -62,12 +66,9 @@ interface BoxAcc {
   readonly pods: Set<string>;
 }
 
-interface EdgeAcc {
+interface EdgeAcc extends EdgeCounts {
   readonly source: string;
   readonly target: string;
-  forwarded: number;
-  dropped: number;
-  errors: number;
   readonly ports: Set<string>;
   readonly services: Set<string>;
   readonly connections: number[];
@@ -180,11 +181,7 @@ export function serviceMap(
     .sort(([a], [b]) => byText(a, b))
     .map(([id, e]): ServiceMapEdge => ({
       id,
-      source: e.source,
-      target: e.target,
-      forwarded: e.forwarded,
-      dropped: e.dropped,
-      errors: e.errors,
+      ...e,
       ports: [...e.ports].sort(byText),
       services: [...e.services].sort(byText),
       connections: [...e.connections].sort((a, b) => a - b),

@@ -1,5 +1,5 @@
 /** The path-focused layout's inputs and result (the layout itself: ../pathLayout.ts). */
-import type { Box, LaidEdge, LaidLine, LaidNode, LaidOut, Point } from '../layout';
+import type { Box, DrawingSize, LaidEdge, LaidLine, LaidNode, LaidOut, Point } from '../layout';
 
 /** The smallest font any topology label is drawn at (CSS px at zoom 1). */
 export const MIN_FONT = 11;
@@ -58,10 +58,7 @@ export interface LaidChip {
   readonly box: Box;
 }
 
-export interface FocusLayout {
-  readonly width: number;
-  readonly height: number;
-  readonly fontSize: number;
+export interface FocusLayout extends DrawingSize {
   /** The destination node under the source node (a narrow panel). */
   readonly stacked: boolean;
   /** The compact form (a short panel). */
