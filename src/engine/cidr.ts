@@ -11,18 +11,35 @@ export interface Cidr {
   readonly text: string;
 }
 
-const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-/** Parses a dotted quad; returns null when it is not one. */
+/**
+ * Parses a dotted quad; returns null when it is not one. Strict: four decimal octets 0-255, no
+ * leading zeros (`01`), nothing else. Read character by character (no split, no regex): the
+ * compile parses every pod address for every ipBlock.
+ */
 export function parseIPv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
+  const length = text.length;
+  if (length < 7 || length > 15) return null;
   let n = 0;
-  for (const part of parts) {
-    if (!OCTET.test(part)) return null;
-    n = n * 256 + Number(part);
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return null;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      // A leading zero is allowed only as the whole octet.
+      if (digits === 1 && octet === 0) return null;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else return null;
   }
-  return n >>> 0;
+  if (digits === 0 || dots !== 3) return null;
+  return (n * 256 + octet) >>> 0;
 }
 
 export function formatIPv4(n: number): string {

@@ -21,7 +21,7 @@
  *
  * The `packetwalk:` source never exists in a real cluster; explanations say so where it decides.
  */
-import { cidrContains } from '../cidr';
+import { cidrContainsIP, parseIPv4 } from '../cidr';
 import { indexCluster, podKey } from '../cluster';
 import { editedRange } from '../fingerprint';
 import type { Cluster, ClusterNode, IPBlock, Pod, Protocol } from '../model';
@@ -44,7 +44,11 @@ export const formatIpBlock = (b: IPBlock): string =>
     : `${b.cidr.text}-except-${b.except.map((e) => e.text).join('+')}`;
 
 export const ipBlockContains = (b: IPBlock, ip: string): boolean =>
-  cidrContains(b.cidr, ip) && !b.except.some((e) => cidrContains(e, ip));
+  ipBlockContainsIP(b, parseIPv4(ip));
+
+/** The same for an address already parsed (null: not an address, in no block). */
+export const ipBlockContainsIP = (b: IPBlock, ip: number | null): boolean =>
+  ip !== null && cidrContainsIP(b.cidr, ip) && !b.except.some((e) => cidrContainsIP(e, ip));
 
 /** A named port an egress rule refers to, with the protocol it asks for (`ANY`: any protocol). */
 export interface NamedPortRef {
@@ -247,10 +251,14 @@ function splitGroups<T>(
   label: (v: string) => CiliumLabel | null,
   extra: Map<T, CiliumLabel[]>,
 ): void {
+  const all = members.map(value);
+  // Every member alike (an ipBlock no pod is in): every group is uniform.
+  if (all.every((v) => v === all[0])) return;
   const groups = new Map<string, { members: T[]; values: string[] }>();
-  for (const m of members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
     const g = groupKey.get(m)!;
-    const v = value(m);
+    const v = all[i]!;
     const entry = groups.get(g);
     if (entry) {
       entry.members.push(m);
@@ -290,12 +298,13 @@ function buildPlan(cluster: Cluster): CiliumIdentityPlan {
 
   const extra = new Map<Pod, CiliumLabel[]>(cluster.pods.map((p) => [p, []]));
   const podGroup = new Map(cluster.pods.map((p) => [p, labelSetText(base.get(p)!)]));
+  const podIPs = new Map(cluster.pods.map((p) => [p, parseIPv4(p.ip)]));
   for (const block of k8sIpBlocks) {
     const name = formatIpBlock(block);
     splitGroups(
       cluster.pods,
       podGroup,
-      (p) => (ipBlockContains(block, p.ip) ? 'in' : 'out'),
+      (p) => (ipBlockContainsIP(block, podIPs.get(p) ?? null) ? 'in' : 'out'),
       (v) => (v === 'in' ? { source: PACKETWALK_SOURCE, key: `ipblock/${name}`, value: '' } : null),
       extra,
     );

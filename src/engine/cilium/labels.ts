@@ -163,17 +163,23 @@ export interface LabelSet {
   readonly bySourceKey: ReadonlyMap<string, string>;
   /** key -> value of the first label with that key, whatever its source (for `any:`). */
   readonly byKey: ReadonlyMap<string, string>;
+  /** source -> key -> value: what selector matching looks up, without building a string. */
+  readonly bySource: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export function labelSet(labels: readonly CiliumLabel[]): LabelSet {
   const sorted = sortLabels(labels);
   const bySourceKey = new Map<string, string>();
   const byKey = new Map<string, string>();
+  const bySource = new Map<string, Map<string, string>>();
   for (const l of sorted) {
     bySourceKey.set(`${l.source}:${l.key}`, l.value);
     if (!byKey.has(l.key)) byKey.set(l.key, l.value);
+    let keys = bySource.get(l.source);
+    if (!keys) bySource.set(l.source, (keys = new Map()));
+    keys.set(l.key, l.value);
   }
-  return { labels: sorted, bySourceKey, byKey };
+  return { labels: sorted, bySourceKey, byKey, bySource };
 }
 
 /** A selector key split into its source and key: `k8s:app` -> k8s/app, `app` -> any/app. */
@@ -258,9 +264,7 @@ export function fromLabelSelector(
 }
 
 function lookup(set: LabelSet, key: SelectorKey): string | undefined {
-  return key.source === 'any'
-    ? set.byKey.get(key.key)
-    : set.bySourceKey.get(`${key.source}:${key.key}`);
+  return key.source === 'any' ? set.byKey.get(key.key) : set.bySource.get(key.source)?.get(key.key);
 }
 
 /**

@@ -14,12 +14,26 @@ interface MutableEntry {
   derivedFrom: string[];
 }
 
+/** The list key of an identity and direction: lists are kept per (identity, direction). */
+const listKey = (identity: number, direction: Direction): number =>
+  identity * 2 + (direction === 'egress' ? 1 : 0);
+
+const sameKey = (a: MutableEntry, b: MutableEntry): boolean =>
+  a.identity === b.identity &&
+  a.key.proto === b.key.proto &&
+  a.key.port === b.key.port &&
+  a.key.prefixLen === b.key.prefixLen;
+
+const merge = (into: MutableEntry, from: MutableEntry): void => {
+  for (const d of from.derivedFrom) if (!into.derivedFrom.includes(d)) into.derivedFrom.push(d);
+};
+
 export class MapState {
-  /** `${identity}/${direction}` -> entries. */
-  readonly byIdDir = new Map<string, MutableEntry[]>();
+  /** listKey(identity, direction) -> entries, in insertion order. */
+  private readonly byIdDir = new Map<number, MutableEntry[]>();
 
   private list(identity: number, direction: Direction): MutableEntry[] {
-    const k = `${identity}/${direction}`;
+    const k = listKey(identity, direction);
     let l = this.byIdDir.get(k);
     if (!l) {
       l = [];
@@ -28,68 +42,58 @@ export class MapState {
     return l;
   }
 
-  /** Broader-or-equal keys: same identity or identity 0, broader or equal protocol/port. */
-  private broader(e: MutableEntry): MutableEntry[] {
-    const lists = [this.byIdDir.get(`0/${e.direction}`) ?? []];
-    if (e.identity !== 0) lists.push(this.byIdDir.get(`${e.identity}/${e.direction}`) ?? []);
-    return lists.flatMap((l) => l.filter((x) => covers(x.key, e.key)));
+  /**
+   * The first broader-or-equal entry (same identity or identity 0, broader or equal
+   * protocol/port) that `stop` accepts, searched as the agent does: identity 0 first, then the
+   * entry's own identity.
+   */
+  private firstBroader(
+    e: MutableEntry,
+    stop: (x: MutableEntry) => boolean,
+  ): MutableEntry | undefined {
+    const any = this.byIdDir.get(listKey(0, e.direction));
+    if (any) for (const x of any) if (covers(x.key, e.key) && stop(x)) return x;
+    if (e.identity === 0) return undefined;
+    const own = this.byIdDir.get(listKey(e.identity, e.direction));
+    if (own) for (const x of own) if (covers(x.key, e.key) && stop(x)) return x;
+    return undefined;
   }
 
-  /** Narrower-or-equal keys: same identity (every identity for identity 0). */
-  private narrower(e: MutableEntry): MutableEntry[] {
-    const out: MutableEntry[] = [];
-    for (const [k, l] of this.byIdDir) {
-      if (!k.endsWith(`/${e.direction}`)) continue;
-      if (e.identity !== 0 && !k.startsWith(`${e.identity}/`)) continue;
-      for (const x of l) if (covers(e.key, x.key)) out.push(x);
+  /** Removes the narrower-or-equal entries (same identity; every identity for identity 0) that
+   * `drop` accepts. */
+  private removeNarrower(e: MutableEntry, drop: (x: MutableEntry) => boolean): void {
+    const prune = (l: MutableEntry[]) => {
+      let n = 0;
+      for (const x of l) if (!(covers(e.key, x.key) && drop(x))) l[n++] = x;
+      l.length = n;
+    };
+    if (e.identity !== 0) {
+      const own = this.byIdDir.get(listKey(e.identity, e.direction));
+      if (own) prune(own);
+      return;
     }
-    return out;
-  }
-
-  private remove(x: MutableEntry): void {
-    const l = this.byIdDir.get(`${x.identity}/${x.direction}`);
-    if (!l) return;
-    const i = l.indexOf(x);
-    if (i >= 0) l.splice(i, 1);
-  }
-
-  private same(a: MutableEntry, b: MutableEntry): boolean {
-    return (
-      a.identity === b.identity &&
-      a.key.proto === b.key.proto &&
-      a.key.port === b.key.port &&
-      a.key.prefixLen === b.key.prefixLen
-    );
+    const bit = e.direction === 'egress' ? 1 : 0;
+    for (const [k, l] of this.byIdDir) if (k % 2 === bit) prune(l);
   }
 
   insert(e: MutableEntry): void {
     if (e.deny) {
-      for (const x of this.broader(e)) {
-        if (!x.deny) continue;
-        if (this.same(x, e)) {
-          x.derivedFrom = [...new Set([...x.derivedFrom, ...e.derivedFrom])];
-          return;
-        }
-        return; // covered by a broader deny
+      // The first broader deny decides: the same key takes the origin, a broader one covers it.
+      const deny = this.firstBroader(e, (x) => x.deny);
+      if (deny) {
+        if (sameKey(deny, e)) merge(deny, e);
+        return;
       }
-      for (const x of this.narrower(e)) this.remove(x);
+      this.removeNarrower(e, () => true);
       this.list(e.identity, e.direction).push(e);
       return;
     }
-    for (const x of this.broader(e)) {
-      if (x.deny || x.priority > e.priority) return;
-    }
-    if (e.priority > 0) {
-      for (const x of this.narrower(e)) {
-        if (!x.deny && x.priority < e.priority) this.remove(x);
-      }
-    }
-    const existing = this.list(e.identity, e.direction).find((x) => this.same(x, e));
-    if (existing) {
-      existing.derivedFrom = [...new Set([...existing.derivedFrom, ...e.derivedFrom])];
-      return;
-    }
-    this.list(e.identity, e.direction).push(e);
+    if (this.firstBroader(e, (x) => x.deny || x.priority > e.priority)) return;
+    if (e.priority > 0) this.removeNarrower(e, (x) => !x.deny && x.priority < e.priority);
+    const own = this.list(e.identity, e.direction);
+    const existing = own.find((x) => sameKey(x, e));
+    if (existing) merge(existing, e);
+    else own.push(e);
   }
 
   /** Unconditional insert (pkg/policy/mapstate.go `allowAllIdentities` upserts). */

@@ -15,10 +15,10 @@ const keyValue = (proto: number, port: number): number => proto * 65536 + port;
 
 export function covers(outer: PortKey, inner: PortKey): boolean {
   if (outer.prefixLen > inner.prefixLen) return false;
+  // Both values are below 2^24, so the shift is the integer division by 2^(24 - prefixLen).
   const shift = 24 - outer.prefixLen;
   return (
-    Math.floor(keyValue(outer.proto, outer.port) / 2 ** shift) ===
-    Math.floor(keyValue(inner.proto, inner.port) / 2 ** shift)
+    keyValue(outer.proto, outer.port) >>> shift === keyValue(inner.proto, inner.port) >>> shift
   );
 }
 

@@ -1,8 +1,8 @@
 /** Selectors and the identities they select, cached as the agent's selector cache does; entities
  * as pkg/policy/api/entity.go maps them. */
-import { type Cidr, cidrCovers } from '../../cidr';
+import { type Cidr, cidrCovers, parseIPv4 } from '../../cidr';
 import type { CiliumEntity, IPBlock } from '../../model';
-import { ipBlockContains } from '../identity';
+import { ipBlockContainsIP } from '../identity';
 import {
   type CiliumRequirement,
   type CiliumSelector,
@@ -73,14 +73,25 @@ export class SelectorCache {
     let s = this.cache.get(key);
     if (!s) {
       const ids = this.outside(block.cidr, block.except);
-      for (const i of this.identities) {
-        const members = [...i.pods.map((p) => p.ip), ...i.nodes.map((n) => n.internalIP)];
-        if (members.length > 0 && members.every((ip) => ipBlockContains(block, ip))) ids.push(i.id);
+      for (const { id, ips } of this.memberAddresses()) {
+        if (ips.every((ip) => ipBlockContainsIP(block, ip))) ids.push(id);
       }
       s = { wildcard: false, ids };
       this.cache.set(key, s);
     }
     return s;
+  }
+
+  private members: { id: number; ips: (number | null)[] }[] | undefined;
+  /** The addresses of each identity with members (pods, nodes), parsed once. */
+  private memberAddresses(): { id: number; ips: (number | null)[] }[] {
+    this.members ??= this.identities
+      .filter((i) => i.pods.length + i.nodes.length > 0)
+      .map((i) => ({
+        id: i.id,
+        ips: [...i.pods.map((p) => p.ip), ...i.nodes.map((n) => n.internalIP)].map(parseIPv4),
+      }));
+    return this.members;
   }
 
   podIdentities(): Selection {
