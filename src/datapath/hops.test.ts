@@ -1,43 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cidr } from '../engine/cidr';
-import { loadManifests } from '../engine/parse/load';
-import { createEngine, type Engine } from '../engine/verdict';
-import {
-  DEFAULT_CALICO_CONFIG,
-  DEFAULT_CILIUM_CONFIG,
-  type CalicoConfig,
-  type CiliumConfig,
-  type WalkConfig,
-} from './config';
+import type { WalkConfig } from './config';
 import type { Hop, HopRow } from './hop';
 import { lookupRows, routeRows } from './hops';
 import type { Route } from './routes';
 import { allServicePorts } from './services';
 import { walk, type WalkResult } from './walk';
+import { calico, cilium, engineFor } from '../test/scenarios';
 
-const engines = new Map<string, Engine>();
-function engineFor(file: string): Engine {
-  let e = engines.get(file);
-  if (!e) {
-    const { cluster } = loadManifests([
-      { name: file, text: readFileSync(join('lessons/scenarios', file), 'utf8') },
-    ]);
-    e = createEngine(cluster);
-    engines.set(file, e);
-  }
-  return e;
-}
-
-const calico = (over: Partial<CalicoConfig> = {}): WalkConfig => ({
-  cni: 'calico',
-  calico: { ...DEFAULT_CALICO_CONFIG, ...over },
-});
-const cilium = (over: Partial<CiliumConfig> = {}): WalkConfig => ({
-  cni: 'cilium',
-  cilium: { ...DEFAULT_CILIUM_CONFIG, ...over },
-});
 const run = (file: string, config: WalkConfig, from: string, to: string, port: number) =>
   walk(engineFor(file), config, { from, to, port, protocol: 'TCP' });
 
