@@ -10,6 +10,7 @@ import { walk } from '../datapath/walk';
 import { calicoRoutes } from '../datapath/routes';
 import { cidr, cidrContains } from '../engine/cidr';
 import { calico, cilium, engineFor, everyConfig, SCENARIOS } from '../test/scenarios';
+import { sceneIds } from '../test/sceneIds';
 import { CALICO_OPTIONS, optionValues } from '../datapath/options';
 
 const FILES = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
@@ -173,21 +174,7 @@ describe('buildScene', () => {
       const cluster = engineFor(file).cluster;
       for (const config of CONFIGS) {
         const scene = buildScene(cluster, config);
-        const ids = [
-          scene.outside.id,
-          ...scene.nodes.flatMap((n) => [
-            n.id,
-            ...(n.routeReflectorId ? [n.routeReflectorId] : []),
-            ...n.pods.flatMap((p) => [p.id, p.vethId]),
-            ...n.layers.map((l) => l.id),
-          ]),
-          ...[...scene.segments, ...scene.gateways, ...scene.spines, ...scene.links].map(
-            (x) => x.id,
-          ),
-          ...scene.sessions.map((s) => s.id),
-          ...(scene.tunnel ? [scene.tunnel.id] : []),
-          ...(scene.note ? [scene.note.id] : []),
-        ];
+        const ids = sceneIds(scene);
         expect(new Set(ids).size).toBe(ids.length);
         expect(sceneElementIds(scene)).toEqual(new Set(ids));
         expect(buildScene(cluster, config)).toEqual(scene);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pathLength, pointAlong, routePoints } from './packetPath';
 import { layoutPath, pathFocus } from './pathLayout';
-import { sceneIds, syntheticScene } from './testScene';
+import { sceneIds } from '../test/sceneIds';
+import { syntheticScene } from './testScene';
 
 describe('routePoints', () => {
   const scene = syntheticScene({ nodes: 2, podsPerNode: 2, subnets: 1, tunnel: true });

@@ -134,20 +134,3 @@ export function syntheticScene(o: SyntheticOptions): Scene {
     ...(o.note ? { note: { id: 'note', label: o.note, title: `why: ${o.note}` } } : {}),
   };
 }
-
-/** Every element id of a scene (datapath's sceneElementIds, which viz tests may not import). */
-export function sceneIds(scene: Scene): string[] {
-  return [
-    scene.outside.id,
-    ...scene.nodes.flatMap((n) => [
-      n.id,
-      ...(n.routeReflectorId ? [n.routeReflectorId] : []),
-      ...n.pods.flatMap((p) => [p.id, p.vethId]),
-      ...n.layers.map((l) => l.id),
-    ]),
-    ...[...scene.segments, ...scene.gateways, ...scene.spines, ...scene.links].map((x) => x.id),
-    ...scene.sessions.map((s) => s.id),
-    ...(scene.tunnel ? [scene.tunnel.id] : []),
-    ...(scene.note ? [scene.note.id] : []),
-  ];
-}

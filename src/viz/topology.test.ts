@@ -5,7 +5,8 @@ import type { Scene } from '../scene/scene';
 import { layoutPath, pathFocus } from './pathLayout';
 import { createPanZoom } from './panZoom';
 import { createTopology, fitText, outerLabel, podRangesText, type PlaceHop } from './topology';
-import { sceneIds, syntheticScene } from './testScene';
+import { sceneIds } from '../test/sceneIds';
+import { syntheticScene } from './testScene';
 
 function svg(): SVGSVGElement {
   const el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
