@@ -20,12 +20,55 @@ async function noPageScroll(page: Page) {
   expect(scroll).toBeLessThanOrEqual(height);
 }
 
+/**
+ * The header's controls left to right (buttons, not those of an open popover), as the gaps between
+ * neighbours; buttons of one group (.segmented) share their borders and are not counted.
+ */
+async function headerGaps(page: Page): Promise<{ between: string; gap: number }[]> {
+  return page.locator('.app-header').evaluate((header) => {
+    const name = (e: Element) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim();
+    const controls = [...header.querySelectorAll('button, select')]
+      .filter((e) => !e.closest('[hidden]') && e.getBoundingClientRect().width > 0)
+      .map((e) => ({ e, box: e.getBoundingClientRect() }))
+      .sort((a, b) => a.box.x - b.box.x);
+    return controls.slice(1).flatMap((c, i) => {
+      const prev = controls[i]!;
+      const group = c.e.closest('.segmented');
+      if (group && group === prev.e.closest('.segmented')) return [];
+      return [{ between: `${name(prev.e)} | ${name(c.e)}`, gap: c.box.x - prev.box.right }];
+    });
+  });
+}
+
 for (const [width, height] of [
   [1280, 800],
   [1024, 768],
 ] as const) {
   test.describe(`first screen at ${width}×${height}`, () => {
     test.use({ viewport: { width, height } });
+
+    for (const theme of ['light', 'dark', 'projector'] as const)
+      test(`${theme}: the header is one row, its controls at least 6 px apart`, async ({
+        app,
+        page,
+      }) => {
+        await page.addInitScript((t) => window.localStorage.setItem('packetwalk.theme', t), theme);
+        // "Cilium only" is the Modes button's longest summary; the Share button is loaded.
+        await app.goto('/#/walk?scenario=seed-policies&layout=cilium&panels=inspector');
+        await expect(page.getByTestId('cilium-hop')).toHaveText(/^\d+ of \d+$/);
+        await expect(page.locator('.share-popover .popover-button')).toBeVisible();
+        const header = page.locator('.app-header');
+        expect((await header.boundingBox())!.height, 'one row').toBeLessThan(56);
+        expect(
+          await header.evaluate((h) => h.scrollWidth - h.clientWidth),
+          'no overflow',
+        ).toBeLessThanOrEqual(0);
+        const gaps = await headerGaps(page);
+        // The panel toggles and the Share button are among the neighbours measured.
+        expect(gaps.map((g) => g.between)).toContainEqual(expect.stringMatching(/^Flows \| Share/));
+        expect(gaps.filter((g) => g.gap < 6)).toEqual([]);
+        await inFirstViewport(page, page.getByRole('button', { name: /^Theme:/ }), 'theme button');
+      });
 
     test('compare mode: both topologies, each hop summary and the playback bar fit', async ({
       app,

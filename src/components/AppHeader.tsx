@@ -34,6 +34,17 @@ const LAYOUT_LABEL: Record<Layout, string> = {
   cilium: 'Cilium only',
 };
 
+/** The Modes button's summary: " only" is a span the narrow header keeps for screen readers only. */
+function layoutSummary(layout: Layout) {
+  if (layout === 'compare') return LAYOUT_LABEL.compare;
+  return (
+    <>
+      {LAYOUT_LABEL[layout].replace(/ only$/, '')}
+      <span className="modes-only"> only</span>
+    </>
+  );
+}
+
 /** How the scenario select names a scenario that is not built in. */
 function otherScenarioTitle(id: string): string {
   if (!isGeneratedScenarioId(id)) return 'This lesson’s scenario';
@@ -153,7 +164,7 @@ export function AppHeader({
             <ImportFilesButton />
             <PacketComposer />
           </Popover>
-          <Popover label="Modes" summary={LAYOUT_LABEL[layout]} className="modes-popover">
+          <Popover label="Modes" summary={layoutSummary(layout)} className="modes-popover">
             <div className="segmented" role="group" aria-label="Layout">
               {(['compare', 'calico', 'cilium'] as const).map((l) => (
                 <button
