@@ -12,25 +12,37 @@ import {
   whiskerPolicyRows,
   type CalicoFlowLog,
 } from '../datapath/flows/whisker';
-import { filterFlowLogs, parseWhiskerFilter } from '../datapath/flows/whiskerFilter';
+import {
+  filterFlowLogs,
+  parseWhiskerFilter,
+  type WhiskerFilter,
+} from '../datapath/flows/whiskerFilter';
 import { useAppActions, useAppStore, type AppState } from '../store';
 import { FlowDoor } from './FlowDoor';
 import { clockTime, flowPacket, verdictCounts } from './flowsView';
-import { FilterBar, FilterExamples, FlowBack, FlowRows, useParsed } from './FlowParts';
-import { useFilterText } from './useFilterText';
+import { FilterBar, FlowBack, FlowRows, useFlowFilter, type FilterSyntax } from './FlowParts';
 
 const selectFilter = (s: AppState) => s.view.flows.calicoFilter;
 
-const EXAMPLES = ['action=Deny', 'reporter=Dst', 'policyTier=default', 'protocol=tcp'];
+const WHISKER_SYNTAX: FilterSyntax<WhiskerFilter> = {
+  command: 'filter',
+  placeholder: 'action=Deny policy~allow namespace=shop',
+  hint: 'Whisker’s keys: key=value matches exactly, key~value a part; keys of one name are ORed.',
+  examples: ['action=Deny', 'reporter=Dst', 'policyTier=default', 'protocol=tcp'],
+  parse: parseWhiskerFilter,
+};
 
 const logKey = (l: CalicoFlowLog) => `${l.connection}:${l.reporter}`;
 
 export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) {
   const stored = useAppStore(selectFilter);
   const { setFlowsView } = useAppActions();
-  const [text, setText] = useFilterText(stored, (calicoFilter) => setFlowsView({ calicoFilter }));
+  const { text, setText, filter } = useFlowFilter(
+    stored,
+    (calicoFilter) => setFlowsView({ calicoFilter }),
+    WHISKER_SYNTAX,
+  );
   const [open, setOpen] = useState<string | null>(null);
-  const filter = useParsed(text, parseWhiskerFilter);
   const logs = useMemo(
     () => (data && filter.ok ? filterFlowLogs(data.calico, filter.value) : []),
     [data, filter],
@@ -39,23 +51,14 @@ export function CalicoFlows({ data }: { readonly data: FlowsData | undefined }) 
   const selected = logs.find((l) => logKey(l) === open);
   return (
     <div className="calico-flows">
-      <FilterBar
-        command="filter"
-        text={text}
-        onText={setText}
-        placeholder="action=Deny policy~allow namespace=shop"
-        hint="Whisker’s keys: key=value matches exactly, key~value a part; keys of one name are ORed."
-        error={filter.ok ? null : filter.error}
-      />
-      <div className="flows-output">
-        <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
+      <FilterBar syntax={WHISKER_SYNTAX} text={text} onText={setText} filter={filter}>
         {data && filter.ok && (
           <span className="flows-count">
             {logs.length} flow log{logs.length === 1 ? '' : 's'}: {counts.forwarded} Allow,{' '}
             {counts.dropped} Deny
           </span>
         )}
-      </div>
+      </FilterBar>
       {selected && data ? (
         <LogDetails log={selected} data={data} onClose={() => setOpen(null)} />
       ) : (

@@ -28,6 +28,7 @@ import type { Cni } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
 import { ChangeList, DiffBar, useDumpDiff } from './DataplaneDiff';
 import { useDrawer } from './Drawer';
+import { ToggleGroup } from './ToggleGroup';
 import {
   selectPanels,
   selectThemePreference,
@@ -119,18 +120,14 @@ export function DataplanePanel({ shown }: { readonly shown: readonly Cni[] }) {
       </h3>
       <div className="dp-controls">
         {shown.length > 1 && (
-          <div className="segmented" role="group" aria-label="CNI">
-            {shown.map((c) => (
-              <button
-                key={c}
-                type="button"
-                aria-pressed={c === cni}
-                onClick={() => showDataplane(c, follow ? hopNode : node)}
-              >
-                {CNI_TITLE[c]}
-              </button>
-            ))}
-          </div>
+          <ToggleGroup
+            label="CNI"
+            options={shown}
+            value={cni}
+            onChange={(c) => showDataplane(c, follow ? hopNode : node)}
+          >
+            {(c) => CNI_TITLE[c]}
+          </ToggleGroup>
         )}
         <label>
           Node{' '}

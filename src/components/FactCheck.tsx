@@ -17,6 +17,7 @@ import {
   type VerdictFilter,
 } from './factCheck';
 import './FactCheck.css';
+import { ToggleGroup } from './ToggleGroup';
 
 type Loaded =
   | { readonly state: 'loading' }
@@ -96,20 +97,21 @@ function Claims({
   );
   return (
     <>
-      <div className="fact-filter" role="group" aria-label="Show claims marked">
-        {VERDICT_FILTERS.map((f) => (
-          <button
-            key={f}
-            type="button"
-            aria-pressed={filter === f}
-            onClick={() => setFilter(f)}
-            title={f === 'all' ? 'Every claim' : VERDICT_MEANING[f]}
-          >
+      <ToggleGroup
+        label="Show claims marked"
+        className="fact-filter"
+        options={VERDICT_FILTERS}
+        value={filter}
+        onChange={setFilter}
+        title={(f) => (f === 'all' ? 'Every claim' : VERDICT_MEANING[f])}
+      >
+        {(f) => (
+          <>
             {f === 'all' ? 'All' : <VerdictBadge verdict={f} />}{' '}
             <span className="fact-count">{counts[f]}</span>
-          </button>
-        ))}
-      </div>
+          </>
+        )}
+      </ToggleGroup>
       <p className="fact-shown" role="status" data-testid="facts-shown">
         {filter === 'all'
           ? `${counts.all} claims`

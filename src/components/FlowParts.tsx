@@ -4,9 +4,22 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { useFilterText } from './useFilterText';
+
+/** A flow view's filter language: the command it stands for, how it reads, and examples of it. */
+export interface FilterSyntax<T> {
+  readonly command: string;
+  readonly placeholder: string;
+  /** How the language combines its terms: the box's tooltip, and the line under it. */
+  readonly hint: string;
+  /** Filters worth one click. */
+  readonly examples: readonly string[];
+  /** The text as a filter; throws with the reason when it does not read. Module-level (stable). */
+  readonly parse: (text: string) => T;
+}
 
 /** Example filters as one select (a row of chips took three lines in a 300 px drawer). */
-export function FilterExamples({
+function FilterExamples({
   examples,
   text,
   onPick,
@@ -59,42 +72,59 @@ export function useParsed<T>(text: string, parse: (text: string) => T): Parsed<T
   }, [text, parse]);
 }
 
-/** The filter box: the command it stands for, the text, and a hint or the error under it. */
+/** A flow view's filter: the text as typed (`stored` is the view's, written back by `commit`), parsed. */
+export function useFlowFilter<T>(
+  stored: string,
+  commit: (text: string) => void,
+  syntax: FilterSyntax<T>,
+): { readonly text: string; readonly setText: (text: string) => void; readonly filter: Parsed<T> } {
+  const [text, setText] = useFilterText(stored, commit);
+  const filter = useParsed(text, syntax.parse);
+  return { text, setText, filter };
+}
+
+/**
+ * The filter box: the command it stands for, the text, a hint or the error under it, then a row
+ * with the example filters and the view's own `children` (a count, the output's choice).
+ */
 export function FilterBar({
-  command,
+  syntax,
   text,
   onText,
-  placeholder,
-  hint,
-  error,
+  filter,
+  children,
 }: {
-  readonly command: string;
+  readonly syntax: FilterSyntax<unknown>;
   readonly text: string;
   readonly onText: (text: string) => void;
-  readonly placeholder: string;
-  readonly hint: string;
-  readonly error: string | null;
+  readonly filter: Parsed<unknown>;
+  readonly children?: ReactNode;
 }) {
   const errorId = useId();
+  const error = filter.ok ? null : filter.error;
   return (
     <>
       <label className="flows-filter">
-        <span className="flows-command">{command}</span>
+        <span className="flows-command">{syntax.command}</span>
         <input
           type="text"
           value={text}
           spellCheck={false}
           autoComplete="off"
-          placeholder={placeholder}
-          title={hint}
+          placeholder={syntax.placeholder}
+          title={syntax.hint}
           aria-invalid={error !== null}
           aria-describedby={errorId}
           onChange={(e) => onText(e.target.value)}
         />
       </label>
       <p id={errorId} className={error === null ? 'flows-hint' : 'flows-error'} aria-live="polite">
-        {error ?? hint}
+        {error ?? syntax.hint}
       </p>
+      <div className="flows-output">
+        <FilterExamples examples={syntax.examples} text={text} onPick={onText} />
+        {children}
+      </div>
     </>
   );
 }

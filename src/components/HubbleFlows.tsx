@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { FlowsData } from '../datapath/flows/flowsData';
-import { hubbleFilter } from '../datapath/flows/hubbleFilter';
+import { hubbleFilter, type FlowPredicate } from '../datapath/flows/hubbleFilter';
 import { compactLine, jsonLine } from '../datapath/flows/hubbleFormat';
 import { useAppActions, useAppStore, type AppState } from '../store';
 import { FlowDoor } from './FlowDoor';
@@ -17,29 +17,37 @@ import {
   verdictCounts,
   type HubbleFlowRow,
 } from './flowsView';
-import { FilterBar, FilterExamples, FlowBack, FlowRows, useParsed } from './FlowParts';
-import { useFilterText } from './useFilterText';
-
-/** hubble observe's flags as a predicate; no flags, every flow. */
-const parseObserve = (text: string) => (text.trim() === '' ? null : hubbleFilter(text));
+import { ToggleGroup } from './ToggleGroup';
+import { FilterBar, FlowBack, FlowRows, useFlowFilter, type FilterSyntax } from './FlowParts';
 
 const selectObserve = (s: AppState) => s.view.flows.observe;
 
-/** Flags worth one click, from the seed articles' own examples. */
-const EXAMPLES = ['--verdict DROPPED', '--type l7', '--type policy-verdict', '--protocol tcp'];
+const OBSERVE_SYNTAX: FilterSyntax<FlowPredicate | null> = {
+  command: 'hubble observe',
+  placeholder: '--verdict DROPPED --to-label app=api',
+  hint: 'Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them.',
+  /** Flags worth one click, from the seed articles' own examples. */
+  examples: ['--verdict DROPPED', '--type l7', '--type policy-verdict', '--protocol tcp'],
+  /** hubble observe's flags as a predicate; no flags, every flow. */
+  parse: (text) => (text.trim() === '' ? null : hubbleFilter(text)),
+};
 
 /** Lines printed at most in the compact and JSON outputs (the CLI prints them all). */
 const MAX_LINES = 2000;
 
-type Output = 'flows' | 'compact' | 'json';
+const OUTPUTS = ['flows', 'compact', 'json'] as const;
+type Output = (typeof OUTPUTS)[number];
 
 export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) {
   const observe = useAppStore(selectObserve);
   const { setFlowsView } = useAppActions();
-  const [text, setText] = useFilterText(observe, (observe) => setFlowsView({ observe }));
+  const { text, setText, filter } = useFlowFilter(
+    observe,
+    (observe) => setFlowsView({ observe }),
+    OBSERVE_SYNTAX,
+  );
   const [output, setOutput] = useState<Output>('flows');
   const [open, setOpen] = useState<string | null>(null);
-  const filter = useParsed(text, parseObserve);
   const rows = useMemo(
     () => (data && filter.ok ? hubbleFlowRows(data.hubble, filter.value) : []),
     [data, filter],
@@ -56,24 +64,11 @@ export function HubbleFlows({ data }: { readonly data: FlowsData | undefined }) 
 
   return (
     <div className="hubble-flows">
-      <FilterBar
-        command="hubble observe"
-        text={text}
-        onText={setText}
-        placeholder="--verdict DROPPED --to-label app=api"
-        hint="Flags of one kind are ORed, of different kinds ANDed, as hubble observe combines them."
-        error={filter.ok ? null : filter.error}
-      />
-      <div className="flows-output">
-        <FilterExamples examples={EXAMPLES} text={text} onPick={setText} />
-        <div className="segmented" role="group" aria-label="Output">
-          {(['flows', 'compact', 'json'] as const).map((o) => (
-            <button key={o} type="button" aria-pressed={output === o} onClick={() => setOutput(o)}>
-              {o === 'flows' ? 'Flows' : o}
-            </button>
-          ))}
-        </div>
-      </div>
+      <FilterBar syntax={OBSERVE_SYNTAX} text={text} onText={setText} filter={filter}>
+        <ToggleGroup label="Output" options={OUTPUTS} value={output} onChange={setOutput}>
+          {(o) => (o === 'flows' ? 'Flows' : o)}
+        </ToggleGroup>
+      </FilterBar>
       {data && filter.ok && (
         <p className="flows-count">
           {rows.length} flow{rows.length === 1 ? '' : 's'}: {counts.forwarded} forwarded,{' '}
