@@ -24,6 +24,7 @@
  * rules in the static chains, flow logs off (no NFLOG rules), drop action DROP.
  */
 import { indexCluster, podKey } from '../cluster';
+import type { Labels } from '../labels';
 import type { Cluster, Direction, Pod } from '../model';
 import {
   convertCalicoPolicy,
@@ -72,7 +73,7 @@ import {
   rule,
   setMark,
 } from './ruleBuilders';
-import { BUILTIN, dispatchChains, reachable, staticChains } from './staticChains';
+import { BUILTIN, dispatchChains, staticChains } from './staticChains';
 import { orderedTiers, type TierInfo } from './tiers';
 
 interface ActivePolicy {
@@ -91,6 +92,7 @@ function byOrder(a: FelixPolicy, b: FelixPolicy): number {
 }
 
 const KIND_COMMENT_DIR: Record<Direction, string> = { ingress: 'ingress', egress: 'egress' };
+const DIRECTIONS = ['ingress', 'egress'] as const;
 
 /** A rendered policy chain, the policy it renders and the IP sets it asked for, in order. */
 interface PolicyChainMemo {
@@ -99,36 +101,64 @@ interface PolicyChainMemo {
   readonly sets: CalicoIpSet[];
 }
 
+/**
+ * Pods Felix sees with the same namespace, service account and labels (labels.ts
+ * calicoEndpointLabels): every policy selects all of them or none, so their endpoint chains hold
+ * the same rules, and a selector matches all of their addresses or none. A compile works per class.
+ */
+interface EndpointClass {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly labels: Labels;
+  readonly pods: Pod[];
+  /** Its position in `EndpointClasses.list`. */
+  readonly index: number;
+}
+
+interface EndpointClasses {
+  readonly list: EndpointClass[];
+  readonly of: Map<Pod, EndpointClass>;
+  readonly byNamespace: Map<string, EndpointClass[]>;
+}
+
 /** What a recompile may reuse of a compile (recompile.ts): per policy, its conversion, the pods
  * it selects and its rendered chains with the IP sets they refer to; chain names of groups. */
 export interface CalicoCompileMemo {
   /** The cluster objects everything below depends on besides the policy itself. */
   readonly context: readonly unknown[];
-  /** Per policy object: its conversion and the pods it selects (kept from compile to compile while
-   * the context is the same: entries of removed policies go with them). */
+  /** Per policy object: its conversion and the endpoint classes it selects (kept from compile to
+   * compile while the context is the same: entries of removed policies go with them). */
   readonly felix: WeakMap<object, FelixPolicy>;
-  readonly selected: WeakMap<FelixPolicy, Pod[]>;
+  readonly selected: WeakMap<FelixPolicy, EndpointClass[]>;
   readonly chains: Map<string, PolicyChainMemo>;
   readonly groupNames: Map<string, string>;
-  /** Each pod's Calico labels (labels.ts calicoEndpointLabels). */
-  readonly labels: Map<Pod, Readonly<Record<string, string>>>;
-  /** Per pod: what its endpoint chains were built from, and every chain they reach. */
-  readonly endpoints: Map<Pod, EndpointMemo>;
-  /** The compile's output, for the chains, workloads and node tables a recompile keeps. */
+  /** The pods grouped by what their endpoint chains depend on. */
+  readonly classes: EndpointClasses;
+  /** Per endpoint class: what its endpoint chains were built from, and the chains. */
+  readonly endpoints: Map<EndpointClass, EndpointMemo>;
+  /** The compile's output, for the chains and node tables a recompile keeps. */
   output?: Pick<CalicoDataplane, 'chains' | 'nodes' | 'workloads'>;
 }
 
+/** One direction's endpoint chain of a class: its rules (shared by the class's pods, each chain
+ * named after its pod's interface) and every chain they reach, each after the chains it jumps to
+ * (the order a compile adds them in), so a pod after the first, or a recompile, adds them as a
+ * compile would. */
+interface EndpointChainMemo {
+  readonly rules: IptRule[];
+  readonly trail: readonly string[];
+}
+
 /**
- * A pod's endpoint chains depend on the pod and, per direction, the Felix policies that apply to
- * it in order (each with its tier, found by name in the same tiers): when those are the same
- * objects, the chains are the same. `trail` names every chain they reach, each after the chains
- * it jumps to (the order a compile adds them in), so a recompile can add them as a compile would.
+ * A class's endpoint chains depend on its pods' namespace and service account and, per direction,
+ * the Felix policies that apply to it in order (each with its tier, found by name in the same
+ * tiers): when those are the same objects, the chains are the same.
  */
 interface EndpointMemo {
   readonly ingress: readonly FelixPolicy[];
   readonly egress: readonly FelixPolicy[];
-  readonly trail: readonly string[];
-  readonly workload: CalicoWorkload;
+  readonly profiles: readonly string[];
+  readonly chains: Partial<Record<Direction, EndpointChainMemo>>;
 }
 
 const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
@@ -147,6 +177,39 @@ const contextOf = (c: Cluster): readonly unknown[] => [
   c.nodes,
 ];
 
+function endpointClasses(cluster: Cluster): EndpointClasses {
+  const byKey = new Map<string, EndpointClass>();
+  const list: EndpointClass[] = [];
+  const of = new Map<Pod, EndpointClass>();
+  const byNamespace = new Map<string, EndpointClass[]>();
+  for (const pod of cluster.pods) {
+    const labels = calicoEndpointLabels(cluster, pod);
+    let key = `${pod.namespace}\0${pod.serviceAccount}`;
+    for (const k of Object.keys(labels).sort()) key += `\0${k}\0${labels[k]}`;
+    let c = byKey.get(key);
+    if (!c) {
+      const { namespace, serviceAccount } = pod;
+      c = { namespace, serviceAccount, labels, pods: [], index: list.length };
+      byKey.set(key, c);
+      list.push(c);
+      let inNs = byNamespace.get(namespace);
+      if (!inNs) byNamespace.set(namespace, (inNs = []));
+      inNs.push(c);
+    }
+    c.pods.push(pod);
+    of.set(pod, c);
+  }
+  return { list, of, byNamespace };
+}
+
+/** What a chain's rules reach through their jumps: chain names and the IP sets of them all. */
+interface Reach {
+  readonly names: readonly string[];
+  readonly sets: readonly string[];
+}
+/** The reach of chains that jump nowhere (policy chains): it depends on their rules alone. */
+const leafReach = new WeakMap<readonly IptRule[], Reach>();
+
 export function compileCalicoDataplane(
   cluster: Cluster,
   previous?: CalicoCompileMemo,
@@ -154,6 +217,7 @@ export function compileCalicoDataplane(
   const context = contextOf(cluster);
   const reuse =
     previous && previous.context.every((x, i) => x === context[i]) ? previous : undefined;
+  const classes = reuse?.classes ?? endpointClasses(cluster);
   const memo: CalicoCompileMemo = {
     context,
     felix: reuse?.felix ?? new WeakMap(),
@@ -161,7 +225,7 @@ export function compileCalicoDataplane(
     chains: new Map(),
     // Group chain names are a function of their key: the previous compile's stand.
     groupNames: reuse?.groupNames ?? new Map(),
-    labels: new Map(),
+    classes,
     endpoints: new Map(),
   };
   const index = indexCluster(cluster);
@@ -181,38 +245,45 @@ export function compileCalicoDataplane(
   );
   const tierByName = new Map(tiers.map((t, i) => [t.name, { t, i }]));
 
-  const workloadLabels = cluster.pods.map((pod) => ({
-    pod,
-    labels: reuse?.labels.get(pod) ?? calicoEndpointLabels(cluster, pod),
-  }));
-  const labelsByPod = memo.labels;
-  for (const w of workloadLabels) labelsByPod.set(w.pod, w.labels);
   const sets = new IpSetRegistry({
-    workloads: workloadLabels,
+    workloads: cluster.pods.map((pod) => {
+      const c = classes.of.get(pod)!;
+      return { pod, labels: c.labels, group: c.index };
+    }),
+    groups: classes.list.length,
     netsets: cluster.calicoNetworkSets.map((s) => ({
       nets: s.nets,
       labels: calicoNetworkSetLabels(cluster, s),
     })),
   });
 
-  // Which policies apply to which endpoint, per direction (the active rules calculator).
-  const applied = new Map<Pod, Record<Direction, ActivePolicy[]>>();
-  const selectedBy = (policy: FelixPolicy): Pod[] => {
-    let pods = memo.selected.get(policy);
-    if (!pods) {
-      const sel = felixSelector(policy.selector);
-      const candidates =
-        policy.namespace !== undefined ? index.podsInNamespace(policy.namespace) : cluster.pods;
-      pods = candidates.filter((pod) => sel.match(labelsByPod.get(pod)!));
-      memo.selected.set(policy, pods);
+  // Which policies apply to which endpoint class, per direction (the active rules calculator).
+  const applied = new Map<EndpointClass, Record<Direction, ActivePolicy[]>>();
+  /** Policies of one namespace (or none) with one selector select the same classes. */
+  const selections = new Map<string, EndpointClass[]>();
+  const selectedBy = (policy: FelixPolicy): EndpointClass[] => {
+    let selected = memo.selected.get(policy);
+    if (!selected) {
+      const key = `${policy.namespace ?? ''}\0${policy.namespace !== undefined}\0${policy.selector}`;
+      selected = selections.get(key);
+      if (!selected) {
+        const sel = felixSelector(policy.selector);
+        const candidates =
+          policy.namespace !== undefined
+            ? (classes.byNamespace.get(policy.namespace) ?? [])
+            : classes.list;
+        selected = candidates.filter((c) => sel.match(c.labels));
+        selections.set(key, selected);
+      }
+      memo.selected.set(policy, selected);
     }
-    return pods;
+    return selected;
   };
   for (const policy of policies) {
     const active: ActivePolicy = { policy, tier: tierByName.get(policy.tier)!.t };
-    for (const pod of selectedBy(policy)) {
-      let entry = applied.get(pod);
-      if (!entry) applied.set(pod, (entry = { ingress: [], egress: [] }));
+    for (const c of selectedBy(policy)) {
+      let entry = applied.get(c);
+      if (!entry) applied.set(c, (entry = { ingress: [], egress: [] }));
       for (const d of policy.types) entry[d].push(active);
     }
   }
@@ -262,7 +333,7 @@ export function compileCalicoDataplane(
     policyChains.set(name, known.chain);
     shared.set(name, known.chain);
   };
-  /** The chains the pod being compiled reaches, in the order a compile adds them. */
+  /** The chains the endpoint chain being built reaches, in the order a compile adds them. */
   let trail: string[] = [];
 
   // Endpoints that share a group share its chain: name each group once.
@@ -314,129 +385,153 @@ export function compileCalicoDataplane(
     return name;
   };
 
-  /** Adds, as a compile would, the chains a pod's unchanged endpoint chains reach. */
-  const replay = (previous: Pick<CalicoDataplane, 'chains'>, trail: readonly string[]) => {
-    for (const name of trail) {
+  /** Adds, as a compile would, the chains an endpoint chain built before reaches. */
+  const replay = (names: readonly string[]) => {
+    for (const name of names) {
       if (shared.has(name)) continue;
-      const known = reuse!.chains.get(name);
+      const known = reuse?.chains.get(name);
       if (known) adoptPolicyChain(name, known);
-      else shared.set(name, previous.chains[name]!);
+      else shared.set(name, reuse!.output!.chains[name]!);
     }
   };
 
-  // Endpoint chains.
-  const workloads: Record<string, CalicoWorkload> = {};
-  /** Nodes with a pod whose endpoint chains were built again (the others keep their tables). */
-  const rebuilt = new Set<string>();
-  for (const pod of cluster.pods) {
-    const entry = applied.get(pod) ?? { ingress: [], egress: [] };
-    const before = reuse?.endpoints.get(pod);
-    const output = reuse?.output;
-    if (
-      before &&
-      output &&
-      samePolicies(entry.ingress, before.ingress) &&
-      samePolicies(entry.egress, before.egress)
-    ) {
-      replay(output, before.trail);
-      memo.endpoints.set(pod, before);
-      workloads[before.workload.pod] = before.workload;
-      continue;
-    }
-    rebuilt.add(pod.nodeName);
-    trail = [];
-    const iface = calicoInterfaceName(pod.namespace, pod.name);
-    const profiles = [
-      namespaceProfileName(pod.namespace),
-      serviceAccountProfileName(pod.namespace, pod.serviceAccount),
+  /** A class's endpoint chain rules for one direction (endpoints.go `endpointIptablesChain`). */
+  const endpointRules = (
+    entry: Record<Direction, ActivePolicy[]>,
+    direction: Direction,
+    profiles: readonly string[],
+  ): IptRule[] => {
+    const rules: IptRule[] = [
+      rule([{ kind: 'ctstate', states: ['RELATED', 'ESTABLISHED'] }], ACCEPT),
+      rule([{ kind: 'ctstate', states: ['INVALID'] }], DROP),
+      rule([], clearMark(M.accept | M.pass)),
     ];
-    for (const direction of ['ingress', 'egress'] as const) {
-      const chain = endpointChainName(direction, iface);
-      const rules: IptRule[] = [
-        rule([{ kind: 'ctstate', states: ['RELATED', 'ESTABLISHED'] }], ACCEPT),
-        rule([{ kind: 'ctstate', states: ['INVALID'] }], DROP),
-        rule([], clearMark(M.accept | M.pass)),
-      ];
-      if (direction === 'egress') {
+    if (direction === 'egress') {
+      rules.push(
+        rule(
+          [
+            { kind: 'proto', number: PROTO_UDP },
+            { kind: 'ports', dir: 'dst', ranges: [[VXLAN_PORT, VXLAN_PORT]] },
+          ],
+          DROP,
+          ['Drop VXLAN encapped packets originating in workloads'],
+          { kind: 'encap-guard' },
+        ),
+        rule(
+          [{ kind: 'proto', number: PROTO_IPIP }],
+          DROP,
+          ['Drop IPinIP encapped packets originating in workloads'],
+          {
+            kind: 'encap-guard',
+          },
+        ),
+      );
+    }
+    for (const tier of tiers) {
+      const inTier = entry[direction]
+        .filter((ap) => ap.tier === tier)
+        .sort((a, b) => byOrder(a.policy, b.policy));
+      if (inTier.length === 0) continue;
+      const enforced = inTier.filter((ap) => !ap.policy.staged);
+      rules.push(
+        rule([], clearMark(M.pass), [`Start of tier ${tier.name}`], {
+          kind: 'start-of-tier',
+          tier: tier.name,
+          defaultAction: tier.defaultAction,
+          policies: enforced.map((ap) => ap.policy.ref),
+          ruleless: enforced
+            .filter(
+              (ap) =>
+                (direction === 'ingress' ? ap.policy.inbound : ap.policy.outbound).length === 0,
+            )
+            .map((ap) => ap.policy.ref),
+        }),
+      );
+      // endpoint_mgr.go `groupPolicies`: runs of policies with the same selector.
+      const groups: ActivePolicy[][] = [];
+      for (const ap of inTier) {
+        const last = groups[groups.length - 1];
+        if (last && last[0]!.policy.selector === ap.policy.selector) last.push(ap);
+        else groups.push([ap]);
+      }
+      for (const group of groups) {
+        const nonStaged = group.filter((ap) => !isStagedKind(ap.policy.id.kind));
+        const targets =
+          nonStaged.length <= 1
+            ? nonStaged.map((ap) => renderPolicyChain(ap, direction))
+            : [renderGroupChain(group, direction)];
+        for (const target of targets) {
+          rules.push(rule([markClear(M.pass)], jump(target)));
+          rules.push(rule([markSet(M.accept)], RETURN, ['Return if policy accepted']));
+        }
+      }
+      if (enforced.length > 0 && tier.defaultAction !== 'Pass') {
         rules.push(
           rule(
-            [
-              { kind: 'proto', number: PROTO_UDP },
-              { kind: 'ports', dir: 'dst', ranges: [[VXLAN_PORT, VXLAN_PORT]] },
-            ],
+            [markClear(M.pass)],
             DROP,
-            ['Drop VXLAN encapped packets originating in workloads'],
-            { kind: 'encap-guard' },
-          ),
-          rule(
-            [{ kind: 'proto', number: PROTO_IPIP }],
-            DROP,
-            ['Drop IPinIP encapped packets originating in workloads'],
+            [`End of tier ${tier.name}. Drop if no policies passed packet`],
             {
-              kind: 'encap-guard',
+              kind: 'end-of-tier',
+              tier: tier.name,
             },
           ),
         );
       }
-      for (const tier of tiers) {
-        const inTier = entry[direction]
-          .filter((ap) => ap.tier === tier)
-          .sort((a, b) => byOrder(a.policy, b.policy));
-        if (inTier.length === 0) continue;
-        const enforced = inTier.filter((ap) => !ap.policy.staged);
-        rules.push(
-          rule([], clearMark(M.pass), [`Start of tier ${tier.name}`], {
-            kind: 'start-of-tier',
-            tier: tier.name,
-            defaultAction: tier.defaultAction,
-            policies: enforced.map((ap) => ap.policy.ref),
-            ruleless: enforced
-              .filter(
-                (ap) =>
-                  (direction === 'ingress' ? ap.policy.inbound : ap.policy.outbound).length === 0,
-              )
-              .map((ap) => ap.policy.ref),
-          }),
-        );
-        // endpoint_mgr.go `groupPolicies`: runs of policies with the same selector.
-        const groups: ActivePolicy[][] = [];
-        for (const ap of inTier) {
-          const last = groups[groups.length - 1];
-          if (last && last[0]!.policy.selector === ap.policy.selector) last.push(ap);
-          else groups.push([ap]);
-        }
-        for (const group of groups) {
-          const nonStaged = group.filter((ap) => !isStagedKind(ap.policy.id.kind));
-          const targets =
-            nonStaged.length <= 1
-              ? nonStaged.map((ap) => renderPolicyChain(ap, direction))
-              : [renderGroupChain(group, direction)];
-          for (const target of targets) {
-            rules.push(rule([markClear(M.pass)], jump(target)));
-            rules.push(rule([markSet(M.accept)], RETURN, ['Return if policy accepted']));
-          }
-        }
-        if (enforced.length > 0 && tier.defaultAction !== 'Pass') {
-          rules.push(
-            rule(
-              [markClear(M.pass)],
-              DROP,
-              [`End of tier ${tier.name}. Drop if no policies passed packet`],
-              {
-                kind: 'end-of-tier',
-                tier: tier.name,
-              },
-            ),
-          );
-        }
+    }
+    profiles.forEach((profile, i) => {
+      rules.push(rule([], jump(renderProfileChain(profile, direction, i === 0))));
+      rules.push(rule([markSet(M.accept)], RETURN, ['Return if profile accepted']));
+    });
+    rules.push(rule([], DROP, ['Drop if no profiles matched'], { kind: 'no-profile-matched' }));
+    return rules;
+  };
+
+  // Endpoint chains: built for a class's first pod, named for each of its pods.
+  const workloads: Record<string, CalicoWorkload> = {};
+  /** Nodes with a pod whose endpoint chains were built again (the others keep their tables). */
+  const rebuilt = new Set<string>();
+  const none: Record<Direction, ActivePolicy[]> = { ingress: [], egress: [] };
+  const changed = new Set<EndpointClass>();
+  for (const pod of cluster.pods) {
+    const cls = classes.of.get(pod)!;
+    const entry = applied.get(cls) ?? none;
+    let ep = memo.endpoints.get(cls);
+    if (!ep) {
+      const before = reuse?.endpoints.get(cls);
+      if (
+        before &&
+        reuse.output &&
+        samePolicies(entry.ingress, before.ingress) &&
+        samePolicies(entry.egress, before.egress)
+      ) {
+        ep = before;
+      } else {
+        changed.add(cls);
+        ep = {
+          ingress: entry.ingress.map((ap) => ap.policy),
+          egress: entry.egress.map((ap) => ap.policy),
+          profiles: [
+            namespaceProfileName(pod.namespace),
+            serviceAccountProfileName(pod.namespace, pod.serviceAccount),
+          ],
+          chains: {},
+        };
       }
-      profiles.forEach((profile, i) => {
-        rules.push(rule([], jump(renderProfileChain(profile, direction, i === 0))));
-        rules.push(rule([markSet(M.accept)], RETURN, ['Return if profile accepted']));
-      });
-      rules.push(rule([], DROP, ['Drop if no profiles matched'], { kind: 'no-profile-matched' }));
-      shared.set(chain, { name: chain, rules });
-      trail.push(chain);
+      memo.endpoints.set(cls, ep);
+    }
+    if (changed.has(cls)) rebuilt.add(pod.nodeName);
+    const iface = calicoInterfaceName(pod.namespace, pod.name);
+    for (const direction of DIRECTIONS) {
+      let built = ep.chains[direction];
+      if (built) replay(built.trail);
+      else {
+        trail = [];
+        const rules = endpointRules(entry, direction, ep.profiles);
+        ep.chains[direction] = built = { rules, trail };
+      }
+      const chain = endpointChainName(direction, iface);
+      shared.set(chain, { name: chain, rules: built.rules });
     }
     const workload: CalicoWorkload = {
       pod: podKey(pod),
@@ -445,16 +540,34 @@ export function compileCalicoDataplane(
       iface,
       toChain: endpointChainName('ingress', iface),
       fromChain: endpointChainName('egress', iface),
-      profiles,
+      profiles: ep.profiles,
     };
     workloads[workload.pod] = workload;
-    memo.endpoints.set(pod, {
-      ingress: entry.ingress.map((ap) => ap.policy),
-      egress: entry.egress.map((ap) => ap.policy),
-      trail,
-      workload,
-    });
   }
+
+  // What each shared chain reaches (felix/iptables/table.go programs what is referred to).
+  const reaches = new Map<readonly IptRule[], Reach>();
+  const reachOf = (rules: readonly IptRule[]): Reach => {
+    const known = leafReach.get(rules) ?? reaches.get(rules);
+    if (known) return known;
+    const names = new Set<string>();
+    const ipsets = new Set<string>();
+    let leaf = true;
+    for (const r of rules) {
+      for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
+      if (r.action.kind !== 'jump' && r.action.kind !== 'goto') continue;
+      leaf = false;
+      const target = shared.get(r.action.target);
+      if (!target || names.has(target.name)) continue;
+      names.add(target.name);
+      const below = reachOf(target.rules);
+      for (const n of below.names) names.add(n);
+      for (const s of below.sets) ipsets.add(s);
+    }
+    const reach = { names: [...names], sets: [...ipsets] };
+    (leaf ? leafReach : reaches).set(rules, reach);
+    return reach;
+  };
 
   // Per node: static and dispatch chains, then everything they reach.
   const nodeNames = new Set([
@@ -473,18 +586,34 @@ export function compileCalicoDataplane(
     const ifaces = local.map((w) => w.iface);
     for (const c of dispatchChains(ifaces, 'in')) chains[c.name] = c;
     for (const c of dispatchChains(ifaces, 'out')) chains[c.name] = c;
-    const programmed = reachable(['INPUT', 'FORWARD', 'OUTPUT'], chains, shared);
+    // staticChains.ts `reachable`, with each shared chain's reach taken whole.
+    const programmed = new Set<string>();
     const ipsets = new Set<string>();
-    for (const name of programmed) {
-      for (const r of (chains[name] ?? shared.get(name))!.rules) {
-        for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
+    const todo = ['INPUT', 'FORWARD', 'OUTPUT'];
+    while (todo.length > 0) {
+      const name = todo.pop()!;
+      if (programmed.has(name)) continue;
+      const own = chains[name];
+      if (own) {
+        programmed.add(name);
+        for (const r of own.rules) {
+          for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
+          if (r.action.kind === 'jump' || r.action.kind === 'goto') todo.push(r.action.target);
+        }
+        continue;
       }
+      const chain = shared.get(name);
+      if (!chain) continue;
+      programmed.add(name);
+      const reach = reachOf(chain.rules);
+      for (const n of reach.names) programmed.add(n);
+      for (const s of reach.sets) ipsets.add(s);
     }
     nodes[node] = {
       node,
       internalIP: index.nodeByName.get(node)?.internalIP ?? '',
       chains,
-      programmed: programmed.filter((n) => !BUILTIN.has(n)).sort(),
+      programmed: [...programmed].filter((n) => !BUILTIN.has(n)).sort(),
       ipsets: [...ipsets].sort(),
       workloads: local.map((w) => w.pod),
     };

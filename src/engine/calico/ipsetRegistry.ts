@@ -7,10 +7,15 @@ import type { CalicoIpSet, NamedPortProtocol } from './dataplane';
 import { namedPortIpSetName, selectorIpSetName } from './selector';
 
 interface SetMembersSource {
+  /** Each workload with its labels, in the cluster's order, and its group: workloads of one group
+   * have the same labels, so a selector is evaluated once per group. */
   readonly workloads: readonly {
     readonly pod: Pod;
     readonly labels: Readonly<Record<string, string>>;
+    readonly group: number;
   }[];
+  /** How many groups there are (groups are numbered from 0). */
+  readonly groups: number;
   readonly netsets: readonly {
     readonly nets: readonly Cidr[];
     readonly labels: Readonly<Record<string, string>>;
@@ -46,13 +51,30 @@ export class IpSetRegistry {
     return name;
   }
 
+  /** Per selector text, its set's name. */
+  private readonly selectorNames = new Map<string, string>();
+
+  /** Whether a selector matches each group of workloads: [0] undecided, 1 yes, 2 no. */
+  private matcher(match: (labels: Readonly<Record<string, string>>) => boolean) {
+    const verdicts = new Uint8Array(this.source.groups);
+    return (w: SetMembersSource['workloads'][number]): boolean => {
+      let v = verdicts[w.group]!;
+      if (v === 0) verdicts[w.group] = v = match(w.labels) ? 1 : 2;
+      return v === 1;
+    };
+  }
+
   /** A selector's set: the IPs of matching endpoints and the CIDRs of matching network sets. */
   selector(text: string): string {
+    const named = this.selectorNames.get(text);
+    if (named !== undefined) return this.noted(named);
     const sel = felixSelector(text);
     const name = selectorIpSetName(sel.canonical);
+    this.selectorNames.set(text, name);
     if (!this.sets.has(name)) {
       const members: string[] = [];
-      for (const w of this.source.workloads) if (sel.match(w.labels)) members.push(w.pod.ip);
+      const matches = this.matcher(sel.match);
+      for (const w of this.source.workloads) if (matches(w)) members.push(w.pod.ip);
       for (const n of this.source.netsets) {
         if (sel.match(n.labels))
           for (const c of n.nets) members.push(c.prefix === 32 ? c.text.slice(0, -3) : c.text);
@@ -78,8 +100,9 @@ export class IpSetRegistry {
     const name = namedPortIpSetName(sel.canonical, protocol, port);
     if (!this.sets.has(name)) {
       const members: string[] = [];
+      const matches = this.matcher(sel.match);
       for (const w of this.source.workloads) {
-        if (!sel.match(w.labels)) continue;
+        if (!matches(w)) continue;
         for (const p of w.pod.ports) {
           if (p.name === port && (protocol === 'any' || p.protocol === protocol)) {
             members.push(`${w.pod.ip},${p.protocol.toLowerCase()}:${p.port}`);

@@ -2,7 +2,7 @@
  * The names Felix gives interfaces, chains and policy IDs. Each is computed the way Calico computes
  * it, so the names PacketWalk shows are the ones `iptables-save` shows on a real node.
  */
-import { sha1, sha256, toBase64Url, toHex } from '../hash';
+import { memoByText, sha1, sha256, toBase64Url, toHex } from '../hash';
 import { sha3_224 } from './sha3';
 
 /** felix/iptables `MaxChainNameLength`: the kernel's limit for a chain name is 28 characters. */
@@ -39,8 +39,12 @@ export const CHAIN = {
  * `cali` is the default FELIX_INTERFACEPREFIX).
  */
 export function calicoInterfaceName(namespace: string, pod: string): string {
-  return 'cali' + toHex(sha1(`${namespace}.${pod}`)).slice(0, 11);
+  return vethName(`${namespace}.${pod}`);
 }
+const vethName = memoByText((text) => 'cali' + toHex(sha1(text)).slice(0, 11));
+
+/** base64url(SHA-256(text)), kept by text: every endpoint names its policies' chains again. */
+const sha256Base64Url = memoByText((text) => toBase64Url(sha256(text)));
 
 /**
  * libcalico-go/lib/hash/unique_id.go `GetLengthLimitedID`: prefix + suffix when it fits in
@@ -51,7 +55,7 @@ export function lengthLimitedId(prefix: string, suffix: string, maxLength: numbe
   const s = suffix === '' ? '_' : suffix;
   const total = prefix.length + s.length;
   if (total > maxLength || (total === maxLength && s.startsWith('_'))) {
-    return prefix + '_' + toBase64Url(sha256(s)).slice(0, maxLength - 1 - prefix.length);
+    return prefix + '_' + sha256Base64Url(s).slice(0, maxLength - 1 - prefix.length);
   }
   return prefix + s;
 }
@@ -132,9 +136,11 @@ export function policyGroupChainName(
     String(policies.length),
     ...policies.map(policyIdGoString),
   ];
-  const uid = toBase64Url(sha3_224(parts.map((p) => p + '\n').join(''))).slice(
+  const uid = sha3Base64Url(parts.map((p) => p + '\n').join('')).slice(
     0,
     MAX_CHAIN_NAME_LENGTH - CHAIN.groupInbound.length,
   );
   return (direction === 'ingress' ? CHAIN.groupInbound : CHAIN.groupOutbound) + uid;
 }
+
+const sha3Base64Url = memoByText((text) => toBase64Url(sha3_224(text)), 10_000);

@@ -5,32 +5,38 @@
  */
 
 // Round constants, low and high halves (FIPS 202 §3.2.5).
-const RC_LO = new Uint32Array([
+const RC_LO = new Int32Array([
   0x00000001, 0x00008082, 0x0000808a, 0x80008000, 0x0000808b, 0x80000001, 0x80008081, 0x00008009,
   0x0000008a, 0x00000088, 0x80008009, 0x8000000a, 0x8000808b, 0x0000008b, 0x00008089, 0x00008003,
   0x00008002, 0x00000080, 0x0000800a, 0x8000000a, 0x80008081, 0x00008080, 0x80000001, 0x80008008,
 ]);
-const RC_HI = new Uint32Array([
+const RC_HI = new Int32Array([
   0x00000000, 0x00000000, 0x80000000, 0x80000000, 0x00000000, 0x00000000, 0x80000000, 0x80000000,
   0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x80000000, 0x80000000, 0x80000000,
   0x80000000, 0x80000000, 0x00000000, 0x80000000, 0x80000000, 0x80000000, 0x00000000, 0x80000000,
 ]);
 
 // Rotation offsets r[x + 5y] (FIPS 202 §3.2.2).
-const ROT = [
+const ROT = new Uint8Array([
   0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
-];
+]);
 
 // π: the lane at (x, y) moves to (y, 2x + 3y).
-const PI_DEST: number[] = [];
+const PI_DEST = new Uint8Array(25);
 for (let y = 0; y < 5; y++)
   for (let x = 0; x < 5; x++) PI_DEST[x + 5 * y] = y + 5 * ((2 * x + 3 * y) % 5);
+// (x + 1) % 5 and (x + 4) % 5, (x + 2) % 5 without the division.
+const NEXT = new Uint8Array([1, 2, 3, 4, 0]);
+const PREV = new Uint8Array([4, 0, 1, 2, 3]);
+const NEXT2 = new Uint8Array([2, 3, 4, 0, 1]);
 
-function keccakF(lo: Uint32Array, hi: Uint32Array): void {
-  const cLo = new Uint32Array(5);
-  const cHi = new Uint32Array(5);
-  const bLo = new Uint32Array(25);
-  const bHi = new Uint32Array(25);
+// Scratch lanes: a compile hashes hundreds of groups, so nothing is allocated per permutation.
+const cLo = new Int32Array(5);
+const cHi = new Int32Array(5);
+const bLo = new Int32Array(25);
+const bHi = new Int32Array(25);
+
+function keccakF(lo: Int32Array, hi: Int32Array): void {
   for (let round = 0; round < 24; round++) {
     // θ
     for (let x = 0; x < 5; x++) {
@@ -38,11 +44,11 @@ function keccakF(lo: Uint32Array, hi: Uint32Array): void {
       cHi[x] = hi[x]! ^ hi[x + 5]! ^ hi[x + 10]! ^ hi[x + 15]! ^ hi[x + 20]!;
     }
     for (let x = 0; x < 5; x++) {
-      const nLo = cLo[(x + 1) % 5]!;
-      const nHi = cHi[(x + 1) % 5]!;
+      const nLo = cLo[NEXT[x]!]!;
+      const nHi = cHi[NEXT[x]!]!;
       // rotl 1 of the next column, xor the previous column
-      const dLo = cLo[(x + 4) % 5]! ^ ((nLo << 1) | (nHi >>> 31));
-      const dHi = cHi[(x + 4) % 5]! ^ ((nHi << 1) | (nLo >>> 31));
+      const dLo = cLo[PREV[x]!]! ^ ((nLo << 1) | (nHi >>> 31));
+      const dHi = cHi[PREV[x]!]! ^ ((nHi << 1) | (nLo >>> 31));
       for (let y = 0; y < 25; y += 5) {
         lo[x + y] = lo[x + y]! ^ dLo;
         hi[x + y] = hi[x + y]! ^ dHi;
@@ -77,8 +83,8 @@ function keccakF(lo: Uint32Array, hi: Uint32Array): void {
     for (let y = 0; y < 25; y += 5) {
       for (let x = 0; x < 5; x++) {
         const a = x + y;
-        const b1 = ((x + 1) % 5) + y;
-        const b2 = ((x + 2) % 5) + y;
+        const b1 = NEXT[x]! + y;
+        const b2 = NEXT2[x]! + y;
         lo[a] = bLo[a]! ^ (~bLo[b1]! & bLo[b2]!);
         hi[a] = bHi[a]! ^ (~bHi[b1]! & bHi[b2]!);
       }
@@ -89,16 +95,18 @@ function keccakF(lo: Uint32Array, hi: Uint32Array): void {
   }
 }
 
+const utf8 = new TextEncoder();
+
 /** SHA3-224 of the UTF-8 bytes of `text`: 28 bytes. */
 export function sha3_224(text: string): Uint8Array {
   const rate = 144; // (1600 - 2 * 224) / 8 bytes
-  const input = new TextEncoder().encode(text);
+  const input = utf8.encode(text);
   const padded = new Uint8Array(Math.floor(input.length / rate) * rate + rate);
   padded.set(input);
   padded[input.length] = padded[input.length]! ^ 0x06;
   padded[padded.length - 1] = padded[padded.length - 1]! ^ 0x80;
-  const lo = new Uint32Array(25);
-  const hi = new Uint32Array(25);
+  const lo = new Int32Array(25);
+  const hi = new Int32Array(25);
   for (let block = 0; block < padded.length; block += rate) {
     for (let lane = 0; lane < rate / 8; lane++) {
       const o = block + lane * 8;

@@ -348,9 +348,10 @@ export function walkHop(
 }
 
 /**
- * The two events a rule can produce on a node (matched, not matched), built once per rule and node
- * and shared: they are immutable, and the walk would otherwise allocate one per rule tested. A rule
- * object sits at one place in one chain, so node and rule identify the event.
+ * The two events a rule can produce on a node (matched, not matched), built once per rule, chain
+ * and node and shared: they are immutable, and the walk would otherwise allocate one per rule
+ * tested. A rule object sits at one place in its rules, but pods of one endpoint class share their
+ * endpoint chains' rules (compile.ts), so node, chain and rule identify the event.
  */
 const ruleEventCache = new Map<string, WeakMap<IptRule, readonly [RuleEvent, RuleEvent]>>();
 function ruleEvents(
@@ -359,8 +360,12 @@ function ruleEvents(
   index: number,
   r: IptRule,
 ): readonly [RuleEvent, RuleEvent] {
-  let perNode = ruleEventCache.get(node);
-  if (!perNode) ruleEventCache.set(node, (perNode = new WeakMap()));
+  const key = `${node}\n${chain}`;
+  let perNode = ruleEventCache.get(key);
+  if (!perNode) {
+    if (ruleEventCache.size >= 50_000) ruleEventCache.clear();
+    ruleEventCache.set(key, (perNode = new WeakMap()));
+  }
   let pair = perNode.get(r);
   if (pair === undefined) {
     const base = {

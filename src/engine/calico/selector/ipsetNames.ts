@@ -1,13 +1,16 @@
 /** The IP set names Felix derives from a selector's canonical string. */
-import { sha224, toBase64Url } from '../../hash';
+import { memoByText, sha224, toBase64Url } from '../../hash';
 
 /**
  * The selector's unique ID, ast.go `UniqueID()` = libcalico-go/lib/hash/unique_id.go
  * `MakeUniqueID("s", canonical)`: `s:` + base64url(SHA-224(`s:` + canonical)), unpadded.
  */
 export function selectorUniqueId(canonical: string): string {
-  return 's:' + toBase64Url(sha224('s:' + canonical));
+  return uniqueId('s:' + canonical);
 }
+
+/** libcalico-go `MakeUniqueID`'s hash part, kept by input: every rule names its sets again. */
+const uniqueId = memoByText((text) => text.slice(0, 2) + toBase64Url(sha224(text)));
 
 /** felix/ipsets/ipset_defs.go `MaxIPSetNameLength`: the kernel's ipset name limit. */
 const MAX_IPSET_NAME_LENGTH = 31;
@@ -35,7 +38,7 @@ export function namedPortIpSetName(
   ipVersion: 4 | 6 = 4,
 ): string {
   const content = `${selectorUniqueId(canonical)},${protocol.toLowerCase()},${portName}`;
-  return mainIpSetName('n:' + toBase64Url(sha224('n:' + content)), ipVersion);
+  return mainIpSetName(uniqueId('n:' + content), ipVersion);
 }
 
 function mainIpSetName(setId: string, ipVersion: 4 | 6): string {
