@@ -134,15 +134,20 @@ export interface Questionnaire {
   readonly questions: readonly Question[];
 }
 
-export interface Lesson {
-  /** The folder name, e.g. `03-across-nodes`. */
-  readonly id: string;
-  readonly number: number;
+/** lesson.md's front matter. */
+export interface LessonFrontMatter {
   readonly title: string;
   readonly summary: string;
   /** Minutes. */
   readonly duration: number;
+  /** Lesson ids to take first. */
   readonly prerequisites: readonly string[];
+}
+
+export interface Lesson extends LessonFrontMatter {
+  /** The folder name, e.g. `03-across-nodes`. */
+  readonly id: string;
+  readonly number: number;
   /** The prose of lesson.md (Markdown, front matter removed). */
   readonly body: string;
   readonly steps: readonly LessonStep[];
