@@ -80,16 +80,16 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     stage: 'service-lb',
     node: node.name,
     place: atNetfilter(ctx, node),
-    where: `nat ${kp.svcChain}`,
-    table: kp.svcChain,
-    match: kp.svcRules[kp.svcRules.length - 1]!,
+    where: `nat ${kp.svc.chain}`,
+    table: kp.svc.chain,
+    match: kp.svc.rules[kp.svc.rules.length - 1]!,
     rows: kubeProxyTrace(
       ctx.cluster,
       svc,
       hit.port,
       hit.backends,
       hit.backends.length - 1,
-    ).svcRules.map((text, i): HopRow =>
+    ).svc.rules.map((text, i): HopRow =>
       i < hit.chosen
         ? { text, state: 'tested', outcome: 'no match: the random draw did not pick this endpoint' }
         : i === hit.chosen
@@ -101,7 +101,7 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
           : { text, state: 'not-reached' },
     ),
     headers: [l4Header(t)],
-    cost: { rules: kp.svcRules.length },
+    cost: { rules: kp.svc.rules.length },
     explanation: `The Service has ${hit.backends.length} endpoint${hit.backends.length === 1 ? '' : 's'}. Rule i of n matches with probability 1/(n−i) (the last unconditionally), which makes every backend equally likely; this flow takes endpoint ${hit.chosen + 1}, ${podKey(backend.pod)} (PacketWalk draws the "random" choice from a hash of the flow, so the same flow always lands on the same backend).`,
   });
   const after: FiveTuple = { ...t, dst: backend.ip, dport: backend.port };
@@ -109,19 +109,19 @@ export function kubeProxy(ctx: Ctx, t: FiveTuple): FiveTuple | null {
     stage: 'service-lb',
     node: node.name,
     place: atNetfilter(ctx, node),
-    where: `nat ${kp.sepChain}`,
-    table: kp.sepChain,
-    match: kp.sepRules[1]!,
+    where: `nat ${kp.sep.chain}`,
+    table: kp.sep.chain,
+    match: kp.sep.rules[1]!,
     rows: [
       {
-        text: kp.sepRules[0]!,
+        text: kp.sep.rules[0]!,
         state: 'tested',
         outcome:
           t.src === backend.ip
             ? 'match: hairpin, marked for masquerading (0x4000); evaluation goes on'
             : 'no match: the source is not the backend itself',
       },
-      { text: kp.sepRules[1]!, state: 'matched', outcome: 'decided: DNAT' },
+      { text: kp.sep.rules[1]!, state: 'matched', outcome: 'decided: DNAT' },
     ],
     headers: [l4Header(after)],
     cost: { rules: 2 },

@@ -57,10 +57,10 @@ export function natLines(b: DumpBuilder, cluster: Cluster): void {
       const kp = kubeProxyTrace(cluster, svc, port, backends, i);
       if (i === 0) {
         services.push(kp.servicesRule);
-        chains.set(kp.svcChain, []);
+        chains.set(kp.svc.chain, []);
       }
-      chains.get(kp.svcChain)!.push(kp.svcRules[i]!);
-      chains.set(kp.sepChain, [...kp.sepRules]);
+      chains.get(kp.svc.chain)!.push(kp.svc.rules[i]!);
+      chains.set(kp.sep.chain, [...kp.sep.rules]);
     });
   }
   services.push(KUBE_NODEPORTS_RULE);

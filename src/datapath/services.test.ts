@@ -59,13 +59,13 @@ describe('kube-proxy chain names', () => {
     const s = svc('shop', 'web', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'web' });
     const backends = serviceBackends({ ...c, services: [s] }, s, s.ports[0]!);
     const trace = kubeProxyTrace({ ...c, services: [s] }, s, s.ports[0]!, backends, 2);
-    expect(trace.svcRules).toHaveLength(3);
-    expect(trace.svcRules[0]).toContain('--probability 0.3333333333');
-    expect(trace.svcRules[1]).toContain('--probability 0.5000000000');
-    expect(trace.svcRules[2]).not.toContain('statistic');
-    expect(trace.sepRules[1]).toContain(`DNAT --to-destination ${backends[2]!.ip}:8080`);
+    expect(trace.svc.rules).toHaveLength(3);
+    expect(trace.svc.rules[0]).toContain('--probability 0.3333333333');
+    expect(trace.svc.rules[1]).toContain('--probability 0.5000000000');
+    expect(trace.svc.rules[2]).not.toContain('statistic');
+    expect(trace.sep.rules[1]).toContain(`DNAT --to-destination ${backends[2]!.ip}:8080`);
     expect(trace.servicesRule).toBe(
-      `-A KUBE-SERVICES -d 10.96.0.20/32 -p tcp -m comment --comment "shop/web cluster IP" -m tcp --dport 80 -j ${trace.svcChain}`,
+      `-A KUBE-SERVICES -d 10.96.0.20/32 -p tcp -m comment --comment "shop/web cluster IP" -m tcp --dport 80 -j ${trace.svc.chain}`,
     );
   });
 });

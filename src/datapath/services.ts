@@ -120,14 +120,21 @@ export const kubeSepChain = (svc: Service, port: ServicePort, backend: ServiceBa
 /** kube-proxy writes the probability with %0.10f: rule i of n matches with 1/(n-i). */
 export const statisticProbability = (i: number, n: number): string => (1 / (n - i)).toFixed(10);
 
+/** One of kube-proxy's nat chains and the rules of it that a trace shows, in order. */
+export interface ChainRules {
+  readonly chain: string;
+  readonly rules: readonly string[];
+}
+
 export interface KubeProxyTrace {
+  /** The KUBE-SERVICES rule that matched. */
   readonly servicesRule: string;
   /** Rules of KUBE-SERVICES tested before the match (PacketWalk orders them as the manifests). */
   readonly servicesRulesTested: number;
-  readonly svcChain: string;
-  readonly svcRules: readonly string[];
-  readonly sepChain: string;
-  readonly sepRules: readonly string[];
+  /** The Service port's KUBE-SVC- chain: its rules up to the chosen endpoint's. */
+  readonly svc: ChainRules;
+  /** The chosen endpoint's KUBE-SEP- chain: the hairpin masquerade mark, then the DNAT. */
+  readonly sep: ChainRules;
 }
 
 /** Every service port in KUBE-SERVICES order, as PacketWalk writes it: manifest order. */
@@ -165,13 +172,14 @@ export function kubeProxyTrace(
   return {
     servicesRule: `-A KUBE-SERVICES -d ${svc.clusterIP}/32 -p ${proto} -m comment --comment "${name} cluster IP" -m ${proto} --dport ${port.port} -j ${svcChain}`,
     servicesRulesTested: position,
-    svcChain,
-    svcRules,
-    sepChain,
-    sepRules: [
-      `-A ${sepChain} -s ${backend.ip}/32 -m comment --comment "${name}" -j KUBE-MARK-MASQ`,
-      `-A ${sepChain} -p ${proto} -m comment --comment "${name}" -m ${proto} -j DNAT --to-destination ${backend.ip}:${backend.port}`,
-    ],
+    svc: { chain: svcChain, rules: svcRules },
+    sep: {
+      chain: sepChain,
+      rules: [
+        `-A ${sepChain} -s ${backend.ip}/32 -m comment --comment "${name}" -j KUBE-MARK-MASQ`,
+        `-A ${sepChain} -p ${proto} -m comment --comment "${name}" -m ${proto} -j DNAT --to-destination ${backend.ip}:${backend.port}`,
+      ],
+    },
   };
 }
 
