@@ -168,9 +168,8 @@ export function bpfProgramSteps(dp: CalicoDataplane, part: FilterPart): BpfProgr
   return steps;
 }
 
+/** The actions whose word needs a note; the others (Allow, Deny) are their name in lower case. */
 const ACTION_WORD: Record<string, string> = {
-  Allow: 'allow',
-  Deny: 'deny',
   Pass: 'pass (skip to the end of the tier)',
   Log: 'log (and go on)',
 };
