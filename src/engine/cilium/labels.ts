@@ -226,14 +226,16 @@ function formatRequirement(r: CiliumRequirement): string {
 }
 
 export function makeSelector(requirements: readonly CiliumRequirement[]): CiliumSelector {
-  const sorted = [...requirements]
-    .map((r) => ({ ...r, values: [...r.values].sort() }))
-    .sort((a, b) => {
-      const ka = formatRequirement(a);
-      const kb = formatRequirement(b);
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
-  return { requirements: sorted, text: sorted.map(formatRequirement).join(',') };
+  // Each requirement formatted once, then sorted by its text.
+  const formatted = requirements.map((r) => {
+    const req: CiliumRequirement = r.values.length > 1 ? { ...r, values: [...r.values].sort() } : r;
+    return { req, text: formatRequirement(req) };
+  });
+  formatted.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return {
+    requirements: formatted.map((f) => f.req),
+    text: formatted.map((f) => f.text).join(','),
+  };
 }
 
 /**

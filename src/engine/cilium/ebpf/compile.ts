@@ -48,7 +48,6 @@ export const policyMapName = (id: number): string =>
 /** The policy of every endpoint with one identity and one set of container ports. */
 export interface SharedPolicy {
   readonly entries: PolicyMapEntry[];
-  readonly lpm: Map<string, PolicyMapEntry[]>;
   readonly policy: EndpointPolicy;
 }
 
@@ -67,6 +66,8 @@ export interface CiliumCompileMemo {
   readonly endpoints: readonly CiliumEndpoint[];
   /** What depends only on the identities, pods and nodes: the ipcache and its indexes. */
   readonly addressing: Addressing;
+  /** The selector cache and compiled rules, reused with the same identities. */
+  readonly compiler: Compiler;
 }
 
 /** What recompile.ts tells a compile it may reuse. */
@@ -171,7 +172,11 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
   const identityText = reuse?.sameIdentities ? reuse.memo.identities : identitiesText(all);
   const reusable = reuse && reuse.memo.identities === identityText ? reuse : undefined;
   const identities = new Map(all.map((i) => [i.id, i]));
-  const c: Compiler = { cluster, cache: new SelectorCache(all), identities };
+  // With the same identities (the same objects), the selector cache and the policies' compiled
+  // rules of the previous compile stand: a recompile compiles only the policies it has not seen.
+  const c: Compiler = reuse?.sameIdentities
+    ? reuse.memo.compiler
+    : { cache: new SelectorCache(all), identities, rules: new WeakMap() };
   const proxyPorts = {
     ingress: stablePort(LISTENERS.ingress),
     egress: stablePort(LISTENERS.egress),
@@ -187,7 +192,6 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
   const endpoints: CiliumEndpoint[] = [];
   const policyMaps = new Map<number, readonly PolicyMapEntry[]>();
   const proxyPolicies = new Map<number, readonly ProxyPolicyRule[]>();
-  const lpm = new Map<number, ReadonlyMap<string, readonly PolicyMapEntry[]>>();
   const plan = ciliumIdentityPlan(cluster);
   // With the same identities and pods, each pod's signature, endpoint and addresses are as before.
   const same =
@@ -209,16 +213,7 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     }
     if (!s) {
       const policy = compileEndpoint(c, pod, plan.podLabels(pod), policies, proxyPorts);
-      const entries = policy.state.entries();
-      const byKey = new Map<string, PolicyMapEntry[]>();
-      for (const e of entries) {
-        const k = `${e.identity}/${e.direction}`;
-        const l = byKey.get(k);
-        if (l) l.push(e);
-        else byKey.set(k, [e]);
-      }
-      for (const l of byKey.values()) l.sort((a, b) => b.prefixLen - a.prefixLen);
-      s = { entries, lpm: byKey, policy };
+      s = { entries: policy.state.entries(), policy };
       shared.set(sig, s);
     }
     const before = same?.endpoints[i];
@@ -238,7 +233,6 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     endpoints.push(endpoint);
     policyMaps.set(endpoint.id, s.entries);
     proxyPolicies.set(endpoint.id, s.policy.proxy);
-    lpm.set(endpoint.id, s.lpm);
   });
   const addr = same?.addressing ?? addressing(cluster, allocated);
 
@@ -253,7 +247,6 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     index: {
       ...addr.index,
       endpointByPod: new Map(endpoints.map((e) => [e.pod, e])),
-      lpm,
     },
   };
   memos.set(dp, {
@@ -266,6 +259,7 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     signatures,
     endpoints,
     addressing: addr,
+    compiler: c,
   });
   return dp;
 }

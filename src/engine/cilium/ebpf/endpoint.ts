@@ -17,7 +17,7 @@ import {
   selectorMatches,
   subjectSelector,
 } from '../labels';
-import { MapState } from './mapState';
+import { mapEntry, MapState } from './mapState';
 import { ANY_KEY, type PortKey } from './portKey';
 import {
   clauseKeys,
@@ -38,6 +38,25 @@ export interface EndpointPolicy {
   readonly enforcedBy: Record<Direction, string[]>;
 }
 
+/** The remote identities of a rule's peers (each once, in order) and whether a peer is the
+ * wildcard. */
+function ruleRemotes(rule: CompiledRule): { unique: readonly number[]; wildcard: boolean } {
+  if (rule.peers.length === 1) {
+    const only = rule.peers[0]!;
+    return { unique: only.ids, wildcard: only.wildcard };
+  }
+  const ids = new Set<number>();
+  let wildcard = false;
+  for (const sel of rule.peers) {
+    if (sel.wildcard) wildcard = true;
+    else for (const id of sel.ids) ids.add(id);
+  }
+  return { unique: [...ids], wildcard };
+}
+
+/** A port key as one number, for grouping what Envoy gets per port. */
+const portKeyNumber = (key: PortKey): number => (key.proto * 65536 + key.port) * 32 + key.prefixLen;
+
 function insertRule(
   c: Compiler,
   ep: EndpointPolicy,
@@ -45,41 +64,44 @@ function insertRule(
   local: Pod,
   proxyPorts: Record<Direction, number>,
 ): void {
-  const remotes: number[] = [];
-  let wildcard = false;
-  for (const sel of rule.peers) {
-    if (sel.wildcard) wildcard = true;
-    else remotes.push(...sel.ids);
-  }
-  const unique = [...new Set(remotes)];
+  const { unique, wildcard } = ruleRemotes(rule);
   // A named port in an egress rule cannot be keyed on identity 0: it resolves per destination, so a
   // wildcard peer becomes every pod identity for it (only pods have named ports).
-  const targetsFor = (clause: PortClause): number[] => {
+  const targetsFor = (clause: PortClause): readonly number[] => {
     if (!wildcard) return unique;
     if (clause.kind === 'named' && rule.direction === 'egress') {
       return [...new Set([...unique, ...c.cache.podIdentities().ids])];
     }
     return [ID_ANY, ...unique];
   };
-  const parts: readonly PortPart[] = rule.ports ?? [{ clauses: [{ kind: 'any' }], http: null }];
+  const parts: readonly PortPart[] = rule.ports ?? ANY_PORT;
+  const origin = [rule.origin];
+  const direction = rule.direction;
   for (const part of parts) {
     // What Envoy gets: per port, the remote identities and the HTTP rules (pkg/envoy/server.go).
-    const envoy = new Map<string, { key: PortKey; remotes: number[]; any: boolean }>();
+    const envoy = rule.deny
+      ? null
+      : new Map<number, { key: PortKey; remotes: number[]; any: boolean }>();
     for (const clause of part.clauses) {
+      // Only a named port's keys depend on the remote identity.
+      const fixed = clause.kind === 'named' ? null : clauseKeys(c, clause, direction, local, 0);
       for (const remote of targetsFor(clause)) {
-        for (const key of clauseKeys(c, clause, rule.direction, local, remote)) {
+        const keys = fixed ?? clauseKeys(c, clause, direction, local, remote);
+        for (const key of keys) {
           const redirect = !rule.deny && part.http !== null && key.proto === PROTO_NUMBER.TCP;
-          ep.state.insert({
-            identity: remote,
-            direction: rule.direction,
-            key,
-            deny: rule.deny,
-            proxyPort: redirect ? proxyPorts[rule.direction] : 0,
-            priority: redirect ? 1 : 0,
-            derivedFrom: [rule.origin],
-          });
-          if (rule.deny) continue;
-          const k = `${key.proto}/${key.port}/${key.prefixLen}`;
+          ep.state.insert(
+            mapEntry(
+              remote,
+              direction,
+              key,
+              rule.deny,
+              redirect ? proxyPorts[direction] : 0,
+              redirect ? 1 : 0,
+              origin,
+            ),
+          );
+          if (!envoy) continue;
+          const k = portKeyNumber(key);
           let rec = envoy.get(k);
           if (!rec) {
             rec = { key, remotes: [], any: false };
@@ -90,10 +112,11 @@ function insertRule(
         }
       }
     }
+    if (!envoy) continue;
     for (const { key, remotes: ids2, any } of envoy.values()) {
       const http = key.proto === PROTO_NUMBER.TCP ? part.http : null;
       ep.proxy.push({
-        direction: rule.direction,
+        direction,
         proto: key.proto,
         fromPort: key.prefixLen <= 8 ? 0 : key.port,
         toPort: key.prefixLen <= 8 ? 65535 : key.port + 2 ** (24 - key.prefixLen) - 1,
@@ -105,6 +128,45 @@ function insertRule(
       });
     }
   }
+}
+
+const ANY_PORT: readonly PortPart[] = [{ clauses: [{ kind: 'any' }], http: null }];
+
+/** The rule enableDefaultDeny: false adds, after the policies' own. */
+const allowAll = (direction: Direction): CompiledRule => ({
+  origin: `enableDefaultDeny.${direction}: false (allow-all rule)`,
+  direction,
+  deny: false,
+  peers: [WILDCARD],
+  ports: null,
+  l7Wildcard: false,
+});
+const ALLOW_ALL: Record<Direction, CompiledRule> = {
+  ingress: allowAll('ingress'),
+  egress: allowAll('egress'),
+};
+
+/** The policies of a list whose subject selects the label set, in the list's order. */
+function selecting<T>(
+  list: readonly CompiledSubject<T>[] | undefined,
+  set: LabelSet,
+): CompiledSubject<T>[] {
+  const out: CompiledSubject<T>[] = [];
+  for (const x of list ?? []) if (selectorMatches(x.subject, set)) out.push(x);
+  return out;
+}
+
+/** A policy's rules in one direction, compiled once per selector cache (the rules' selections
+ * depend only on the identities the cache was built over). */
+function policyRules<T extends object>(
+  c: Compiler,
+  policy: T,
+  direction: Direction,
+  compile: (c: Compiler, p: T, direction: Direction) => CompiledRule[],
+): readonly CompiledRule[] {
+  let known = c.rules.get(policy);
+  if (!known) c.rules.set(policy, (known = {}));
+  return (known[direction] ??= compile(c, policy, direction));
 }
 
 export function compileEndpoint(
@@ -120,13 +182,9 @@ export function compileEndpoint(
     enforced: { ingress: false, egress: false },
     enforcedBy: { ingress: [], egress: [] },
   };
-  const cnps = [
-    ...(byNamespace.cilium.get(pod.namespace) ?? []),
-    ...byNamespace.clusterwide,
-  ].filter((x) => selectorMatches(x.subject, set));
-  const knps = (byNamespace.k8s.get(pod.namespace) ?? []).filter((x) =>
-    selectorMatches(x.subject, set),
-  );
+  const cnps = selecting(byNamespace.cilium.get(pod.namespace), set);
+  for (const x of byNamespace.clusterwide) if (selectorMatches(x.subject, set)) cnps.push(x);
+  const knps = selecting(byNamespace.k8s.get(pod.namespace), set);
   for (const direction of ['ingress', 'egress'] as const) {
     // pkg/policy/repository.go computePolicyEnforcementAndRules.
     const enforcing = cnps.filter(
@@ -138,15 +196,9 @@ export function compileEndpoint(
     const k8s = knps.filter(({ policy }) => policy.policyTypes.includes(direction));
     ep.enforcedBy[direction] = [...enforcing, ...k8s].map(({ policy }) => formatRef(policy.ref));
     if (enforcing.length === 0 && k8s.length === 0) {
-      ep.state.upsert({
-        identity: ID_ANY,
-        direction,
-        key: ANY_KEY,
-        deny: false,
-        proxyPort: 0,
-        priority: 0,
-        derivedFrom: [`no ${direction} policy (allow all)`],
-      });
+      ep.state.upsert(
+        mapEntry(ID_ANY, direction, ANY_KEY, false, 0, 0, [`no ${direction} policy (allow all)`]),
+      );
       ep.proxy.push({
         direction,
         proto: 0,
@@ -159,36 +211,24 @@ export function compileEndpoint(
       });
     } else {
       ep.enforced[direction] = true;
-      const rules = [
-        ...enforcing.flatMap(({ policy }) => compileCiliumPolicy(c, policy, direction)),
-        ...k8s.flatMap(({ policy }) => compileK8sPolicy(c, policy, direction)),
-      ];
+      for (const { policy } of enforcing) {
+        for (const rule of policyRules(c, policy, direction, compileCiliumPolicy)) {
+          insertRule(c, ep, rule, pod, proxyPorts);
+        }
+      }
+      for (const { policy } of k8s) {
+        for (const rule of policyRules(c, policy, direction, compileK8sPolicy)) {
+          insertRule(c, ep, rule, pod, proxyPorts);
+        }
+      }
       const defaultDeny =
         k8s.length > 0 ||
         enforcing.some(({ policy }) => policy.enableDefaultDeny?.[direction] !== false);
-      if (!defaultDeny) {
-        rules.push({
-          origin: `enableDefaultDeny.${direction}: false (allow-all rule)`,
-          direction,
-          deny: false,
-          peers: [WILDCARD],
-          ports: null,
-          l7Wildcard: false,
-        });
-      }
-      for (const rule of rules) insertRule(c, ep, rule, pod, proxyPorts);
+      if (!defaultDeny) insertRule(c, ep, ALLOW_ALL[direction], pod, proxyPorts);
     }
     if (direction === 'ingress') {
       // pkg/policy/mapstate.go determineAllowLocalhostIngress, after the rules.
-      ep.state.insert({
-        identity: ID_HOST,
-        direction: 'ingress',
-        key: ANY_KEY,
-        deny: false,
-        proxyPort: 0,
-        priority: 0,
-        derivedFrom: ['allow-localhost'],
-      });
+      ep.state.insert(mapEntry(ID_HOST, 'ingress', ANY_KEY, false, 0, 0, ['allow-localhost']));
       // pkg/policy/rule.go createL4IngressFilter: L7 from the host is wildcarded.
       ep.proxy.push({
         direction,

@@ -69,6 +69,28 @@ export function ipcacheLookup(dp: CiliumDataplane, node: string, ip: string): Ip
   return { identity: ID_WORLD, prefix: '0.0.0.0/0' };
 }
 
+/** Per policy map: `${identity}/${direction}` -> entries, longest prefix first (built when an
+ * explanation first asks; endpoints that share a policy share the map). */
+const lpmIndexes = new WeakMap<readonly PolicyMapEntry[], Map<string, PolicyMapEntry[]>>();
+function lpmIndex(
+  entries: readonly PolicyMapEntry[] | undefined,
+): ReadonlyMap<string, readonly PolicyMapEntry[]> | undefined {
+  if (!entries) return undefined;
+  let byKey = lpmIndexes.get(entries);
+  if (!byKey) {
+    byKey = new Map();
+    for (const e of entries) {
+      const k = `${e.identity}/${e.direction}`;
+      const l = byKey.get(k);
+      if (l) l.push(e);
+      else byKey.set(k, [e]);
+    }
+    for (const l of byKey.values()) l.sort((a, b) => b.prefixLen - a.prefixLen);
+    lpmIndexes.set(entries, byKey);
+  }
+  return byKey;
+}
+
 function lpmLookup(
   lpm: ReadonlyMap<string, readonly PolicyMapEntry[]> | undefined,
   identity: number,
@@ -133,7 +155,7 @@ export function judge(
   const proto = probe.protocol === 'ICMP' ? ICMP_PROTO : PROTO_NUMBER[probe.protocol];
   // For ICMP the key's dport is the ICMP type (enable_icmp_rule).
   const dport = policyLookupPort(probe);
-  const lpm = dp.index.lpm.get(endpoint.id);
+  const lpm = lpmIndex(dp.policyMaps.get(endpoint.id));
 
   const l3 = lpmLookup(lpm, hit.identity, direction, proto, dport);
   cost.n++;

@@ -4,35 +4,57 @@ import type { Direction } from '../../model';
 import { covers, type PortKey } from './portKey';
 import type { PolicyMapEntry } from './types';
 
-interface MutableEntry {
-  identity: number;
-  direction: Direction;
-  key: PortKey;
-  deny: boolean;
-  proxyPort: number;
-  priority: number;
-  derivedFrom: string[];
+/** An entry as the map state holds it: the policy map entry itself, its origins growing as equal
+ * entries merge into it (copy on write: an insert may share its origin list with other entries). */
+type Entry = { -readonly [K in keyof PolicyMapEntry]: PolicyMapEntry[K] };
+
+/** An entry to insert; `derivedFrom` is never changed in place, so one list may serve many. */
+export function mapEntry(
+  identity: number,
+  direction: Direction,
+  key: PortKey,
+  deny: boolean,
+  proxyPort: number,
+  priority: number,
+  derivedFrom: readonly string[],
+): PolicyMapEntry {
+  // Always built here, in this field order, so every entry has one shape.
+  return {
+    identity,
+    direction,
+    proto: key.proto,
+    port: key.port,
+    prefixLen: key.prefixLen,
+    deny,
+    proxyPort,
+    proxyPortPriority: priority,
+    derivedFrom,
+  };
 }
 
 /** The list key of an identity and direction: lists are kept per (identity, direction). */
 const listKey = (identity: number, direction: Direction): number =>
   identity * 2 + (direction === 'egress' ? 1 : 0);
 
-const sameKey = (a: MutableEntry, b: MutableEntry): boolean =>
+const sameKey = (a: Entry, b: PolicyMapEntry): boolean =>
   a.identity === b.identity &&
-  a.key.proto === b.key.proto &&
-  a.key.port === b.key.port &&
-  a.key.prefixLen === b.key.prefixLen;
+  a.proto === b.proto &&
+  a.port === b.port &&
+  a.prefixLen === b.prefixLen;
 
-const merge = (into: MutableEntry, from: MutableEntry): void => {
-  for (const d of from.derivedFrom) if (!into.derivedFrom.includes(d)) into.derivedFrom.push(d);
+const merge = (into: Entry, from: PolicyMapEntry): void => {
+  for (const d of from.derivedFrom) {
+    if (!into.derivedFrom.includes(d)) into.derivedFrom = [...into.derivedFrom, d];
+  }
 };
+
+const dirOrder = (d: Direction): number => (d === 'ingress' ? 0 : 1);
 
 export class MapState {
   /** listKey(identity, direction) -> entries, in insertion order. */
-  private readonly byIdDir = new Map<number, MutableEntry[]>();
+  private readonly byIdDir = new Map<number, Entry[]>();
 
-  private list(identity: number, direction: Direction): MutableEntry[] {
+  private list(identity: number, direction: Direction): Entry[] {
     const k = listKey(identity, direction);
     let l = this.byIdDir.get(k);
     if (!l) {
@@ -47,24 +69,21 @@ export class MapState {
    * protocol/port) that `stop` accepts, searched as the agent does: identity 0 first, then the
    * entry's own identity.
    */
-  private firstBroader(
-    e: MutableEntry,
-    stop: (x: MutableEntry) => boolean,
-  ): MutableEntry | undefined {
+  private firstBroader(e: PolicyMapEntry, stop: (x: Entry) => boolean): Entry | undefined {
     const any = this.byIdDir.get(listKey(0, e.direction));
-    if (any) for (const x of any) if (covers(x.key, e.key) && stop(x)) return x;
+    if (any) for (const x of any) if (covers(x, e) && stop(x)) return x;
     if (e.identity === 0) return undefined;
     const own = this.byIdDir.get(listKey(e.identity, e.direction));
-    if (own) for (const x of own) if (covers(x.key, e.key) && stop(x)) return x;
+    if (own) for (const x of own) if (covers(x, e) && stop(x)) return x;
     return undefined;
   }
 
   /** Removes the narrower-or-equal entries (same identity; every identity for identity 0) that
    * `drop` accepts. */
-  private removeNarrower(e: MutableEntry, drop: (x: MutableEntry) => boolean): void {
-    const prune = (l: MutableEntry[]) => {
+  private removeNarrower(e: PolicyMapEntry, drop: (x: Entry) => boolean): void {
+    const prune = (l: Entry[]) => {
       let n = 0;
-      for (const x of l) if (!(covers(e.key, x.key) && drop(x))) l[n++] = x;
+      for (const x of l) if (!(covers(e, x) && drop(x))) l[n++] = x;
       l.length = n;
     };
     if (e.identity !== 0) {
@@ -76,7 +95,8 @@ export class MapState {
     for (const [k, l] of this.byIdDir) if (k % 2 === bit) prune(l);
   }
 
-  insert(e: MutableEntry): void {
+  /** Inserts an entry made by `mapEntry` (the map state keeps it, and may change its origins). */
+  insert(e: PolicyMapEntry): void {
     if (e.deny) {
       // The first broader deny decides: the same key takes the origin, a broader one covers it.
       const deny = this.firstBroader(e, (x) => x.deny);
@@ -88,8 +108,11 @@ export class MapState {
       this.list(e.identity, e.direction).push(e);
       return;
     }
-    if (this.firstBroader(e, (x) => x.deny || x.priority > e.priority)) return;
-    if (e.priority > 0) this.removeNarrower(e, (x) => !x.deny && x.priority < e.priority);
+    const priority = e.proxyPortPriority;
+    if (this.firstBroader(e, (x) => x.deny || x.proxyPortPriority > priority)) return;
+    if (priority > 0) {
+      this.removeNarrower(e, (x) => !x.deny && x.proxyPortPriority < priority);
+    }
     const own = this.list(e.identity, e.direction);
     const existing = own.find((x) => sameKey(x, e));
     if (existing) merge(existing, e);
@@ -97,34 +120,19 @@ export class MapState {
   }
 
   /** Unconditional insert (pkg/policy/mapstate.go `allowAllIdentities` upserts). */
-  upsert(e: MutableEntry): void {
+  upsert(e: PolicyMapEntry): void {
     this.list(e.identity, e.direction).push(e);
   }
 
   entries(): PolicyMapEntry[] {
     const out: PolicyMapEntry[] = [];
-    for (const l of this.byIdDir.values()) {
-      for (const e of l) {
-        out.push({
-          identity: e.identity,
-          direction: e.direction,
-          proto: e.key.proto,
-          port: e.key.port,
-          prefixLen: e.key.prefixLen,
-          deny: e.deny,
-          proxyPort: e.proxyPort,
-          proxyPortPriority: e.priority,
-          derivedFrom: e.derivedFrom,
-        });
-      }
-    }
+    for (const l of this.byIdDir.values()) for (const e of l) out.push(e);
     // `cilium bpf policy get` order: denies first, then ingress before egress, then identity
     // (pkg/maps/policymap `PolicyEntriesDump.Less`); then port for a stable print.
-    const dir = (d: Direction) => (d === 'ingress' ? 0 : 1);
     return out.sort(
       (a, b) =>
         Number(b.deny) - Number(a.deny) ||
-        dir(a.direction) - dir(b.direction) ||
+        dirOrder(a.direction) - dirOrder(b.direction) ||
         a.identity - b.identity ||
         a.proto - b.proto ||
         a.port - b.port ||

@@ -4,7 +4,6 @@ import {
   type CiliumHttpRule,
   type CiliumPolicy,
   type CiliumRule,
-  type Cluster,
   type Direction,
   formatRef,
   type K8sNetworkPolicy,
@@ -56,9 +55,10 @@ export interface CompiledRule {
 }
 
 export interface Compiler {
-  readonly cluster: Cluster;
   readonly cache: SelectorCache;
   readonly identities: ReadonlyMap<number, IdentityInfo>;
+  /** Per policy object, its compiled rules per direction (they depend on `cache` only). */
+  readonly rules: WeakMap<object, Partial<Record<Direction, readonly CompiledRule[]>>>;
 }
 
 function ciliumPortParts(rule: CiliumRule): PortPart[] | null {

@@ -98,8 +98,6 @@ export interface CiliumDataplane {
 export interface DataplaneIndex {
   readonly endpointByPod: ReadonlyMap<string, CiliumEndpoint>;
   readonly identityById: ReadonlyMap<number, CiliumIdentity>;
-  /** Per endpoint: `${identity}/${direction}` -> entries, longest prefix first. */
-  readonly lpm: ReadonlyMap<number, ReadonlyMap<string, readonly PolicyMapEntry[]>>;
   /** node name -> address -> identity, for node addresses. */
   readonly nodeAddresses: ReadonlyMap<string, ReadonlyMap<string, number>>;
   readonly podAddresses: ReadonlyMap<string, IpcacheEntry>;
