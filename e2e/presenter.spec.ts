@@ -49,6 +49,73 @@ test.describe('presenter mode', () => {
     await expect(page.getByTestId('lesson-step')).toHaveText('Step 5 of 11');
   });
 
+  test('a step that opens the Flows panel shows its view beside the picture, readable at 1024×768', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    // Step 7 of lesson 11 opens no Flows panel: the picture alone.
+    await page.goto('/#/present/11-observability/7');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 7 of 10');
+    await expect(page.locator('.cni-panel').first()).toBeVisible();
+    const pane = page.getByTestId('presenter-flows');
+    await expect(pane).toHaveCount(0);
+
+    // Step 8 sets `flows: { tab: hubble, observe: '--verdict DROPPED --to-pod shop/backend' }`.
+    await page.locator('body').press('ArrowRight');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 8 of 10');
+    await expect(pane.getByRole('button', { name: 'Hubble' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(pane.getByRole('textbox', { name: /hubble observe/ })).toHaveValue(
+      '--verdict DROPPED --to-pod shop/backend',
+    );
+    const row = pane.locator('.flow-row').first();
+    await expect(row).toContainText('DROPPED', { timeout: 60_000 });
+    // Beside the picture (not over it), on screen, and large: the room reads it from the back.
+    const box = (await pane.boundingBox())!;
+    const topology = (await page.locator('.cni-panel').first().boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(topology.x + topology.width - 1);
+    expect(box.x + box.width).toBeLessThanOrEqual(1024.5);
+    expect(box.y + box.height).toBeLessThanOrEqual(768.5);
+    expect(box.width).toBeGreaterThan(1024 * 0.45);
+    expect(box.height).toBeGreaterThan(768 * 0.5);
+    const px = (l: typeof row) => l.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    expect(await px(row)).toBeGreaterThanOrEqual(18);
+    expect(await px(pane.getByRole('textbox', { name: /hubble observe/ }))).toBeGreaterThanOrEqual(
+      18,
+    );
+    // The whole filter shows in its field (nothing scrolled out of sight).
+    expect(
+      await pane
+        .getByRole('textbox', { name: /hubble observe/ })
+        .evaluate((e) => e.scrollWidth - e.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    await expect(page.locator('.lesson-caption')).toBeVisible();
+    const results = await new AxeBuilder({ page }).include('.presenter-flows').analyze();
+    expect(
+      results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+
+    // Step 9: Calico's flow logs with the step's filter; step 10: the service map.
+    await page.locator('body').press('ArrowRight');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 9 of 10');
+    await expect(pane.getByRole('button', { name: 'Calico' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(pane.getByRole('textbox')).toHaveValue('action=Deny');
+    await page.locator('body').press('ArrowRight');
+    await expect(page.getByTestId('lesson-step')).toHaveText('Step 10 of 10');
+    await expect(pane.getByRole('button', { name: 'Map' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(pane.getByTestId('service-map').locator('g.sm-edge').first()).toBeVisible({
+      timeout: 60_000,
+    });
+  });
+
   test('axe finds no serious or critical violations in presenter mode and the speaker view', async ({
     app,
     page,

@@ -23,6 +23,7 @@ import {
 import { ErrorBoundary } from './ErrorBoundary';
 import { HopTimeline } from './HopTimeline';
 import { pick, pickingHint, type Picking } from './packetChoice';
+import { PresenterFlows } from './PresenterFlows';
 import { PANEL_VIEWS, type CniSlotProps, type SidePanelProps } from './panels';
 import { usePanelPlayback, type PanelPlayback } from './usePlayback';
 import type { Hop } from '../datapath/hop';
@@ -191,6 +192,7 @@ export function Workspace({
               ))}
             </main>
           </div>
+          {caption !== undefined && <PresenterFlows />}
           {drawerOpen && !(sheet && sheetHidden) && (
             <Drawer
               tabs={tabs}
