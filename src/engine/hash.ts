@@ -64,11 +64,11 @@ export function sha1(text: string): Uint8Array {
       const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
       w[t] = (x << 1) | (x >>> 31);
     }
-    let a = h[0]!;
-    let b = h[1]!;
-    let c = h[2]!;
-    let d = h[3]!;
-    let e = h[4]!;
+    let a: number = h[0]!;
+    let b: number = h[1]!;
+    let c: number = h[2]!;
+    let d: number = h[3]!;
+    let e: number = h[4]!;
     for (let t = 0; t < 80; t++) {
       let f: number;
       let k: number;
@@ -140,7 +140,7 @@ function sha2_256(text: string, iv: Int32Array, outWords: number): Uint8Array {
     let b = h[1]!;
     let c = h[2]!;
     let d = h[3]!;
-    let e = h[4]!;
+    let e: number = h[4]!;
     let f = h[5]!;
     let g = h[6]!;
     let hh = h[7]!;

@@ -79,6 +79,19 @@ import { orderedTiers, type TierInfo } from './tiers';
 interface ActivePolicy {
   readonly policy: FelixPolicy;
   readonly tier: TierInfo;
+  /** Its chain's name per direction, once asked (names.ts policyChainName). */
+  readonly chainNames: Partial<Record<Direction, string>>;
+}
+
+const chainNameOf = (ap: ActivePolicy, direction: Direction): string =>
+  (ap.chainNames[direction] ??= policyChainName(direction, ap.policy.id));
+
+/** A run of policies forming a group, one node per policy of the run from its start: its chain's
+ * name and the chains the group reaches (a compile's trail) once named. */
+interface GroupNode {
+  readonly next: Map<ActivePolicy, GroupNode>;
+  name?: string;
+  trail?: readonly string[];
 }
 
 function byOrder(a: FelixPolicy, b: FelixPolicy): number {
@@ -280,7 +293,7 @@ export function compileCalicoDataplane(
     return selected;
   };
   for (const policy of policies) {
-    const active: ActivePolicy = { policy, tier: tierByName.get(policy.tier)!.t };
+    const active: ActivePolicy = { policy, tier: tierByName.get(policy.tier)!.t, chainNames: {} };
     for (const c of selectedBy(policy)) {
       let entry = applied.get(c);
       if (!entry) applied.set(c, (entry = { ingress: [], egress: [] }));
@@ -293,7 +306,7 @@ export function compileCalicoDataplane(
 
   const renderPolicyChain = (ap: ActivePolicy, direction: Direction): string => {
     const { policy } = ap;
-    const name = policyChainName(direction, policy.id);
+    const name = chainNameOf(ap, direction);
     trail.push(name);
     if (policyChains.has(name)) return name;
     const known = reuse?.chains.get(name);
@@ -337,10 +350,18 @@ export function compileCalicoDataplane(
   let trail: string[] = [];
 
   // Endpoints that share a group share its chain: name each group once.
-  const groupNames = new Map<string, string>();
+  const groupRoots: Record<Direction, GroupNode> = {
+    ingress: { next: new Map() },
+    egress: { next: new Map() },
+  };
   const renderGroupChain = (group: ActivePolicy[], direction: Direction): string => {
-    const key = `${direction}\n${group.map((g) => g.policy.ref).join('\n')}`;
-    let name = groupNames.get(key);
+    let node = groupRoots[direction];
+    for (const ap of group) {
+      let next = node.next.get(ap);
+      if (!next) node.next.set(ap, (next = { next: new Map() }));
+      node = next;
+    }
+    let name = node.name;
     if (name === undefined) {
       const ids = group.map((g) => g.policy.id);
       const across = `${direction}\n${group[0]!.policy.selector}\n${JSON.stringify(ids)}`;
@@ -348,13 +369,14 @@ export function compileCalicoDataplane(
         reuse?.groupNames.get(across) ??
         policyGroupChainName(direction, group[0]!.policy.selector, ids);
       memo.groupNames.set(across, name);
-      groupNames.set(key, name);
+      node.name = name;
     }
     if (shared.has(name)) {
-      for (const ap of group) {
-        if (!ap.policy.staged) trail.push(policyChainName(direction, ap.policy.id));
-      }
-      trail.push(name);
+      node.trail ??= [
+        ...group.filter((ap) => !ap.policy.staged).map((ap) => chainNameOf(ap, direction)),
+        name,
+      ];
+      for (const n of node.trail) trail.push(n);
       return name;
     }
     const rules: IptRule[] = [];
@@ -501,7 +523,7 @@ export function compileCalicoDataplane(
       const before = reuse?.endpoints.get(cls);
       if (
         before &&
-        reuse.output &&
+        reuse?.output &&
         samePolicies(entry.ingress, before.ingress) &&
         samePolicies(entry.egress, before.egress)
       ) {
