@@ -5,6 +5,7 @@ import {
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   portNameProblems,
+  sourceLines,
   valueStart,
 } from './common';
 import { Reader } from './reader';
@@ -13,15 +14,17 @@ import { parseYamlFile } from './yaml';
 const at = (line: number, column: number) => ({ file: 'f', line, column });
 
 describe('valueStart', () => {
-  const lines = [
-    'selector: app == "a"',
-    '  "quoted key": "x"',
-    'flow: {selector: has(a), b: 1}',
-    'block: |',
-    '',
-    '  has(x)',
-    'url: http://a:b',
-  ];
+  const lines = sourceLines(
+    [
+      'selector: app == "a"',
+      '  "quoted key": "x"',
+      'flow: {selector: has(a), b: 1}',
+      'block: |',
+      '',
+      '  has(x)',
+      'url: http://a:b',
+    ].join('\n'),
+  );
   it('finds plain, quoted and flow values after their key', () => {
     expect(valueStart(lines, at(1, 1))).toEqual(at(1, 11));
     // A quoted value starts after its opening quote.
@@ -33,6 +36,19 @@ describe('valueStart', () => {
   });
   it('stops at the first ": " of the key, not at a colon inside the value', () => {
     expect(valueStart(lines, at(7, 1))).toEqual(at(7, 6));
+  });
+});
+
+describe('sourceLines', () => {
+  it('gives the lines text.split(/\\r?\\n/) gives, one at a time', () => {
+    for (const text of ['a\r\nb\n\nc\r', '', '\n', 'x\r\n', 'one', 'a\rb\r\n\r\n']) {
+      const lines = sourceLines(text);
+      const split = text.split(/\r?\n/);
+      expect(lines.count).toBe(split.length);
+      expect(split.map((_, i) => lines.at(i))).toEqual(split);
+      expect(lines.at(split.length)).toBeUndefined();
+      expect(lines.at(-1)).toBeUndefined();
+    }
   });
 });
 

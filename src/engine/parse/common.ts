@@ -18,6 +18,7 @@ import type {
   SourcePos,
 } from '../model';
 import { isPlainMap, unknownFieldMessage, type Reader } from './reader';
+import { lineStarts as lineStartsOf } from './fastYaml';
 import { childPath } from './yaml';
 
 /** One manifest object being parsed. */
@@ -25,7 +26,36 @@ export interface ObjectContext {
   readonly r: Reader;
   readonly ref: ObjectRef;
   /** The source lines of the file, to find where a value (not its key) starts. */
-  readonly lines: readonly string[];
+  readonly lines: SourceLines;
+}
+
+/** The lines of a file, as `text.split(/\r?\n/)` gives them, cut out one at a time when asked. */
+export interface SourceLines {
+  readonly count: number;
+  /** The line at a 0-based index, without its line break; undefined past the end. */
+  at(index: number): string | undefined;
+}
+
+/**
+ * The lines of `text` without splitting it: a file of 10,000 policies has 200,000 lines, and a
+ * parser reads one now and then (a selector's column).
+ */
+export function sourceLines(text: string): SourceLines {
+  let starts: Int32Array | undefined;
+  const lineStarts = (): Int32Array => (starts ??= lineStartsOf(text));
+  return {
+    get count() {
+      return lineStarts().length;
+    },
+    at(index) {
+      const all = lineStarts();
+      if (index < 0 || index >= all.length) return undefined;
+      const start = all[index]!;
+      if (index + 1 === all.length) return text.slice(start);
+      const end = all[index + 1]! - 1;
+      return text.slice(start, end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+    },
+  };
 }
 
 // Parsed forms of the core objects, before assembly fills in what the manifests left out.
@@ -232,8 +262,8 @@ export function mapItems(
  * flow mappings, and values that start on the next line (block scalars). Inside a double-quoted
  * value with escapes, columns after the first escape are approximate.
  */
-export function valueStart(lines: readonly string[], key: SourcePos): SourcePos {
-  const line = lines[key.line - 1];
+export function valueStart(lines: SourceLines, key: SourcePos): SourcePos {
+  const line = lines.at(key.line - 1);
   if (line === undefined) return key;
   let i = key.column - 1;
   const quote = line[i];
@@ -253,8 +283,8 @@ export function valueStart(lines: readonly string[], key: SourcePos): SourcePos 
   while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
   const c = line[i];
   if (c === undefined || c === '#' || c === '|' || c === '>') {
-    for (let n = key.line; n < lines.length; n++) {
-      const next = lines[n]!;
+    for (let n = key.line; n < lines.count; n++) {
+      const next = lines.at(n)!;
       const first = next.search(/\S/);
       if (first >= 0 && next[first] !== '#') return { ...key, line: n + 1, column: first + 1 };
     }

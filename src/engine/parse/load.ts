@@ -22,8 +22,10 @@ import {
   dns1123SubdomainProblem,
   emptyCollected,
   mapItems,
+  sourceLines,
   warnUnknownKeys,
   type Collected,
+  type SourceLines,
   type ObjectContext,
 } from './common';
 import { parseNamespace, parseNode, parsePod, parseService, parseServiceAccount } from './core';
@@ -211,6 +213,18 @@ const KINDS: readonly KindSpec[] = [
   },
 ];
 
+/** The specs of each kind (some kinds have two apiVersions). */
+const KINDS_BY_NAME = (() => {
+  const byKind = new Map<string, KindSpec[]>();
+  for (const k of KINDS) byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), k]);
+  return byKind;
+})();
+
+/** The top-level fields each kind may have. */
+const TOP_FIELDS = new Map(
+  KINDS.map((k) => [k, ['apiVersion', 'kind', 'metadata', ...k.fields] as const]),
+);
+
 /** Every supported kind with its apiVersion(s), for "unknown kind" messages. */
 const SUPPORTED = (() => {
   const byKind = new Map<string, string[]>();
@@ -245,8 +259,12 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
   for (const file of files) {
     const yaml = parseYamlFile(file.text, file.name);
     diagnostics.push(...yaml.diagnostics);
-    const lines = file.text.split(/\r?\n/);
-    const st = { lines, out, seen, sink: diagnostics };
+    const st: LoadState = {
+      lines: sourceLines(file.text),
+      out,
+      seen,
+      sink: diagnostics,
+    };
     for (const doc of yaml.documents) {
       const label = `document ${doc.index + 1}`;
       // calicoctl prints a YAML sequence (or a JSON array) of its lists when `get` names more
@@ -264,7 +282,7 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
 }
 
 interface LoadState {
-  readonly lines: readonly string[];
+  readonly lines: SourceLines;
   readonly out: Collected;
   readonly seen: Map<string, SourcePos>;
   readonly sink: Diagnostic[];
@@ -305,7 +323,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
     return;
   }
 
-  const candidates = KINDS.filter((k) => k.kind === kind);
+  const candidates = KINDS_BY_NAME.get(kind) ?? [];
   if (candidates.length === 0) {
     r.error('kind', `unknown kind "${kind}": PacketWalk supports ${SUPPORTED}`);
     return;
@@ -344,7 +362,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
     r.warn('metadata.namespace', `${kind} is cluster-scoped: the namespace is ignored`);
   }
 
-  r.keys('', ['apiVersion', 'kind', 'metadata', ...spec.fields], spec.moved);
+  r.keys('', TOP_FIELDS.get(spec)!, spec.moved);
 
   const identity = `${spec.apiVersion}/${kind}/${namespace ?? ''}/${name}`;
   const first = st.seen.get(identity);
@@ -387,7 +405,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
 function typedListOf(kind: string, apiVersion: string): KindSpec | undefined {
   if (!kind.endsWith('List') || kind === 'List') return undefined;
   const item = kind.slice(0, -'List'.length);
-  return KINDS.find((k) => k.kind === item && k.apiVersion === apiVersion);
+  return KINDS_BY_NAME.get(item)?.find((k) => k.apiVersion === apiVersion);
 }
 
 /** A List item as a document of its own: paths and positions relative to the item. */
