@@ -42,7 +42,10 @@ test.describe('Flows panel', () => {
     await expect(panel.locator('.flows-error')).toHaveCount(0);
 
     // The filter is in the link: a reload keeps it.
-    await expect(page).toHaveURL(/observe=--verdict/);
+    // (The whole new filter: the bad one before it is in the link too, until the edit is saved.)
+    await expect(page).toHaveURL(
+      /observe=--verdict(\+|%20)DROPPED(\+|%20)--to-label(\+|%20)app%3Dapi/,
+    );
     await page.reload();
     await expect(panel.getByRole('textbox')).toHaveValue('--verdict DROPPED --to-label app=api');
 
