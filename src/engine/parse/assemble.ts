@@ -82,8 +82,9 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
   }
   for (const use of c.namespaceUses) {
     if (nsByName.has(use.namespace)) continue;
+    const pos = use.doc.posOf(use.path);
     const ns: Namespace = {
-      ref: { kind: 'Namespace', name: use.namespace, pos: use.pos },
+      ref: { kind: 'Namespace', name: use.namespace, pos },
       name: use.namespace,
       labels: { [NAMESPACE_NAME_LABEL]: use.namespace },
       implied: true,
@@ -93,7 +94,7 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
     if (SYSTEM_NAMESPACES.includes(use.namespace)) continue;
     say(
       'warning',
-      use.pos,
+      pos,
       use.object,
       'metadata.namespace',
       `Namespace "${use.namespace}" is not defined: PacketWalk created it (labels: ${NAMESPACE_NAME_LABEL}=${use.namespace})`,

@@ -19,7 +19,7 @@ import type {
 } from '../model';
 import { isPlainMap, unknownFieldMessage, type Reader } from './reader';
 import { lineStarts as lineStartsOf } from './fastYaml';
-import { childPath } from './yaml';
+import { childPath, type YamlDocument } from './yaml';
 
 /** One manifest object being parsed. */
 export interface ObjectContext {
@@ -115,7 +115,9 @@ export interface ParsedCalicoPolicy {
 export interface NamespaceUse {
   readonly namespace: string;
   readonly object: string;
-  readonly pos: SourcePos;
+  /** Where the namespace is written (its `path` in `doc`): found only for a warning. */
+  readonly doc: YamlDocument;
+  readonly path: string;
 }
 
 /** Everything the parsers found, in manifest order. */

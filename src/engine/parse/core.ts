@@ -308,6 +308,7 @@ function statusIPv4(
 function parseContainerPort(
   ctx: ObjectContext,
   path: string,
+  /** The path of each port name seen in the pod, by name. */
   seenNames: Map<string, string>,
 ): ContainerPort | undefined {
   const { r } = ctx;
@@ -323,14 +324,17 @@ function parseContainerPort(
   const name = r.string(namePath);
   let validName = name !== undefined && checkPortName(r, namePath, name);
   if (name !== undefined && validName) {
-    const first = seenNames.get(name);
-    if (first !== undefined) {
+    const firstPath = seenNames.get(name);
+    if (firstPath !== undefined) {
+      const first = r.posOf(firstPath);
       // ValidatePodSpec: container port names must be unique across the pod's containers.
-      r.error(namePath, `Duplicate value: "${name}" (already used at ${first})`);
+      r.error(
+        namePath,
+        `Duplicate value: "${name}" (already used at ${first.line}:${first.column})`,
+      );
       validName = false;
     } else {
-      const pos = r.posOf(namePath);
-      seenNames.set(name, `${pos.line}:${pos.column}`);
+      seenNames.set(name, namePath);
     }
   }
   if (port === undefined || portNumberProblem(port) || protocol === undefined) return undefined;
