@@ -1,7 +1,8 @@
 /**
  * The iptables model's verdict alone: the same rule-by-rule walk as walk.ts (netfilter's order,
- * `-j`/`-g`/RETURN, marks, the same hooks per probe), over rules precompiled once per dataplane so
- * that testing a match costs what the kernel's match costs, not a string: IP set membership is a
+ * `-j`/`-g`/RETURN, marks, the same hooks per probe), over rules precompiled once per dataplane (a
+ * chain when a verdict first enters it) so that testing a match costs what the kernel's match
+ * costs, not a string: IP set membership is a
  * Set lookup on the address as a number (hash:net) or on protocol << 16 | port under the address
  * (hash:ip,port), `-s`/`-d` a mask and compare, conntrack states a bit test, jump targets resolved
  * to the chain itself. No trace, no endpoint bookkeeping, no explanation: the walk and the
@@ -89,14 +90,75 @@ const match = (
 interface FastRule {
   readonly matches: readonly FastMatch[];
   readonly act: Act;
-  target: FastChain | null;
+  readonly target: FastChain | null;
   readonly markValue: number;
   readonly markMask: number;
   readonly clears: number;
 }
 
-interface FastChain {
-  readonly rules: readonly FastRule[];
+/** What compiling a dataplane's chains needs: a chain is compiled when a verdict first enters it,
+ * so building the index costs what the verdicts asked for, not the whole table. */
+interface IndexContext {
+  readonly dp: CalicoDataplane;
+  /** One compiled set per name and direction; the members are shared. */
+  readonly sets: Map<string, FastMatch>;
+  /** Node chains by chain object; shared chains by their rules (pods of one endpoint class share
+   * them, compile.ts), resolved against the shared chains alone. */
+  readonly local: Map<IptChain, FastChain>;
+  readonly shared: Map<readonly IptRule[], FastChain>;
+  /** Names of chains some node defines: a shared chain may not jump to one. */
+  readonly localNames: ReadonlySet<string>;
+}
+
+class FastChain {
+  /** Empty until compiled (`compiled`). */
+  rules: readonly FastRule[] = [];
+  compiled = false;
+  constructor(
+    readonly source: IptChain,
+    /** The node's own chains, or none for a shared chain. */
+    readonly scope: Readonly<Record<string, IptChain>> | null,
+    readonly ctx: IndexContext,
+  ) {}
+}
+
+const NO_CHAINS: Readonly<Record<string, IptChain>> = {};
+
+function fastChain(
+  ctx: IndexContext,
+  chain: IptChain,
+  scope: Readonly<Record<string, IptChain>> | null,
+): FastChain {
+  const byRules = scope === null;
+  let f = byRules ? ctx.shared.get(chain.rules) : ctx.local.get(chain);
+  if (!f) {
+    f = new FastChain(chain, scope, ctx);
+    if (byRules) ctx.shared.set(chain.rules, f);
+    else ctx.local.set(chain, f);
+  }
+  return f;
+}
+
+/** Compiles a chain's rules, its jump targets resolved as walk.ts `chainOf` does: the node's own
+ * chains, then the shared ones. */
+function compileChain(f: FastChain): void {
+  const { ctx, scope } = f;
+  const { dp } = ctx;
+  const own = scope ?? NO_CHAINS;
+  f.rules = f.source.rules.map((r) => {
+    let target: FastChain | null = null;
+    if (r.action.kind === 'jump' || r.action.kind === 'goto') {
+      const name = r.action.target;
+      const local = own[name];
+      const chain = local ?? dp.chains[name];
+      if (!chain && scope === null && ctx.localNames.has(name)) {
+        throw new Error(`calico verdict index: shared chain jumps to ${name}`);
+      }
+      if (chain) target = fastChain(ctx, chain, local ? scope : null);
+    }
+    return compileRule(dp, r, ctx.sets, target);
+  });
+  f.compiled = true;
 }
 
 interface FastNode {
@@ -215,7 +277,12 @@ function compileMatch(dp: CalicoDataplane, m: IptMatch, sets: Map<string, FastMa
   }
 }
 
-function compileRule(dp: CalicoDataplane, r: IptRule, sets: Map<string, FastMatch>): FastRule {
+function compileRule(
+  dp: CalicoDataplane,
+  r: IptRule,
+  sets: Map<string, FastMatch>,
+  target: FastChain | null,
+): FastRule {
   const a = r.action;
   const act =
     a.kind === 'accept'
@@ -234,7 +301,7 @@ function compileRule(dp: CalicoDataplane, r: IptRule, sets: Map<string, FastMatc
   return {
     matches: r.matches.map((m) => compileMatch(dp, m, sets)),
     act,
-    target: null,
+    target,
     markValue: a.kind === 'mark' ? a.value : 0,
     markMask: a.kind === 'mark' ? a.mask : 0,
     clears: r.modelClearsBefore ?? 0,
@@ -245,7 +312,7 @@ const indexes = new WeakMap<CalicoDataplane, CalicoVerdictIndex>();
 /** The last dataplane asked about: a run of verdicts asks about one. */
 let last: { dp: CalicoDataplane; idx: CalicoVerdictIndex } | null = null;
 
-/** Builds (once per dataplane) the precompiled chains the verdict walks. */
+/** Builds (once per dataplane) the index the verdict walks; its chains compile on first entry. */
 export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
   if (last !== null && last.dp === dp) return last.idx;
   const known = indexes.get(dp);
@@ -253,18 +320,6 @@ export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
     last = { dp, idx: known };
     return known;
   }
-  const sets = new Map<string, FastMatch>();
-  const compiled = new Map<IptChain, FastChain>();
-  const pending: [IptChain, FastChain, Record<string, IptChain>][] = [];
-  const fastChain = (chain: IptChain, local: Record<string, IptChain>): FastChain => {
-    let f = compiled.get(chain);
-    if (!f) {
-      f = { rules: chain.rules.map((r) => compileRule(dp, r, sets)) };
-      compiled.set(chain, f);
-      pending.push([chain, f, local]);
-    }
-    return f;
-  };
   // A shared chain is compiled once, its targets resolved against the shared chains only: that is
   // walk.ts `chainOf` on every node as long as no node has a chain of a shared chain's name and no
   // shared chain jumps to a node's own chain (compile.ts keeps both true; checked here).
@@ -272,28 +327,23 @@ export function calicoVerdictIndex(dp: CalicoDataplane): CalicoVerdictIndex {
   for (const name of localNames) {
     if (dp.chains[name]) throw new Error(`calico verdict index: a node redefines chain ${name}`);
   }
+  const ctx: IndexContext = {
+    dp,
+    sets: new Map(),
+    local: new Map(),
+    shared: new Map(),
+    localNames,
+  };
   const nodes = new Map<string, FastNode>();
   for (const [name, tables] of Object.entries(dp.nodes)) {
     const root = (c: 'FORWARD' | 'INPUT' | 'OUTPUT'): FastChain | null => {
-      const chain = tables.chains[c] ?? dp.chains[c];
-      return chain ? fastChain(chain, tables.chains) : null;
+      const local = tables.chains[c];
+      const chain = local ?? dp.chains[c];
+      return chain ? fastChain(ctx, chain, local ? tables.chains : null) : null;
     };
     nodes.set(name, {
       builtin: { FORWARD: root('FORWARD'), INPUT: root('INPUT'), OUTPUT: root('OUTPUT') },
     });
-    // Resolve targets as walk.ts `chainOf` does: the node's own chains, then the shared ones.
-    while (pending.length > 0) {
-      const [chain, f, scope] = pending.pop()!;
-      chain.rules.forEach((r, i) => {
-        if (r.action.kind !== 'jump' && r.action.kind !== 'goto') return;
-        const target = scope[r.action.target] ?? dp.chains[r.action.target];
-        const isShared = !scope[r.action.target];
-        if (!target && localNames.has(r.action.target) && scope !== tables.chains) {
-          throw new Error(`calico verdict index: shared chain jumps to ${r.action.target}`);
-        }
-        f.rules[i]!.target = target ? fastChain(target, isShared ? {} : scope) : null;
-      });
-    }
   }
   const byPod = new WeakMap<Pod, FastWorkload>();
   const workloadByKey = (key: string, pod: Pod): FastWorkload => ({
@@ -389,6 +439,7 @@ function test(m: FastMatch): boolean {
 /** One hook on one node (walk.ts `walkHop`): true for ACCEPT. Marks start clear. */
 function walkHop(start: FastChain | null): boolean {
   if (!start) return true;
+  if (!start.compiled) compileChain(start);
   marks = 0;
   chains[0] = start;
   positions[0] = 0;
@@ -423,6 +474,7 @@ function walkHop(start: FastChain | null): boolean {
         break;
       case Act.Jump:
         if (r.target) {
+          if (!r.target.compiled) compileChain(r.target);
           chains[depth] = r.target;
           positions[depth] = 0;
           depth++;
@@ -431,6 +483,7 @@ function walkHop(start: FastChain | null): boolean {
       case Act.Goto:
         depth--;
         if (r.target) {
+          if (!r.target.compiled) compileChain(r.target);
           chains[depth] = r.target;
           positions[depth] = 0;
           depth++;
