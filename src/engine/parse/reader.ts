@@ -210,9 +210,17 @@ export class Reader {
     });
   }
 
+  /** The last path read and its value: a parser often reads a field twice (`has`, then `string`). */
+  private lastPath: string | undefined;
+  private lastValue: unknown;
+
   /** The raw value at `path`, `undefined` when absent. */
   get(path: string): unknown {
-    return valueAt(this.doc.value, path);
+    if (path === this.lastPath) return this.lastValue;
+    const value = valueAt(this.doc.value, path);
+    this.lastPath = path;
+    this.lastValue = value;
+    return value;
   }
 
   has(path: string): boolean {
