@@ -7,10 +7,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlowsData } from '../datapath/flows/flowsData';
 import type { ConnectionRow } from '../datapath/flows/rows';
-import type { ServiceMap } from '../datapath/flows/serviceMap';
 import type { Cni } from '../engine/model';
 import { selectThemePreference, useAppActions, useAppStore, type AppState } from '../store';
 import { createServiceMap, edgeName } from '../viz/serviceMap';
+import { foldServiceMap, type DrawnServiceMap } from '../viz/serviceMapFold';
 import { FlowDoor } from './FlowDoor';
 import { useD3Behaviour } from './hooks/useD3Behaviour';
 import { useSize } from './hooks/useSize';
@@ -48,12 +48,16 @@ function ConnectionLine({ row, cni }: { row: ConnectionRow; cni: Cni }) {
 
 function MapSvg({
   map,
+  foldable,
   selected,
   onSelect,
+  onToggle,
 }: {
-  map: ServiceMap;
+  map: DrawnServiceMap;
+  foldable: boolean;
   selected: string | null;
   onSelect: (id: string) => void;
+  onToggle: (namespace: string) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
@@ -61,16 +65,23 @@ function MapSvg({
   const theme = useAppStore(selectThemePreference);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const toggle = useRef(onToggle);
+  toggle.current = onToggle;
   const renderer = useD3Behaviour(
     svg,
-    (el) => createServiceMap({ svg: el, onSelect: (id) => select.current(id) }),
+    (el) =>
+      createServiceMap({
+        svg: el,
+        onSelect: (id) => select.current(id),
+        onToggleNamespace: (ns) => toggle.current(ns),
+      }),
     [],
   );
   useEffect(() => {
     // The panel's font size: the projector theme's larger type makes a larger map.
     const fontSize = box.current ? parseFloat(getComputedStyle(box.current).fontSize) || 14 : 14;
-    renderer.current?.update(map, { width: size.width, fontSize, selected });
-  }, [renderer, map, size.width, selected, theme]);
+    renderer.current?.update(map, { width: size.width, fontSize, selected, foldable });
+  }, [renderer, map, foldable, size.width, selected, theme]);
   return (
     <div ref={box} className="sm-canvas" data-testid="service-map">
       <svg
@@ -103,14 +114,24 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
   const cni = useAppStore(selectMapCni);
   const { setFlowsView } = useAppActions();
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const map = data?.maps[cni];
+  // The namespaces opened on a large map (the others are folded into one box each).
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = (ns: string) =>
+    setOpen((before) => {
+      const after = new Set(before);
+      if (!after.delete(ns)) after.add(ns);
+      return after;
+    });
+  const whole = data?.maps[cni];
+  const folded = useMemo(() => (whole ? foldServiceMap(whole, open) : undefined), [whole, open]);
+  const map = folded?.map;
   const selected = map?.edges.find((e) => e.id === selectedId) ?? null;
   const rows = useMemo(() => {
     if (!data || !selected) return [];
     const byId = new Map(data.rows.map((r) => [r.id, r]));
     return selected.connections.flatMap((id) => byId.get(id) ?? []);
   }, [data, selected]);
-  const workloads = map?.boxes.filter((b) => b.kind === 'workload').length ?? 0;
+  const workloads = whole?.boxes.filter((b) => b.kind === 'workload').length ?? 0;
 
   return (
     <div className="service-map-view">
@@ -129,7 +150,7 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
         </div>
         {map && (
           <span className="flows-count" role="status">
-            {plural(workloads, 'workload')}, {plural(map.edges.length, 'edge')}
+            {plural(workloads, 'workload')}, {plural(whole?.edges.length ?? 0, 'edge')}
           </span>
         )}
       </div>
@@ -140,7 +161,18 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
       {map && map.edges.length > 0 && (
         <>
           <Legend />
-          <MapSvg map={map} selected={selected?.id ?? null} onSelect={setSelectedId} />
+          {folded?.foldable && (
+            <p className="flows-hint sm-fold-hint">
+              Each namespace is one box (▸): click it to open it, and its name (▾) to fold it again.
+            </p>
+          )}
+          <MapSvg
+            map={map}
+            foldable={folded?.foldable ?? false}
+            selected={selected?.id ?? null}
+            onSelect={setSelectedId}
+            onToggle={toggle}
+          />
           <section
             className="sm-selected"
             data-open={selected !== null}

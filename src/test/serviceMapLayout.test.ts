@@ -4,8 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import { runFlows, type FlowsData } from '../datapath/flows/flowsData';
 import type { ServiceMap, ServiceMapBox, ServiceMapEdge } from '../datapath/flows/serviceMap';
+import { generateCluster } from '../engine/generate';
+import { loadManifests } from '../engine/parse/load';
+import { createEngine } from '../engine/verdict';
 import { engineFor } from './scenarios';
 import type { Box } from '../viz/layout';
+import { FOLD_ABOVE, foldServiceMap, type DrawnServiceMap } from '../viz/serviceMapFold';
 import { edgeVerdict, layoutServiceMap, type ServiceMapLayout } from '../viz/serviceMapLayout';
 
 const overlaps = (a: Box, b: Box) =>
@@ -17,7 +21,7 @@ const inside = (a: Box, outer: Box) =>
   a.x + a.width <= outer.x + outer.width &&
   a.y + a.height <= outer.y + outer.height;
 
-function checkLayout(map: ServiceMap, layout: ServiceMapLayout) {
+function checkLayout(map: DrawnServiceMap, layout: ServiceMapLayout) {
   const frame = { x: 0, y: 0, width: layout.width, height: layout.height };
   expect(layout.boxes.map((b) => b.id).sort()).toEqual(map.boxes.map((b) => b.id).sort());
   for (const [i, a] of layout.boxes.entries()) {
@@ -102,6 +106,130 @@ describe('layoutServiceMap over a real run', () => {
       expect(e.side).toBe(s === t ? 'loop' : s < t ? 'right' : 'left');
     }
     expect(layout.edges.some((e) => e.side === 'loop')).toBe(true);
+  });
+});
+
+/** A traffic run over a generated cluster (engine/generate.ts), both CNIs' default modes. */
+async function generatedRun(pods: number, namespaces: number): Promise<FlowsData> {
+  const text = generateCluster({
+    pods,
+    nodes: 3,
+    namespaces,
+    policies: 3,
+    mix: { k8s: 40, cilium: 30, calico: 30 },
+    seed: 2,
+  });
+  const { cluster, diagnostics } = loadManifests([{ name: 'generated.yaml', text }]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return (await runFlows(createEngine(cluster), {
+    configs: { calico: DEFAULT_CALICO_CONFIG, cilium: DEFAULT_CILIUM_CONFIG },
+  }))!;
+}
+
+const total = (m: DrawnServiceMap) =>
+  m.edges.reduce((n, e) => n + e.forwarded + e.dropped + e.errors, 0);
+
+describe('a large map (30+ workloads) folds its namespaces', () => {
+  // 160 pods in 4 namespaces: 8 workloads of 5 replicas each per namespace, 32 in all.
+  let big: FlowsData;
+  // 60 pods in 30 namespaces: one workload of 2 pods each, 30 in all.
+  let wide: FlowsData;
+  beforeAll(async () => {
+    big = await generatedRun(160, 4);
+    wide = await generatedRun(60, 30);
+  }, 120_000);
+
+  it('has over FOLD_ABOVE workloads to fold', () => {
+    for (const data of [big, wide])
+      for (const cni of ['calico', 'cilium'] as const) {
+        const workloads = data.maps[cni].boxes.filter((b) => b.kind === 'workload').length;
+        expect(workloads).toBeGreaterThanOrEqual(30);
+        expect(workloads).toBeGreaterThan(FOLD_ABOVE);
+      }
+  });
+
+  for (const cni of ['calico', 'cilium'] as const)
+    for (const [width, fontSize] of [
+      [300, 14],
+      [420, 14],
+      [640, 14],
+      [300, 20],
+    ] as const)
+      it(`${cni} at ${width} px, ${fontSize} px type: folded, one open, all open: no overlaps`, () => {
+        const whole = big.maps[cni];
+        const folded = foldServiceMap(whole, new Set());
+        expect(folded.foldable).toBe(true);
+        // One box per namespace, then what is outside: the column is short.
+        const namespaces = folded.map.boxes.filter((b) => b.kind === 'namespace');
+        expect(namespaces.map((b) => b.label)).toEqual(['ns-0', 'ns-1', 'ns-2', 'ns-3']);
+        expect(namespaces.every((b) => b.kind === 'namespace' && b.members === 8)).toBe(true);
+        expect(folded.map.boxes.length).toBeLessThan(whole.boxes.length / 4);
+        // Every connection is still on the map, on fewer edges (a namespace's own as a loop).
+        expect(total(folded.map)).toBe(total(whole));
+        expect(folded.map.edges.length).toBeLessThan(whole.edges.length);
+        expect(folded.map.edges.some((e) => e.source === e.target)).toBe(true);
+        const laid = layoutServiceMap(folded.map, { width, fontSize, foldable: true });
+        checkLayout(folded.map, laid);
+        expect(laid.boxes.find((b) => b.id === 'namespace:ns-1')!.name).toBe('▸ ns-1');
+        // A folded map is no taller than its room's few boxes need: under 12 box heights.
+        expect(laid.height).toBeLessThan(fontSize * 1.9 * 12 + fontSize * 10);
+
+        const one = foldServiceMap(whole, new Set(['ns-1'])).map;
+        expect(
+          one.boxes.filter((b) => b.kind === 'workload' && b.namespace === 'ns-1'),
+        ).toHaveLength(8);
+        const oneLaid = layoutServiceMap(one, { width, fontSize, foldable: true });
+        checkLayout(one, oneLaid);
+        expect(oneLaid.groups.map((g) => g.label)).toEqual(['▾ ns-1']);
+
+        const all = foldServiceMap(whole, new Set(['ns-0', 'ns-1', 'ns-2', 'ns-3']));
+        expect(all.map.boxes.map((b) => b.id)).toEqual(whole.boxes.map((b) => b.id));
+        checkLayout(all.map, layoutServiceMap(all.map, { width, fontSize, foldable: true }));
+      });
+
+  it('merges a folded namespace’s edges: counts summed, connections and ports joined', () => {
+    const whole = big.maps.cilium;
+    const folded = foldServiceMap(whole, new Set()).map;
+    const id = 'namespace:ns-0 -> namespace:ns-1';
+    const merged = folded.edges.find((e) => e.id === id)!;
+    const parts = whole.edges.filter(
+      (e) => e.source.startsWith('workload:ns-0/') && e.target.startsWith('workload:ns-1/'),
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    expect(merged.forwarded).toBe(parts.reduce((n, e) => n + e.forwarded, 0));
+    expect(merged.dropped).toBe(parts.reduce((n, e) => n + e.dropped, 0));
+    expect(merged.connections).toEqual(
+      [...new Set(parts.flatMap((e) => e.connections))].sort((a, b) => a - b),
+    );
+    expect(merged.ports).toEqual([...new Set(parts.flatMap((e) => e.ports))].sort());
+  });
+
+  it('is deterministic', () => {
+    const a = foldServiceMap(big.maps.calico, new Set(['ns-2']));
+    const b = foldServiceMap(structuredClone(big.maps.calico), new Set(['ns-2']));
+    expect(b).toEqual(a);
+    expect(layoutServiceMap(b.map, { width: 300, fontSize: 14, foldable: true })).toEqual(
+      layoutServiceMap(a.map, { width: 300, fontSize: 14, foldable: true }),
+    );
+  });
+
+  it('a namespace of one workload stays as it is: 30 namespaces make a tall map, labels apart', () => {
+    for (const cni of ['calico', 'cilium'] as const) {
+      const whole = wide.maps[cni];
+      const folded = foldServiceMap(whole, new Set());
+      expect(folded.map.boxes).toEqual(whole.boxes);
+      for (const width of [300, 420, 640]) {
+        const laid = layoutServiceMap(folded.map, { width, fontSize: 14, foldable: true });
+        checkLayout(folded.map, laid);
+        expect(laid.height).toBeGreaterThan(30 * 14 * 1.9);
+      }
+    }
+  });
+
+  it('a small map does not fold', () => {
+    const small = foldServiceMap(data.maps.cilium, new Set());
+    expect(small.foldable).toBe(false);
+    expect(small.map).toBe(data.maps.cilium);
   });
 });
 

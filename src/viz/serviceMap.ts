@@ -8,7 +8,7 @@
  * Colours are the theme's (CSS classes in ServiceMapView.css), never set here.
  */
 import { select } from 'd3';
-import type { ServiceMap } from '../datapath/flows/serviceMap';
+import type { DrawnServiceMap } from './serviceMapFold';
 import {
   boxTitle,
   edgeCounts,
@@ -24,11 +24,13 @@ export interface ServiceMapOptions {
   /** The panel's font size in px: the labels' size (the projector theme's is larger). */
   readonly fontSize: number;
   readonly selected: string | null;
+  /** The namespaces fold and open on a click (serviceMapFold.ts). */
+  readonly foldable: boolean;
 }
 
 export interface ServiceMapRenderer {
   /** Lays the map out for the room and draws it; returns the layout drawn. */
-  update(map: ServiceMap, options: ServiceMapOptions): ServiceMapLayout;
+  update(map: DrawnServiceMap, options: ServiceMapOptions): ServiceMapLayout;
   destroy(): void;
 }
 
@@ -41,10 +43,11 @@ const TITLE_NOTE: Partial<Record<LaidMapBox['kind'], string>> = {
   service: ': a Service with no backend',
   world: ': outside the cluster',
   unknown: ': an address the walk could not resolve',
+  namespace: ': folded into one box; click to open it',
 };
 
 /** What an edge says to a screen reader: who to whom, its counts, its ports and Services. */
-export function edgeName(map: ServiceMap, edgeId: string): string {
+export function edgeName(map: DrawnServiceMap, edgeId: string): string {
   const e = map.edges.find((x) => x.id === edgeId);
   if (!e) throw new Error(`service map (${map.cni}): no edge ${edgeId}`);
   const title = (id: string) => {
@@ -56,12 +59,24 @@ export function edgeName(map: ServiceMap, edgeId: string): string {
   return `${title(e.source)} to ${title(e.target)}: ${edgeCounts(e)}${ports}${via}`;
 }
 
+/** Enter and Space press a drawn button as a click does. */
+function onPress<T>(act: (d: T) => void) {
+  return (event: KeyboardEvent, d: T) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    act(d);
+  };
+}
+
 export function createServiceMap({
   svg,
   onSelect,
+  onToggleNamespace = () => {},
 }: {
   svg: SVGSVGElement;
   onSelect: (edgeId: string) => void;
+  /** A folded namespace's box, or an open one's group, was pressed. */
+  onToggleNamespace?: (namespace: string) => void;
 }): ServiceMapRenderer {
   const prefix = `sm${++instances}`;
   const root = select(svg).attr('class', 'service-map');
@@ -87,9 +102,16 @@ export function createServiceMap({
   // selects its edge (the edge itself is the button a keyboard reaches).
   const labelsLayer = root.append('g').attr('class', 'sm-edge-labels').attr('aria-hidden', 'true');
 
-  function update(map: ServiceMap, options: ServiceMapOptions): ServiceMapLayout {
+  function update(map: DrawnServiceMap, options: ServiceMapOptions): ServiceMapLayout {
     const fs = options.fontSize;
-    const layout = layoutServiceMap(map, { width: options.width, fontSize: fs });
+    const layout = layoutServiceMap(map, {
+      width: options.width,
+      fontSize: fs,
+      foldable: options.foldable,
+    });
+    // An open namespace of two boxes or more folds again when its group is pressed.
+    const folds = (ns: string) =>
+      options.foldable && layout.boxes.filter((b) => b.namespace === ns).length > 1;
     const small = fs * 0.85;
     // The drawing scales with its box (the drawer's width changes before the next layout).
     root
@@ -103,12 +125,29 @@ export function createServiceMap({
       .selectAll<SVGGElement, (typeof layout.groups)[number]>('g.sm-group')
       .data(layout.groups, (g) => g.namespace)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'sm-group');
+        const g = enter
+          .append('g')
+          .attr('class', 'sm-group')
+          .on('click', (_event, d) => {
+            if (folds(d.namespace)) onToggleNamespace(d.namespace);
+          })
+          .on(
+            'keydown',
+            onPress((d: (typeof layout.groups)[number]) => {
+              if (folds(d.namespace)) onToggleNamespace(d.namespace);
+            }),
+          );
         g.append('title');
         g.append('rect');
         g.append('text').attr('class', 'sm-group-label');
         return g;
       })
+      .attr('role', (d) => (folds(d.namespace) ? 'button' : null))
+      .attr('tabindex', (d) => (folds(d.namespace) ? 0 : null))
+      .attr('aria-expanded', (d) => (folds(d.namespace) ? 'true' : null))
+      .attr('aria-label', (d) =>
+        folds(d.namespace) ? `namespace ${d.namespace}, open: fold it into one box` : null,
+      )
       .call((g) => {
         g.select('title').text((d) => `namespace ${d.namespace}`);
         g.select('rect')
@@ -129,7 +168,18 @@ export function createServiceMap({
       .selectAll<SVGGElement, (typeof layout.boxes)[number]>('g.sm-box')
       .data(layout.boxes, (b) => b.id)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'sm-box');
+        const g = enter
+          .append('g')
+          .attr('class', 'sm-box')
+          .on('click', (_event, b) => {
+            if (b.kind === 'namespace') onToggleNamespace(b.namespace!);
+          })
+          .on(
+            'keydown',
+            onPress((b: LaidMapBox) => {
+              if (b.kind === 'namespace') onToggleNamespace(b.namespace!);
+            }),
+          );
         g.append('title');
         g.append('rect');
         g.append('text').attr('class', 'sm-box-name');
@@ -138,6 +188,12 @@ export function createServiceMap({
       })
       .attr('data-kind', (b) => b.kind)
       .attr('data-box', (b) => b.id)
+      .attr('role', (b) => (b.kind === 'namespace' ? 'button' : null))
+      .attr('tabindex', (b) => (b.kind === 'namespace' ? 0 : null))
+      .attr('aria-expanded', (b) => (b.kind === 'namespace' ? 'false' : null))
+      .attr('aria-label', (b) =>
+        b.kind === 'namespace' ? `${b.title}, folded: ${b.detail || 'its boxes'}; open it` : null,
+      )
       .call((g) => {
         g.select('title').text((b) => {
           const pods = podsOf.get(b.id) ?? [];
@@ -175,11 +231,10 @@ export function createServiceMap({
           .attr('tabindex', 0)
           .attr('role', 'button')
           .on('click', (_event, e) => onSelect(e.id))
-          .on('keydown', (event: KeyboardEvent, e) => {
-            if (event.key !== 'Enter' && event.key !== ' ') return;
-            event.preventDefault();
-            onSelect(e.id);
-          });
+          .on(
+            'keydown',
+            onPress((e: LaidMapEdge) => onSelect(e.id)),
+          );
         g.append('path').attr('class', 'sm-hit');
         g.append('path').attr('class', 'sm-line');
         return g;

@@ -8,8 +8,9 @@
  * is placed only where it hides no box and no other label. Deterministic: the same map and room
  * give the same picture, nothing is simulated.
  */
-import type { ServiceMap, ServiceMapBox, ServiceMapEdge } from '../datapath/flows/serviceMap';
+import type { ServiceMapEdge } from '../datapath/flows/serviceMap';
 import type { Box, DrawingSize, Point } from './layout';
+import type { DrawnServiceMap, MapBox } from './serviceMapFold';
 import { abbreviate, textWidth } from './text';
 
 export type EdgeVerdict = 'forwarded' | 'dropped' | 'mixed' | 'error';
@@ -19,6 +20,9 @@ export interface MapLayoutOptions {
   readonly width: number;
   /** The labels' font size in px (the panel's, so the projector theme's larger type gets room). */
   readonly fontSize: number;
+  /** The namespaces fold on a click (serviceMapFold.ts): an open group is named `▾ ns`, as its
+   * folded box is `▸ ns`. */
+  readonly foldable?: boolean;
 }
 
 export interface LaidGroup {
@@ -30,7 +34,9 @@ export interface LaidGroup {
 
 export interface LaidMapBox {
   readonly id: string;
-  readonly kind: ServiceMapBox['kind'];
+  readonly kind: MapBox['kind'];
+  /** The box's namespace, or the folded namespace it stands for. */
+  readonly namespace: string | undefined;
   readonly box: Box;
   /** `ns/name`, or the label of a box outside namespaces: the tooltip and the accessible name. */
   readonly title: string;
@@ -83,12 +89,25 @@ export function edgeCounts(e: ServiceMapEdge): string {
   return parts.join(', ');
 }
 
-/** `ns/name` for a box in a namespace, its label otherwise. */
-export const boxTitle = (b: ServiceMapBox): string =>
-  b.namespace !== undefined ? `${b.namespace}/${b.label}` : b.label;
+/** `ns/name` for a box in a namespace, `namespace ns` for a folded one, its label otherwise. */
+export const boxTitle = (b: MapBox): string =>
+  b.kind === 'namespace'
+    ? `namespace ${b.label}`
+    : b.namespace !== undefined
+      ? `${b.namespace}/${b.label}`
+      : b.label;
 
-function boxDetail(b: ServiceMapBox): string {
+/** The namespace a box is drawn under: its own, or the one a folded box stands for. */
+const namespaceOf = (b: MapBox): string | undefined =>
+  b.kind === 'namespace' ? b.label : b.namespace;
+
+/** The name drawn in a box: a folded namespace's says it opens (▸). */
+const drawnName = (b: MapBox): string => (b.kind === 'namespace' ? `▸ ${b.label}` : b.label);
+
+function boxDetail(b: MapBox): string {
   switch (b.kind) {
+    case 'namespace':
+      return plural(b.members, 'workload');
     case 'workload':
       return plural(b.pods.length, 'pod');
     case 'service':
@@ -125,7 +144,10 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): ServiceMapLayout {
+export function layoutServiceMap(
+  map: DrawnServiceMap,
+  options: MapLayoutOptions,
+): ServiceMapLayout {
   const fs = options.fontSize;
   if (!(fs > 0)) throw new Error(`layoutServiceMap: fontSize must be positive, got ${fs}`);
   const ids = new Set(map.boxes.map((b) => b.id));
@@ -146,7 +168,7 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
   const longest = Math.max(
     0,
     ...map.boxes.map(
-      (b) => textWidth(b.label, bold) + fs * 0.6 + textWidth(boxDetail(b), detailFs),
+      (b) => textWidth(drawnName(b), bold) + fs * 0.6 + textWidth(boxDetail(b), detailFs),
     ),
     ...map.namespaces.map((ns) => textWidth(`namespace ${ns}`, fs * 0.85)),
   );
@@ -160,14 +182,12 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
   const groupHead = fs * 1.6;
   const groupGap = fs * 1.1;
 
-  // The column: each namespace's boxes in the map's order (workloads, then Services), then the
-  // boxes outside namespaces.
-  const namespaces = [
-    ...new Set(map.boxes.flatMap((b) => (b.namespace !== undefined ? [b.namespace] : []))),
-  ].sort(byText);
-  const ordered: ServiceMapBox[] = [
-    ...namespaces.flatMap((ns) => map.boxes.filter((b) => b.namespace === ns)),
-    ...map.boxes.filter((b) => b.namespace === undefined),
+  // The column: each namespace's boxes in the map's order (workloads, then Services), or its
+  // folded box, in name order; then the boxes outside namespaces.
+  const namespaces = [...new Set(map.boxes.flatMap((b) => namespaceOf(b) ?? []))].sort(byText);
+  const ordered: MapBox[] = [
+    ...namespaces.flatMap((ns) => map.boxes.filter((b) => namespaceOf(b) === ns)),
+    ...map.boxes.filter((b) => namespaceOf(b) === undefined),
   ];
   const groups: LaidGroup[] = [];
   const boxes: LaidMapBox[] = [];
@@ -184,7 +204,11 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
         width: boxW + 2 * groupPad,
         height: y - boxGap + groupPad - groupTop,
       },
-      label: abbreviate(`namespace ${current}`, boxW + 2 * groupPad - fs, detailFs),
+      label: abbreviate(
+        options.foldable ? `▾ ${current}` : `namespace ${current}`,
+        boxW + 2 * groupPad - fs,
+        detailFs,
+      ),
     });
     y += groupPad + groupGap - boxGap;
   };
@@ -200,13 +224,14 @@ export function layoutServiceMap(map: ServiceMap, options: MapLayoutOptions): Se
     // The pod count gives way when the name would run into it (the box's title still says it).
     const full = boxDetail(b);
     const detail =
-      textWidth(b.label, bold) + fs * 1.6 + textWidth(full, detailFs) <= boxW ? full : '';
+      textWidth(drawnName(b), bold) + fs * 1.6 + textWidth(full, detailFs) <= boxW ? full : '';
     boxes.push({
       id: b.id,
       kind: b.kind,
+      namespace: namespaceOf(b),
       box: { x: gutter, y, width: boxW, height: boxH },
       title: boxTitle(b),
-      name: abbreviate(b.label, boxW - fs * 1.6 - textWidth(detail, detailFs), bold),
+      name: abbreviate(drawnName(b), boxW - fs * 1.6 - textWidth(detail, detailFs), bold),
       detail,
     });
     y += boxH + boxGap;
