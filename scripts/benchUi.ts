@@ -10,7 +10,8 @@
  * Options: --pods N --policies N --seed N (the scenario); --paste (open it by pasting its YAML);
  * --profile FILE (a CPU profile of the page per phase, FILE-load.cpuprofile …, for the DevTools
  * Performance panel; give a `vite build --minify false` build for names); --trace FILE (a Chrome
- * trace of the walk's playback: tasks, style, layout, paint); --headed.
+ * trace of one phase, the walk's playback unless --trace-phase load|matrix says another: tasks,
+ * style, layout, paint and the JavaScript sampler, so each long task's functions show); --headed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -21,12 +22,14 @@ import { generateCluster } from '../src/engine/generate';
 import { DEFAULT_GENERATE_OPTIONS, generatedScenarioId } from '../src/engine/generateOptions';
 
 const TARGETS = { longTasksOver50ms: 0, walkFrameP95Ms: 16.7 } as const;
-/** What the walk's trace records: tasks, rendering (style, layout, paint) and script. */
+/** What a phase's trace records: tasks, rendering (style, layout, paint), script and its samples. */
 const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'v8.execute',
+  'disabled-by-default-v8.cpu_profiler',
 ];
+const PHASES = ['load', 'matrix', 'walk'] as const;
 const MATRIX_TIMEOUT_MS = 30 * 60_000;
 
 function option(name: string): string | undefined {
@@ -172,6 +175,24 @@ async function until(page: Page, check: (arg: string) => boolean, arg: string, t
   await page.waitForFunction(check, arg, { polling: 250, timeout });
 }
 
+/** With --trace FILE, a Chrome trace of one phase (--trace-phase, the walk by default). */
+function phaseTracer(page: Page) {
+  const file = option('trace');
+  const phase = option('trace-phase') ?? 'walk';
+  if (!PHASES.includes(phase as (typeof PHASES)[number]))
+    throw new Error(`--trace-phase must be one of ${PHASES.join(', ')} (got ${phase})`);
+  const browser = page.context().browser()!;
+  return {
+    start: async (now: string) => {
+      if (file && now === phase)
+        await browser.startTracing(page, { path: file, categories: TRACE_CATEGORIES });
+    },
+    stop: async (now: string) => {
+      if (file && now === phase) await browser.stopTracing();
+    },
+  };
+}
+
 /** Page time (performance.now()) now: phases are cut on the page's clock, like the long tasks. */
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
@@ -243,6 +264,7 @@ async function run(base: string) {
     await context.addInitScript(instrument);
     page = await context.newPage();
     const profiler = await phaseProfiler(page, option('profile'));
+    const tracer = phaseTracer(page);
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -252,6 +274,7 @@ async function run(base: string) {
     const source = scenarioSource(shape);
     say(`load: opening ${shape.pods} pods, ${shape.policies} policies by ${source.kind}`);
     // Load: from navigation until the scenario is loaded and both walks of its first packet show.
+    await tracer.start('load');
     await openScenario(page, base, source);
     const loaded = `${shape.pods} pods, ${shape.policies} policies loaded`;
     await until(
@@ -264,6 +287,7 @@ async function run(base: string) {
       10 * 60_000,
     );
     const loadEnd = await pageNow(page);
+    await tracer.stop('load');
     await profiler.next('load');
 
     // Idle frames: what this machine's rAF does with nothing to draw, as a floor for the walk's.
@@ -274,6 +298,7 @@ async function run(base: string) {
     say(`matrix (load took ${round(loadEnd)} ms)`);
     // Matrix: open the panel; it is done when it says how many probes both models answered.
     const matrixStart = await pageNow(page);
+    await tracer.start('matrix');
     await page.getByRole('button', { name: 'Matrix', exact: true }).click();
     await until(
       page,
@@ -288,13 +313,13 @@ async function run(base: string) {
       () => document.querySelector('.matrix-progress [role=status]')?.textContent ?? '',
     );
     const matrixEnd = await pageNow(page);
+    await tracer.stop('matrix');
     await profiler.next('matrix');
 
     say(`walk (matrix took ${round(matrixEnd - matrixStart)} ms)`);
     // Walk: Play from the first hop; it ends when the Pause button turns back into Play.
     await page.click('.playback-bar button:first-child'); // Reset
-    const trace = option('trace');
-    if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
+    await tracer.start('walk');
     const walkStart = await pageNow(page);
     await startFrames(page);
     await page.click('.playback-bar button.play');
@@ -304,7 +329,7 @@ async function run(base: string) {
     await until(page, playButton, 'Play', 5 * 60_000);
     const walkFrames = await stopFrames(page);
     const walkEnd = await pageNow(page);
-    if (trace) await browser.stopTracing();
+    await tracer.stop('walk');
     await profiler.next('walk');
     const hops = await page.evaluate(() => ({
       calico: document.querySelector('[data-testid=calico-hop]')?.textContent,

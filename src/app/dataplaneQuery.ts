@@ -4,13 +4,14 @@
  * policies is large) and written to the dataplane slice.
  */
 import type { DataplaneDump } from '../datapath/dataplaneDump';
-import type { Cluster, Cni } from '../engine/model';
+import type { Cni } from '../engine/model';
+import type { ClusterView } from '../engine/clusterView';
 import type { AppState } from '../store';
 import type { EngineQuery } from './queryTypes';
 
 export const dataplaneQuery: EngineQuery<
   readonly [
-    cluster: Cluster | null,
+    cluster: ClusterView | null,
     open: boolean,
     cni: Cni | null,
     node: string | null,

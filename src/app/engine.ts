@@ -19,6 +19,7 @@ export const PING_TIMEOUT_MS = 2_000;
 
 const JOB_LABELS: Partial<Record<EngineMethod, string>> = {
   load: 'Compiling the scenario',
+  loadApart: 'Compiling the scenario',
   matrix: 'Computing the connectivity matrix',
   matrixStream: 'Computing the connectivity matrix',
   walk: 'Walking the packet',
@@ -41,9 +42,10 @@ export function startEngine(store: AppStore): EngineClient {
   const client = createEngineClient({
     startWorker: startBrowserWorker,
     loadFallback: () => import('../worker/api').then((m) => m.createWorkerApi()),
-    statefulMethods: ['load'],
+    statefulMethods: ['load', 'loadApart'],
     isGoodState: (method, result) =>
-      method !== 'load' || (result as { applied?: boolean }).applied === true,
+      (method !== 'load' && method !== 'loadApart') ||
+      (result as { applied?: boolean }).applied === true,
     callTimeoutMs: CALL_TIMEOUT_MS,
     heartbeatMs: HEARTBEAT_MS,
     pingTimeoutMs: PING_TIMEOUT_MS,

@@ -4,7 +4,7 @@
  * by the panel's Stop or a newer question before the next batch of connections (the worker stays).
  * Runs again when the scenario, a mode or the user's "Run again" changes.
  */
-import type { Cluster } from '../engine/model';
+import type { ClusterView } from '../engine/clusterView';
 import type { AppState, FlowsRunState } from '../store';
 import { EngineCallError } from '../worker/client';
 import { trackProgress, type EngineQuery } from './queryTypes';
@@ -16,7 +16,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 export const flowsQuery: EngineQuery<
   readonly [
-    cluster: Cluster | null,
+    cluster: ClusterView | null,
     open: boolean,
     calico: AppState['view']['calico'],
     cilium: AppState['view']['cilium'],

@@ -19,9 +19,10 @@ import {
 } from '../engine/matrixData';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import type { Cluster, Probe } from '../engine/model';
+import type { ClusterView } from '../engine/clusterView';
 import type { VerdictResult } from '../engine/verdict';
 import type { AppState, AppStore, PacketChoice } from '../store';
-import type { WorkerApi } from '../worker/api';
+import type { LoadAnswer } from '../worker/api';
 import { EngineCallError, type EngineClient } from '../worker/client';
 import { generatedText, generateQuery } from './generateQuery';
 import type { EngineQuery } from './queryTypes';
@@ -63,7 +64,7 @@ export function scenarioText(
 }
 
 /** A first packet worth walking: the first pod to a pod on another node that declares a port. */
-export function defaultPacket(cluster: Cluster): PacketChoice | null {
+export function defaultPacket(cluster: Pick<Cluster, 'pods'>): PacketChoice | null {
   const [first] = cluster.pods;
   if (!first) return null;
   const others = cluster.pods.filter((p) => p !== first && p.ports.length > 0);
@@ -73,7 +74,7 @@ export function defaultPacket(cluster: Cluster): PacketChoice | null {
   return { from: podKey(first), to: podKey(target), port: port.port, protocol: port.protocol };
 }
 
-type LoadSummary = Awaited<ReturnType<WorkerApi['load']>>;
+type LoadSummary = LoadAnswer;
 
 /** The scenario's manifests into the engine; edits wait for a pause in typing, a new scenario does not. */
 export const loadQuery: EngineQuery<
@@ -87,9 +88,11 @@ export const loadQuery: EngineQuery<
   run: async (client, [id, text]) => {
     // A generated scenario loads once the worker has written it.
     if (text === '' && isGeneratedScenarioId(id)) return null;
-    const summary = await client.call('load', [{ name: `${id}.yaml`, text }]);
-    const inWorker = summary.applied ? (await client.call('hello')).inWorker : false;
-    return { summary, inWorker };
+    const answer = await client.call('loadApart', [{ name: `${id}.yaml`, text }]);
+    // The diagnostics cross apart: two messages, each deserialised in a task of its own.
+    const diagnostics = await client.call('loadDiagnostics', answer.diagnosticsId);
+    const inWorker = answer.applied ? (await client.call('hello')).inWorker : false;
+    return { summary: { ...answer, diagnostics }, inWorker };
   },
   write: (store, loaded, [id]) => {
     if (!loaded) return;
@@ -123,7 +126,7 @@ export const loadQuery: EngineQuery<
 };
 
 type WalkDeps = readonly [
-  cluster: Cluster | null,
+  cluster: ClusterView | null,
   packet: PacketChoice | null,
   calico: AppState['view']['calico'],
   cilium: AppState['view']['cilium'],
@@ -152,7 +155,7 @@ export const walkQuery: EngineQuery<WalkDeps, AppState['walks'] | null> = {
  */
 export const sceneQuery: EngineQuery<
   readonly [
-    cluster: Cluster | null,
+    cluster: ClusterView | null,
     calico: AppState['view']['calico'],
     cilium: AppState['view']['cilium'],
   ],
@@ -178,7 +181,7 @@ export const sceneQuery: EngineQuery<
  * next band, keeping the worker and its compiled models.
  */
 export const matrixQuery: EngineQuery<
-  readonly [cluster: Cluster | null, port: number | null, open: boolean, runs: number],
+  readonly [cluster: ClusterView | null, port: number | null, open: boolean, runs: number],
   { matrix: AppState['matrix']; matrixScale: AppState['matrixScale'] }
 > = {
   key: 'matrix',
@@ -231,7 +234,7 @@ export const matrixQuery: EngineQuery<
 
 /** The explained verdict of the one matrix cell the user opened. */
 export const matrixCellQuery: EngineQuery<
-  readonly [cluster: Cluster | null, probe: Probe | null],
+  readonly [cluster: ClusterView | null, probe: Probe | null],
   VerdictResult | null
 > = {
   key: 'matrix-cell',

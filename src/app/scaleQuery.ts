@@ -4,7 +4,7 @@
  * by the panel's Stop or by a newer question before the sweep's next step (the worker and its
  * scenario stay as they are: a stop is the sweep's own, not a restart).
  */
-import type { Cluster } from '../engine/model';
+import type { ClusterView } from '../engine/clusterView';
 // The light half of the sweep: the models it compiles stay in the worker's chunk.
 import { policyCount, SWEEP_COUNTS, sweepPacket, type SweepPacket } from '../engine/sweepPlan';
 import type { AppState, PacketChoice, ScaleSweepState } from '../store';
@@ -24,7 +24,7 @@ const STEP_TIMEOUT_MS = 60_000;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const scaleQuery: EngineQuery<
-  readonly [cluster: Cluster | null, packet: PacketChoice | null, open: boolean, runs: number],
+  readonly [cluster: ClusterView | null, packet: PacketChoice | null, open: boolean, runs: number],
   ScaleSweepState | null
 > = {
   key: 'scale',

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, useDeferredValue, useMemo } from 'react';
 import { podKey } from '../engine/cluster';
 import type { ProbeProtocol, Protocol } from '../engine/model';
 import {
@@ -9,6 +9,22 @@ import {
   useAppStore,
 } from '../store';
 import { withDestination } from './packetChoice';
+
+/**
+ * The listed pods as options, with the chosen one first when the list does not hold it (yet). The
+ * two cases are keyed apart: a thousand options arriving beside a kept one would each be placed one
+ * by one (React looks for each one's next sibling: quadratic); a new group is placed at once.
+ */
+function PodOptions({ listed, chosen }: { listed: readonly string[]; chosen: string | null }) {
+  const missing = chosen !== null && !listed.includes(chosen);
+  return (
+    <Fragment key={missing ? 'chosen' : 'listed'}>
+      {(missing ? [chosen, ...listed] : listed).map((p) => (
+        <option key={p}>{p}</option>
+      ))}
+    </Fragment>
+  );
+}
 
 const PROTOCOLS: readonly ProbeProtocol[] = ['TCP', 'UDP', 'SCTP', 'ICMP'];
 /** ICMP types offered (RFC 792; names as engine/probe.ts formats them); echo request is ping's. */
@@ -29,6 +45,10 @@ export function PacketComposer() {
   const setPacket = useAppActions().setPacket;
 
   const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
+  // A new scenario's pods (a thousand options in each of two selects, in a closed popover) render in
+  // the background after its first screen, not in the task that shows it; until then each select
+  // holds the packet's own pods (PodOptions), so it shows the right choice.
+  const listedPods = useDeferredValue(pods);
   const services = useMemo(
     () => (cluster ? cluster.services.map((s) => `svc:${s.namespace}/${s.name}`) : []),
     [cluster],
@@ -56,9 +76,7 @@ export function PacketComposer() {
       <label>
         Source
         <select value={packet.from} onChange={(e) => update({ from: e.target.value })}>
-          {pods.map((p) => (
-            <option key={p}>{p}</option>
-          ))}
+          <PodOptions listed={listedPods} chosen={packet.from} />
         </select>
       </label>
       <label>
@@ -69,9 +87,10 @@ export function PacketComposer() {
           onChange={(e) => setPacket(withDestination(cluster, packet, e.target.value))}
         >
           <optgroup label="Pods">
-            {pods.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
+            <PodOptions
+              listed={listedPods}
+              chosen={/^(pod|svc|ip):/.test(packet.to) ? null : packet.to}
+            />
           </optgroup>
           {services.length > 0 && (
             <optgroup label="Services">

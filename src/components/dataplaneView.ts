@@ -4,7 +4,8 @@
  * Pure, so it is tested without a DOM; DataplanePanel.tsx draws it.
  */
 import type { DumpLine } from '../engine/dumpLines';
-import { formatRef, type Cluster, type SourcePos } from '../engine/model';
+import { formatRef, type SourcePos } from '../engine/model';
+import type { ClusterView } from '../engine/clusterView';
 import { hasFileMarkers, joinedPosition, splitScenarioText } from '../engine/parse/multiFile';
 
 export interface TreeItem {
@@ -90,7 +91,7 @@ export const widestLine = (lines: readonly DumpLine[]): number =>
   lines.reduce((w, l) => Math.max(w, l.text.length), 0);
 
 /** Where the policy a dump row names (`formatRef`: `NetworkPolicy shop/allow-web`) is written. */
-export function policyPosition(cluster: Cluster | null, ref: string): SourcePos | null {
+export function policyPosition(cluster: ClusterView | null, ref: string): SourcePos | null {
   if (!cluster) return null;
   const all = [...cluster.k8sPolicies, ...cluster.ciliumPolicies, ...cluster.calicoPolicies];
   return all.find((p) => formatRef(p.ref) === ref)?.ref.pos ?? null;
@@ -100,7 +101,11 @@ export function policyPosition(cluster: Cluster | null, ref: string): SourcePos 
  * The policy written in the YAML document that holds `line` of `text` (documents split at `---`),
  * as formatRef prints it; null when that document is no policy.
  */
-export function policyAtLine(cluster: Cluster | null, text: string, line: number): string | null {
+export function policyAtLine(
+  cluster: ClusterView | null,
+  text: string,
+  line: number,
+): string | null {
   if (!cluster) return null;
   const lines = text.split(/\r\n?|\n/);
   // docOf[n - 1]: the document of line n (a `---` line closes the document before it).

@@ -5,6 +5,9 @@
  */
 import { podKey } from '../engine/cluster';
 import type { Cluster, Protocol } from '../engine/model';
+
+/** What choosing a packet reads of the cluster. */
+type Targets = Pick<Cluster, 'pods' | 'services'>;
 import type { PacketChoice } from '../store';
 
 /** A destination as the packet names it: `ns/pod`, `svc:ns/name` or `ip:a.b.c.d`. */
@@ -12,7 +15,7 @@ export type Target = string;
 
 /** The ports a destination declares, in order: a pod's container ports or a Service's own ports. */
 export function declaredPorts(
-  cluster: Cluster,
+  cluster: Targets,
   to: Target,
 ): readonly { readonly port: number; readonly protocol: Protocol }[] {
   if (to.startsWith('ip:')) return [];
@@ -31,7 +34,7 @@ export function declaredPorts(
  * same port and protocol, otherwise its first declared port (a Service's own port, not the pod's);
  * an address outside the cluster declares nothing, so the port stays.
  */
-export function withDestination(cluster: Cluster, packet: PacketChoice, to: Target): PacketChoice {
+export function withDestination(cluster: Targets, packet: PacketChoice, to: Target): PacketChoice {
   // ICMP has no port to follow the destination: it stays ICMP, with its type and code.
   if (packet.protocol === 'ICMP') return { ...packet, to };
   const ports = declaredPorts(cluster, to);
@@ -78,7 +81,7 @@ export interface PickResult {
  * current path) stays put between the two clicks.
  */
 export function pick(
-  cluster: Cluster,
+  cluster: Targets,
   packet: PacketChoice,
   picking: Picking,
   target: Target,

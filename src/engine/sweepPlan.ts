@@ -27,11 +27,16 @@ export class SweepInputError extends Error {
   }
 }
 
-export const policyCount = (c: Cluster): number =>
-  c.k8sPolicies.length + c.ciliumPolicies.length + c.calicoPolicies.length;
+/** How many policies of every dialect (only the lists' lengths are read). */
+export const policyCount = (
+  c: Readonly<Record<'k8sPolicies' | 'ciliumPolicies' | 'calicoPolicies', readonly unknown[]>>,
+): number => c.k8sPolicies.length + c.ciliumPolicies.length + c.calicoPolicies.length;
 
 /** The packet to measure: the one asked for when it is pod to pod, else a first sensible pair. */
-export function sweepPacket(cluster: Cluster, asked?: SweepPacket | null): SweepPacket {
+export function sweepPacket(
+  cluster: Pick<Cluster, 'pods'>,
+  asked?: SweepPacket | null,
+): SweepPacket {
   const byKey = new Map(cluster.pods.map((p) => [podKey(p), p]));
   if (asked && byKey.has(asked.from) && byKey.has(asked.to) && asked.from !== asked.to)
     return asked;

@@ -7,7 +7,9 @@ import type { WalkConfig } from '../datapath/config';
 import { dataplaneDump, type DataplaneDump } from '../datapath/dataplaneDump';
 import { WalkInputError, type PacketSpec } from '../datapath/packet';
 import { walk, type WalkResult } from '../datapath/walk';
-import { createEngineSession } from '../engine/api';
+import { createEngineSession, type LoadSummary } from '../engine/api';
+import type { Diagnostic } from '../engine/model';
+import type { ManifestFile } from '../engine/parse/load';
 import {
   GenerateCancelled,
   generateClusterStream,
@@ -23,6 +25,7 @@ import {
   type SweepProgress,
 } from '../engine/sweep';
 import { buildScene, type Scene } from '../scene/scene';
+import { clusterView, type ClusterView } from '../engine/clusterView';
 import {
   runFlows,
   type FlowsData,
@@ -38,10 +41,40 @@ export type GenerateAnswer =
   | { readonly ok: false; readonly problems: readonly GenerateProblem[] }
   | { readonly ok: false; readonly cancelled: true };
 
+/** A load's answer as it crosses to the main thread: the cluster without its policies' contents. */
+export type LoadAnswer = Omit<LoadSummary, 'cluster'> & { readonly cluster: ClusterView | null };
+
+/** The app's load answer (`loadApart`): its diagnostics follow apart, asked by `diagnosticsId`. */
+export type LoadApartAnswer = Omit<LoadAnswer, 'diagnostics'> & { readonly diagnosticsId: number };
+
 export function createWorkerApi() {
   const session = createEngineSession();
+  /** The engine's load (engine/api.ts), answering with the cluster's view (clusterView.ts). */
+  const load = (files: readonly ManifestFile[]): LoadAnswer => {
+    const summary = session.api.load(files);
+    return { ...summary, cluster: summary.cluster && clusterView(summary.cluster) };
+  };
+  let loads = 0;
+  let kept: { readonly id: number; readonly diagnostics: readonly Diagnostic[] } | null = null;
   return {
     ...session.api,
+    load,
+    /**
+     * The load the app asks for: its diagnostics (thousands of warnings for a large scenario) stay
+     * here until `loadDiagnostics` asks for them, so the answer crosses to the main thread as two
+     * messages, each deserialised in a task of its own, instead of one long one.
+     */
+    loadApart(files: readonly ManifestFile[]): LoadApartAnswer {
+      const { diagnostics, ...answer } = load(files);
+      kept = { id: ++loads, diagnostics };
+      return { ...answer, diagnosticsId: kept.id };
+    },
+    /** The diagnostics of the load `loadApart` answered with `id`. */
+    loadDiagnostics(id: number): readonly Diagnostic[] {
+      if (kept?.id !== id)
+        throw new Error(`The diagnostics of load ${id} are gone: a newer load replaced them.`);
+      return kept.diagnostics;
+    },
     /** The hops of one packet under each configuration asked for (e.g. Calico and Cilium). */
     walk(configs: readonly WalkConfig[], packet: PacketSpec): WalkAnswer[] {
       const engine = session.engine();

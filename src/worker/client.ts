@@ -127,6 +127,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 
 const WHAT: Partial<Record<EngineMethod, string>> = {
   load: 'loading the scenario',
+  loadApart: 'loading the scenario',
   matrix: 'computing the connectivity matrix',
   matrixStream: 'computing the connectivity matrix',
   walk: 'walking the packet',

@@ -6,10 +6,11 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { WalkResult } from '../../datapath/walk';
 import type { MatrixData } from '../../engine/matrixData';
-import type { Cluster, Cni, Diagnostic, Probe } from '../../engine/model';
+import type { Cni, Diagnostic, Probe } from '../../engine/model';
 import type { ProbeVerdict, VerdictResult } from '../../engine/verdict';
 import type { Scene } from '../../scene/scene';
 import type { EngineMode } from '../../worker/client';
+import type { ClusterView } from '../../engine/clusterView';
 
 /** Where the engine runs (the client's word), or 'starting' before it has said. */
 export type { EngineMode };
@@ -66,7 +67,8 @@ export interface EngineSliceState {
   /** Counts the user's requests to cancel the engine's job (the engine client watches it). */
   readonly engineCancelRequests: number;
   readonly loadedScenario: LoadedScenario | null;
-  readonly cluster: Cluster | null;
+  /** The loaded cluster, its policies cut to where they are written (worker/clusterView.ts). */
+  readonly cluster: ClusterView | null;
   readonly diagnostics: readonly Diagnostic[];
   readonly walks: Readonly<Partial<Record<Cni, WalkOutcome>>>;
   /** What each CNI panel draws under the view's modes, computed by the engine beside the walks. */

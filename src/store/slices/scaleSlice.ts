@@ -6,12 +6,12 @@
  * it (app/generateQuery.ts), its progress, and the user's stops.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { Cluster } from '../../engine/model';
+import type { ClusterView } from '../../engine/clusterView';
 import type { SweepPacket, SweepSample } from '../../engine/sweep';
 
 export interface ScaleSweepState {
   /** The cluster the sweep measured: a sweep of an older scenario is not shown as this one's. */
-  readonly cluster: Cluster;
+  readonly cluster: ClusterView;
   /** The packet measured, and the scenario's own policies (every dialect). */
   readonly packet: SweepPacket;
   readonly basePolicies: number;
