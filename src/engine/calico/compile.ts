@@ -123,9 +123,8 @@ interface EndpointClass {
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly labels: Labels;
-  readonly pods: Pod[];
-  /** Its position in `EndpointClasses.list`. */
-  readonly index: number;
+  /** Its pods' positions in the cluster's pods, ascending. */
+  readonly pods: number[];
 }
 
 interface EndpointClasses {
@@ -195,21 +194,21 @@ function endpointClasses(cluster: Cluster): EndpointClasses {
   const list: EndpointClass[] = [];
   const of = new Map<Pod, EndpointClass>();
   const byNamespace = new Map<string, EndpointClass[]>();
-  for (const pod of cluster.pods) {
+  for (const [i, pod] of cluster.pods.entries()) {
     const labels = calicoEndpointLabels(cluster, pod);
     let key = `${pod.namespace}\0${pod.serviceAccount}`;
     for (const k of Object.keys(labels).sort()) key += `\0${k}\0${labels[k]}`;
     let c = byKey.get(key);
     if (!c) {
       const { namespace, serviceAccount } = pod;
-      c = { namespace, serviceAccount, labels, pods: [], index: list.length };
+      c = { namespace, serviceAccount, labels, pods: [] };
       byKey.set(key, c);
       list.push(c);
       let inNs = byNamespace.get(namespace);
       if (!inNs) byNamespace.set(namespace, (inNs = []));
       inNs.push(c);
     }
-    c.pods.push(pod);
+    c.pods.push(i);
     of.set(pod, c);
   }
   return { list, of, byNamespace };
@@ -259,11 +258,8 @@ export function compileCalicoDataplane(
   const tierByName = new Map(tiers.map((t, i) => [t.name, { t, i }]));
 
   const sets = new IpSetRegistry({
-    workloads: cluster.pods.map((pod) => {
-      const c = classes.of.get(pod)!;
-      return { pod, labels: c.labels, group: c.index };
-    }),
-    groups: classes.list.length,
+    pods: cluster.pods,
+    groups: classes.list,
     netsets: cluster.calicoNetworkSets.map((s) => ({
       nets: s.nets,
       labels: calicoNetworkSetLabels(cluster, s),

@@ -13,6 +13,7 @@
  * - Policy IDs and kinds: felix/types/policy_id.go.
  */
 import type { Cidr } from '../cidr';
+import { memoByText } from '../hash';
 import type { LabelSelector } from '../labels';
 import {
   formatRef,
@@ -137,8 +138,18 @@ const blank = (text: string | undefined): boolean => text === undefined || text.
 
 /** selectors.go `parseSelectorAttachPrefix`: every label of the selector gets `prefix`. */
 function attachPrefix(text: string, prefix: string): string {
-  return canonicalSelector(prefixSelectorLabels(felixSelector(text).ast, prefix));
+  const memo = prefix === NAMESPACE_LABEL_PREFIX ? withNamespacePrefix : withOtherPrefix;
+  return memo(prefix === NAMESPACE_LABEL_PREFIX ? text : `${prefix}\0${text}`);
 }
+/** The same rule selectors come back policy after policy: kept by text. */
+const withNamespacePrefix = memoByText((text) =>
+  canonicalSelector(prefixSelectorLabels(felixSelector(text).ast, NAMESPACE_LABEL_PREFIX)),
+);
+const withOtherPrefix = memoByText((key) => {
+  const cut = key.indexOf('\0');
+  const prefix = key.slice(0, cut);
+  return canonicalSelector(prefixSelectorLabels(felixSelector(key.slice(cut + 1)).ast, prefix));
+});
 
 /** rules.go `parseServiceAccounts`. */
 function serviceAccountSelector(names: readonly string[], selector: string | undefined): string {

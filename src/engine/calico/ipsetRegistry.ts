@@ -7,15 +7,14 @@ import type { CalicoIpSet, NamedPortProtocol } from './dataplane';
 import { namedPortIpSetName, selectorIpSetName } from './selector';
 
 interface SetMembersSource {
-  /** Each workload with its labels, in the cluster's order, and its group: workloads of one group
-   * have the same labels, so a selector is evaluated once per group. */
-  readonly workloads: readonly {
-    readonly pod: Pod;
+  /** The workloads, in the cluster's order. */
+  readonly pods: readonly Pod[];
+  /** Workloads with the same labels, as their positions in `pods` (ascending): a selector is
+   * evaluated once per group. */
+  readonly groups: readonly {
     readonly labels: Readonly<Record<string, string>>;
-    readonly group: number;
+    readonly pods: readonly number[];
   }[];
-  /** How many groups there are (groups are numbered from 0). */
-  readonly groups: number;
   readonly netsets: readonly {
     readonly nets: readonly Cidr[];
     readonly labels: Readonly<Record<string, string>>;
@@ -54,14 +53,16 @@ export class IpSetRegistry {
   /** Per selector text, its set's name. */
   private readonly selectorNames = new Map<string, string>();
 
-  /** Whether a selector matches each group of workloads: [0] undecided, 1 yes, 2 no. */
-  private matcher(match: (labels: Readonly<Record<string, string>>) => boolean) {
-    const verdicts = new Uint8Array(this.source.groups);
-    return (w: SetMembersSource['workloads'][number]): boolean => {
-      let v = verdicts[w.group]!;
-      if (v === 0) verdicts[w.group] = v = match(w.labels) ? 1 : 2;
-      return v === 1;
-    };
+  /** The positions of the workloads a selector matches, in the cluster's order. */
+  private matching(match: (labels: Readonly<Record<string, string>>) => boolean): number[] {
+    const found: number[] = [];
+    let groups = 0;
+    for (const g of this.source.groups) {
+      if (!match(g.labels)) continue;
+      for (const i of g.pods) found.push(i);
+      groups++;
+    }
+    return groups > 1 ? found.sort((a, b) => a - b) : found;
   }
 
   /** A selector's set: the IPs of matching endpoints and the CIDRs of matching network sets. */
@@ -72,9 +73,8 @@ export class IpSetRegistry {
     const name = selectorIpSetName(sel.canonical);
     this.selectorNames.set(text, name);
     if (!this.sets.has(name)) {
-      const members: string[] = [];
-      const matches = this.matcher(sel.match);
-      for (const w of this.source.workloads) if (matches(w)) members.push(w.pod.ip);
+      const { pods } = this.source;
+      const members = this.matching(sel.match).map((i) => pods[i]!.ip);
       for (const n of this.source.netsets) {
         if (sel.match(n.labels))
           for (const c of n.nets) members.push(c.prefix === 32 ? c.text.slice(0, -3) : c.text);
@@ -100,12 +100,11 @@ export class IpSetRegistry {
     const name = namedPortIpSetName(sel.canonical, protocol, port);
     if (!this.sets.has(name)) {
       const members: string[] = [];
-      const matches = this.matcher(sel.match);
-      for (const w of this.source.workloads) {
-        if (!matches(w)) continue;
-        for (const p of w.pod.ports) {
+      for (const i of this.matching(sel.match)) {
+        const pod = this.source.pods[i]!;
+        for (const p of pod.ports) {
           if (p.name === port && (protocol === 'any' || p.protocol === protocol)) {
-            members.push(`${w.pod.ip},${p.protocol.toLowerCase()}:${p.port}`);
+            members.push(`${pod.ip},${p.protocol.toLowerCase()}:${p.port}`);
           }
         }
       }
