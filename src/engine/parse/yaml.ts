@@ -242,10 +242,13 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     const documents: YamlDocument[] = [];
     fast.forEach((doc, index) => {
       let root: SourcePos | undefined;
+      /** The document's own position, asked for by each object and most warnings: kept. */
+      let self: SourcePos | undefined;
       documents.push({
         index,
         value: doc.value,
         posOf(path) {
+          if (path === '') return (self ??= toPos(doc.offsetOf('')!));
           for (let p = path; ; p = parentPath(p)) {
             const offset = doc.offsetOf(p);
             if (offset !== undefined) return toPos(offset);
