@@ -37,19 +37,38 @@ export interface CiliumLabel {
 export const formatCiliumLabel = (l: CiliumLabel): string =>
   l.value === '' ? `${l.source}:${l.key}` : `${l.source}:${l.key}=${l.value}`;
 
-/** Sorted as Cilium sorts a LabelArray: by source, then key (pkg/labels/arraylist.go `Sort`). */
-export function sortLabels(labels: readonly CiliumLabel[]): CiliumLabel[] {
-  return [...labels].sort((a, b) =>
-    a.source !== b.source
-      ? a.source < b.source
+/**
+ * Sorts in place, stably, as Array.prototype.sort would: by insertion for the short lists of label
+ * sets and selectors (the built-in sort's setup costs more than their few comparisons).
+ */
+export function sortShort<T>(list: T[], compare: (a: T, b: T) => number): T[] {
+  if (list.length > 16) return list.sort(compare);
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(list[j]!, x) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+  return list;
+}
+
+const bySourceThenKey = (a: CiliumLabel, b: CiliumLabel): number =>
+  a.source !== b.source
+    ? a.source < b.source
+      ? -1
+      : 1
+    : a.key !== b.key
+      ? a.key < b.key
         ? -1
         : 1
-      : a.key !== b.key
-        ? a.key < b.key
-          ? -1
-          : 1
-        : 0,
-  );
+      : 0;
+
+/** Sorted as Cilium sorts a LabelArray: by source, then key (pkg/labels/arraylist.go `Sort`). */
+export function sortLabels(labels: readonly CiliumLabel[]): CiliumLabel[] {
+  return sortShort([...labels], bySourceThenKey);
 }
 
 export const labelSetText = (labels: readonly CiliumLabel[]): string =>
@@ -225,17 +244,28 @@ function formatRequirement(r: CiliumRequirement): string {
   }
 }
 
+/** Array.prototype.sort's default order for strings: by UTF-16 code units. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const byText = (a: { text: string }, b: { text: string }): number =>
+  a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+
 export function makeSelector(requirements: readonly CiliumRequirement[]): CiliumSelector {
   // Each requirement formatted once, then sorted by its text.
-  const formatted = requirements.map((r) => {
-    const req: CiliumRequirement = r.values.length > 1 ? { ...r, values: [...r.values].sort() } : r;
-    return { req, text: formatRequirement(req) };
-  });
-  formatted.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  return {
-    requirements: formatted.map((f) => f.req),
-    text: formatted.map((f) => f.text).join(','),
-  };
+  const formatted: { req: CiliumRequirement; text: string }[] = [];
+  for (const r of requirements) {
+    const req: CiliumRequirement =
+      r.values.length > 1 ? { ...r, values: sortShort([...r.values], byCodeUnits) } : r;
+    formatted.push({ req, text: formatRequirement(req) });
+  }
+  sortShort(formatted, byText);
+  const sorted: CiliumRequirement[] = [];
+  let text = '';
+  for (let i = 0; i < formatted.length; i++) {
+    sorted.push(formatted[i]!.req);
+    text = i === 0 ? formatted[i]!.text : `${text},${formatted[i]!.text}`;
+  }
+  return { requirements: sorted, text };
 }
 
 /**
@@ -256,8 +286,11 @@ export function fromLabelSelector(
     return { source: parsed.source, key: keyPrefix + parsed.key };
   };
   const out: CiliumRequirement[] = [];
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    out.push({ key: key(k), operator: 'In', values: [v] });
+  const labels = selector.matchLabels;
+  if (labels) {
+    for (const k of Object.keys(labels)) {
+      out.push({ key: key(k), operator: 'In', values: [labels[k]!] });
+    }
   }
   for (const r of selector.matchExpressions ?? []) {
     out.push({ key: key(r.key), operator: r.operator, values: r.values ?? [] });

@@ -32,12 +32,13 @@ const stablePort = (name: string): number => {
 function endpointIds(pods: readonly Pod[]): Map<string, number> {
   const used = new Set<number>();
   const out = new Map<string, number>();
-  for (const pod of [...pods].sort((a, b) => (podKey(a) < podKey(b) ? -1 : 1))) {
-    const h = sha256(podKey(pod));
+  const keys = pods.map(podKey).sort((a, b) => (a < b ? -1 : 1));
+  for (const key of keys) {
+    const h = sha256(key);
     let id = (((h[0]! << 8) | h[1]!) % 4000) + 64;
     while (used.has(id)) id = id >= 4095 ? 64 : id + 1;
     used.add(id);
-    out.set(podKey(pod), id);
+    out.set(key, id);
   }
   return out;
 }

@@ -65,15 +65,13 @@ function insertRule(
   proxyPorts: Record<Direction, number>,
 ): void {
   const { unique, wildcard } = ruleRemotes(rule);
+  const targets = wildcard ? [ID_ANY, ...unique] : unique;
   // A named port in an egress rule cannot be keyed on identity 0: it resolves per destination, so a
   // wildcard peer becomes every pod identity for it (only pods have named ports).
-  const targetsFor = (clause: PortClause): readonly number[] => {
-    if (!wildcard) return unique;
-    if (clause.kind === 'named' && rule.direction === 'egress') {
-      return [...new Set([...unique, ...c.cache.podIdentities().ids])];
-    }
-    return [ID_ANY, ...unique];
-  };
+  const targetsFor = (clause: PortClause): readonly number[] =>
+    wildcard && clause.kind === 'named' && rule.direction === 'egress'
+      ? [...new Set([...unique, ...c.cache.podIdentities().ids])]
+      : targets;
   const parts: readonly PortPart[] = rule.ports ?? ANY_PORT;
   const origin = [rule.origin];
   const direction = rule.direction;
@@ -146,13 +144,66 @@ const ALLOW_ALL: Record<Direction, CompiledRule> = {
   egress: allowAll('egress'),
 };
 
+/**
+ * A list of subjects indexed by one required label each: a selector with `key In (value)` (one
+ * value) can only select a label set with that label, so only the subjects filed under the set's
+ * labels, and those with no such requirement, need matching.
+ */
+interface SubjectIndex {
+  /** `source\0key\0value` (source `any` for an `any:` key) -> positions in the list. */
+  readonly byLabel: Map<string, number[]>;
+  /** Positions of subjects without such a requirement. */
+  readonly rest: readonly number[];
+}
+
+const subjectIndexes = new WeakMap<readonly CompiledSubject<unknown>[], SubjectIndex>();
+const labelText = (source: string, key: string, value: string) => `${source}\0${key}\0${value}`;
+
+function subjectIndex(list: readonly CompiledSubject<unknown>[]): SubjectIndex {
+  let index = subjectIndexes.get(list);
+  if (index) return index;
+  const byLabel = new Map<string, number[]>();
+  const rest: number[] = [];
+  list.forEach((x, i) => {
+    // The namespace of a namespaced policy's subject is the list's own: a label of any pod asked.
+    const anchor = x.subject.requirements.find(
+      (r) => r.operator === 'In' && r.values.length === 1 && r.key.key !== POD_NAMESPACE_LABEL,
+    );
+    if (!anchor) {
+      rest.push(i);
+      return;
+    }
+    const k = labelText(anchor.key.source, anchor.key.key, anchor.values[0]!);
+    const l = byLabel.get(k);
+    if (l) l.push(i);
+    else byLabel.set(k, [i]);
+  });
+  index = { byLabel, rest };
+  subjectIndexes.set(list, index);
+  return index;
+}
+
 /** The policies of a list whose subject selects the label set, in the list's order. */
 function selecting<T>(
   list: readonly CompiledSubject<T>[] | undefined,
   set: LabelSet,
 ): CompiledSubject<T>[] {
   const out: CompiledSubject<T>[] = [];
-  for (const x of list ?? []) if (selectorMatches(x.subject, set)) out.push(x);
+  if (!list || list.length === 0) return out;
+  const index = subjectIndex(list);
+  const candidates = [...index.rest];
+  const add = (k: string) => {
+    const l = index.byLabel.get(k);
+    if (l) for (const i of l) candidates.push(i);
+  };
+  // What a selector key looks up (labels.ts lookup): the value per source, or per key for `any`.
+  set.bySource.forEach((keys, source) => keys.forEach((v, k) => add(labelText(source, k, v))));
+  set.byKey.forEach((v, k) => add(labelText('any', k, v)));
+  candidates.sort((a, b) => a - b);
+  for (const i of candidates) {
+    const x = list[i]!;
+    if (selectorMatches(x.subject, set)) out.push(x);
+  }
   return out;
 }
 

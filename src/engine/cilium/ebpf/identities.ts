@@ -2,7 +2,7 @@
  * prefixes, nodes an ipBlock tells apart), allocated the way pkg/identity numbers them. */
 import type { Cidr } from '../../cidr';
 import { podKey } from '../../cluster';
-import type { Cluster, ClusterNode, Pod } from '../../model';
+import type { CiliumRule, Cluster, ClusterNode, K8sNetworkPolicy, Pod } from '../../model';
 import { ciliumIdentityPlan } from '../identity';
 import { type CiliumLabel, labelSet, type LabelSet, labelSetText } from '../labels';
 import { ID_REMOTE_NODE, type IdentityScope } from './types';
@@ -40,25 +40,33 @@ export function referencedPrefixes(cluster: Cluster): Cidr[] {
   const add = (c: Cidr) => {
     if (c.prefix > 0) seen.set(c.text, c);
   };
-  for (const p of cluster.ciliumPolicies) {
-    for (const list of [p.ingress, p.egress, p.ingressDeny, p.egressDeny]) {
-      for (const rule of list ?? []) {
-        for (const c of rule.cidrs ?? []) {
-          add(c.cidr);
-          c.except.forEach(add);
-        }
+  const ciliumRules = (rules: readonly CiliumRule[] | null | undefined) => {
+    for (const rule of rules ?? []) {
+      for (const c of rule.cidrs ?? []) {
+        add(c.cidr);
+        c.except.forEach(add);
       }
     }
-  }
-  for (const p of cluster.k8sPolicies) {
-    if (p.staged) continue;
-    for (const rule of [...p.ingress, ...p.egress]) {
+  };
+  const k8sRules = (rules: K8sNetworkPolicy['ingress']) => {
+    for (const rule of rules) {
       for (const peer of rule.peers ?? []) {
         if (!peer.ipBlock) continue;
         add(peer.ipBlock.cidr);
         peer.ipBlock.except.forEach(add);
       }
     }
+  };
+  for (const p of cluster.ciliumPolicies) {
+    ciliumRules(p.ingress);
+    ciliumRules(p.egress);
+    ciliumRules(p.ingressDeny);
+    ciliumRules(p.egressDeny);
+  }
+  for (const p of cluster.k8sPolicies) {
+    if (p.staged) continue;
+    k8sRules(p.ingress);
+    k8sRules(p.egress);
   }
   return [...seen.values()].sort((a, b) => a.base - b.base || a.prefix - b.prefix);
 }

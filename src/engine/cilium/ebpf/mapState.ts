@@ -48,6 +48,29 @@ const merge = (into: Entry, from: PolicyMapEntry): void => {
   }
 };
 
+/** The first entry of `l` covering `e` that decides against it: a deny (for a deny, only a deny),
+ * or for an allow an entry of higher proxy port priority. */
+function firstCovering(l: readonly Entry[], e: PolicyMapEntry): Entry | undefined {
+  for (let i = 0; i < l.length; i++) {
+    const x = l[i]!;
+    if (!covers(x, e)) continue;
+    if (x.deny || (!e.deny && x.proxyPortPriority > e.proxyPortPriority)) return x;
+  }
+  return undefined;
+}
+
+/** Drops from `l` the entries `e` covers that it replaces: all of them for a deny, the allows of
+ * lower proxy port priority for an allow. */
+function pruneNarrower(l: Entry[], e: PolicyMapEntry): void {
+  let n = 0;
+  for (let i = 0; i < l.length; i++) {
+    const x = l[i]!;
+    const drop = covers(e, x) && (e.deny || (!x.deny && x.proxyPortPriority < e.proxyPortPriority));
+    if (!drop) l[n++] = x;
+  }
+  l.length = n;
+}
+
 const dirOrder = (d: Direction): number => (d === 'ingress' ? 0 : 1);
 
 export class MapState {
@@ -66,57 +89,54 @@ export class MapState {
 
   /**
    * The first broader-or-equal entry (same identity or identity 0, broader or equal
-   * protocol/port) that `stop` accepts, searched as the agent does: identity 0 first, then the
-   * entry's own identity.
+   * protocol/port) that is a deny or, for an allow, has a higher proxy port priority, searched as
+   * the agent does: identity 0 first, then the entry's own identity. For a deny, only denies stop.
    */
-  private firstBroader(e: PolicyMapEntry, stop: (x: Entry) => boolean): Entry | undefined {
+  private firstBroader(e: PolicyMapEntry): Entry | undefined {
     const any = this.byIdDir.get(listKey(0, e.direction));
-    if (any) for (const x of any) if (covers(x, e) && stop(x)) return x;
-    if (e.identity === 0) return undefined;
+    const hit = any && firstCovering(any, e);
+    if (hit || e.identity === 0) return hit;
     const own = this.byIdDir.get(listKey(e.identity, e.direction));
-    if (own) for (const x of own) if (covers(x, e) && stop(x)) return x;
-    return undefined;
+    return own && firstCovering(own, e);
   }
 
-  /** Removes the narrower-or-equal entries (same identity; every identity for identity 0) that
-   * `drop` accepts. */
-  private removeNarrower(e: PolicyMapEntry, drop: (x: Entry) => boolean): void {
-    const prune = (l: Entry[]) => {
-      let n = 0;
-      for (const x of l) if (!(covers(e, x) && drop(x))) l[n++] = x;
-      l.length = n;
-    };
+  /** Removes the narrower-or-equal entries (same identity; every identity for identity 0): every
+   * one for a deny, the allows of lower priority for a redirect. */
+  private removeNarrower(e: PolicyMapEntry): void {
     if (e.identity !== 0) {
       const own = this.byIdDir.get(listKey(e.identity, e.direction));
-      if (own) prune(own);
+      if (own) pruneNarrower(own, e);
       return;
     }
     const bit = e.direction === 'egress' ? 1 : 0;
-    for (const [k, l] of this.byIdDir) if (k % 2 === bit) prune(l);
+    this.byIdDir.forEach((l, k) => {
+      if (k % 2 === bit) pruneNarrower(l, e);
+    });
   }
 
   /** Inserts an entry made by `mapEntry` (the map state keeps it, and may change its origins). */
   insert(e: PolicyMapEntry): void {
     if (e.deny) {
       // The first broader deny decides: the same key takes the origin, a broader one covers it.
-      const deny = this.firstBroader(e, (x) => x.deny);
+      const deny = this.firstBroader(e);
       if (deny) {
         if (sameKey(deny, e)) merge(deny, e);
         return;
       }
-      this.removeNarrower(e, () => true);
+      this.removeNarrower(e);
       this.list(e.identity, e.direction).push(e);
       return;
     }
-    const priority = e.proxyPortPriority;
-    if (this.firstBroader(e, (x) => x.deny || x.proxyPortPriority > priority)) return;
-    if (priority > 0) {
-      this.removeNarrower(e, (x) => !x.deny && x.proxyPortPriority < priority);
-    }
+    if (this.firstBroader(e)) return;
+    if (e.proxyPortPriority > 0) this.removeNarrower(e);
     const own = this.list(e.identity, e.direction);
-    const existing = own.find((x) => sameKey(x, e));
-    if (existing) merge(existing, e);
-    else own.push(e);
+    for (let i = 0; i < own.length; i++) {
+      if (sameKey(own[i]!, e)) {
+        merge(own[i]!, e);
+        return;
+      }
+    }
+    own.push(e);
   }
 
   /** Unconditional insert (pkg/policy/mapstate.go `allowAllIdentities` upserts). */

@@ -86,20 +86,26 @@ export interface LookupCounter {
 const PP_BITS = 24;
 const packedKey = (identity: number, egress: boolean): number => identity * 2 + (egress ? 1 : 0);
 
+/** For (identity, direction) pairs with no full-length entry: never written. */
+const NO_EXACT: Map<number, FastEntry> = new Map();
+
 function fastPolicyMap(entries: readonly PolicyMapEntry[]): FastPolicyMap {
   const grouped = new Map<number, PolicyMapEntry[]>();
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     const k = packedKey(e.identity, e.direction === 'egress');
     const l = grouped.get(k);
     if (l) l.push(e);
     else grouped.set(k, [e]);
   }
   const out: FastPolicyMap = new Map();
-  for (const [k, list] of grouped) {
-    const exact = new Map<number, FastEntry>();
+  grouped.forEach((list, k) => {
+    let exact = NO_EXACT;
     const shorter: FastEntry[] = [];
-    // Stable, as compile.ts sorts the lists lookup.ts searches.
-    for (const e of [...list].sort((a, b) => b.prefixLen - a.prefixLen)) {
+    // Stable, as lookup.ts sorts the lists it searches.
+    if (list.length > 1) list.sort((a, b) => b.prefixLen - a.prefixLen);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
       const shift = PP_BITS - e.prefixLen;
       const value = e.proto * 65536 + e.port;
       const fast: FastEntry = {
@@ -111,11 +117,12 @@ function fastPolicyMap(entries: readonly PolicyMapEntry[]): FastPolicyMap {
         masked: value >>> shift,
       };
       if (e.prefixLen >= PP_BITS) {
+        if (exact === NO_EXACT) exact = new Map();
         if (!exact.has(value)) exact.set(value, fast);
       } else shorter.push(fast);
     }
     out.set(k, { exact, shorter });
-  }
+  });
   return out;
 }
 
