@@ -125,6 +125,64 @@ test.describe('Service map', () => {
     }
   });
 
+  for (const [width, height, theme] of [
+    [1280, 800, 'light'],
+    [1024, 768, 'projector'],
+  ] as const)
+    test(`32 workloads at ${width}×${height}, ${theme}: namespaces fold into boxes that open on a click`, async ({
+      app,
+      page,
+    }) => {
+      await page.setViewportSize({ width, height });
+      await page.addInitScript((t) => window.localStorage.setItem('packetwalk.theme', t), theme);
+      await app.goto(
+        '/#/walk?scenario=gen:pods:160,nodes:3,ns:4,pol:3,mix:40-30-30,seed:2&panels=flows&ftab=map',
+      );
+      const view = page.locator('.service-map-view');
+      const map = view.getByTestId('service-map');
+      await expect(map.locator('g.sm-edge').first()).toBeVisible({ timeout: 150_000 });
+      await expect(view.getByRole('status')).toHaveText(/^32 workloads, \d+ edges$/);
+      const folded = map.locator('g.sm-box[data-kind="namespace"]');
+      await expect(folded).toHaveCount(4);
+      // The folded column fits the drawer's first screen: no scrolling to see the namespaces.
+      const canvas = (await view.locator('.sm-canvas').boundingBox())!;
+      const last = (await folded.last().boundingBox())!;
+      expect(last.y + last.height).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
+      const apart = async (what: string) => {
+        const rects = await textRects(page);
+        const clashes = rects.flatMap((a, k) =>
+          rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
+        );
+        expect(clashes, what).toEqual([]);
+        expect(Math.min(...rects.map((r) => r.height)), what).toBeGreaterThanOrEqual(11);
+      };
+      await apart('folded');
+
+      // A click opens ns-1: its eight workloads in a group named "▾ ns-1".
+      const ns1 = map.getByRole('button', { name: /^namespace ns-1, folded/ });
+      await expect(ns1).toHaveAttribute('aria-expanded', 'false');
+      await ns1.click();
+      await expect(folded).toHaveCount(3);
+      await expect(map.locator('g.sm-box[data-box^="workload:ns-1/"]')).toHaveCount(8);
+      await apart('ns-1 open');
+      const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
+      expect(
+        results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+      if (SHOTS) {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: `${SHOTS}/map-32-open-${width}-${theme}.png` });
+      }
+      // The keyboard folds it again from its group's name.
+      const group = map.getByRole('button', { name: /^namespace ns-1, open/ });
+      await group.focus();
+      await page.keyboard.press('Enter');
+      await expect(folded).toHaveCount(4);
+      await expect(map.locator('g.sm-box[data-box^="workload:ns-1/"]')).toHaveCount(0);
+    });
+
   test('a generated cluster: a group per namespace, labels apart, axe clean', async ({
     app,
     page,

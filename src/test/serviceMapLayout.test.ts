@@ -64,6 +64,23 @@ function checkLayout(map: DrawnServiceMap, layout: ServiceMapLayout) {
   }
   for (const [i, a] of labels.entries())
     for (const b of labels.slice(i + 1)) expect(overlaps(a, b)).toBe(false);
+  // A drop's ✕ where its line has no label: on no box, no label and no other ✕.
+  const m = layout.fontSize * 0.5;
+  const marks = layout.edges.flatMap((e) => {
+    if (e.label || e.verdict === 'forwarded' || e.verdict === 'error') {
+      expect(e.mark, e.id).toBeNull();
+      return [];
+    }
+    return e.mark
+      ? [{ id: e.id, box: { x: e.mark.x - m, y: e.mark.y - m, width: 2 * m, height: 2 * m } }]
+      : [];
+  });
+  for (const [i, a] of marks.entries()) {
+    for (const b of [...marks.slice(i + 1).map((x) => x.box), ...labels])
+      expect(overlaps(a.box, b), `✕ of ${a.id}`).toBe(false);
+    for (const b of layout.boxes)
+      expect(overlaps(a.box, b.box), `✕ of ${a.id} on ${b.id}`).toBe(false);
+  }
 }
 
 let data: FlowsData;
@@ -89,6 +106,10 @@ describe('layoutServiceMap over a real run', () => {
         expect(layout.width).toBeGreaterThanOrEqual(width);
         // Some labels fit, and a narrower room never fits more.
         expect(layout.edges.some((e) => e.label)).toBe(true);
+        // On a map this small every drop is told by its label or its ✕.
+        const drops = layout.edges.filter((e) => e.verdict === 'dropped' || e.verdict === 'mixed');
+        expect(drops.length).toBeGreaterThan(0);
+        expect(drops.filter((e) => !e.label && !e.mark).map((e) => e.id)).toEqual([]);
       });
 
   it('is deterministic', () => {

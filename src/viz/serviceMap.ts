@@ -269,15 +269,15 @@ export function createServiceMap({
       .attr('data-edge', (e) => e.id)
       .attr('data-selected', (e) => String(e.id === options.selected))
       .call((g) => {
-        // A drop's ✕ where the line has no label to say it.
+        // A drop's ✕ where the line has no label to say it (placed by the layout).
         g.select('.sm-mark')
-          .attr('x', (e) => e.apex.x)
-          .attr('y', (e) => e.apex.y)
+          .attr('x', (e) => e.mark?.x ?? 0)
+          .attr('y', (e) => e.mark?.y ?? 0)
           .attr('dy', '0.35em')
           .attr('text-anchor', 'middle')
           .attr('font-size', small)
           .attr('class', (e) => `sm-mark sm-${e.verdict}`)
-          .text((e) => (e.label || (e.verdict !== 'dropped' && e.verdict !== 'mixed') ? '' : '✕'));
+          .text((e) => (e.mark ? '✕' : ''));
         g.select('.sm-label-bg')
           .attr('display', (e) => (e.label ? null : 'none'))
           .attr('x', (e) => e.label?.box.x ?? 0)

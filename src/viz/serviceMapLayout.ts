@@ -60,8 +60,14 @@ export interface LaidMapEdge {
   readonly verdict: EdgeVerdict;
   /** The arc as an SVG path, from the source to the target (the arrowhead at its end). */
   readonly d: string;
-  /** The arc's farthest point from the column: where a drop's ✕ goes. */
+  /** The arc's farthest point from the column (its label is centred there). */
   readonly apex: Point;
+  /**
+   * Where a drop's ✕ goes when its line has no label: the apex, or further along the arc where it
+   * covers no box, label or other ✕; null for a line with a label, a forwarded one, or one with no
+   * free place (its dashes and its accessible name still say the drop).
+   */
+  readonly mark: Point | null;
   /** Ports (and both counts on a mixed edge), when there was room. */
   readonly label: LaidLabel | null;
 }
@@ -294,7 +300,9 @@ export function layoutServiceMap(
   const labelH = labelFs * 1.3;
 
   // Labels go to the shorter arcs first: they have the least room.
-  const laid = arcs.map((a): LaidMapEdge => {
+  // Each arc's cubic (from x at y0, bulging to cx, to x at y1), to place a drop's ✕ along it.
+  const curves = new Map<number, { x: number; cx: number; y0: number; y1: number }>();
+  const laid = arcs.map((a, i): LaidMapEdge => {
     const e = a.edge;
     const verdict = edgeVerdict(e);
     const from = row.get(e.source)!;
@@ -312,6 +320,7 @@ export function layoutServiceMap(
         d: `M${r1(x)},${r1(y0 - s * 0.4)} C${r1(x + s * 2.2)},${r1(y0 - s * 1.3)} ${r1(x + s * 2.2)},${r1(y0 + s * 1.3)} ${r1(x)},${r1(y0 + s * 0.4)}`,
         apex: { x: r1(x + s * 1.65), y: r1(y0) },
         label: null,
+        mark: null,
       };
     }
     const y1 = slots.get(`${e.id}|${to}`)!;
@@ -323,6 +332,7 @@ export function layoutServiceMap(
     const x = a.side === 'right' ? gutter + boxW : gutter;
     const sign = a.side === 'right' ? 1 : -1;
     const cx = x + sign * bulge;
+    curves.set(i, { x, cx, y0, y1 });
     return {
       id: e.id,
       source: e.source,
@@ -333,6 +343,7 @@ export function layoutServiceMap(
       // The cubic's point at t = 0.5.
       apex: { x: r1(x + sign * bulge * 0.75), y: r1((y0 + y1) / 2) },
       label: null,
+      mark: null,
     };
   });
 
@@ -376,5 +387,46 @@ export function layoutServiceMap(
     }
   }
 
-  return { width: r1(width), height: r1(height), fontSize: fs, groups, boxes, edges: labelled };
+  return {
+    width: r1(width),
+    height: r1(height),
+    fontSize: fs,
+    groups,
+    boxes,
+    edges: placeMarks(labelled, curves, taken, fs),
+  };
+}
+
+/** Where along its arc (the cubic's t) a drop's ✕ may go: the apex first, then further out. */
+const MARK_TS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+
+/**
+ * A drop's ✕ (drawn where its line has no label) at its apex, or, when that covers a box, a label or
+ * another ✕, the nearest point along its own arc that covers none; none if no point is free.
+ */
+function placeMarks(
+  edges: readonly LaidMapEdge[],
+  curves: ReadonlyMap<number, { x: number; cx: number; y0: number; y1: number }>,
+  taken: readonly Box[],
+  fs: number,
+): LaidMapEdge[] {
+  const m = fs * 0.5;
+  const around = (p: Point): Box => ({ x: p.x - m, y: p.y - m, width: 2 * m, height: 2 * m });
+  const placed: Box[] = [];
+  return edges.map((e, i) => {
+    if (e.label || (e.verdict !== 'dropped' && e.verdict !== 'mixed')) return { ...e, mark: null };
+    const c = curves.get(i);
+    const points = c
+      ? MARK_TS.map((t) => ({
+          x: r1(c.x + (c.cx - c.x) * 3 * t * (1 - t)),
+          y: r1(c.y0 + (c.y1 - c.y0) * t * t * (3 - 2 * t)),
+        }))
+      : [e.apex];
+    const free = points.find((p) => {
+      const box = around(p);
+      return !taken.some((t) => overlaps(t, box)) && !placed.some((t) => overlaps(t, box));
+    });
+    if (free) placed.push(around(free));
+    return { ...e, mark: free ?? null };
+  });
 }
