@@ -245,16 +245,17 @@ export function mapItems(
   const list = r.list(path);
   if (!list) return null;
   const out: { path: string; index: number; value: Record<string, unknown> }[] = [];
-  list.forEach((item, index) => {
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
     const p = childPath(path, index);
     // A `- ` entry decodes to a zero-valued struct in Go: for rule lists that is `{}`.
     if ((item === null || item === undefined) && opts.nullIsEmpty) {
       out.push({ path: p, index, value: {} });
-      return;
+      continue;
     }
     const m = r.map(p, { required: true });
     if (m) out.push({ path: p, index, value: m });
-  });
+  }
   return out;
 }
 

@@ -255,7 +255,7 @@ const METADATA_FIELDS = [
 export function loadManifests(files: readonly ManifestFile[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const out = emptyCollected();
-  const seen = new Map<string, SourcePos>();
+  const seen: LoadState['seen'] = new Map();
   for (const file of files) {
     const yaml = parseYamlFile(file.text, file.name);
     diagnostics.push(...yaml.diagnostics);
@@ -284,7 +284,8 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
 interface LoadState {
   readonly lines: SourceLines;
   readonly out: Collected;
-  readonly seen: Map<string, SourcePos>;
+  /** The objects loaded so far, where each is: by kind, namespace and name. */
+  readonly seen: Map<KindSpec, Map<string, Map<string, SourcePos>>>;
   readonly sink: Diagnostic[];
 }
 
@@ -343,12 +344,9 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
   let namespace: string | undefined;
   const written = r.string('metadata.namespace');
   if (spec.namespaced) namespace = written === undefined || written === '' ? 'default' : written;
-  const ref: ObjectRef = {
-    kind,
-    ...(namespace !== undefined ? { namespace } : {}),
-    name,
-    pos: r.posOf(''),
-  };
+  const pos = r.posOf('');
+  const ref: ObjectRef =
+    namespace !== undefined ? { kind, namespace, name, pos } : { kind, name, pos };
   const object = formatRef(ref);
   r.object = object;
 
@@ -364,8 +362,12 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
 
   r.keys('', TOP_FIELDS.get(spec)!, spec.moved);
 
-  const identity = `${spec.apiVersion}/${kind}/${namespace ?? ''}/${name}`;
-  const first = st.seen.get(identity);
+  // By kind (apiVersion and kind), namespace and name: no key string to build and hash.
+  let byNamespace = st.seen.get(spec);
+  if (byNamespace === undefined) st.seen.set(spec, (byNamespace = new Map()));
+  let byName = byNamespace.get(namespace ?? '');
+  if (byName === undefined) byNamespace.set(namespace ?? '', (byName = new Map()));
+  const first = byName.get(name);
   if (first) {
     r.error(
       'metadata.name',
@@ -373,7 +375,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
     );
     return;
   }
-  st.seen.set(identity, ref.pos);
+  byName.set(name, ref.pos);
 
   if (namespace !== undefined) {
     const nsPath = r.has('metadata.namespace') ? 'metadata.namespace' : 'metadata';
