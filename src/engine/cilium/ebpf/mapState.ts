@@ -51,8 +51,7 @@ const merge = (into: Entry, from: PolicyMapEntry): void => {
 /** The first entry of `l` covering `e` that decides against it: a deny (for a deny, only a deny),
  * or for an allow an entry of higher proxy port priority. */
 function firstCovering(l: readonly Entry[], e: PolicyMapEntry): Entry | undefined {
-  for (let i = 0; i < l.length; i++) {
-    const x = l[i]!;
+  for (const x of l) {
     if (!covers(x, e)) continue;
     if (x.deny || (!e.deny && x.proxyPortPriority > e.proxyPortPriority)) return x;
   }
@@ -63,8 +62,7 @@ function firstCovering(l: readonly Entry[], e: PolicyMapEntry): Entry | undefine
  * lower proxy port priority for an allow. */
 function pruneNarrower(l: Entry[], e: PolicyMapEntry): void {
   let n = 0;
-  for (let i = 0; i < l.length; i++) {
-    const x = l[i]!;
+  for (const x of l) {
     const drop = covers(e, x) && (e.deny || (!x.deny && x.proxyPortPriority < e.proxyPortPriority));
     if (!drop) l[n++] = x;
   }
@@ -130,9 +128,9 @@ export class MapState {
     if (this.firstBroader(e)) return;
     if (e.proxyPortPriority > 0) this.removeNarrower(e);
     const own = this.list(e.identity, e.direction);
-    for (let i = 0; i < own.length; i++) {
-      if (sameKey(own[i]!, e)) {
-        merge(own[i]!, e);
+    for (const x of own) {
+      if (sameKey(x, e)) {
+        merge(x, e);
         return;
       }
     }

@@ -87,12 +87,11 @@ const PP_BITS = 24;
 const packedKey = (identity: number, egress: boolean): number => identity * 2 + (egress ? 1 : 0);
 
 /** For (identity, direction) pairs with no full-length entry: never written. */
-const NO_EXACT: Map<number, FastEntry> = new Map();
+const NO_EXACT = new Map<number, FastEntry>();
 
 function fastPolicyMap(entries: readonly PolicyMapEntry[]): FastPolicyMap {
   const grouped = new Map<number, PolicyMapEntry[]>();
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
+  for (const e of entries) {
     const k = packedKey(e.identity, e.direction === 'egress');
     const l = grouped.get(k);
     if (l) l.push(e);
@@ -104,8 +103,7 @@ function fastPolicyMap(entries: readonly PolicyMapEntry[]): FastPolicyMap {
     const shorter: FastEntry[] = [];
     // Stable, as lookup.ts sorts the lists it searches.
     if (list.length > 1) list.sort((a, b) => b.prefixLen - a.prefixLen);
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
+    for (const e of list) {
       const shift = PP_BITS - e.prefixLen;
       const value = e.proto * 65536 + e.port;
       const fast: FastEntry = {
