@@ -171,6 +171,9 @@ interface EndpointMemo {
   readonly egress: readonly FelixPolicy[];
   readonly profiles: readonly string[];
   readonly chains: Partial<Record<Direction, EndpointChainMemo>>;
+  /** Per pod of the class: its workload and endpoint chains (pods are the same objects while the
+   * class is: a recompile keeps them). */
+  readonly pods: Map<Pod, { workload: CalicoWorkload; to: IptChain; from: IptChain }>;
 }
 
 const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
@@ -297,14 +300,15 @@ export function compileCalicoDataplane(
     }
   }
 
-  const shared = new Map<string, IptChain>();
-  const policyChains = new Map<string, IptChain>();
+  /** The chains every node may hold (dp.chains), built in place: chain names never collide with
+   * Object.prototype's keys (they start `cali-`). */
+  const shared: Record<string, IptChain> = {};
 
   const renderPolicyChain = (ap: ActivePolicy, direction: Direction): string => {
     const { policy } = ap;
     const name = chainNameOf(ap, direction);
     trail.push(name);
-    if (policyChains.has(name)) return name;
+    if (shared[name] !== undefined) return name;
     const known = reuse?.chains.get(name);
     if (known && known.policy === policy) {
       adoptPolicyChain(name, known);
@@ -332,15 +336,13 @@ export function compileCalicoDataplane(
       `${policy.id.kind} ${who} ${KIND_COMMENT_DIR[direction]}`,
     );
     memo.chains.set(name, { policy, chain, sets: recording.stop() });
-    policyChains.set(name, chain);
-    shared.set(name, chain);
+    shared[name] = chain;
     return name;
   };
   const adoptPolicyChain = (name: string, known: PolicyChainMemo) => {
     sets.adopt(known.sets);
     memo.chains.set(name, known);
-    policyChains.set(name, known.chain);
-    shared.set(name, known.chain);
+    shared[name] = known.chain;
   };
   /** The chains the endpoint chain being built reaches, in the order a compile adds them. */
   let trail: string[] = [];
@@ -367,7 +369,7 @@ export function compileCalicoDataplane(
       memo.groupNames.set(across, name);
       node.name = name;
     }
-    if (shared.has(name)) {
+    if (shared[name] !== undefined) {
       node.trail ??= [
         ...group.filter((ap) => !ap.policy.staged).map((ap) => chainNameOf(ap, direction)),
         name,
@@ -386,7 +388,7 @@ export function compileCalicoDataplane(
       const target = renderPolicyChain(ap, direction);
       rules.push(rule(count % 5 === 0 ? [] : [markClear(M.pass | M.accept)], jump(target)));
     }
-    shared.set(name, { name, rules });
+    shared[name] = { name, rules };
     trail.push(name);
     return name;
   };
@@ -394,22 +396,22 @@ export function compileCalicoDataplane(
   const renderProfileChain = (profile: string, direction: Direction, allow: boolean): string => {
     const name = profileChainName(direction, profile);
     trail.push(name);
-    if (shared.has(name)) return name;
+    if (shared[name] !== undefined) return name;
     const origin: RuleOrigin = { kind: 'profile', profile, direction };
     // The kns. profile's one rule is `Allow` (conversion.go `NamespaceToProfile`); its RETURN is
     // stripped as the last rule. The ksa. profile has no rules: one empty rule keeps the comment.
     const rules = allow ? [rule([], setMark(M.accept), [], origin)] : [];
-    shared.set(name, finishChain(name, rules, `Profile ${profile} ${direction}`));
+    shared[name] = finishChain(name, rules, `Profile ${profile} ${direction}`);
     return name;
   };
 
   /** Adds, as a compile would, the chains an endpoint chain built before reaches. */
   const replay = (names: readonly string[]) => {
     for (const name of names) {
-      if (shared.has(name)) continue;
+      if (shared[name] !== undefined) continue;
       const known = reuse?.chains.get(name);
       if (known) adoptPolicyChain(name, known);
-      else shared.set(name, reuse!.output!.chains[name]!);
+      else shared[name] = reuse!.output!.chains[name]!;
     }
   };
 
@@ -511,6 +513,7 @@ export function compileCalicoDataplane(
   const rebuilt = new Set<string>();
   const none: Record<Direction, ActivePolicy[]> = { ingress: [], egress: [] };
   const changed = new Set<EndpointClass>();
+  const named = new Set<EndpointClass>();
   for (const pod of cluster.pods) {
     const cls = classes.of.get(pod)!;
     const entry = applied.get(cls) ?? none;
@@ -534,33 +537,56 @@ export function compileCalicoDataplane(
             serviceAccountProfileName(pod.namespace, pod.serviceAccount),
           ],
           chains: {},
+          pods: new Map(),
         };
       }
       memo.endpoints.set(cls, ep);
     }
     if (changed.has(cls)) rebuilt.add(pod.nodeName);
+    // A class's later pods reach what its first one added.
+    const first = !named.has(cls);
+    if (first) named.add(cls);
+    const kept = ep.pods.get(pod);
+    if (kept) {
+      // The class's chains are those of the compile that made `kept`: the same objects again.
+      if (first) replay(ep.chains.ingress!.trail);
+      shared[kept.to.name] = kept.to;
+      if (first) replay(ep.chains.egress!.trail);
+      shared[kept.from.name] = kept.from;
+      workloads[kept.workload.pod] = kept.workload;
+      continue;
+    }
     const iface = calicoInterfaceName(pod.namespace, pod.name);
+    const endpointChains: Partial<Record<Direction, IptChain>> = {};
     for (const direction of DIRECTIONS) {
       let built = ep.chains[direction];
-      if (built) replay(built.trail);
-      else {
+      if (built) {
+        if (first) replay(built.trail);
+      } else {
         trail = [];
         const rules = endpointRules(entry, direction, ep.profiles);
         ep.chains[direction] = built = { rules, trail };
       }
-      const chain = endpointChainName(direction, iface);
-      shared.set(chain, { name: chain, rules: built.rules });
+      const name = endpointChainName(direction, iface);
+      shared[name] = endpointChains[direction] = { name, rules: built.rules };
     }
     const workload: CalicoWorkload = {
       pod: podKey(pod),
       node: pod.nodeName,
       ip: pod.ip,
       iface,
-      toChain: endpointChainName('ingress', iface),
-      fromChain: endpointChainName('egress', iface),
+      toChain: endpointChains.ingress!.name,
+      fromChain: endpointChains.egress!.name,
       profiles: ep.profiles,
     };
     workloads[workload.pod] = workload;
+    ep.pods.set(pod, { workload, to: endpointChains.ingress!, from: endpointChains.egress! });
+  }
+  const workloadsByNode = new Map<string, CalicoWorkload[]>();
+  for (const w of Object.values(workloads)) {
+    let onNode = workloadsByNode.get(w.node);
+    if (!onNode) workloadsByNode.set(w.node, (onNode = []));
+    onNode.push(w);
   }
 
   // What each shared chain reaches (felix/iptables/table.go programs what is referred to).
@@ -575,7 +601,7 @@ export function compileCalicoDataplane(
       for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
       if (r.action.kind !== 'jump' && r.action.kind !== 'goto') continue;
       leaf = false;
-      const target = shared.get(r.action.target);
+      const target = shared[r.action.target];
       if (!target || names.has(target.name)) continue;
       names.add(target.name);
       const below = reachOf(target.rules);
@@ -599,7 +625,7 @@ export function compileCalicoDataplane(
       nodes[node] = kept;
       continue;
     }
-    const local = Object.values(workloads).filter((w) => w.node === node);
+    const local = workloadsByNode.get(node) ?? [];
     const chains = staticChains();
     const ifaces = local.map((w) => w.iface);
     for (const c of dispatchChains(ifaces, 'in')) chains[c.name] = c;
@@ -620,7 +646,7 @@ export function compileCalicoDataplane(
         }
         continue;
       }
-      const chain = shared.get(name);
+      const chain = shared[name];
       if (!chain) continue;
       programmed.add(name);
       const reach = reachOf(chain.rules);
@@ -641,7 +667,7 @@ export function compileCalicoDataplane(
     felix: FELIX_RELEASE,
     marks: FELIX_MARKS,
     nodes,
-    chains: Object.fromEntries(shared),
+    chains: shared,
     ipsets: Object.fromEntries(sets.sets),
     workloads,
     countsConntrackRules: true,
