@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures/app';
+import { expect, test, type AppPage } from './fixtures/app';
 
 /** The element lies entirely inside the first viewport (no page scroll needed to see it). */
 async function inFirstViewport(page: Page, locator: Locator, what: string) {
@@ -40,6 +40,36 @@ async function headerGaps(page: Page): Promise<{ between: string; gap: number }[
   });
 }
 
+/** The header in one row, nothing out of it, its neighbours >= 6 px apart (Flows and Share too). */
+async function headerFits(page: Page, app: AppPage) {
+  // "Cilium only" is the Modes button's longest summary; the Share button is loaded.
+  await app.goto('/#/walk?scenario=seed-policies&layout=cilium&panels=inspector');
+  await expect(page.getByTestId('cilium-hop')).toHaveText(/^\d+ of \d+$/);
+  await expect(page.locator('.share-popover .popover-button')).toBeVisible();
+  const header = page.locator('.app-header');
+  expect((await header.boundingBox())!.height, 'one row').toBeLessThan(56);
+  expect(await header.evaluate((h) => h.scrollWidth - h.clientWidth), 'no overflow').toBe(0);
+  const gaps = await headerGaps(page);
+  // The panel toggles and the Share button are among the neighbours measured.
+  expect(gaps.map((g) => g.between)).toContainEqual(expect.stringMatching(/^Flows \| Share/));
+  expect(gaps.filter((g) => g.gap < 6)).toEqual([]);
+  await inFirstViewport(page, page.getByRole('button', { name: /^Theme:/ }), 'theme button');
+}
+
+// Laptop widths between the judged ones, where the header's type and words change.
+for (const [width, height] of [
+  [1366, 768],
+  [1440, 900],
+  [1536, 864],
+] as const)
+  test(`the header at ${width}×${height}: one row, controls at least 6 px apart`, async ({
+    app,
+    page,
+  }) => {
+    await page.setViewportSize({ width, height });
+    await headerFits(page, app);
+  });
+
 for (const [width, height] of [
   [1280, 800],
   [1024, 768],
@@ -53,21 +83,7 @@ for (const [width, height] of [
         page,
       }) => {
         await page.addInitScript((t) => window.localStorage.setItem('packetwalk.theme', t), theme);
-        // "Cilium only" is the Modes button's longest summary; the Share button is loaded.
-        await app.goto('/#/walk?scenario=seed-policies&layout=cilium&panels=inspector');
-        await expect(page.getByTestId('cilium-hop')).toHaveText(/^\d+ of \d+$/);
-        await expect(page.locator('.share-popover .popover-button')).toBeVisible();
-        const header = page.locator('.app-header');
-        expect((await header.boundingBox())!.height, 'one row').toBeLessThan(56);
-        expect(
-          await header.evaluate((h) => h.scrollWidth - h.clientWidth),
-          'no overflow',
-        ).toBeLessThanOrEqual(0);
-        const gaps = await headerGaps(page);
-        // The panel toggles and the Share button are among the neighbours measured.
-        expect(gaps.map((g) => g.between)).toContainEqual(expect.stringMatching(/^Flows \| Share/));
-        expect(gaps.filter((g) => g.gap < 6)).toEqual([]);
-        await inFirstViewport(page, page.getByRole('button', { name: /^Theme:/ }), 'theme button');
+        await headerFits(page, app);
       });
 
     test('compare mode: both topologies, each hop summary and the playback bar fit', async ({
