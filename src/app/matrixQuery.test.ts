@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MatrixStreamSummary } from '../engine/matrix';
+import type { ClusterView } from '../engine/clusterView';
+import type { MatrixStreamCallback, MatrixStreamSummary } from '../engine/matrix';
+import type { MatrixLayout } from '../engine/matrixData';
 import { createAppStore } from '../store';
 import { createWorkerApi } from '../worker/api';
 import { createEngineClient, type EngineClient } from '../worker/client';
-import { startQueries } from './queries';
+import { matrixQuery, startQueries } from './queries';
 
 /** 80 pods (over the 50 that switch to the streamed matrix), each declaring ports 80 and 443. */
 function scenario(): string {
@@ -96,5 +98,41 @@ describe('matrix query at scale', () => {
     await expect.poll(() => store.getState().matrixCellVerdict?.ok, { timeout: 10_000 }).toBe(true);
     const v = store.getState().matrixCellVerdict!;
     expect(v.ok && v.verdict.calico.reason).toMatch(/./);
+  });
+
+  it('tells the store of the layout and the first band at once, then at most once a second', async () => {
+    const rows = 80;
+    const layout = {
+      pods: Array.from({ length: rows }, (_, i) => `a/p${i}`),
+      stride: rows,
+      total: rows * (rows - 1),
+    } as unknown as MatrixLayout;
+    const band = (r: number) => ({
+      rowStart: r,
+      rowEnd: r + 1,
+      calico: new Uint8Array(rows).fill(1),
+      cilium: new Uint8Array(rows).fill(2),
+      flags: new Uint8Array(rows),
+    });
+    // A worker that streams its 80 bands at once (well inside a second), then its summary.
+    const client = {
+      request: async (_method: string, [, onEvent]: [unknown, MatrixStreamCallback]) => {
+        await onEvent(0, layout.total, { kind: 'layout', layout });
+        for (let r = 0; r < rows; r++)
+          await onEvent((r + 1) * (rows - 1), layout.total, { kind: 'rows', chunk: band(r) });
+        return { status: 'done', rowsDone: rows, probesDone: layout.total, elapsedMs: 5 };
+      },
+    } as unknown as EngineClient;
+    const cluster = { pods: layout.pods.map((name) => ({ name })) } as unknown as ClusterView;
+    const written: number[] = [];
+    const result = await matrixQuery.run(client, [cluster, null, true, 0], {
+      signal: new AbortController().signal,
+      partial: (r) => written.push(r.matrixScale!.done),
+      store: createAppStore(),
+    });
+    expect(written).toEqual([0, rows - 1]);
+    // The answer holds every band, filled in place, and the last count.
+    expect(result.matrixScale!.done).toBe(layout.total);
+    expect(result.matrixScale!.data!.calico.every((v) => v === 1)).toBe(true);
   });
 });

@@ -40,6 +40,8 @@ type AnyQuery = EngineQuery<any, any>;
 
 const LOAD_DEBOUNCE_MS = 250;
 const MATRIX_TIMEOUT_MS = 30_000;
+/** How often a streaming matrix's progress reaches the store (and the grids are drawn again). */
+export const MATRIX_REDRAW_MS = 1000;
 
 export const sameDeps = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -201,6 +203,10 @@ export const matrixQuery: EngineQuery<
     let data: MatrixData | null = null;
     let done = 0;
     let total = 0;
+    // Bands fill `data` in place as they come; the store hears of them at most once per
+    // MATRIX_REDRAW_MS (each write redraws both grids: a main-thread task of style, layout, paint).
+    let written = Number.NEGATIVE_INFINITY;
+    let firstBand = false;
     const summary = await client.request(
       'matrixStream',
       [
@@ -211,7 +217,13 @@ export const matrixQuery: EngineQuery<
           total = t;
           if (event.kind === 'layout') data = emptyMatrixData(event.layout);
           else if (event.kind === 'rows' && data) applyMatrixChunk(data, event.chunk);
-          partial({ matrix: null, matrixScale: { data, done, total, status: 'computing' } });
+          const now = performance.now();
+          // The layout and the first band at once (the grid shows), then at most once per wait.
+          if (event.kind === 'layout' || !firstBand || now - written >= MATRIX_REDRAW_MS) {
+            if (event.kind === 'rows') firstBand = true;
+            written = now;
+            partial({ matrix: null, matrixScale: { data, done, total, status: 'computing' } });
+          }
           return true;
         },
       ],

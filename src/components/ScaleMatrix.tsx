@@ -88,11 +88,11 @@ interface Level {
 const refreshMs = () => Math.max(1000, 10 * (lastSum?.ms ?? 0));
 
 /** `value`, changing at most once per `ms()`: a change inside the wait shows at its end. */
-function useThrottled<T>(value: T, ms: () => number): T {
+function useThrottled<T>(value: T, ms: () => number, enabled = true): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
   useEffect(() => {
-    if (Object.is(value, shown)) return;
+    if (!enabled || Object.is(value, shown)) return;
     const timer = setTimeout(
       () => {
         last.current = performance.now();
@@ -101,7 +101,7 @@ function useThrottled<T>(value: T, ms: () => number): T {
       Math.max(0, last.current + ms() - performance.now()),
     );
     return () => clearTimeout(timer);
-  }, [value, shown, ms]);
+  }, [value, shown, ms, enabled]);
   return shown;
 }
 
@@ -186,7 +186,9 @@ function ScaleMatrixGrid({ cni, data, done, onWalk, onExplain, explanation }: Sc
   // `done` changes with every band streamed in (the arrays fill in place): the namespaces grid
   // adds the new bands to its totals; a drilled-down grid is summed again at most once per
   // refreshMs() while it streams.
-  const shownDone = useThrottled(done, refreshMs);
+  // (The namespaces grid never waits for it: a timer's redraw would read bands that arrived since,
+  // a second drawing per streamed update; the store's updates come at most once a second.)
+  const shownDone = useThrottled(done, refreshMs, level !== top);
   const agg = sumOf(data, level, shownDone);
   const [active, setActive] = useState({ row: 0, col: 0 });
   const [pair, setPair] = useState<{ row: number; col: number } | null>(null);

@@ -18,6 +18,22 @@ const files = [
   },
 ];
 
+describe('clusterView', () => {
+  it('holds every pod, node and Service as loaded, and of each policy only where it is written', () => {
+    const engine = createEngineSession().api.load(files).cluster!;
+    const view = clusterView(engine);
+    expect(view.pods).toEqual(engine.pods);
+    expect(view.nodes).toEqual(engine.nodes);
+    expect(view.services).toEqual(engine.services);
+    expect(view.namespaces).toEqual(engine.namespaces);
+    expect(view.calicoTiers).toEqual(engine.calicoTiers);
+    for (const list of ['k8sPolicies', 'ciliumPolicies', 'calicoPolicies'] as const) {
+      expect(engine[list].length).toBeGreaterThan(0);
+      expect(view[list]).toEqual(engine[list].map((p) => ({ ref: p.ref })));
+    }
+  });
+});
+
 describe('the load answer the main thread gets', () => {
   it("carries the cluster's view (engine/clusterView.ts), not the policies' contents", () => {
     const engine = createEngineSession().api.load(files);
