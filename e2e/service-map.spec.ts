@@ -35,6 +35,22 @@ const overlap = (a: Rect, b: Rect) =>
   a.y < b.y + b.height - 1 &&
   b.y < a.y + a.height - 1;
 
+/** The pairs of the map's drawn texts that overlap, as `a / b`. */
+async function clashes(page: Page): Promise<string[]> {
+  const rects = await textRects(page);
+  return rects.flatMap((a, k) =>
+    rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
+  );
+}
+
+/** The map view's serious and critical axe violations, with their elements. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 test.describe('Service map', () => {
   test.setTimeout(180_000);
 
@@ -96,18 +112,9 @@ test.describe('Service map', () => {
       ]) {
         await page.setViewportSize(size);
         await page.waitForTimeout(300);
-        const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
-        const bad = results.violations.filter(
-          (v) => v.impact === 'serious' || v.impact === 'critical',
-        );
-        expect(
-          bad.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        ).toEqual([]);
+        expect(await axeProblems(page), `${theme} ${size.width}`).toEqual([]);
         const rects = await textRects(page);
-        const clashes = rects.flatMap((a, k) =>
-          rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
-        );
-        expect(clashes, `${theme} ${size.width}`).toEqual([]);
+        expect(await clashes(page), `${theme} ${size.width}`).toEqual([]);
         // Nothing smaller than 11 px on screen.
         const smallest = Math.min(...rects.map((r) => r.height));
         expect(smallest, `${theme} ${size.width}`).toBeGreaterThanOrEqual(11);
@@ -149,12 +156,9 @@ test.describe('Service map', () => {
       const last = (await folded.last().boundingBox())!;
       expect(last.y + last.height).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
       const apart = async (what: string) => {
-        const rects = await textRects(page);
-        const clashes = rects.flatMap((a, k) =>
-          rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
-        );
-        expect(clashes, what).toEqual([]);
-        expect(Math.min(...rects.map((r) => r.height)), what).toBeGreaterThanOrEqual(11);
+        expect(await clashes(page), what).toEqual([]);
+        const heights = (await textRects(page)).map((r) => r.height);
+        expect(Math.min(...heights), what).toBeGreaterThanOrEqual(11);
       };
       await apart('folded');
 
@@ -165,12 +169,7 @@ test.describe('Service map', () => {
       await expect(folded).toHaveCount(3);
       await expect(map.locator('g.sm-box[data-box^="workload:ns-1/"]')).toHaveCount(8);
       await apart('ns-1 open');
-      const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
-      expect(
-        results.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      ).toEqual([]);
+      expect(await axeProblems(page)).toEqual([]);
       if (SHOTS) {
         mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: `${SHOTS}/map-32-open-${width}-${theme}.png` });
@@ -194,17 +193,8 @@ test.describe('Service map', () => {
     const map = page.locator('.service-map-view').getByTestId('service-map');
     await expect(map.locator('g.sm-edge').first()).toBeVisible({ timeout: 150_000 });
     expect(await map.locator('g.sm-group').count()).toBeGreaterThan(1);
-    const rects = await textRects(page);
-    const clashes = rects.flatMap((a, k) =>
-      rects.slice(k + 1).flatMap((b) => (overlap(a, b) ? [`${a.text} / ${b.text}`] : [])),
-    );
-    expect(clashes).toEqual([]);
-    const results = await new AxeBuilder({ page }).include('.service-map-view').analyze();
-    expect(
-      results.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    ).toEqual([]);
+    expect(await clashes(page)).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: `${SHOTS}/map-generated-1280.png` });
