@@ -148,6 +148,9 @@ export interface CalicoCompileMemo {
   readonly classes: EndpointClasses;
   /** Per endpoint class: what its endpoint chains were built from, and the chains. */
   readonly endpoints: Map<EndpointClass, EndpointMemo>;
+  /** The tiers in order, and each policy with its tier among them. */
+  tiers: TierInfo[];
+  active: WeakMap<FelixPolicy, ActivePolicy>;
   /** The compile's output, for the chains and node tables a recompile keeps. */
   output?: Pick<CalicoDataplane, 'chains' | 'nodes' | 'workloads'>;
 }
@@ -175,6 +178,16 @@ interface EndpointMemo {
    * class is: a recompile keeps them). */
   readonly pods: Map<Pod, { workload: CalicoWorkload; to: IptChain; from: IptChain }>;
 }
+
+const sameTiers = (a: readonly TierInfo[], b: readonly TierInfo[]): boolean =>
+  a.length === b.length &&
+  a.every(
+    (t, i) =>
+      t.name === b[i]!.name &&
+      t.order === b[i]!.order &&
+      t.defaultAction === b[i]!.defaultAction &&
+      t.defined === b[i]!.defined,
+  );
 
 const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
   a.length === b.length && a.every((ap, i) => ap.policy === b[i]);
@@ -233,6 +246,7 @@ export function compileCalicoDataplane(
   const reuse =
     previous && previous.context.every((x, i) => x === context[i]) ? previous : undefined;
   const classes = reuse?.classes ?? endpointClasses(cluster);
+  let active = reuse?.active ?? new WeakMap<FelixPolicy, ActivePolicy>();
   const memo: CalicoCompileMemo = {
     context,
     felix: reuse?.felix ?? new WeakMap(),
@@ -242,6 +256,8 @@ export function compileCalicoDataplane(
     groupNames: reuse?.groupNames ?? new Map(),
     classes,
     endpoints: new Map(),
+    tiers: [],
+    active,
   };
   const index = indexCluster(cluster);
   const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
@@ -254,10 +270,15 @@ export function compileCalicoDataplane(
     ...cluster.calicoPolicies.map((p) => convert(p, convertCalicoPolicy)),
     ...cluster.k8sPolicies.map((p) => convert(p, convertK8sPolicy)),
   ];
-  const tiers = orderedTiers(
+  const fresh = orderedTiers(
     cluster,
     policies.map((p) => p.tier),
   );
+  // The previous compile's tiers when they read the same: its active policies stay valid.
+  const tiers =
+    reuse && sameTiers(reuse.tiers, fresh) ? reuse.tiers : ((active = new WeakMap()), fresh);
+  memo.tiers = tiers;
+  memo.active = active;
   const tierByName = new Map(tiers.map((t, i) => [t.name, { t, i }]));
 
   const sets = new IpSetRegistry({
@@ -292,11 +313,13 @@ export function compileCalicoDataplane(
     return selected;
   };
   for (const policy of policies) {
-    const active: ActivePolicy = { policy, tier: tierByName.get(policy.tier)!.t, chainNames: {} };
+    let ap = active.get(policy);
+    if (!ap)
+      active.set(policy, (ap = { policy, tier: tierByName.get(policy.tier)!.t, chainNames: {} }));
     for (const c of selectedBy(policy)) {
       let entry = applied.get(c);
       if (!entry) applied.set(c, (entry = { ingress: [], egress: [] }));
-      for (const d of policy.types) entry[d].push(active);
+      for (const d of policy.types) entry[d].push(ap);
     }
   }
 
