@@ -49,7 +49,8 @@ export const policyMapName = (id: number): string =>
 /** The policy of every endpoint with one identity and one set of container ports. */
 export interface SharedPolicy {
   readonly entries: PolicyMapEntry[];
-  readonly policy: EndpointPolicy;
+  /** What the endpoint gets besides its map (the map state itself is not kept). */
+  readonly policy: Omit<EndpointPolicy, 'state'>;
 }
 
 /** What a recompile may reuse of a compile: the identities, and the policy of each signature. */
@@ -214,7 +215,8 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     }
     if (!s) {
       const policy = compileEndpoint(c, pod, plan.podLabels(pod), policies, proxyPorts);
-      s = { entries: policy.state.entries(), policy };
+      const { state, ...rest } = policy;
+      s = { entries: state.entries(), policy: rest };
       shared.set(sig, s);
     }
     const before = same?.endpoints[i];

@@ -28,7 +28,7 @@ import {
   type PortClause,
   type PortPart,
 } from './rules';
-import { req, WILDCARD } from './selectorCache';
+import { labelText, req, WILDCARD } from './selectorCache';
 import { ID_ANY, ID_HOST, PROTO_NUMBER, type ProxyPolicyRule } from './types';
 
 export interface EndpointPolicy {
@@ -157,7 +157,6 @@ interface SubjectIndex {
 }
 
 const subjectIndexes = new WeakMap<readonly CompiledSubject<unknown>[], SubjectIndex>();
-const labelText = (source: string, key: string, value: string) => `${source}\0${key}\0${value}`;
 
 function subjectIndex(list: readonly CompiledSubject<unknown>[]): SubjectIndex {
   let index = subjectIndexes.get(list);

@@ -22,6 +22,10 @@ export interface Selection {
 
 export const WILDCARD: Selection = { wildcard: true, ids: [] };
 
+/** A label as an index key: what a selector requirement on `source:key` compares with `value`. */
+export const labelText = (source: string, key: string, value: string): string =>
+  `${source}\0${key}\0${value}`;
+
 export class SelectorCache {
   private readonly cache = new Map<string, Selection>();
   constructor(private readonly identities: readonly IdentityInfo[]) {}
@@ -30,13 +34,54 @@ export class SelectorCache {
     const key = `labels:${selector.text}`;
     let s = this.cache.get(key);
     if (!s) {
-      s = {
-        wildcard: false,
-        ids: this.identities.filter((i) => selectorMatches(selector, i.set)).map((i) => i.id),
-      };
+      const ids: number[] = [];
+      for (const i of this.candidates(selector)) {
+        const info = this.identities[i]!;
+        if (selectorMatches(selector, info.set)) ids.push(info.id);
+      }
+      s = { wildcard: false, ids };
       this.cache.set(key, s);
     }
     return s;
+  }
+
+  /** `source\0key\0value` -> positions of the identities whose label set gives that value
+   * (labels.ts lookup: per source, and per key for the `any` source). */
+  private byLabel: Map<string, number[]> | undefined;
+
+  /**
+   * Positions (ascending) of the identities that may match: a requirement `key In (values)` is met
+   * only by label sets with one of those values, so the identities of its shortest list; every
+   * identity when the selector has no `In`.
+   */
+  private candidates(selector: CiliumSelector): readonly number[] {
+    if (!this.byLabel) {
+      const byLabel = new Map<string, number[]>();
+      const add = (k: string, i: number) => {
+        const l = byLabel.get(k);
+        if (l) l.push(i);
+        else byLabel.set(k, [i]);
+      };
+      this.identities.forEach(({ set }, i) => {
+        set.bySource.forEach((keys, source) =>
+          keys.forEach((v, k) => add(labelText(source, k, v), i)),
+        );
+        set.byKey.forEach((v, k) => add(labelText('any', k, v), i));
+      });
+      this.byLabel = byLabel;
+    }
+    let best: readonly number[] | undefined;
+    for (const r of selector.requirements) {
+      if (r.operator !== 'In') continue;
+      let found: number[] = [];
+      for (const v of r.values) {
+        const l = this.byLabel.get(labelText(r.key.source, r.key.key, v));
+        if (l) found = found.length === 0 ? l : [...found, ...l];
+      }
+      if (r.values.length > 1) found = [...new Set(found)].sort((a, b) => a - b);
+      if (!best || found.length < best.length) best = found;
+    }
+    return best ?? this.identities.map((_, i) => i);
   }
 
   /**
