@@ -34,6 +34,17 @@
  * checks take most, and positions about a tenth: every model object keeps the position of its
  * fields (`pos`), so the first one asked for builds the node tree of the file, valid or not.
  *
+ * After trimming the load (3 December 2026, same text, machine at load average 10-20, so figures
+ * swing ±30% between runs): the node trace in typed arrays, null and bool resolved without a
+ * regex, a document's own position without the node tree, the source lines and the positions of
+ * namespaces and port names found only when a message needs them, objects seen kept by kind,
+ * namespace and name. Warm (both readers run a few times first, in one process, best of 4):
+ * the YAML step 262 ms (was 334), the whole load 506 ms (was 667) against 248-261 ms for a plain
+ * loadAll: 1.9-2.0× (was 2.7×). `npm run bench` times the load's first three runs in a fresh
+ * process, before the JIT and the heap settle (the first runs take 1.5-2× the fifth), so it
+ * still prints 3-3.6×. The rest of the load is the kinds' parsers reading fields by path, and
+ * the garbage collector (~14 scavenges a load against 7 for a plain loadAll).
+ *
  * The yaml package's faster entry points do not close the gap: its lexer alone costs 3.6× a
  * js-yaml parse. yaml-ast-parser and yamljs are unmaintained.
  */
