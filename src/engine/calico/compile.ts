@@ -189,6 +189,28 @@ const sameTiers = (a: readonly TierInfo[], b: readonly TierInfo[]): boolean =>
       t.defined === b[i]!.defined,
   );
 
+/**
+ * `names` sorted (code unit order, as `sort()`), from `before`, the same node's sorted list in the
+ * compile a recompile starts from: its names still there in its order, merged with the new ones
+ * sorted alone, so that an edit sorts what it added rather than the node's thousands of chains.
+ */
+function sortedAfter(names: string[], before: readonly string[] | undefined): string[] {
+  if (!before) return names.sort();
+  const now = new Set(names);
+  const kept = before.filter((n) => now.has(n));
+  if (kept.length === names.length) return kept;
+  const was = new Set(before);
+  const added = names.filter((n) => !was.has(n)).sort();
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length || j < added.length) {
+    if (j >= added.length || (i < kept.length && kept[i]! < added[j]!)) out.push(kept[i++]!);
+    else out.push(added[j++]!);
+  }
+  return out;
+}
+
 const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
   a.length === b.length && a.every((ap, i) => ap.policy === b[i]);
 
@@ -680,8 +702,11 @@ export function compileCalicoDataplane(
       node,
       internalIP: index.nodeByName.get(node)?.internalIP ?? '',
       chains,
-      programmed: [...programmed].filter((n) => !BUILTIN.has(n)).sort(),
-      ipsets: [...ipsets].sort(),
+      programmed: sortedAfter(
+        [...programmed].filter((n) => !BUILTIN.has(n)),
+        kept?.programmed,
+      ),
+      ipsets: sortedAfter([...ipsets], kept?.ipsets),
       workloads: local.map((w) => w.pod),
     };
   }
