@@ -28,7 +28,7 @@ import {
   type PortClause,
   type PortPart,
 } from './rules';
-import { labelText, req, WILDCARD } from './selectorCache';
+import { forEachLabelText, labelText, req, WILDCARD } from './selectorCache';
 import { ID_ANY, ID_HOST, PROTO_NUMBER, type ProxyPolicyRule } from './types';
 
 export interface EndpointPolicy {
@@ -195,9 +195,7 @@ function selecting<T>(
     const l = index.byLabel.get(k);
     if (l) for (const i of l) candidates.push(i);
   };
-  // What a selector key looks up (labels.ts lookup): the value per source, or per key for `any`.
-  set.bySource.forEach((keys, source) => keys.forEach((v, k) => add(labelText(source, k, v))));
-  set.byKey.forEach((v, k) => add(labelText('any', k, v)));
+  forEachLabelText(set, add);
   candidates.sort((a, b) => a - b);
   for (const i of candidates) {
     const x = list[i]!;

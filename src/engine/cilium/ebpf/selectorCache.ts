@@ -8,6 +8,7 @@ import {
   type CiliumSelector,
   CLUSTER_LABEL,
   CLUSTER_NAME,
+  type LabelSet,
   makeSelector,
   selectorMatches,
 } from '../labels';
@@ -25,6 +26,13 @@ export const WILDCARD: Selection = { wildcard: true, ids: [] };
 /** A label as an index key: what a selector requirement on `source:key` compares with `value`. */
 export const labelText = (source: string, key: string, value: string): string =>
   `${source}\0${key}\0${value}`;
+
+/** Each label of a set as an index key, as selector matching looks them up (labels.ts lookup):
+ * the value per source, and per key for the `any` source. */
+export function forEachLabelText(set: LabelSet, visit: (text: string) => void): void {
+  set.bySource.forEach((keys, source) => keys.forEach((v, k) => visit(labelText(source, k, v))));
+  set.byKey.forEach((v, k) => visit(labelText('any', k, v)));
+}
 
 export class SelectorCache {
   private readonly cache = new Map<string, Selection>();
@@ -63,10 +71,7 @@ export class SelectorCache {
         else byLabel.set(k, [i]);
       };
       this.identities.forEach(({ set }, i) => {
-        set.bySource.forEach((keys, source) =>
-          keys.forEach((v, k) => add(labelText(source, k, v), i)),
-        );
-        set.byKey.forEach((v, k) => add(labelText('any', k, v), i));
+        forEachLabelText(set, (k) => add(k, i));
       });
       this.byLabel = byLabel;
     }
