@@ -116,18 +116,26 @@ export interface VerdictFigures {
 
 /** Compile of each model (with its verdict index) against the load of the same scenario. */
 export function compileFigures(
-  loadMs: number,
-  iptablesMs: number,
-  ebpfMs: number,
+  load: { first: number; settled: number },
+  firstCompileMs: { iptables: number; ebpf: number },
+  settledWithIndexMs: { iptables: number; ebpf: number },
   index: VerdictFigures['index'],
+  calicoLazyIndexMs: number,
 ) {
-  const iptables = iptablesMs + index.iptablesMs;
-  const ebpf = ebpfMs + index.ebpfMs;
+  // First against first (both cold, in this process), settled against settled.
+  const iptables = firstCompileMs.iptables + index.iptablesMs + calicoLazyIndexMs;
+  const ebpf = firstCompileMs.ebpf + index.ebpfMs;
   return {
     iptablesWithIndexMs: r2(iptables),
     ebpfWithIndexMs: r2(ebpf),
-    iptablesToLoad: r2(iptables / loadMs),
-    ebpfToLoad: r2(ebpf / loadMs),
+    iptablesToLoad: r2(iptables / load.first),
+    ebpfToLoad: r2(ebpf / load.first),
+    calicoLazyIndexMs: r2(calicoLazyIndexMs),
+    settledIptablesWithIndexMs: r2(settledWithIndexMs.iptables),
+    settledEbpfWithIndexMs: r2(settledWithIndexMs.ebpf),
+    settledIptablesToLoad: r2(settledWithIndexMs.iptables / load.settled),
+    settledEbpfToLoad: r2(settledWithIndexMs.ebpf / load.settled),
+    note: 'toLoad: the first compile against the first load; settled: best of three after it against the settled load',
     target: '<= 1',
   };
 }
