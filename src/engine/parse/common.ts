@@ -253,8 +253,9 @@ export function mapItems(
       out.push({ path: p, index, value: {} });
       continue;
     }
-    const m = r.map(p, { required: true });
-    if (m) out.push({ path: p, index, value: m });
+    // The item is in hand: the reader is asked only to say what is wrong with it.
+    if (isPlainMap(item)) out.push({ path: p, index, value: item });
+    else r.map(p, { required: true });
   }
   return out;
 }

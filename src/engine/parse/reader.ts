@@ -127,38 +127,71 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Split paths, by path: readers ask for the same few hundred paths in every document. */
-const segmentCache = new Map<string, readonly (string | number)[]>();
+/**
+ * A field path read once: its last key or index and its parent's, so that a reader finds a field
+ * in the map or list its parent read left in hand (`Reader.get`), not from the document's root.
+ */
+interface PathInfo {
+  /** How many keys and indexes the path has (0 for the document itself). */
+  readonly depth: number;
+  readonly parent: PathInfo | undefined;
+  readonly key: string | number;
+}
+
+const ROOT_PATH: PathInfo = { depth: 0, parent: undefined, key: '' };
+
+/** Paths read, by path: readers ask for the same few hundred paths in every document. */
+const pathInfos = new Map<string, PathInfo>();
 
 /**
  * The keys and indexes of a field path (`spec.ingress[0].from` -> spec, ingress, 0, from), as
  * the pattern `([^.[\]]+)|\[(\d+)\]` reads them (a `[` or `]` that is not part of an index is
- * skipped); cached, as the loader reads the same paths in every document.
+ * skipped).
  */
 export function pathSegments(path: string): readonly (string | number)[] {
-  const cached = segmentCache.get(path);
-  if (cached) return cached;
   const out: (string | number)[] = [];
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
     out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
   }
-  if (segmentCache.size > 10_000) segmentCache.clear();
-  segmentCache.set(path, out);
   return out;
 }
 
-/**
- * The value at a field path, `undefined` when absent. (A scan slicing each key out of the path
- * costs 2-4× this on the bench: the cached segments are internalized strings, fast as keys.)
- */
-export function valueAt(root: unknown, path: string): unknown {
-  let v = root;
-  for (const segment of pathSegments(path)) {
-    if (typeof segment === 'number') v = Array.isArray(v) ? v[segment] : undefined;
-    else v = isPlainMap(v) ? v[segment] : undefined;
-    if (v === undefined) return undefined;
+/** The path's info, cached: its parent is the info of the path written without its last key. */
+function pathInfo(path: string): PathInfo {
+  const cached = pathInfos.get(path);
+  if (cached !== undefined) return cached;
+  const segments = pathSegments(path);
+  let info = ROOT_PATH;
+  let written = '';
+  for (const key of segments) {
+    written = typeof key === 'number' ? `${written}[${key}]` : written ? `${written}.${key}` : key;
+    let next = pathInfos.get(written);
+    if (next === undefined || next.parent !== info) {
+      next = { depth: info.depth + 1, parent: info, key };
+      if (pathInfos.size > 10_000) pathInfos.clear();
+      pathInfos.set(written, next);
+    }
+    info = next;
   }
-  return v;
+  if (written !== path) pathInfos.set(path, info);
+  return info;
+}
+
+/** The value of `key` in `v`, `undefined` when `v` is not a map (a string key) or list (an index). */
+function childValue(v: unknown, key: string | number): unknown {
+  if (typeof key === 'number') return Array.isArray(v) ? (v[key] as unknown) : undefined;
+  return isPlainMap(v) ? v[key] : undefined;
+}
+
+/** The value at a field path, `undefined` when absent. */
+export function valueAt(root: unknown, path: string): unknown {
+  return valueIn(root, pathInfo(path));
+}
+
+function valueIn(root: unknown, info: PathInfo): unknown {
+  if (info.depth === 0) return root;
+  const parent = valueIn(root, info.parent!);
+  return parent === undefined ? undefined : childValue(parent, info.key);
 }
 
 export class Reader {
@@ -214,12 +247,31 @@ export class Reader {
   private lastPath: string | undefined;
   private lastValue: unknown;
 
+  /**
+   * The value last read at each depth, with its path: a parser reads the fields of one map or
+   * list after another, so a field's parent is most often in hand (one property read, not a walk
+   * from the document's root).
+   */
+  private readonly heldPaths: (PathInfo | undefined)[] = [];
+  private readonly heldValues: unknown[] = [];
+
   /** The raw value at `path`, `undefined` when absent. */
   get(path: string): unknown {
     if (path === this.lastPath) return this.lastValue;
-    const value = valueAt(this.doc.value, path);
+    const value = this.resolve(pathInfo(path));
     this.lastPath = path;
     this.lastValue = value;
+    return value;
+  }
+
+  private resolve(info: PathInfo): unknown {
+    const depth = info.depth;
+    if (depth === 0) return this.doc.value;
+    if (this.heldPaths[depth] === info) return this.heldValues[depth];
+    const parent = this.resolve(info.parent!);
+    const value = parent === undefined ? undefined : childValue(parent, info.key);
+    this.heldPaths[depth] = info;
+    this.heldValues[depth] = value;
     return value;
   }
 

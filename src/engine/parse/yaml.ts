@@ -83,7 +83,7 @@ export { MAX_YAML_BYTES };
 
 /**
  * Child paths, by parent and key: the same string object comes back for the same path, so the
- * readers' lookups by path (reader.ts `pathSegments`) hash each path once, not on every call
+ * readers' lookups by path (reader.ts `pathInfo`) hash each path once, not on every call
  * (half a million calls on the 10,000-policy bench). Cleared when it grows past a bound.
  */
 const childPaths = new Map<string, Map<string | number, string>>();
