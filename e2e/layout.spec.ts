@@ -287,3 +287,37 @@ test.describe('first visit', () => {
     await expect(page.getByRole('dialog', { name: 'Welcome to PacketWalk' })).toHaveCount(0);
   });
 });
+
+/**
+ * A drawer's content scrolls inside the drawer: nothing it holds (screen-reader text placed
+ * absolutely, a long inspector) may hang below it, or the shell grows a scroll height and a hop's
+ * scroll-into-view moves the whole page up under the playback bar (seen in a 1024×768 screenshot).
+ */
+for (const { width, height } of [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+]) {
+  test(`at ${width}×${height} the page never scrolls while stepping with a drawer open`, async ({
+    app,
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width, height });
+    for (const panel of ['inspector', 'policies', 'dataplane', 'flows']) {
+      await page.goto('about:blank');
+      await app.goto(
+        `/#/walk?scenario=seed-policies&from=shop%2Fdebug&to=shop%2Fbackend&port=8080&proto=TCP&panels=${panel}`,
+      );
+      await expect(page.getByTestId('calico-hop')).toHaveText(/^1 of \d+$/, { timeout: 30_000 });
+      for (let i = 0; i < 6; i++) {
+        await app.button('Step forward').click();
+        const shell = await page.locator('.app-shell').evaluate((s) => ({
+          extra: s.scrollHeight - s.clientHeight,
+          top: s.scrollTop,
+          page: document.documentElement.scrollHeight - window.innerHeight,
+        }));
+        expect(shell, `${panel}, step ${i + 1}`).toEqual({ extra: 0, top: 0, page: 0 });
+      }
+    }
+  });
+}
