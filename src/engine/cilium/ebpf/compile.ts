@@ -5,9 +5,18 @@ import { sha256 } from '../../hash';
 import type { Cluster, Pod } from '../../model';
 import { ciliumIdentityPlan } from '../identity';
 import { formatCiliumLabel, labelSetText } from '../labels';
-import { compileEndpoint, type EndpointPolicy, indexPolicies, lazyPolicyIndex } from './endpoint';
+import {
+  compileEndpoint,
+  type EndpointPolicy,
+  indexPolicies,
+  lazyPolicyIndex,
+  type PolicyIndex,
+  type Selection,
+  selectPolicies,
+} from './endpoint';
 import { allocateIdentities, type IdentityInfo } from './identities';
 import type { Compiler } from './rules';
+import { carrySelection, policyEdit } from './selection';
 import { SelectorCache } from './selectorCache';
 import {
   type CiliumDataplane,
@@ -70,6 +79,11 @@ export interface CiliumCompileMemo {
   readonly addressing: Addressing;
   /** The selector cache and compiled rules, reused with the same identities. */
   readonly compiler: Compiler;
+  /** The policy lists compiled, and per signature the policies selecting it (positions in them;
+   * a signature may be missing after an edit too wide to carry selections over). */
+  readonly k8sPolicies: Cluster['k8sPolicies'];
+  readonly ciliumPolicies: Cluster['ciliumPolicies'];
+  readonly selections: ReadonlyMap<string, Selection>;
 }
 
 /** What recompile.ts tells a compile it may reuse. */
@@ -183,8 +197,23 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     ingress: stablePort(LISTENERS.ingress),
     egress: stablePort(LISTENERS.egress),
   };
-  // A recompile compiles few endpoints: their namespaces' policies are found when asked for.
-  const policies = reuse ? lazyPolicyIndex(cluster) : indexPolicies(cluster);
+  // A recompile compiles few endpoints: their selections are carried over the edit (selection.ts)
+  // or, failing that, their namespaces' policies are found when asked for.
+  const plan = ciliumIdentityPlan(cluster);
+  let index: PolicyIndex | undefined = reuse ? undefined : indexPolicies(cluster);
+  const edit = reusable ? policyEdit(reusable.memo, cluster) : undefined;
+  const selections = new Map<string, Selection>();
+  const selectionOf = (sig: string, pod: Pod, carryOnly: boolean): Selection | undefined => {
+    const old = edit && reusable!.memo.selections.get(sig);
+    const set = plan.podLabels(pod);
+    const sel = old
+      ? carrySelection(old, edit, cluster, pod.namespace, set)
+      : carryOnly
+        ? undefined
+        : selectPolicies((index ??= lazyPolicyIndex(cluster)), pod.namespace, set);
+    if (sel) selections.set(sig, sel);
+    return sel;
+  };
   const ids =
     reuse && reuse.memo.pods === cluster.pods ? reuse.memo.endpointIds : endpointIds(cluster.pods);
 
@@ -194,7 +223,6 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
   const endpoints: CiliumEndpoint[] = [];
   const policyMaps = new Map<number, readonly PolicyMapEntry[]>();
   const proxyPolicies = new Map<number, readonly ProxyPolicyRule[]>();
-  const plan = ciliumIdentityPlan(cluster);
   // With the same identities and pods, each pod's signature, endpoint and addresses are as before.
   const same =
     reuse?.sameIdentities && reuse.memo.pods === cluster.pods && reuse.memo.nodes === cluster.nodes
@@ -211,10 +239,13 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     let s = shared.get(sig);
     if (!s && reusable && !reusable.dirty(pod)) {
       s = reusable.memo.policies.get(sig);
-      if (s) shared.set(sig, s);
+      if (s) {
+        shared.set(sig, s);
+        selectionOf(sig, pod, true);
+      }
     }
     if (!s) {
-      const policy = compileEndpoint(c, pod, plan.podLabels(pod), policies, proxyPorts);
+      const policy = compileEndpoint(c, pod, cluster, selectionOf(sig, pod, false)!, proxyPorts);
       const { state, ...rest } = policy;
       s = { entries: state.entries(), policy: rest };
       shared.set(sig, s);
@@ -263,6 +294,9 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
     endpoints,
     addressing: addr,
     compiler: c,
+    k8sPolicies: cluster.k8sPolicies,
+    ciliumPolicies: cluster.ciliumPolicies,
+    selections,
   });
   return dp;
 }

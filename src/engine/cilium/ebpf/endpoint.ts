@@ -182,14 +182,12 @@ function subjectIndex(list: readonly CompiledSubject<unknown>[]): SubjectIndex {
   return index;
 }
 
-/** The policies of a list whose subject selects the label set, in the list's order. */
-function selecting<T>(
-  list: readonly CompiledSubject<T>[] | undefined,
-  set: LabelSet,
-): CompiledSubject<T>[] {
-  const out: CompiledSubject<T>[] = [];
-  if (!list || list.length === 0) return out;
-  const index = subjectIndex(list);
+/** The positions in the cluster's list of the policies of a list whose subject selects the label
+ * set, in the list's order. */
+function selecting<T>(list: Listed<T> | undefined, set: LabelSet): number[] {
+  const out: number[] = [];
+  if (!list || list.subjects.length === 0) return out;
+  const index = subjectIndex(list.subjects);
   const candidates = [...index.rest];
   const add = (k: string) => {
     const l = index.byLabel.get(k);
@@ -198,10 +196,34 @@ function selecting<T>(
   forEachLabelText(set, add);
   candidates.sort((a, b) => a - b);
   for (const i of candidates) {
-    const x = list[i]!;
-    if (selectorMatches(x.subject, set)) out.push(x);
+    if (selectorMatches(list.subjects[i]!.subject, set)) out.push(list.at[i]!);
   }
   return out;
+}
+
+/**
+ * The policies that select an endpoint, as positions in the cluster's lists (in the order the
+ * agent sees them: the namespace's CiliumNetworkPolicies, the clusterwide ones, the namespace's
+ * NetworkPolicies). Positions, not objects, so that a recompile can carry a selection over an edit
+ * of a range of the lists (selection.ts).
+ */
+export interface Selection {
+  readonly cilium: readonly number[];
+  readonly clusterwide: readonly number[];
+  readonly k8s: readonly number[];
+}
+
+export function selectPolicies(index: PolicyIndex, namespace: string, set: LabelSet): Selection {
+  const cw = index.clusterwide;
+  const clusterwide: number[] = [];
+  for (let i = 0; i < cw.subjects.length; i++) {
+    if (selectorMatches(cw.subjects[i]!.subject, set)) clusterwide.push(cw.at[i]!);
+  }
+  return {
+    cilium: selecting(index.cilium.get(namespace), set),
+    clusterwide,
+    k8s: selecting(index.k8s.get(namespace), set),
+  };
 }
 
 /** A policy's rules in one direction, compiled once per selector cache (the rules' selections
@@ -220,8 +242,8 @@ function policyRules<T extends object>(
 export function compileEndpoint(
   c: Compiler,
   pod: Pod,
-  set: LabelSet,
-  byNamespace: PolicyIndex,
+  cluster: Cluster,
+  selection: Selection,
   proxyPorts: Record<Direction, number>,
 ): EndpointPolicy {
   const ep: EndpointPolicy = {
@@ -230,9 +252,10 @@ export function compileEndpoint(
     enforced: { ingress: false, egress: false },
     enforcedBy: { ingress: [], egress: [] },
   };
-  const cnps = selecting(byNamespace.cilium.get(pod.namespace), set);
-  for (const x of byNamespace.clusterwide) if (selectorMatches(x.subject, set)) cnps.push(x);
-  const knps = selecting(byNamespace.k8s.get(pod.namespace), set);
+  const cnps: { policy: CiliumPolicy }[] = [];
+  for (const i of selection.cilium) cnps.push({ policy: cluster.ciliumPolicies[i]! });
+  for (const i of selection.clusterwide) cnps.push({ policy: cluster.ciliumPolicies[i]! });
+  const knps = selection.k8s.map((i) => ({ policy: cluster.k8sPolicies[i]! }));
   for (const direction of ['ingress', 'egress'] as const) {
     // pkg/policy/repository.go computePolicyEnforcementAndRules.
     const enforcing = cnps.filter(
@@ -298,13 +321,17 @@ interface CompiledSubject<T> {
   readonly subject: CiliumSelector;
 }
 
+/** Subjects of a list of policies and their positions in the cluster's list. */
+export interface Listed<T> {
+  readonly subjects: CompiledSubject<T>[];
+  readonly at: number[];
+}
+
 /** The policies that may select a pod, by the pod's namespace (lists in the cluster's order). */
 export interface PolicyIndex {
-  readonly cilium: { get(namespace: string): readonly CompiledSubject<CiliumPolicy>[] | undefined };
-  readonly clusterwide: readonly CompiledSubject<CiliumPolicy>[];
-  readonly k8s: {
-    get(namespace: string): readonly CompiledSubject<K8sNetworkPolicy>[] | undefined;
-  };
+  readonly cilium: { get(namespace: string): Listed<CiliumPolicy> | undefined };
+  readonly clusterwide: Listed<CiliumPolicy>;
+  readonly k8s: { get(namespace: string): Listed<K8sNetworkPolicy> | undefined };
 }
 
 /** Subject selectors per policy object, so a recompile builds only those of changed policies. */
@@ -319,7 +346,7 @@ const subjectOf = <T extends object>(
 };
 
 /** A CiliumNetworkPolicy's subject; undefined for a nodeSelector (host firewall, not modelled). */
-const ciliumSubject = (p: CiliumPolicy): CompiledSubject<CiliumPolicy> | undefined => {
+export const ciliumSubject = (p: CiliumPolicy): CompiledSubject<CiliumPolicy> | undefined => {
   const sel = p.endpointSelector;
   if (!sel) return undefined;
   return subjectOf(p, () => subjectSelector(sel, p.clusterwide ? undefined : p.namespace));
@@ -327,7 +354,7 @@ const ciliumSubject = (p: CiliumPolicy): CompiledSubject<CiliumPolicy> | undefin
 
 // pkg/k8s/network_policy.go: the podSelector with k8s: keys and the policy's namespace. (Cilium
 // overwrites a podSelector naming io.kubernetes.pod.namespace; PacketWalk ANDs, as the spec reads.)
-const k8sSubject = (p: K8sNetworkPolicy): CompiledSubject<K8sNetworkPolicy> =>
+export const k8sSubject = (p: K8sNetworkPolicy): CompiledSubject<K8sNetworkPolicy> =>
   subjectOf(p, () =>
     makeSelector([
       ...fromLabelSelector(p.podSelector, 'k8s'),
@@ -335,24 +362,30 @@ const k8sSubject = (p: K8sNetworkPolicy): CompiledSubject<K8sNetworkPolicy> =>
     ]),
   );
 
+const listed = <T>(): Listed<T> => ({ subjects: [], at: [] });
+const push = <T>(l: Listed<T>, s: CompiledSubject<T>, at: number) => {
+  l.subjects.push(s);
+  l.at.push(at);
+};
+
 export function indexPolicies(cluster: Cluster): PolicyIndex {
-  const cilium = new Map<string, CompiledSubject<CiliumPolicy>[]>();
-  const clusterwide: CompiledSubject<CiliumPolicy>[] = [];
-  const k8s = new Map<string, CompiledSubject<K8sNetworkPolicy>[]>();
-  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
-    const l = m.get(k);
-    if (l) l.push(v);
-    else m.set(k, [v]);
+  const cilium = new Map<string, Listed<CiliumPolicy>>();
+  const clusterwide = listed<CiliumPolicy>();
+  const k8s = new Map<string, Listed<K8sNetworkPolicy>>();
+  const inNamespace = <T>(m: Map<string, Listed<T>>, ns: string): Listed<T> => {
+    let l = m.get(ns);
+    if (!l) m.set(ns, (l = listed()));
+    return l;
   };
-  for (const p of cluster.ciliumPolicies) {
+  cluster.ciliumPolicies.forEach((p, i) => {
     const s = ciliumSubject(p);
-    if (!s) continue;
-    if (p.clusterwide) clusterwide.push(s);
-    else if (p.namespace) push(cilium, p.namespace, s);
-  }
-  for (const p of cluster.k8sPolicies) {
-    if (!p.staged) push(k8s, p.namespace, k8sSubject(p));
-  }
+    if (!s) return;
+    if (p.clusterwide) push(clusterwide, s, i);
+    else if (p.namespace) push(inNamespace(cilium, p.namespace), s, i);
+  });
+  cluster.k8sPolicies.forEach((p, i) => {
+    if (!p.staged) push(inNamespace(k8s, p.namespace), k8sSubject(p), i);
+  });
   return { cilium, clusterwide, k8s };
 }
 
@@ -362,38 +395,43 @@ export function indexPolicies(cluster: Cluster): PolicyIndex {
  * the scans of those namespaces.
  */
 export function lazyPolicyIndex(cluster: Cluster): PolicyIndex {
-  const lazily = <T>(find: (namespace: string) => T[]) => {
-    const found = new Map<string, T[]>();
+  const lazily = <T>(find: (namespace: string) => Listed<T>) => {
+    const found = new Map<string, Listed<T>>();
     return {
-      get(namespace: string): T[] {
+      get(namespace: string): Listed<T> {
         let l = found.get(namespace);
         if (!l) found.set(namespace, (l = find(namespace)));
         return l;
       },
     };
   };
-  let clusterwide: CompiledSubject<CiliumPolicy>[] | undefined;
+  let clusterwide: Listed<CiliumPolicy> | undefined;
   return {
     cilium: lazily((ns) => {
-      const out: CompiledSubject<CiliumPolicy>[] = [];
-      for (const p of cluster.ciliumPolicies) {
-        if (p.clusterwide || p.namespace !== ns) continue;
+      const out = listed<CiliumPolicy>();
+      cluster.ciliumPolicies.forEach((p, i) => {
+        if (p.clusterwide || p.namespace !== ns) return;
         const s = ciliumSubject(p);
-        if (s) out.push(s);
-      }
+        if (s) push(out, s, i);
+      });
       return out;
     }),
     get clusterwide() {
-      clusterwide ??= cluster.ciliumPolicies.flatMap((p) => {
-        const s = p.clusterwide ? ciliumSubject(p) : undefined;
-        return s ? [s] : [];
-      });
+      if (!clusterwide) {
+        const out = listed<CiliumPolicy>();
+        cluster.ciliumPolicies.forEach((p, i) => {
+          const s = p.clusterwide ? ciliumSubject(p) : undefined;
+          if (s) push(out, s, i);
+        });
+        clusterwide = out;
+      }
       return clusterwide;
     },
     k8s: lazily((ns) => {
-      const out: CompiledSubject<K8sNetworkPolicy>[] = [];
-      for (const p of cluster.k8sPolicies)
-        if (!p.staged && p.namespace === ns) out.push(k8sSubject(p));
+      const out = listed<K8sNetworkPolicy>();
+      cluster.k8sPolicies.forEach((p, i) => {
+        if (!p.staged && p.namespace === ns) push(out, k8sSubject(p), i);
+      });
       return out;
     }),
   };

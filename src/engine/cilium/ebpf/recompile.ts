@@ -43,9 +43,9 @@ export function recompileCilium(
   for (const pod of next.pods) {
     const set = plan.podLabels(pod);
     const subjects = [
-      ...(touched.cilium.get(pod.namespace) ?? []),
-      ...touched.clusterwide,
-      ...(touched.k8s.get(pod.namespace) ?? []),
+      ...(touched.cilium.get(pod.namespace)?.subjects ?? []),
+      ...touched.clusterwide.subjects,
+      ...(touched.k8s.get(pod.namespace)?.subjects ?? []),
     ];
     if (subjects.some((x) => selectorMatches(x.subject, set))) dirtyPods.add(podKey(pod));
   }
