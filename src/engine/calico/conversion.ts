@@ -231,33 +231,35 @@ interface V3Rule {
   readonly rule: string;
 }
 
+/** Its readonly fields writable: the conversions below build their objects key by key, in the
+ * order a spread of optional fields would give (no spread: it copies through a temporary object). */
+type Building<T> = { -readonly [K in keyof T]: T[K] };
+
 function toFelixEntity(e: V3Entity, namespace: string | undefined): FelixEntity {
   const sa = e.serviceAccounts
     ? serviceAccountSelector(e.serviceAccounts.names, e.serviceAccounts.selector)
     : '';
   const selector = endpointSelector(e.namespaceSelector, e.selector, sa, e.notSelector, namespace);
-  return {
-    ...(selector !== undefined ? { selector } : {}),
-    ...(!blank(e.notSelector) ? { notSelector: e.notSelector! } : {}),
-    nets: e.nets,
-    notNets: e.notNets,
-    ports: e.ports,
-    notPorts: e.notPorts,
-  };
-}
-
-function icmpFields(r: V3Rule): Pick<FelixRule, 'icmp' | 'notICMP'> {
-  const icmp = felixIcmpMatch(r.icmp);
-  const notICMP = felixIcmpMatch(r.notICMP);
-  return { ...(icmp ? { icmp } : {}), ...(notICMP ? { notICMP } : {}) };
+  const out = {} as Building<FelixEntity>;
+  if (selector !== undefined) out.selector = selector;
+  if (!blank(e.notSelector)) out.notSelector = e.notSelector!;
+  out.nets = e.nets;
+  out.notNets = e.notNets;
+  out.ports = e.ports;
+  out.notPorts = e.notPorts;
+  return out;
 }
 
 /** rules.go `RuleAPIV2ToBackend`, plus the validator's verdict on ports. */
 function toFelixRule(r: V3Rule, namespace: string | undefined): FelixRule {
   const protocol = protocolOf(r.protocol);
   const notProtocol = protocolOf(r.notProtocol);
-  const sides = [r.source, r.destination];
-  const allPorts = sides.flatMap((e) => [...e.ports, ...e.notPorts]);
+  const allPorts = [
+    ...r.source.ports,
+    ...r.source.notPorts,
+    ...r.destination.ports,
+    ...r.destination.notPorts,
+  ];
   // libcalico-go/lib/validator/v3/validator.go `validateRule`: without a protocol, every port must
   // be named (numorstring `AllPortsAreNamed`: each named port carries its own protocol); with a
   // protocol, ports need one that has them (`SupportsPorts`: TCP, UDP, SCTP).
@@ -269,17 +271,19 @@ function toFelixRule(r: V3Rule, namespace: string | undefined): FelixRule {
       : allPorts.length > 0 && !protocolHasPorts(protocol.number)
         ? 'ports need protocol TCP, UDP or SCTP (Calico rejects the rule)'
         : undefined;
-  return {
-    action: ACTIONS[r.action],
-    ...(protocol ? { protocol } : {}),
-    ...(notProtocol ? { notProtocol } : {}),
-    ...icmpFields(r),
-    source: toFelixEntity(r.source, namespace),
-    destination: toFelixEntity(r.destination, namespace),
-    rule: r.rule,
-    userAction: r.action,
-    ...(rejected ? { rejected } : {}),
-  };
+  const out = { action: ACTIONS[r.action] } as Building<FelixRule>;
+  if (protocol) out.protocol = protocol;
+  if (notProtocol) out.notProtocol = notProtocol;
+  const icmp = felixIcmpMatch(r.icmp);
+  if (icmp) out.icmp = icmp;
+  const notICMP = felixIcmpMatch(r.notICMP);
+  if (notICMP) out.notICMP = notICMP;
+  out.source = toFelixEntity(r.source, namespace);
+  out.destination = toFelixEntity(r.destination, namespace);
+  out.rule = r.rule;
+  out.userAction = r.action;
+  if (rejected) out.rejected = rejected;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,36 +291,33 @@ function toFelixRule(r: V3Rule, namespace: string | undefined): FelixRule {
 // ---------------------------------------------------------------------------------------------
 
 function calicoEntity(e: CalicoEntityRule): V3Entity {
-  return {
-    ...(e.selector ? { selector: e.selector.text } : {}),
-    ...(e.notSelector ? { notSelector: e.notSelector.text } : {}),
-    ...(e.namespaceSelector ? { namespaceSelector: e.namespaceSelector.text } : {}),
-    ...(e.serviceAccounts
-      ? {
-          serviceAccounts: {
-            names: e.serviceAccounts.names,
-            ...(e.serviceAccounts.selector ? { selector: e.serviceAccounts.selector.text } : {}),
-          },
-        }
-      : {}),
-    nets: e.nets ?? [],
-    notNets: e.notNets ?? [],
-    ports: calicoPorts(e.ports),
-    notPorts: calicoPorts(e.notPorts),
-  };
+  const out = {} as Building<V3Entity>;
+  if (e.selector) out.selector = e.selector.text;
+  if (e.notSelector) out.notSelector = e.notSelector.text;
+  if (e.namespaceSelector) out.namespaceSelector = e.namespaceSelector.text;
+  if (e.serviceAccounts) {
+    const sa = e.serviceAccounts.selector;
+    out.serviceAccounts = sa
+      ? { names: e.serviceAccounts.names, selector: sa.text }
+      : { names: e.serviceAccounts.names };
+  }
+  out.nets = e.nets ?? [];
+  out.notNets = e.notNets ?? [];
+  out.ports = calicoPorts(e.ports);
+  out.notPorts = calicoPorts(e.notPorts);
+  return out;
 }
 
 function calicoRule(r: CalicoRule, direction: Direction): V3Rule {
-  return {
-    action: r.action,
-    ...(r.protocol !== undefined ? { protocol: r.protocol } : {}),
-    ...(r.notProtocol !== undefined ? { notProtocol: r.notProtocol } : {}),
-    ...(r.icmp ? { icmp: r.icmp } : {}),
-    ...(r.notICMP ? { notICMP: r.notICMP } : {}),
-    source: calicoEntity(r.source),
-    destination: calicoEntity(r.destination),
-    rule: `spec.${direction}[${r.index}]`,
-  };
+  const out = { action: r.action } as Building<V3Rule>;
+  if (r.protocol !== undefined) out.protocol = r.protocol;
+  if (r.notProtocol !== undefined) out.notProtocol = r.notProtocol;
+  if (r.icmp) out.icmp = r.icmp;
+  if (r.notICMP) out.notICMP = r.notICMP;
+  out.source = calicoEntity(r.source);
+  out.destination = calicoEntity(r.destination);
+  out.rule = `spec.${direction}[${r.index}]`;
+  return out;
 }
 
 export function convertCalicoPolicy(p: CalicoPolicy): FelixPolicy {
@@ -395,23 +396,41 @@ function k8sSelectorToCalico(s: LabelSelector | undefined, type: 'pod' | 'namesp
 /** Go's string order (bytes); the label keys here are ASCII, where it equals code unit order. */
 const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const NO_CIDRS: readonly Cidr[] = [];
+const NO_PORTS: readonly FelixPort[] = [];
+
 function k8sPeerEntity(peer: K8sPeer | null, ports: readonly FelixPort[], ingress: boolean) {
-  const base = { nets: [] as Cidr[], notNets: [] as Cidr[], ports: [], notPorts: [] };
-  let peerSide: V3Entity = base;
+  const base: V3Entity = { nets: NO_CIDRS, notNets: NO_CIDRS, ports: NO_PORTS, notPorts: NO_PORTS };
+  const withPorts: V3Entity = { nets: NO_CIDRS, notNets: NO_CIDRS, ports, notPorts: NO_PORTS };
+  let peerSide = base;
+  let peerWithPorts = withPorts;
   if (peer?.ipBlock) {
-    peerSide = { ...base, nets: [peer.ipBlock.cidr], notNets: peer.ipBlock.except };
+    const nets = [peer.ipBlock.cidr];
+    const notNets = peer.ipBlock.except;
+    peerSide = { nets, notNets, ports: NO_PORTS, notPorts: NO_PORTS };
+    peerWithPorts = { nets, notNets, ports, notPorts: NO_PORTS };
   } else if (peer) {
+    const selector = k8sSelectorToCalico(peer.podSelector, 'pod');
     const ns = k8sSelectorToCalico(peer.namespaceSelector, 'namespace');
-    peerSide = {
-      ...base,
-      selector: k8sSelectorToCalico(peer.podSelector, 'pod'),
-      ...(ns !== '' ? { namespaceSelector: ns } : {}),
+    // Keys in the order the selector fields came after a spread of the empty sides.
+    const side = (p: readonly FelixPort[]): V3Entity => {
+      const out = {
+        nets: NO_CIDRS,
+        notNets: NO_CIDRS,
+        ports: p,
+        notPorts: NO_PORTS,
+      } as Building<V3Entity>;
+      out.selector = selector;
+      if (ns !== '') out.namespaceSelector = ns;
+      return out;
     };
+    peerSide = side(NO_PORTS);
+    peerWithPorts = side(ports);
   }
   // Ingress rules carry the ports on the destination side; egress rules put the peer there too.
-  const source: V3Entity = ingress ? peerSide : base;
-  const destination: V3Entity = ingress ? { ...base, ports } : { ...peerSide, ports };
-  return { source, destination };
+  return ingress
+    ? { source: peerSide, destination: withPorts }
+    : { source: base, destination: peerWithPorts };
 }
 
 /** conversion.go `SimplifyPorts`: named ports first, then numbers merged into ranges. */
@@ -470,12 +489,12 @@ function k8sRuleToV3(rule: K8sRule, direction: Direction): V3Rule[] {
     const ports = simplifyPorts(protocolPorts.get(proto) ?? []);
     for (const peer of peers) {
       const sides = k8sPeerEntity(peer, ports, ingress);
-      out.push({
-        action: 'Allow',
-        ...(proto !== '' ? { protocol: proto } : {}),
-        ...sides,
-        rule: name,
-      });
+      const v3 = { action: 'Allow' } as Building<V3Rule>;
+      if (proto !== '') v3.protocol = proto;
+      v3.source = sides.source;
+      v3.destination = sides.destination;
+      v3.rule = name;
+      out.push(v3);
     }
   }
   return out;
