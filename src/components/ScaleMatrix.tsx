@@ -146,25 +146,37 @@ export function countsWords(c: GroupCounts, cni: Cni): string {
   return `${fmt(c.probes)} probes: ${parts.join(', ')}`;
 }
 
+/**
+ * A cell's counts, drawn: one block of one text node (the verdict lines) and, when there are any,
+ * one span of flags. Few layout objects per cell: each streamed update changes every namespace cell's counts,
+ * and a few hundred cells with nested spans and flex boxes made each redraw a long task (issue 15).
+ */
 function CellText({ c, cni }: { c: GroupCounts; cni: Cni }) {
   const kind = groupKind(c, cni);
   const { allowed, denied } = c[cni];
   const bad = cni === 'calico' ? c.calicoDisagrees : c.ciliumDisagrees;
+  let text: string = SYMBOL[kind];
+  if (kind !== 'none' && kind !== 'pending') {
+    text = allowed > 0 ? `✓${fmt(allowed)}` : '';
+    if (denied > 0) text += `${text ? '\n' : ''}✗${fmt(denied)}`;
+  }
+  const flags: string[] = [];
+  const titles: string[] = [];
+  if (c.cnisDiffer > 0) {
+    flags.push(`≠${fmt(c.cnisDiffer)}`);
+    titles.push('≠ Calico and Cilium differ');
+  }
+  if (bad > 0) {
+    flags.push(`⚠${fmt(bad)}`);
+    titles.push('⚠ model disagrees with its reference');
+  }
+  if (c.pending > 0 && kind !== 'pending') flags.push(`…${fmt(c.pending)}`);
   return (
     <span aria-hidden="true" className="smx-cell-text">
-      {kind === 'none' || kind === 'pending' ? (
-        SYMBOL[kind]
-      ) : (
-        <>
-          {allowed > 0 && <span>✓{fmt(allowed)}</span>}
-          {denied > 0 && <span>✗{fmt(denied)}</span>}
-        </>
-      )}
-      {(c.cnisDiffer > 0 || bad > 0 || (c.pending > 0 && kind !== 'pending')) && (
-        <span className="smx-cell-flags">
-          {c.cnisDiffer > 0 && <span title="Calico and Cilium differ">≠{fmt(c.cnisDiffer)}</span>}
-          {bad > 0 && <span title="model disagrees with its reference">⚠{fmt(bad)}</span>}
-          {c.pending > 0 && kind !== 'pending' && <span>…{fmt(c.pending)}</span>}
+      {text}
+      {flags.length > 0 && (
+        <span className="smx-cell-flags" title={titles.join('; ') || undefined}>
+          {flags.join(' ')}
         </span>
       )}
     </span>
@@ -175,13 +187,82 @@ function CellText({ c, cni }: { c: GroupCounts; cni: Cni }) {
  * Memoised: the drawer re-renders its panels at every step of a playing walk, and a grid of a few
  * hundred cells (each with its label in words) is worth skipping when nothing it shows changed.
  */
-export const ScaleMatrix = memo(ScaleMatrixGrid);
+export const ScaleMatrix = memo(StaggeredGrid);
 
-function ScaleMatrixGrid({ cni, data, done, onWalk, onExplain, explanation }: ScaleMatrixProps) {
+/**
+ * The Cilium grid's namespaces level redraws a moment after the Calico grid's: each streamed
+ * update changes every namespace cell of both grids, and one grid's restyle, layout and paint per
+ * task, not both, keeps each task short (issue 15). A drilled-down grid is not delayed: both CNIs'
+ * grids share its sum (`lastSum`), computed once for the same `done`.
+ */
+const STAGGER_MS = 400;
+
+function StaggeredGrid(props: ScaleMatrixProps) {
+  const { cni, data } = props;
+  const [stack, setStack] = useState<readonly Level[]>([]);
+  const delay = cni === 'cilium' && stack.length === 0 ? STAGGER_MS : 0;
+  const done = useDelayed(props.done, delay);
+  // A new matrix's first grid is drawn over three tasks: its namespace totals (the bands so far)
+  // in one, the Calico grid's mount (the virtualisers measure, a forced layout) in the next, the
+  // Cilium grid's after its delay.
+  const [readyFor, setReadyFor] = useState<MatrixData | null>(null);
+  useEffect(() => {
+    if (readyFor === data) return;
+    const timer = setTimeout(() => {
+      if (topLevels.has(data)) namespaceTotals(data).catchUp();
+      else topLevel(data);
+      setReadyFor(data);
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [data, readyFor, delay]);
+  if (readyFor !== data)
+    return (
+      <section className={`smx-matrix smx-matrix-${cni}`} aria-label={`${CNI_TITLE[cni]} matrix`}>
+        <p className="smx-hint">Laying out the {CNI_TITLE[cni]} matrix…</p>
+      </section>
+    );
+  return <Grid {...props} done={delay ? done : props.done} stack={stack} setStack={setStack} />;
+}
+
+/**
+ * `value`, each change shown `ms` after it (0: at once); changes that come quicker than `ms` show
+ * the latest at the end of the first one's wait.
+ */
+function useDelayed<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const latest = useRef(value);
+  useEffect(() => {
+    latest.current = value;
+  });
+  const behind = !Object.is(value, shown);
+  useEffect(() => {
+    if (!behind) return;
+    const timer = setTimeout(() => setShown(latest.current), ms);
+    return () => clearTimeout(timer);
+  }, [behind, ms]);
+  return shown;
+}
+
+interface GridProps extends ScaleMatrixProps {
+  readonly stack: readonly Level[];
+  setStack(next: readonly Level[]): void;
+}
+
+const Grid = memo(ScaleMatrixGrid);
+
+function ScaleMatrixGrid({
+  cni,
+  data,
+  done,
+  onWalk,
+  onExplain,
+  explanation,
+  stack,
+  setStack,
+}: GridProps) {
   const id = useId();
   const { layout } = data;
   const top = topLevel(data);
-  const [stack, setStack] = useState<readonly Level[]>([]);
   const level = stack.at(-1) ?? top;
   // `done` changes with every band streamed in (the arrays fill in place): the namespaces grid
   // adds the new bands to its totals; a drilled-down grid is summed again at most once per
