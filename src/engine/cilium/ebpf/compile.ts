@@ -203,17 +203,6 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
   let index: PolicyIndex | undefined = reuse ? undefined : indexPolicies(cluster);
   const edit = reusable ? policyEdit(reusable.memo, cluster) : undefined;
   const selections = new Map<string, Selection>();
-  const selectionOf = (sig: string, pod: Pod, carryOnly: boolean): Selection | undefined => {
-    const old = edit && reusable!.memo.selections.get(sig);
-    const set = plan.podLabels(pod);
-    const sel = old
-      ? carrySelection(old, edit, cluster, pod.namespace, set)
-      : carryOnly
-        ? undefined
-        : selectPolicies((index ??= lazyPolicyIndex(cluster)), pod.namespace, set);
-    if (sel) selections.set(sig, sel);
-    return sel;
-  };
   const ids =
     reuse && reuse.memo.pods === cluster.pods ? reuse.memo.endpointIds : endpointIds(cluster.pods);
 
@@ -230,27 +219,33 @@ export function compileCilium(cluster: Cluster, reuse?: CiliumReuse): CiliumData
       : undefined;
   const signatures: string[] = [];
   cluster.pods.forEach((pod, i) => {
-    const key = podKey(pod);
-    const identity = podIdentity.get(key)!;
+    const before = same?.endpoints[i];
+    const key = before ? before.pod : podKey(pod);
+    const identity = before ? before.identity : podIdentity.get(key)!;
     const sig =
       same?.signatures[i] ??
       `${identity}|${pod.ports.map((p) => `${p.name ?? ''}:${p.protocol}/${p.port}`).join(',')}`;
     signatures.push(sig);
     let s = shared.get(sig);
-    if (!s && reusable && !reusable.dirty(pod)) {
-      s = reusable.memo.policies.get(sig);
-      if (s) {
-        shared.set(sig, s);
-        selectionOf(sig, pod, true);
-      }
-    }
     if (!s) {
-      const policy = compileEndpoint(c, pod, cluster, selectionOf(sig, pod, false)!, proxyPorts);
-      const { state, ...rest } = policy;
-      s = { entries: state.entries(), policy: rest };
+      // A signature the edit leaves alone keeps its policy: known by carrying its selection over the
+      // edit when the previous compile kept one, else by asking recompile.ts.
+      const old = edit && reusable!.memo.selections.get(sig);
+      const set = plan.podLabels(pod);
+      const carried = old ? carrySelection(old, edit, cluster, pod.namespace, set) : undefined;
+      if (carried) selections.set(sig, carried.selection);
+      const untouched = carried ? !carried.touched : reusable && !reusable.dirty(pod);
+      if (untouched) s = reusable!.memo.policies.get(sig);
+      if (!s) {
+        const selection =
+          carried?.selection ??
+          selectPolicies((index ??= lazyPolicyIndex(cluster)), pod.namespace, set);
+        selections.set(sig, selection);
+        const { state, ...rest } = compileEndpoint(c, pod, cluster, selection, proxyPorts);
+        s = { entries: state.entries(), policy: rest };
+      }
       shared.set(sig, s);
     }
-    const before = same?.endpoints[i];
     const endpoint =
       before && before.enforced === s.policy.enforced
         ? before

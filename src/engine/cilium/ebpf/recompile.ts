@@ -35,20 +35,28 @@ export function recompileCilium(
       (p) => `${formatRef(p.ref)}#${p.specIndex}`,
     ),
   };
-  // The pods a changed policy selects, old version or new (endpoint.ts compileEndpoint's test).
-  const touched = indexPolicies(changed);
   carryIdentityPlan(previousCluster, next);
   const plan = ciliumIdentityPlan(next);
-  const dirtyPods = new Set<string>();
-  for (const pod of next.pods) {
-    const set = plan.podLabels(pod);
-    const subjects = [
-      ...(touched.cilium.get(pod.namespace)?.subjects ?? []),
-      ...touched.clusterwide.subjects,
-      ...(touched.k8s.get(pod.namespace)?.subjects ?? []),
-    ];
-    if (subjects.some((x) => selectorMatches(x.subject, set))) dirtyPods.add(podKey(pod));
-  }
+  // The pods a changed policy selects, old version or new (endpoint.ts compileEndpoint's test):
+  // found only if the compile asks (it carries most selections over the edit itself).
+  let dirtyPods: Set<string> | undefined;
+  const dirty = (pod: Pod): boolean => {
+    if (!dirtyPods) {
+      const found = new Set<string>();
+      const touched = indexPolicies(changed);
+      for (const p of next.pods) {
+        const set = plan.podLabels(p);
+        const subjects = [
+          ...(touched.cilium.get(p.namespace)?.subjects ?? []),
+          ...touched.clusterwide.subjects,
+          ...(touched.k8s.get(p.namespace)?.subjects ?? []),
+        ];
+        if (subjects.some((x) => selectorMatches(x.subject, set))) found.add(podKey(p));
+      }
+      dirtyPods = found;
+    }
+    return dirtyPods.has(podKey(pod));
+  };
   // Identities depend on the pods, nodes, the plan and the CIDR prefixes policies name: when the
   // changed policies name none, the previous compile's stand.
   const sameIdentities =
@@ -57,7 +65,7 @@ export function recompileCilium(
     referencedPrefixes(changed).length === 0;
   return compileCilium(next, {
     memo,
-    dirty: (pod: Pod) => dirtyPods.has(podKey(pod)),
+    dirty,
     sameIdentities,
   });
 }

@@ -48,15 +48,21 @@ function carry(old: readonly number[], e: ListEdit, inside: readonly number[]): 
   return out;
 }
 
-/** The selection of an endpoint of `namespace` with labels `set` in `next`, from its selection in
- * the cluster before `edit`. */
+const within = (old: readonly number[], e: ListEdit): boolean =>
+  old.some((i) => i >= e.start && i < e.endPrev);
+
+/**
+ * The selection of an endpoint of `namespace` with labels `set` in `next`, from its selection in
+ * the cluster before `edit`; `touched` when a policy of the edited range selected it before or
+ * selects it now (then its policy is computed again; else it is the previous one).
+ */
 export function carrySelection(
   old: Selection,
   edit: PolicyEdit,
   next: Cluster,
   namespace: string,
   set: LabelSet,
-): Selection {
+): { selection: Selection; touched: boolean } {
   const k8s: number[] = [];
   for (let i = edit.k8s.start; i < edit.k8s.endNext; i++) {
     const p = next.k8sPolicies[i]!;
@@ -72,9 +78,15 @@ export function carrySelection(
     if (p.clusterwide) clusterwide.push(i);
     else if (p.namespace && p.namespace === namespace) cilium.push(i);
   }
-  return {
+  const touched =
+    k8s.length + cilium.length + clusterwide.length > 0 ||
+    within(old.k8s, edit.k8s) ||
+    within(old.cilium, edit.cilium) ||
+    within(old.clusterwide, edit.cilium);
+  const selection = {
     cilium: carry(old.cilium, edit.cilium, cilium),
     clusterwide: carry(old.clusterwide, edit.cilium, clusterwide),
     k8s: carry(old.k8s, edit.k8s, k8s),
   };
+  return { selection, touched };
 }
