@@ -17,7 +17,7 @@ import type {
   ServicePort,
   SourcePos,
 } from '../model';
-import { isPlainMap, unknownFieldMessage, type Reader } from './reader';
+import { isPlainMap, NO_OPTIONS, unknownFieldMessage, type Reader } from './reader';
 import { lineStarts as lineStartsOf } from './fastYaml';
 import { childPath, type YamlDocument } from './yaml';
 
@@ -240,7 +240,7 @@ export function warnUnknownKeys(
 export function mapItems(
   r: Reader,
   path: string,
-  opts: { nullIsEmpty?: boolean } = {},
+  opts: { nullIsEmpty?: boolean } = NO_OPTIONS,
 ): { path: string; index: number; value: Record<string, unknown> }[] | null {
   const list = r.list(path);
   if (!list) return null;
@@ -319,7 +319,7 @@ export function noteHostBits(r: Reader, path: string, text: string, c: Cidr, who
 export function cidrOrIPv6(
   r: Reader,
   path: string,
-  opts: { required?: boolean; hostBitsAcceptedBy?: string } = {},
+  opts: { required?: boolean; hostBitsAcceptedBy?: string } = NO_OPTIONS,
 ): Cidr | 'ipv6' | undefined {
   const text = r.string(path, opts);
   if (text === undefined) return undefined;

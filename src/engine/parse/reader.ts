@@ -27,6 +27,21 @@ export function capEchoes(message: string): string {
   return clip(runs, 2000);
 }
 
+/**
+ * The options of a read that passes none: one object for every such call, not a new `{}` each
+ * (half a million reads a load).
+ */
+export const NO_OPTIONS: {
+  readonly required?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly allowHostBits?: boolean;
+  readonly keyCheck?: (key: string) => string | null;
+  readonly nullIsEmpty?: boolean;
+  readonly hostBitsAcceptedBy?: string;
+} = {};
+const NO_HINTS: Readonly<Record<string, string>> = {};
+
 export const isPlainMap = (v: unknown): v is PlainMap =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -173,7 +188,7 @@ function pathInfo(path: string): PathInfo {
     }
     info = next;
   }
-  if (written !== path) pathInfos.set(path, info);
+  pathInfos.set(path, info);
   return info;
 }
 
@@ -193,6 +208,18 @@ function valueIn(root: unknown, info: PathInfo): unknown {
   const parent = valueIn(root, info.parent!);
   return parent === undefined ? undefined : childValue(parent, info.key);
 }
+
+/**
+ * The value last read at each depth, with its path, by the reader reading now: a parser reads the
+ * fields of one map or list after another, so a field's parent is most often in hand (one property
+ * read, not a walk from the document's root). One set for all readers (no arrays per document):
+ * another reader's read starts it afresh.
+ */
+const held: { reader: unknown; paths: (PathInfo | undefined)[]; values: unknown[] } = {
+  reader: undefined,
+  paths: [],
+  values: [],
+};
 
 export class Reader {
   constructor(
@@ -232,28 +259,21 @@ export class Reader {
     });
   }
 
-  warn(path: string, message: string, extra: Partial<Diagnostic> = {}): void {
-    this.sink.push({
+  warn(path: string, message: string, extra?: Partial<Diagnostic>): void {
+    const diagnostic: Diagnostic = {
       severity: 'warning',
       message: capEchoes(message),
       pos: this.posOf(path),
       object: capEchoes(this.object),
       field: path ? capEchoes(path) : undefined,
-      ...extra,
-    });
+    };
+    if (extra !== undefined) Object.assign(diagnostic, extra);
+    this.sink.push(diagnostic);
   }
 
   /** The last path read and its value: a parser often reads a field twice (`has`, then `string`). */
   private lastPath: string | undefined;
   private lastValue: unknown;
-
-  /**
-   * The value last read at each depth, with its path: a parser reads the fields of one map or
-   * list after another, so a field's parent is most often in hand (one property read, not a walk
-   * from the document's root).
-   */
-  private readonly heldPaths: (PathInfo | undefined)[] = [];
-  private readonly heldValues: unknown[] = [];
 
   /** The raw value at `path`, `undefined` when absent. */
   get(path: string): unknown {
@@ -265,13 +285,22 @@ export class Reader {
   }
 
   private resolve(info: PathInfo): unknown {
+    if (held.reader !== this) {
+      held.reader = this;
+      held.paths.length = 0;
+      held.values.length = 0;
+    }
+    return this.resolveHeld(info);
+  }
+
+  private resolveHeld(info: PathInfo): unknown {
     const depth = info.depth;
     if (depth === 0) return this.doc.value;
-    if (this.heldPaths[depth] === info) return this.heldValues[depth];
-    const parent = this.resolve(info.parent!);
+    if (held.paths[depth] === info) return held.values[depth];
+    const parent = this.resolveHeld(info.parent!);
     const value = parent === undefined ? undefined : childValue(parent, info.key);
-    this.heldPaths[depth] = info;
-    this.heldValues[depth] = value;
+    held.paths[depth] = info;
+    held.values[depth] = value;
     return value;
   }
 
@@ -288,12 +317,14 @@ export class Reader {
   keys(
     path: string,
     allowed: readonly string[],
-    hints: Readonly<Record<string, string>> = {},
+    hints: Readonly<Record<string, string>> = NO_HINTS,
   ): void {
     const v = this.get(path);
     if (!isPlainMap(v)) return;
-    for (const key of Object.keys(v)) {
-      if (allowed.includes(key)) continue;
+    // for-in, not Object.keys: no array of keys per map read (same order: the object's own keys,
+    // js-yaml's maps inheriting none).
+    for (const key in v) {
+      if (allowed.includes(key) || !Object.hasOwn(v, key)) continue;
       if (this.unknownFields === 'error') {
         const near = nearestField(key, allowed);
         this.error(
@@ -306,7 +337,7 @@ export class Reader {
     }
   }
 
-  map(path: string, opts: { required?: boolean } = {}): PlainMap | undefined {
+  map(path: string, opts: { required?: boolean } = NO_OPTIONS): PlainMap | undefined {
     const v = this.get(path);
     if (v === undefined || v === null) {
       if (opts.required) this.error(path, 'is required');
@@ -320,7 +351,7 @@ export class Reader {
   }
 
   /** A list; `null` when the field is absent or null (so callers can tell absent from empty). */
-  list(path: string, opts: { required?: boolean } = {}): unknown[] | null {
+  list(path: string, opts: { required?: boolean } = NO_OPTIONS): unknown[] | null {
     const v = this.get(path);
     if (v === undefined || v === null) {
       if (opts.required) this.error(path, 'is required');
@@ -333,7 +364,7 @@ export class Reader {
     return v;
   }
 
-  string(path: string, opts: { required?: boolean } = {}): string | undefined {
+  string(path: string, opts: { required?: boolean } = NO_OPTIONS): string | undefined {
     const v = this.get(path);
     if (v === undefined || v === null) {
       if (opts.required) this.error(path, 'is required');
@@ -348,7 +379,7 @@ export class Reader {
 
   int(
     path: string,
-    opts: { required?: boolean; min?: number; max?: number } = {},
+    opts: { required?: boolean; min?: number; max?: number } = NO_OPTIONS,
   ): number | undefined {
     const v = this.get(path);
     if (v === undefined || v === null) {
@@ -367,7 +398,7 @@ export class Reader {
   }
 
   /** A number, integer or not (Calico's `order` is a float); `undefined` when absent. */
-  number(path: string, opts: { required?: boolean } = {}): number | undefined {
+  number(path: string, opts: { required?: boolean } = NO_OPTIONS): number | undefined {
     const v = this.get(path);
     if (v === undefined || v === null) {
       if (opts.required) this.error(path, 'is required');
@@ -394,7 +425,7 @@ export class Reader {
   oneOf<T extends string>(
     path: string,
     allowed: readonly T[],
-    opts: { required?: boolean } = {},
+    opts: { required?: boolean } = NO_OPTIONS,
   ): T | undefined {
     const v = this.string(path, opts);
     if (v === undefined) return undefined;
@@ -435,7 +466,9 @@ export class Reader {
     const m = this.map(path);
     if (!m) return {};
     const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(m)) {
+    for (const key in m) {
+      if (!Object.hasOwn(m, key)) continue;
+      const value = m[key];
       const p = childPath(path, key);
       const keyProblem = labelKeyProblem(key);
       if (keyProblem) this.error(p, keyProblem);
@@ -454,7 +487,7 @@ export class Reader {
   /** A `metav1.LabelSelector`; `undefined` when absent. */
   labelSelector(
     path: string,
-    opts: { keyCheck?: (key: string) => string | null } = {},
+    opts: { keyCheck?: (key: string) => string | null } = NO_OPTIONS,
   ): LabelSelector | undefined {
     const m = this.map(path);
     if (!m) return undefined;
@@ -462,7 +495,9 @@ export class Reader {
     const keyCheck = opts.keyCheck ?? labelKeyProblem;
     const matchLabels: Record<string, string> = {};
     const ml = this.map(childPath(path, 'matchLabels'));
-    for (const [key, value] of Object.entries(ml ?? {})) {
+    for (const key in ml) {
+      if (!Object.hasOwn(ml, key)) continue;
+      const value = ml[key];
       const p = childPath(childPath(path, 'matchLabels'), key);
       const problem = keyCheck(key);
       if (problem) this.error(p, problem);
@@ -509,7 +544,10 @@ export class Reader {
     return { matchLabels, matchExpressions };
   }
 
-  cidr(path: string, opts: { required?: boolean; allowHostBits?: boolean } = {}): Cidr | undefined {
+  cidr(
+    path: string,
+    opts: { required?: boolean; allowHostBits?: boolean } = NO_OPTIONS,
+  ): Cidr | undefined {
     const text = this.string(path, opts);
     if (text === undefined) return undefined;
     const r = parseCidr(text, opts);
