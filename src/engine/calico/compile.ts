@@ -153,6 +153,15 @@ export interface CalicoCompileMemo {
   active: WeakMap<FelixPolicy, ActivePolicy>;
   /** The compile's output, for the chains and node tables a recompile keeps. */
   output?: Pick<CalicoDataplane, 'chains' | 'nodes' | 'workloads'>;
+  /** The policy objects in order (Calico's, then Kubernetes'), and at the same positions their
+   * active entries and the classes they select; what applies to each class. A recompile whose
+   * objects are the same but a few patches these instead of asking the WeakMaps 10,000 times. */
+  byPosition?: {
+    readonly inputs: readonly object[];
+    readonly active: readonly ActivePolicy[];
+    readonly selected: readonly EndpointClass[][];
+    readonly applied: Map<EndpointClass, Record<Direction, ActivePolicy[]>>;
+  };
 }
 
 /** One direction's endpoint chain of a class: its rules (shared by the class's pods, each chain
@@ -215,6 +224,8 @@ const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): bo
   a.length === b.length && a.every((ap, i) => ap.policy === b[i]);
 
 const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
+/** A recompile patches what applies to each class when at most this many policies changed. */
+const MAX_PATCHED = 64;
 export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined =>
   memos.get(dp);
 
@@ -287,11 +298,33 @@ export function compileCalicoDataplane(
     if (!felix) memo.felix.set(p, (felix = f(p)));
     return felix;
   };
+  const inputs: object[] = [...cluster.calicoPolicies, ...cluster.k8sPolicies];
+  const before = reuse?.byPosition;
+  /** Positions whose policy object is not the one the previous compile had there. */
+  const moved: number[] = [];
+  if (before && before.inputs.length === inputs.length) {
+    for (let i = 0; i < inputs.length && moved.length <= MAX_PATCHED; i++) {
+      if (inputs[i] !== before.inputs[i]) moved.push(i);
+    }
+  }
+  const patchable =
+    before !== undefined && before.inputs.length === inputs.length && moved.length <= MAX_PATCHED;
   // conversion.ts felixPolicies, one policy at a time.
-  const policies = [
-    ...cluster.calicoPolicies.map((p) => convert(p, convertCalicoPolicy)),
-    ...cluster.k8sPolicies.map((p) => convert(p, convertK8sPolicy)),
-  ];
+  const calicoCount = cluster.calicoPolicies.length;
+  const policies: FelixPolicy[] = patchable
+    ? before.active.map((ap) => ap.policy)
+    : [
+        ...cluster.calicoPolicies.map((p) => convert(p, convertCalicoPolicy)),
+        ...cluster.k8sPolicies.map((p) => convert(p, convertK8sPolicy)),
+      ];
+  if (patchable) {
+    for (const i of moved) {
+      policies[i] =
+        i < calicoCount
+          ? convert(cluster.calicoPolicies[i]!, convertCalicoPolicy)
+          : convert(cluster.k8sPolicies[i - calicoCount]!, convertK8sPolicy);
+    }
+  }
   const fresh = orderedTiers(
     cluster,
     policies.map((p) => p.tier),
@@ -334,16 +367,49 @@ export function compileCalicoDataplane(
     }
     return selected;
   };
-  for (const policy of policies) {
+  const activeOf = (policy: FelixPolicy): ActivePolicy => {
     let ap = active.get(policy);
     if (!ap)
       active.set(policy, (ap = { policy, tier: tierByName.get(policy.tier)!.t, chainNames: {} }));
-    for (const c of selectedBy(policy)) {
-      let entry = applied.get(c);
-      if (!entry) applied.set(c, (entry = { ingress: [], egress: [] }));
-      for (const d of policy.types) entry[d].push(ap);
+    return ap;
+  };
+  const addTo = (c: EndpointClass, ap: ActivePolicy) => {
+    let entry = applied.get(c);
+    if (!entry) applied.set(c, (entry = { ingress: [], egress: [] }));
+    for (const d of ap.policy.types) entry[d].push(ap);
+  };
+  let activeList: ActivePolicy[];
+  let selectedList: EndpointClass[][];
+  if (patchable && active === reuse!.active) {
+    // The same objects but at `moved`: only the classes the policies there selected before or
+    // select now see different policies; the others keep what applied to them.
+    activeList = [...before.active];
+    selectedList = [...before.selected];
+    const affected = new Set<EndpointClass>();
+    for (const i of moved) {
+      for (const c of before.selected[i]!) affected.add(c);
+      activeList[i] = activeOf(policies[i]!);
+      selectedList[i] = selectedBy(policies[i]!);
+      for (const c of selectedList[i]!) affected.add(c);
+    }
+    for (const [c, entry] of before.applied) if (!affected.has(c)) applied.set(c, entry);
+    if (affected.size > 0) {
+      for (let i = 0; i < activeList.length; i++) {
+        for (const c of selectedList[i]!) if (affected.has(c)) addTo(c, activeList[i]!);
+      }
+    }
+  } else {
+    activeList = [];
+    selectedList = [];
+    for (const policy of policies) {
+      const ap = activeOf(policy);
+      const selected = selectedBy(policy);
+      activeList.push(ap);
+      selectedList.push(selected);
+      for (const c of selected) addTo(c, ap);
     }
   }
+  memo.byPosition = { inputs, active: activeList, selected: selectedList, applied };
 
   /** The chains every node may hold (dp.chains), built in place: chain names never collide with
    * Object.prototype's keys (they start `cali-`). */
@@ -678,6 +744,7 @@ export function compileCalicoDataplane(
     // staticChains.ts `reachable`, with each shared chain's reach taken whole.
     const programmed = new Set<string>();
     const ipsets = new Set<string>();
+    const merged = new Set<Reach>();
     const todo = ['INPUT', 'FORWARD', 'OUTPUT'];
     while (todo.length > 0) {
       const name = todo.pop()!;
@@ -695,6 +762,9 @@ export function compileCalicoDataplane(
       if (!chain) continue;
       programmed.add(name);
       const reach = reachOf(chain.rules);
+      // A class's pods on the node share their chains' rules: the reach counts once.
+      if (merged.has(reach)) continue;
+      merged.add(reach);
       for (const n of reach.names) programmed.add(n);
       for (const s of reach.sets) ipsets.add(s);
     }
