@@ -97,6 +97,7 @@ const UNMODELLED_L3: Record<string, string> = {
   toFQDNs: 'DNS names (toFQDNs)',
 };
 
+const PORT_FIELDS = ['port', 'endPort', 'protocol'];
 const PORT_RULE_FIELDS = [
   'ports',
   'rules',
@@ -625,7 +626,7 @@ function parsePortRule(
 }
 
 function parsePort(r: Reader, path: string): { port: CiliumPort; rawProtocol: string } | undefined {
-  r.keys(path, ['port', 'endPort', 'protocol']);
+  r.keys(path, PORT_FIELDS);
   let ok = true;
   const portPath = childPath(path, 'port');
   const raw = r.get(portPath);

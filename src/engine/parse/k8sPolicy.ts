@@ -36,6 +36,9 @@ const SPEC_FIELDS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
 const K8S_MASKS = 'Kubernetes';
 const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
 const PORT_FIELDS = ['protocol', 'port', 'endPort'];
+const IPBLOCK_FIELDS = ['cidr', 'except'];
+const INGRESS_RULE_FIELDS = ['from', 'ports'];
+const EGRESS_RULE_FIELDS = ['to', 'ports'];
 
 export function parseK8sPolicy(ctx: ObjectContext, out: Collected, staged: boolean): void {
   const { r, ref } = ctx;
@@ -105,7 +108,7 @@ function parseRules(ctx: ObjectContext, path: string, peerField: 'from' | 'to'):
   const { r } = ctx;
   const rules: K8sRule[] = [];
   for (const item of mapItems(r, path, { nullIsEmpty: true }) ?? []) {
-    r.keys(item.path, [peerField, 'ports']);
+    r.keys(item.path, peerField === 'from' ? INGRESS_RULE_FIELDS : EGRESS_RULE_FIELDS);
     const peersPath = childPath(item.path, peerField);
     const peerItems = mapItems(r, peersPath);
     let peers: K8sPeer[] | null = null;
@@ -175,7 +178,7 @@ function parsePeer(ctx: ObjectContext, path: string): K8sPeer | 'ipv6' | undefin
 function parseIPBlock(ctx: ObjectContext, path: string): IPBlock | 'ipv6' | undefined {
   const { r } = ctx;
   if (!r.map(path)) return undefined;
-  r.keys(path, ['cidr', 'except']);
+  r.keys(path, IPBLOCK_FIELDS);
   const cidrPath = childPath(path, 'cidr');
   const cidr = cidrOrIPv6(r, cidrPath, { required: true, hostBitsAcceptedBy: K8S_MASKS });
   if (cidr === undefined) return undefined;

@@ -42,6 +42,10 @@ export const NO_OPTIONS: {
 } = {};
 const NO_HINTS: Readonly<Record<string, string>> = {};
 
+// Field lists, one array each (not a new one per call).
+const SELECTOR_FIELDS = ['matchLabels', 'matchExpressions'];
+const REQUIREMENT_FIELDS = ['key', 'operator', 'values'];
+
 export const isPlainMap = (v: unknown): v is PlainMap =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -454,10 +458,11 @@ export class Reader {
     const list = this.list(path);
     if (!list) return null;
     const out: string[] = [];
-    list.forEach((item, i) => {
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
       if (typeof item === 'string') out.push(item);
       else this.error(childPath(path, i), `must be a string, not ${describe(item)}`);
-    });
+    }
     return out;
   }
 
@@ -491,7 +496,7 @@ export class Reader {
   ): LabelSelector | undefined {
     const m = this.map(path);
     if (!m) return undefined;
-    this.keys(path, ['matchLabels', 'matchExpressions']);
+    this.keys(path, SELECTOR_FIELDS);
     const keyCheck = opts.keyCheck ?? labelKeyProblem;
     const matchLabels: Record<string, string> = {};
     const ml = this.map(childPath(path, 'matchLabels'));
@@ -511,14 +516,15 @@ export class Reader {
     }
     const matchExpressions: LabelSelectorRequirement[] = [];
     const mePath = childPath(path, 'matchExpressions');
-    (this.list(mePath) ?? []).forEach((_, i) => {
+    const requirements = this.list(mePath);
+    for (let i = 0; requirements !== null && i < requirements.length; i++) {
       const p = childPath(mePath, i);
-      if (!this.map(p, { required: true })) return;
-      this.keys(p, ['key', 'operator', 'values']);
+      if (!this.map(p, { required: true })) continue;
+      this.keys(p, REQUIREMENT_FIELDS);
       const key = this.string(childPath(p, 'key'), { required: true });
       const operator = this.string(childPath(p, 'operator'), { required: true });
       const values = this.strings(childPath(p, 'values'));
-      if (key === undefined || operator === undefined) return;
+      if (key === undefined || operator === undefined) continue;
       const problem = keyCheck(key);
       if (problem) this.error(childPath(p, 'key'), problem);
       if (!(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
@@ -526,21 +532,21 @@ export class Reader {
           childPath(p, 'operator'),
           `"${operator}" is not a valid operator (In, NotIn, Exists, DoesNotExist)`,
         );
-        return;
+        continue;
       }
       const op = operator as LabelSelectorRequirement['operator'];
       if ((op === 'In' || op === 'NotIn') && (!values || values.length === 0)) {
         this.error(childPath(p, 'values'), `must be non-empty when operator is ${op}`);
-        return;
+        continue;
       }
       if ((op === 'Exists' || op === 'DoesNotExist') && values && values.length > 0) {
         this.error(childPath(p, 'values'), `must be empty when operator is ${op}`);
-        return;
+        continue;
       }
       matchExpressions.push(
         values && values.length > 0 ? { key, operator: op, values } : { key, operator: op },
       );
-    });
+    }
     return { matchLabels, matchExpressions };
   }
 
