@@ -93,7 +93,10 @@ export function TopologyView({
   }, [topologyRef, whole, fontScale, place]);
 
   useEffect(() => {
-    topologyRef.current?.update(scene, size);
+    // The walk too: a new scene is laid out once, around the walk the next effect shows.
+    topologyRef.current?.update(scene, size, hops);
+    // Only a new scene or size lays out again; a new walk refocuses in showPacket.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topologyRef, scene, size, place]);
 
   useEffect(() => {

@@ -277,6 +277,46 @@ describe('createTopology', () => {
     topo.destroy();
     expect(el.querySelector('g.topology')).toBeNull();
   });
+  it('lays a new scene out once around the walk about to be shown in it (issue 15)', () => {
+    const el = svg();
+    let fits = 0;
+    const topo = createTopology({
+      svg: el,
+      placeHop,
+      panZoom: (options) => {
+        const real = createPanZoom(options);
+        return { ...real, fit: (...args) => (fits++, real.fit(...args)) };
+      },
+    });
+    const opts = { reducedMotion: true, durationMs: 0 };
+    const shape = { nodes: 2, podsPerNode: 2, subnets: 1, tunnel: true };
+    topo.update(syntheticScene(shape), SIZE);
+    topo.showPacket(HOPS, 4, opts);
+    // A new scene and a new walk on node-1 only (another focus), in one go.
+    const next = HOPS.slice(0, 2);
+    const scene = syntheticScene(shape);
+    fits = 0;
+    topo.update(scene, SIZE, next);
+    topo.showPacket(next, 1, opts);
+    expect(fits).toBe(1);
+    const p = layoutPath(
+      scene,
+      pathFocus(
+        scene,
+        next.map((h) => h.where),
+      ),
+      SIZE,
+    ).anchors['layer:node-1:routing']!;
+    expect(el.querySelector('g.packet')!.getAttribute('transform')).toBe(
+      `translate(${p.x},${p.y})`,
+    );
+    // Without the walk, the scene is laid out around the previous one, then again.
+    fits = 0;
+    topo.update(syntheticScene(shape), SIZE);
+    topo.showPacket(HOPS, 0, opts);
+    expect(fits).toBe(2);
+    topo.destroy();
+  });
 });
 
 describe('pod ranges in the node box', () => {

@@ -61,7 +61,11 @@ export interface Size {
 }
 
 export interface Topology {
-  update(scene: Scene | null, size: Size): void;
+  /**
+   * A new scene or size. `hops`, the walk about to be shown in it (the next showPacket's): a new
+   * scene is laid out focused on it at once, not on the previous walk and then again (issue 15).
+   */
+  update(scene: Scene | null, size: Size, hops?: readonly Hop[]): void;
   showPacket(hops: readonly Hop[], index: number, opts: PacketOptions): void;
   setView(view: Partial<TopologyView>): void;
   zoomBy(k: number): void;
@@ -311,7 +315,7 @@ export function createTopology({
   }
 
   return {
-    update(nextScene, nextSize) {
+    update(nextScene, nextSize, nextHops) {
       const sizeChanged = nextSize.width !== size.width || nextSize.height !== size.height;
       const sceneChanged = nextScene !== scene;
       size = nextSize;
@@ -323,9 +327,9 @@ export function createTopology({
         focus = NO_FOCUS;
         focusHops = null;
         expanded.clear();
-        if (scene && shown) {
-          // Refocus on the walk being shown, in the new scene.
-          const hops = shown.hops;
+        const hops = nextHops ?? shown?.hops;
+        if (scene && hops) {
+          // Focus on the walk being shown (or about to be), in the new scene.
           focus = pathFocus(
             scene,
             hops.flatMap((h) => {
@@ -335,6 +339,9 @@ export function createTopology({
           );
           focusHops = hops;
         }
+        // The previous walk is not replayed into a scene laid out for the next one (its refocus
+        // would lay the scene out again): the next showPacket places the packet.
+        if (nextHops && shown && shown.hops !== nextHops) shown = null;
       }
       relayout(true);
       replay();
