@@ -252,20 +252,20 @@ export function compileEndpoint(
     enforced: { ingress: false, egress: false },
     enforcedBy: { ingress: [], egress: [] },
   };
-  const cnps: { policy: CiliumPolicy }[] = [];
-  for (const i of selection.cilium) cnps.push({ policy: cluster.ciliumPolicies[i]! });
-  for (const i of selection.clusterwide) cnps.push({ policy: cluster.ciliumPolicies[i]! });
-  const knps = selection.k8s.map((i) => ({ policy: cluster.k8sPolicies[i]! }));
+  const cnps: CiliumPolicy[] = [];
+  for (const i of selection.cilium) cnps.push(cluster.ciliumPolicies[i]!);
+  for (const i of selection.clusterwide) cnps.push(cluster.ciliumPolicies[i]!);
+  const knps = selection.k8s.map((i) => cluster.k8sPolicies[i]!);
   for (const direction of ['ingress', 'egress'] as const) {
     // pkg/policy/repository.go computePolicyEnforcementAndRules.
     const enforcing = cnps.filter(
-      ({ policy: p }) =>
+      (p) =>
         ((direction === 'ingress' ? p.ingress : p.egress)?.length ?? 0) +
           ((direction === 'ingress' ? p.ingressDeny : p.egressDeny)?.length ?? 0) >
         0,
     );
-    const k8s = knps.filter(({ policy }) => policy.policyTypes.includes(direction));
-    ep.enforcedBy[direction] = [...enforcing, ...k8s].map(({ policy }) => formatRef(policy.ref));
+    const k8s = knps.filter((policy) => policy.policyTypes.includes(direction));
+    ep.enforcedBy[direction] = [...enforcing, ...k8s].map((policy) => formatRef(policy.ref));
     if (enforcing.length === 0 && k8s.length === 0) {
       ep.state.upsert(
         mapEntry(ID_ANY, direction, ANY_KEY, false, 0, 0, [`no ${direction} policy (allow all)`]),
@@ -282,19 +282,19 @@ export function compileEndpoint(
       });
     } else {
       ep.enforced[direction] = true;
-      for (const { policy } of enforcing) {
+      for (const policy of enforcing) {
         for (const rule of policyRules(c, policy, direction, compileCiliumPolicy)) {
           insertRule(c, ep, rule, pod, proxyPorts);
         }
       }
-      for (const { policy } of k8s) {
+      for (const policy of k8s) {
         for (const rule of policyRules(c, policy, direction, compileK8sPolicy)) {
           insertRule(c, ep, rule, pod, proxyPorts);
         }
       }
       const defaultDeny =
         k8s.length > 0 ||
-        enforcing.some(({ policy }) => policy.enableDefaultDeny?.[direction] !== false);
+        enforcing.some((policy) => policy.enableDefaultDeny?.[direction] !== false);
       if (!defaultDeny) insertRule(c, ep, ALLOW_ALL[direction], pod, proxyPorts);
     }
     if (direction === 'ingress') {

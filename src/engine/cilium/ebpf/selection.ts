@@ -83,6 +83,10 @@ export function carrySelection(
     within(old.k8s, edit.k8s) ||
     within(old.cilium, edit.cilium) ||
     within(old.clusterwide, edit.cilium);
+  // Untouched, with the lists' lengths unchanged: the positions stand.
+  const unmoved =
+    edit.k8s.endNext === edit.k8s.endPrev && edit.cilium.endNext === edit.cilium.endPrev;
+  if (!touched && unmoved) return { selection: old, touched };
   const selection = {
     cilium: carry(old.cilium, edit.cilium, cilium),
     clusterwide: carry(old.clusterwide, edit.cilium, clusterwide),
