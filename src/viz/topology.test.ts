@@ -20,6 +20,17 @@ afterEach(() => {
 });
 
 const SIZE = { width: 800, height: 400 };
+
+/** Where things stand in the layout the renderer uses while `hops` are shown (focused on them). */
+const focusedAnchors = (scene: Scene, hops: readonly Hop[]) =>
+  layoutPath(
+    scene,
+    pathFocus(
+      scene,
+      hops.map((h) => h.where),
+    ),
+    SIZE,
+  ).anchors;
 const tcp: PacketHeader = {
   proto: 'TCP',
   src: '10.244.0.2',
@@ -69,15 +80,8 @@ function setup(
     [...el.querySelectorAll('[data-id]')].find((e) => e.getAttribute('data-id') === id) ?? null;
   const markerAt = () => el.querySelector('g.packet')!.getAttribute('transform');
   // The layout the renderer uses once HOPS are shown: focused on their places.
-  const layout = layoutPath(
-    scene,
-    pathFocus(
-      scene,
-      HOPS.map((h) => h.where),
-    ),
-    SIZE,
-  );
-  const at = (id: string) => `translate(${layout.anchors[id]!.x},${layout.anchors[id]!.y})`;
+  const anchors = focusedAnchors(scene, HOPS);
+  const at = (id: string) => `translate(${anchors[id]!.x},${anchors[id]!.y})`;
   return { el, topo, byId, markerAt, at, onSelectPod, scene };
 }
 
@@ -299,14 +303,7 @@ describe('createTopology', () => {
     topo.update(scene, SIZE, next);
     topo.showPacket(next, 1, opts);
     expect(fits).toBe(1);
-    const p = layoutPath(
-      scene,
-      pathFocus(
-        scene,
-        next.map((h) => h.where),
-      ),
-      SIZE,
-    ).anchors['layer:node-1:routing']!;
+    const p = focusedAnchors(scene, next)['layer:node-1:routing']!;
     expect(el.querySelector('g.packet')!.getAttribute('transform')).toBe(
       `translate(${p.x},${p.y})`,
     );
