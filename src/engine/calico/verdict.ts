@@ -472,16 +472,11 @@ function walkHop(start: FastChain | null): boolean {
       case Act.Return:
         depth--;
         break;
-      case Act.Jump:
-        if (r.target) {
-          if (!r.target.compiled) compileChain(r.target);
-          chains[depth] = r.target;
-          positions[depth] = 0;
-          depth++;
-        }
-        break;
       case Act.Goto:
+        // A goto leaves the current chain: its target takes the chain's place, then as a jump.
         depth--;
+      // falls through
+      case Act.Jump:
         if (r.target) {
           if (!r.target.compiled) compileChain(r.target);
           chains[depth] = r.target;
