@@ -473,10 +473,9 @@ function walkHop(start: FastChain | null): boolean {
         depth--;
         break;
       case Act.Goto:
-        // A goto leaves the current chain: its target takes the chain's place, then as a jump.
-        depth--;
-      // falls through
       case Act.Jump:
+        // A goto leaves the current chain: its target takes the chain's place, then as a jump.
+        if (r.act === Act.Goto) depth--;
         if (r.target) {
           if (!r.target.compiled) compileChain(r.target);
           chains[depth] = r.target;
