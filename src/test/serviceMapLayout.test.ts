@@ -11,6 +11,7 @@ import { engineFor } from './scenarios';
 import type { Box } from '../viz/layout';
 import { FOLD_ABOVE, foldServiceMap, type DrawnServiceMap } from '../viz/serviceMapFold';
 import { edgeVerdict, layoutServiceMap, type ServiceMapLayout } from '../viz/serviceMapLayout';
+import { textWidth } from '../viz/text';
 
 const overlaps = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -191,7 +192,23 @@ describe('a large map (30+ workloads) folds its namespaces', () => {
         expect(folded.map.edges.some((e) => e.source === e.target)).toBe(true);
         const laid = layoutServiceMap(folded.map, { width, fontSize, foldable: true });
         checkLayout(folded.map, laid);
-        expect(laid.boxes.find((b) => b.id === 'namespace:ns-1')!.name).toBe('▸ ns-1');
+        const ns1 = laid.boxes.find((b) => b.id === 'namespace:ns-1')!;
+        expect(ns1.name).toBe('▸ ns-1');
+        // Every folded box draws its count: in words where they fit (the 640 px drawer), else its
+        // number (a 300 px drawer); the tooltip and the accessible name say it in words.
+        for (const b of laid.boxes.filter((x) => x.kind === 'namespace')) {
+          expect(b.detailInFull, b.id).toBe('8 workloads');
+          expect(['8 workloads', '8'], b.id).toContain(b.detail);
+          if (width === 640) expect(b.detail, b.id).toBe('8 workloads');
+          if (fontSize === 20) expect(b.detail, b.id).toBe('8');
+          // Name and count fit the box side by side (the layout's own estimate, bold name).
+          expect(
+            textWidth(b.name, fontSize * 1.12) +
+              fontSize * (b.detail === '8' ? 1.3 : 1.6) +
+              textWidth(b.detail, fontSize * 0.85),
+            b.id,
+          ).toBeLessThanOrEqual(b.box.width);
+        }
         // A folded map is no taller than its room's few boxes need: under 12 box heights.
         expect(laid.height).toBeLessThan(fontSize * 1.9 * 12 + fontSize * 10);
 

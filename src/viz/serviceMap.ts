@@ -43,7 +43,6 @@ const TITLE_NOTE: Partial<Record<LaidMapBox['kind'], string>> = {
   service: ': a Service with no backend',
   world: ': outside the cluster',
   unknown: ': an address the walk could not resolve',
-  namespace: ': folded into one box; click to open it',
 };
 
 /** What an edge says to a screen reader: who to whom, its counts, its ports and Services. */
@@ -192,12 +191,14 @@ export function createServiceMap({
       .attr('tabindex', (b) => (b.kind === 'namespace' ? 0 : null))
       .attr('aria-expanded', (b) => (b.kind === 'namespace' ? 'false' : null))
       .attr('aria-label', (b) =>
-        b.kind === 'namespace' ? `${b.title}, folded: ${b.detail || 'its boxes'}; open it` : null,
+        b.kind === 'namespace' ? `${b.title}, folded: ${b.detailInFull}; open it` : null,
       )
       .call((g) => {
         g.select('title').text((b) => {
           const pods = podsOf.get(b.id) ?? [];
           if (pods.length > 0) return `${b.title}: ${pods.join(', ')}`;
+          if (b.kind === 'namespace')
+            return `${b.title}: ${b.detailInFull}, folded into one box; click to open it`;
           return `${b.title}${TITLE_NOTE[b.kind] ?? ''}`;
         });
         g.select('rect')

@@ -42,8 +42,11 @@ export interface LaidMapBox {
   readonly title: string;
   /** The name as drawn, shortened to the box. */
   readonly name: string;
-  /** Beside the name: `2 pods`, `Service`, `outside`. */
+  /** Beside the name: `2 pods`, `Service`, `outside`; a folded namespace's `8 workloads`, or `8`
+   * where the words do not fit (its count is always drawn). */
   readonly detail: string;
+  /** The detail in words whatever is drawn (`8 workloads`): the tooltip and the accessible name. */
+  readonly detailInFull: string;
 }
 
 export interface LaidLabel {
@@ -227,18 +230,24 @@ export function layoutServiceMap(
         y += groupHead;
       }
     }
-    // The pod count gives way when the name would run into it (the box's title still says it).
+    // The pod count gives way when the name would run into it (the box's title still says it); a
+    // folded namespace's count stays, as its bare number where the words do not fit (its tooltip and
+    // accessible name say them).
     const full = boxDetail(b);
-    const detail =
-      textWidth(drawnName(b), bold) + fs * 1.6 + textWidth(full, detailFs) <= boxW ? full : '';
+    const beside = (text: string) =>
+      textWidth(drawnName(b), bold) + fs * 1.6 + textWidth(text, detailFs) <= boxW;
+    const detail = beside(full) ? full : b.kind === 'namespace' ? String(b.members) : '';
+    // A bare number needs less of a gap from the name than words do.
+    const pad = detail === full ? fs * 1.6 : fs * 1.3;
     boxes.push({
       id: b.id,
       kind: b.kind,
       namespace: namespaceOf(b),
       box: { x: gutter, y, width: boxW, height: boxH },
       title: boxTitle(b),
-      name: abbreviate(drawnName(b), boxW - fs * 1.6 - textWidth(detail, detailFs), bold),
+      name: abbreviate(drawnName(b), boxW - pad - textWidth(detail, detailFs), bold),
       detail,
+      detailInFull: full,
     });
     y += boxH + boxGap;
   }
