@@ -3,7 +3,7 @@
  * filters, the virtualised list of flows and the way back from a flow's details.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useFilterText } from './useFilterText';
 
 /** A flow view's filter language: the command it stands for, how it reads, and examples of it. */
@@ -84,6 +84,67 @@ export function useFlowFilter<T>(
 }
 
 /**
+ * The filter's text on a line of its own, the whole of it always in sight: a one-line field that
+ * grows a line for each the text wraps onto (a step's `--verdict DROPPED --to-pod shop/backend` is
+ * two lines in a 300 px drawer in the projector's type), never scrolled sideways. A filter is one
+ * line: Enter adds none, and a pasted line break is a space.
+ */
+function FilterField({
+  value,
+  placeholder,
+  title,
+  invalid,
+  describedBy,
+  onText,
+}: {
+  readonly value: string;
+  readonly placeholder: string;
+  readonly title: string;
+  readonly invalid: boolean;
+  readonly describedBy: string;
+  readonly onText: (text: string) => void;
+}) {
+  const field = useRef<HTMLTextAreaElement>(null);
+  // As tall as its text: after each change, and when the drawer's width changes its wrapping.
+  useLayoutEffect(() => {
+    const el = field.current;
+    if (!el) return;
+    const fit = () => {
+      el.style.height = 'auto';
+      const border = el.offsetHeight - el.clientHeight;
+      el.style.height = `${el.scrollHeight + border}px`;
+    };
+    fit();
+    if (typeof ResizeObserver === 'undefined') return;
+    let width = el.clientWidth;
+    const watch = new ResizeObserver(() => {
+      if (el.clientWidth === width) return;
+      width = el.clientWidth;
+      fit();
+    });
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, [value]);
+  return (
+    <textarea
+      ref={field}
+      rows={1}
+      value={value}
+      spellCheck={false}
+      autoComplete="off"
+      placeholder={placeholder}
+      title={title}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.preventDefault();
+      }}
+      onChange={(e) => onText(e.target.value.replace(/\s*[\r\n]+\s*/g, ' '))}
+    />
+  );
+}
+
+/**
  * The filter box: the command it stands for, the text, a hint or the error under it, then a row
  * with the example filters and the view's own `children` (a count, the output's choice).
  */
@@ -106,16 +167,13 @@ export function FilterBar({
     <>
       <label className="flows-filter">
         <span className="flows-command">{syntax.command}</span>
-        <input
-          type="text"
+        <FilterField
           value={text}
-          spellCheck={false}
-          autoComplete="off"
           placeholder={syntax.placeholder}
           title={syntax.hint}
-          aria-invalid={error !== null}
-          aria-describedby={errorId}
-          onChange={(e) => onText(e.target.value)}
+          invalid={error !== null}
+          describedBy={errorId}
+          onText={onText}
         />
       </label>
       <p id={errorId} className={error === null ? 'flows-hint' : 'flows-error'} aria-live="polite">

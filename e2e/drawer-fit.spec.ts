@@ -1,0 +1,202 @@
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures/app';
+
+/**
+ * What the drawer shows reads in full at the judged sizes and themes: every tab's name (the row
+ * wraps rather than scrolls a tab out of sight), a lesson step's whole `hubble observe` filter (on
+ * its own line, growing a line where it wraps, never scrolled sideways), and a folded namespace's
+ * count of workloads in its box on the service map.
+ */
+const SHOTS = process.env.DRAWER_SHOTS; // a folder: also save screenshots to look at
+
+const SIZES = [
+  [1280, 800],
+  [1024, 768],
+] as const;
+const THEMES = ['light', 'dark', 'projector'] as const;
+
+async function useTheme(page: Page, theme: (typeof THEMES)[number]) {
+  await page.addInitScript((t) => window.localStorage.setItem('packetwalk.theme', t), theme);
+}
+
+async function shot(page: Page, name: string) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+/**
+ * Each drawer tab that does not read in full: its text cut (scrollWidth over clientWidth) or its
+ * box out of the tab row's box (scrolled or hung out of the drawer); and the tabs' type, in px.
+ */
+async function tabProblems(page: Page): Promise<{ problems: string[]; sizes: number[] }> {
+  return page.locator('.drawer-tabs').evaluate((row) => {
+    const list = row.querySelector('[role="tablist"]')!;
+    const outer = list.getBoundingClientRect();
+    const drawer = row.closest('.drawer')!.getBoundingClientRect();
+    const problems: string[] = [];
+    const sizes: number[] = [];
+    if (list.scrollWidth > list.clientWidth) problems.push('the tab row scrolls');
+    for (const tab of row.querySelectorAll<HTMLElement>('[role="tab"]')) {
+      const name = tab.textContent ?? '';
+      const box = tab.getBoundingClientRect();
+      sizes.push(parseFloat(getComputedStyle(tab).fontSize));
+      if (tab.scrollWidth > tab.clientWidth) problems.push(`${name}: text cut`);
+      if (box.left < outer.left - 0.5 || box.right > outer.right + 0.5)
+        problems.push(`${name}: outside the tab row (${box.left}-${box.right})`);
+      if (box.right > drawer.right + 0.5) problems.push(`${name}: outside the drawer`);
+    }
+    return { problems, sizes };
+  });
+}
+
+/** The filter field's text beyond its box (sideways or below), and where it sits. */
+async function filterFit(field: Locator) {
+  return field.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const command = el.closest('label')!.querySelector('.flows-command')!.getBoundingClientRect();
+    const panel = el.closest('.drawer-panel, .presenter-flows')!;
+    const pad = getComputedStyle(panel);
+    const style = getComputedStyle(el);
+    return {
+      wide: el.scrollWidth - el.clientWidth,
+      tall: el.scrollHeight - el.clientHeight,
+      lines: Math.round(
+        (el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)) /
+          parseFloat(style.lineHeight),
+      ),
+      // A line of its own: under the command, from the panel's left to its right.
+      below: box.top >= command.bottom - 0.5,
+      width: box.width,
+      roomWidth: panel.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight),
+      fontSize: parseFloat(style.fontSize),
+    };
+  });
+}
+
+test.describe('the drawer reads in full', () => {
+  for (const [width, height] of SIZES)
+    for (const theme of THEMES)
+      test(`${width}×${height}, ${theme}: lesson 11 step 8, every tab and the whole filter`, async ({
+        page,
+      }) => {
+        test.setTimeout(90_000);
+        await page.setViewportSize({ width, height });
+        await useTheme(page, theme);
+        await page.goto('/#/lessons/11-observability/8');
+        const tabs = page.locator('.drawer-tabs [role="tab"]');
+        await expect(tabs).toHaveText(['Lesson', 'Inspector', 'Flows']);
+        const field = page.getByRole('textbox', { name: /hubble observe/ });
+        await expect(field).toHaveValue('--verdict DROPPED --to-pod shop/backend');
+        await expect(page.locator('.flow-row').first()).toContainText('DROPPED', {
+          timeout: 60_000,
+        });
+
+        const { problems, sizes } = await tabProblems(page);
+        expect(problems).toEqual([]);
+        // The tabs keep the drawer's type (0.9rem: 14.4 px, 18 px in the projector's 125 %).
+        const rem = await page.evaluate(() =>
+          parseFloat(getComputedStyle(document.documentElement).fontSize),
+        );
+        for (const px of sizes) expect(px).toBeGreaterThanOrEqual(0.85 * rem);
+
+        const fit = await filterFit(field);
+        expect(fit.below, 'the filter has a line of its own').toBe(true);
+        expect(fit.width).toBeGreaterThanOrEqual(fit.roomWidth - 1);
+        expect(fit.wide, 'no part of the filter scrolled out sideways').toBeLessThanOrEqual(0);
+        expect(fit.tall, 'no line of the filter below its box').toBeLessThanOrEqual(0);
+        // One line where it fits (1280 light and dark: 39 characters of 14.4 px monospace), else
+        // two; never more for this filter, and the projector's type stays large.
+        if (width === 1280 && theme !== 'projector') expect(fit.lines).toBe(1);
+        expect(fit.lines).toBeLessThanOrEqual(2);
+        expect(fit.fontSize).toBeGreaterThanOrEqual(theme === 'projector' ? 20 : 14);
+        await shot(page, `lesson11-8-${width}-${theme}`);
+      });
+
+  test('a filter too long for a line grows a line; Enter and a pasted line break add none', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await useTheme(page, 'projector');
+    await page.goto('/#/lessons/11-observability/8');
+    const field = page.getByRole('textbox', { name: /hubble observe/ });
+    await expect(field).toHaveValue('--verdict DROPPED --to-pod shop/backend');
+    const long = '--verdict DROPPED --to-pod shop/backend --from-pod shop/frontend --type l7';
+    await field.fill(long);
+    await field.press('Enter');
+    await expect(field).toHaveValue(long);
+    const fit = await filterFit(field);
+    expect(fit.lines).toBeGreaterThanOrEqual(3);
+    expect(fit.wide).toBeLessThanOrEqual(0);
+    expect(fit.tall).toBeLessThanOrEqual(0);
+    await expect(field).toHaveAttribute('aria-invalid', 'false');
+    // A filter is one line: a pasted line break is a space.
+    await field.fill('--verdict DROPPED\n--type l7');
+    await expect(field).toHaveValue('--verdict DROPPED --type l7');
+  });
+
+  for (const theme of THEMES)
+    test(`1024×768, ${theme}: six panels open, every tab reads in full (the row wraps)`, async ({
+      page,
+    }) => {
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await useTheme(page, theme);
+      await page.goto(
+        '/#/walk?scenario=seed-policies&panels=inspector,policies,matrix,scale,dataplane,flows',
+      );
+      await expect(page.locator('.drawer-tabs [role="tab"]')).toHaveCount(6);
+      const { problems } = await tabProblems(page);
+      expect(problems).toEqual([]);
+      // The close button stays inside the drawer too.
+      const close = (await page.locator('.drawer-tabs .drawer-close').boundingBox())!;
+      expect(close.x + close.width).toBeLessThanOrEqual(1024.5);
+      await shot(page, `six-panels-1024-${theme}`);
+    });
+
+  for (const theme of ['light', 'projector'] as const)
+    test(`1024×768, ${theme}: a folded namespace's box shows its count of workloads`, async ({
+      page,
+    }) => {
+      test.setTimeout(180_000);
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await useTheme(page, theme);
+      await page.goto(
+        '/#/walk?scenario=gen:pods:160,nodes:3,ns:4,pol:3,mix:40-30-30,seed:2&panels=flows&ftab=map',
+      );
+      const map = page.locator('.service-map-view').getByTestId('service-map');
+      await expect(map.locator('g.sm-edge').first()).toBeVisible({ timeout: 150_000 });
+      const folded = map.locator('g.sm-box[data-kind="namespace"]');
+      await expect(folded).toHaveCount(4);
+      const boxes = await folded.evaluateAll((gs) =>
+        gs.map((g) => {
+          const rect = g.querySelector('rect')!.getBoundingClientRect();
+          const name = g.querySelector('.sm-box-name')!;
+          const detail = g.querySelector('.sm-box-detail')!;
+          const n = name.getBoundingClientRect();
+          const d = detail.getBoundingClientRect();
+          return {
+            name: name.textContent,
+            count: detail.textContent,
+            label: g.getAttribute('aria-label'),
+            inside:
+              d.width > 0 &&
+              d.left >= rect.left &&
+              d.right <= rect.right &&
+              d.top >= rect.top &&
+              d.bottom <= rect.bottom,
+            apart: n.right <= d.left,
+          };
+        }),
+      );
+      for (const b of boxes) {
+        expect(b.name).toMatch(/^▸ ns-\d$/);
+        expect(b.count, `${b.name}'s count`).toMatch(/^8( workloads)?$/);
+        expect(b.label).toMatch(/folded: 8 workloads; open it$/);
+        expect(b.inside, `${b.name}'s count inside its box`).toBe(true);
+        expect(b.apart, `${b.name}'s count clear of its name`).toBe(true);
+      }
+      await shot(page, `map-folded-1024-${theme}`);
+    });
+});
