@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
@@ -111,6 +112,12 @@ test.describe('the drawer reads in full', () => {
         if (width === 1280 && theme !== 'projector') expect(fit.lines).toBe(1);
         expect(fit.lines).toBeLessThanOrEqual(2);
         expect(fit.fontSize).toBeGreaterThanOrEqual(theme === 'projector' ? 20 : 14);
+        const axe = await new AxeBuilder({ page }).include('.drawer').analyze();
+        expect(
+          axe.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        ).toEqual([]);
         await shot(page, `lesson11-8-${width}-${theme}`);
       });
 
@@ -132,9 +139,25 @@ test.describe('the drawer reads in full', () => {
     expect(fit.wide).toBeLessThanOrEqual(0);
     expect(fit.tall).toBeLessThanOrEqual(0);
     await expect(field).toHaveAttribute('aria-invalid', 'false');
+    // A wider drawer: the field follows its new wrapping, a line or more shorter.
+    await page.getByRole('separator', { name: 'Resize the panels drawer' }).press('Home');
+    await expect.poll(async () => (await filterFit(field)).lines).toBeLessThan(fit.lines);
+    expect((await filterFit(field)).tall).toBeLessThanOrEqual(0);
+    await page.getByRole('separator', { name: 'Resize the panels drawer' }).press('End');
+    await expect.poll(async () => (await filterFit(field)).lines).toBe(fit.lines);
     // A filter is one line: a pasted line break is a space.
     await field.fill('--verdict DROPPED\n--type l7');
     await expect(field).toHaveValue('--verdict DROPPED --type l7');
+
+    // Calico's flow-log filter is the same field.
+    await page.locator('.flows-tabs').getByRole('button', { name: 'Calico' }).click();
+    const whisker = page.getByRole('textbox', { name: /^filter/ });
+    await whisker.fill('action=Deny policy~allow namespace=shop reporter=Dst');
+    const calico = await filterFit(whisker);
+    expect(calico.below).toBe(true);
+    expect(calico.lines).toBeGreaterThanOrEqual(2);
+    expect(calico.wide).toBeLessThanOrEqual(0);
+    expect(calico.tall).toBeLessThanOrEqual(0);
   });
 
   for (const theme of THEMES)

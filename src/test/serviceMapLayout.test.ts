@@ -3,11 +3,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CALICO_CONFIG, DEFAULT_CILIUM_CONFIG } from '../datapath/config';
 import { runFlows, type FlowsData } from '../datapath/flows/flowsData';
-import type { ServiceMap, ServiceMapBox, ServiceMapEdge } from '../datapath/flows/serviceMap';
+import type { ServiceMap, ServiceMapBox } from '../datapath/flows/serviceMap';
 import { generateCluster } from '../engine/generate';
 import { loadManifests } from '../engine/parse/load';
 import { createEngine } from '../engine/verdict';
 import { engineFor } from './scenarios';
+import { mapEdge } from './serviceMaps';
 import type { Box } from '../viz/layout';
 import { FOLD_ABOVE, foldServiceMap, type DrawnServiceMap } from '../viz/serviceMapFold';
 import { edgeVerdict, layoutServiceMap, type ServiceMapLayout } from '../viz/serviceMapLayout';
@@ -278,23 +279,6 @@ const box = (id: string, namespace?: string): ServiceMapBox => ({
   ...(namespace !== undefined ? { namespace } : {}),
   pods: namespace !== undefined ? [`${namespace}/${id}-0`] : [],
 });
-const edge = (
-  source: string,
-  target: string,
-  forwarded: number,
-  dropped: number,
-  ports: string[] = ['80/TCP'],
-): ServiceMapEdge => ({
-  id: `${source} -> ${target}`,
-  source,
-  target,
-  forwarded,
-  dropped,
-  errors: 0,
-  ports,
-  services: [],
-  connections: [1],
-});
 
 describe('layoutServiceMap', () => {
   const map: ServiceMap = {
@@ -307,10 +291,15 @@ describe('layoutServiceMap', () => {
       box('world'),
     ],
     edges: [
-      edge('workload:a/x', 'workload:a/y', 3, 1, ['8080/TCP']),
-      edge('workload:a/y', 'workload:a/x', 0, 2),
-      edge('workload:a/x', 'world', 1, 0, ['443/TCP', '53/UDP', '80/TCP', '8443/TCP']),
-      edge('workload:b/one-with-a-very-long-name-that-cannot-fit-anywhere', 'workload:a/x', 1, 0),
+      mapEdge('workload:a/x', 'workload:a/y', 3, 1, ['8080/TCP']),
+      mapEdge('workload:a/y', 'workload:a/x', 0, 2),
+      mapEdge('workload:a/x', 'world', 1, 0, ['443/TCP', '53/UDP', '80/TCP', '8443/TCP']),
+      mapEdge(
+        'workload:b/one-with-a-very-long-name-that-cannot-fit-anywhere',
+        'workload:a/x',
+        1,
+        0,
+      ),
     ],
   };
 
@@ -349,7 +338,7 @@ describe('layoutServiceMap', () => {
   });
 
   it('says which edge names a box that is not there', () => {
-    const bad: ServiceMap = { ...map, edges: [edge('workload:a/x', 'workload:c/z', 1, 0)] };
+    const bad: ServiceMap = { ...map, edges: [mapEdge('workload:a/x', 'workload:c/z', 1, 0)] };
     expect(() => layoutServiceMap(bad, { width: 420, fontSize: 14 })).toThrow(
       'service map (cilium) edge workload:a/x -> workload:c/z: no box workload:c/z among its boxes',
     );

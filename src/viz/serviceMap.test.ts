@@ -2,14 +2,9 @@
 // The service map as drawn: a folded namespace's box shows its count of workloads, in words where
 // they fit beside its name and as its number in a narrow drawer (where "▸ ns-0" alone hid it).
 import { afterEach, describe, expect, it } from 'vitest';
+import { mapEdge } from '../test/serviceMaps';
 import { createServiceMap } from './serviceMap';
 import type { DrawnServiceMap, NamespaceBox } from './serviceMapFold';
-
-function svg(): SVGSVGElement {
-  const el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  document.body.append(el);
-  return el;
-}
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -23,18 +18,6 @@ const folded = (ns: string, members: number): NamespaceBox => ({
   members,
 });
 
-const edge = (source: string, target: string, forwarded: number, dropped: number) => ({
-  id: `${source} -> ${target}`,
-  source,
-  target,
-  forwarded,
-  dropped,
-  errors: 0,
-  ports: ['8080/TCP'],
-  services: [],
-  connections: [1, 2],
-});
-
 /** Two folded namespaces (8 and 12 workloads) and the outside, talking to each other. */
 const map: DrawnServiceMap = {
   cni: 'cilium',
@@ -45,9 +28,9 @@ const map: DrawnServiceMap = {
     { id: 'world', kind: 'world', label: 'world', pods: [] },
   ],
   edges: [
-    edge('namespace:ns-0', 'namespace:ns-1', 3, 1),
-    edge('namespace:ns-1', 'namespace:ns-0', 2, 0),
-    edge('world', 'namespace:ns-0', 0, 4),
+    mapEdge('namespace:ns-0', 'namespace:ns-1', 3, 1),
+    mapEdge('namespace:ns-1', 'namespace:ns-0', 2, 0),
+    mapEdge('world', 'namespace:ns-0', 0, 4),
   ],
 };
 
@@ -58,7 +41,9 @@ describe('createServiceMap: a folded namespace', () => {
     [640, 14, ['8 workloads', '12 workloads']],
   ] as const)
     it(`at ${width} px, ${fontSize} px type: its box draws its count, its names say it in words`, () => {
-      const el = svg();
+      const el = document.body.appendChild(
+        document.createElementNS('http://www.w3.org/2000/svg', 'svg'),
+      );
       const renderer = createServiceMap({ svg: el, onSelect: () => {} });
       const layout = renderer.update(map, { width, fontSize, selected: null, foldable: true });
       const boxes = [...el.querySelectorAll<SVGGElement>('g.sm-box[data-kind="namespace"]')];
