@@ -163,8 +163,7 @@ export function ServiceMapView({ data }: { readonly data: FlowsData | undefined 
           <Legend />
           {folded?.foldable && (
             <p className="flows-hint sm-fold-hint">
-              Each namespace is one box (▸, its number of workloads at the right): click it to open
-              it, and its name (▾) to fold it again.
+              Each namespace is one box (▸): click it to open it, and its name (▾) to fold it again.
             </p>
           )}
           <MapSvg
