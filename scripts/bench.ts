@@ -152,7 +152,7 @@ const compileVsLoad = compileFigures(
   verdictPaths.index,
   Math.max(0, calicoFirstPass - calicoWarmPass),
 );
-const oneEditRecompile = recompileFigures(cluster, calico, cilium, {
+const oneEditRecompile = recompileFigures(cluster, {
   iptables: calicoCompileMs,
   ebpf: ciliumCompileMs,
 });

@@ -1,12 +1,15 @@
 /**
  * Incremental compile (issue 15): after a random single-policy edit (a policy removed, a policy's
- * body replaced by another's, a copy of a policy added under a new name), recompiling from the
+ * body replaced by another's, as code may build it (taking the other's name too: two policies then
+ * share one) or as an editor does (keeping its name), a copy of a policy added under a new name),
+ * recompiling from the
  * previous compile gives exactly what a full compile of the edited cluster gives, for both models.
  * Random clusters of every dialect, loaded by the real loader, as in agreement.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbScenario } from '../test/arbitraries';
+import { renamed } from '../test/policyEdits';
 import { compileCalico, recompileCalico } from './calico/iptables';
 import { compileCilium, recompileCilium } from './cilium/ebpf';
 import type { Cluster } from './model';
@@ -31,13 +34,18 @@ function edit(
   const i = a % policies.length;
   const j = b % policies.length;
   const next = [...policies];
-  switch (kind % 3) {
+  switch (kind % 4) {
     case 0:
       next.splice(i, 1);
       break;
     case 1:
       // Policy i keeps its name (and namespace, so it stays valid) and takes j's rules.
       next[i] = { ...policies[j]!, ref: policies[i]!.ref, ...namespaceOf(policies[i]!) };
+      break;
+    case 2:
+      // Policy i keeps its identity and takes j's rules: an edit of its spec in the editor, which
+      // the iptables model patches into its previous output.
+      next[i] = renamed(policies[j]!, policies[i]!);
       break;
     default:
       next.push({
@@ -58,7 +66,7 @@ function load(yaml: string): Cluster {
   return cluster;
 }
 
-const arbEdit = fc.tuple(fc.nat(2), fc.nat(2), fc.nat(), fc.nat());
+const arbEdit = fc.tuple(fc.nat(2), fc.nat(3), fc.nat(), fc.nat());
 
 /** Compiles, then applies each edit and checks the recompile against a full compile. */
 function checkEdits<T>(

@@ -23,32 +23,31 @@
  * The configuration modelled: Felix defaults, kube-proxy in iptables mode, no IPIP/VXLAN/WireGuard
  * rules in the static chains, flow logs off (no NFLOG rules), drop action DROP.
  */
-import { indexCluster, podKey } from '../cluster';
-import type { Labels } from '../labels';
-import type { Cluster, Direction, Pod } from '../model';
+import { podKey } from '../cluster';
+import type { Cluster, Direction } from '../model';
 import {
   convertCalicoPolicy,
   convertK8sPolicy,
   type FelixPolicy,
   felixSelector,
 } from './conversion';
-import type {
-  CalicoDataplane,
-  CalicoIpSet,
-  CalicoNodeTables,
-  CalicoWorkload,
-  IptChain,
-  IptRule,
-  RuleOrigin,
-} from './dataplane';
+import {
+  type ActivePolicy,
+  type CalicoCompileMemo,
+  contextOf,
+  countRefs,
+  type EndpointClass,
+  endpointClasses,
+  type EndpointMemo,
+  type PolicyChainMemo,
+  samePolicies,
+  sameTiers,
+  uniqueIds,
+} from './compileMemo';
+import type { CalicoDataplane, CalicoWorkload, IptChain, IptRule, RuleOrigin } from './dataplane';
 import { FELIX_MARKS, FELIX_RELEASE, VXLAN_PORT } from './felixConfig';
 import { IpSetRegistry } from './ipsetRegistry';
-import {
-  calicoEndpointLabels,
-  calicoNetworkSetLabels,
-  namespaceProfileName,
-  serviceAccountProfileName,
-} from './labels';
+import { calicoNetworkSetLabels, namespaceProfileName, serviceAccountProfileName } from './labels';
 import {
   calicoInterfaceName,
   endpointChainName,
@@ -73,25 +72,19 @@ import {
   rule,
   setMark,
 } from './ruleBuilders';
-import { BUILTIN, dispatchChains, staticChains } from './staticChains';
-import { orderedTiers, type TierInfo } from './tiers';
+import { nodeTables } from './nodeTables';
+import { orderedTiers } from './tiers';
 
-interface ActivePolicy {
-  readonly policy: FelixPolicy;
-  readonly tier: TierInfo;
-  /** Its chain's name per direction, once asked (names.ts policyChainName). */
-  readonly chainNames: Partial<Record<Direction, string>>;
-}
+export type { CalicoCompileMemo } from './compileMemo';
 
 const chainNameOf = (ap: ActivePolicy, direction: Direction): string =>
   (ap.chainNames[direction] ??= policyChainName(direction, ap.policy.id));
 
 /** A run of policies forming a group, one node per policy of the run from its start: its chain's
- * name and the chains the group reaches (a compile's trail) once named. */
+ * name once named. */
 interface GroupNode {
   readonly next: Map<ActivePolicy, GroupNode>;
   name?: string;
-  trail?: readonly string[];
 }
 
 function byOrder(a: FelixPolicy, b: FelixPolicy): number {
@@ -107,169 +100,13 @@ function byOrder(a: FelixPolicy, b: FelixPolicy): number {
 const KIND_COMMENT_DIR: Record<Direction, string> = { ingress: 'ingress', egress: 'egress' };
 const DIRECTIONS = ['ingress', 'egress'] as const;
 
-/** A rendered policy chain, the policy it renders and the IP sets it asked for, in order. */
-interface PolicyChainMemo {
-  readonly policy: FelixPolicy;
-  readonly chain: IptChain;
-  readonly sets: CalicoIpSet[];
-}
-
-/**
- * Pods Felix sees with the same namespace, service account and labels (labels.ts
- * calicoEndpointLabels): every policy selects all of them or none, so their endpoint chains hold
- * the same rules, and a selector matches all of their addresses or none. A compile works per class.
- */
-interface EndpointClass {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  readonly labels: Labels;
-  /** Its pods' positions in the cluster's pods, ascending. */
-  readonly pods: number[];
-}
-
-interface EndpointClasses {
-  readonly list: EndpointClass[];
-  readonly of: Map<Pod, EndpointClass>;
-  readonly byNamespace: Map<string, EndpointClass[]>;
-}
-
-/** What a recompile may reuse of a compile (recompile.ts): per policy, its conversion, the pods
- * it selects and its rendered chains with the IP sets they refer to; chain names of groups. */
-export interface CalicoCompileMemo {
-  /** The cluster objects everything below depends on besides the policy itself. */
-  readonly context: readonly unknown[];
-  /** Per policy object: its conversion and the endpoint classes it selects (kept from compile to
-   * compile while the context is the same: entries of removed policies go with them). */
-  readonly felix: WeakMap<object, FelixPolicy>;
-  readonly selected: WeakMap<FelixPolicy, EndpointClass[]>;
-  readonly chains: Map<string, PolicyChainMemo>;
-  readonly groupNames: Map<string, string>;
-  /** The pods grouped by what their endpoint chains depend on. */
-  readonly classes: EndpointClasses;
-  /** Per endpoint class: what its endpoint chains were built from, and the chains. */
-  readonly endpoints: Map<EndpointClass, EndpointMemo>;
-  /** The tiers in order, and each policy with its tier among them. */
-  tiers: TierInfo[];
-  active: WeakMap<FelixPolicy, ActivePolicy>;
-  /** The compile's output, for the chains and node tables a recompile keeps. */
-  output?: Pick<CalicoDataplane, 'chains' | 'nodes' | 'workloads'>;
-  /** The policy objects in order (Calico's, then Kubernetes'), and at the same positions their
-   * active entries and the classes they select; what applies to each class. A recompile whose
-   * objects are the same but a few patches these instead of asking the WeakMaps 10,000 times. */
-  byPosition?: {
-    readonly inputs: readonly object[];
-    readonly active: readonly ActivePolicy[];
-    readonly selected: readonly EndpointClass[][];
-    readonly applied: Map<EndpointClass, Record<Direction, ActivePolicy[]>>;
-  };
-}
-
-/** One direction's endpoint chain of a class: its rules (shared by the class's pods, each chain
- * named after its pod's interface) and every chain they reach, each after the chains it jumps to
- * (the order a compile adds them in), so a pod after the first, or a recompile, adds them as a
- * compile would. */
-interface EndpointChainMemo {
-  readonly rules: IptRule[];
-  readonly trail: readonly string[];
-}
-
-/**
- * A class's endpoint chains depend on its pods' namespace and service account and, per direction,
- * the Felix policies that apply to it in order (each with its tier, found by name in the same
- * tiers): when those are the same objects, the chains are the same.
- */
-interface EndpointMemo {
-  readonly ingress: readonly FelixPolicy[];
-  readonly egress: readonly FelixPolicy[];
-  readonly profiles: readonly string[];
-  readonly chains: Partial<Record<Direction, EndpointChainMemo>>;
-  /** Per pod of the class: its workload and endpoint chains (pods are the same objects while the
-   * class is: a recompile keeps them). */
-  readonly pods: Map<Pod, { workload: CalicoWorkload; to: IptChain; from: IptChain }>;
-}
-
-const sameTiers = (a: readonly TierInfo[], b: readonly TierInfo[]): boolean =>
-  a.length === b.length &&
-  a.every(
-    (t, i) =>
-      t.name === b[i]!.name &&
-      t.order === b[i]!.order &&
-      t.defaultAction === b[i]!.defaultAction &&
-      t.defined === b[i]!.defined,
-  );
-
-/**
- * `names` sorted (code unit order, as `sort()`), from `before`, the same node's sorted list in the
- * compile a recompile starts from: its names still there in its order, merged with the new ones
- * sorted alone, so that an edit sorts what it added rather than the node's thousands of chains.
- */
-function sortedAfter(names: string[], before: readonly string[] | undefined): string[] {
-  if (!before) return names.sort();
-  const now = new Set(names);
-  const kept = before.filter((n) => now.has(n));
-  if (kept.length === names.length) return kept;
-  const was = new Set(before);
-  const added = names.filter((n) => !was.has(n)).sort();
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < kept.length || j < added.length) {
-    if (j >= added.length || (i < kept.length && kept[i]! < added[j]!)) out.push(kept[i++]!);
-    else out.push(added[j++]!);
-  }
-  return out;
-}
-
-const samePolicies = (a: readonly ActivePolicy[], b: readonly FelixPolicy[]): boolean =>
-  a.length === b.length && a.every((ap, i) => ap.policy === b[i]);
-
 const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
 /** A recompile patches what applies to each class when at most this many policies changed. */
 const MAX_PATCHED = 64;
-export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined =>
-  memos.get(dp);
-
-const contextOf = (c: Cluster): readonly unknown[] => [
-  c.pods,
-  c.namespaces,
-  c.serviceAccounts,
-  c.calicoNetworkSets,
-  c.calicoTiers,
-  c.nodes,
-];
-
-function endpointClasses(cluster: Cluster): EndpointClasses {
-  const byKey = new Map<string, EndpointClass>();
-  const list: EndpointClass[] = [];
-  const of = new Map<Pod, EndpointClass>();
-  const byNamespace = new Map<string, EndpointClass[]>();
-  for (const [i, pod] of cluster.pods.entries()) {
-    const labels = calicoEndpointLabels(cluster, pod);
-    let key = `${pod.namespace}\0${pod.serviceAccount}`;
-    for (const k of Object.keys(labels).sort()) key += `\0${k}\0${labels[k]}`;
-    let c = byKey.get(key);
-    if (!c) {
-      const { namespace, serviceAccount } = pod;
-      c = { namespace, serviceAccount, labels, pods: [] };
-      byKey.set(key, c);
-      list.push(c);
-      let inNs = byNamespace.get(namespace);
-      if (!inNs) byNamespace.set(namespace, (inNs = []));
-      inNs.push(c);
-    }
-    c.pods.push(i);
-    of.set(pod, c);
-  }
-  return { list, of, byNamespace };
-}
-
-/** What a chain's rules reach through their jumps: chain names and the IP sets of them all. */
-interface Reach {
-  readonly names: readonly string[];
-  readonly sets: readonly string[];
-}
-/** The reach of chains that jump nowhere (policy chains): it depends on their rules alone. */
-const leafReach = new WeakMap<readonly IptRule[], Reach>();
+export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined => {
+  const memo = memos.get(dp);
+  return memo?.spent ? undefined : memo;
+};
 
 export function compileCalicoDataplane(
   cluster: Cluster,
@@ -292,7 +129,6 @@ export function compileCalicoDataplane(
     tiers: [],
     active,
   };
-  const index = indexCluster(cluster);
   const convert = <T extends object>(p: T, f: (p: T) => FelixPolicy): FelixPolicy => {
     let felix = memo.felix.get(p);
     if (!felix) memo.felix.set(p, (felix = f(p)));
@@ -380,12 +216,14 @@ export function compileCalicoDataplane(
   };
   let activeList: ActivePolicy[];
   let selectedList: EndpointClass[][];
+  /** The classes whose policies may differ, when the rest keep theirs. */
+  let affected: Set<EndpointClass> | undefined;
   if (patchable && active === reuse!.active) {
     // The same objects but at `moved`: only the classes the policies there selected before or
     // select now see different policies; the others keep what applied to them.
     activeList = [...before.active];
     selectedList = [...before.selected];
-    const affected = new Set<EndpointClass>();
+    affected = new Set<EndpointClass>();
     for (const i of moved) {
       for (const c of before.selected[i]!) affected.add(c);
       activeList[i] = activeOf(policies[i]!);
@@ -411,9 +249,58 @@ export function compileCalicoDataplane(
   }
   memo.byPosition = { inputs, active: activeList, selected: selectedList, applied };
 
+  // With the same classes and all but a few policies the same, the previous output is patched:
+  // the edit's classes are built again and what only they referred to is removed.
+  const prev = affected && uniqueIds(reuse!, before!, moved, policies, memo) && reuse!.output;
+  const refs = prev ? (reuse!.refs ??= countRefs(reuse!)) : undefined;
+  const chainRefs = refs?.chains;
+  const setRefs = refs?.sets;
   /** The chains every node may hold (dp.chains), built in place: chain names never collide with
    * Object.prototype's keys (they start `cali-`). */
-  const shared: Record<string, IptChain> = {};
+  const shared: Record<string, IptChain> = prev ? (prev.chains as Record<string, IptChain>) : {};
+  if (prev) {
+    // The patch takes over the previous compile's chains, counts and memos (copying 10,000 chains
+    // would cost more than the edit): that compile is spent, a recompile from it starts afresh.
+    reuse!.spent = true;
+    memo.chains = reuse!.chains;
+    sets.adopt(Object.values(prev.ipsets));
+  }
+  /** Notes a policy chain in the output (and, in a patch, counts the sets it refers to). */
+  const keepChain = (name: string, known: PolicyChainMemo) => {
+    const old = memo.chains.get(name);
+    memo.chains.set(name, known);
+    if (!setRefs || old === known) return;
+    setRefs.add(known.sets.map((set) => set.name));
+    if (old) forgetSets(old);
+  };
+  const forgetSets = (old: PolicyChainMemo) => {
+    const gone: string[] = [];
+    setRefs!.drop(
+      old.sets.map((set) => set.name),
+      gone,
+    );
+    for (const name of gone) sets.drop(name);
+  };
+  /** Removes a chain from a patched output. */
+  const removeChain = (name: string) => {
+    delete shared[name];
+    const old = memo.chains.get(name);
+    if (!old) return;
+    memo.chains.delete(name);
+    forgetSets(old);
+  };
+  if (prev) {
+    // The chains of policies the edit removed or replaced: a rebuilt class renders them again.
+    const now = new Set(moved.map((i) => policies[i]));
+    for (const i of moved) {
+      const old = before!.active[i]!;
+      if (now.has(old.policy)) continue;
+      for (const d of old.policy.types) {
+        const name = chainNameOf(old, d);
+        if (memo.chains.get(name)?.policy === old.policy) removeChain(name);
+      }
+    }
+  }
 
   const renderPolicyChain = (ap: ActivePolicy, direction: Direction): string => {
     const { policy } = ap;
@@ -446,13 +333,13 @@ export function compileCalicoDataplane(
       rules,
       `${policy.id.kind} ${who} ${KIND_COMMENT_DIR[direction]}`,
     );
-    memo.chains.set(name, { policy, chain, sets: recording.stop() });
+    keepChain(name, { policy, chain, sets: recording.stop() });
     shared[name] = chain;
     return name;
   };
   const adoptPolicyChain = (name: string, known: PolicyChainMemo) => {
     sets.adopt(known.sets);
-    memo.chains.set(name, known);
+    keepChain(name, known);
     shared[name] = known.chain;
   };
   /** The chains the endpoint chain being built reaches, in the order a compile adds them. */
@@ -481,11 +368,9 @@ export function compileCalicoDataplane(
       node.name = name;
     }
     if (shared[name] !== undefined) {
-      node.trail ??= [
-        ...group.filter((ap) => !ap.policy.staged).map((ap) => chainNameOf(ap, direction)),
-        name,
-      ];
-      for (const n of node.trail) trail.push(n);
+      // Its chains are there unless a patch removed an edited policy's chain: render it again.
+      for (const ap of group) if (!ap.policy.staged) renderPolicyChain(ap, direction);
+      trail.push(name);
       return name;
     }
     const rules: IptRule[] = [];
@@ -618,168 +503,142 @@ export function compileCalicoDataplane(
     return rules;
   };
 
-  // Endpoint chains: built for a class's first pod, named for each of its pods.
-  const workloads: Record<string, CalicoWorkload> = {};
   /** Nodes with a pod whose endpoint chains were built again (the others keep their tables). */
   const rebuilt = new Set<string>();
   const none: Record<Direction, ActivePolicy[]> = { ingress: [], egress: [] };
-  const changed = new Set<EndpointClass>();
-  const named = new Set<EndpointClass>();
-  for (const pod of cluster.pods) {
-    const cls = classes.of.get(pod)!;
+  /** A class's endpoint chains for its policies now (the chains they reach added on the way). */
+  const endpointMemo = (cls: EndpointClass, profiles: readonly string[]): EndpointMemo => {
     const entry = applied.get(cls) ?? none;
-    let ep = memo.endpoints.get(cls);
-    if (!ep) {
-      const before = reuse?.endpoints.get(cls);
-      if (
-        before &&
-        reuse?.output &&
-        samePolicies(entry.ingress, before.ingress) &&
-        samePolicies(entry.egress, before.egress)
-      ) {
-        ep = before;
-      } else {
-        changed.add(cls);
-        ep = {
-          ingress: entry.ingress.map((ap) => ap.policy),
-          egress: entry.egress.map((ap) => ap.policy),
-          profiles: [
-            namespaceProfileName(pod.namespace),
-            serviceAccountProfileName(pod.namespace, pod.serviceAccount),
-          ],
-          chains: {},
-          pods: new Map(),
-        };
-      }
-      memo.endpoints.set(cls, ep);
-    }
-    if (changed.has(cls)) rebuilt.add(pod.nodeName);
-    // A class's later pods reach what its first one added.
-    const first = !named.has(cls);
-    if (first) named.add(cls);
-    const kept = ep.pods.get(pod);
-    if (kept) {
-      // The class's chains are those of the compile that made `kept`: the same objects again.
-      if (first) replay(ep.chains.ingress!.trail);
-      shared[kept.to.name] = kept.to;
-      if (first) replay(ep.chains.egress!.trail);
-      shared[kept.from.name] = kept.from;
-      workloads[kept.workload.pod] = kept.workload;
-      continue;
-    }
-    const iface = calicoInterfaceName(pod.namespace, pod.name);
-    const endpointChains: Partial<Record<Direction, IptChain>> = {};
-    for (const direction of DIRECTIONS) {
-      let built = ep.chains[direction];
-      if (built) {
-        if (first) replay(built.trail);
-      } else {
-        trail = [];
-        const rules = endpointRules(entry, direction, ep.profiles);
-        ep.chains[direction] = built = { rules, trail };
-      }
-      const name = endpointChainName(direction, iface);
-      shared[name] = endpointChains[direction] = { name, rules: built.rules };
-    }
-    const workload: CalicoWorkload = {
-      pod: podKey(pod),
-      node: pod.nodeName,
-      ip: pod.ip,
-      iface,
-      toChain: endpointChains.ingress!.name,
-      fromChain: endpointChains.egress!.name,
-      profiles: ep.profiles,
+    const ep: EndpointMemo = {
+      ingress: entry.ingress.map((ap) => ap.policy),
+      egress: entry.egress.map((ap) => ap.policy),
+      profiles,
+      chains: {},
+      pods: new Map(),
     };
-    workloads[workload.pod] = workload;
-    ep.pods.set(pod, { workload, to: endpointChains.ingress!, from: endpointChains.egress! });
-  }
-  const workloadsByNode = new Map<string, CalicoWorkload[]>();
-  for (const w of Object.values(workloads)) {
-    let onNode = workloadsByNode.get(w.node);
-    if (!onNode) workloadsByNode.set(w.node, (onNode = []));
-    onNode.push(w);
-  }
-
-  // What each shared chain reaches (felix/iptables/table.go programs what is referred to).
-  const reaches = new Map<readonly IptRule[], Reach>();
-  const reachOf = (rules: readonly IptRule[]): Reach => {
-    const known = leafReach.get(rules) ?? reaches.get(rules);
-    if (known) return known;
-    const names = new Set<string>();
-    const ipsets = new Set<string>();
-    let leaf = true;
-    for (const r of rules) {
-      for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
-      if (r.action.kind !== 'jump' && r.action.kind !== 'goto') continue;
-      leaf = false;
-      const target = shared[r.action.target];
-      if (!target || names.has(target.name)) continue;
-      names.add(target.name);
-      const below = reachOf(target.rules);
-      for (const n of below.names) names.add(n);
-      for (const s of below.sets) ipsets.add(s);
+    for (const direction of DIRECTIONS) {
+      trail = [];
+      ep.chains[direction] = { rules: endpointRules(entry, direction, profiles), trail };
     }
-    const reach = { names: [...names], sets: [...ipsets] };
-    (leaf ? leafReach : reaches).set(rules, reach);
-    return reach;
+    return ep;
+  };
+  const unchanged = (cls: EndpointClass, ep: EndpointMemo): boolean => {
+    const entry = applied.get(cls) ?? none;
+    return samePolicies(entry.ingress, ep.ingress) && samePolicies(entry.egress, ep.egress);
   };
 
-  // Per node: static and dispatch chains, then everything they reach.
-  const nodeNames = new Set([
-    ...cluster.nodes.map((n) => n.name),
-    ...cluster.pods.map((p) => p.nodeName),
-  ]);
-  const nodes: Record<string, CalicoNodeTables> = {};
-  for (const node of [...nodeNames].sort()) {
-    const kept = reuse?.output?.nodes[node];
-    if (kept && !rebuilt.has(node)) {
-      nodes[node] = kept;
-      continue;
+  let workloads: Record<string, CalicoWorkload>;
+  if (prev) {
+    // Workloads do not depend on policies; the affected classes whose policies differ get new
+    // endpoint chains, and the chains only their old ones reached go.
+    workloads = prev.workloads as Record<string, CalicoWorkload>;
+    memo.endpoints = reuse!.endpoints;
+    const left: string[] = [];
+    for (const cls of affected!) {
+      const was = reuse!.endpoints.get(cls)!;
+      if (unchanged(cls, was)) continue;
+      const ep = endpointMemo(cls, was.profiles);
+      memo.endpoints.set(cls, ep);
+      for (const direction of DIRECTIONS) {
+        chainRefs!.add(ep.chains[direction]!.trail);
+        chainRefs!.drop(was.chains[direction]!.trail, left);
+      }
+      for (const i of cls.pods) {
+        const pod = cluster.pods[i]!;
+        const { workload } = was.pods.get(pod)!;
+        const to = { name: workload.toChain, rules: ep.chains.ingress!.rules };
+        const from = { name: workload.fromChain, rules: ep.chains.egress!.rules };
+        shared[to.name] = to;
+        shared[from.name] = from;
+        ep.pods.set(pod, { workload, to, from });
+        rebuilt.add(pod.nodeName);
+      }
     }
-    const local = workloadsByNode.get(node) ?? [];
-    const chains = staticChains();
-    const ifaces = local.map((w) => w.iface);
-    for (const c of dispatchChains(ifaces, 'in')) chains[c.name] = c;
-    for (const c of dispatchChains(ifaces, 'out')) chains[c.name] = c;
-    // staticChains.ts `reachable`, with each shared chain's reach taken whole.
-    const programmed = new Set<string>();
-    const ipsets = new Set<string>();
-    const merged = new Set<Reach>();
-    const todo = ['INPUT', 'FORWARD', 'OUTPUT'];
-    while (todo.length > 0) {
-      const name = todo.pop()!;
-      if (programmed.has(name)) continue;
-      const own = chains[name];
-      if (own) {
-        programmed.add(name);
-        for (const r of own.rules) {
-          for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
-          if (r.action.kind === 'jump' || r.action.kind === 'goto') todo.push(r.action.target);
+    // A chain a later class's new trail reaches again has its count back.
+    for (const name of left) if (!chainRefs!.has(name)) removeChain(name);
+  } else {
+    workloads = {};
+    buildEndpoints();
+  }
+
+  // Endpoint chains: built for a class's first pod, named for each of its pods.
+  function buildEndpoints() {
+    const changed = new Set<EndpointClass>();
+    const named = new Set<EndpointClass>();
+    for (const pod of cluster.pods) {
+      const cls = classes.of.get(pod)!;
+      const entry = applied.get(cls) ?? none;
+      let ep = memo.endpoints.get(cls);
+      if (!ep) {
+        const before = reuse?.endpoints.get(cls);
+        if (before && reuse?.output && unchanged(cls, before)) {
+          ep = before;
+        } else {
+          changed.add(cls);
+          ep = {
+            ingress: entry.ingress.map((ap) => ap.policy),
+            egress: entry.egress.map((ap) => ap.policy),
+            profiles: [
+              namespaceProfileName(pod.namespace),
+              serviceAccountProfileName(pod.namespace, pod.serviceAccount),
+            ],
+            chains: {},
+            pods: new Map(),
+          };
         }
+        memo.endpoints.set(cls, ep);
+      }
+      if (changed.has(cls)) rebuilt.add(pod.nodeName);
+      // A class's later pods reach what its first one added.
+      const first = !named.has(cls);
+      if (first) named.add(cls);
+      const kept = ep.pods.get(pod);
+      if (kept) {
+        // The class's chains are those of the compile that made `kept`: the same objects again.
+        if (first) replay(ep.chains.ingress!.trail);
+        shared[kept.to.name] = kept.to;
+        if (first) replay(ep.chains.egress!.trail);
+        shared[kept.from.name] = kept.from;
+        workloads[kept.workload.pod] = kept.workload;
         continue;
       }
-      const chain = shared[name];
-      if (!chain) continue;
-      programmed.add(name);
-      const reach = reachOf(chain.rules);
-      // A class's pods on the node share their chains' rules: the reach counts once.
-      if (merged.has(reach)) continue;
-      merged.add(reach);
-      for (const n of reach.names) programmed.add(n);
-      for (const s of reach.sets) ipsets.add(s);
+      const iface = calicoInterfaceName(pod.namespace, pod.name);
+      const endpointChains: Partial<Record<Direction, IptChain>> = {};
+      for (const direction of DIRECTIONS) {
+        let built = ep.chains[direction];
+        if (built) {
+          if (first) replay(built.trail);
+        } else {
+          trail = [];
+          const rules = endpointRules(entry, direction, ep.profiles);
+          ep.chains[direction] = built = { rules, trail };
+        }
+        const name = endpointChainName(direction, iface);
+        shared[name] = endpointChains[direction] = { name, rules: built.rules };
+      }
+      const workload: CalicoWorkload = {
+        pod: podKey(pod),
+        node: pod.nodeName,
+        ip: pod.ip,
+        iface,
+        toChain: endpointChains.ingress!.name,
+        fromChain: endpointChains.egress!.name,
+        profiles: ep.profiles,
+      };
+      workloads[workload.pod] = workload;
+      ep.pods.set(pod, { workload, to: endpointChains.ingress!, from: endpointChains.egress! });
     }
-    nodes[node] = {
-      node,
-      internalIP: index.nodeByName.get(node)?.internalIP ?? '',
-      chains,
-      programmed: sortedAfter(
-        [...programmed].filter((n) => !BUILTIN.has(n)),
-        kept?.programmed,
-      ),
-      ipsets: sortedAfter([...ipsets], kept?.ipsets),
-      workloads: local.map((w) => w.pod),
-    };
   }
+
+  const nodeIP = new Map(cluster.nodes.map((n) => [n.name, n.internalIP]));
+  const nodes = nodeTables({
+    nodes: [...new Set([...nodeIP.keys(), ...cluster.pods.map((p) => p.nodeName)])].sort(),
+    internalIP: (node) => nodeIP.get(node) ?? '',
+    shared,
+    workloads,
+    before: reuse?.output?.nodes,
+    rebuilt,
+  });
 
   const dp: CalicoDataplane = {
     felix: FELIX_RELEASE,
@@ -791,6 +650,7 @@ export function compileCalicoDataplane(
     countsConntrackRules: true,
   };
   memo.output = dp;
+  if (chainRefs && setRefs) memo.refs = { chains: chainRefs, sets: setRefs };
   memos.set(dp, memo);
   return dp;
 }

@@ -45,6 +45,11 @@ export class IpSetRegistry {
     for (const set of sets) if (!this.sets.has(set.name)) this.sets.set(set.name, set);
   }
 
+  /** Removes a set no rule refers to any more (a recompile's patch). */
+  drop(name: string): void {
+    this.sets.delete(name);
+  }
+
   private noted(name: string): string {
     this.recording?.push(this.sets.get(name)!);
     return name;
@@ -68,7 +73,7 @@ export class IpSetRegistry {
   /** A selector's set: the IPs of matching endpoints and the CIDRs of matching network sets. */
   selector(text: string): string {
     const named = this.selectorNames.get(text);
-    if (named !== undefined) return this.noted(named);
+    if (named !== undefined && this.sets.has(named)) return this.noted(named);
     const sel = felixSelector(text);
     const name = selectorIpSetName(sel.canonical);
     this.selectorNames.set(text, name);

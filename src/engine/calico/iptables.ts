@@ -30,9 +30,13 @@ export function compileCalico(
  * Incremental compile: the edited cluster compiled with the previous compile's per-policy work
  * (conversion, selected pods, rendered policy chains and their IP sets, group chain names) reused
  * for every policy object the edit left as it was, when the pods, namespaces, service accounts,
- * network sets, tiers and nodes are the same objects (else a full compile). Endpoint, group and
- * node chains are rebuilt: they are cheap and depend on all the policies together. Equals
- * `compileCalico(next)` (agreement-recompile.test.ts). `previousCluster` is the cluster
+ * network sets, tiers and nodes are the same objects (else a full compile). When the policies are
+ * the same objects but a few at the same positions (an edit of a policy's spec), the previous
+ * output is patched: only the endpoint classes those policies select (before or now) get new
+ * chains, chains and IP sets nothing refers to any more are removed, and the nodes without such
+ * endpoints keep their tables. The patch takes over `previous` (its chains object and memo):
+ * `previous` must not be used afterwards, and a recompile from it again compiles in full.
+ * Equals `compileCalico(next)` (agreement-recompile.test.ts). `previousCluster` is the cluster
  * `previous` was compiled from; the memo keeps what is needed of it.
  */
 export function recompileCalico(
