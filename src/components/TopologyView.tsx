@@ -2,7 +2,10 @@
  * A CNI panel's drawing: the cluster as the scene describes it, and the packet at hop `index` of
  * the walk. React owns the <svg> and the tool row above it; the d3 topology (viz/topology.ts) owns
  * the <g> it adds, and moves the packet itself with requestAnimationFrame, so stepping never
- * re-renders per frame. The SVG draws in CSS pixels (viewBox = measured size).
+ * re-renders per frame. The SVG draws in CSS pixels (viewBox = measured size), and is that size
+ * (or its box, if larger): when the box shrinks (the drawer opens beside it) the drawing is clipped,
+ * not scaled, until the new size is measured. (Scaled, every label is shaped again at the new
+ * scale: a layout of tens of milliseconds in the task that opened the drawer.)
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Hop } from '../datapath/hop';
@@ -158,6 +161,8 @@ export function TopologyView({
           ref={svgRef}
           role="figure"
           aria-label={label}
+          width={size.width}
+          height={size.height}
           viewBox={`0 0 ${size.width} ${size.height}`}
           preserveAspectRatio="xMinYMin meet"
         />

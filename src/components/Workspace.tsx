@@ -1,4 +1,13 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { PANEL_SPECS, panelSpec, type PanelId } from '../registry/panels';
 import {
   selectCluster,
@@ -136,6 +145,11 @@ export function Workspace({
     return w?.ok ? w.result.hops : [];
   };
 
+  // A panel just opened shows its tab and a loading line in the task of the click, and its content
+  // in a render of its own after it (a deferred value renders in a later task, and yields): the
+  // click's task then holds the drawer's shell and the stage's new layout, not also the panel's
+  // chunk request (a link per module) and first render (issue 15: no long task on opening one).
+  const mounted = useDeferredValue(panels);
   const tabs: DrawerTab[] = useMemo(() => {
     const list: DrawerTab[] = [];
     if (lesson) list.push({ id: 'lesson', label: sideLabel, content: lesson });
@@ -145,18 +159,20 @@ export function Workspace({
         id: spec.id,
         label: spec.label,
         onClose: () => togglePanel(spec.id),
-        content: (
+        content: mounted.includes(spec.id) ? (
           <PanelContent
             id={spec.id}
             shown={shown}
             builtInText={builtInText}
             {...(loadFacts ? { loadFacts } : {})}
           />
+        ) : (
+          <PanelLoading label={spec.label} />
         ),
       });
     }
     return list;
-  }, [lesson, sideLabel, panels, shown, builtInText, loadFacts, togglePanel]);
+  }, [lesson, sideLabel, panels, mounted, shown, builtInText, loadFacts, togglePanel]);
 
   const drawerOpen = caption === undefined && tabs.length > 0;
   const maxDrawer = width - shown.length * MIN_TOPOLOGY - (shown.length + 1) * GAP;
@@ -226,14 +242,17 @@ interface PanelContentProps extends SidePanelProps {
   readonly id: PanelId;
 }
 
+/** What a panel shows until its content is drawn (its chunk loads, or its first render waits). */
+function PanelLoading({ label }: { label: string }) {
+  return <p className="side-panel-loading">Loading {label.toLowerCase()}…</p>;
+}
+
 /** A registry panel's content: one per CNI on screen for a CNI panel, else the side panel. */
 function PanelContent({ id, ...props }: PanelContentProps) {
   const spec = panelSpec(id);
   return (
     <ErrorBoundary name={spec.label}>
-      <Suspense
-        fallback={<p className="side-panel-loading">Loading {spec.label.toLowerCase()}…</p>}
-      >
+      <Suspense fallback={<PanelLoading label={spec.label} />}>
         {spec.place === 'cni' ? (
           props.shown.map((c) => <CniSlot key={c} id={id} cni={c} />)
         ) : (
