@@ -17,10 +17,7 @@ const IDENTITY = [
 
 /** `body`'s spec under `named`'s identity. */
 export function renamed<T extends object>(body: T, named: T): T {
-  const out: Partial<Record<string, unknown>> = { ...body };
-  for (const k of IDENTITY) {
-    if (k in named) out[k] = (named as Partial<Record<string, unknown>>)[k];
-    else delete out[k];
-  }
-  return out as T;
+  const spec = Object.entries(body).filter(([k]) => !IDENTITY.includes(k));
+  const identity = Object.entries(named).filter(([k]) => IDENTITY.includes(k));
+  return Object.fromEntries([...spec, ...identity]) as T;
 }

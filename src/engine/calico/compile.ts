@@ -283,7 +283,7 @@ export function compileCalicoDataplane(
   };
   /** Removes a chain from a patched output. */
   const removeChain = (name: string) => {
-    delete shared[name];
+    Reflect.deleteProperty(shared, name);
     const old = memo.chains.get(name);
     if (!old) return;
     memo.chains.delete(name);
