@@ -66,7 +66,7 @@ function escape(s) {
 /** The layers of DESIGN.md: which packages and which sibling layers each may import. */
 export const layers = {
   // Pure TypeScript: runs unchanged in the worker, in Node and in unit tests.
-  engine: { packages: ['yaml', 'js-yaml', 're2js'], layers: [] },
+  engine: { packages: ['yaml', 'js-yaml', 're2js', 'dequal'], layers: [] },
   // Registries' data parts (panel ids and labels): pure data that the UI, the URL codec, the lesson
   // parser and the e2e page objects all read. No React here; the component maps live in components/.
   registry: { packages: [], layers: [] },

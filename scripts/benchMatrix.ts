@@ -21,7 +21,12 @@ export async function matrixFigures(
   calico: CalicoDataplane,
   cilium: CiliumDataplane,
 ) {
-  const engine = { cluster, calico: () => calico, cilium: () => cilium };
+  const engine = {
+    cluster,
+    calico: () => calico,
+    cilium: () => cilium,
+    compiled: () => ({ calico, cilium }),
+  };
   let bands = 0;
   let checked = 0;
   let disagree = 0;

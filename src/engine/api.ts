@@ -7,6 +7,7 @@ import { calicoStats, iptablesSave } from './calico/iptables';
 import { ciliumStats, dumpCiliumMaps } from './cilium/ebpf';
 import { matchesLabelSelector, type LabelSelector, type Labels } from './labels';
 import { suggestFix, type FixRequest, type FixResult } from './fix';
+import { carryOver } from './carryOver';
 import { lintManifests } from './lint';
 import type { Cluster, Diagnostic, Probe, Protocol } from './model';
 import {
@@ -86,7 +87,9 @@ export function createEngineSession() {
       const files = given.flatMap((f) => splitScenarioText(f.text, f.name));
       const loaded = loadManifests(files);
       const applied = !loaded.diagnostics.some((d) => d.severity === 'error');
-      if (applied) engine = createEngine(loaded.cluster);
+      // An edit recompiles what it touched: unchanged objects keep their identity (carryOver.ts).
+      if (applied)
+        engine = createEngine(carryOver(engine?.cluster, loaded.cluster), engine ?? undefined);
       const current = engine?.cluster ?? null;
       // The classic mistakes (engine/lint.ts) as warnings at their line, once the manifests load.
       const diagnostics = applied

@@ -7,9 +7,19 @@
  * only its own dialects from the cluster, so one cluster holding all three answers per CNI.
  */
 import { ciliumReferenceDecision } from './cilium/reference';
-import { compileCilium, ciliumModelDecision, type CiliumDataplane } from './cilium/ebpf';
+import {
+  compileCilium,
+  ciliumModelDecision,
+  recompileCilium,
+  type CiliumDataplane,
+} from './cilium/ebpf';
 import { calicoReferenceDecision } from './calico/reference';
-import { compileCalico, calicoModelDecision, type CalicoDataplane } from './calico/iptables';
+import {
+  compileCalico,
+  calicoModelDecision,
+  recompileCalico,
+  type CalicoDataplane,
+} from './calico/iptables';
 import { podKey } from './cluster';
 import type { Cluster, Cni, Decision, ModelDecision, Probe, ResolvedProbe } from './model';
 import { resolveProbe, specCase, specCaseDecision } from './probe';
@@ -32,20 +42,53 @@ export interface ProbeVerdict {
   readonly cilium: CniVerdict;
 }
 
-/** A cluster with both dataplanes compiled once, ready for many probes. */
+/** A cluster with both dataplanes compiled once (when first asked), ready for many probes. */
 export interface Engine {
   readonly cluster: Cluster;
   calico(): CalicoDataplane;
   cilium(): CiliumDataplane;
+  /** The dataplanes compiled so far. */
+  compiled(): { calico?: CalicoDataplane; cilium?: CiliumDataplane };
 }
 
-export function createEngine(cluster: Cluster): Engine {
+/**
+ * With `previous` (the engine of the scenario before an edit, see carryOver.ts), each dataplane
+ * `previous` had compiled is recompiled from it when first asked for, instead of compiled anew.
+ * The iptables recompile may take over the previous dataplane: `previous` is not to be used again.
+ */
+export function createEngine(cluster: Cluster, previous?: Engine): Engine {
   let calico: CalicoDataplane | undefined;
   let cilium: CiliumDataplane | undefined;
+  // Held until used, so that engines never hold a chain of their predecessors.
+  let before: { cluster: Cluster; calico?: CalicoDataplane; cilium?: CiliumDataplane } | undefined =
+    previous && { cluster: previous.cluster, ...previous.compiled() };
+  const from = <T>(take: (b: NonNullable<typeof before>) => T | undefined) => {
+    const dp = before && take(before);
+    const was = before?.cluster;
+    return dp && was ? { dp, was } : undefined;
+  };
+  const release = () => {
+    if (calico && cilium) before = undefined;
+  };
   return {
     cluster,
-    calico: () => (calico ??= compileCalico(cluster)),
-    cilium: () => (cilium ??= compileCilium(cluster)),
+    calico: () => {
+      if (!calico) {
+        const b = from((x) => x.calico);
+        calico = b ? recompileCalico(b.dp, b.was, cluster) : compileCalico(cluster);
+        release();
+      }
+      return calico;
+    },
+    cilium: () => {
+      if (!cilium) {
+        const b = from((x) => x.cilium);
+        cilium = b ? recompileCilium(b.dp, b.was, cluster) : compileCilium(cluster);
+        release();
+      }
+      return cilium;
+    },
+    compiled: () => ({ calico, cilium }),
   };
 }
 
