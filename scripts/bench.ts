@@ -28,6 +28,7 @@ import type { ResolvedProbe } from '../src/engine/model';
 import { resolveProbe } from '../src/engine/probe';
 import { cpuMs } from './benchClock';
 import { bundleFigures } from './benchBundle';
+import { editFigures } from './benchEdit';
 import { measureLoad } from './benchLoad';
 import { matrixFigures } from './benchMatrix';
 import { compileFigures, recompileFigures, verdictFigures } from './benchModels';
@@ -157,6 +158,9 @@ const oneEditRecompile = recompileFigures(cluster, {
   ebpf: ciliumCompileMs,
 });
 
+// Issue 15: one policy edited in the app: loaded again, carried over, recompiled.
+const appEdit = editFigures(yaml, cluster);
+
 // Issue 15: the whole matrix, as the policy worker streams it.
 const matrix = await matrixFigures(cluster, calico, cilium);
 
@@ -200,6 +204,7 @@ console.log(
       verdictPaths,
       compileVsLoad,
       oneEditRecompile,
+      appEdit,
       matrix,
       perPacket: {
         iptablesRulesTested: Math.round((rules / probes.length) * 10) / 10,

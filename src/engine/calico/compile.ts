@@ -39,6 +39,7 @@ import {
   type EndpointClass,
   endpointClasses,
   type EndpointMemo,
+  type GroupNode,
   type PolicyChainMemo,
   samePolicies,
   sameTiers,
@@ -79,13 +80,6 @@ export type { CalicoCompileMemo } from './compileMemo';
 
 const chainNameOf = (ap: ActivePolicy, direction: Direction): string =>
   (ap.chainNames[direction] ??= policyChainName(direction, ap.policy.id));
-
-/** A run of policies forming a group, one node per policy of the run from its start: its chain's
- * name once named. */
-interface GroupNode {
-  readonly next: Map<ActivePolicy, GroupNode>;
-  name?: string;
-}
 
 function byOrder(a: FelixPolicy, b: FelixPolicy): number {
   // policy_sorter.go `PolKVLess`: order ascending, unset last, ties by tiers.ts felixPolicySortKey.
@@ -346,10 +340,12 @@ export function compileCalicoDataplane(
   let trail: string[] = [];
 
   // Endpoints that share a group share its chain: name each group once.
-  const groupRoots: Record<Direction, GroupNode> = {
-    ingress: { next: new Map() },
-    egress: { next: new Map() },
-  };
+  // A group's name depends on its policies alone: the trie stands while the active entries do.
+  const groupRoots: Record<Direction, GroupNode> =
+    reuse?.groups && active === reuse.active
+      ? reuse.groups
+      : { ingress: { next: new Map() }, egress: { next: new Map() } };
+  memo.groups = groupRoots;
   const renderGroupChain = (group: ActivePolicy[], direction: Direction): string => {
     let node = groupRoots[direction];
     for (const ap of group) {

@@ -18,6 +18,13 @@ export interface ActivePolicy {
   readonly chainNames: Partial<Record<Direction, string>>;
 }
 
+/** A run of policies forming a group, one node per policy of the run from its start: its chain's
+ * name once named (compile.ts `renderGroupChain`). */
+export interface GroupNode {
+  readonly next: Map<ActivePolicy, GroupNode>;
+  name?: string;
+}
+
 /** A rendered policy chain, the policy it renders and the IP sets it asked for, in order. */
 export interface PolicyChainMemo {
   readonly policy: FelixPolicy;
@@ -130,6 +137,8 @@ export interface CalicoCompileMemo {
   /** Each policy's identity (kind, namespace, name), or null when two policies share one (their
    * chains would share a name): found when a patch first needs them. */
   ids?: ReadonlySet<string> | null;
+  /** Group chain names by their policies' active entries, per direction. */
+  groups?: Record<Direction, GroupNode>;
   /** References to the shared chains and to the IP sets, counted when a patch first needs them. */
   refs?: { readonly chains: RefCounts; readonly sets: RefCounts };
   /** Set when a recompile patched this compile's output in place (compile.ts): nothing here may
