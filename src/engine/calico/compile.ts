@@ -155,10 +155,15 @@ export function compileCalicoDataplane(
           : convert(cluster.k8sPolicies[i - calicoCount]!, convertK8sPolicy);
     }
   }
-  const fresh = orderedTiers(
-    cluster,
-    policies.map((p) => p.tier),
-  );
+  // The tiers are the cluster's and those its policies name: when the edit kept each policy's
+  // tier (and the tiers are the same objects: the context), they are the previous compile's.
+  const fresh =
+    patchable && moved.every((i) => before.active[i]!.policy.tier === policies[i]!.tier)
+      ? reuse!.tiers
+      : orderedTiers(
+          cluster,
+          policies.map((p) => p.tier),
+        );
   // The previous compile's tiers when they read the same: its active policies stay valid.
   const tiers =
     reuse && sameTiers(reuse.tiers, fresh) ? reuse.tiers : ((active = new WeakMap()), fresh);
@@ -634,6 +639,7 @@ export function compileCalicoDataplane(
     workloads,
     before: reuse?.output?.nodes,
     rebuilt,
+    sameWorkloads: Boolean(prev),
   });
 
   const dp: CalicoDataplane = {

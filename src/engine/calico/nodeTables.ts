@@ -54,6 +54,18 @@ export interface NodeTablesInput {
    * chains changed since: the other nodes keep their tables. */
   readonly before?: Readonly<Record<string, CalicoNodeTables>>;
   readonly rebuilt?: ReadonlySet<string>;
+  /** The workloads are those of `before` (a patch): a rebuilt node keeps its own chains, which
+   * depend on its workloads' interfaces alone. */
+  readonly sameWorkloads?: boolean;
+}
+
+/** A node's static and dispatch chains. */
+function ownChains(local: readonly CalicoWorkload[]): Record<string, IptChain> {
+  const chains = staticChains();
+  const ifaces = local.map((w) => w.iface);
+  for (const c of dispatchChains(ifaces, 'in')) chains[c.name] = c;
+  for (const c of dispatchChains(ifaces, 'out')) chains[c.name] = c;
+  return chains;
 }
 
 export function nodeTables(input: NodeTablesInput): Record<string, CalicoNodeTables> {
@@ -97,10 +109,7 @@ export function nodeTables(input: NodeTablesInput): Record<string, CalicoNodeTab
       continue;
     }
     const local = workloadsByNode.get(node) ?? [];
-    const chains = staticChains();
-    const ifaces = local.map((w) => w.iface);
-    for (const c of dispatchChains(ifaces, 'in')) chains[c.name] = c;
-    for (const c of dispatchChains(ifaces, 'out')) chains[c.name] = c;
+    const chains = kept && input.sameWorkloads ? kept.chains : ownChains(local);
     // staticChains.ts `reachable`, with each shared chain's reach taken whole.
     const programmed = new Set<string>();
     const ipsets = new Set<string>();
