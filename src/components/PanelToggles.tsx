@@ -13,7 +13,10 @@ export function PanelToggles() {
           key={p.id}
           type="button"
           aria-pressed={panels.includes(p.id)}
-          onClick={() => togglePanel(p.id)}
+          // The panel opens in the task after the click's: the click's task holds the input's
+          // handling, the next one the drawer's render, the frame after it their layout (one task
+          // held all three: a long task on opening the Matrix of a large scenario, issue 15).
+          onClick={() => setTimeout(() => togglePanel(p.id))}
         >
           {p.label}
         </button>

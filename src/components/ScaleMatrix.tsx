@@ -12,7 +12,15 @@
  */
 import './ScaleMatrix.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useDeferredValue,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import {
   protocolOf,
   VERDICT_ALLOWED,
@@ -274,6 +282,10 @@ function ScaleMatrixGrid({
   const [active, setActive] = useState({ row: 0, col: 0 });
   const [pair, setPair] = useState<{ row: number; col: number } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  // A grid's mount draws its frame first (the virtualisers measure the scroll box, a forced layout,
+  // and draw again at its size), its rows in a deferred render after it: one task held the mount,
+  // the measure, both renders of every cell in view and their layout (issue 15: a long task).
+  const rowsShown = useDeferredValue(true, false);
   /** Nonzero while a key move waits for its cell to take focus (a new number per move). */
   const wantFocus = useRef(0);
   const rowV = useVirtualizer({
@@ -439,7 +451,7 @@ function ScaleMatrixGrid({
               </span>
             ))}
           </div>
-          {rowV.getVirtualItems().map((rv) => {
+          {(rowsShown ? rowV.getVirtualItems() : []).map((rv) => {
             const g = level.rows[rv.index]!;
             return (
               <div
