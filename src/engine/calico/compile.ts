@@ -97,10 +97,10 @@ const DIRECTIONS = ['ingress', 'egress'] as const;
 const memos = new WeakMap<CalicoDataplane, CalicoCompileMemo>();
 /** A recompile patches what applies to each class when at most this many policies changed. */
 const MAX_PATCHED = 64;
-export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined => {
-  const memo = memos.get(dp);
-  return memo?.spent ? undefined : memo;
-};
+/** A compile's memo. A spent one (`spent`) still describes its dataplane's chains, which the patch
+ * that spent it changed in place: flows read it; a recompile does not start from it. */
+export const calicoCompileMemo = (dp: CalicoDataplane): CalicoCompileMemo | undefined =>
+  memos.get(dp);
 
 export function compileCalicoDataplane(
   cluster: Cluster,
@@ -108,7 +108,9 @@ export function compileCalicoDataplane(
 ): CalicoDataplane {
   const context = contextOf(cluster);
   const reuse =
-    previous && previous.context.every((x, i) => x === context[i]) ? previous : undefined;
+    previous && !previous.spent && previous.context.every((x, i) => x === context[i])
+      ? previous
+      : undefined;
   const classes = reuse?.classes ?? endpointClasses(cluster);
   let active = reuse?.active ?? new WeakMap<FelixPolicy, ActivePolicy>();
   const memo: CalicoCompileMemo = {

@@ -35,7 +35,8 @@ export function compileCalico(
  * output is patched: only the endpoint classes those policies select (before or now) get new
  * chains, chains and IP sets nothing refers to any more are removed, and the nodes without such
  * endpoints keep their tables. The patch takes over `previous` (its chains object and memo):
- * `previous` must not be used afterwards, and a recompile from it again compiles in full.
+ * `previous` then shows the new chains (its memo is `spent`: flows still read it), and a
+ * recompile from it again compiles in full.
  * Equals `compileCalico(next)` (agreement-recompile.test.ts). `previousCluster` is the cluster
  * `previous` was compiled from; the memo keeps what is needed of it.
  */
