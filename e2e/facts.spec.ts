@@ -176,7 +176,7 @@ test('axe finds no serious or critical violations on the fact check (light, dark
     await expect(page.locator('tr[data-claim]')).toHaveCount(
       CLAIMS.filter((c) => !mark || c.verdict === mark).length,
     );
-    expect(await app.theme()).toBe(theme);
+    await expect.poll(() => app.theme()).toBe(theme);
     const results = await new AxeBuilder({ page }).analyze();
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(bad.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual(

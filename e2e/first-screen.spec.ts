@@ -32,23 +32,23 @@ test.describe('first screen', () => {
   }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await app.goto();
-    expect(await app.theme()).toBe('dark');
+    await expect.poll(() => app.theme()).toBe('dark');
     const darkBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
     await app.themeToggle('System').click();
     await expect(app.themeToggle('Light')).toBeVisible();
-    expect(await app.theme()).toBe('light');
+    await expect.poll(() => app.theme()).toBe('light');
     const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(lightBg).not.toBe(darkBg);
 
     await app.themeToggle('Light').click();
-    expect(await app.theme()).toBe('dark');
+    await expect.poll(() => app.theme()).toBe('dark');
 
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(await app.theme()).toBe('dark');
+    await expect.poll(() => app.theme()).toBe('dark');
     await page.reload();
     await expect(app.themeToggle('Dark')).toBeVisible();
-    expect(await app.theme()).toBe('dark');
+    await expect.poll(() => app.theme()).toBe('dark');
   });
 
   test('follows a light system setting and its changes while on "System"', async ({
@@ -57,7 +57,7 @@ test.describe('first screen', () => {
   }) => {
     await page.emulateMedia({ colorScheme: 'light' });
     await app.goto();
-    expect(await app.theme()).toBe('light');
+    await expect.poll(() => app.theme()).toBe('light');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => app.theme()).toBe('dark');
   });

@@ -182,7 +182,7 @@ test.describe('Generate a large cluster', () => {
       await page.setViewportSize(size);
       await app.goto('/');
       await setTheme(page, 'Light');
-      expect(await app.theme()).toBe('light');
+      await expect.poll(() => app.theme()).toBe('light');
       const dialog = await openDialog(app, page);
       await fill(page, { Nodes: '2' });
       await dialog.getByRole('button', { name: 'Generate' }).click();
@@ -196,7 +196,7 @@ test.describe('Generate a large cluster', () => {
       await expect(dialog).toBeHidden();
       for (const theme of ['Dark', 'Projector'] as const) {
         await setTheme(page, theme);
-        expect(await app.theme()).toBe(theme.toLowerCase());
+        await expect.poll(() => app.theme()).toBe(theme.toLowerCase());
         await openDialog(app, page);
         await axe(page, `${theme} ${size.width}`);
         if (SHOTS)

@@ -157,7 +157,7 @@ test.describe('projector theme at 1024×768', () => {
     await page.addInitScript(() => window.localStorage.setItem('packetwalk.theme', 'projector'));
     await app.goto();
     await app.ready();
-    expect(await app.theme()).toBe('projector');
+    await expect.poll(() => app.theme()).toBe('projector');
     for (const panel of [app.calicoPanel, app.ciliumPanel]) {
       const box = (await panel.locator('.topology-view').boundingBox())!;
       expect(box.height, 'topology height').toBeGreaterThan(768 / 2);

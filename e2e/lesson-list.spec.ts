@@ -163,7 +163,7 @@ test('axe finds no serious or critical violations in the lesson list with progre
     if (theme === 'projector') {
       await page.evaluate(() => window.localStorage.setItem('packetwalk.theme', 'projector'));
       await page.reload();
-      expect(await app.theme()).toBe('projector');
+      await expect.poll(() => app.theme()).toBe('projector');
     }
     await expect(card(page, 3).getByTestId('lesson-where')).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
