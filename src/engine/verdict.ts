@@ -57,38 +57,36 @@ export interface Engine {
  * The iptables recompile may take over the previous dataplane: `previous` is not to be used again.
  */
 export function createEngine(cluster: Cluster, previous?: Engine): Engine {
-  let calico: CalicoDataplane | undefined;
-  let cilium: CiliumDataplane | undefined;
-  // Held until used, so that engines never hold a chain of their predecessors.
-  let before: { cluster: Cluster; calico?: CalicoDataplane; cilium?: CiliumDataplane } | undefined =
-    previous && { cluster: previous.cluster, ...previous.compiled() };
-  const from = <T>(take: (b: NonNullable<typeof before>) => T | undefined) => {
-    const dp = before && take(before);
-    const was = before?.cluster;
-    return dp && was ? { dp, was } : undefined;
-  };
-  const release = () => {
-    if (calico && cilium) before = undefined;
-  };
+  const was = previous?.compiled();
+  const before = previous?.cluster;
+  const calico = once(() =>
+    was?.calico && before ? recompileCalico(was.calico, before, cluster) : compileCalico(cluster),
+  );
+  const cilium = once(() =>
+    was?.cilium && before ? recompileCilium(was.cilium, before, cluster) : compileCilium(cluster),
+  );
   return {
     cluster,
-    calico: () => {
-      if (!calico) {
-        const b = from((x) => x.calico);
-        calico = b ? recompileCalico(b.dp, b.was, cluster) : compileCalico(cluster);
-        release();
+    calico: calico.get,
+    cilium: cilium.get,
+    compiled: () => ({ calico: calico.made(), cilium: cilium.made() }),
+  };
+}
+
+/** A value made when first asked for; the maker (and what it holds of a previous engine) is
+ * dropped once it has run, so engines never hold a chain of their predecessors. */
+function once<T>(make: () => T): { get: () => T; made: () => T | undefined } {
+  let value: T | undefined;
+  let maker: (() => T) | undefined = make;
+  return {
+    get: () => {
+      if (maker) {
+        value = maker();
+        maker = undefined;
       }
-      return calico;
+      return value!;
     },
-    cilium: () => {
-      if (!cilium) {
-        const b = from((x) => x.cilium);
-        cilium = b ? recompileCilium(b.dp, b.was, cluster) : compileCilium(cluster);
-        release();
-      }
-      return cilium;
-    },
-    compiled: () => ({ calico, cilium }),
+    made: () => value,
   };
 }
 
