@@ -62,6 +62,8 @@ test('with no network after the first visit, the app walks a packet, a lesson st
 
   expect(failed, 'requests that failed offline').toEqual([]);
   expect(fromWorker).toContain('/');
+  // The theme set before the first paint (public/theme-boot.js, a classic script) is precached too.
+  expect(fromWorker).toContain('/theme-boot.js');
   expect(fromWorker.filter((p) => p.endsWith('.js')).length).toBeGreaterThan(5);
   expect(fromWorker.some((p) => /policy\.worker-.*\.js$/.test(p))).toBe(true);
 });

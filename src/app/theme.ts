@@ -1,6 +1,10 @@
 /**
  * Applies the theme to <html data-theme> and keeps it in step with the store and the system setting.
  * The preference is remembered in localStorage; a missing or broken entry means "follow the system".
+ *
+ * public/theme-boot.js does the same before the first paint (index.html runs it as the head is
+ * parsed, long before this module): keep the key, the values, the "system" fallback and what
+ * `apply` sets on <html> in step with it (src/app/themeBoot.test.ts compares the two).
  */
 import { resolveTheme, THEME_PREFERENCES, type AppStore, type ThemePreference } from '../store';
 
