@@ -113,10 +113,34 @@ async function openScenario(page: Page, base: string, source: ScenarioSource): P
   }, source.yaml);
 }
 
+/** A long animation frame as the page reports it (Chromium's PerformanceLongAnimationFrameTiming). */
+interface LoafEntry {
+  startTime: number;
+  duration: number;
+  renderStart: number;
+  scripts: {
+    duration: number;
+    forcedStyleAndLayoutDuration: number;
+    invokerType: string;
+    invoker: string;
+    sourceFunctionName: string;
+    sourceURL: string;
+    sourceCharPosition: number;
+  }[];
+}
+interface LongFrame {
+  start: number;
+  duration: number;
+  /** Style, layout and paint at the frame's end. */
+  renderMs: number;
+  scripts: { ms: number; forcedLayoutMs: number; what: string; where: string }[];
+}
+
 /** Runs in the page before its scripts: records long tasks from the start, and a frame recorder. */
 function instrument(): void {
   const bench = {
     longTasks: [] as { start: number; duration: number }[],
+    longFrames: [] as LongFrame[],
     frames: [] as number[],
     recording: false,
   };
@@ -125,6 +149,31 @@ function instrument(): void {
     for (const e of list.getEntries())
       bench.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames (Chromium 123+): the same stalls with their scripts named, at no tracing
+  // cost, so a figure over 50 ms says what ran (the callback, its function and file, its forced
+  // style and layout) and how much was the frame's own rendering.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as PerformanceEntry[] & LoafEntry[]) {
+        if (e.duration <= 50) continue;
+        bench.longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          renderMs: e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0,
+          scripts: e.scripts
+            .filter((x) => x.duration >= 5)
+            .map((x) => ({
+              ms: Math.round(x.duration),
+              forcedLayoutMs: Math.round(x.forcedStyleAndLayoutDuration),
+              what: `${x.invokerType} ${x.invoker}`.slice(0, 80),
+              where: `${x.sourceFunctionName || '(anonymous)'} ${x.sourceURL.split('/').pop()}:${x.sourceCharPosition}`,
+            })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // An older browser: long tasks alone.
+  }
   try {
     localStorage.setItem('packetwalk.welcome-seen', '1');
   } catch {
@@ -137,10 +186,14 @@ function readBench(page: Page) {
   return page.evaluate(() => {
     const b = (
       window as unknown as {
-        __bench: { longTasks: { start: number; duration: number }[]; frames: number[] };
+        __bench: {
+          longTasks: { start: number; duration: number }[];
+          longFrames: LongFrame[];
+          frames: number[];
+        };
       }
     ).__bench;
-    return { longTasks: b.longTasks, frames: b.frames };
+    return { longTasks: b.longTasks, longFrames: b.longFrames, frames: b.frames };
   });
 }
 
@@ -241,14 +294,21 @@ function frameFigures(frames: readonly number[]) {
   };
 }
 
-function longTaskFigures(tasks: Bench['longTasks'], from: number, to: number) {
-  const inPhase = tasks.filter((t) => t.start >= from && t.start < to).map((t) => t.duration);
+function longTaskFigures(bench: Omit<Bench, 'frames'>, from: number, to: number) {
+  const within = (t: { start: number }) => t.start >= from && t.start < to;
+  const inPhase = bench.longTasks.filter(within).map((t) => t.duration);
   return {
     count: inPhase.length,
     maxMs: inPhase.length ? round(Math.max(...inPhase)) : 0,
     sumMs: round(inPhase.reduce((a, b) => a + b, 0)),
     /** Each one, in the order they ran (to find them in a --trace of the phase). */
     eachMs: inPhase.map(round),
+    /** The long animation frames over 50 ms in the phase, with the scripts that ran in them. */
+    frames: bench.longFrames.filter(within).map((f) => ({
+      ms: round(f.duration),
+      renderMs: round(f.renderMs),
+      scripts: f.scripts,
+    })),
   };
 }
 
@@ -342,25 +402,25 @@ async function run(base: string) {
 
     // Long tasks are reported after they end: let the observer deliver the last ones.
     await page.waitForTimeout(300);
-    const { longTasks } = await readBench(page);
+    const seen = await readBench(page);
     await context.close();
 
     const walk = frameFigures(walkFrames);
     const phases = {
-      load: { timeMs: round(loadEnd), longTasks: longTaskFigures(longTasks, 0, loadEnd) },
+      load: { timeMs: round(loadEnd), longTasks: longTaskFigures(seen, 0, loadEnd) },
       matrix: {
         timeMs: round(matrixEnd - matrixStart),
-        longTasks: longTaskFigures(longTasks, matrixStart, matrixEnd),
+        longTasks: longTaskFigures(seen, matrixStart, matrixEnd),
         panelSays: matrixText,
       },
       walk: {
         timeMs: round(walkEnd - walkStart),
-        longTasks: longTaskFigures(longTasks, walkStart, walkEnd),
+        longTasks: longTaskFigures(seen, walkStart, walkEnd),
         hops,
         frameTimes: walk,
       },
     };
-    const all = longTaskFigures(longTasks, 0, Number.POSITIVE_INFINITY);
+    const all = longTaskFigures(seen, 0, Number.POSITIVE_INFINITY);
     return {
       scenario: { ...shape, openedBy: source.kind },
       phases,

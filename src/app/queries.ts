@@ -19,7 +19,7 @@ import {
 } from '../engine/matrixData';
 import { isGeneratedScenarioId } from '../engine/generateOptions';
 import type { Cluster, Probe } from '../engine/model';
-import type { ClusterView } from '../engine/clusterView';
+import { unpackClusterView, type ClusterView } from '../engine/clusterView';
 import type { VerdictResult } from '../engine/verdict';
 import type { AppState, AppStore, PacketChoice } from '../store';
 import type { LoadAnswer } from '../worker/api';
@@ -94,7 +94,8 @@ export const loadQuery: EngineQuery<
     // The diagnostics cross apart: two messages, each deserialised in a task of its own.
     const diagnostics = await client.call('loadDiagnostics', answer.diagnosticsId);
     const inWorker = answer.applied ? (await client.call('hello')).inWorker : false;
-    return { summary: { ...answer, diagnostics }, inWorker };
+    const cluster = answer.cluster && unpackClusterView(answer.cluster);
+    return { summary: { ...answer, cluster, diagnostics }, inWorker };
   },
   write: (store, loaded, [id]) => {
     if (!loaded) return;

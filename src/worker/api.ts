@@ -25,7 +25,12 @@ import {
   type SweepProgress,
 } from '../engine/sweep';
 import { buildScene, type Scene } from '../scene/scene';
-import { clusterView, type ClusterView } from '../engine/clusterView';
+import {
+  clusterView,
+  packClusterView,
+  type ClusterView,
+  type PackedClusterView,
+} from '../engine/clusterView';
 import {
   runFlows,
   type FlowsData,
@@ -44,8 +49,14 @@ export type GenerateAnswer =
 /** A load's answer as it crosses to the main thread: the cluster without its policies' contents. */
 export type LoadAnswer = Omit<LoadSummary, 'cluster'> & { readonly cluster: ClusterView | null };
 
-/** The app's load answer (`loadApart`): its diagnostics follow apart, asked by `diagnosticsId`. */
-export type LoadApartAnswer = Omit<LoadAnswer, 'diagnostics'> & { readonly diagnosticsId: number };
+/**
+ * The app's load answer (`loadApart`): its diagnostics follow apart, asked by `diagnosticsId`; the
+ * policies' refs come as columns (`unpackClusterView` builds the view again).
+ */
+export type LoadApartAnswer = Omit<LoadAnswer, 'diagnostics' | 'cluster'> & {
+  readonly diagnosticsId: number;
+  readonly cluster: PackedClusterView | null;
+};
 
 export function createWorkerApi() {
   const session = createEngineSession();
@@ -62,12 +73,13 @@ export function createWorkerApi() {
     /**
      * The load the app asks for: its diagnostics (thousands of warnings for a large scenario) stay
      * here until `loadDiagnostics` asks for them, so the answer crosses to the main thread as two
-     * messages, each deserialised in a task of its own, instead of one long one.
+     * messages, each deserialised in a task of its own, instead of one long one; the cluster's
+     * policy refs as columns (engine/clusterView.ts, `PackedRefs`).
      */
     loadApart(files: readonly ManifestFile[]): LoadApartAnswer {
-      const { diagnostics, ...answer } = load(files);
+      const { diagnostics, cluster, ...answer } = load(files);
       kept = { id: ++loads, diagnostics };
-      return { ...answer, diagnosticsId: kept.id };
+      return { ...answer, cluster: cluster && packClusterView(cluster), diagnosticsId: kept.id };
     },
     /** The diagnostics of the load `loadApart` answered with `id`. */
     loadDiagnostics(id: number): readonly Diagnostic[] {

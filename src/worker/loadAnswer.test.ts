@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineSession } from '../engine/api';
-import { clusterView } from '../engine/clusterView';
+import { clusterView, packClusterView, unpackClusterView } from '../engine/clusterView';
 import { generateCluster } from '../engine/generate';
 import { createWorkerApi } from './api';
 
@@ -31,6 +31,44 @@ describe('clusterView', () => {
       expect(engine[list].length).toBeGreaterThan(0);
       expect(view[list]).toEqual(engine[list].map((p) => ({ ref: p.ref })));
     }
+  });
+});
+
+describe('the packed view (policy refs as columns)', () => {
+  it('gives back the same view, a namespace absent where there was none, each file its own', () => {
+    const two = [
+      ...files,
+      {
+        name: 'more.yaml',
+        text: [
+          'apiVersion: projectcalico.org/v3',
+          'kind: GlobalNetworkPolicy',
+          'metadata:',
+          '  name: platform.deny-all',
+          'spec:',
+          '  tier: platform',
+          '  selector: all()',
+          '  types: [Ingress]',
+          '',
+        ].join('\n'),
+      },
+    ];
+    const loaded = createEngineSession().api.load(two);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const view = clusterView(loaded.cluster!);
+    const packed = packClusterView(view);
+    // Columns: typed arrays and strings, a handful of distinct kinds and files.
+    expect(packed.policyRefs.calicoPolicies.kinds).toEqual([
+      'NetworkPolicy',
+      'GlobalNetworkPolicy',
+    ]);
+    expect(packed.policyRefs.calicoPolicies.files).toEqual(['gen.yaml', 'more.yaml']);
+    expect(packed.policyRefs.k8sPolicies.line).toBeInstanceOf(Uint32Array);
+    const back = unpackClusterView(structuredClone(packed));
+    expect(back).toStrictEqual(view);
+    const global = back.calicoPolicies.find((p) => p.ref.name === 'platform.deny-all')!;
+    expect('namespace' in global.ref).toBe(false);
+    expect(global.ref.pos).toEqual({ file: 'more.yaml', line: 1, column: 1 });
   });
 });
 
@@ -70,8 +108,13 @@ describe('the load answer the main thread gets', () => {
     const whole = createWorkerApi().load(files);
     const api = createWorkerApi();
     const first = api.loadApart(files);
-    const { diagnostics, ...rest } = whole;
-    expect(first).toEqual({ ...rest, diagnosticsId: first.diagnosticsId });
+    const { diagnostics, cluster, ...rest } = whole;
+    expect(first).toEqual({
+      ...rest,
+      cluster: packClusterView(cluster!),
+      diagnosticsId: first.diagnosticsId,
+    });
+    expect(unpackClusterView(first.cluster!)).toStrictEqual(cluster);
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(api.loadDiagnostics(first.diagnosticsId)).toEqual(diagnostics);
     const bad = api.loadApart([{ name: 'bad.yaml', text: 'kind: [\n' }]);
