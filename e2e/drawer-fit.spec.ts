@@ -76,6 +76,41 @@ async function filterFit(field: Locator) {
   });
 }
 
+/**
+ * The filter as the room sees it, line by line: while the field is not focused its text is shown
+ * by a copy laid over it (FlowParts.tsx FilterField) and the textarea's own text is transparent.
+ */
+async function shownFilter(field: Locator) {
+  return field.evaluate((el: HTMLElement) => {
+    const shown = el.parentElement!.querySelector<HTMLElement>('.flows-field-shown');
+    const lines: string[] = [];
+    if (shown) {
+      let top = -Infinity;
+      const walk = document.createTreeWalker(shown, NodeFilter.SHOW_TEXT);
+      for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        for (let i = 0; i < node.textContent!.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (rect && rect.top > top + 1) {
+            lines.push('');
+            top = rect.top;
+          }
+          lines.push(`${lines.pop() ?? ''}${node.textContent![i]}`);
+        }
+      }
+    }
+    return {
+      lines,
+      text: shown?.textContent ?? null,
+      copyVisible: shown !== null && getComputedStyle(shown).visibility === 'visible',
+      ownText: getComputedStyle(el).color,
+      copyInside: shown !== null && shown.offsetHeight <= el.offsetHeight + 0.5,
+    };
+  });
+}
+
 test.describe('the drawer reads in full', () => {
   for (const [width, height] of SIZES)
     for (const theme of THEMES)
@@ -112,6 +147,22 @@ test.describe('the drawer reads in full', () => {
         if (width === 1280 && theme !== 'projector') expect(fit.lines).toBe(1);
         expect(fit.lines).toBeLessThanOrEqual(2);
         expect(fit.fontSize).toBeGreaterThanOrEqual(theme === 'projector' ? 20 : 14);
+        // As shown, each flag keeps its value on its line: never `--` at a line's end and
+        // `verdict` at the next's (a textarea breaks after any hyphen).
+        const shown = await shownFilter(field);
+        expect(shown.text, 'the filter as shown is the text as typed').toBe(
+          '--verdict DROPPED --to-pod shop/backend',
+        );
+        expect(shown.copyVisible).toBe(true);
+        expect(shown.ownText, "the textarea's own text is not drawn under it").toBe(
+          'rgba(0, 0, 0, 0)',
+        );
+        expect(shown.copyInside).toBe(true);
+        expect(shown.lines.map((l) => l.trim())).toEqual(
+          fit.lines === 1
+            ? ['--verdict DROPPED --to-pod shop/backend']
+            : ['--verdict DROPPED', '--to-pod shop/backend'],
+        );
         const axe = await new AxeBuilder({ page }).include('.drawer').analyze();
         expect(
           axe.violations
@@ -134,17 +185,35 @@ test.describe('the drawer reads in full', () => {
     await field.fill(long);
     await field.press('Enter');
     await expect(field).toHaveValue(long);
+    // The narrowest drawer (300 px), the width it comes back to below.
+    const resize = page.getByRole('separator', { name: 'Resize the panels drawer' });
+    await resize.press('End');
+    await expect(resize).toHaveAttribute('aria-valuenow', '300');
     const fit = await filterFit(field);
     expect(fit.lines).toBeGreaterThanOrEqual(3);
     expect(fit.wide).toBeLessThanOrEqual(0);
     expect(fit.tall).toBeLessThanOrEqual(0);
     await expect(field).toHaveAttribute('aria-invalid', 'false');
     // A wider drawer: the field follows its new wrapping, a line or more shorter.
-    await page.getByRole('separator', { name: 'Resize the panels drawer' }).press('Home');
+    await resize.press('Home');
     await expect.poll(async () => (await filterFit(field)).lines).toBeLessThan(fit.lines);
     expect((await filterFit(field)).tall).toBeLessThanOrEqual(0);
-    await page.getByRole('separator', { name: 'Resize the panels drawer' }).press('End');
+    await resize.press('End');
     await expect.poll(async () => (await filterFit(field)).lines).toBe(fit.lines);
+    // Being edited, the textarea's own text is seen; once left, each flag on a line with its value
+    // (`--from-pod shop/frontend`, wider than the line, breaks at its space, not inside the flag).
+    await field.focus();
+    expect((await shownFilter(field)).copyVisible).toBe(false);
+    expect((await shownFilter(field)).ownText).not.toBe('rgba(0, 0, 0, 0)');
+    await field.blur();
+    const shown = await shownFilter(field);
+    expect(shown.copyVisible).toBe(true);
+    expect(shown.text).toBe(long);
+    expect(shown.copyInside).toBe(true);
+    for (const line of shown.lines)
+      expect(line, 'a line of the filter').toMatch(/^(--[a-z]|\S+\/)/);
+    expect(shown.lines.join('')).toBe(long);
+    await expect(field).toHaveValue(long);
     // A filter is one line: a pasted line break is a space.
     await field.fill('--verdict DROPPED\n--type l7');
     await expect(field).toHaveValue('--verdict DROPPED --type l7');

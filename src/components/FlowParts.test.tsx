@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FilterBar, useParsed, type FilterSyntax } from './FlowParts';
+import { FilterBar, filterPieces, useParsed, type FilterSyntax } from './FlowParts';
 
 afterEach(cleanup);
 
@@ -67,5 +67,57 @@ describe('FilterBar', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true');
     const said = document.getElementById(field.getAttribute('aria-describedby')!)!;
     expect(said.textContent).toBe('"Deny" is not key=value');
+  });
+});
+
+describe('filterPieces', () => {
+  const units = (text: string) =>
+    filterPieces(text)
+      .filter((p) => p.unit)
+      .map((p) => p.text);
+
+  it('keeps a flag with its value, and a term on its own', () => {
+    expect(units('--verdict DROPPED --to-pod shop/backend --type=l7')).toEqual([
+      '--verdict DROPPED',
+      '--to-pod shop/backend',
+      '--type=l7',
+    ]);
+    expect(units('action=Deny policy~allow')).toEqual(['action=Deny', 'policy~allow']);
+    // A flag after a flag is not its value; a flag at the end stands alone.
+    expect(units('--follow --verdict FORWARDED -n')).toEqual([
+      '--follow',
+      '--verdict FORWARDED',
+      '-n',
+    ]);
+  });
+
+  it('gives back the text as typed, its spaces too', () => {
+    for (const text of ['', ' ', '  --verdict   DROPPED  --to-pod x ', 'a  b', '--x\ty'])
+      expect(
+        filterPieces(text)
+          .map((p) => p.text)
+          .join(''),
+      ).toBe(text);
+    expect(units('  --verdict   DROPPED ')).toEqual(['--verdict   DROPPED']);
+  });
+});
+
+describe('the filter as shown', () => {
+  it('is a copy of the text for the eye only, a flag and its value in one piece', () => {
+    render(<Bar seen={[]} />);
+    const field = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'whisker' });
+    fireEvent.change(field, { target: { value: 'action=Deny  reporter=Dst --x y' } });
+    const shown = field.parentElement!.querySelector('.flows-field-shown')!;
+    expect(shown.getAttribute('aria-hidden')).toBe('true');
+    expect(shown.textContent).toBe(field.value);
+    expect([...shown.querySelectorAll('.flows-piece')].map((p) => p.textContent)).toEqual([
+      'action=Deny',
+      'reporter=Dst',
+      '--x y',
+    ]);
+    // The field's value is the text as typed, and its name is still only the command.
+    expect(field.value).toBe('action=Deny  reporter=Dst --x y');
+    fireEvent.change(field, { target: { value: '' } });
+    expect(field.parentElement!.querySelector('.flows-field-shown')).toBeNull();
   });
 });

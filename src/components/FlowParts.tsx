@@ -83,11 +83,47 @@ export function useFlowFilter<T>(
   return { text, setText, filter };
 }
 
+/** A piece of a filter's text as shown: a term that stays on one line, or the space between two. */
+export interface FilterPiece {
+  readonly text: string;
+  readonly unit: boolean;
+}
+
+/**
+ * A filter's text cut into what must stay on one line: a flag with its value (`--verdict DROPPED`),
+ * or a term on its own (`--type=l7`, `action=Deny`); between them the whitespace as typed. Joined
+ * again the pieces are the text.
+ */
+export function filterPieces(text: string): FilterPiece[] {
+  // Terms at the even places, the whitespace between them at the odd ones.
+  const parts = text.split(/(\s+)/);
+  const pieces: FilterPiece[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    let term = parts[i]!;
+    const value = parts[i + 2];
+    if (term.startsWith('-') && value && !value.startsWith('-')) {
+      term += parts[i + 1]! + value;
+      i += 2;
+    }
+    if (term !== '') pieces.push({ text: term, unit: true });
+    const space = parts[i + 1];
+    if (space) pieces.push({ text: space, unit: false });
+  }
+  return pieces;
+}
+
 /**
  * The filter's text on a line of its own, the whole of it always in sight: a one-line field that
  * grows a line for each the text wraps onto (a step's `--verdict DROPPED --to-pod shop/backend` is
  * two lines in a 300 px drawer in the projector's type), never scrolled sideways. A filter is one
  * line: Enter adds none, and a pasted line break is a space.
+ *
+ * A textarea breaks a line after any hyphen (`--` at one line's end, `verdict` at the next's), and
+ * no CSS changes that. So while the field is not being edited, its text is shown by a copy laid
+ * over it (aria-hidden, clicks pass through) in which each flag and its value wrap as one piece; the
+ * textarea's own text is transparent under it, and its value stays the text as typed. Focused (a
+ * click, Tab), the copy hides and the textarea's text is seen and edited as usual. The field is as
+ * tall as the taller of the two.
  */
 function FilterField({
   value,
@@ -105,6 +141,7 @@ function FilterField({
   readonly onText: (text: string) => void;
 }) {
   const field = useRef<HTMLTextAreaElement>(null);
+  const shown = useRef<HTMLDivElement>(null);
   // As tall as its text: after each change, and when the drawer's width changes its wrapping.
   useLayoutEffect(() => {
     const el = field.current;
@@ -112,7 +149,8 @@ function FilterField({
     const fit = () => {
       el.style.height = 'auto';
       const border = el.offsetHeight - el.clientHeight;
-      el.style.height = `${el.scrollHeight + border}px`;
+      const own = el.scrollHeight + border;
+      el.style.height = `${Math.max(own, shown.current?.offsetHeight ?? 0)}px`;
     };
     fit();
     if (typeof ResizeObserver === 'undefined') return;
@@ -126,21 +164,36 @@ function FilterField({
     return () => watch.disconnect();
   }, [value]);
   return (
-    <textarea
-      ref={field}
-      rows={1}
-      value={value}
-      spellCheck={false}
-      autoComplete="off"
-      placeholder={placeholder}
-      title={title}
-      aria-invalid={invalid}
-      aria-describedby={describedBy}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') e.preventDefault();
-      }}
-      onChange={(e) => onText(e.target.value.replace(/\s*[\r\n]+\s*/g, ' '))}
-    />
+    <span className="flows-field" data-shown={value === '' ? undefined : 'pieces'}>
+      <textarea
+        ref={field}
+        rows={1}
+        value={value}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder={placeholder}
+        title={title}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.preventDefault();
+        }}
+        onChange={(e) => onText(e.target.value.replace(/\s*[\r\n]+\s*/g, ' '))}
+      />
+      {value !== '' && (
+        <span className="flows-field-shown" aria-hidden="true" ref={shown}>
+          {filterPieces(value).map((p, i) =>
+            p.unit ? (
+              <span key={i} className="flows-piece">
+                {p.text}
+              </span>
+            ) : (
+              p.text
+            ),
+          )}
+        </span>
+      )}
+    </span>
   );
 }
 
