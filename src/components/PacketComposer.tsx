@@ -9,6 +9,9 @@ import {
   useAppStore,
 } from '../store';
 import { withDestination } from './packetChoice';
+import { usePopoverShown } from './Popover';
+
+const NO_PODS: readonly string[] = [];
 
 /**
  * The listed pods as options, with the chosen one first when the list does not hold it (yet). The
@@ -44,11 +47,14 @@ export function PacketComposer() {
   const packet = useAppStore(selectPacket);
   const setPacket = useAppActions().setPacket;
 
-  const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : []), [cluster]);
-  // A new scenario's pods (a thousand options in each of two selects, in a closed popover) render in
-  // the background after its first screen, not in the task that shows it; until then each select
-  // holds the packet's own pods (PodOptions), so it shows the right choice.
-  const listedPods = useDeferredValue(pods);
+  const pods = useMemo(() => (cluster ? cluster.pods.map(podKey) : NO_PODS), [cluster]);
+  // A scenario's pods are a thousand options in each of two selects: they are made only once the
+  // Packet popover has been opened (until then nobody sees them, and their 2,000 elements made a
+  // long task of a large scenario's load), and then in the background (a deferred render, in
+  // slices), not in the task that opens it. Until they are there each select holds the packet's own
+  // pods (PodOptions), so it shows the right choice.
+  const shown = usePopoverShown();
+  const listedPods = useDeferredValue(shown ? pods : NO_PODS);
   const services = useMemo(
     () => (cluster ? cluster.services.map((s) => `svc:${s.namespace}/${s.name}`) : []),
     [cluster],

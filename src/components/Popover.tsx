@@ -1,4 +1,22 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+
+/**
+ * Whether the popover around a component has ever been open (true outside any popover). Its panel
+ * stays mounted once shown, so a choice survives closing it; until then a component may leave out
+ * what only an open panel shows (the packet's thousand-pod lists, issue 15).
+ */
+const PopoverShown = createContext(true);
+
+/** True once the enclosing popover has been opened (always, outside a popover). */
+export const usePopoverShown = (): boolean => useContext(PopoverShown);
 
 /**
  * A toolbar button that opens a panel below it, over the picture (it never pushes the picture down):
@@ -19,6 +37,8 @@ export function Popover({
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState(false);
+  if (open && !shown) setShown(true);
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -57,7 +77,7 @@ export function Popover({
         <span className="popover-summary">{summary}</span> <span aria-hidden="true">▾</span>
       </button>
       <div id={id} className="popover-panel" role="group" aria-label={label} hidden={!open}>
-        {children}
+        <PopoverShown.Provider value={shown}>{children}</PopoverShown.Provider>
       </div>
     </div>
   );
