@@ -65,6 +65,11 @@ describe('the packed view (policy refs as columns)', () => {
     expect(packed.policyRefs.calicoPolicies.files).toEqual(['gen.yaml', 'more.yaml']);
     expect(packed.policyRefs.k8sPolicies.line).toBeInstanceOf(Uint32Array);
     const back = unpackClusterView(structuredClone(packed));
+    // Each list is built when first read, once.
+    for (const list of ['k8sPolicies', 'ciliumPolicies', 'calicoPolicies'] as const) {
+      expect(Object.getOwnPropertyDescriptor(back, list)?.get).toBeTypeOf('function');
+      expect(back[list]).toBe(back[list]);
+    }
     expect(back).toStrictEqual(view);
     const global = back.calicoPolicies.find((p) => p.ref.name === 'platform.deny-all')!;
     expect('namespace' in global.ref).toBe(false);
