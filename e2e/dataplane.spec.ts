@@ -25,6 +25,63 @@ async function stepToIngressPolicy(app: AppPage, cni: Cni) {
   await expect(app.stage(cni)).toHaveAttribute('data-stage', 'ingress-policy');
 }
 
+/**
+ * What of the dump does not read in full: the list scrolling sideways, a row or a word beyond its
+ * row's right edge, a word cut across lines though it fits on one; and the current row's lines (the
+ * left of its first line and of the others: a hanging indent), its top against the list's, and the
+ * search's placeholder against its field.
+ */
+async function dumpFit(page: Page) {
+  return panel(page).evaluate((section) => {
+    const problems: string[] = [];
+    const list = section.querySelector<HTMLElement>('.dp-scroll')!;
+    const listBox = list.getBoundingClientRect();
+    if (list.scrollWidth > list.clientWidth + 1)
+      problems.push(`the list scrolls sideways (${list.scrollWidth} > ${list.clientWidth})`);
+    const right = listBox.left + list.clientLeft + list.clientWidth + 0.5;
+    for (const code of section.querySelectorAll<HTMLElement>('.dp-line code')) {
+      const name = (code.textContent ?? '').slice(0, 40);
+      const box = code.getBoundingClientRect();
+      if (code.scrollWidth > code.clientWidth + 1 || box.right > right)
+        problems.push(`row cut: ${name}`);
+      const style = getComputedStyle(code);
+      const room =
+        code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const line = parseFloat(getComputedStyle(code.parentElement!).lineHeight);
+      for (const word of code.querySelectorAll<HTMLElement>('.dp-word')) {
+        const w = word.getBoundingClientRect();
+        if (w.right > box.right + 0.5) problems.push(`word out of its row: ${word.textContent}`);
+        if (w.height > 1.5 * line && w.width < room - 1)
+          problems.push(`word cut though it fits a line: ${word.textContent}`);
+      }
+    }
+    const current = section.querySelector<HTMLElement>('[aria-current="true"]');
+    const words = [...(current?.querySelectorAll<HTMLElement>('.dp-word') ?? [])].map((w) =>
+      w.getBoundingClientRect(),
+    );
+    const firstTop = Math.min(...words.map((w) => w.top));
+    const first = words.filter((w) => w.top < firstTop + 1);
+    const rest = words.filter((w) => w.top >= firstTop + 1);
+    const input = section.querySelector<HTMLInputElement>('input[type="search"]')!;
+    const inputStyle = getComputedStyle(input);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `${inputStyle.fontWeight} ${inputStyle.fontSize} ${inputStyle.fontFamily}`;
+    return {
+      problems,
+      currentLines: new Set(words.map((w) => Math.round(w.top))).size,
+      firstLeft: Math.min(...first.map((w) => w.left)),
+      restLeft: Math.min(...rest.map((w) => w.left)),
+      fontSize: current ? parseFloat(getComputedStyle(current.querySelector('code')!).fontSize) : 0,
+      currentTop: (current?.getBoundingClientRect().top ?? 0) - listBox.top,
+      placeholder: ctx.measureText(input.placeholder).width,
+      placeholderRoom:
+        input.clientWidth -
+        parseFloat(inputStyle.paddingLeft) -
+        parseFloat(inputStyle.paddingRight),
+    };
+  });
+}
+
 test.describe('Dataplane panel', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -194,13 +251,11 @@ test.describe('Dataplane panel', () => {
           (v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
         ),
       ).toEqual([]);
-      // Monospace rows: never smaller than 13 px, never wrapped.
+      // Monospace rows: never smaller than 13 px, wrapped inside the list, never cut.
       const row = tree(page).locator('[aria-current="true"] code');
       const size = await row.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
       expect(size).toBeGreaterThanOrEqual(13);
-      expect(await row.evaluate((el) => getComputedStyle(el.parentElement!).whiteSpace)).toBe(
-        'pre',
-      );
+      expect((await dumpFit(page)).problems).toEqual([]);
       if (SHOTS) {
         mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: `${SHOTS}/dataplane-1280-${theme.toLowerCase()}.png` });
@@ -211,4 +266,44 @@ test.describe('Dataplane panel', () => {
       }
     }
   });
+
+  for (const [width, height] of [
+    [1280, 800],
+    [1024, 768],
+  ] as const)
+    for (const theme of ['light', 'dark', 'projector'] as const)
+      test(`${width}×${height}, ${theme}, the narrowest drawer: rules wrap with a hanging indent, the search reads whole`, async ({
+        app,
+        page,
+      }) => {
+        test.setTimeout(90_000);
+        await page.setViewportSize({ width, height });
+        await page.addInitScript((t) => window.localStorage.setItem('packetwalk.theme', t), theme);
+        await app.goto(`${WALK}&panels=dataplane`);
+        await app.ready();
+        const resize = page.getByRole('separator', { name: 'Resize the panels drawer' });
+        await resize.press('End');
+        await expect(resize).toHaveAttribute('aria-valuenow', '300');
+        await panel(page).getByRole('button', { name: 'Calico', exact: true }).click();
+        await stepToIngressPolicy(app, 'calico');
+        const row = tree(page).locator('[role="treeitem"][aria-current="true"]');
+        await expect(row).toContainText('allow-frontend');
+        await expect(row).toBeInViewport();
+        // The list settles on the row (the rows on the way are measured as they are drawn).
+        await expect.poll(async () => (await dumpFit(page)).currentTop).toBeGreaterThanOrEqual(0);
+        const fit = await dumpFit(page);
+        expect(fit.problems).toEqual([]);
+        // The rule (over 200 characters) wraps, its later lines indented under its first.
+        expect(fit.currentLines).toBeGreaterThan(2);
+        expect(fit.restLeft - fit.firstLeft).toBeGreaterThanOrEqual(0.8 * fit.fontSize);
+        // Its first line in sight, under a line or two of what comes before it.
+        expect(fit.currentTop).toBeLessThan(3 * fit.fontSize * 1.5);
+        expect(fit.placeholder, 'the placeholder reads whole').toBeLessThanOrEqual(
+          fit.placeholderRoom,
+        );
+        if (SHOTS) {
+          mkdirSync(SHOTS, { recursive: true });
+          await page.screenshot({ path: `${SHOTS}/dataplane-300-${width}-${theme}.png` });
+        }
+      });
 });

@@ -13,9 +13,11 @@
 import './DataplanePanel.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  Fragment,
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -39,15 +41,17 @@ import {
 } from '../store';
 import {
   COLLAPSED_AT_FIRST,
+  lineWords,
   searchLines,
-  splitMatches,
   treeItems,
-  widestLine,
   type TreeItem,
 } from './dataplaneView';
 import { usePanelPlayback } from './usePlayback';
 
-/** A line is 1.5rem high: 24 px, 30 px in the projector theme (125 %). */
+/**
+ * A line of one row is 1.5rem high: 24 px, 30 px in the projector theme (125 %). A long row wraps
+ * (its words kept whole, later lines indented), and the list measures each row as drawn.
+ */
 const rowHeight = (): number =>
   1.5 * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
 
@@ -226,17 +230,40 @@ function DumpTree({
   const madeSet = useMemo(() => new Set(made), [made]);
   const items = useMemo(() => treeItems(lines, collapsed), [lines, collapsed]);
   const itemOf = useMemo(() => new Map(items.map((it, i) => [it.line, i])), [items]);
-  const width = useMemo(() => widestLine(lines), [lines]);
   const scroller = useRef<HTMLDivElement>(null);
   const tree = useRef<HTMLDivElement>(null);
   // The theme sets the root font size: read it again when the theme changes.
   const theme = useAppStore(selectThemePreference);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rowH = useMemo(() => rowHeight(), [theme]);
+  // The list's width: a row's wrapping, so its height, depends on it (the drawer is resizable).
+  const [listWidth, setListWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setListWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const watch = new ResizeObserver(() => setListWidth(el.clientWidth));
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, []);
+  // A row's measured height belongs to its text at this width and type, not to its place: opening a
+  // section moves rows, another node's dump has other lines under the same numbers, and a row not
+  // drawn since the drawer was resized must not keep the height it had.
+  const rowKey = useCallback(
+    (i: number) => {
+      const at = items[i]?.line ?? -1;
+      const line = lines[at];
+      return line ? `${listWidth} ${rowH} ${at} ${line.id} ${line.text}` : i;
+    },
+    [lines, items, listWidth, rowH],
+  );
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowH,
+    getItemKey: rowKey,
+    scrollPaddingStart: 1.5 * rowH,
     overscan: 12,
   });
   // New row heights (a theme change): measure again and keep the active line in view.
@@ -261,19 +288,35 @@ function DumpTree({
     [lines, collapsed],
   );
 
-  // Scroll the active line into the middle once it is an item.
+  /**
+   * Shows item `i` at the list's top, under a line and a half of what comes before it (the list's
+   * scrollPaddingStart): a hop's rule wrapped onto more lines than the list has room for reads from
+   * its first line. scrollToIndex keeps aiming at the row while the rows on the way are measured.
+   */
+  const showNearTop = useCallback((i: number) => v.scrollToIndex(i, { align: 'start' }), [v]);
+  // The hop's line, shown near the top once it is an item (its section may open first).
+  const hopLine = useRef(-1);
+
+  // Scroll the active line into view once it is an item.
   const activeItem = itemOf.get(active);
   activeRef.current = activeItem;
   useEffect(() => {
-    if (activeItem !== undefined) v.scrollToIndex(activeItem, { align: 'auto' });
+    if (activeItem === undefined) return;
+    if (active === hopLine.current) showNearTop(activeItem);
+    else v.scrollToIndex(activeItem, { align: 'auto' });
+    hopLine.current = -1;
+    // Only when the active line becomes another item.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [activeItem, v]);
 
   // Follow the walk: the current hop's line.
   useEffect(() => {
     if (current >= 0) {
-      reveal(current);
       const item = itemOf.get(current);
-      if (item !== undefined) v.scrollToIndex(item, { align: 'center' });
+      // Already the active item: the effect above has nothing new to do.
+      if (item !== undefined && current === active) showNearTop(item);
+      else hopLine.current = current;
+      reveal(current);
     }
     // Only when the hop's line changes, not when sections open.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -455,7 +498,7 @@ function DumpTree({
           ref={tree}
           onKeyDown={onKey}
           aria-activedescendant={activeItem !== undefined ? `${id}-l${active}` : undefined}
-          style={{ height: v.getTotalSize(), minWidth: `calc(${width + 4}ch + 2rem)` }}
+          style={{ height: v.getTotalSize() }}
         >
           {v.getVirtualItems().map((vi) => {
             const item = items[vi.index]!;
@@ -463,6 +506,8 @@ function DumpTree({
               <TreeRow
                 key={item.line}
                 id={`${id}-l${item.line}`}
+                index={vi.index}
+                measure={v.measureElement}
                 item={item}
                 line={lines[item.line]!}
                 top={vi.start}
@@ -488,6 +533,9 @@ function DumpTree({
 
 interface TreeRowProps {
   readonly id: string;
+  /** The row's place in the virtual list, and the list's measure of a row as drawn. */
+  readonly index: number;
+  readonly measure: (el: Element | null) => void;
   readonly item: TreeItem;
   readonly line: DumpLine;
   readonly top: number;
@@ -503,6 +551,8 @@ interface TreeRowProps {
 
 function TreeRow({
   id,
+  index,
+  measure,
   item,
   line,
   top,
@@ -514,7 +564,7 @@ function TreeRow({
   made,
   onClick,
 }: TreeRowProps) {
-  const parts = splitMatches(line.text, query);
+  const words = lineWords(line.text, query);
   const classes = [
     'dp-line',
     `dp-${line.kind}`,
@@ -538,8 +588,10 @@ function TreeRow({
       aria-selected={active}
       aria-current={current ? 'true' : undefined}
       data-line-id={line.id}
+      data-index={index}
+      ref={measure}
       className={classes}
-      style={{ transform: `translateY(${top}px)`, height }}
+      style={{ transform: `translateY(${top}px)`, minHeight: height }}
       onClick={onClick}
     >
       {item.expanded !== undefined && (
@@ -558,7 +610,18 @@ function TreeRow({
         </span>
       )}
       <code>
-        {parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p || null))}
+        {words.map((w, i) => {
+          const parts = w.parts.map((p, j) =>
+            p.match ? <mark key={j}>{p.text}</mark> : <Fragment key={j}>{p.text}</Fragment>,
+          );
+          return w.space ? (
+            <Fragment key={i}>{parts}</Fragment>
+          ) : (
+            <span key={i} className="dp-word">
+              {parts}
+            </span>
+          );
+        })}
         {line.text === '' ? ' ' : null}
       </code>
     </div>

@@ -7,8 +7,8 @@ import {
   policyPosition,
   searchLines,
   splitMatches,
+  lineWords,
   treeItems,
-  widestLine,
 } from './dataplaneView';
 
 const lines = new DumpBuilder()
@@ -75,8 +75,41 @@ describe('the Dataplane panel’s search', () => {
     expect(splitMatches('x', '')).toEqual(['x']);
   });
 
-  it('measures the widest line, so the list scrolls sideways rather than wrapping', () => {
-    expect(widestLine(lines)).toBe('-A FORWARD -m mark --mark 0x10000/0x10000 -j ACCEPT'.length);
+  it('shows a line as its words, each cut around the matches, joined again the line', () => {
+    const shown = (text: string, query: string) =>
+      lineWords(text, query).map((w) =>
+        w.parts.map((p) => (p.match ? `[${p.text}]` : p.text)).join(''),
+      );
+    expect(shown('-A cali-FORWARD -i cali+  -j X', 'cali')).toEqual([
+      '-A',
+      ' ',
+      '[cali]-FORWARD',
+      ' ',
+      '-i',
+      ' ',
+      '[cali]+',
+      '  ',
+      '-j',
+      ' ',
+      'X',
+    ]);
+    // A match over two words marks both, and the space between them.
+    expect(shown('-A cali-FORWARD -i cali+', 'forward -i')).toEqual([
+      '-A',
+      ' ',
+      'cali-[FORWARD]',
+      '[ ]',
+      '[-i]',
+      ' ',
+      'cali+',
+    ]);
+    for (const text of ['', '  x  ', 'Allow    Ingress   k8s:app=frontend   8080/TCP']) {
+      const words = lineWords(text, 'a');
+      expect(words.flatMap((w) => w.parts.map((p) => p.text)).join('')).toBe(text);
+      expect(words.map((w) => w.space)).toEqual(
+        words.map((w) => /^\s+$/.test(w.parts.map((p) => p.text).join(''))),
+      );
+    }
   });
 });
 

@@ -86,9 +86,49 @@ export function splitMatches(text: string, query: string): string[] {
   return parts;
 }
 
-/** The longest line, in characters: the list is that wide, and scrolls sideways. */
-export const widestLine = (lines: readonly DumpLine[]): number =>
-  lines.reduce((w, l) => Math.max(w, l.text.length), 0);
+/** A word of a dump line, or the whitespace between two, cut around the search's matches. */
+export interface LineWord {
+  readonly space: boolean;
+  readonly parts: readonly { readonly text: string; readonly match: boolean }[];
+}
+
+/**
+ * A line as the panel shows it: its words (kept whole where they fit, the line wrapping between
+ * them) and the whitespace between them as printed, each cut where `query` matches (a match may run
+ * over several words). Joined again the parts are the line.
+ */
+export function lineWords(text: string, query: string): LineWord[] {
+  // The matches as [from, to) ranges of the text.
+  const matches: [number, number][] = [];
+  let at = 0;
+  splitMatches(text, query).forEach((part, i) => {
+    if (i % 2 === 1) matches.push([at, at + part.length]);
+    at += part.length;
+  });
+  const words: LineWord[] = [];
+  let from = 0;
+  for (const piece of text.split(/(\s+)/)) {
+    if (piece === '') continue;
+    const to = from + piece.length;
+    // Cut at each match's ends that fall inside the piece.
+    const cuts = new Set([from, to]);
+    for (const [a, b] of matches) {
+      if (a > from && a < to) cuts.add(a);
+      if (b > from && b < to) cuts.add(b);
+    }
+    const points = [...cuts].sort((x, y) => x - y);
+    const parts = points.slice(1).map((end, i) => {
+      const start = points[i]!;
+      return {
+        text: text.slice(start, end),
+        match: matches.some(([a, b]) => a <= start && end <= b),
+      };
+    });
+    words.push({ space: /^\s/.test(piece), parts });
+    from = to;
+  }
+  return words;
+}
 
 /** Where the policy a dump row names (`formatRef`: `NetworkPolicy shop/allow-web`) is written. */
 export function policyPosition(cluster: ClusterView | null, ref: string): SourcePos | null {
