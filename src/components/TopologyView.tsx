@@ -8,6 +8,7 @@
  * scale: a layout of tens of milliseconds in the task that opened the drawer.)
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { drawQueue } from './drawQueue';
 import type { Hop } from '../datapath/hop';
 import { placeHop } from '../scene/place';
 import type { Scene } from '../scene/scene';
@@ -96,18 +97,25 @@ export function TopologyView({
   }, [topologyRef, whole, fontScale, place]);
 
   useEffect(() => {
-    // The walk too: a new scene is laid out once, around the walk the next effect shows.
-    topologyRef.current?.update(scene, size, hops);
+    // The walk too: a new scene is laid out once, around the walk the next effect shows. Through
+    // the draw queue: the other CNI panel's layout of a large scene, in the same commit, waits for
+    // a task of its own (drawQueue.ts).
+    drawQueue.run(
+      topologyRef,
+      () => topologyRef.current?.update(scene, size, hops),
+      scene !== null,
+    );
     // Only a new scene or size lays out again; a new walk refocuses in showPacket.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topologyRef, scene, size, place]);
 
   useEffect(() => {
-    topologyRef.current?.showPacket(hops, index, {
+    const opts = {
       reducedMotion,
       durationMs: moveDuration(speed, playing),
       ...(dropReason !== undefined ? { dropReason } : {}),
-    });
+    };
+    drawQueue.run(topologyRef, () => topologyRef.current?.showPacket(hops, index, opts), false);
     // Only a new walk or step moves the packet; speed and playing only shape the next move.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hops, index, scene, size, reducedMotion, dropReason, place]);
