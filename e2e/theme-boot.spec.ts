@@ -52,6 +52,48 @@ test('a reload in the dark and projector themes has the theme on <html> before t
   expect(await app.theme()).toBe('projector');
 });
 
+test('a reload on a presenter link is in the projector theme from the first frame, and leaving it gives the stored theme back', async ({
+  app,
+  page,
+}) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await recordThemeAtBody(page);
+  // Every data-theme <html> is given, in order, from before it is parsed (no <html> yet) on.
+  await page.addInitScript(() => {
+    const w = window as unknown as { themes?: (string | null)[] };
+    w.themes = [];
+    new MutationObserver((records) => {
+      for (const r of records)
+        if (r.target === document.documentElement)
+          w.themes!.push(document.documentElement.getAttribute('data-theme'));
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-theme'] });
+  });
+  const themes = () => page.evaluate(() => (window as unknown as { themes: string[] }).themes);
+  await app.goto();
+  await app.themeToggle('System').click();
+  await expect.poll(() => app.theme()).toBe('light');
+  expect(await page.evaluate(() => localStorage.getItem('packetwalk.theme'))).toBe('light');
+
+  await page.goto('/#/present/03-across-nodes/2');
+  await page.reload();
+  expect(await themeAtBody(page)).toBe('projector');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 11');
+  await expect(page.getByRole('button', { name: 'Stop presenting' })).toBeVisible();
+  // Never the stored light while the presenter loads (the lessons, its chunk).
+  expect(await themes()).toContain('projector');
+  expect(new Set(await themes())).toEqual(new Set(['projector']));
+  expect(await page.evaluate(() => localStorage.getItem('packetwalk.theme'))).toBe('light');
+  expect(await page.evaluate(() => document.documentElement.dataset.themePreference)).toBe('light');
+
+  await page.getByRole('button', { name: 'Stop presenting' }).click();
+  await expect.poll(() => app.theme()).toBe('light');
+  expect(await page.evaluate(() => localStorage.getItem('packetwalk.theme'))).toBe('light');
+  // The speaker view is in the user's theme.
+  await page.goto('/#/speaker/03-across-nodes/2');
+  await page.reload();
+  expect(await themeAtBody(page)).toBe('light');
+});
+
 test('"System" follows a dark system setting before the body is parsed', async ({ app, page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await recordThemeAtBody(page);
@@ -87,4 +129,17 @@ test('with the app’s bundle blocked, the page paints the remembered theme', as
   }
   expect(backgrounds.dark).not.toBe(backgrounds.light);
   expect(backgrounds.projector).not.toBe(backgrounds.light);
+
+  // A presenter link: projector whatever is stored, and the stored preference left as it was.
+  await page.goto('/#/present/03-across-nodes/1');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'projector');
+  await page.evaluate(() => window.localStorage.setItem('packetwalk.theme', 'light'));
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'projector');
+  await expect(page.locator('html')).toHaveAttribute('data-theme-preference', 'light');
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+    backgrounds.projector,
+  );
+  expect(await page.evaluate(() => window.localStorage.getItem('packetwalk.theme'))).toBe('light');
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/boot-present.png` });
 });

@@ -6,8 +6,9 @@
  *
  * Keep in step with src/app/theme.ts, which takes over once the app runs: the same localStorage key
  * (THEME_STORAGE_KEY) and values (THEME_PREFERENCES in src/store/slices/uiSlice.ts), a missing or
- * unknown value read as "system", "system" resolved by prefers-color-scheme (resolveTheme), and the
- * same three things set on <html> (syncTheme's apply). src/app/themeBoot.test.ts checks they agree.
+ * unknown value read as "system", "system" resolved by prefers-color-scheme (resolveTheme), the
+ * projector theme on a presenter link (`presenting`), and the same three things set on <html>
+ * (syncTheme's apply). src/app/themeBoot.test.ts checks they agree. Nothing is written to storage.
  */
 (function () {
   var preference = 'system';
@@ -24,7 +25,15 @@
   } catch {
     // No matchMedia: light, as the stylesheet's default.
   }
-  var theme = preference === 'system' ? (systemDark ? 'dark' : 'light') : preference;
+  // A presenter link (`#/present/<id>[/<n>]`, theme.ts's `presenting`) is shown in the projector
+  // theme; the preference stays as stored, for when the presenter is left.
+  var theme = /^#\/present\/[^/]+(?:\/\d+)?$/.test(window.location.hash)
+    ? 'projector'
+    : preference === 'system'
+      ? systemDark
+        ? 'dark'
+        : 'light'
+      : preference;
   var root = document.documentElement;
   root.dataset.theme = theme;
   root.dataset.themePreference = preference;

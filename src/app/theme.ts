@@ -3,13 +3,35 @@
  * The preference is remembered in localStorage; a missing or broken entry means "follow the system".
  *
  * public/theme-boot.js does the same before the first paint (index.html runs it as the head is
- * parsed, long before this module): keep the key, the values, the "system" fallback and what
- * `apply` sets on <html> in step with it (src/app/themeBoot.test.ts compares the two).
+ * parsed, long before this module): keep the key, the values, the "system" fallback, the presenter
+ * link (`presenting`) and what `apply` sets on <html> in step with it (src/app/themeBoot.test.ts
+ * compares the two).
  */
-import { resolveTheme, THEME_PREFERENCES, type AppStore, type ThemePreference } from '../store';
+import {
+  resolveTheme,
+  THEME_PREFERENCES,
+  type AppStore,
+  type Route,
+  type Theme,
+  type ThemePreference,
+} from '../store';
 
 export const THEME_STORAGE_KEY = 'packetwalk.theme';
 const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+/** A presenter link, as parseLessonHash (lessonView.ts) reads one: `#/present/<id>[/<n>]`. */
+const PRESENTER_HASH = /^#\/present\/[^/]+(?:\/\d+)?$/;
+
+/**
+ * Presenter mode is shown in the projector theme, whatever the preference (which stays as it was, in
+ * the store and in storage, and comes back when the presenter is left): while the route presents a
+ * lesson, and while a presenter link is not opened yet (the walk, the store's first route, until the
+ * controller has the lessons and reads the hash). public/theme-boot.js decides the same from the hash.
+ */
+export function presenting(route: Route, hash: string): boolean {
+  if (route.page === 'lesson') return route.mode === 'present';
+  return route.page === 'walk' && PRESENTER_HASH.test(hash);
+}
 
 export function readStoredThemePreference(
   storage: Pick<Storage, 'getItem'> | undefined,
@@ -28,8 +50,10 @@ export function readStoredThemePreference(
 export function syncTheme(store: AppStore, win: Window = window): () => void {
   const media = win.matchMedia(DARK_QUERY);
   const apply = () => {
-    const { themePreference } = store.getState();
-    const theme = resolveTheme(themePreference, media.matches);
+    const { themePreference, route } = store.getState();
+    const theme: Theme = presenting(route, win.location.hash)
+      ? 'projector'
+      : resolveTheme(themePreference, media.matches);
     const root = win.document.documentElement;
     root.dataset.theme = theme;
     root.dataset.themePreference = themePreference;
@@ -37,12 +61,13 @@ export function syncTheme(store: AppStore, win: Window = window): () => void {
   };
   apply();
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.themePreference === previous.themePreference) return;
-    try {
-      win.localStorage.setItem(THEME_STORAGE_KEY, state.themePreference);
-    } catch {
-      // Private mode or a full quota: the choice still holds for this session.
-    }
+    if (state.themePreference !== previous.themePreference) {
+      try {
+        win.localStorage.setItem(THEME_STORAGE_KEY, state.themePreference);
+      } catch {
+        // Private mode or a full quota: the choice still holds for this session.
+      }
+    } else if (state.route === previous.route) return;
     apply();
   });
   media.addEventListener('change', apply);

@@ -62,15 +62,8 @@ export function PresenterOverlay({
   const [goto, setGoto] = useState(false);
   const gotoInput = useRef<HTMLInputElement>(null);
 
-  // The projector theme for as long as the room is watching.
-  useEffect(() => {
-    const root = document.documentElement;
-    const before = root.dataset.theme;
-    root.dataset.theme = 'projector';
-    return () => {
-      if (before) root.dataset.theme = before;
-    };
-  }, []);
+  // The projector theme for as long as the room is watching comes from the route (src/app/theme.ts,
+  // `presenting`), so a reload on a presenter link is in it from the first paint (theme-boot.js).
 
   const commands: PresenterCommands = {
     toggleFullscreen: () => {
