@@ -52,6 +52,44 @@ async function tabProblems(page: Page): Promise<{ problems: string[]; sizes: num
   });
 }
 
+/**
+ * Each flow row drawn that does not read in full: a line of it cut (an ellipsis, text past its
+ * box), its port/protocol split over two lines, its text below the row's box, or rows that overlap.
+ */
+async function flowRowProblems(page: Page): Promise<{ problems: string[]; rows: number }> {
+  return page.locator('.flows-list').evaluate((list) => {
+    const problems: string[] = [];
+    const rows = [...list.querySelectorAll<HTMLElement>('.flow-row')].sort(
+      (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+    );
+    let bottom = -Infinity;
+    for (const row of rows) {
+      const button = row.querySelector('button')!;
+      const name = button.textContent ?? '';
+      const box = row.getBoundingClientRect();
+      for (const line of button.querySelectorAll<HTMLElement>('.flow-who, .flow-what')) {
+        if (line.scrollWidth > line.clientWidth + 0.5) problems.push(`${name}: a line cut`);
+        if (
+          getComputedStyle(line).textOverflow === 'ellipsis' &&
+          line.scrollWidth > line.clientWidth
+        )
+          problems.push(`${name}: an ellipsis`);
+        const r = line.getBoundingClientRect();
+        if (r.bottom > box.bottom + 0.5) problems.push(`${name}: below its row`);
+      }
+      for (const whole of button.querySelectorAll<HTMLElement>('.flow-port, .flow-verdict')) {
+        const range = document.createRange();
+        range.selectNodeContents(whole);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size !== 1) problems.push(`${name}: "${whole.textContent}" split over lines`);
+      }
+      if (box.top < bottom - 0.5) problems.push(`${name}: over the row before`);
+      bottom = box.bottom;
+    }
+    return { problems, rows: rows.length };
+  });
+}
+
 /** The filter field's text beyond its box (sideways or below), and where it sits. */
 async function filterFit(field: Locator) {
   return field.evaluate((el) => {
@@ -163,13 +201,18 @@ test.describe('the drawer reads in full', () => {
             ? ['--verdict DROPPED --to-pod shop/backend']
             : ['--verdict DROPPED', '--to-pod shop/backend'],
         );
+        await shot(page, `lesson11-8-${width}-${theme}`);
+        // Each flow row reads whole (destination, port/protocol, verdict), wrapping where it must.
+        const flows = await flowRowProblems(page);
+        expect(flows.rows).toBeGreaterThan(0);
+        expect(flows.problems).toEqual([]);
+        await expect(page.locator('.flow-row').first()).toContainText(/\d+\/(TCP|UDP)/);
         const axe = await new AxeBuilder({ page }).include('.drawer').analyze();
         expect(
           axe.violations
             .filter((v) => v.impact === 'serious' || v.impact === 'critical')
             .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
         ).toEqual([]);
-        await shot(page, `lesson11-8-${width}-${theme}`);
       });
 
   test('a filter too long for a line grows a line; Enter and a pasted line break add none', async ({
@@ -181,12 +224,23 @@ test.describe('the drawer reads in full', () => {
     await page.goto('/#/lessons/11-observability/8');
     const field = page.getByRole('textbox', { name: /hubble observe/ });
     await expect(field).toHaveValue('--verdict DROPPED --to-pod shop/backend');
+    // The flow rows follow the drawer's width and the type: measured again, never cut, never overlapping.
+    await expect(page.locator('.flow-row').first()).toContainText('DROPPED', { timeout: 60_000 });
+    const resize = page.getByRole('separator', { name: 'Resize the panels drawer' });
+    for (const key of ['End', 'Home', 'End']) {
+      await resize.press(key);
+      await expect.poll(async () => (await flowRowProblems(page)).problems).toEqual([]);
+    }
+    // And the theme's type: smaller rows in the light theme, larger again in the projector's.
+    for (const theme of ['light', 'projector']) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await expect.poll(async () => (await flowRowProblems(page)).problems).toEqual([]);
+    }
     const long = '--verdict DROPPED --to-pod shop/backend --from-pod shop/frontend --type l7';
     await field.fill(long);
     await field.press('Enter');
     await expect(field).toHaveValue(long);
     // The narrowest drawer (300 px), the width it comes back to below.
-    const resize = page.getByRole('separator', { name: 'Resize the panels drawer' });
     await resize.press('End');
     await expect(resize).toHaveAttribute('aria-valuenow', '300');
     const fit = await filterFit(field);

@@ -86,9 +86,8 @@ function LogRow({ l }: { readonly l: CalicoFlowLog }) {
     <>
       <span className="flow-who">{endpoint(l.source_namespace, l.source_name)}</span>
       <span className="flow-who">
-        → {endpoint(l.dest_namespace, l.dest_name)}
+        → {endpoint(l.dest_namespace, l.dest_name)}{' '}
         <span className="flow-port">
-          {' '}
           {l.protocol} {l.dest_port}
         </span>
       </span>

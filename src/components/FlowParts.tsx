@@ -3,7 +3,7 @@
  * filters, the virtualised list of flows and the way back from a flow's details.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useFilterText } from './useFilterText';
 
 /** A flow view's filter language: the command it stands for, how it reads, and examples of it. */
@@ -240,12 +240,14 @@ export function FilterBar({
   );
 }
 
-/** A row is three lines high: from, to whom, then time, verdict and what decided. */
+/** A row is three lines high at least: from, to whom, then time, verdict and what decided. */
 const ROW_REM = 4.4;
 
 /**
  * A virtualised list of flows, one button per row (it opens the row's details); `label` names the
- * list for screen readers and tests.
+ * list for screen readers and tests. A row's lines wrap where the list is too narrow for them (the
+ * projector's type in a 300 px drawer: `→ shop/backend` and `8080/TCP` on lines of their own), so
+ * rows are measured, not of one height.
  */
 export function FlowRows<T>({
   items,
@@ -268,13 +270,23 @@ export function FlowRows<T>({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  // A row's measured height is kept under its flow's key (a new filter moves rows); a drawn row is
+  // measured again whenever its box changes size (the drawer resized, the theme's type), one not
+  // drawn when it is drawn next.
+  const itemKey = useCallback(
+    (i: number) => {
+      const item = items[i];
+      return item === undefined ? i : rowKey(item);
+    },
+    [items, rowKey],
+  );
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_REM * rem,
+    getItemKey: itemKey,
     overscan: 8,
   });
-  useEffect(() => v.measure(), [rem, v]);
   if (items.length === 0) return <p className="flows-empty">{empty}</p>;
   return (
     <div className="flows-list" ref={scroller} role="list" aria-label={label}>
@@ -287,7 +299,9 @@ export function FlowRows<T>({
               key={key}
               role="listitem"
               className="flow-row"
-              style={{ position: 'absolute', top: row.start, height: row.size, left: 0, right: 0 }}
+              data-index={row.index}
+              ref={v.measureElement}
+              style={{ position: 'absolute', top: row.start, left: 0, right: 0 }}
             >
               <button
                 type="button"

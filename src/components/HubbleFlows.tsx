@@ -111,11 +111,10 @@ function HubbleRow({ r }: { readonly r: HubbleFlowRow }) {
         {r.source}
       </span>
       <span className="flow-who">
-        → {r.destination}
-        <span className="flow-port"> {r.port}</span>
+        → {r.destination} <span className="flow-port">{r.port}</span>
       </span>
       <span className="flow-what">
-        {/* The verdict first: a narrow drawer cuts the end of the line, never the verdict. */}
+        {/* The verdict first: the line wraps in a narrow drawer, the verdict stays at its start. */}
         <span className="flow-verdict">{r.verdict}</span> <time>{clockTime(r.time)}</time>
         {r.dropReason && <span> ({r.dropReason})</span>}
         {r.service && <span> via {r.service}</span>}
