@@ -151,7 +151,8 @@ function LargeMatrix({
               value={scale?.done ?? 0}
             />
           )}
-          <span role="status">{line.text}</span>
+          {/* The button before the status line: the line's text grows as the matrix fills, and a
+              Cancel after it moved under the pointer (a click landed beside it). */}
           {line.action && (
             <button
               type="button"
@@ -160,6 +161,7 @@ function LargeMatrix({
               {line.action === 'cancel' ? 'Cancel matrix' : 'Compute again'}
             </button>
           )}
+          <span role="status">{line.text}</span>
         </div>
       )}
       {scale?.data && (
