@@ -158,6 +158,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     exclude: ['e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
+    setupFiles: ['src/test/setup.ts'],
     // A guard against hangs, not a speed target: on a loaded 2-core machine (CI runs files in
     // parallel) tests that load hundreds of scenarios take several seconds; speed is measured by
     // the benchmark scripts, never by timeouts.

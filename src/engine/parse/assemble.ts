@@ -42,6 +42,7 @@ import type {
 import { formatRef } from '../model';
 import { BUILT_IN_TIERS } from './calicoPolicy';
 import type { Collected, ParsedNode, ParsedPod } from './common';
+import { plainPos } from './fieldPos';
 
 /** Where built-in objects "come from" in messages. */
 export const BUILT_IN_POS: SourcePos = { file: '(built-in)', line: 1, column: 1 };
@@ -126,7 +127,8 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const createNode = (name: string, pos: SourcePos): NodeDraft => {
     const node: NodeDraft = {
-      ref: { kind: 'Node', name, pos },
+      // The model's refs cross to the main thread (clusterView.ts): plain positions.
+      ref: { kind: 'Node', name, pos: plainPos(pos) },
       name,
       labels: { 'kubernetes.io/hostname': name },
       ipPos: pos,
@@ -441,7 +443,7 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
         kind: 'ServiceAccount',
         namespace: pod.namespace,
         name: pod.serviceAccount,
-        pos: pod.serviceAccountPos,
+        pos: plainPos(pod.serviceAccountPos),
       },
       namespace: pod.namespace,
       name: pod.serviceAccount,

@@ -130,7 +130,7 @@ function selectorAt(
   const written = text ?? '';
   if (written.trim() === '' && !opts.emptyIsAll) return undefined;
   const source = written.trim() === '' ? 'all()' : written;
-  const pos = r.has(path) ? valueStart(ctx.lines, r.posOf(path)) : r.posOf(path);
+  const hasText = r.has(path);
   let parsed: ReturnType<typeof parseCalicoSelector>;
   try {
     parsed = parseCalicoSelector(source);
@@ -138,6 +138,7 @@ function selectorAt(
     parsed = { ok: false, error: e instanceof Error ? e.message : String(e), column: 1 };
   }
   if (!parsed.ok) {
+    const pos = hasText ? valueStart(ctx.lines, r.posOf(path)) : r.posOf(path);
     // parseCalicoSelector's column is 1-based within the selector text.
     const column = pos.column + Math.max(0, parsed.column - 1);
     r.errorAt({ ...pos, column }, path, `invalid selector "${written}": ${parsed.error}`);
@@ -152,6 +153,7 @@ function selectorAt(
     r.error(path, 'global() cannot be combined with other selectors');
     return null;
   }
+  const pos = hasText ? r.fieldPos(path, (key) => valueStart(ctx.lines, key)) : r.fieldPos(path);
   return { text: written, canonical: parsed.selector.canonical, pos };
 }
 
@@ -266,7 +268,7 @@ export function parseCalicoPolicy(
   };
   out.calicoPolicies.push({
     policy,
-    tierPos: r.has('spec.tier') ? r.posOf('spec.tier') : r.posOf('spec'),
+    tierPos: r.fieldPos(r.has('spec.tier') ? 'spec.tier' : 'spec'),
     tierExplicit,
   });
 }
@@ -410,7 +412,7 @@ function parseRule(
     source: source.rule,
     destination: destination.rule,
     index,
-    pos: r.posOf(path),
+    pos: r.fieldPos(path),
   };
 }
 

@@ -348,7 +348,7 @@ function parseRule(
     toPorts,
     ...(icmps ? { icmps } : {}),
     index,
-    pos: r.posOf(path),
+    pos: r.fieldPos(path),
   };
 }
 

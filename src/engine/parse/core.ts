@@ -162,7 +162,7 @@ export function parseNode(ctx: ObjectContext, out: Collected): void {
   r.map('spec');
   warnUnknownKeys(r, 'spec', NODE_SPEC_FIELDS, 'NodeSpec');
   let podCIDR = cidrOrIPv6(r, 'spec.podCIDR');
-  let podCIDRPos = r.posOf('spec.podCIDR');
+  let podCIDRPos = r.fieldPos('spec.podCIDR');
   if (podCIDR === undefined && !r.has('spec.podCIDR')) {
     // `spec.podCIDRs` lists one range per IP family; take the IPv4 one.
     const list = r.strings('spec.podCIDRs') ?? [];
@@ -170,7 +170,7 @@ export function parseNode(ctx: ObjectContext, out: Collected): void {
       const c = cidrOrIPv6(r, childPath('spec.podCIDRs', i));
       if (c !== 'ipv6' && c !== undefined) {
         podCIDR = c;
-        podCIDRPos = r.posOf(childPath('spec.podCIDRs', i));
+        podCIDRPos = r.fieldPos(childPath('spec.podCIDRs', i));
       }
     }
   }
@@ -180,7 +180,7 @@ export function parseNode(ctx: ObjectContext, out: Collected): void {
   }
 
   let internalIP: string | undefined;
-  let ipPos = r.posOf('status.addresses');
+  let ipPos = r.fieldPos('status.addresses');
   for (const item of mapItems(r, 'status.addresses') ?? []) {
     r.keys(item.path, NODE_ADDRESS_FIELDS);
     const type = r.oneOf(childPath(item.path, 'type'), NODE_ADDRESS_TYPES, { required: true });
@@ -189,7 +189,7 @@ export function parseNode(ctx: ObjectContext, out: Collected): void {
     if (isIPv4(address)) {
       if (internalIP === undefined) {
         internalIP = address;
-        ipPos = r.posOf(childPath(item.path, 'address'));
+        ipPos = r.fieldPos(childPath(item.path, 'address'));
       }
     } else if (address.includes(':')) {
       r.warn(childPath(item.path, 'address'), 'an IPv6 InternalIP: PacketWalk models IPv4 only');
@@ -260,14 +260,14 @@ export function parsePod(ctx: ObjectContext, out: Collected): void {
     name: ref.name,
     labels,
     ...(nodeName !== undefined && nodeName !== '' ? { nodeName } : {}),
-    nodeNamePos: r.posOf('spec.nodeName'),
+    nodeNamePos: r.fieldPos('spec.nodeName'),
     ...(pod.ip !== undefined ? { ip: pod.ip } : {}),
     ipPos: pod.pos,
     ...(host.ip !== undefined ? { hostIP: host.ip } : {}),
     hostIPPos: host.pos,
     ports,
     serviceAccount,
-    serviceAccountPos: r.posOf(saPath),
+    serviceAccountPos: r.fieldPos(saPath),
   });
 }
 
@@ -282,7 +282,7 @@ function statusIPv4(
   what: string,
 ): { ip?: string; pos: SourcePos } {
   let ip: string | undefined;
-  let pos = r.posOf(`status.${single}`);
+  let pos = r.fieldPos(`status.${single}`);
   const text = r.string(`status.${single}`);
   const candidates: { text: string; path: string }[] = [];
   if (text !== undefined) candidates.push({ text, path: `status.${single}` });
@@ -294,7 +294,7 @@ function statusIPv4(
     if (isIPv4(c.text)) {
       if (ip === undefined) {
         ip = c.text;
-        pos = r.posOf(c.path);
+        pos = r.fieldPos(c.path);
       }
     } else if (c.text.includes(':')) {
       r.warn(c.path, `an IPv6 ${what}: PacketWalk models IPv4 only`);
@@ -422,7 +422,7 @@ export function parseService(ctx: ObjectContext, out: Collected): void {
     namespace: ref.namespace!,
     name: ref.name,
     ...(clusterIP !== undefined ? { clusterIP } : {}),
-    clusterIPPos: r.posOf(clusterIPPath),
+    clusterIPPos: r.fieldPos(clusterIPPath),
     selector,
     ports,
   });

@@ -139,7 +139,7 @@ function parseRules(ctx: ObjectContext, path: string, peerField: 'from' | 'to'):
         if (port) ports.push(port);
       }
     }
-    rules.push({ peers, ports, index: item.index, pos: r.posOf(item.path) });
+    rules.push({ peers, ports, index: item.index, pos: r.fieldPos(item.path) });
   }
   return rules;
 }

@@ -30,6 +30,7 @@ import {
 } from './common';
 import { parseNamespace, parseNode, parsePod, parseService, parseServiceAccount } from './core';
 import { parseK8sPolicy } from './k8sPolicy';
+import { FieldPos, plainPos } from './fieldPos';
 import { isPlainMap, Reader } from './reader';
 import { parseYamlFile, type YamlDocument } from './yaml';
 
@@ -278,6 +279,11 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
     }
   }
   const cluster = assemble(out, diagnostics);
+  // Diagnostics cross to the main thread and are listed, sorted and spread: plain positions.
+  for (let i = 0; i < diagnostics.length; i++) {
+    const d = diagnostics[i]!;
+    if (d.pos instanceof FieldPos) diagnostics[i] = { ...d, pos: plainPos(d.pos) };
+  }
   return { cluster, diagnostics };
 }
 
@@ -419,5 +425,11 @@ function subDocument(doc: YamlDocument, base: string): YamlDocument {
     if (m[2] !== undefined) value = Array.isArray(value) ? value[Number(m[2])] : undefined;
     else value = isPlainMap(value) ? value[m[1]!] : undefined;
   }
-  return { index: doc.index, value, posOf: (p) => doc.posOf(join(p)) };
+  const fieldPos = doc.fieldPos?.bind(doc);
+  return {
+    index: doc.index,
+    value,
+    posOf: (p) => doc.posOf(join(p)),
+    fieldPos: fieldPos && ((p, then) => fieldPos(join(p), then)),
+  };
 }

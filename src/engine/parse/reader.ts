@@ -242,6 +242,15 @@ export class Reader {
     return this.doc.posOf(path);
   }
 
+  /**
+   * The position of the field at `path` for a model object to keep, found when first read
+   * (fieldPos.ts); `then` moves it (e.g. from a key to its value). Messages take `posOf`.
+   */
+  fieldPos(path: string, then?: (pos: SourcePos) => SourcePos): SourcePos {
+    if (this.doc.fieldPos !== undefined) return this.doc.fieldPos(path, then);
+    return then ? then(this.doc.posOf(path)) : this.doc.posOf(path);
+  }
+
   error(path: string, message: string): void {
     this.sink.push({
       severity: 'error',

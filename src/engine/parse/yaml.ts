@@ -64,6 +64,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
 import { fastParse, lineIndex } from './fastYaml';
+import { FieldPos, type DocumentAnchor } from './fieldPos';
 import { MAX_YAML_BYTES } from './limits';
 
 export interface YamlDocument {
@@ -72,6 +73,11 @@ export interface YamlDocument {
   readonly value: unknown;
   /** Position of the field at `path` (its key, for map entries), else of the nearest ancestor. */
   posOf(path: string): SourcePos;
+  /**
+   * The same position for a model object to keep: found when first read (fieldPos.ts). Readers
+   * whose positions cost nothing more (the full reader indexes them all) leave it out.
+   */
+  fieldPos?(path: string, then?: (pos: SourcePos) => SourcePos): SourcePos;
 }
 
 export interface YamlFile {
@@ -255,16 +261,27 @@ export function parseYamlFile(text: string, file: string): YamlFile {
       let root: SourcePos | undefined;
       /** The document's own position, asked for by each object and most warnings: kept. */
       let self: SourcePos | undefined;
+      let anchor: DocumentAnchor | undefined;
+      const posOf = (path: string): SourcePos => {
+        if (path === '') return (self ??= toPos(doc.offsetOf('')!));
+        for (let p = path; ; p = parentPath(p)) {
+          const offset = doc.offsetOf(p);
+          if (offset !== undefined) return toPos(offset);
+          if (p === '') return (root ??= toPos(0));
+        }
+      };
       documents.push({
         index,
         value: doc.value,
-        posOf(path) {
-          if (path === '') return (self ??= toPos(doc.offsetOf('')!));
-          for (let p = path; ; p = parentPath(p)) {
-            const offset = doc.offsetOf(p);
-            if (offset !== undefined) return toPos(offset);
-            if (p === '') return (root ??= toPos(0));
+        posOf,
+        fieldPos(path, then) {
+          if (path === '' && !then) return posOf('');
+          if (anchor === undefined) {
+            const start = posOf('');
+            const from = doc.offsetOf('')!;
+            anchor = { line: start.line, column: start.column, source: text.slice(from, doc.end) };
           }
+          return new FieldPos(file, anchor, path, then ? (p) => then(posOf(p)) : posOf);
         },
       });
     });
