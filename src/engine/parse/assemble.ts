@@ -83,7 +83,7 @@ export function assemble(c: Collected, sink: Diagnostic[]): Cluster {
   }
   for (const use of c.namespaceUses) {
     if (nsByName.has(use.namespace)) continue;
-    const pos = use.doc.posOf(use.path);
+    const pos = plainPos(use.pos);
     const ns: Namespace = {
       ref: { kind: 'Namespace', name: use.namespace, pos },
       name: use.namespace,

@@ -19,7 +19,7 @@ import type {
 } from '../model';
 import { isPlainMap, NO_OPTIONS, unknownFieldMessage, type Reader } from './reader';
 import { lineStarts as lineStartsOf } from './fastYaml';
-import { childPath, type YamlDocument } from './yaml';
+import { childPath } from './yaml';
 
 /** One manifest object being parsed. */
 export interface ObjectContext {
@@ -115,9 +115,11 @@ export interface ParsedCalicoPolicy {
 export interface NamespaceUse {
   readonly namespace: string;
   readonly object: string;
-  /** Where the namespace is written (its `path` in `doc`): found only for a warning. */
-  readonly doc: YamlDocument;
-  readonly path: string;
+  /**
+   * Where the namespace is written, found only for a warning (fieldPos.ts): it keeps the
+   * document's positions, not its values, so that a document's values die young.
+   */
+  readonly pos: SourcePos;
 }
 
 /** Everything the parsers found, in manifest order. */

@@ -385,7 +385,7 @@ function loadDocument(doc: YamlDocument, label: string, st: LoadState, listAllow
 
   if (namespace !== undefined) {
     const nsPath = r.has('metadata.namespace') ? 'metadata.namespace' : 'metadata';
-    st.out.namespaceUses.push({ namespace, object, doc: r.doc, path: nsPath });
+    st.out.namespaceUses.push({ namespace, object, pos: r.fieldPos(nsPath) });
   }
 
   spec.parse({ r, ref, lines: st.lines }, st.out);

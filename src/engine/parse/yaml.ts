@@ -257,29 +257,31 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   if (fast) {
     const toPos = lineIndex(text, file);
     const documents: YamlDocument[] = [];
-    fast.forEach((doc, index) => {
+    // The closures below keep `offsetOf` and `end`, not the document: a model object's field
+    // position (fieldPos.ts) must not hold the parsed values alive with the model.
+    fast.forEach(({ value, offsetOf, end }, index) => {
       let root: SourcePos | undefined;
       /** The document's own position, asked for by each object and most warnings: kept. */
       let self: SourcePos | undefined;
       let anchor: DocumentAnchor | undefined;
       const posOf = (path: string): SourcePos => {
-        if (path === '') return (self ??= toPos(doc.offsetOf('')!));
+        if (path === '') return (self ??= toPos(offsetOf('')!));
         for (let p = path; ; p = parentPath(p)) {
-          const offset = doc.offsetOf(p);
+          const offset = offsetOf(p);
           if (offset !== undefined) return toPos(offset);
           if (p === '') return (root ??= toPos(0));
         }
       };
       documents.push({
         index,
-        value: doc.value,
+        value,
         posOf,
         fieldPos(path, then) {
           if (path === '' && !then) return posOf('');
           if (anchor === undefined) {
             const start = posOf('');
-            const from = doc.offsetOf('')!;
-            anchor = { line: start.line, column: start.column, source: text.slice(from, doc.end) };
+            const from = offsetOf('')!;
+            anchor = { line: start.line, column: start.column, source: text.slice(from, end) };
           }
           return new FieldPos(file, anchor, path, then ? (p) => then(posOf(p)) : posOf);
         },
