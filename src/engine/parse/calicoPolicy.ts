@@ -153,7 +153,9 @@ function selectorAt(
     r.error(path, 'global() cannot be combined with other selectors');
     return null;
   }
-  const pos = hasText ? r.fieldPos(path, (key) => valueStart(ctx.lines, key)) : r.fieldPos(path);
+  // The closure keeps the file's lines, not the context (its reader holds the document's values).
+  const lines = ctx.lines;
+  const pos = hasText ? r.fieldPos(path, (key) => valueStart(lines, key)) : r.fieldPos(path);
   return { text: written, canonical: parsed.selector.canonical, pos };
 }
 

@@ -63,7 +63,7 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
-import { fastParse, lineIndex } from './fastYaml';
+import { fastParse, lineIndex, type FastDocument } from './fastYaml';
 import { FieldPos, type DocumentAnchor } from './fieldPos';
 import { MAX_YAML_BYTES } from './limits';
 
@@ -243,6 +243,46 @@ function aliasesOf(root: Node): Node[] {
 const nestingMessage = (what: string) =>
   `${what} nests deeper than ${MAX_YAML_DEPTH} levels of maps and lists; Kubernetes manifests need fewer than 20, so PacketWalk stops reading here`;
 
+/**
+ * A document the fast path read, with its positions. A function of its own, so that the position
+ * closures a model keeps (fieldPos.ts) hold this document's offsets, not the file's parsed values
+ * (closures made inside parseYamlFile held its list of documents through its context).
+ */
+function yamlDocument(
+  { value, offsetOf, end }: FastDocument,
+  index: number,
+  text: string,
+  file: string,
+  toPos: (offset: number) => SourcePos,
+): YamlDocument {
+  let root: SourcePos | undefined;
+  /** The document's own position, asked for by each object and most warnings: kept. */
+  let self: SourcePos | undefined;
+  let anchor: DocumentAnchor | undefined;
+  const posOf = (path: string): SourcePos => {
+    if (path === '') return (self ??= toPos(offsetOf('')!));
+    for (let p = path; ; p = parentPath(p)) {
+      const offset = offsetOf(p);
+      if (offset !== undefined) return toPos(offset);
+      if (p === '') return (root ??= toPos(0));
+    }
+  };
+  return {
+    index,
+    value,
+    posOf,
+    fieldPos(path, then) {
+      if (path === '' && !then) return posOf('');
+      if (anchor === undefined) {
+        const start = posOf('');
+        const from = offsetOf('')!;
+        anchor = { line: start.line, column: start.column, source: text.slice(from, end) };
+      }
+      return new FieldPos(file, anchor, path, then ? (p) => then(posOf(p)) : posOf);
+    },
+  };
+}
+
 export function parseYamlFile(text: string, file: string): YamlFile {
   const diagnostics: Diagnostic[] = [];
   if (text.length > MAX_YAML_BYTES) {
@@ -256,38 +296,10 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   const fast = fastParse(text, MAX_YAML_DEPTH);
   if (fast) {
     const toPos = lineIndex(text, file);
-    const documents: YamlDocument[] = [];
-    // The closures below keep `offsetOf` and `end`, not the document: a model object's field
-    // position (fieldPos.ts) must not hold the parsed values alive with the model.
-    fast.forEach(({ value, offsetOf, end }, index) => {
-      let root: SourcePos | undefined;
-      /** The document's own position, asked for by each object and most warnings: kept. */
-      let self: SourcePos | undefined;
-      let anchor: DocumentAnchor | undefined;
-      const posOf = (path: string): SourcePos => {
-        if (path === '') return (self ??= toPos(offsetOf('')!));
-        for (let p = path; ; p = parentPath(p)) {
-          const offset = offsetOf(p);
-          if (offset !== undefined) return toPos(offset);
-          if (p === '') return (root ??= toPos(0));
-        }
-      };
-      documents.push({
-        index,
-        value,
-        posOf,
-        fieldPos(path, then) {
-          if (path === '' && !then) return posOf('');
-          if (anchor === undefined) {
-            const start = posOf('');
-            const from = offsetOf('')!;
-            anchor = { line: start.line, column: start.column, source: text.slice(from, end) };
-          }
-          return new FieldPos(file, anchor, path, then ? (p) => then(posOf(p)) : posOf);
-        },
-      });
-    });
-    return { documents, diagnostics };
+    return {
+      documents: fast.map((doc, index) => yamlDocument(doc, index, text, file, toPos)),
+      diagnostics,
+    };
   }
   return parseWithPositions(text, file);
 }
