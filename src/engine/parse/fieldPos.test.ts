@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { dequal } from 'dequal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateCluster } from '../generate';
@@ -12,6 +14,7 @@ import type { Cluster, SourcePos } from '../model';
 import type * as fastYaml from './fastYaml';
 import { FieldPos, plainPos } from './fieldPos';
 import { loadManifests } from './load';
+import { parseYamlFile } from './yaml';
 
 const switches = vi.hoisted(() => ({ fast: true }));
 vi.mock('./fastYaml', async (original) => {
@@ -92,6 +95,27 @@ describe('field positions', () => {
     expect(Object.keys(pos)).toEqual(['file', 'at', 'path', 'line', 'column']);
     expect(JSON.parse(JSON.stringify(pos))).toStrictEqual({ file: pos.file, line, column });
     expect(structuredClone(pos)).toMatchObject({ line, column });
+  });
+
+  it("keeps the document's positions, not its values", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Made in a function of its own: nothing here holds the document.
+    const made = () => {
+      const { documents } = parseYamlFile(files[0]!.text, 'a.yaml');
+      const doc = documents.find((d) => (d.value as { kind?: string }).kind === 'NetworkPolicy')!;
+      return {
+        pos: doc.fieldPos!('spec.ingress[0]'),
+        expected: doc.posOf('spec.ingress[0]'),
+        value: new WeakRef(doc.value as object),
+      };
+    };
+    const { pos, expected, value } = made();
+    // A weak reference holds its value until the task that made it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(value.deref()).toBeUndefined();
+    expect(plainPos(pos)).toEqual(expected);
   });
 
   describe('equal (dequal, as carryOver.ts compares) only at the same place', () => {
