@@ -113,17 +113,22 @@ const KIND_SEQ = 3;
 /**
  * Where each node opened and closed, its parent and kind, in the order js-yaml opened them: typed
  * arrays, grown by doubling, so recording a node allocates nothing (the 10,000-policy bench opens
- * ~450,000 nodes; JS arrays of numbers cost a third of the parse in pushes and garbage).
+ * ~450,000 nodes; JS arrays of numbers cost a third of the parse in pushes and garbage). Offsets
+ * are the file's, whichever part of it js-yaml was reading.
  */
 interface Trace {
   /** How many nodes were opened. */
-  readonly size: number;
-  readonly open: Int32Array;
+  size: number;
+  open: Int32Array;
   /** Where each node closed (only read for map keys: is a `:` next?). */
-  readonly close: Int32Array;
-  readonly parent: Int32Array;
-  readonly kind: Uint8Array;
-  /** A scalar's value (a map key's name, once stringified); unset for collections. */
+  close: Int32Array;
+  parent: Int32Array;
+  kind: Uint8Array;
+  /**
+   * A scalar's value (a map key's name, once stringified), except a plain scalar read as a string
+   * (`keyName` reads it from the text); unset for collections. Keeping every scalar here kept
+   * ~450,000 strings alive through a large array the collector visits on every scavenge.
+   */
   readonly result: unknown[];
   /** The first node of each document. */
   readonly roots: number[];
@@ -171,7 +176,7 @@ export interface FastDocument {
   readonly value: unknown;
   /**
    * The offset of the field at `path` (its key, for map entries), or undefined when not written;
-   * the document's `path -> node` index is built on the first call.
+   * the file's `path -> node` index is built (or extended) on the first call.
    */
   offsetOf(path: string): number | undefined;
   /** Where the document's last node ends: every field's offset is before it. */
@@ -179,14 +184,44 @@ export interface FastDocument {
 }
 
 /**
- * Reads `text` with js-yaml, or returns undefined when the `yaml` package must read it (see the
- * file comment). `depthLimit` is yaml.ts's `MAX_YAML_DEPTH`.
+ * Where the file's documents start: each line that opens with the document marker `---`
+ * (followed by a blank, a line break or the end). YAML forbids such a line inside any scalar
+ * (spec 1.2 "c-forbidden"), so each part reads as it would in the whole file.
  */
-export function fastParse(text: string, depthLimit: number): FastDocument[] | undefined {
-  if (text.charCodeAt(0) === 0xfeff || mayHaveExplicitKey(text)) return undefined;
+function documentStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('---'); i >= 0; i = text.indexOf('---', i + 3)) {
+    if (i > 0 && text.charCodeAt(i - 1) !== 0x0a) continue;
+    const after = text.charCodeAt(i + 3);
+    if (i + 3 < text.length && !isBreakOrBlank(after)) continue;
+    if (i > 0) starts.push(i);
+  }
+  return starts;
+}
+
+/**
+ * Reads `text` with js-yaml, one document after another, handing each to `onDocument` as soon as
+ * it is read; false when the `yaml` package must read the file (see the file comment), which may
+ * come after some documents were handed over. `depthLimit` is yaml.ts's `MAX_YAML_DEPTH`.
+ *
+ * Why one document at a time: js-yaml's loadAll keeps every document until the last is read, so
+ * each one's values outlive the young generation and the collector copies them all; read and used
+ * one at a time, a document's values die young, and are used while still in the cache. On the
+ * 10,000-policy bench a loadAll per document is ~10% faster than one over the file.
+ */
+export function fastParseStream(
+  text: string,
+  depthLimit: number,
+  onDocument: (doc: FastDocument) => void,
+): boolean {
+  if (text.charCodeAt(0) === 0xfeff || mayHaveExplicitKey(text)) return false;
+  // A directive (`%YAML`, `%TAG`) belongs to the document after it: read the file whole.
+  if (text.charCodeAt(0) === 0x25 || text.includes('\n%')) return false;
   // Manifests open a node every ~7.5 characters (the bench: 445,000 in 3.3 MB): room for most
   // files without growing.
   let capacity = Math.max(64, text.length >> 2);
+  // The listener writes to these (locals: ~half the listener's time went to reading them off an
+  // object); the trace gets them after each part.
   let opens = new Int32Array(capacity);
   let closes = new Int32Array(capacity);
   let parents = new Int32Array(capacity);
@@ -194,9 +229,20 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
   const results: unknown[] = new Array<unknown>(capacity);
   const roots: number[] = [];
   let size = 0;
+  const trace: Trace = {
+    size,
+    open: opens,
+    close: closes,
+    parent: parents,
+    kind: kinds,
+    result: results,
+    roots,
+  };
   /** The node open now (-1 between documents). */
   let current = -1;
   let refused = false;
+  /** Where the part js-yaml reads starts in the file. */
+  let base = 0;
   const grow = <T extends Int32Array | Uint8Array>(from: T, to: T): T => {
     to.set(from);
     return to;
@@ -220,7 +266,7 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
           kinds = grow(kinds, new Uint8Array(capacity));
         }
         const id = size++;
-        opens[id] = state.position;
+        opens[id] = base + state.position;
         parents[id] = current;
         if (current < 0) roots.push(id);
         current = id;
@@ -228,11 +274,13 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
       }
       const id = current;
       current = parents[id]!;
-      closes[id] = state.position;
+      closes[id] = base + state.position;
       const kind = state.kind;
       if (kind === 'scalar') {
         kinds[id] = KIND_SCALAR;
-        results[id] = state.result;
+        // js-yaml leaves the tag `?` on a plain scalar no implicit type resolved: a string,
+        // written as it reads (keys are single-line; plain scalars have no escapes).
+        if ((state as State & { tag: string | null }).tag !== '?') results[id] = state.result;
       } else if (kind === 'mapping') kinds[id] = KIND_MAP;
       else if (kind === 'sequence') kinds[id] = KIND_SEQ;
       if (current < 0) {
@@ -242,39 +290,62 @@ export function fastParse(text: string, depthLimit: number): FastDocument[] | un
       }
     },
   };
-  let values: unknown[];
-  try {
-    values = loadAll(text, undefined, options) as unknown[];
-  } catch {
-    return undefined;
+  const tree = new TreeBuilder();
+  const starts = documentStarts(text);
+  for (let part = 0; part < starts.length; part++) {
+    base = starts[part]!;
+    const end = part + 1 < starts.length ? starts[part + 1]! : text.length;
+    const source = text.slice(base, end);
+    const firstNode = trace.size;
+    const firstRoot = trace.roots.length;
+    let values: unknown[];
+    try {
+      values = loadAll(source, undefined, options) as unknown[];
+    } catch {
+      return false;
+    }
+    trace.size = size;
+    trace.open = opens;
+    trace.close = closes;
+    trace.parent = parents;
+    trace.kind = kinds;
+    if (refused || values.length !== trace.roots.length - firstRoot) return false;
+    if (mayHaveCollectionKey(source) && hasCollectionKey(text, trace, firstNode)) return false;
+    // Only comments and blank lines before the first `---` (or in a file without one): js-yaml
+    // reads one empty document, the yaml package none.
+    if (
+      part === 0 &&
+      values.length === 1 &&
+      trace.kind[firstNode] === KIND_NONE &&
+      !/^\.\.\./m.test(source)
+    ) {
+      continue;
+    }
+    for (let i = 0; i < values.length; i++) {
+      const root = trace.roots[firstRoot + i]!;
+      onDocument({
+        value: values[i],
+        end: trace.close[root]!,
+        offsetOf(path) {
+          // A document's own position (every object's, and most warnings') needs no tree.
+          if (path === '') return nodeStart(text, trace, root);
+          tree.extend(text, trace);
+          const id = findNode(text, trace, tree, path, root, 0);
+          return id === undefined ? undefined : nodeStart(text, trace, id);
+        },
+      });
+    }
   }
-  const trace: Trace = {
-    size,
-    open: opens,
-    close: closes,
-    parent: parents,
-    kind: kinds,
-    result: results,
-    roots,
-  };
-  if (refused || values.length !== roots.length) return undefined;
-  if (mayHaveCollectionKey(text) && hasCollectionKey(text, trace)) return undefined;
-  // Only comments and blank lines: js-yaml reads one empty document, the yaml package none.
-  if (values.length === 1 && trace.kind[0] === KIND_NONE && !/^(?:---|\.\.\.)/m.test(text)) {
-    return [];
-  }
-  let tree: Tree | undefined;
-  return values.map((value, i) => ({
-    value,
-    end: trace.close[trace.roots[i]!]!,
-    offsetOf(path) {
-      // A document's own position (every object's, and most warnings') needs no tree.
-      if (path === '') return nodeStart(text, trace, trace.roots[i]!);
-      tree ??= treeOf(text, trace);
-      const id = findNode(trace, tree, path, trace.roots[i]!, 0);
-      return id === undefined ? undefined : nodeStart(text, trace, id);
-    },
-  }));
+  return true;
+}
+
+/**
+ * Reads `text` with js-yaml, or returns undefined when the `yaml` package must read it (see the
+ * file comment): `fastParseStream`'s documents, all of them.
+ */
+export function fastParse(text: string, depthLimit: number): FastDocument[] | undefined {
+  const documents: FastDocument[] = [];
+  return fastParseStream(text, depthLimit, (doc) => documents.push(doc)) ? documents : undefined;
 }
 
 /** Whether an object has a key, without listing its keys. */
@@ -288,8 +359,8 @@ function hasKeys(object: object): boolean {
  * A collection in a map followed by `:` is one (js-yaml also reads a flow collection that starts
  * a block node as the would-be key of a block map, but finds no `:` after it).
  */
-function hasCollectionKey(text: string, trace: Trace): boolean {
-  for (let id = 0; id < trace.size; id++) {
+function hasCollectionKey(text: string, trace: Trace, from: number): boolean {
+  for (let id = from; id < trace.size; id++) {
     const parent = trace.parent[id]!;
     if (parent < 0 || trace.kind[parent] !== KIND_MAP || trace.kind[id]! < KIND_MAP) continue;
     if (text.charCodeAt(contentStart(text, trace.close[id]!)) === 0x3a) return true;
@@ -317,7 +388,10 @@ function contentStart(text: string, from: number): number {
  * a document of only `---`) right after the indicator before it.
  */
 function nodeStart(text: string, trace: Trace, id: number): number {
-  if (trace.kind[id] !== KIND_NONE) return contentStart(text, trace.open[id]!);
+  if (trace.kind[id] !== KIND_NONE) {
+    const start = contentStart(text, trace.open[id]!);
+    return text.charCodeAt(start) === 0x21 ? afterTag(text, start) : start;
+  }
   let i = trace.open[id]!;
   if (trace.parent[id]! < 0) {
     // An empty document: after its `---`.
@@ -328,70 +402,109 @@ function nodeStart(text: string, trace: Trace, id: number): number {
   return i;
 }
 
-/** The file's nodes as a tree of fields: for each map its keys, for each list its items. */
-interface Tree {
-  /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
-  readonly self: Int32Array;
-  /** First key (maps) or item (lists) of a node, and the next one after a key or item; -1 none. */
-  readonly firstChild: Int32Array;
-  readonly nextSibling: Int32Array;
-  /** The value node of a key, -1 when it has none. */
-  readonly valueOf: Int32Array;
+/** Where the content after a tag (`!!str x`, `!<tag:x> y`) starts: the yaml package's node start. */
+function afterTag(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && !isBreakOrBlank(text.charCodeAt(i))) i++;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+  return i;
 }
 
 /**
- * One pass over every node of the trace, no strings: which nodes are keys, values and items of
- * which map or list. Built once per file, when the first position is asked for. Positions follow
- * yaml.ts's `indexPositions`: a map entry at its key, a list item and a document at their first
- * character.
+ * The file's nodes as a tree of fields: for each map its keys, for each list its items. Built when
+ * the first position is asked for, over the nodes read so far, and extended over the nodes read
+ * since on each later ask: one pass over every node, no strings. Positions follow yaml.ts's
+ * `indexPositions`: a map entry at its key, a list item and a document at their first character.
  */
-function treeOf(text: string, trace: Trace): Tree {
-  const size = trace.size;
-  const self = new Int32Array(size);
-  const firstChild = new Int32Array(size).fill(-1);
-  const lastChild = new Int32Array(size).fill(-1);
-  const nextSibling = new Int32Array(size).fill(-1);
-  const valueOf = new Int32Array(size).fill(-1);
-  // Per map: the key waiting for its value, or -1 when a key is expected.
-  const pendingKey = new Int32Array(size).fill(-1);
-  const { parent: parents, kind: kinds, open, close } = trace;
-  for (let id = 0; id < size; id++) {
-    self[id] = id;
-    const parent = parents[id]!;
-    if (parent < 0) continue;
-    const p = self[parent]!;
-    const parentKind = kinds[parent]!;
-    if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) continue;
-    if (
-      kinds[id]! >= KIND_MAP &&
-      id === parent + 1 &&
-      contentStart(text, open[id]!) === contentStart(text, open[parent]!)
-    ) {
-      // js-yaml reads a flow collection that starts a block node as the key of a block map it
-      // tries first, inside a node of its own at the same place: the same node for us.
-      self[id] = p;
-      continue;
-    }
-    if (parentKind === KIND_MAP) {
-      const key = pendingKey[p]!;
-      if (key >= 0) {
-        valueOf[key] = id;
-        pendingKey[p] = -1;
+class TreeBuilder {
+  /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
+  self = new Int32Array(0);
+  /** First key (maps) or item (lists) of a node, and the next one after a key or item; -1 none. */
+  firstChild = new Int32Array(0);
+  nextSibling = new Int32Array(0);
+  /** The value node of a key, -1 when it has none. */
+  valueOf = new Int32Array(0);
+  private lastChild = new Int32Array(0);
+  /** Per map: the key waiting for its value, or -1 when a key is expected. */
+  private pendingKey = new Int32Array(0);
+  /** How many of the trace's nodes are in the tree. */
+  private built = 0;
+
+  extend(text: string, trace: Trace): void {
+    const size = trace.size;
+    if (this.built === size) return;
+    if (this.self.length < size) this.grow(trace.open.length);
+    const { self, firstChild, lastChild, nextSibling, valueOf, pendingKey } = this;
+    const { parent: parents, kind: kinds, open, close } = trace;
+    for (let id = this.built; id < size; id++) {
+      self[id] = id;
+      const parent = parents[id]!;
+      if (parent < 0) continue;
+      const p = self[parent]!;
+      const parentKind = kinds[parent]!;
+      if (parentKind !== KIND_SEQ && parentKind !== KIND_MAP) continue;
+      if (
+        kinds[id]! >= KIND_MAP &&
+        id === parent + 1 &&
+        contentStart(text, open[id]!) === contentStart(text, open[parent]!)
+      ) {
+        // js-yaml reads a flow collection that starts a block node as the key of a block map it
+        // tries first, inside a node of its own at the same place: the same node for us.
+        self[id] = p;
         continue;
       }
-      // js-yaml also opens a node where it looks for one more key and finds none: skip it.
-      if (kinds[id] === KIND_NONE) continue;
-      // A key with no `:` after it (`{a, b: 1}`) has no value node.
-      const after = close[id]!;
-      if (text.charCodeAt(after) === 0x3a || text.charCodeAt(contentStart(text, after)) === 0x3a) {
-        pendingKey[p] = id;
+      if (parentKind === KIND_MAP) {
+        const key = pendingKey[p]!;
+        if (key >= 0) {
+          valueOf[key] = id;
+          pendingKey[p] = -1;
+          continue;
+        }
+        // js-yaml also opens a node where it looks for one more key and finds none: skip it.
+        if (kinds[id] === KIND_NONE) continue;
+        // A key with no `:` after it (`{a, b: 1}`) has no value node.
+        const after = close[id]!;
+        if (
+          text.charCodeAt(after) === 0x3a ||
+          text.charCodeAt(contentStart(text, after)) === 0x3a
+        ) {
+          pendingKey[p] = id;
+        }
       }
+      if (lastChild[p]! < 0) firstChild[p] = id;
+      else nextSibling[lastChild[p]!] = id;
+      lastChild[p] = id;
     }
-    if (lastChild[p]! < 0) firstChild[p] = id;
-    else nextSibling[lastChild[p]!] = id;
-    lastChild[p] = id;
+    this.built = size;
   }
-  return { self, firstChild, nextSibling, valueOf };
+
+  private grow(capacity: number): void {
+    const grown = (from: Int32Array, fill: number) => {
+      const to = new Int32Array(capacity);
+      to.set(from);
+      if (fill !== 0) to.fill(fill, from.length);
+      return to;
+    };
+    this.self = grown(this.self, 0);
+    this.firstChild = grown(this.firstChild, -1);
+    this.lastChild = grown(this.lastChild, -1);
+    this.nextSibling = grown(this.nextSibling, -1);
+    this.valueOf = grown(this.valueOf, -1);
+    this.pendingKey = grown(this.pendingKey, -1);
+  }
+}
+
+/** A map key's name: its value stringified, or a plain string key's text. */
+function keyName(text: string, trace: Trace, key: number): string {
+  const value = trace.result[key];
+  if (value !== undefined) return String(value);
+  let end = trace.close[key]!;
+  const start = contentStart(text, trace.open[key]!);
+  // js-yaml stops a plain scalar after the blanks that may follow it.
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) {
+    end--;
+  }
+  return text.slice(start, end);
 }
 
 /**
@@ -400,8 +513,9 @@ function treeOf(text: string, trace: Trace): Tree {
  * tried in turn.
  */
 function findNode(
+  text: string,
   trace: Trace,
-  tree: Tree,
+  tree: TreeBuilder,
   path: string,
   at: number,
   from: number,
@@ -418,20 +532,20 @@ function findNode(
     const index = Number(digits);
     let item = firstChild[node]!;
     for (let i = 0; i < index && item >= 0; i++) item = nextSibling[item]!;
-    return item >= 0 ? findNode(trace, tree, path, item, close + 1) : undefined;
+    return item >= 0 ? findNode(text, trace, tree, path, item, close + 1) : undefined;
   }
   if (kind !== KIND_MAP) return undefined;
   const start = from === 0 ? 0 : path.charCodeAt(from) === 0x2e ? from + 1 : -1;
   if (start < 0) return undefined;
   for (let key = firstChild[node]!; key >= 0; key = nextSibling[key]!) {
-    const name = String(trace.result[key]);
+    const name = keyName(text, trace, key);
     if (!path.startsWith(name, start)) continue;
     const next = start + name.length;
     if (next === path.length) return key;
     const c = path.charCodeAt(next);
     if (c !== 0x2e && c !== 0x5b) continue;
     const value = valueOf[key]!;
-    const found = value >= 0 ? findNode(trace, tree, path, value, next) : undefined;
+    const found = value >= 0 ? findNode(text, trace, tree, path, value, next) : undefined;
     if (found !== undefined) return found;
   }
   return undefined;

@@ -23,6 +23,8 @@ vi.mock('./fastYaml', async (original) => {
     ...real,
     fastParse: (...args: Parameters<typeof real.fastParse>) =>
       switches.fast ? real.fastParse(...args) : undefined,
+    fastParseStream: (...args: Parameters<typeof real.fastParseStream>) =>
+      switches.fast ? real.fastParseStream(...args) : false,
   };
 });
 

@@ -17,6 +17,8 @@ vi.mock('./fastYaml', async (original) => {
     ...real,
     fastParse: (...args: Parameters<typeof real.fastParse>) =>
       switches.fast ? real.fastParse(...args) : undefined,
+    fastParseStream: (...args: Parameters<typeof real.fastParseStream>) =>
+      switches.fast ? real.fastParseStream(...args) : false,
   };
 });
 
@@ -152,5 +154,43 @@ describe('lazily positioned diagnostics', () => {
     expect(ds.filter((d) => d.field === 'spec.ingress[0].source.selector').map(where)).toEqual([
       '53:37 spec.ingress[0].source.selector',
     ]);
+  });
+});
+
+describe('a file the fast path gives up on part-way', () => {
+  // Read one document at a time (fastYaml.ts fastParseStream), its first documents are loaded
+  // before the broken one is found: the load then starts again with the full reader for that
+  // file, and says what the full reader alone says.
+  const broken = `${FILE}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: [unclosed\n`;
+  const valid = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n';
+  const loadBoth = (files: { name: string; text: string }[]) => {
+    const fast = loadManifests(files);
+    switches.fast = false;
+    const full = loadManifests(files);
+    switches.fast = true;
+    return { fast, full };
+  };
+
+  it('loads as the full reader loads it: no object or diagnostic twice, the syntax error at its line', () => {
+    const { fast, full } = loadBoth([{ name: 'broken.yaml', text: broken }]);
+    expect(fast).toEqual(full);
+    const syntax = fast.diagnostics.filter((d) => d.message.startsWith('YAML syntax'));
+    expect(syntax.length).toBeGreaterThan(0);
+    // In the last document, after every line of FILE.
+    expect(syntax[0]!.pos.line).toBeGreaterThan(FILE.split('\n').length);
+    // The first documents' problems once each (not once per attempt).
+    const unknown = fast.diagnostics.filter((d) => d.message.includes('unknown kind "Widget"'));
+    expect(unknown).toHaveLength(1);
+  });
+
+  it('with other files before and after it, each read as before', () => {
+    const files = [
+      { name: 'a.yaml', text: valid },
+      { name: 'broken.yaml', text: broken },
+      { name: 'c.yaml', text: FILE },
+    ];
+    const { fast, full } = loadBoth(files);
+    expect(fast).toEqual(full);
+    expect(fast.diagnostics.map((d) => d.pos.file)).toContain('c.yaml');
   });
 });

@@ -32,7 +32,7 @@ import { parseNamespace, parseNode, parsePod, parseService, parseServiceAccount 
 import { parseK8sPolicy } from './k8sPolicy';
 import { FieldPos, plainPos } from './fieldPos';
 import { isPlainMap, Reader } from './reader';
-import { parseYamlFile, type YamlDocument } from './yaml';
+import { parseYamlFile, streamYamlFile, type YamlDocument } from './yaml';
 
 export interface ManifestFile {
   readonly name: string;
@@ -254,19 +254,33 @@ const METADATA_FIELDS = [
 ];
 
 export function loadManifests(files: readonly ManifestFile[]): LoadResult {
+  // The files the fast path declined part-way, read again from the start by the full reader.
+  const whole = new Set<number>();
+  for (;;) {
+    const result = loadOnce(files, whole);
+    if (typeof result !== 'number') return result;
+    whole.add(result);
+  }
+}
+
+/**
+ * One load: each file's documents loaded as the YAML reader hands them over (yaml.ts
+ * `streamYamlFile`: each document's values die young), or, for the files in `whole`, all read
+ * first (the full reader). The index of a file the fast path declined part-way, when it did: what
+ * was loaded is dropped and the load starts again with that file in `whole`.
+ */
+function loadOnce(files: readonly ManifestFile[], whole: ReadonlySet<number>): LoadResult | number {
   const diagnostics: Diagnostic[] = [];
   const out = emptyCollected();
   const seen: LoadState['seen'] = new Map();
-  for (const file of files) {
-    const yaml = parseYamlFile(file.text, file.name);
-    diagnostics.push(...yaml.diagnostics);
+  for (const [fileIndex, file] of files.entries()) {
     const st: LoadState = {
       lines: sourceLines(file.text),
       out,
       seen,
       sink: diagnostics,
     };
-    for (const doc of yaml.documents) {
+    const load = (doc: YamlDocument) => {
       const label = `document ${doc.index + 1}`;
       // calicoctl prints a YAML sequence (or a JSON array) of its lists when `get` names more
       // than one resource type (calicoctl/calicoctl/commands/common/printer.go, FPrint: one
@@ -276,7 +290,18 @@ export function loadManifests(files: readonly ManifestFile[]): LoadResult {
           loadDocument(subDocument(doc, `[${i}]`), `${label}, [${i}]`, st, true),
         );
       } else loadDocument(doc, label, st, true);
+    };
+    if (!whole.has(fileIndex)) {
+      // Diagnostics of the YAML come before its objects' (a file too large has no objects).
+      const at = diagnostics.length;
+      const yamlDiagnostics = streamYamlFile(file.text, file.name, load);
+      if (yamlDiagnostics === undefined) return fileIndex;
+      diagnostics.splice(at, 0, ...yamlDiagnostics);
+      continue;
     }
+    const yaml = parseYamlFile(file.text, file.name);
+    diagnostics.push(...yaml.diagnostics);
+    for (const doc of yaml.documents) load(doc);
   }
   const cluster = assemble(out, diagnostics);
   // Diagnostics cross to the main thread and are listed, sorted and spread: plain positions.

@@ -63,7 +63,7 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
-import { fastParse, lineIndex, type FastDocument } from './fastYaml';
+import { fastParse, fastParseStream, lineIndex, type FastDocument } from './fastYaml';
 import { FieldPos, type DocumentAnchor } from './fieldPos';
 import { MAX_YAML_BYTES } from './limits';
 
@@ -243,6 +243,16 @@ function aliasesOf(root: Node): Node[] {
 const nestingMessage = (what: string) =>
   `${what} nests deeper than ${MAX_YAML_DEPTH} levels of maps and lists; Kubernetes manifests need fewer than 20, so PacketWalk stops reading here`;
 
+/** The error for a file over the size limit, or null. */
+function sizeProblem(text: string, file: string): Diagnostic | null {
+  if (text.length <= MAX_YAML_BYTES) return null;
+  return {
+    severity: 'error',
+    message: `the file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_YAML_BYTES / 1024 / 1024} MiB`,
+    pos: { file, line: 1, column: 1 },
+  };
+}
+
 /**
  * A document the fast path read, with its positions. A function of its own, so that the position
  * closures a model keeps (fieldPos.ts) hold this document's offsets, not the file's parsed values
@@ -283,16 +293,31 @@ function yamlDocument(
   };
 }
 
+/**
+ * Reads `text`, handing each document to `onDocument` as soon as it is read (fastYaml.ts
+ * `fastParseStream`): the file's diagnostics, or `undefined` when the fast path declined the file
+ * part-way. Then `parseYamlFile` must read it again (the documents handed over are to be dropped):
+ * the full reader's diagnostics say where a broken file breaks.
+ */
+export function streamYamlFile(
+  text: string,
+  file: string,
+  onDocument: (doc: YamlDocument) => void,
+): readonly Diagnostic[] | undefined {
+  const tooLarge = sizeProblem(text, file);
+  if (tooLarge) return [tooLarge];
+  const toPos = lineIndex(text, file);
+  let index = 0;
+  const read = fastParseStream(text, MAX_YAML_DEPTH, (doc) =>
+    onDocument(yamlDocument(doc, index++, text, file, toPos)),
+  );
+  return read ? [] : undefined;
+}
+
 export function parseYamlFile(text: string, file: string): YamlFile {
   const diagnostics: Diagnostic[] = [];
-  if (text.length > MAX_YAML_BYTES) {
-    diagnostics.push({
-      severity: 'error',
-      message: `the file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_YAML_BYTES / 1024 / 1024} MiB`,
-      pos: { file, line: 1, column: 1 },
-    });
-    return { documents: [], diagnostics };
-  }
+  const tooLarge = sizeProblem(text, file);
+  if (tooLarge) return { documents: [], diagnostics: [tooLarge] };
   const fast = fastParse(text, MAX_YAML_DEPTH);
   if (fast) {
     const toPos = lineIndex(text, file);
