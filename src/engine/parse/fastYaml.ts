@@ -1,6 +1,7 @@
 /**
- * The fast path of `parseYamlFile` (yaml.ts): js-yaml reads the file, and the positions of fields
- * are found only when one is asked for.
+ * The fast path of `parseYamlFile` and `streamYamlFile` (yaml.ts): js-yaml reads the file, one
+ * document after another (the loader uses each before the next is read), and the positions of
+ * fields are found only when one is asked for.
  *
  * Why js-yaml: on the `npm run bench` text (10,000 policies, 3.3 MB) its loadAll is ~13× faster
  * than the `yaml` package's parse with positions (the table is in yaml.ts). js-yaml builds no
@@ -11,7 +12,7 @@
  *
  * It is a fast path, not a second YAML reader: anything it is not sure to read exactly as the
  * `yaml` package does (a syntax error, a warning, anchors and aliases, explicit `? ` or
- * collection keys, a byte-order mark, nesting deeper than the limit) returns `undefined`, and
+ * collection keys, a byte-order mark, a directive, nesting deeper than the limit) declines, and
  * yaml.ts reads the file with the `yaml` package as before, so every diagnostic keeps its text
  * and line:column. fastYaml.test.ts checks both paths give the same values and positions (every
  * YAML file of the repository, edge cases), lazyPositions.test.ts the same diagnostics.
