@@ -49,6 +49,18 @@ describe('carryOver', () => {
     expect(after.k8sPolicies[at]).not.toBe(before.k8sPolicies[at]);
     expect(after.k8sPolicies[at]!.ref.pos.line).toBe(before.k8sPolicies[at]!.ref.pos.line + 1);
   });
+
+  it('keeps objects whose field positions were read (parse/fieldPos.ts: found when first read)', () => {
+    const before = load(text);
+    // Every position read, as a walk's explanation or a dump could.
+    expect(JSON.stringify(before)).toContain('"line"');
+    const after = carryOver(before, load(portEdit(text)));
+    expect(after.ciliumPolicies).toBe(before.ciliumPolicies);
+    expect(after.calicoPolicies).toBe(before.calicoPolicies);
+    expect(after.k8sPolicies.filter((p, i) => p === before.k8sPolicies[i])).toHaveLength(
+      before.k8sPolicies.length - 1,
+    );
+  });
 });
 
 describe('an engine made after an edit', () => {

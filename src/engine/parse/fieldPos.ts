@@ -5,8 +5,8 @@
  * none: finding each (the file's node tree, a walk down to the field, its line) was a tenth of the
  * load.
  *
- * It reads as a `SourcePos`: `line` and `column` are found on first read and then kept as the
- * object's own fields. What does not read fields but lists them sees something else until then:
+ * It reads as a `SourcePos`: `line` and `column` are found on first read and kept. What does not
+ * read fields but lists them sees something else (its own fields are `file`, `at` and `path`):
  * - `JSON.stringify` calls `toJSON` (file, line, column);
  * - `dequal` (engine/carryOver.ts) compares `file`, `at` and `path`: two positions with the same
  *   file, the same document text starting at the same line and column, and the same path are at the
@@ -29,6 +29,9 @@ export interface DocumentAnchor {
 
 export class FieldPos implements SourcePos {
   readonly #find: (path: string) => SourcePos;
+  /** The position, once found: kept out of the own fields, so that equality does not depend on
+   * whether it was read (carryOver.ts compares a previous load's positions with a new one's). */
+  #found: SourcePos | undefined;
 
   constructor(
     readonly file: string,
@@ -40,21 +43,11 @@ export class FieldPos implements SourcePos {
   }
 
   get line(): number {
-    return this.#resolve().line;
+    return (this.#found ??= this.#find(this.path)).line;
   }
 
   get column(): number {
-    return this.#resolve().column;
-  }
-
-  /** Finds the position and keeps it as own fields, which shadow the getters from then on. */
-  #resolve(): SourcePos {
-    const pos = this.#find(this.path);
-    Object.defineProperties(this, {
-      line: { value: pos.line, enumerable: true },
-      column: { value: pos.column, enumerable: true },
-    });
-    return pos;
+    return (this.#found ??= this.#find(this.path)).column;
   }
 
   toJSON(): SourcePos {
