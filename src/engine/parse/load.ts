@@ -450,11 +450,13 @@ function subDocument(doc: YamlDocument, base: string): YamlDocument {
     if (m[2] !== undefined) value = Array.isArray(value) ? value[Number(m[2])] : undefined;
     else value = isPlainMap(value) ? value[m[1]!] : undefined;
   }
-  const fieldPos = doc.fieldPos?.bind(doc);
+  // The document's functions, not the document (the closures below share one context): a List
+  // item's field positions keep no parsed values alive.
+  const { posOf, fieldPos } = doc;
   return {
     index: doc.index,
     value,
-    posOf: (p) => doc.posOf(join(p)),
+    posOf: (p) => posOf(join(p)),
     fieldPos: fieldPos && ((p, then) => fieldPos(join(p), then)),
   };
 }

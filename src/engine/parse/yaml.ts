@@ -76,13 +76,16 @@ export interface YamlDocument {
   /** 0-based index of the document in the file. */
   readonly index: number;
   readonly value: unknown;
-  /** Position of the field at `path` (its key, for map entries), else of the nearest ancestor. */
-  posOf(path: string): SourcePos;
+  /**
+   * Position of the field at `path` (its key, for map entries), else of the nearest ancestor.
+   * Functions that use no `this`, so they may be passed on alone (load.ts `subDocument`).
+   */
+  readonly posOf: (path: string) => SourcePos;
   /**
    * The same position for a model object to keep: found when first read (fieldPos.ts). Readers
    * whose positions cost nothing more (the full reader indexes them all) leave it out.
    */
-  fieldPos?(path: string, then?: (pos: SourcePos) => SourcePos): SourcePos;
+  readonly fieldPos?: (path: string, then?: (pos: SourcePos) => SourcePos) => SourcePos;
 }
 
 export interface YamlFile {
