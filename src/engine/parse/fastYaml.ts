@@ -175,13 +175,26 @@ function mayHaveCollectionKey(text: string): boolean {
 
 export interface FastDocument {
   readonly value: unknown;
+  /** The document's first node: what `FastFile` finds its fields below. */
+  readonly root: number;
+  /** The file it was read from, shared by all its documents. */
+  readonly file: FastFile;
+}
+
+/**
+ * Where the fields of a file's documents are. One object per file, not closures per document:
+ * the positions a model keeps (fieldPos.ts) hold this and a document's root node, so nothing per
+ * document outlives the load but what a position needs.
+ */
+export interface FastFile {
   /**
-   * The offset of the field at `path` (its key, for map entries), or undefined when not written;
-   * the file's `path -> node` index is built (or extended) on the first call.
+   * The offset of the field at `path` (its key, for map entries) of the document at `root`, or
+   * undefined when not written; the file's `path -> node` index is built (or extended) on the
+   * first call.
    */
-  offsetOf(path: string): number | undefined;
+  offsetOf(root: number, path: string): number | undefined;
   /** Where the document's last node ends: every field's offset is before it. */
-  readonly end: number;
+  end(root: number): number;
 }
 
 /**
@@ -292,6 +305,16 @@ export function fastParseStream(
     },
   };
   const tree = new TreeBuilder();
+  const file: FastFile = {
+    offsetOf(root, path) {
+      // A document's own position (every object's, and most warnings') needs no tree.
+      if (path === '') return nodeStart(text, trace, root);
+      tree.extend(text, trace);
+      const id = findNode(text, trace, tree, path, root, 0);
+      return id === undefined ? undefined : nodeStart(text, trace, id);
+    },
+    end: (root) => trace.close[root]!,
+  };
   const starts = documentStarts(text);
   for (let part = 0; part < starts.length; part++) {
     base = starts[part]!;
@@ -323,18 +346,7 @@ export function fastParseStream(
       continue;
     }
     for (let i = 0; i < values.length; i++) {
-      const root = trace.roots[firstRoot + i]!;
-      onDocument({
-        value: values[i],
-        end: trace.close[root]!,
-        offsetOf(path) {
-          // A document's own position (every object's, and most warnings') needs no tree.
-          if (path === '') return nodeStart(text, trace, root);
-          tree.extend(text, trace);
-          const id = findNode(text, trace, tree, path, root, 0);
-          return id === undefined ? undefined : nodeStart(text, trace, id);
-        },
-      });
+      onDocument({ value: values[i], root: trace.roots[firstRoot + i]!, file });
     }
   }
   return true;

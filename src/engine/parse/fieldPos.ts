@@ -27,8 +27,15 @@ export interface DocumentAnchor {
   readonly source: string;
 }
 
+/** Finds the position of a field of a document (yaml.ts: one per file). */
+export interface PositionSource {
+  positionOf(doc: number, path: string): SourcePos;
+}
+
 export class FieldPos implements SourcePos {
-  readonly #find: (path: string) => SourcePos;
+  readonly #source: PositionSource;
+  readonly #doc: number;
+  readonly #then: ((pos: SourcePos) => SourcePos) | undefined;
   /** The position, once found: kept out of the own fields, so that equality does not depend on
    * whether it was read (carryOver.ts compares a previous load's positions with a new one's). */
   #found: SourcePos | undefined;
@@ -37,17 +44,27 @@ export class FieldPos implements SourcePos {
     readonly file: string,
     readonly at: DocumentAnchor,
     readonly path: string,
-    find: (path: string) => SourcePos,
+    source: PositionSource,
+    doc: number,
+    /** Moves the field's position (e.g. from a key to its value). */
+    then?: (pos: SourcePos) => SourcePos,
   ) {
-    this.#find = find;
+    this.#source = source;
+    this.#doc = doc;
+    this.#then = then;
+  }
+
+  #find(): SourcePos {
+    const pos = this.#source.positionOf(this.#doc, this.path);
+    return (this.#found = this.#then ? this.#then(pos) : pos);
   }
 
   get line(): number {
-    return (this.#found ??= this.#find(this.path)).line;
+    return (this.#found ?? this.#find()).line;
   }
 
   get column(): number {
-    return (this.#found ??= this.#find(this.path)).column;
+    return (this.#found ?? this.#find()).column;
   }
 
   toJSON(): SourcePos {

@@ -68,8 +68,14 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../model';
-import { fastParse, fastParseStream, lineIndex, type FastDocument } from './fastYaml';
-import { FieldPos, type DocumentAnchor } from './fieldPos';
+import {
+  fastParse,
+  fastParseStream,
+  lineIndex,
+  type FastDocument,
+  type FastFile,
+} from './fastYaml';
+import { FieldPos, type DocumentAnchor, type PositionSource } from './fieldPos';
 import { MAX_YAML_BYTES } from './limits';
 
 export interface YamlDocument {
@@ -262,42 +268,66 @@ function sizeProblem(text: string, file: string): Diagnostic | null {
 }
 
 /**
- * A document the fast path read, with its positions. A function of its own, so that the position
- * closures a model keeps (fieldPos.ts) hold this document's offsets, not the file's parsed values
- * (closures made inside parseYamlFile held its list of documents through its context).
+ * The positions of the fields of a file the fast path read: one object per file, which the
+ * positions a model keeps (fieldPos.ts) hold with a document's root node. Nothing per document
+ * but its anchor outlives the load (per-document closures had ~5 objects per document survive
+ * with the model, and at first held the parsed values too).
  */
-function yamlDocument(
-  { value, offsetOf, end }: FastDocument,
-  index: number,
-  text: string,
-  file: string,
-  toPos: (offset: number) => SourcePos,
-): YamlDocument {
-  let root: SourcePos | undefined;
-  /** The document's own position, asked for by each object and most warnings: kept. */
-  let self: SourcePos | undefined;
-  let anchor: DocumentAnchor | undefined;
-  const posOf = (path: string): SourcePos => {
-    if (path === '') return (self ??= toPos(offsetOf('')!));
-    for (let p = path; ; p = parentPath(p)) {
-      const offset = offsetOf(p);
-      if (offset !== undefined) return toPos(offset);
-      if (p === '') return (root ??= toPos(0));
+class FastPositions implements PositionSource {
+  /** Each document's own position (asked for by each object and most warnings), by root node. */
+  private readonly starts = new Map<number, SourcePos>();
+  /** Each document's anchor (fieldPos.ts), by root node: one object, shared by its positions. */
+  private readonly anchors = new Map<number, DocumentAnchor>();
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly fast: FastFile,
+    private readonly toPos: (offset: number) => SourcePos,
+  ) {}
+
+  positionOf(root: number, path: string): SourcePos {
+    if (path === '') {
+      let start = this.starts.get(root);
+      if (start === undefined)
+        this.starts.set(root, (start = this.toPos(this.fast.offsetOf(root, '')!)));
+      return start;
     }
-  };
+    for (let p = path; ; p = parentPath(p)) {
+      const offset = this.fast.offsetOf(root, p);
+      if (offset !== undefined) return this.toPos(offset);
+      if (p === '') return this.positionOf(root, '');
+    }
+  }
+
+  fieldPos(root: number, path: string, then?: (pos: SourcePos) => SourcePos): SourcePos {
+    if (path === '' && !then) return this.positionOf(root, '');
+    let anchor = this.anchors.get(root);
+    if (anchor === undefined) {
+      const start = this.positionOf(root, '');
+      const from = this.fast.offsetOf(root, '')!;
+      anchor = {
+        line: start.line,
+        column: start.column,
+        source: this.text.slice(from, this.fast.end(root)),
+      };
+      this.anchors.set(root, anchor);
+    }
+    return new FieldPos(this.file, anchor, path, this, root, then);
+  }
+}
+
+/** A document the fast path read, with its positions (closures over the file's, not kept). */
+function yamlDocument(
+  { value, root }: FastDocument,
+  index: number,
+  positions: FastPositions,
+): YamlDocument {
   return {
     index,
     value,
-    posOf,
-    fieldPos(path, then) {
-      if (path === '' && !then) return posOf('');
-      if (anchor === undefined) {
-        const start = posOf('');
-        const from = offsetOf('')!;
-        anchor = { line: start.line, column: start.column, source: text.slice(from, end) };
-      }
-      return new FieldPos(file, anchor, path, then ? (p) => then(posOf(p)) : posOf);
-    },
+    posOf: (path) => positions.positionOf(root, path),
+    fieldPos: (path, then) => positions.fieldPos(root, path, then),
   };
 }
 
@@ -314,11 +344,12 @@ export function streamYamlFile(
 ): readonly Diagnostic[] | undefined {
   const tooLarge = sizeProblem(text, file);
   if (tooLarge) return [tooLarge];
-  const toPos = lineIndex(text, file);
+  let positions: FastPositions | undefined;
   let index = 0;
-  const read = fastParseStream(text, MAX_YAML_DEPTH, (doc) =>
-    onDocument(yamlDocument(doc, index++, text, file, toPos)),
-  );
+  const read = fastParseStream(text, MAX_YAML_DEPTH, (doc) => {
+    positions ??= new FastPositions(text, file, doc.file, lineIndex(text, file));
+    onDocument(yamlDocument(doc, index++, positions));
+  });
   return read ? [] : undefined;
 }
 
@@ -329,8 +360,9 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   const fast = fastParse(text, MAX_YAML_DEPTH);
   if (fast) {
     const toPos = lineIndex(text, file);
+    const positions = fast[0] && new FastPositions(text, file, fast[0].file, toPos);
     return {
-      documents: fast.map((doc, index) => yamlDocument(doc, index, text, file, toPos)),
+      documents: fast.map((doc, index) => yamlDocument(doc, index, positions!)),
       diagnostics,
     };
   }
