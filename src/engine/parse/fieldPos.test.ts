@@ -11,25 +11,17 @@ import { dequal } from 'dequal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateCluster } from '../generate';
 import type { Cluster, SourcePos } from '../model';
-import type * as fastYaml from './fastYaml';
 import { FieldPos, plainPos } from './fieldPos';
 import { loadManifests } from './load';
+import { fastPath } from './testingFastPath';
 import { parseYamlFile } from './yaml';
 
-const switches = vi.hoisted(() => ({ fast: true }));
-vi.mock('./fastYaml', async (original) => {
-  const real = await original<typeof fastYaml>();
-  return {
-    ...real,
-    fastParse: (...args: Parameters<typeof real.fastParse>) =>
-      switches.fast ? real.fastParse(...args) : undefined,
-    fastParseStream: (...args: Parameters<typeof real.fastParseStream>) =>
-      switches.fast ? real.fastParseStream(...args) : false,
-  };
-});
+vi.mock('./fastYaml', async (original) =>
+  (await import('./testingFastPath')).switchable(await original()),
+);
 
 afterEach(() => {
-  switches.fast = true;
+  fastPath.on = true;
 });
 
 const SCENARIOS = 'lessons/scenarios';
@@ -77,7 +69,7 @@ describe('field positions', () => {
       const c = lazy.cluster;
       const policies = c.k8sPolicies.length + c.ciliumPolicies.length + c.calicoPolicies.length;
       expect(found.length > 5).toBe(policies > 0);
-      switches.fast = false;
+      fastPath.on = false;
       const full = loadManifests([file]);
       expect(fieldPositions(full.cluster)).toEqual([]);
       for (const [path, pos] of found) {

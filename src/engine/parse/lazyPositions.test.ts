@@ -4,26 +4,18 @@
  * across multi-document files: wrong types, unknown kinds, bad CIDRs, invalid selectors.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type * as fastYaml from './fastYaml';
 import { fastParse } from './fastYaml';
 import { loadManifests } from './load';
+import { fastPath } from './testingFastPath';
 import { dedent } from './testing';
 import { MAX_YAML_DEPTH } from './yaml';
 
-const switches = vi.hoisted(() => ({ fast: true }));
-vi.mock('./fastYaml', async (original) => {
-  const real = await original<typeof fastYaml>();
-  return {
-    ...real,
-    fastParse: (...args: Parameters<typeof real.fastParse>) =>
-      switches.fast ? real.fastParse(...args) : undefined,
-    fastParseStream: (...args: Parameters<typeof real.fastParseStream>) =>
-      switches.fast ? real.fastParseStream(...args) : false,
-  };
-});
+vi.mock('./fastYaml', async (original) =>
+  (await import('./testingFastPath')).switchable(await original()),
+);
 
 afterEach(() => {
-  switches.fast = true;
+  fastPath.on = true;
 });
 
 const FILE = dedent(`
@@ -108,7 +100,7 @@ describe('lazily positioned diagnostics', () => {
 
   it('say the same file:line:column and message as the full reader, for every diagnostic', () => {
     const fast = load();
-    switches.fast = false;
+    fastPath.on = false;
     const full = load();
     expect(fast.length).toBeGreaterThan(12);
     expect(fast).toEqual(full);
@@ -165,9 +157,9 @@ describe('a file the fast path gives up on part-way', () => {
   const valid = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n';
   const loadBoth = (files: { name: string; text: string }[]) => {
     const fast = loadManifests(files);
-    switches.fast = false;
+    fastPath.on = false;
     const full = loadManifests(files);
-    switches.fast = true;
+    fastPath.on = true;
     return { fast, full };
   };
 
