@@ -292,11 +292,10 @@ function loadOnce(files: readonly ManifestFile[], whole: ReadonlySet<number>): L
       } else loadDocument(doc, label, st, true);
     };
     if (!whole.has(fileIndex)) {
-      // Diagnostics of the YAML come before its objects' (a file too large has no objects).
-      const at = diagnostics.length;
+      // Its only YAML diagnostic is a file too large, which has no documents to load.
       const yamlDiagnostics = streamYamlFile(file.text, file.name, load);
       if (yamlDiagnostics === undefined) return fileIndex;
-      diagnostics.splice(at, 0, ...yamlDiagnostics);
+      diagnostics.push(...yamlDiagnostics);
       continue;
     }
     const yaml = parseYamlFile(file.text, file.name);
