@@ -184,13 +184,16 @@ export function compileCalicoDataplane(
 
   // Which policies apply to which endpoint class, per direction (the active rules calculator).
   const applied = new Map<EndpointClass, Record<Direction, ActivePolicy[]>>();
-  /** Policies of one namespace (or none) with one selector select the same classes. */
-  const selections = new Map<string, EndpointClass[]>();
+  /** Policies of one namespace (or none: the global ones) with one selector select the same
+   * classes: by namespace, then by selector. */
+  const global = new Map<string, EndpointClass[]>();
+  const selections = new Map<string, Map<string, EndpointClass[]>>();
   const selectedBy = (policy: FelixPolicy): EndpointClass[] => {
     let selected = memo.selected.get(policy);
     if (!selected) {
-      const key = `${policy.namespace ?? ''}\0${policy.namespace !== undefined}\0${policy.selector}`;
-      selected = selections.get(key);
+      let bySelector = policy.namespace === undefined ? global : selections.get(policy.namespace);
+      if (bySelector === undefined) selections.set(policy.namespace!, (bySelector = new Map()));
+      selected = bySelector.get(policy.selector);
       if (!selected) {
         const sel = felixSelector(policy.selector);
         const candidates =
@@ -198,7 +201,7 @@ export function compileCalicoDataplane(
             ? (classes.byNamespace.get(policy.namespace) ?? [])
             : classes.list;
         selected = candidates.filter((c) => sel.match(c.labels));
-        selections.set(key, selected);
+        bySelector.set(policy.selector, selected);
       }
       memo.selected.set(policy, selected);
     }

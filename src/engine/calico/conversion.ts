@@ -134,6 +134,18 @@ export function felixSelector(text: string): CompiledSelector {
   return compiled;
 }
 
+/** The policies' own selectors, one string per text: a compile compares and looks them up by
+ * text many times per policy (endpoint_mgr.go's grouping compares neighbours' selectors), and the
+ * same string twice compares by identity, hashed once. */
+const policySelectors = new Map<string, string>();
+function policySelector(text: string): string {
+  const known = policySelectors.get(text);
+  if (known !== undefined) return known;
+  if (policySelectors.size > 50_000) policySelectors.clear();
+  policySelectors.set(text, text);
+  return text;
+}
+
 const blank = (text: string | undefined): boolean => text === undefined || text.trim() === '';
 
 /** selectors.go `parseSelectorAttachPrefix`: every label of the selector gets `prefix`. */
@@ -349,7 +361,7 @@ export function convertCalicoPolicy(p: CalicoPolicy): FelixPolicy {
     tier: p.tier,
     ...(p.order !== undefined ? { order: p.order } : {}),
     sortName: felixPolicySortKey(p.name, namespace, kind),
-    selector: selector === '' ? 'all()' : selector,
+    selector: policySelector(selector === '' ? 'all()' : selector),
     ...(namespace !== undefined ? { namespace } : {}),
     types: p.types,
     staged: p.staged,
@@ -513,7 +525,7 @@ export function convertK8sPolicy(p: K8sNetworkPolicy): FelixPolicy {
     tier: 'default',
     order: 1000,
     sortName: felixPolicySortKey(p.name, p.namespace, 'KubernetesNetworkPolicy'),
-    selector: `(${podSelector}) && ${LABEL_NAMESPACE} == '${p.namespace}'`,
+    selector: policySelector(`(${podSelector}) && ${LABEL_NAMESPACE} == '${p.namespace}'`),
     namespace: p.namespace,
     types: p.policyTypes,
     staged: p.staged,

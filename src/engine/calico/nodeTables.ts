@@ -11,8 +11,6 @@ interface Reach {
   readonly names: readonly string[];
   readonly sets: readonly string[];
 }
-/** The reach of chains that jump nowhere (policy chains): it depends on their rules alone. */
-const leafReach = new WeakMap<readonly IptRule[], Reach>();
 /**
  * The reach of endpoint chains' rules. A compile keeps a class's endpoint rules only while the
  * same policy objects apply to it (compile.ts), so the chains they reach hold the same rules: the
@@ -79,15 +77,13 @@ export function nodeTables(input: NodeTablesInput): Record<string, CalicoNodeTab
 
   const reaches = new Map<readonly IptRule[], Reach>();
   const reachOf = (rules: readonly IptRule[]): Reach => {
-    const known = leafReach.get(rules) ?? reaches.get(rules);
+    const known = reaches.get(rules);
     if (known) return known;
     const names = new Set<string>();
     const ipsets = new Set<string>();
-    let leaf = true;
     for (const r of rules) {
       for (const m of r.matches) if (m.kind === 'set') ipsets.add(m.set);
       if (r.action.kind !== 'jump' && r.action.kind !== 'goto') continue;
-      leaf = false;
       const target = shared[r.action.target];
       if (!target || names.has(target.name)) continue;
       names.add(target.name);
@@ -96,7 +92,7 @@ export function nodeTables(input: NodeTablesInput): Record<string, CalicoNodeTab
       for (const s of below.sets) ipsets.add(s);
     }
     const reach = { names: [...names], sets: [...ipsets] };
-    (leaf ? leafReach : reaches).set(rules, reach);
+    reaches.set(rules, reach);
     return reach;
   };
 
