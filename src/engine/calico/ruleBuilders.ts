@@ -13,12 +13,13 @@ export const M = FELIX_MARKS;
 export const PROTO_UDP = 17;
 export const PROTO_IPIP = 4;
 
-/** One value per key, made on first use (the keys are a handful of mark bit patterns). */
+/** One value per key, made on first use (the keys are a handful of mark bit patterns), frozen:
+ * code that tried to change a shared match would throw rather than change every rule. */
 function shared<T>(make: (bits: number) => T): (bits: number) => T {
   const made = new Map<number, T>();
   return (bits) => {
     let value = made.get(bits);
-    if (value === undefined) made.set(bits, (value = make(bits)));
+    if (value === undefined) made.set(bits, (value = Object.freeze(make(bits))));
     return value;
   };
 }
@@ -40,7 +41,7 @@ export const markNotClear: (bits: number) => IptMatch = shared((bits) => ({
   negate: true,
 }));
 
-const NO_COMMENTS: readonly string[] = [];
+const NO_COMMENTS: readonly string[] = Object.freeze([]);
 
 export function rule(
   matches: readonly IptMatch[],
