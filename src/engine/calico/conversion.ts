@@ -115,6 +115,8 @@ export interface FelixPolicy {
 
 export interface CompiledSelector extends ParsedSelector {
   readonly match: SelectorMatcher;
+  /** The text it was compiled from: the one string of that text (see `policySelector`). */
+  readonly text: string;
 }
 
 const selectorCache = new Map<string, CompiledSelector>();
@@ -127,24 +129,17 @@ export function felixSelector(text: string): CompiledSelector {
   // The loader validated every selector the user wrote, so Calico's rewriting of them parses; a
   // selector that still does not parse (Calico would refuse it) selects nothing.
   const compiled: CompiledSelector = r.ok
-    ? { ...r.selector, match: compileSelector(r.selector.ast) }
-    : { ast: { kind: 'not', operand: { kind: 'all' } }, canonical: text, match: () => false };
+    ? { ...r.selector, match: compileSelector(r.selector.ast), text }
+    : { ast: { kind: 'not', operand: { kind: 'all' } }, canonical: text, match: () => false, text };
   if (selectorCache.size > 50_000) selectorCache.clear();
   selectorCache.set(text, compiled);
   return compiled;
 }
 
-/** The policies' own selectors, one string per text: a compile compares and looks them up by
- * text many times per policy (endpoint_mgr.go's grouping compares neighbours' selectors), and the
- * same string twice compares by identity, hashed once. */
-const policySelectors = new Map<string, string>();
-function policySelector(text: string): string {
-  const known = policySelectors.get(text);
-  if (known !== undefined) return known;
-  if (policySelectors.size > 50_000) policySelectors.clear();
-  policySelectors.set(text, text);
-  return text;
-}
+/** A policy's own selector as the one string of its text (the compiled selector's): a compile
+ * compares and looks them up by text many times per policy (endpoint_mgr.go's grouping compares
+ * neighbours' selectors), and the same string twice compares by identity, hashed once. */
+const policySelector = (text: string): string => felixSelector(text).text;
 
 const blank = (text: string | undefined): boolean => text === undefined || text.trim() === '';
 
