@@ -149,6 +149,32 @@ e: [1]
   'a document end marker, then a document without a start marker': 'a: 1\n...\nb: 2\n---\nc: 3\n',
   'comments only': '# nothing here\n\n# at all\n',
   'comments before the first marker': '# head\n---\na: 1\n---\n# tail\n',
+  // Parts without `&`, `*` or a collection key are read without recording their nodes, and read
+  // again, recording them, when a field other than the document's start is asked for.
+  'parts read plain and parts recorded as read (`&` or `*` in a comment or a quoted value)': `a: 1 # & not an anchor
+---
+b: "*x"
+---
+c: {d: 1}
+---
+- e
+- {f: [g]}
+`,
+  'document starts after comments, blank lines and tags': `# head
+
+  # an indented comment
+kind: Pod
+--- !!map
+a: 1
+---   # after the marker
+
+# more
+b:
+  - 1
+---
+!!seq
+- c
+`,
 };
 
 /** `levels` maps, one inside the other, in block style, with a scalar at the bottom. */
@@ -187,6 +213,33 @@ describe('the fast YAML path agrees with the full reader', () => {
     expect(files.length).toBeGreaterThan(20);
     const declined = files.filter((f) => !agree(readFileSync(f, 'utf8')));
     expect(declined).toEqual([]);
+  });
+
+  it("ends a document read plain where its recorded last node ends (positions' anchors)", () => {
+    const texts = [
+      ...Object.values(SNIPPETS),
+      ...yamlFiles(join(__dirname, '../../..')).map((f) => readFileSync(f, 'utf8')),
+    ];
+    let documents = 0;
+    for (const text of texts) {
+      const docs = fastParse(text, MAX_YAML_DEPTH) ?? [];
+      for (const { doc, file } of docs) {
+        const before = file.end(doc);
+        const start = file.offsetOf(doc, '');
+        // A field below the start has the document's part read again, its nodes recorded.
+        file.offsetOf(doc, 'notWritten');
+        if (before !== file.end(doc) || start !== file.offsetOf(doc, '')) {
+          expect({ text, doc, before, start }).toEqual({
+            text,
+            doc,
+            before: file.end(doc),
+            start: file.offsetOf(doc, ''),
+          });
+        }
+        documents++;
+      }
+    }
+    expect(documents).toBeGreaterThan(200);
   });
 
   it('declines what it does not read exactly (the full reader answers, with its positions)', () => {

@@ -175,26 +175,26 @@ function mayHaveCollectionKey(text: string): boolean {
 
 export interface FastDocument {
   readonly value: unknown;
-  /** The document's first node: what `FastFile` finds its fields below. */
-  readonly root: number;
+  /** The document's number in the file (from 0): what `FastFile` finds its fields by. */
+  readonly doc: number;
   /** The file it was read from, shared by all its documents. */
   readonly file: FastFile;
 }
 
 /**
  * Where the fields of a file's documents are. One object per file, not closures per document:
- * the positions a model keeps (fieldPos.ts) hold this and a document's root node, so nothing per
+ * the positions a model keeps (fieldPos.ts) hold this and a document's number, so nothing per
  * document outlives the load but what a position needs.
  */
 export interface FastFile {
   /**
-   * The offset of the field at `path` (its key, for map entries) of the document at `root`, or
-   * undefined when not written; the file's `path -> node` index is built (or extended) on the
-   * first call.
+   * The offset of the field at `path` (its key, for map entries) of document `doc`, or undefined
+   * when not written. The document's start needs no nodes; any other field has the document's
+   * part read again, its nodes recorded, and the file's `path -> node` index extended over them.
    */
-  offsetOf(root: number, path: string): number | undefined;
+  offsetOf(doc: number, path: string): number | undefined;
   /** Where the document's last node ends: every field's offset is before it. */
-  end(root: number): number;
+  end(doc: number): number;
 }
 
 /**
@@ -206,12 +206,29 @@ function documentStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('---'); i >= 0; i = text.indexOf('---', i + 3)) {
     if (i > 0 && text.charCodeAt(i - 1) !== 0x0a) continue;
-    const after = text.charCodeAt(i + 3);
-    if (i + 3 < text.length && !isBreakOrBlank(after)) continue;
+    if (!isMarkerEnd(text, i + 3)) continue;
     if (i > 0) starts.push(i);
   }
   return starts;
 }
+
+/** Whether a `---` ending at `i` is a document marker: a blank, a line break or the end next. */
+const isMarkerEnd = (text: string, i: number) =>
+  i >= text.length || isBreakOrBlank(text.charCodeAt(i));
+
+/**
+ * Whether js-yaml can read a part without recording its nodes, for positions to be found later
+ * by reading it again (`fastParseStream`): no `&` or `*` anywhere (so no anchor or alias, which
+ * the recorded nodes are needed to refuse), no `]` or `}` followed by `:` (a collection key) and
+ * no `...` (a document end marker: its document ends before the part does). Any of them may be
+ * inside a quoted value or a comment: then the part is recorded as it is read, which costs time,
+ * never correctness.
+ */
+const readsPlain = (source: string) =>
+  !source.includes('&') &&
+  !source.includes('*') &&
+  !source.includes('...') &&
+  !mayHaveCollectionKey(source);
 
 /**
  * Reads `text` with js-yaml, one document after another, handing each to `onDocument` as soon as
@@ -222,6 +239,13 @@ function documentStarts(text: string): number[] {
  * each one's values outlive the young generation and the collector copies them all; read and used
  * one at a time, a document's values die young, and are used while still in the cache. On the
  * 10,000-policy bench a loadAll per document is ~10% faster than one over the file.
+ *
+ * Why nodes are recorded late: most parts (the text from one `---` line to the next) hold one
+ * document that is a map, whose start is found from the text (`plainStart`) and whose other
+ * positions are asked for only by a diagnostic or a position a view reads. Such a part is read
+ * without js-yaml's `listener` (recording ~900,000 open and close events was 28 ms of a 10,000-
+ * policy load, a fifth of the YAML step) and read again, with it, the first time a field of it is
+ * asked for (one document: tens of microseconds). Any other part is recorded as it is read.
  */
 export function fastParseStream(
   text: string,
@@ -231,16 +255,15 @@ export function fastParseStream(
   if (text.charCodeAt(0) === 0xfeff || mayHaveExplicitKey(text)) return false;
   // A directive (`%YAML`, `%TAG`) belongs to the document after it: read the file whole.
   if (text.charCodeAt(0) === 0x25 || text.includes('\n%')) return false;
-  // Manifests open a node every ~7.5 characters (the bench: 445,000 in 3.3 MB): room for most
-  // files without growing.
-  let capacity = Math.max(64, text.length >> 2);
+  // Grown by doubling as parts are recorded (most are recorded only if a position is asked for).
+  let capacity = 1024;
   // The listener writes to these (locals: ~half the listener's time went to reading them off an
   // object); the trace gets them after each part.
   let opens = new Int32Array(capacity);
   let closes = new Int32Array(capacity);
   let parents = new Int32Array(capacity);
   let kinds = new Uint8Array(capacity);
-  const results: unknown[] = new Array<unknown>(capacity);
+  const results: unknown[] = [];
   const roots: number[] = [];
   let size = 0;
   const trace: Trace = {
@@ -261,7 +284,7 @@ export function fastParseStream(
     to.set(from);
     return to;
   };
-  const options: LoadOptions & { maxDepth: number } = {
+  const plainOptions: LoadOptions & { maxDepth: number } = {
     schema: YAML_CORE_SCHEMA,
     // A value nested deeper than the limit opens more nodes than the limit, one inside the other:
     // js-yaml stops (loader.js composeNode) and the full reader says where, or reads it when the
@@ -270,6 +293,9 @@ export function fastParseStream(
     onWarning: () => {
       refused = true;
     },
+  };
+  const options: LoadOptions & { maxDepth: number } = {
+    ...plainOptions,
     listener(event: 'open' | 'close', state: State) {
       if (event === 'open') {
         if (size === capacity) {
@@ -304,35 +330,85 @@ export function fastParseStream(
       }
     },
   };
-  const tree = new TreeBuilder();
-  const file: FastFile = {
-    offsetOf(root, path) {
-      // A document's own position (every object's, and most warnings') needs no tree.
-      if (path === '') return nodeStart(text, trace, root);
-      tree.extend(text, trace);
-      const id = findNode(text, trace, tree, path, root, 0);
-      return id === undefined ? undefined : nodeStart(text, trace, id);
-    },
-    end: (root) => trace.close[root]!,
-  };
   const starts = documentStarts(text);
-  for (let part = 0; part < starts.length; part++) {
+  const partEnd = (part: number) => (part + 1 < starts.length ? starts[part + 1]! : text.length);
+  /** Per document: its part, and its first node (-1 while its part is not recorded). */
+  const partOf: number[] = [];
+  const rootOf: number[] = [];
+  /** Reads part `part` recording its nodes: its values, or undefined when js-yaml threw. */
+  const record = (part: number, source: string): unknown[] | undefined => {
     base = starts[part]!;
-    const end = part + 1 < starts.length ? starts[part + 1]! : text.length;
-    const source = text.slice(base, end);
-    const firstNode = trace.size;
-    const firstRoot = trace.roots.length;
+    current = -1;
     let values: unknown[];
     try {
       values = loadAll(source, undefined, options) as unknown[];
     } catch {
-      return false;
+      return undefined;
     }
     trace.size = size;
     trace.open = opens;
     trace.close = closes;
     trace.parent = parents;
     trace.kind = kinds;
+    return values;
+  };
+  const tree = new TreeBuilder();
+  const file: FastFile = {
+    offsetOf(doc, path) {
+      let root = rootOf[doc]!;
+      if (root < 0) {
+        // A document's own position (every object's, and most warnings') needs no nodes.
+        if (path === '') return plainStart(text, starts[partOf[doc]!]!);
+        const part = partOf[doc]!;
+        root = rootOf[doc] = trace.size;
+        record(part, text.slice(starts[part]!, partEnd(part)));
+      }
+      if (path === '') return nodeStart(text, trace, root);
+      tree.extend(text, trace);
+      const id = findNode(text, trace, tree, path, root, 0);
+      return id === undefined ? undefined : nodeStart(text, trace, id);
+    },
+    end(doc) {
+      const root = rootOf[doc]!;
+      // A part read plain holds one document, which ends where the part does (js-yaml closes a
+      // document's last node at the next `---` line or the end of the file).
+      // (js-yaml reads a text without a final line break with one added: not past the end.)
+      return root < 0 ? partEnd(partOf[doc]!) : Math.min(trace.close[root]!, text.length);
+    },
+  };
+  for (let part = 0; part < starts.length; part++) {
+    const source = text.slice(starts[part]!, partEnd(part));
+    if (readsPlain(source)) {
+      let values: unknown[];
+      try {
+        values = loadAll(source, undefined, plainOptions) as unknown[];
+      } catch {
+        return false;
+      }
+      if (refused) return false;
+      const value = values[0];
+      // One block map or list, without a tag: `plainStart` finds where it starts, and it ends
+      // where the part does (js-yaml closes a flow collection at its bracket).
+      const first = values.length === 1 ? text.charCodeAt(plainStart(text, starts[part]!)) : 0;
+      if (
+        typeof value === 'object' &&
+        value !== null &&
+        first !== 0 &&
+        first !== 0x21 && // !
+        first !== 0x7b && // {
+        first !== 0x5b // [
+      ) {
+        const doc = partOf.length;
+        partOf.push(part);
+        rootOf.push(-1);
+        onDocument({ value, doc, file });
+        continue;
+      }
+    }
+    const firstNode = trace.size;
+    const firstRoot = trace.roots.length;
+    const values = record(part, source);
+    if (values === undefined) return false;
     if (refused || values.length !== trace.roots.length - firstRoot) return false;
     if (mayHaveCollectionKey(source) && hasCollectionKey(text, trace, firstNode)) return false;
     // Only comments and blank lines before the first `---` (or in a file without one): js-yaml
@@ -346,10 +422,23 @@ export function fastParseStream(
       continue;
     }
     for (let i = 0; i < values.length; i++) {
-      onDocument({ value: values[i], root: trace.roots[firstRoot + i]!, file });
+      const doc = partOf.length;
+      partOf.push(part);
+      rootOf.push(trace.roots[firstRoot + i]!);
+      onDocument({ value: values[i], doc, file });
     }
   }
   return true;
+}
+
+/**
+ * Where the one document of a part starting at `base` starts, as `nodeStart` finds a map's or a
+ * list's: its first character after the `---` marker, blanks, line breaks and comments (js-yaml
+ * opens the document's first node right after the marker and the space after it).
+ */
+function plainStart(text: string, base: number): number {
+  const marker = text.startsWith('---', base) && isMarkerEnd(text, base + 3);
+  return contentStart(text, marker ? base + 3 : base);
 }
 
 /**
@@ -403,7 +492,10 @@ function contentStart(text: string, from: number): number {
 function nodeStart(text: string, trace: Trace, id: number): number {
   if (trace.kind[id] !== KIND_NONE) {
     const start = contentStart(text, trace.open[id]!);
-    return text.charCodeAt(start) === 0x21 ? afterTag(text, start) : start;
+    if (text.charCodeAt(start) !== 0x21) return start;
+    // A tagged map or list (`--- !!map` then its keys on the next lines) starts at its content.
+    const after = afterTag(text, start);
+    return trace.kind[id]! >= KIND_MAP ? contentStart(text, after) : after;
   }
   let i = trace.open[id]!;
   if (trace.parent[id]! < 0) {

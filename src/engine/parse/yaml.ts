@@ -269,7 +269,7 @@ function sizeProblem(text: string, file: string): Diagnostic | null {
 
 /**
  * The positions of the fields of a file the fast path read: one object per file, which the
- * positions a model keeps (fieldPos.ts) hold with a document's root node. Nothing per document
+ * positions a model keeps (fieldPos.ts) hold with a document's number. Nothing per document
  * but its start and anchor outlives the load (per-document closures had ~5 objects per document
  * survive with the model, and at first held the parsed values too).
  */
@@ -281,26 +281,26 @@ class FastPositions implements PositionSource {
     private readonly toPos: (offset: number) => SourcePos,
   ) {}
 
-  /** Where the document at `root` starts. */
-  startOf(root: number): SourcePos {
-    return this.toPos(this.fast.offsetOf(root, '')!);
+  /** Where document `doc` starts. */
+  startOf(doc: number): SourcePos {
+    return this.toPos(this.fast.offsetOf(doc, '')!);
   }
 
-  positionOf(root: number, path: string): SourcePos {
+  positionOf(doc: number, path: string): SourcePos {
     for (let p = path; ; p = parentPath(p)) {
-      const offset = this.fast.offsetOf(root, p);
+      const offset = this.fast.offsetOf(doc, p);
       if (offset !== undefined) return this.toPos(offset);
-      if (p === '') return this.startOf(root);
+      if (p === '') return this.startOf(doc);
     }
   }
 
   /** The document's anchor (fieldPos.ts): its start and its text. */
-  anchorOf(root: number, start: SourcePos): DocumentAnchor {
-    const from = this.fast.offsetOf(root, '')!;
+  anchorOf(doc: number, start: SourcePos): DocumentAnchor {
+    const from = this.fast.offsetOf(doc, '')!;
     return {
       line: start.line,
       column: start.column,
-      source: this.text.slice(from, this.fast.end(root)),
+      source: this.text.slice(from, this.fast.end(doc)),
     };
   }
 }
@@ -311,22 +311,22 @@ class FastPositions implements PositionSource {
  * maps by root (two map entries per document: ~3 ms of a 10,000-policy load).
  */
 function yamlDocument(
-  { value, root }: FastDocument,
+  { value, doc }: FastDocument,
   index: number,
   positions: FastPositions,
 ): YamlDocument {
   let start: SourcePos | undefined;
   let anchor: DocumentAnchor | undefined;
   const posOf = (path: string): SourcePos =>
-    path === '' ? (start ??= positions.startOf(root)) : positions.positionOf(root, path);
+    path === '' ? (start ??= positions.startOf(doc)) : positions.positionOf(doc, path);
   return {
     index,
     value,
     posOf,
     fieldPos: (path, then) => {
       if (path === '' && !then) return posOf('');
-      anchor ??= positions.anchorOf(root, posOf(''));
-      return new FieldPos(positions.file, anchor, path, positions, root, then);
+      anchor ??= positions.anchorOf(doc, posOf(''));
+      return new FieldPos(positions.file, anchor, path, positions, doc, then);
     },
   };
 }
