@@ -6,9 +6,9 @@
  * Why js-yaml: on the `npm run bench` text (10,000 policies, 3.3 MB) its loadAll is ~13× faster
  * than the `yaml` package's parse with positions (the table is in yaml.ts). js-yaml builds no
  * syntax tree; its `listener` option reports where each node opens and closes, which is all the
- * positions need: this file records a few numbers per node while parsing, and on the first
- * position asked for builds a tree of keys and items (typed arrays, no strings) that a field path
- * is walked down to its line:column.
+ * positions need: this file records a few numbers per node (for most documents only when a field
+ * of theirs is first asked for, by reading the document again), and builds from them a tree of
+ * keys and items (typed arrays, no strings) that a field path is walked down to its line:column.
  *
  * It is a fast path, not a second YAML reader: anything it is not sure to read exactly as the
  * `yaml` package does (a syntax error, a warning, anchors and aliases, explicit `? ` or
@@ -112,8 +112,8 @@ const KIND_MAP = 2;
 const KIND_SEQ = 3;
 
 /**
- * Where each node opened and closed, its parent and kind, in the order js-yaml opened them: typed
- * arrays, grown by doubling, so recording a node allocates nothing (the 10,000-policy bench opens
+ * Where each node opened and closed, its parent and kind, in the order js-yaml opened them (part
+ * by part, in the order the parts were recorded: a part's nodes are together): typed arrays, grown by doubling, so recording a node allocates nothing (the 10,000-policy bench opens
  * ~450,000 nodes; JS arrays of numbers cost a third of the parse in pushes and garbage). Offsets
  * are the file's, whichever part of it js-yaml was reading.
  */
@@ -517,8 +517,8 @@ function afterTag(text: string, from: number): number {
 
 /**
  * The file's nodes as a tree of fields: for each map its keys, for each list its items. Built when
- * the first position is asked for, over the nodes read so far, and extended over the nodes read
- * since on each later ask: one pass over every node, no strings. Positions follow yaml.ts's
+ * the first position is asked for, over the nodes recorded so far, and extended over the nodes
+ * recorded since on each later ask: one pass over every node, no strings. Positions follow yaml.ts's
  * `indexPositions`: a map entry at its key, a list item and a document at their first character.
  */
 class TreeBuilder {
