@@ -13,7 +13,7 @@ import { startEngine } from './engine';
 import { browserLibraryIdb, LIBRARY_KEY_PREFIX, startLibrary } from './library';
 import type { Lesson } from '../lessons/types';
 import { appLessons, opensLesson } from './lessonSource';
-import { lessonStepView, stepHopIndex } from './lessonView';
+import { lessonStepView, routeBeforeStart, stepHopIndex } from './lessonView';
 import { BUILT_IN_SCENARIOS } from './scenarios';
 import { loadSeedClaims } from './seedClaims';
 import { bindTimeline } from './timeline';
@@ -28,9 +28,13 @@ import { useProgress } from './useProgress';
 
 /** The only place that wires store, engine, URL and views together. */
 export function App() {
-  const [store] = useState(() =>
-    createAppStore({ themePreference: readStoredThemePreference(safeLocalStorage()) }),
-  );
+  const [store] = useState(() => {
+    const route = routeBeforeStart(window.location.hash);
+    return createAppStore({
+      themePreference: readStoredThemePreference(safeLocalStorage()),
+      ...(route ? { route } : {}),
+    });
+  });
 
   useEffect(() => syncTheme(store), [store]);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LESSONS } from './lessons';
-import { parseLessonHash, routeHash } from './lessonView';
+import { parseLessonHash, routeBeforeStart, routeHash } from './lessonView';
 
 describe('page routes in the URL hash', () => {
   it('reads and writes the fact check, the lesson list and a lesson step', () => {
@@ -19,6 +19,16 @@ describe('page routes in the URL hash', () => {
     const route = parseLessonHash(`#/lessons/${lesson.id}/2`, LESSONS);
     expect(route).toEqual({ page: 'lesson', lessonId: lesson.id, step: 1 });
     expect(routeHash(route!)).toBe(`#/lessons/${lesson.id}/2`);
+  });
+
+  it('names the lesson list and the fact check before the lessons and saved edits are read', () => {
+    expect(routeBeforeStart('#/lessons')).toEqual({ page: 'lessons' });
+    expect(routeBeforeStart('#/lessons/')).toEqual({ page: 'lessons' });
+    expect(routeBeforeStart('#/facts?mark=dated')).toEqual({ page: 'facts', mark: 'dated' });
+    // A lesson's link is checked against the lessons first (an unknown lesson opens the list).
+    for (const hash of ['#/lessons/01-first-packet/2', '#/present/x/1', '#/walk?x', '', '#/x']) {
+      expect(routeBeforeStart(hash)).toBeUndefined();
+    }
   });
 
   it('leaves anything else to the visualizer', () => {

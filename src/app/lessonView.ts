@@ -50,6 +50,18 @@ export function routeHash(route: Route): string | null {
 }
 
 /**
+ * The page a link opens that needs neither the lessons nor the saved edits to be named (the lesson
+ * list, the fact check), for the first render: the controller opens the link once the saved edits
+ * are read from IndexedDB (App.tsx), and until then the visualizer showed instead of the page's
+ * own "Loading" line. Undefined for every other link (a lesson's needs the lessons to be checked).
+ */
+export function routeBeforeStart(hash: string): Route | undefined {
+  const route = parseLessonHash(hash, []);
+  if (route?.page === 'facts') return route;
+  return route?.page === 'lessons' && /^#\/lessons\/?$/.test(hash) ? route : undefined;
+}
+
+/**
  * `#/lessons`, `#/facts[?mark=<verdict>]` (the seed articles fact-checked), or `#/lessons|present|speaker/<id>/<n>`
  * (n 1-based); null for anything else (the visualizer).
  */
