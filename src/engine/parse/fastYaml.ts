@@ -113,9 +113,10 @@ const KIND_SEQ = 3;
 
 /**
  * Where each node opened and closed, its parent and kind, in the order js-yaml opened them (part
- * by part, in the order the parts were recorded: a part's nodes are together): typed arrays, grown by doubling, so recording a node allocates nothing (the 10,000-policy bench opens
- * ~450,000 nodes; JS arrays of numbers cost a third of the parse in pushes and garbage). Offsets
- * are the file's, whichever part of it js-yaml was reading.
+ * by part, in the order the parts were recorded: a part's nodes are together): typed arrays,
+ * grown by doubling, so recording a node allocates nothing (the 10,000-policy bench opens ~450,000
+ * nodes; JS arrays of numbers cost a third of the parse in pushes and garbage). Offsets are the
+ * file's, whichever part of it js-yaml was reading.
  */
 interface Trace {
   /** How many nodes were opened. */
@@ -371,8 +372,8 @@ export function fastParseStream(
     end(doc) {
       const root = rootOf[doc]!;
       // A part read plain holds one document, which ends where the part does (js-yaml closes a
-      // document's last node at the next `---` line or the end of the file).
-      // (js-yaml reads a text without a final line break with one added: not past the end.)
+      // document's last node at the next `---` line or the end of the file; it reads a text
+      // without a final line break with one added, which is not in the file).
       return root < 0 ? partEnd(partOf[doc]!) : Math.min(trace.close[root]!, text.length);
     },
   };
@@ -518,8 +519,8 @@ function afterTag(text: string, from: number): number {
 /**
  * The file's nodes as a tree of fields: for each map its keys, for each list its items. Built when
  * the first position is asked for, over the nodes recorded so far, and extended over the nodes
- * recorded since on each later ask: one pass over every node, no strings. Positions follow yaml.ts's
- * `indexPositions`: a map entry at its key, a list item and a document at their first character.
+ * recorded since on each later ask: one pass over every node, no strings. Positions follow
+ * yaml.ts's `indexPositions`: a map entry at its key, a list item and a document at their first character.
  */
 class TreeBuilder {
   /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
