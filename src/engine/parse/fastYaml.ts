@@ -520,7 +520,8 @@ function afterTag(text: string, from: number): number {
  * The file's nodes as a tree of fields: for each map its keys, for each list its items. Built when
  * the first position is asked for, over the nodes recorded so far, and extended over the nodes
  * recorded since on each later ask: one pass over every node, no strings. Positions follow
- * yaml.ts's `indexPositions`: a map entry at its key, a list item and a document at their first character.
+ * yaml.ts's `indexPositions`: a map entry at its key, a list item and a document at their first
+ * character.
  */
 class TreeBuilder {
   /** The node a node stands for (js-yaml's extra node around a flow collection: its parent). */
