@@ -227,6 +227,23 @@ describe('controller with lessons loaded on demand', () => {
   });
 });
 
+describe('a lesson link opening while its lessons fail to load', () => {
+  it('leaves its Loading line for the visualizer, with a notice saying why', async () => {
+    const store = createAppStore({ route: { page: 'opening', what: 'the lesson' } });
+    const client = createEngineClient({
+      startWorker: () => null,
+      loadFallback: async () => createWorkerApi(),
+    });
+    const browser = fakeEnv('#/present/03-across-nodes/2');
+    const failing = lazyLessons(() => Promise.reject(new Error('chunk failed')));
+    stops.push(startController(store, client, { ...browser.env, lessons: failing }), () =>
+      client.dispose(),
+    );
+    await expect.poll(() => store.getState().route).toEqual({ page: 'walk' });
+    expect(store.getState().notice).toContain('The lessons could not be loaded');
+  });
+});
+
 describe('engine queries: a slow reply for old inputs never overwrites a newer one', () => {
   it('drops the matrix for the old port when it arrives after the matrix for the new port', async () => {
     const { store, waiting } = startSlow(['matrix']);

@@ -60,11 +60,11 @@ export function startController(
   function withLessons(then: (lessons: readonly Lesson[]) => void): void {
     const lessons = env.lessons.current();
     if (lessons) return then(lessons);
-    env.lessons
-      .load()
-      .then(then, (error: unknown) =>
-        get().setNotice(`The lessons could not be loaded (${String(error)}).`),
-      );
+    env.lessons.load().then(then, (error: unknown) => {
+      get().setNotice(`The lessons could not be loaded (${String(error)}).`);
+      // A lesson's link waiting to open (its Loading line) opens the visualizer instead.
+      if (get().route.page === 'opening') get().setRoute({ page: 'walk' });
+    });
   }
 
   // 1. The URL opens the view; a link that does not decode opens the default with a notice.

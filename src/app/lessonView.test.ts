@@ -25,8 +25,12 @@ describe('page routes in the URL hash', () => {
     expect(routeBeforeStart('#/lessons')).toEqual({ page: 'lessons' });
     expect(routeBeforeStart('#/lessons/')).toEqual({ page: 'lessons' });
     expect(routeBeforeStart('#/facts?mark=dated')).toEqual({ page: 'facts', mark: 'dated' });
-    // A lesson's link is checked against the lessons first (an unknown lesson opens the list).
-    for (const hash of ['#/lessons/01-first-packet/2', '#/present/x/1', '#/walk?x', '', '#/x']) {
+    // A lesson's link is checked against the lessons first (an unknown lesson opens the list):
+    // until then it is opening.
+    for (const hash of ['#/lessons/01-first-packet/2', '#/present/x/1', '#/speaker/x']) {
+      expect(routeBeforeStart(hash)).toEqual({ page: 'opening', what: 'the lesson' });
+    }
+    for (const hash of ['#/walk?x', '', '#/x', '#/challenge?seed=1']) {
       expect(routeBeforeStart(hash)).toBeUndefined();
     }
   });

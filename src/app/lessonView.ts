@@ -50,15 +50,17 @@ export function routeHash(route: Route): string | null {
 }
 
 /**
- * The page a link opens that needs neither the lessons nor the saved edits to be named (the lesson
- * list, the fact check), for the first render: the controller opens the link once the saved edits
- * are read from IndexedDB (App.tsx), and until then the visualizer showed instead of the page's
- * own "Loading" line. Undefined for every other link (a lesson's needs the lessons to be checked).
+ * The page a link opens, for the first render: the controller opens the link once the saved edits
+ * (and, for a lesson, the lessons) are read (App.tsx), and until then the visualizer showed instead
+ * of the page's own "Loading" line. The lesson list and the fact check are named at once; a
+ * lesson's link, which the lessons must check, is `opening` until then. Undefined for every other
+ * link (the visualizer's own).
  */
 export function routeBeforeStart(hash: string): Route | undefined {
   const route = parseLessonHash(hash, []);
   if (route?.page === 'facts') return route;
-  return route?.page === 'lessons' && /^#\/lessons\/?$/.test(hash) ? route : undefined;
+  if (route?.page !== 'lessons') return undefined;
+  return /^#\/lessons\/?$/.test(hash) ? route : { page: 'opening', what: 'the lesson' };
 }
 
 /**

@@ -25,12 +25,13 @@ const PRESENTER_HASH = /^#\/present\/[^/]+(?:\/\d+)?$/;
 /**
  * Presenter mode is shown in the projector theme, whatever the preference (which stays as it was, in
  * the store and in storage, and comes back when the presenter is left): while the route presents a
- * lesson, and while a presenter link is not opened yet (the walk, the store's first route, until the
- * controller has the lessons and reads the hash). public/theme-boot.js decides the same from the hash.
+ * lesson, and while a presenter link is not opened yet (its `opening` Loading line, or the walk,
+ * until the controller has the lessons and reads the hash). public/theme-boot.js decides the same
+ * from the hash.
  */
 export function presenting(route: Route, hash: string): boolean {
   if (route.page === 'lesson') return route.mode === 'present';
-  return route.page === 'walk' && PRESENTER_HASH.test(hash);
+  return (route.page === 'walk' || route.page === 'opening') && PRESENTER_HASH.test(hash);
 }
 
 export function readStoredThemePreference(

@@ -101,11 +101,17 @@ describe('syncTheme in presenter mode', () => {
     system(true);
     localStorage.setItem(THEME_STORAGE_KEY, 'light');
     window.location.hash = '#/present/03-across-nodes/1';
-    const store = createAppStore({ themePreference: readStoredThemePreference(localStorage) });
+    // The app's first route for a lesson's link (App.tsx, lessonView.ts routeBeforeStart).
+    const store = createAppStore({
+      themePreference: readStoredThemePreference(localStorage),
+      route: { page: 'opening', what: 'the lesson' },
+    });
     const stop = syncTheme(store);
     const root = document.documentElement;
     try {
-      // The link not opened yet (the walk, the store's first route): already projector.
+      // The link not opened yet (its Loading line, or the walk): already projector.
+      expect(root.dataset.theme).toBe('projector');
+      store.getState().setRoute({ page: 'walk' });
       expect(root.dataset.theme).toBe('projector');
       store.getState().setRoute({
         page: 'lesson',

@@ -108,7 +108,9 @@ export function AppHeader({
         </button>
         <button
           type="button"
-          aria-pressed={route.page === 'lessons' || route.page === 'lesson'}
+          aria-pressed={
+            route.page === 'lessons' || route.page === 'lesson' || route.page === 'opening'
+          }
           onClick={() => setRoute({ page: 'lessons' })}
         >
           Lessons

@@ -158,7 +158,11 @@ export function AppShell({
         </div>
       )}
       <UndoNotice clock />
-      {route.page === 'lessons' ? (
+      {route.page === 'opening' ? (
+        <div className="page-scroll">
+          <Loading what={route.what} />
+        </div>
+      ) : route.page === 'lessons' ? (
         <div className="page-scroll">
           {lessonSupport.loading ? (
             <Loading what="the lessons" />

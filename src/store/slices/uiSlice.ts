@@ -27,11 +27,16 @@ export type Route =
       readonly step: number;
       /** Presenter mode (full screen, projector) or its speaker view (notes, next step, timer). */
       readonly mode?: 'present' | 'speaker';
-    };
+    }
+  /**
+   * A lesson's link before it is opened (the lessons and the saved edits are read first, App.tsx):
+   * its page's Loading line, not the visualizer, until the controller opens it.
+   */
+  | { readonly page: 'opening'; readonly what: string };
 
 /** Whether the page shows the visualizer (the picture and its controls); the reading pages do not. */
 export function showsVisualizer(route: Route): boolean {
-  return route.page !== 'lessons' && route.page !== 'facts';
+  return route.page !== 'lessons' && route.page !== 'facts' && route.page !== 'opening';
 }
 
 export type ThemePreference = 'system' | 'light' | 'dark' | 'projector';
