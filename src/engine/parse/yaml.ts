@@ -53,8 +53,8 @@
  * 4 December 2026, night (same machine and clock): most parts read without js-yaml's `listener`,
  * their nodes recorded only when a field of theirs is first asked for (fastYaml.ts
  * `fastParseStream`): the YAML step 121 ms (145 with the listener; js-yaml's own per-part parse
- * without it 105), the whole load 286-306 ms, 1.65-1.80× a plain loadAll in nine `npm run bench`
- * runs.
+ * without it 105), the whole load 285-320 ms, 1.65-1.80× a plain loadAll in twelve `npm run
+ * bench` runs.
  *
  * The yaml package's faster entry points do not close the gap: its lexer alone costs 3.6× a
  * js-yaml parse. yaml-ast-parser and yamljs are unmaintained.
