@@ -10,6 +10,7 @@ import {
 } from 'react';
 import { PANEL_SPECS, panelSpec, type PanelId } from '../registry/panels';
 import {
+  DEFAULT_VIEW,
   selectCluster,
   selectLayout,
   selectLessonHighlight,
@@ -101,6 +102,9 @@ export interface WorkspaceProps {
   caption?: ReactNode;
 }
 
+/** Whether no workspace has mounted yet in this page (see `before` below). */
+let firstWorkspace = true;
+
 export function Workspace({
   shown,
   playback,
@@ -129,8 +133,14 @@ export function Workspace({
     if (hasLesson) setActive('lesson');
   }, [hasLesson]);
 
-  // A panel just opened comes to the front.
-  const before = useRef(panels);
+  // A panel just opened comes to the front. The session's first workspace compares with the
+  // panels the app starts with: a link that opens a panel brings it to the front whether the
+  // workspace was there before the link opened (a walk's link) or mounts with it (a lesson's link,
+  // whose Loading line shows until the lessons are read).
+  const before = useRef(firstWorkspace ? DEFAULT_VIEW.panels : panels);
+  useEffect(() => {
+    firstWorkspace = false;
+  }, []);
   useEffect(() => {
     const added = panels.find((p) => !before.current.includes(p));
     before.current = panels;
