@@ -229,7 +229,7 @@ describe('controller with lessons loaded on demand', () => {
 
 describe('a lesson link opening while its lessons fail to load', () => {
   it('leaves its Loading line for the visualizer, with a notice saying why', async () => {
-    const store = createAppStore({ route: { page: 'opening', what: 'the lesson' } });
+    const store = createAppStore({ route: { page: 'opening' } });
     const client = createEngineClient({
       startWorker: () => null,
       loadFallback: async () => createWorkerApi(),

@@ -28,7 +28,7 @@ describe('page routes in the URL hash', () => {
     // A lesson's link is checked against the lessons first (an unknown lesson opens the list):
     // until then it is opening.
     for (const hash of ['#/lessons/01-first-packet/2', '#/present/x/1', '#/speaker/x']) {
-      expect(routeBeforeStart(hash)).toEqual({ page: 'opening', what: 'the lesson' });
+      expect(routeBeforeStart(hash)).toEqual({ page: 'opening' });
     }
     for (const hash of ['#/walk?x', '', '#/x', '#/challenge?seed=1']) {
       expect(routeBeforeStart(hash)).toBeUndefined();

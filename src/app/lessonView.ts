@@ -60,7 +60,7 @@ export function routeBeforeStart(hash: string): Route | undefined {
   const route = parseLessonHash(hash, []);
   if (route?.page === 'facts') return route;
   if (route?.page !== 'lessons') return undefined;
-  return /^#\/lessons\/?$/.test(hash) ? route : { page: 'opening', what: 'the lesson' };
+  return /^#\/lessons\/?$/.test(hash) ? route : { page: 'opening' };
 }
 
 /**

@@ -104,7 +104,7 @@ describe('syncTheme in presenter mode', () => {
     // The app's first route for a lesson's link (App.tsx, lessonView.ts routeBeforeStart).
     const store = createAppStore({
       themePreference: readStoredThemePreference(localStorage),
-      route: { page: 'opening', what: 'the lesson' },
+      route: { page: 'opening' },
     });
     const stop = syncTheme(store);
     const root = document.documentElement;

@@ -160,7 +160,7 @@ export function AppShell({
       <UndoNotice clock />
       {route.page === 'opening' ? (
         <div className="page-scroll">
-          <Loading what={route.what} />
+          <Loading what="the lesson" />
         </div>
       ) : route.page === 'lessons' ? (
         <div className="page-scroll">

@@ -32,7 +32,7 @@ export type Route =
    * A lesson's link before it is opened (the lessons and the saved edits are read first, App.tsx):
    * its page's Loading line, not the visualizer, until the controller opens it.
    */
-  | { readonly page: 'opening'; readonly what: string };
+  | { readonly page: 'opening' };
 
 /** Whether the page shows the visualizer (the picture and its controls); the reading pages do not. */
 export function showsVisualizer(route: Route): boolean {
