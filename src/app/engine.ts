@@ -10,6 +10,7 @@ import {
   type EngineJob,
   type EngineMethod,
 } from '../worker/client';
+import { firstScreen } from './settle';
 
 /** The deadline of a call that reports no progress: a scenario load, a walk, a check. */
 export const CALL_TIMEOUT_MS = 12_000;
@@ -54,6 +55,7 @@ export function startEngine(store: AppStore): EngineClient {
       store.getState().setEngineMode(client.mode());
     },
     onJobs: (jobs) => {
+      firstScreen.jobs(jobs.length);
       clearTimeout(shown);
       const job = jobToShow(jobs);
       if (!job) store.getState().setEngineJob(null);

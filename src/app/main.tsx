@@ -1,6 +1,7 @@
 import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { firstScreen } from './settle';
 import './styles.css';
 import './layout.css';
 import './presenting.css';
@@ -17,10 +18,13 @@ startTransition(() =>
 );
 
 // Offline use (issue 18): the service worker and its update notice, in the build only (none under
-// `npm start`), in a chunk of its own off the first load.
+// `npm start`), in a chunk of its own, once the first screen has settled (settle.ts says why).
 if (import.meta.env.PROD) {
-  void import('./pwaNotice').then(
-    (m) => m.mountUpdateNotice(),
-    (error: unknown) => console.warn(`PacketWalk: offline support did not load (${String(error)})`),
-  );
+  void firstScreen.settled
+    .then(() => import('./pwaNotice'))
+    .then(
+      (m) => m.mountUpdateNotice(),
+      (error: unknown) =>
+        console.warn(`PacketWalk: offline support did not load (${String(error)})`),
+    );
 }
