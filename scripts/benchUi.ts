@@ -11,7 +11,8 @@
  * --profile FILE (a CPU profile of the page per phase, FILE-load.cpuprofile …, for the DevTools
  * Performance panel; give a `vite build --minify false` build for names); --trace FILE (a Chrome
  * trace of one phase, the walk's playback unless --trace-phase load|matrix says another: tasks,
- * style, layout, paint and the JavaScript sampler, so each long task's functions show); --headed.
+ * style, layout, paint and the JavaScript sampler, so each long task's functions show); --load-only
+ * (the load phase alone, to repeat it); --headed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -119,6 +120,8 @@ interface LoafEntry {
   duration: number;
   renderStart: number;
   scripts: {
+    startTime: number;
+    executionStart: number;
     duration: number;
     forcedStyleAndLayoutDuration: number;
     invokerType: string;
@@ -133,7 +136,8 @@ interface LongFrame {
   duration: number;
   /** Style, layout and paint at the frame's end. */
   renderMs: number;
-  scripts: { ms: number; forcedLayoutMs: number; what: string; where: string }[];
+  /** Each script over 5 ms: its time, of which compiling (before it ran) and forced layout. */
+  scripts: { ms: number; compileMs: number; forcedLayoutMs: number; what: string; where: string }[];
 }
 
 /** Runs in the page before its scripts: records long tasks from the start, and a frame recorder. */
@@ -164,6 +168,7 @@ function instrument(): void {
             .filter((x) => x.duration >= 5)
             .map((x) => ({
               ms: Math.round(x.duration),
+              compileMs: Math.round(x.executionStart - x.startTime),
               forcedLayoutMs: Math.round(x.forcedStyleAndLayoutDuration),
               what: `${x.invokerType} ${x.invoker}`.slice(0, 80),
               where: `${x.sourceFunctionName || '(anonymous)'} ${x.sourceURL.split('/').pop()}:${x.sourceCharPosition}`,
@@ -220,12 +225,21 @@ async function phaseProfiler(page: Page, file: string | undefined) {
 }
 
 /**
- * Waits for a cheap check in the page, polled every 250 ms. (Playwright's text and role locators
- * scan the whole page at each poll: on a 1,000-pod page their work would count as the app's long
- * tasks.)
+ * Waits for a cheap check in the page, polled every 250 ms by the page itself. (Playwright's
+ * waitForFunction runs its injected script, ~20-40 ms of script evaluation on the page's main thread
+ * the first time after a navigation, which the observer would count as the app's long task; its
+ * text and role locators scan the whole page at each poll.) The check's source and the loop are one
+ * expression the DevTools protocol evaluates, so the page's CSP (no eval) does not apply.
  */
 async function until(page: Page, check: (arg: string) => boolean, arg: string, timeout = 60_000) {
-  await page.waitForFunction(check, arg, { polling: 250, timeout });
+  await page.evaluate(`(async () => {
+    const test = ${check.toString()};
+    const end = performance.now() + ${timeout};
+    while (!test(${JSON.stringify(arg)})) {
+      if (performance.now() > end) throw new Error('timed out after ${timeout} ms');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })()`);
 }
 
 /** With --trace FILE, a Chrome trace of one phase (--trace-phase, the walk by default). */
@@ -343,6 +357,11 @@ async function run(base: string) {
     await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await context.addInitScript(instrument);
     page = await context.newPage();
+    // The new tab's first renderer (about:blank) is still starting as newPage returns: ~300 ms of
+    // CPU on its main thread and its pool, which ran beside the app's first half second on this
+    // 2-core machine (the app's link then opens in a renderer of its own site). Not the app's
+    // load: let it settle first.
+    await page.waitForTimeout(1000);
     const profiler = await phaseProfiler(page, option('profile'));
     const tracer = phaseTracer(page);
     const problems: string[] = [];
@@ -369,6 +388,17 @@ async function run(base: string) {
     const loadEnd = await pageNow(page);
     await tracer.stop('load');
     await profiler.next('load');
+
+    if (process.argv.includes('--load-only')) {
+      // The load phase alone (to repeat it many times): its long tasks, delivered after they end.
+      await page.waitForTimeout(300);
+      const seen = await readBench(page);
+      return {
+        scenario: { ...shape, openedBy: source.kind },
+        phases: { load: { timeMs: round(loadEnd), longTasks: longTaskFigures(seen, 0, loadEnd) } },
+        problems,
+      };
+    }
 
     // Idle frames: what this machine's rAF does with nothing to draw, as a floor for the walk's.
     await startFrames(page);
