@@ -5,7 +5,7 @@ import { startPwa } from './pwa';
 
 /**
  * Registers the service worker and shows its update notice in a root of its own, beside the app's
- * (main.tsx loads this chunk after the first screen, in production builds only).
+ * (main.tsx loads this chunk once the first screen has settled, in production builds only).
  */
 export function mountUpdateNotice(): void {
   const updates = startPwa();
