@@ -4,9 +4,10 @@
  * whichever comes first. main.tsx registers the service worker then, not at once: on a first visit
  * its install fetches and compiles every file of the build (the policy worker's 700 kB script is
  * compiled again for the code cache), and on a 2-core machine that ran beside the page's start and
- * the worker's load, stretching their tasks (issue 15's bench:ui: a run in three had a main-thread
- * task over 50 ms before, one in ten after; the 1,000-pod load 2.2 s before, 1.8 s after). Web
- * guidance says the same: register a service worker after the page's load, not during it.
+ * the worker's load, stretching their tasks (issue 15's bench:ui, 20 first visits each: the
+ * 1,000-pod link's load 2.02 → 1.69 s median; runs with a main-thread task over 50 ms, measured
+ * before the bench stopped counting its own new tab's start, 7 of 20 → 2 and 5 of 20). Web guidance
+ * says the same: register a service worker after the page's load, not during it.
  */
 
 export interface Settle {
