@@ -4,7 +4,14 @@
  * only read the store and call its actions; this module and queries.ts are the only ones that talk
  * to the engine client.
  */
-import { decodeView, encodeView, type AppStore, type Route, type ViewState } from '../store';
+import {
+  decodeView,
+  encodeView,
+  linkCarriesText,
+  type AppStore,
+  type Route,
+  type ViewState,
+} from '../store';
 import type { EngineClient } from '../worker/client';
 import { challengeHash, parseChallengeHash } from './challengeLink';
 import type { Lesson } from '../lessons/types';
@@ -24,6 +31,8 @@ export const EDITS_KEY_PREFIX = 'packetwalk.edits.';
 export const linkDraftKey = (scenarioId: string): string =>
   `${EDITS_KEY_PREFIX}${scenarioId}.from-link`;
 const ROUTE = '#/walk';
+/** In a walk's URL: the edited text is this browser's draft of a link's edit (see walkHash). */
+const DRAFT_MARK = 'edits=draft';
 
 export interface ControllerEnv {
   readonly location: Pick<Location, 'hash'>;
@@ -55,6 +64,19 @@ export function startController(
   // The scenario whose text came from a link while the user had a saved edit of it: its edits are
   // kept under linkDraftKey, so the saved edit survives the link.
   let linkDraft: string | null = null;
+
+  /**
+   * The walk's URL for a view. A text too long for a link (store/viewState.ts LINK_TEXT_MAX) stays
+   * out of it; when that text is the link's draft, `edits=draft` says so, so a reload opens the
+   * draft again rather than the saved edit the draft was kept apart from.
+   */
+  function walkHash(view: ViewState): string {
+    const draft =
+      linkDraft === view.scenarioId &&
+      view.scenarioText !== null &&
+      !linkCarriesText(view.scenarioText);
+    return `${ROUTE}?${encodeView(view)}${draft ? `&${DRAFT_MARK}` : ''}`;
+  }
 
   /** Runs `then` with the lessons: now when they are loaded, else once they are. */
   function withLessons(then: (lessons: readonly Lesson[]) => void): void {
@@ -122,9 +144,17 @@ export function startController(
     if (mine.notice) get().setNotice(mine.notice);
     // Edits kept in the browser come back, unless the link carries its own.
     const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
+    const draft =
+      new URLSearchParams(query).get('edits') === 'draft'
+        ? (env.storage?.getItem(linkDraftKey(view.scenarioId)) ?? null)
+        : null;
     linkDraft = null;
     if (view.scenarioText === null) {
-      if (saved !== null) view = { ...view, scenarioText: saved };
+      if (draft !== null) {
+        // A link's draft too long for the link, reopened (a reload): still a draft of its own.
+        view = { ...view, scenarioText: draft };
+        linkDraft = view.scenarioId;
+      } else if (saved !== null) view = { ...view, scenarioText: saved };
     } else if (saved !== null && saved !== view.scenarioText) {
       // Keep both: the link opens as a draft of its own, the saved edit stays where it was.
       linkDraft = view.scenarioId;
@@ -136,7 +166,7 @@ export function startController(
     }
     get().setView(view);
     // A link in an older form (positional CNI tokens) is replaced by today's form of the same view.
-    if (decoded.rewritten) env.history.replaceState(null, '', `${ROUTE}?${encodeView(view)}`);
+    if (decoded.rewritten) env.history.replaceState(null, '', walkHash(view));
   }
   openLink();
 
@@ -167,7 +197,7 @@ export function startController(
     const v = state.view;
     const p = previous.view;
     if (v === p) return;
-    if (inWalk) env.history.replaceState(null, '', `${ROUTE}?${encodeView(v)}`);
+    if (inWalk) env.history.replaceState(null, '', walkHash(v));
     // A challenge's link follows its scenario, modes and layout (the packet is the seed's).
     if (route.page === 'challenge') env.history.replaceState(null, '', hashOf(route, v));
     if (!opening && v.scenarioId !== p.scenarioId) linkDraft = null;

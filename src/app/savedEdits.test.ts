@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppStore, DEFAULT_VIEW, encodeView } from '../store';
+import { createAppStore, DEFAULT_VIEW, encodeView, LINK_TEXT_MAX } from '../store';
 import { createWorkerApi } from '../worker/api';
 import { createEngineClient } from '../worker/client';
 import { EDITS_KEY_PREFIX, linkDraftKey, startController, type ControllerEnv } from './controller';
@@ -34,12 +34,13 @@ function start(hash: string, saved: Map<string, string>) {
     startWorker: () => null,
     loadFallback: async () => createWorkerApi(),
   });
-  const stop = startController(store, client, env(hash, saved));
+  const browser = env(hash, saved);
+  const stop = startController(store, client, browser);
   stops.push(() => {
     stop();
     client.dispose();
   });
-  return store;
+  return Object.assign(store, { location: browser.location });
 }
 
 const MINE = '# my own edit\nkind: Namespace\n';
@@ -71,5 +72,35 @@ describe('a link that carries its own edit (yaml=)', () => {
     store.getState().setScenarioText(THEIRS + '# more\n');
     expect(saved.get(KEY)).toBe(THEIRS + '# more\n');
     expect(store.getState().notice).toBeNull();
+  });
+});
+
+describe('an edit too long for a link (LINK_TEXT_MAX)', () => {
+  const BIG = `${MINE}#${'x'.repeat(LINK_TEXT_MAX)}\n`;
+
+  it('stays out of the URL, and a reload brings it back from the saved edits', () => {
+    const saved = new Map<string, string>();
+    const store = start('', saved);
+    store.getState().setScenarioText(BIG);
+    expect(store.location.hash).not.toMatch(/yaml=|edits=/);
+    expect(saved.get(KEY)).toBe(BIG);
+    const reloaded = start(store.location.hash, saved);
+    expect(reloaded.getState().view.scenarioText).toBe(BIG);
+  });
+
+  it("as a link's draft, reopens as that draft on reload, the saved edit still kept apart", () => {
+    const saved = new Map([[KEY, MINE]]);
+    const store = start(linkTo(THEIRS), saved);
+    store.getState().setScenarioText(BIG);
+    expect(store.location.hash).not.toContain('yaml=');
+    expect(store.location.hash).toContain('edits=draft');
+    expect(saved.get(linkDraftKey(DEFAULT_VIEW.scenarioId))).toBe(BIG);
+    const reloaded = start(store.location.hash, saved);
+    expect(reloaded.getState().view.scenarioText).toBe(BIG);
+    expect(saved.get(KEY)).toBe(MINE);
+    // Reset still leaves the draft for the user's own edit.
+    reloaded.getState().setScenarioText(null);
+    expect(reloaded.getState().view.scenarioText).toBe(MINE);
+    expect(saved.has(linkDraftKey(DEFAULT_VIEW.scenarioId))).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import type { Cni } from '../engine/model';
 import { CNI_TITLE } from '../scene/words';
 import {
   encodeView,
+  linkCarriesText,
   selectCluster,
   selectGeneratedText,
   selectLayout,
@@ -176,7 +177,8 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
       view.scenarioText !== null && window.location.hash.startsWith('#/walk')
         ? `${base}#/walk?${encodeView({ ...view, scenarioText: null })}`
         : null;
-    const checked = checkLink(here, plain);
+    const text = view.scenarioText;
+    const checked = checkLink(here, plain, text && !linkCarriesText(text) ? text.length : null);
     if (checked.fits) void copy('Link copied', checked.link);
     else setLink({ ...checked, kind: 'too-long' });
   };
@@ -242,11 +244,18 @@ export function SharePopover({ scenarios }: { scenarios: readonly ScenarioChoice
         )}
         {link.kind === 'too-long' && (
           <div className="share-too-long" role="alert">
-            <p>
-              This link is {link.length.toLocaleString('en')} characters long, over the{' '}
-              {MAX_SHARE_URL_LENGTH.toLocaleString('en')} a link can be trusted to carry: your edits
-              would be cut off on the way. Share the scenario as a file instead.
-            </p>
+            {link.textLength === undefined ? (
+              <p>
+                This link is {link.length.toLocaleString('en')} characters long, over the{' '}
+                {MAX_SHARE_URL_LENGTH.toLocaleString('en')} a link can be trusted to carry: your
+                edits would be cut off on the way. Share the scenario as a file instead.
+              </p>
+            ) : (
+              <p>
+                The edited scenario is {link.textLength.toLocaleString('en')} characters long, too
+                long for a link to carry: share it as a file instead.
+              </p>
+            )}
             <button type="button" onClick={exportYaml}>
               Download the scenario (YAML)
             </button>{' '}

@@ -51,13 +51,28 @@ export type LinkCheck =
   | {
       readonly fits: false;
       readonly length: number;
+      /** Set when the edited text itself is too long for any link (the URL leaves it out). */
+      readonly textLength?: number;
       /** The same view with the built-in scenario (the edits left out), when that one fits. */
       readonly withoutEdits: string | null;
     };
 
-/** Whether the current link can be shared as a link; if not, the link without the edits. */
-export function checkLink(link: string, withoutEdits: string | null): LinkCheck {
-  if (link.length <= MAX_SHARE_URL_LENGTH) return { fits: true, link };
+/**
+ * Whether the current link can be shared as a link; if not, the link without the edits.
+ * `textLength`: the edited text's length when it is too long for a link (store LINK_TEXT_MAX), so
+ * the address bar's link lacks it and must not be copied as if it had it.
+ */
+export function checkLink(
+  link: string,
+  withoutEdits: string | null,
+  textLength: number | null = null,
+): LinkCheck {
+  if (textLength === null && link.length <= MAX_SHARE_URL_LENGTH) return { fits: true, link };
   const plain = withoutEdits && withoutEdits.length <= MAX_SHARE_URL_LENGTH ? withoutEdits : null;
-  return { fits: false, length: link.length, withoutEdits: plain };
+  return {
+    fits: false,
+    length: link.length,
+    withoutEdits: plain,
+    ...(textLength === null ? {} : { textLength }),
+  };
 }

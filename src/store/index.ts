@@ -39,6 +39,8 @@ export {
   PANELS,
   decodeView,
   encodeView,
+  LINK_TEXT_MAX,
+  linkCarriesText,
 } from './viewState';
 export type {
   DecodedView,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CILIUM_CONFIG } from '../datapath/config';
-import { DEFAULT_VIEW, decodeView, encodeView, type ViewState } from './viewState';
+import { DEFAULT_VIEW, decodeView, encodeView, LINK_TEXT_MAX, type ViewState } from './viewState';
 
 const KNOWN = ['seed-policies', 'two-node-basic', 'multi-rack'];
 
@@ -184,5 +184,20 @@ describe('generated scenarios in the URL', () => {
     expect(decodeView('scenario=gen:pods:10', []).problems[0]).toMatch(
       /nodes, ns, pol, mix, seed are missing/,
     );
+  });
+});
+
+describe('an edited text too long for a link', () => {
+  it('is carried up to LINK_TEXT_MAX characters and left out above it, the rest of the view kept', () => {
+    const at = (n: number) => `kind: Namespace\n#${'x'.repeat(n - 18)}\n`;
+    expect(at(LINK_TEXT_MAX).length).toBe(LINK_TEXT_MAX);
+    const fits = encodeView({ ...full, scenarioText: at(LINK_TEXT_MAX) });
+    expect(decodeView(fits, KNOWN).view.scenarioText).toBe(at(LINK_TEXT_MAX));
+    const over = encodeView({ ...full, scenarioText: at(LINK_TEXT_MAX + 1) });
+    expect(over).not.toContain('yaml=');
+    expect(decodeView(over, KNOWN)).toEqual({
+      view: { ...full, scenarioText: null },
+      problems: [],
+    });
   });
 });

@@ -92,6 +92,16 @@ function compressedText(text: string): string {
   return compressed.value;
 }
 
+/**
+ * The longest edited scenario a link carries, in characters. The URL follows the view at every edit,
+ * and compressing costs ~150 ns a character (lz-string): issue 15's 3.4 MB bench pasted into the
+ * editor was 0.5 s per keystroke. A longer text stays out of the URL: the browser's saved edits bring
+ * it back on reload (controller.ts marks a link's draft `edits=draft`), and the Share popover offers
+ * it as a file (its compressed form would be far over what a link can be trusted to carry).
+ */
+export const LINK_TEXT_MAX = 100_000;
+export const linkCarriesText = (text: string): boolean => text.length <= LINK_TEXT_MAX;
+
 /** The view as URL query parameters (for the part of the URL after `#/walk?`). */
 export function encodeView(view: ViewState): string {
   const p = new URLSearchParams();
@@ -125,7 +135,8 @@ export function encodeView(view: ViewState): string {
   if (view.flows.mapCni !== DEFAULT_FLOWS_VIEW.mapCni) p.set('mapcni', view.flows.mapCni);
   if (view.flows.traffic !== null)
     p.set('traffic', compressToEncodedURIComponent(view.flows.traffic));
-  if (view.scenarioText !== null) p.set('yaml', compressedText(view.scenarioText));
+  if (view.scenarioText !== null && linkCarriesText(view.scenarioText))
+    p.set('yaml', compressedText(view.scenarioText));
   // `:` and `,` may stand unescaped in a query (RFC 3986 pchar, sub-delims): links stay readable.
   return p.toString().replace(/%3A/g, ':').replace(/%2C/g, ',');
 }

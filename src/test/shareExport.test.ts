@@ -91,4 +91,14 @@ describe('checkLink', () => {
     expect(checkLink(long, null)).toMatchObject({ fits: false, withoutEdits: null });
     expect(checkLink(long, at(9000))).toMatchObject({ fits: false, withoutEdits: null });
   });
+
+  it('refuses a short link whose edited text is too long for any link (the URL left it out)', () => {
+    const plain = 'http://localhost/#/walk?scenario=seed-policies';
+    expect(checkLink(plain, plain, 3_400_000)).toEqual({
+      fits: false,
+      length: plain.length,
+      withoutEdits: plain,
+      textLength: 3_400_000,
+    });
+  });
 });
