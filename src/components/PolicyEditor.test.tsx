@@ -4,7 +4,12 @@ import { diagnosticCount, forEachDiagnostic } from '@codemirror/lint';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../engine/model';
-import { changedRange, PolicyEditor, type PolicyEditorProps } from './PolicyEditor';
+import {
+  changedRange,
+  PLAIN_PROBLEMS_MAX,
+  PolicyEditor,
+  type PolicyEditorProps,
+} from './PolicyEditor';
 
 // jsdom has no layout: CodeMirror measures ranges, which jsdom lacks. Stub them here, not in the
 // component.
@@ -15,7 +20,10 @@ beforeAll(() => {
   Range.prototype.getBoundingClientRect ??= () => ({ ...rect, toJSON: () => rect }) as DOMRect;
 });
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
 
 const SCENARIO_A = [
   'apiVersion: networking.k8s.io/v1',
@@ -207,6 +215,32 @@ describe('PolicyEditor', () => {
     forEachDiagnostic(view().state, (_d, from, to) => found.push([from, to]));
     const at = SCENARIO_B.indexOf('web');
     expect(found).toEqual([[at, at + 3]]);
+  });
+
+  it('draws a long list of problems only where it is scrolled, each row still a way in', () => {
+    // 5,001 warnings (as the 10,000-policy bench has) on the scenario's seven lines.
+    const many = Array.from({ length: 5_001 }, (_, i) =>
+      diag((i % 7) + 1, 1, `warning ${i}`, { severity: 'warning' }),
+    );
+    expect(many.length).toBeGreaterThan(PLAIN_PROBLEMS_MAX);
+    // jsdom has no layout: the list's box is given the height its CSS gives it (18rem).
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(288);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(400);
+    // …and each row the height of one line of text (32 px), as the virtualiser measures it.
+    vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      return this.dataset.index === undefined ? 0 : 32;
+    });
+    const { view } = setup({ diagnostics: many });
+    const list = screen.getByRole('list', { name: 'Problems: 0 errors, 5001 warnings.' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThan(PLAIN_PROBLEMS_MAX);
+    expect(items[0]!.textContent).toBe('line 1:1 — warning 0');
+    expect(items.map((li) => li.dataset.index)).toEqual(items.map((_, i) => String(i)));
+    fireEvent.click(within(items[3]!).getByRole('button'));
+    expect(view().state.doc.lineAt(view().state.selection.main.head).number).toBe(4);
   });
 
   it('moves the cursor to a problem when its item is clicked', () => {
