@@ -100,6 +100,20 @@ describe('PolicyEditor', () => {
     expect(onChange).toHaveBeenCalledTimes(1);
   });
 
+  it("puts the user's own text back when it returns after a change from outside (Undo of a reset)", () => {
+    const { onChange, rerender, view } = setup();
+    act(() => {
+      view().dispatch({ changes: { from: 0, insert: '# mine\n' }, userEvent: 'input.type' });
+    });
+    const mine = onChange.mock.lastCall![0];
+    rerender({ value: mine }); // the echo
+    rerender({ value: SCENARIO_A }); // reset
+    expect(view().state.doc.toString()).toBe(SCENARIO_A);
+    rerender({ value: mine }); // undo: the very string the editor sent
+    expect(view().state.doc.toString()).toBe(`# mine\n${SCENARIO_A}`);
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
   it('does nothing when the value prop echoes what the user typed', () => {
     const { onChange, rerender, view } = setup();
     act(() => {

@@ -116,6 +116,8 @@ export function PolicyEditor({
   const latest = useRef({ value, diagnostics, onChange, label, readOnly, onCursorLine });
   // The markers last handed to CodeMirror, in the order of `diagnostics` (for the problems list).
   const markers = useRef<readonly LintDiagnostic[]>([]);
+  /** The text last sent through onChange: its echo in `value` needs no compare. */
+  const sent = useRef<string | null>(null);
   const compartments = useRef<{ access: Compartment; editable: Compartment } | null>(null);
   const hintId = useId();
   const summaryId = useId();
@@ -153,7 +155,8 @@ export function PolicyEditor({
               );
             if (!update.docChanged) return;
             if (update.transactions.some((tr) => tr.annotation(fromProps))) return;
-            latest.current.onChange(update.state.doc.toString());
+            sent.current = update.state.doc.toString();
+            latest.current.onChange(sent.current);
           }),
         ],
       }),
@@ -169,10 +172,15 @@ export function PolicyEditor({
 
   useEffect(() => {
     const view = viewRef.current;
-    if (!view || view.state.doc.toString() === value) return;
+    // The echo of the user's own edit is the very string sent (no compare of a long text: the 3.4 MB
+    // bench was ~10 ms a keystroke for it); anything else is compared with what the editor holds.
+    if (!view || value === sent.current || view.state.doc.toString() === value) return;
     // Only the part that differs is replaced, in one transaction: an applied fix is one step of the
     // editor's undo history (Ctrl+Z takes it back, and that edit reaches onChange like any other).
     const change = changedRange(view.state.doc.toString(), value);
+    // From here the editor holds a text from outside: the user's last text may come back (Undo
+    // after a reset) and must then be put in again, not taken for an echo.
+    sent.current = null;
     view.dispatch({
       changes: change,
       annotations: fromProps.of(true),
