@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { engineFor } from '../test/scenarios';
 import { DumpBuilder } from '../engine/dumpLines';
 import {
+  documentLines,
   policyAtLine,
   policyPosition,
   searchLines,
@@ -143,5 +144,42 @@ describe('the policy at the editor’s cursor', () => {
     expect(text.split('\n')[pos.line - 1]).toMatch(/^apiVersion:/);
     expect(policyAtLine(cluster, text, pos.line)).toBe('NetworkPolicy shop/allow-frontend');
     expect(policyPosition(cluster, 'NetworkPolicy shop/nope')).toBeNull();
+  });
+});
+
+describe('the document a line is in', () => {
+  /** What policyAtLine did before documentLines: every line split off, a document number each. */
+  function byLines(text: string, line: number): { first: number; last: number } | null {
+    const docOf: number[] = [];
+    let doc = 0;
+    for (const l of text.split(/\r\n?|\n/)) {
+      docOf.push(doc);
+      if (/^---/.test(l)) doc++;
+    }
+    const at = docOf[line - 1];
+    if (at === undefined) return null;
+    return { first: docOf.indexOf(at) + 1, last: docOf.lastIndexOf(at) + 1 };
+  }
+
+  it('agrees with splitting the text into lines, for every line of every YAML file and snippet', () => {
+    const files = ['lessons/scenarios/seed-policies.yaml', 'lessons/scenarios/multi-rack.yaml'];
+    const snippets = [
+      '',
+      '---',
+      '---\n',
+      'a: 1\n---\nb: 2',
+      'a: 1\r\n--- !!map\r\nb: 2\r\n',
+      'a: 1\r---\rb\r\r---x\n\n',
+      '# c\n---\n---\n---\nz: 1\n...\n',
+      ' ---\nnot: a separator\n',
+    ];
+    for (const text of [...files.map((f) => readFileSync(f, 'utf8')), ...snippets]) {
+      const count = text.split(/\r\n?|\n/).length;
+      for (let line = 0; line <= count + 1; line++)
+        expect(
+          documentLines(text, line),
+          `${JSON.stringify(text.slice(0, 20))} line ${line}`,
+        ).toEqual(byLines(text, line));
+    }
   });
 });
