@@ -12,7 +12,8 @@
  * Performance panel; give a `vite build --minify false` build for names); --trace FILE (a Chrome
  * trace of one phase, the walk's playback unless --trace-phase load|matrix says another: tasks,
  * style, layout, paint and the JavaScript sampler, so each long task's functions show); --load-only
- * (the load phase alone, to repeat it); --headed.
+ * (the load phase alone, to repeat it); --edit (after the load, one keystroke in the Policies editor:
+ * its latency and the long tasks of the 3 s after it); --headed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -140,15 +141,40 @@ interface LongFrame {
   scripts: { ms: number; compileMs: number; forcedLayoutMs: number; what: string; where: string }[];
 }
 
+/** An input event as Event Timing reports it: from the input to the paint after its handlers. */
+interface InputEvent {
+  name: string;
+  startTime: number;
+  duration: number;
+  processingStart: number;
+  processingEnd: number;
+}
+
 /** Runs in the page before its scripts: records long tasks from the start, and a frame recorder. */
 function instrument(): void {
   const bench = {
     longTasks: [] as { start: number; duration: number }[],
     longFrames: [] as LongFrame[],
     frames: [] as number[],
+    /** Input events that took 16 ms or more from input to the next paint (Event Timing). */
+    events: [] as InputEvent[],
     recording: false,
   };
   (window as unknown as { __bench: typeof bench }).__bench = bench;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & InputEvent)[])
+        bench.events.push({
+          name: e.name,
+          startTime: e.startTime,
+          duration: e.duration,
+          processingStart: e.processingStart,
+          processingEnd: e.processingEnd,
+        });
+    }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  } catch {
+    // No Event Timing: the edit phase's long tasks alone.
+  }
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
       bench.longTasks.push({ start: e.startTime, duration: e.duration });
@@ -195,10 +221,11 @@ function readBench(page: Page) {
           longTasks: { start: number; duration: number }[];
           longFrames: LongFrame[];
           frames: number[];
+          events: InputEvent[];
         };
       }
     ).__bench;
-    return { longTasks: b.longTasks, longFrames: b.longFrames, frames: b.frames };
+    return { longTasks: b.longTasks, longFrames: b.longFrames, frames: b.frames, events: b.events };
   });
 }
 
@@ -344,6 +371,39 @@ function longTaskFigures(bench: Omit<Bench, 'frames'>, from: number, to: number)
   };
 }
 
+const EDITOR = '[data-testid=policy-editor] .cm-content';
+
+/** Types one character into the Policies editor (opening the panel if it is closed); the window. */
+async function editPhase(page: Page): Promise<{ from: number; to: number }> {
+  say('edit: one keystroke in the Policies editor');
+  const open = (selector: string) => !!document.querySelector(selector);
+  if (!(await page.evaluate(open, EDITOR)))
+    await page.locator('.panel-toggles button', { hasText: /^Policies$/ }).click();
+  await until(page, open, EDITOR);
+  await page.locator(EDITOR).click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('End');
+  await page.waitForTimeout(1000);
+  const from = await pageNow(page);
+  await page.keyboard.type('!');
+  await page.waitForTimeout(3000);
+  return { from, to: await pageNow(page) };
+}
+
+function editFigures(seen: Omit<Bench, 'frames'>, { from, to }: { from: number; to: number }) {
+  const events = seen.events.filter((e) => e.startTime >= from && e.startTime < to);
+  return {
+    /** The keystroke's longest event, input to next paint (0: every event under 16 ms). */
+    keystrokeMs: events.length ? round(Math.max(...events.map((e) => e.duration))) : 0,
+    events: events.map((e) => ({
+      name: e.name,
+      ms: round(e.duration),
+      handlersMs: round(e.processingEnd - e.processingStart),
+    })),
+    longTasks: longTaskFigures(seen, from, to),
+  };
+}
+
 async function run(base: string) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -389,13 +449,22 @@ async function run(base: string) {
     await tracer.stop('load');
     await profiler.next('load');
 
+    // Edit (--edit): one keystroke in the Policies editor holding the whole scenario (a character
+    // added to its first line, a comment), and the 3 s after it: the keystroke's latency to the
+    // next paint (Event Timing) and the long tasks while the edit reaches both dataplanes.
+    const edit = process.argv.includes('--edit') ? await editPhase(page) : undefined;
+    if (edit) await profiler.next('edit');
+
     if (process.argv.includes('--load-only')) {
       // The load phase alone (to repeat it many times): its long tasks, delivered after they end.
       await page.waitForTimeout(300);
       const seen = await readBench(page);
       return {
         scenario: { ...shape, openedBy: source.kind },
-        phases: { load: { timeMs: round(loadEnd), longTasks: longTaskFigures(seen, 0, loadEnd) } },
+        phases: {
+          load: { timeMs: round(loadEnd), longTasks: longTaskFigures(seen, 0, loadEnd) },
+          ...(edit ? { edit: editFigures(seen, edit) } : {}),
+        },
         problems,
       };
     }
@@ -462,6 +531,7 @@ async function run(base: string) {
         longTasks: longTaskFigures(seen, matrixStart, matrixEnd),
         panelSays: matrixText,
       },
+      ...(edit ? { edit: editFigures(seen, edit) } : {}),
       walk: {
         timeMs: round(walkEnd - walkStart),
         longTasks: longTaskFigures(seen, walkStart, walkEnd),
