@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { scenarioText } from '../app/queries';
 import { BUILT_IN_SCENARIOS } from '../app/scenarios';
 import { SharePopover } from '../components/SharePopover';
-import { createAppStore, DEFAULT_VIEW, StoreProvider } from '../store';
+import { createAppStore, DEFAULT_VIEW, LINK_TEXT_MAX, StoreProvider } from '../store';
 
 afterEach(cleanup);
 
@@ -94,5 +94,19 @@ describe('Share popover', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Download the scenario (YAML)' }));
     expect(await downloads[0]!.blob.text()).toBe(edited);
     expect(screen.getByRole('button', { name: 'Copy the link without the edits' })).toBeTruthy();
+  });
+
+  it('never copies a short link for a text too long to be in it (the URL left it out)', async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const edited = `# ${'x'.repeat(LINK_TEXT_MAX)}\n`;
+    window.location.hash = '#/walk?scenario=seed-policies';
+    open({ scenarioId: 'seed-policies', scenarioText: edited });
+    fireEvent.click(screen.getByRole('button', { name: 'Copy link' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/The edited scenario is 100,003 characters long, too long/);
+    expect(writeText).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Download the scenario (YAML)' }));
+    expect(await downloads[0]!.blob.text()).toBe(edited);
   });
 });
