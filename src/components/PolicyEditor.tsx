@@ -116,8 +116,13 @@ export function PolicyEditor({
   const latest = useRef({ value, diagnostics, onChange, label, readOnly, onCursorLine });
   // The markers last handed to CodeMirror, in the order of `diagnostics` (for the problems list).
   const markers = useRef<readonly LintDiagnostic[]>([]);
-  /** The text last sent through onChange: its echo in `value` needs no compare. */
-  const sent = useRef<string | null>(null);
+  /**
+   * A text the editor is known to hold, the very string: the one it was created with, or the last
+   * it sent through onChange. `value` being that string needs no compare of a long text.
+   */
+  const held = useRef<string | null>(null);
+  /** The diagnostics list last placed in the editor (the same list again needs no new markers). */
+  const placed = useRef<readonly Diagnostic[] | null>(null);
   const compartments = useRef<{ access: Compartment; editable: Compartment } | null>(null);
   const hintId = useId();
   const summaryId = useId();
@@ -155,14 +160,15 @@ export function PolicyEditor({
               );
             if (!update.docChanged) return;
             if (update.transactions.some((tr) => tr.annotation(fromProps))) return;
-            sent.current = update.state.doc.toString();
-            latest.current.onChange(sent.current);
+            held.current = update.state.doc.toString();
+            latest.current.onChange(held.current);
           }),
         ],
       }),
     });
     viewRef.current = view;
-    applyDiagnostics(view, props.diagnostics, markers);
+    held.current = props.value;
+    placed.current = applyDiagnostics(view, props.diagnostics, markers);
     return () => {
       view.destroy();
       viewRef.current = null;
@@ -172,15 +178,16 @@ export function PolicyEditor({
 
   useEffect(() => {
     const view = viewRef.current;
-    // The echo of the user's own edit is the very string sent (no compare of a long text: the 3.4 MB
-    // bench was ~10 ms a keystroke for it); anything else is compared with what the editor holds.
-    if (!view || value === sent.current || view.state.doc.toString() === value) return;
+    // The text the editor was made with, or the echo of the user's own edit: the very string held
+    // (no compare of a long text: the 3.4 MB bench was ~15 ms a keystroke, and on opening, for it);
+    // anything else is compared with what the editor holds.
+    if (!view || value === held.current || view.state.doc.toString() === value) return;
     // Only the part that differs is replaced, in one transaction: an applied fix is one step of the
     // editor's undo history (Ctrl+Z takes it back, and that edit reaches onChange like any other).
     const change = changedRange(view.state.doc.toString(), value);
     // From here the editor holds a text from outside: the user's last text may come back (Undo
     // after a reset) and must then be put in again, not taken for an echo.
-    sent.current = null;
+    held.current = null;
     view.dispatch({
       changes: change,
       annotations: fromProps.of(true),
@@ -188,12 +195,14 @@ export function PolicyEditor({
       effects: EditorView.scrollIntoView(change.from, { y: 'center' }),
     });
     // The old markers were mapped onto text that is gone: place the current ones on the new text.
-    applyDiagnostics(view, latest.current.diagnostics, markers);
+    placed.current = applyDiagnostics(view, latest.current.diagnostics, markers);
   }, [value]);
 
   useEffect(() => {
     const view = viewRef.current;
-    if (view) applyDiagnostics(view, diagnostics, markers);
+    // New diagnostics (not the list the editor was made with, or just placed on a new text).
+    if (view && diagnostics !== placed.current)
+      placed.current = applyDiagnostics(view, diagnostics, markers);
   }, [diagnostics]);
 
   useEffect(() => {
@@ -375,7 +384,7 @@ function applyDiagnostics(
   view: EditorView,
   diagnostics: readonly Diagnostic[],
   markers: { current: readonly LintDiagnostic[] },
-): void {
+): readonly Diagnostic[] {
   const placed: LintDiagnostic[] = toEditorDiagnostics(view.state.doc, diagnostics).map(
     (marker, i) => {
       // A lint warning's tooltip links the lesson step that teaches the point.
@@ -396,4 +405,5 @@ function applyDiagnostics(
   );
   markers.current = placed;
   view.dispatch(setDiagnostics(view.state, placed));
+  return diagnostics;
 }
