@@ -1,6 +1,7 @@
 /**
  * Share (issue 18): copy the link (the edited scenario rides in it, compressed), or, when that link
- * is too long to travel, the scenario as a file and the link without the edits; export the scenario
+ * is too long to travel (or the text too long to be in it: store LINK_TEXT_MAX), the scenario as a
+ * file and the link without the edits; export the scenario
  * (YAML), the walk (JSON), the matrix (CSV, JSON) and the picture of the step (SVG, PNG).
  */
 import './SharePopover.css';
