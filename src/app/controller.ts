@@ -32,7 +32,7 @@ export const linkDraftKey = (scenarioId: string): string =>
   `${EDITS_KEY_PREFIX}${scenarioId}.from-link`;
 const ROUTE = '#/walk';
 /** In a walk's URL: the edited text is this browser's draft of a link's edit (see walkHash). */
-const DRAFT_MARK = 'edits=draft';
+const DRAFT_MARK = ['edits', 'draft'] as const;
 
 export interface ControllerEnv {
   readonly location: Pick<Location, 'hash'>;
@@ -75,7 +75,7 @@ export function startController(
       linkDraft === view.scenarioId &&
       view.scenarioText !== null &&
       !linkCarriesText(view.scenarioText);
-    return `${ROUTE}?${encodeView(view)}${draft ? `&${DRAFT_MARK}` : ''}`;
+    return `${ROUTE}?${encodeView(view)}${draft ? `&${DRAFT_MARK.join('=')}` : ''}`;
   }
 
   /** Runs `then` with the lessons: now when they are loaded, else once they are. */
@@ -145,7 +145,7 @@ export function startController(
     // Edits kept in the browser come back, unless the link carries its own.
     const saved = env.storage?.getItem(EDITS_KEY_PREFIX + view.scenarioId) ?? null;
     const draft =
-      new URLSearchParams(query).get('edits') === 'draft'
+      new URLSearchParams(query).get(DRAFT_MARK[0]) === DRAFT_MARK[1]
         ? (env.storage?.getItem(linkDraftKey(view.scenarioId)) ?? null)
         : null;
     linkDraft = null;
